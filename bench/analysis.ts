@@ -1,0 +1,111 @@
+/**
+ * `npm run bench:analysis`: verbatims per second of the lexical engine on one core, beside VADER
+ * (and AFINN, for scale) on the same texts in the same run.
+ *
+ *   npx tsx bench/analysis.ts [--seconds N] [--json]
+ *
+ * Texts: the public Amazon Alexa reviews (../shared/data/amazon_alexa.tsv, or $VERBATIM_AMAZON_TSV)
+ * and the DEV split of the evaluation set. Each analyser is warmed up first, then the rounds are
+ * interleaved (engine, VADER, AFINN, engine, …) so background load on the machine hits all of them
+ * alike; the median round is reported.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { analyze, compileTaxonomy, defaultTaxonomy, ENGINE_VERSION } from '../src/analysis/index.js';
+
+const require = createRequire(import.meta.url);
+const vader = require('vader-sentiment') as { SentimentIntensityAnalyzer: { polarity_scores(text: string): unknown } };
+const Afinn = require('sentiment') as new () => { analyze(text: string): unknown };
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const amazonPath = process.env.VERBATIM_AMAZON_TSV || resolve(root, '../shared/data/amazon_alexa.tsv');
+const devPath = resolve(root, 'bench/data/eval/dev.jsonl');
+
+function loadTexts(): string[] {
+  const texts: string[] = [];
+  if (existsSync(amazonPath)) {
+    const lines = readFileSync(amazonPath, 'utf8').split('\n').slice(1);
+    for (const line of lines) {
+      const text = line.split('\t')[3]?.replace(/^"|"$/g, '').trim();
+      if (text) texts.push(text);
+    }
+  }
+  if (existsSync(devPath)) {
+    for (const line of readFileSync(devPath, 'utf8').split('\n')) {
+      if (line.trim()) texts.push((JSON.parse(line) as { text: string }).text);
+    }
+  }
+  if (texts.length === 0) throw new Error(`no texts: neither ${amazonPath} nor ${devPath} exists`);
+  return texts;
+}
+
+type Runner = (text: string) => unknown;
+
+function round(run: Runner, texts: readonly string[]): number {
+  const start = process.hrtime.bigint();
+  for (const t of texts) run(t);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return texts.length / seconds;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, json: { type: 'boolean', default: false } } });
+  const budget = Number(values.seconds) * 1000;
+  const texts = loadTexts();
+  const chars = texts.reduce((n, t) => n + t.length, 0);
+  const taxonomy = compileTaxonomy(defaultTaxonomy);
+  const afinn = new Afinn();
+  const runners: Record<string, Runner> = {
+    [ENGINE_VERSION]: (t) => analyze(t, taxonomy),
+    vader: (t) => vader.SentimentIntensityAnalyzer.polarity_scores(t),
+    afinn: (t) => afinn.analyze(t),
+  };
+
+  for (const run of Object.values(runners)) round(run, texts); // warm-up: JIT and caches
+  const rates: Record<string, number[]> = Object.fromEntries(Object.keys(runners).map((k) => [k, []]));
+  const started = Date.now();
+  do {
+    for (const [name, run] of Object.entries(runners)) rates[name].push(round(run, texts));
+  } while (Date.now() - started < budget || rates[ENGINE_VERSION].length < 3);
+
+  const engine = median(rates[ENGINE_VERSION]);
+  const vaderRate = median(rates.vader);
+  const result = {
+    texts: texts.length,
+    avgChars: Math.round(chars / texts.length),
+    rounds: rates[ENGINE_VERSION].length,
+    perSecond: Object.fromEntries(Object.entries(rates).map(([k, v]) => [k, Math.round(median(v))])),
+    engineVsVader: Math.round((engine / vaderRate) * 100) / 100,
+    targets: { atLeast3000PerSecond: engine >= 3000, fasterThanVader: engine > vaderRate },
+  };
+  if (values.json) {
+    console.log(JSON.stringify(result, null, 2));
+    return;
+  }
+  console.log(`${texts.length} texts (Amazon Alexa reviews + DEV split), ${result.avgChars} characters on average; ${result.rounds} interleaved rounds, median shown, one core`);
+  console.log('');
+  const labels: Record<string, string> = {
+    [ENGINE_VERSION]: `${ENGINE_VERSION} (full analysis)`,
+    vader: 'vader (sentiment only)',
+    afinn: 'afinn (word sum only)',
+  };
+  console.log(`${'analyser'.padEnd(28)}  verbatims/s`);
+  console.log(`${'-'.repeat(28)}  -----------`);
+  for (const [name, rate] of Object.entries(result.perSecond)) console.log(`${labels[name].padEnd(28)}  ${String(rate).padStart(11)}`);
+  console.log('');
+  console.log(`engine / VADER: ${result.engineVsVader}x`);
+  console.log(`target >= 3,000/s: ${result.targets.atLeast3000PerSecond ? 'PASS' : 'FAIL'}; faster than VADER: ${result.targets.fasterThanVader ? 'PASS' : 'FAIL'}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,23 @@
+/** The maintenance jobs: the reconciler round and taxonomy backfills. */
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { BackfillService } from '../src/services/backfill.service.js';
+import type { ReconcilerService } from '../src/services/reconciler.service.js';
+import { JOBS, type MaintenancePayload, type TaxonomyBackfillPayload } from './queues.js';
+
+export function createMaintenanceHandler({ reconciler, backfills }: { reconciler: ReconcilerService; backfills: BackfillService }) {
+  return async (job: Job<MaintenancePayload>): Promise<unknown> => {
+    switch (job.name) {
+      case JOBS.reconcile:
+        return reconciler.reconcile();
+      case JOBS.taxonomyBackfill: {
+        const version = Number((job.data as TaxonomyBackfillPayload).version);
+        if (!Number.isInteger(version) || version < 1) throw new UnrecoverableError(`malformed backfill job: version ${String(version)}`);
+        return backfills.run(version, async (scanned, requeued) => {
+          await job.updateProgress({ scanned, requeued });
+        });
+      }
+      default:
+        throw new UnrecoverableError(`unknown maintenance job "${job.name}"`);
+    }
+  };
+}

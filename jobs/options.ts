@@ -1,0 +1,52 @@
+/** Job ids, retries, backoff, history bounds and worker lock settings, in one place. */
+import type { JobsOptions } from 'bullmq';
+
+/**
+ * One job per response and analysis revision: re-enqueueing the same pair collapses into the
+ * existing job, a new revision (taxonomy change) gets a new one. BullMQ forbids ':' in ids.
+ */
+export function analysisJobId(responseId: string, revision: number): string {
+  return `analyze-${responseId}-r${revision}`;
+}
+
+/** One backfill job per taxonomy version. */
+export function backfillJobId(version: number): string {
+  return `backfill-v${version}`;
+}
+
+/** The reconciler's job scheduler: upserting it from every worker keeps exactly one schedule. */
+export const RECONCILE_SCHEDULER_ID = 'reconcile';
+
+export const ANALYSIS_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1_000 },
+  // Bounded history: enough to inspect recent work without growing Redis forever.
+  removeOnComplete: { age: 3_600, count: 10_000 },
+  removeOnFail: { age: 7 * 86_400, count: 10_000 },
+};
+
+export const BACKFILL_JOB_OPTIONS: JobsOptions = {
+  // A backfill resumes from its saved scan position, so retrying is always safe.
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: { age: 7 * 86_400, count: 1_000 },
+  removeOnFail: { age: 30 * 86_400, count: 1_000 },
+};
+
+export const RECONCILE_JOB_OPTIONS: JobsOptions = {
+  // The next round comes soon anyway.
+  attempts: 1,
+  removeOnComplete: { count: 100 },
+  removeOnFail: { count: 100 },
+};
+
+/**
+ * Lock and stall settings of every worker. The lock is renewed every lockDuration/2 while a job
+ * runs; a worker that dies leaves its jobs locked until the lock expires, then the stalled check
+ * (every stalledInterval) moves them back to waiting. maxStalledCount > 1 so one crash never
+ * fails a job, while a job that keeps killing its worker still ends up failed.
+ */
+export function workerLockOptions(lockSeconds: number) {
+  const lockDuration = lockSeconds * 1000;
+  return { lockDuration, stalledInterval: lockDuration, maxStalledCount: 2 };
+}

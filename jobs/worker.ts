@@ -1,0 +1,128 @@
+/**
+ * The worker role: BullMQ workers for the analysis queue (in-process, concurrency from config) and
+ * the maintenance queue (reconciler rounds on a job scheduler, taxonomy backfills).
+ *
+ * Analysis runs in-process rather than in sandboxed processors: one verbatim takes about 1 ms of
+ * CPU (a 5,000-character one under 10 ms), so the event loop, and with it lock renewal, is never
+ * blocked for long, and concurrency overlaps the database round trips that dominate a job.
+ * bench/pipeline.ts measures both; see the numbers in docs/pipeline.md.
+ */
+import { Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Config } from '../src/config.js';
+import type { Logger } from '../src/logger.js';
+import type { PubSub } from '../src/pubsub.js';
+import { afterAnalysisHooks } from '../src/services/after-analysis.js';
+import { AnalysisService } from '../src/services/analysis.service.js';
+import { CurrentTaxonomy } from '../src/services/current-taxonomy.js';
+import type { Services } from '../src/services/index.js';
+import { ReconcilerService } from '../src/services/reconciler.service.js';
+import type { Database } from '../models/database.js';
+import { createAnalysisHandler, isFinalFailure } from './analysis.handler.js';
+import { BullAnalysisScheduler } from './analysis.scheduler.js';
+import { createMaintenanceHandler } from './maintenance.handler.js';
+import { RECONCILE_JOB_OPTIONS, RECONCILE_SCHEDULER_ID, workerLockOptions } from './options.js';
+import { JOBS, QUEUES, type AnalyzeResponsePayload, type MaintenancePayload } from './queues.js';
+
+export interface WorkerDeps {
+  config: Config;
+  db: Database;
+  redisUrl: string;
+  pubSub: PubSub;
+  services: Services;
+  log: Logger;
+}
+
+export interface RunningWorkers {
+  analysis: AnalysisService;
+  close(): Promise<void>;
+}
+
+/** Maintenance jobs at once: a long backfill must not hold up reconciler rounds. */
+const MAINTENANCE_CONCURRENCY = 2;
+
+export async function startWorkers({ config, db, redisUrl, pubSub, services, log }: WorkerDeps): Promise<RunningWorkers> {
+  const prefix = config.VERBATIM_QUEUE_PREFIX;
+  // Workers block on Redis and must retry forever while it is down (BullMQ's requirement).
+  const connections: Redis[] = [];
+  const connect = (name: string) => {
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, connectionName: `verbatim-${name}` });
+    redis.on('error', (err) => log.debug({ err: err.message, connection: name }, 'worker redis connection error'));
+    connections.push(redis);
+    return redis;
+  };
+
+  const queue = new BullAnalysisScheduler(connect('worker-queue'), prefix);
+  const analysis = new AnalysisService({
+    responses: db.responses,
+    analysisState: db.responseAnalysis,
+    customers: db.customers,
+    taxonomy: new CurrentTaxonomy(services.taxonomy),
+    hooks: afterAnalysisHooks({ pubSub, rollups: services.rollups, log }),
+    log,
+  });
+  const reconciler = new ReconcilerService({
+    responses: db.responseAnalysis,
+    backfills: services.backfills,
+    queue,
+    staleAfterSeconds: config.VERBATIM_RECONCILE_AFTER_SECONDS,
+    log,
+  });
+  // Worker-side backfills schedule through the worker's own (blocking-tolerant) connection.
+  const backfills = services.backfills.withQueue(queue);
+
+  await services.taxonomy.ensureSeeded();
+  const locks = workerLockOptions(config.VERBATIM_JOB_LOCK_SECONDS);
+
+  const analysisWorker = new Worker<AnalyzeResponsePayload>(QUEUES.analysis, createAnalysisHandler(analysis), {
+    connection: connect('analysis-worker'),
+    prefix,
+    concurrency: config.VERBATIM_WORKER_CONCURRENCY,
+    ...locks,
+  });
+  analysisWorker.on('failed', (job, err) => {
+    if (!job) return;
+    void onAnalysisFailed(job, err).catch((markErr: Error) =>
+      // The reconciler retries the job later: the response is still PENDING with a failed job.
+      log.warn({ err: markErr.message, jobId: job.id }, 'could not mark a failed analysis; the reconciler will retry it'),
+    );
+  });
+  analysisWorker.on('error', (err) => log.warn({ err: err.message }, 'analysis worker error'));
+
+  const onAnalysisFailed = async (job: Job<AnalyzeResponsePayload>, err: Error) => {
+    const ref = { responseId: String(job.data.responseId), revision: Number(job.data.revision) };
+    if (!(await isFinalFailure(job))) {
+      log.debug({ ...ref, attempt: job.attemptsMade, err: err.message }, 'analysis attempt failed; will retry');
+      return;
+    }
+    const marked = await analysis.giveUp(ref, err.message);
+    log.warn({ ...ref, attempts: job.attemptsMade, err: err.message, marked, requestId: job.data.requestId }, 'analysis failed for good');
+  };
+
+  const maintenanceWorker = new Worker<MaintenancePayload>(QUEUES.maintenance, createMaintenanceHandler({ reconciler, backfills }), {
+    connection: connect('maintenance-worker'),
+    prefix,
+    concurrency: MAINTENANCE_CONCURRENCY,
+    ...locks,
+  });
+  maintenanceWorker.on('failed', (job, err) => log.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'maintenance job failed'));
+  maintenanceWorker.on('error', (err) => log.warn({ err: err.message }, 'maintenance worker error'));
+
+  // Every worker upserts the same scheduler id: one schedule however many workers run.
+  await queue.maintenance.upsertJobScheduler(
+    RECONCILE_SCHEDULER_ID,
+    { every: config.VERBATIM_RECONCILE_EVERY_SECONDS * 1000 },
+    { name: JOBS.reconcile, data: {}, opts: RECONCILE_JOB_OPTIONS },
+  );
+  log.info({ concurrency: config.VERBATIM_WORKER_CONCURRENCY, prefix }, 'analysis workers started');
+
+  return {
+    analysis,
+    async close() {
+      // close() waits for running jobs to finish, so nothing is left half-written by a clean stop.
+      await Promise.allSettled([analysisWorker.close(), maintenanceWorker.close()]);
+      await queue.close().catch(() => undefined);
+      for (const redis of connections) redis.disconnect();
+    },
+  };
+}

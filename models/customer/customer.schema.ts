@@ -1,0 +1,30 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { CustomerEntity } from './customer.entity.js';
+
+export const customerSchema = new Schema<CustomerEntity>(
+  {
+    // The externalId doubles as _id: FerretDB serves only `_id` lookups from an index, and every
+    // ingest writes the customer, so the hot path stays a point write there too.
+    _id: { type: String, required: true },
+    externalId: { type: String, required: true },
+    name: { type: String, default: null },
+    email: { type: String, default: null },
+    accountValue: { type: Number, default: null },
+    attributes: [{ _id: false, key: String, value: String }],
+    responseCount: { type: Number, default: 0 },
+    scoreHistory: [{ _id: false, responseId: Schema.Types.ObjectId, score: Number, respondedAt: Date }],
+    latestScore: { type: Number, default: null },
+    latestRespondedAt: { type: Date, default: null },
+    latestResponseId: { type: Schema.Types.ObjectId, default: null },
+    latestSentiment: { type: String, default: null },
+  },
+  { collection: 'customers', timestamps: true, versionKey: false },
+);
+
+customerSchema.index({ externalId: 1 }, { unique: true });
+
+export type CustomerModel = Model<CustomerEntity>;
+
+export function customerModel(connection: Connection): CustomerModel {
+  return connection.models.Customer ?? connection.model<CustomerEntity>('Customer', customerSchema);
+}

@@ -1,0 +1,61 @@
+/** One connection and the models of every aggregate on it. */
+import mongoose, { type Connection } from 'mongoose';
+import { customerModel } from './customer/customer.schema.js';
+import { CustomerRepository } from './customer/customer.repository.js';
+import { responseModel } from './response/response.schema.js';
+import { ResponseRepository } from './response/response.repository.js';
+import { ResponseAnalysisRepository } from './response/response-analysis.repository.js';
+import { InsightResponseRepository } from './rollup/insight-responses.repository.js';
+import { RollupRepository } from './rollup/rollup.repository.js';
+import { rollupModels } from './rollup/rollup.schema.js';
+import { TaxonomyRepository } from './taxonomy/taxonomy.repository.js';
+import { taxonomyModels } from './taxonomy/taxonomy.schema.js';
+
+export interface Database {
+  connection: Connection;
+  responses: ResponseRepository;
+  customers: CustomerRepository;
+  rollups: RollupRepository;
+  insightResponses: InsightResponseRepository;
+  /** The analysis pipeline's conditional writes and scans of responses. */
+  responseAnalysis: ResponseAnalysisRepository;
+  taxonomy: TaxonomyRepository;
+  /** Creates missing indexes of every model (idempotent). */
+  syncIndexes(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  uri: string;
+  /** Used when the URI names no database. */
+  dbName?: string;
+  serverSelectionTimeoutMS?: number;
+}
+
+export async function connectDatabase(options: ConnectOptions): Promise<Database> {
+  mongoose.set('strictQuery', true);
+  const hasDbInUri = /^mongodb(\+srv)?:\/\/[^/]+\/[^?]+/.test(options.uri);
+  const connection = mongoose.createConnection(options.uri, {
+    dbName: hasDbInUri ? undefined : options.dbName,
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
+    // Index builds are explicit (syncIndexes) so a replica never races another at start.
+    autoIndex: false,
+  });
+  await connection.asPromise();
+  const models = { responses: responseModel(connection), customers: customerModel(connection) };
+  return {
+    connection,
+    responses: new ResponseRepository(models.responses),
+    customers: new CustomerRepository(models.customers),
+    rollups: new RollupRepository(rollupModels(connection)),
+    insightResponses: new InsightResponseRepository(models.responses),
+    responseAnalysis: new ResponseAnalysisRepository(models.responses),
+    taxonomy: new TaxonomyRepository(taxonomyModels(connection)),
+    async syncIndexes() {
+      for (const model of Object.values(connection.models)) await model.createIndexes();
+    },
+    async close() {
+      await connection.close();
+    },
+  };
+}

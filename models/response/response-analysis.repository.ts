@@ -1,0 +1,139 @@
+/**
+ * The analysis pipeline's writes and scans of responses. Every write is conditional on the
+ * analysis revision, so a late or duplicated job can never overwrite newer work.
+ *
+ * FerretDB 1.24 (SQLite) serves only `_id` equality from an index, and hangs on an update command
+ * of 100 or more statements: point writes go by `_id`, bulk writes are chunked well below that,
+ * and the scans below are designed to run once per backfill or reconcile round, never per job.
+ */
+import { Types, type AnyBulkWriteOperation, type FilterQuery } from 'mongoose';
+import type { AnalysisStatus, ResponseEntity, StoredAnalysis } from './response.entity.js';
+import type { ResponseModel } from './response.schema.js';
+
+/** Bulk writes are cut into chunks of this many statements (FerretDB hangs at 100). */
+export const BULK_WRITE_CHUNK = 50;
+
+export interface AnalysisRef {
+  _id: Types.ObjectId;
+  analysisRevision: number;
+}
+
+export interface ReanalysisCandidate extends AnalysisRef {
+  comment: string | null;
+  analysisStatus: AnalysisStatus;
+  analysis: { taxonomyVersion?: number } | null;
+}
+
+export interface StalePending extends AnalysisRef {
+  requestId: string | null;
+}
+
+export type StatusCounts = Record<AnalysisStatus, number>;
+
+export class ResponseAnalysisRepository {
+  constructor(private readonly model: ResponseModel) {}
+
+  /**
+   * Stores the analysis of `revision` unless the response moved to a newer revision or was
+   * already analysed at this one. Returns false when nothing was written.
+   */
+  async writeAnalysis(id: Types.ObjectId, revision: number, analysis: StoredAnalysis, themeKeys: string[]): Promise<boolean> {
+    const result = await this.model
+      .updateOne(
+        { _id: id, analysisRevision: revision, analysisStatus: { $ne: 'DONE' } },
+        {
+          $set: { analysis, themeKeys, analysisStatus: 'DONE', analysisError: null, analysisBackfillVersion: null },
+          $inc: { analysisAttempts: 1 },
+        },
+      )
+      .exec();
+    return result.matchedCount === 1;
+  }
+
+  /** Gives up on `revision` (the last attempt failed). A previous analysis, if any, stays readable. */
+  async markFailed(id: Types.ObjectId, revision: number, reason: string): Promise<boolean> {
+    const result = await this.model
+      .updateOne(
+        { _id: id, analysisRevision: revision, analysisStatus: 'PENDING' },
+        { $set: { analysisStatus: 'FAILED', analysisError: reason.slice(0, 1000) }, $inc: { analysisAttempts: 1 } },
+      )
+      .exec();
+    return result.matchedCount === 1;
+  }
+
+  /**
+   * Moves each response to the next revision (status PENDING, old analysis kept until replaced),
+   * unless another writer moved it first. Returns the refs at their new revision.
+   */
+  async requestReanalysis(refs: AnalysisRef[], backfillVersion: number): Promise<AnalysisRef[]> {
+    const bumped = refs.map((r) => ({ _id: r._id, analysisRevision: r.analysisRevision + 1 }));
+    for (let i = 0; i < refs.length; i += BULK_WRITE_CHUNK) {
+      const ops: AnyBulkWriteOperation<ResponseEntity>[] = refs.slice(i, i + BULK_WRITE_CHUNK).map((r) => ({
+        updateOne: {
+          filter: { _id: r._id, analysisRevision: r.analysisRevision },
+          update: {
+            $set: {
+              analysisRevision: r.analysisRevision + 1,
+              analysisStatus: 'PENDING',
+              analysisError: null,
+              analysisAttempts: 0,
+              analysisBackfillVersion: backfillVersion,
+            },
+          },
+        },
+      }));
+      await this.model.bulkWrite(ops, { ordered: false });
+    }
+    // A response another writer bumped first has the same next revision (same job id) or a
+    // newer one (its own job): enqueueing the ref below is harmless either way.
+    return bumped;
+  }
+
+  /**
+   * Streams the responses after `afterId`, in _id order, in batches: one pass over the
+   * collection per call (FerretDB reads it whole for any range query anyway).
+   */
+  async scanInIdOrder(afterId: Types.ObjectId | null, batchSize: number, onBatch: (batch: ReanalysisCandidate[]) => Promise<boolean | void>): Promise<void> {
+    const filter: FilterQuery<ResponseEntity> = afterId ? { _id: { $gt: afterId } } : {};
+    const cursor = this.model.collection.find(filter as never, {
+      projection: { comment: 1, analysisRevision: 1, analysisStatus: 1, 'analysis.taxonomyVersion': 1 },
+      sort: { _id: 1 },
+      batchSize: Math.max(batchSize, 100),
+    });
+    let batch: ReanalysisCandidate[] = [];
+    try {
+      for await (const doc of cursor) {
+        batch.push(doc as unknown as ReanalysisCandidate);
+        if (batch.length >= batchSize) {
+          const stop = await onBatch(batch);
+          batch = [];
+          if (stop === false) return;
+        }
+      }
+      if (batch.length > 0) await onBatch(batch);
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  /** PENDING responses not touched since `before`, oldest first: their job may have been lost. */
+  async findStalePending(before: Date, limit: number): Promise<StalePending[]> {
+    return this.model
+      .find({ analysisStatus: 'PENDING', updatedAt: { $lt: before } })
+      .sort({ updatedAt: 1 })
+      .limit(limit)
+      .select({ _id: 1, analysisRevision: 1, requestId: 1 })
+      .lean<StalePending[]>()
+      .exec();
+  }
+
+  /** Responses by analysis status, among those matching `match` (one pass over them). */
+  async statusCounts(match: FilterQuery<ResponseEntity>): Promise<StatusCounts> {
+    const rows = await this.model
+      .aggregate<{ _id: AnalysisStatus; n: number }>([{ $match: match }, { $group: { _id: '$analysisStatus', n: { $sum: 1 } } }])
+      .exec();
+    const counts: StatusCounts = { PENDING: 0, DONE: 0, FAILED: 0 };
+    for (const row of rows) if (row._id in counts) counts[row._id] = row.n;
+    return counts;
+  }
+}

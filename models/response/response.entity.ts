@@ -1,0 +1,91 @@
+/** The stored shape of a survey response, as plain objects returned by lean reads. */
+import type { Types } from 'mongoose';
+import type { NpsCategory } from '../../src/domain/nps.js';
+import type { PeriodKeys } from '../../src/domain/periods.js';
+
+export type AnalysisStatus = 'PENDING' | 'DONE' | 'FAILED';
+
+export interface Attribute {
+  key: string;
+  value: string;
+}
+
+export interface StoredSentiment {
+  label: 'positive' | 'neutral' | 'negative';
+  score: number;
+  confidence: number;
+}
+
+export interface StoredSpan {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface StoredThemeMatch {
+  key: string;
+  label: string;
+  confidence: number;
+  sentiment: StoredSentiment;
+  evidence: StoredSpan[];
+}
+
+export interface StoredChurnRisk {
+  score: number;
+  level: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+  reasons: string[];
+}
+
+export interface StoredAnalysis {
+  engine: string;
+  taxonomyVersion: number;
+  language: { code: string; supported: boolean };
+  truncated: boolean;
+  sentiment: StoredSentiment;
+  themes: StoredThemeMatch[];
+  keyPhrases: string[];
+  churnSignals: { type: string; evidence: StoredSpan }[];
+  churnRisk?: StoredChurnRisk | null;
+  analyzedAt: Date;
+}
+
+export interface ResponseEntity {
+  _id: Types.ObjectId;
+  externalId: string;
+  score: number;
+  comment: string | null;
+  category: NpsCategory;
+  /** +1 promoter, 0 passive, −1 detractor. */
+  npsWeight: number;
+  respondedAt: Date;
+  receivedAt: Date;
+  period: PeriodKeys;
+  touchpoint: string | null;
+  channel: string | null;
+  attributes: Attribute[];
+  /** `key=value` strings: lets filters match attributes with a plain indexed `$all`. */
+  attributeTags: string[];
+  customerExternalId: string | null;
+  analysisStatus: AnalysisStatus;
+  /** Bumped when a response must be analysed again (taxonomy change); part of the job id. */
+  analysisRevision: number;
+  analysis: StoredAnalysis | null;
+  /** Theme keys of the current analysis, for indexed filtering. */
+  themeKeys: string[];
+  analysisError: string | null;
+  /**
+   * How often the analysis of the current revision was recorded (DONE or FAILED). The conditional
+   * write keeps it at 1 for a DONE response however often its job ran; reset by a re-analysis.
+   */
+  analysisAttempts: number;
+  /** Taxonomy version whose backfill queued this response for re-analysis; cleared when done. */
+  analysisBackfillVersion?: number | null;
+  /** Request id of the submit, so logs can follow a response through its jobs. */
+  requestId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function attributeTag(key: string, value: string): string {
+  return `${key}=${value}`;
+}

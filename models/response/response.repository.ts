@@ -1,0 +1,114 @@
+/** All reads and writes of responses. Reads are lean and return plain objects. */
+import { Types, mongo } from 'mongoose';
+import type { NpsCounts } from '../../src/domain/nps.js';
+import type { ResponseEntity } from './response.entity.js';
+import { toMongoFilter, type ResponseQueryFilter } from './response.filter.js';
+import type { ResponseModel } from './response.schema.js';
+
+export type NewResponse = Omit<ResponseEntity, '_id' | 'createdAt' | 'updatedAt'>;
+
+export interface BulkInsertOutcome {
+  /** Input index → stored id, for the rows that were inserted. */
+  inserted: Map<number, Types.ObjectId>;
+  /** Input indexes whose externalId was already stored (or repeated in the batch). */
+  duplicates: number[];
+  /** Input indexes that failed for another reason. */
+  failed: { index: number; message: string }[];
+}
+
+const DUPLICATE_KEY = 11000;
+
+export function isDuplicateKeyError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === DUPLICATE_KEY;
+}
+
+export class ResponseRepository {
+  constructor(private readonly model: ResponseModel) {}
+
+  /** Inserts, or returns the response already stored under the same externalId. */
+  async insertOrGet(doc: NewResponse): Promise<{ response: ResponseEntity; created: boolean }> {
+    try {
+      const created = await this.model.create(doc);
+      return { response: created.toObject() as ResponseEntity, created: true };
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      const existing = await this.findByExternalId(doc.externalId);
+      if (!existing) throw err;
+      return { response: existing, created: false };
+    }
+  }
+
+  /** Unordered bulk insert: every valid row is stored even when others collide. */
+  async insertMany(docs: NewResponse[]): Promise<BulkInsertOutcome> {
+    const outcome: BulkInsertOutcome = { inserted: new Map(), duplicates: [], failed: [] };
+    if (docs.length === 0) return outcome;
+    const withIds = docs.map((doc) => ({ ...doc, _id: new Types.ObjectId() }));
+    const failedIndexes = new Set<number>();
+    try {
+      await this.model.collection.insertMany(withIds as never[], { ordered: false });
+    } catch (err) {
+      if (!(err instanceof mongo.MongoBulkWriteError)) throw err;
+      const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+      for (const writeError of writeErrors) {
+        failedIndexes.add(writeError.index);
+        if (writeError.code === DUPLICATE_KEY) outcome.duplicates.push(writeError.index);
+        else outcome.failed.push({ index: writeError.index, message: writeError.errmsg ?? 'write failed' });
+      }
+    }
+    withIds.forEach((doc, index) => {
+      if (!failedIndexes.has(index)) outcome.inserted.set(index, doc._id);
+    });
+    return outcome;
+  }
+
+  async findById(id: string | Types.ObjectId): Promise<ResponseEntity | null> {
+    if (!Types.ObjectId.isValid(id)) return null;
+    return this.model.findById(id).lean<ResponseEntity>().exec();
+  }
+
+  async findByIds(ids: readonly (string | Types.ObjectId)[]): Promise<ResponseEntity[]> {
+    const valid = ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(String(id)));
+    if (valid.length === 0) return [];
+    return this.model.find({ _id: { $in: valid } }).lean<ResponseEntity[]>().exec();
+  }
+
+  async findByExternalId(externalId: string): Promise<ResponseEntity | null> {
+    return this.model.findOne({ externalId }).lean<ResponseEntity>().exec();
+  }
+
+  /**
+   * Newest first, keyset-paginated on _id: a page never shifts when responses arrive
+   * while a client is paging, because new ids sort before the cursor.
+   */
+  async page(
+    filter: ResponseQueryFilter | null | undefined,
+    first: number,
+    afterId: Types.ObjectId | null,
+  ): Promise<{ items: ResponseEntity[]; hasNextPage: boolean }> {
+    const query = toMongoFilter(filter);
+    if (afterId) query._id = { $lt: afterId };
+    const rows = await this.model
+      .find(query)
+      .sort({ _id: -1 })
+      .limit(first + 1)
+      .lean<ResponseEntity[]>()
+      .exec();
+    return { items: rows.slice(0, first), hasNextPage: rows.length > first };
+  }
+
+  async count(filter: ResponseQueryFilter | null | undefined): Promise<number> {
+    return this.model.countDocuments(toMongoFilter(filter)).exec();
+  }
+
+  /** Promoter/passive/detractor counts of the matching responses, computed in the database. */
+  async npsCounts(filter: ResponseQueryFilter | null | undefined): Promise<NpsCounts> {
+    const rows = await this.model
+      .aggregate<{ _id: string; n: number }>([
+        { $match: toMongoFilter(filter) },
+        { $group: { _id: '$category', n: { $sum: 1 } } },
+      ])
+      .exec();
+    const n = (category: string) => rows.find((r) => r._id === category)?.n ?? 0;
+    return { promoters: n('PROMOTER'), passives: n('PASSIVE'), detractors: n('DETRACTOR') };
+  }
+}

@@ -1,0 +1,11 @@
+/** Inputs of the insight queries (the filter is the shared ResponseFilter). */
+import { Field, InputType } from 'type-graphql';
+
+@InputType({ description: 'Split a trend into one series per touchpoint or per value of one attribute (give one of the two).' })
+export class TrendGroupBy {
+  @Field(() => Boolean, { nullable: true })
+  touchpoint?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Attribute key, e.g. region.' })
+  attribute?: string | null;
+}

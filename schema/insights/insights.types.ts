@@ -1,0 +1,425 @@
+/** Object types of the insight queries. Shares are fractions (0–1); NPS, margins and impacts are in points. */
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { NpsCategory, SentimentLabel } from '../common/enums.js';
+import { DateTime } from '../common/scalars.js';
+import { EvidenceSpan, NpsSummary } from '../response/response.types.js';
+
+export enum InsightSource {
+  ROLLUP = 'ROLLUP',
+  LEDGER = 'LEDGER',
+  SCAN = 'SCAN',
+}
+registerEnumType(InsightSource, {
+  name: 'InsightSource',
+  description: 'Where the figures were computed from (for diagnosis; every source gives the same figures).',
+  valuesConfig: {
+    ROLLUP: { description: 'Precomputed day/month sums.' },
+    LEDGER: { description: "Per-response rollup entries of the days in range (theme filters, several attribute keys)." },
+    SCAN: { description: 'The responses themselves (comment search, analysis status filters).' },
+  },
+});
+
+export enum TrendInterval {
+  DAY = 'DAY',
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+  QUARTER = 'QUARTER',
+}
+registerEnumType(TrendInterval, { name: 'TrendInterval', description: 'Length of a trend point (UTC; weeks are ISO weeks starting on Monday).' });
+
+@ObjectType({ description: 'A theme of the taxonomy: stable key and current label.' })
+export class ThemeRef {
+  @Field(() => String)
+  key!: string;
+
+  @Field(() => String)
+  label!: string;
+}
+
+@ObjectType({ description: 'How many mentions of a theme were positive, neutral and negative (aspect-level sentiment).' })
+export class ThemeSentimentSplit {
+  @Field(() => Int)
+  positive!: number;
+
+  @Field(() => Int)
+  neutral!: number;
+
+  @Field(() => Int)
+  negative!: number;
+}
+
+@ObjectType({ description: 'A verbatim that mentions the theme, with the spans that do.' })
+export class ThemeExample {
+  @Field(() => ID, { description: 'Response id.' })
+  id!: string;
+
+  @Field(() => String)
+  comment!: string;
+
+  @Field(() => Int)
+  score!: number;
+
+  @Field(() => NpsCategory)
+  category!: NpsCategory;
+
+  @Field(() => DateTime)
+  respondedAt!: Date;
+
+  @Field(() => String, { nullable: true })
+  touchpoint!: string | null;
+
+  @Field(() => SentimentLabel, { description: "The theme's sentiment in this verbatim." })
+  sentiment!: SentimentLabel;
+
+  @Field(() => Float)
+  confidence!: number;
+
+  @Field(() => [EvidenceSpan])
+  evidence!: EvidenceSpan[];
+}
+
+@ObjectType({ description: 'A time range [from, to).' })
+export class InsightPeriod {
+  @Field(() => DateTime)
+  from!: Date;
+
+  @Field(() => DateTime)
+  to!: Date;
+}
+
+@ObjectType({ description: 'How a theme moved between the previous period and the current one (current minus previous).' })
+export class ThemeChange {
+  @Field(() => InsightPeriod, { description: "The filter's range; without one, the last 30 days." })
+  period!: InsightPeriod;
+
+  @Field(() => InsightPeriod, { description: 'The period of equal length just before.' })
+  previousPeriod!: InsightPeriod;
+
+  @Field(() => Int)
+  previousMentions!: number;
+
+  @Field(() => Float)
+  previousShare!: number;
+
+  @Field(() => Float, { nullable: true })
+  previousNps!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  previousImpact!: number | null;
+
+  @Field(() => Int, { description: 'Change in mentions.' })
+  mentions!: number;
+
+  @Field(() => Float, { description: 'Change in share (0.05 = five percentage points).' })
+  share!: number;
+
+  @Field(() => Float, { nullable: true, description: "Change in the mentioners' NPS, in points." })
+  nps!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Change in impact, in points.' })
+  impact!: number | null;
+
+  @Field(() => Boolean, { description: 'The share changed significantly (two-proportion z-test, 95%).' })
+  shareSignificant!: boolean;
+
+  @Field(() => Boolean, { description: "The mentioners' NPS changed significantly (z-test using both margins of error, 95%)." })
+  npsSignificant!: boolean;
+}
+
+@ObjectType({ description: 'One theme across the analysed responses matching the filter.' })
+export class ThemeInsight {
+  @Field(() => ThemeRef)
+  theme!: ThemeRef;
+
+  @Field(() => Int, { description: 'Analysed responses that mention the theme.' })
+  mentions!: number;
+
+  @Field(() => Float, { description: 'Fraction of the analysed responses that mention the theme (0–1).' })
+  share!: number;
+
+  @Field(() => Float, { nullable: true, description: 'NPS among the mentioners.' })
+  nps!: number | null;
+
+  @Field(() => Float, { nullable: true, description: "95% margin of error of the mentioners' NPS." })
+  marginOfError!: number | null;
+
+  @Field(() => Int)
+  promoters!: number;
+
+  @Field(() => Int)
+  passives!: number;
+
+  @Field(() => Int)
+  detractors!: number;
+
+  @Field(() => Boolean, { description: 'Fewer than 30 mentions: read with care.' })
+  smallSample!: boolean;
+
+  @Field(() => Float, { description: 'Average score (0–10) of the mentioners.' })
+  averageScore!: number;
+
+  @Field(() => Float, { nullable: true, description: 'NPS of the analysed responses that do not mention the theme.' })
+  npsWithout!: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'NPS points the theme costs (negative) or earns (positive): overall NPS minus NPS without its mentioners.',
+  })
+  impact!: number | null;
+
+  @Field(() => Boolean, { description: "The mentioners' NPS differs significantly from the others' (95%)." })
+  significant!: boolean;
+
+  @Field(() => ThemeSentimentSplit)
+  sentiment!: ThemeSentimentSplit;
+
+  @Field(() => ThemeChange, { nullable: true })
+  change!: ThemeChange | null;
+
+  @Field(() => [ThemeExample], { description: 'Top example verbatims (most confident mentions first) with evidence spans.' })
+  examples!: ThemeExample[];
+}
+
+@ObjectType({ description: 'A theme ranked by how many NPS points it moves.' })
+export class DriverInsight {
+  @Field(() => ThemeRef)
+  theme!: ThemeRef;
+
+  @Field(() => Float, { description: 'NPS points: negative for detraction drivers, positive for promotion drivers.' })
+  impact!: number;
+
+  @Field(() => Int)
+  mentions!: number;
+
+  @Field(() => Float)
+  share!: number;
+
+  @Field(() => Float, { nullable: true, description: 'NPS among the mentioners.' })
+  nps!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  npsWithout!: number | null;
+
+  @Field(() => Float)
+  averageScore!: number;
+
+  @Field(() => Boolean, { description: "The mentioners' NPS differs significantly from the others' (95%)." })
+  significant!: boolean;
+
+  @Field(() => Float, { description: 'Fraction of all detractors who mention the theme.' })
+  shareOfDetractors!: number;
+
+  @Field(() => Float, { description: 'Fraction of all promoters who mention the theme.' })
+  shareOfPromoters!: number;
+
+  @Field(() => ThemeSentimentSplit)
+  sentiment!: ThemeSentimentSplit;
+}
+
+@ObjectType({ description: 'What pulls NPS down and what pushes it up.' })
+export class DriversReport {
+  @Field(() => NpsSummary, { description: 'NPS of the analysed responses matching the filter.' })
+  overall!: NpsSummary;
+
+  @Field(() => InsightSource)
+  source!: InsightSource;
+
+  @Field(() => [DriverInsight], { description: 'Themes that cost NPS points, most costly first.' })
+  detraction!: DriverInsight[];
+
+  @Field(() => [DriverInsight], { description: 'Themes that earn NPS points, most earning first.' })
+  promotion!: DriverInsight[];
+}
+
+/** NPS of a set of responses with its sample and 95% margin of error, shared by trend points and segments. */
+@ObjectType() // never returned itself, so not emitted: only its subclasses are
+abstract class NpsFigureFields {
+  @Field(() => Float, { nullable: true, description: '%promoters − %detractors, −100…100; null without responses.' })
+  nps!: number | null;
+
+  @Field(() => Int)
+  responses!: number;
+
+  @Field(() => Int)
+  promoters!: number;
+
+  @Field(() => Int)
+  passives!: number;
+
+  @Field(() => Int)
+  detractors!: number;
+
+  @Field(() => Float, { nullable: true, description: '95% margin of error in NPS points.' })
+  marginOfError!: number | null;
+
+  @Field(() => Boolean, { description: 'Fewer than 30 responses: read with care.' })
+  smallSample!: boolean;
+}
+
+@ObjectType({ description: 'NPS of one period.' })
+export class NpsTrendPoint extends NpsFigureFields {
+  @Field(() => String, { description: 'Period key: 2026-11-22, 2026-W47, 2026-11 or 2026-Q4.' })
+  period!: string;
+
+  @Field(() => DateTime)
+  start!: Date;
+
+  @Field(() => DateTime, { description: 'Start of the next period.' })
+  end!: Date;
+}
+
+@ObjectType({ description: 'The trend of one group (or of all responses when not grouped).' })
+export class NpsTrendSeries {
+  @Field(() => String, { nullable: true, description: 'Touchpoint or attribute value; null when not grouped (or no touchpoint).' })
+  group!: string | null;
+
+  @Field(() => Int)
+  responses!: number;
+
+  @Field(() => [NpsTrendPoint], { description: 'One point per period, periods without responses included.' })
+  points!: NpsTrendPoint[];
+}
+
+@ObjectType()
+export class NpsTrend {
+  @Field(() => TrendInterval)
+  interval!: TrendInterval;
+
+  @Field(() => InsightSource)
+  source!: InsightSource;
+
+  @Field(() => [NpsTrendSeries], { description: 'Largest group first.' })
+  series!: NpsTrendSeries[];
+}
+
+@ObjectType({ description: 'A theme within a segment.' })
+export class SegmentTheme {
+  @Field(() => ThemeRef)
+  theme!: ThemeRef;
+
+  @Field(() => Int)
+  mentions!: number;
+
+  @Field(() => Float, { description: "Fraction of the segment's analysed responses." })
+  share!: number;
+
+  @Field(() => Float, { nullable: true })
+  nps!: number | null;
+
+  @Field(() => Float, { nullable: true, description: "NPS points the theme costs or earns within the segment." })
+  impact!: number | null;
+}
+
+@ObjectType({ description: 'NPS of one attribute value or touchpoint.' })
+export class Segment extends NpsFigureFields {
+  @Field(() => String, { nullable: true, description: 'Attribute value or touchpoint (null: responses without a touchpoint).' })
+  value!: string | null;
+
+  @Field(() => Float, { description: "Fraction of the group's responses." })
+  share!: number;
+
+  @Field(() => Float, { nullable: true })
+  averageScore!: number | null;
+
+  @Field(() => [SegmentTheme], { description: 'Most mentioned themes.' })
+  topThemes!: SegmentTheme[];
+}
+
+@ObjectType({ description: 'Segments of one dimension, happiest first.' })
+export class SegmentGroup {
+  @Field(() => String, { description: "'touchpoint' or the attribute key." })
+  dimension!: string;
+
+  @Field(() => [Segment])
+  segments!: Segment[];
+
+  @Field(() => Segment, { nullable: true, description: 'Highest NPS among segments of 30+ responses (among all if none is that large).' })
+  happiest!: Segment | null;
+
+  @Field(() => Segment, { nullable: true, description: 'Lowest NPS, same rule.' })
+  leastSatisfied!: Segment | null;
+}
+
+@ObjectType()
+export class SegmentReport {
+  @Field(() => NpsSummary)
+  overall!: NpsSummary;
+
+  @Field(() => InsightSource)
+  source!: InsightSource;
+
+  @Field(() => SegmentGroup, { nullable: true, description: 'Per value of the requested attribute (responses without it are left out).' })
+  byAttribute!: SegmentGroup | null;
+
+  @Field(() => SegmentGroup)
+  byTouchpoint!: SegmentGroup;
+}
+
+@ObjectType({ description: 'A suggested theme definition: pass it to the taxonomy createTheme mutation to accept it.' })
+export class ThemeSuggestion {
+  @Field(() => String)
+  key!: string;
+
+  @Field(() => String)
+  label!: string;
+
+  @Field(() => String)
+  description!: string;
+
+  @Field(() => [String])
+  keywords!: string[];
+
+  @Field(() => [String])
+  examples!: string[];
+}
+
+@ObjectType()
+export class EmergingExample {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  comment!: string;
+
+  @Field(() => Int)
+  score!: number;
+
+  @Field(() => DateTime)
+  respondedAt!: Date;
+}
+
+@ObjectType({ description: 'A recurring subject of recent verbatims that no taxonomy theme covers.' })
+export class EmergingTheme {
+  @Field(() => String)
+  phrase!: string;
+
+  @Field(() => Int, { description: 'Sampled verbatims that mention it.' })
+  count!: number;
+
+  @Field(() => Float, { description: 'Fraction of the sample.' })
+  share!: number;
+
+  @Field(() => [String])
+  relatedPhrases!: string[];
+
+  @Field(() => [EmergingExample])
+  examples!: EmergingExample[];
+
+  @Field(() => ThemeSuggestion)
+  suggestion!: ThemeSuggestion;
+}
+
+@ObjectType()
+export class EmergingThemesReport {
+  @Field(() => Int, { description: 'Recent verbatims read (the newest matching ones with a comment).' })
+  sampled!: number;
+
+  @Field(() => DateTime, { nullable: true, description: 'Oldest sampled verbatim.' })
+  from!: Date | null;
+
+  @Field(() => DateTime, { nullable: true, description: 'Newest sampled verbatim.' })
+  to!: Date | null;
+
+  @Field(() => [EmergingTheme])
+  candidates!: EmergingTheme[];
+}

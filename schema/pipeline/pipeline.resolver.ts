@@ -1,0 +1,95 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, Subscription, type SubscriptionHandlerData } from 'type-graphql';
+import type { StatusCounts } from '../../models/response/response-analysis.repository.js';
+import { AppError } from '../../src/errors.js';
+import type { ResponseAnalyzedMessage } from '../../src/pubsub.js';
+import { NpsCategory } from '../common/enums.js';
+import type { Context } from '../context.js';
+import { toResponse } from '../response/response.mapper.js';
+import { Response } from '../response/response.types.js';
+import { AnalysisQueueCounts, ImportProgress } from './pipeline.types.js';
+
+/** The progress root carries a memo, so total/pending/done/failed share one database pass. */
+type ProgressRoot = ImportProgress & { counts: () => Promise<StatusCounts> };
+
+interface AnalyzedFilterArgs {
+  categories?: NpsCategory[] | null;
+  touchpoints?: string[] | null;
+  themes?: string[] | null;
+}
+
+/** A message passes when it matches every filter given (any value within one filter). */
+export function matchesAnalyzedFilter(message: ResponseAnalyzedMessage, args: AnalyzedFilterArgs): boolean {
+  if (args.categories?.length && !args.categories.includes(message.category as NpsCategory)) return false;
+  if (args.touchpoints?.length && !args.touchpoints.includes(message.touchpoint ?? '')) return false;
+  if (args.themes?.length && !args.themes.some((t) => message.themeKeys.includes(t))) return false;
+  return true;
+}
+
+@Resolver(() => ImportProgress)
+export class ImportProgressResolver {
+  @Query(() => ImportProgress, {
+    description: 'Analysis progress of the responses imported with one x-request-id (send the same header with every chunk of an import), or of all responses.',
+  })
+  importProgress(
+    @Arg('requestId', () => String, { nullable: true, description: 'The x-request-id header the import was sent with.' }) requestId: string | null,
+    @Ctx() ctx: Context,
+  ): ProgressRoot {
+    ctx.services.pipeline.checkRequestId(requestId);
+    let memo: Promise<StatusCounts> | null = null;
+    return {
+      requestId,
+      counts: () => (memo ??= ctx.services.pipeline.statusCounts(requestId)),
+    };
+  }
+
+  @FieldResolver(() => Int, { description: 'Responses stored.' })
+  async total(@Root() root: ProgressRoot): Promise<number> {
+    const c = await root.counts();
+    return c.PENDING + c.DONE + c.FAILED;
+  }
+
+  @FieldResolver(() => Int, { description: 'Waiting for (or in) analysis.' })
+  async pending(@Root() root: ProgressRoot): Promise<number> {
+    return (await root.counts()).PENDING;
+  }
+
+  @FieldResolver(() => Int, { description: 'Analysed.' })
+  async done(@Root() root: ProgressRoot): Promise<number> {
+    return (await root.counts()).DONE;
+  }
+
+  @FieldResolver(() => Int, { description: 'Analysis failed after every retry.' })
+  async failed(@Root() root: ProgressRoot): Promise<number> {
+    return (await root.counts()).FAILED;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Nothing left pending.' })
+  async complete(@Root() root: ProgressRoot): Promise<boolean> {
+    return (await root.counts()).PENDING === 0;
+  }
+
+  @FieldResolver(() => AnalysisQueueCounts, { description: 'Job counts of the analysis queue (cheap: read from Redis).' })
+  async queue(@Ctx() ctx: Context): Promise<AnalysisQueueCounts> {
+    return ctx.services.pipeline.queueCounts();
+  }
+}
+
+@Resolver()
+export class ResponseAnalyzedResolver {
+  @Subscription(() => Response, {
+    topics: 'RESPONSE_ANALYZED',
+    filter: ({ payload, args }: SubscriptionHandlerData<ResponseAnalyzedMessage, AnalyzedFilterArgs>) => matchesAnalyzedFilter(payload, args),
+    description: 'Each response as soon as its analysis is stored (also after a re-analysis), from any worker, on any API instance.',
+  })
+  async responseAnalyzed(
+    @Root() message: ResponseAnalyzedMessage,
+    @Arg('categories', () => [NpsCategory], { nullable: true }) _categories: NpsCategory[] | null,
+    @Arg('touchpoints', () => [String], { nullable: true }) _touchpoints: string[] | null,
+    @Arg('themes', () => [String], { nullable: true, description: 'Theme keys: responses mentioning any of them.' }) _themes: string[] | null,
+    @Ctx() ctx: Context,
+  ): Promise<Response> {
+    const response = await ctx.services.responses.get(message.responseId);
+    if (!response) throw new AppError('NOT_FOUND', `response ${message.responseId} not found`, { id: message.responseId });
+    return toResponse(response);
+  }
+}

@@ -1,0 +1,46 @@
+/** Stored response → GraphQL shape. */
+import type { ResponseEntity, StoredAnalysis } from '../../models/response/response.entity.js';
+import type { AnalysisStatus, NpsCategory, RiskLevel, SentimentLabel } from '../common/enums.js';
+import type { Analysis, Response } from './response.types.js';
+
+export function toAnalysis(analysis: StoredAnalysis | null | undefined): Analysis | null {
+  if (!analysis) return null;
+  return {
+    sentiment: { ...analysis.sentiment, label: analysis.sentiment.label as SentimentLabel },
+    themes: analysis.themes.map((t) => ({
+      key: t.key,
+      label: t.label,
+      confidence: t.confidence,
+      sentiment: t.sentiment.label as SentimentLabel,
+      sentimentScore: t.sentiment.score,
+      evidence: t.evidence,
+    })),
+    keyPhrases: analysis.keyPhrases,
+    churnSignals: analysis.churnSignals,
+    churnRisk: analysis.churnRisk ? { ...analysis.churnRisk, level: analysis.churnRisk.level as RiskLevel } : null,
+    language: analysis.language,
+    truncated: analysis.truncated,
+    engine: analysis.engine,
+    taxonomyVersion: analysis.taxonomyVersion,
+    analyzedAt: analysis.analyzedAt,
+  };
+}
+
+export function toResponse(entity: ResponseEntity): Response {
+  return {
+    id: entity._id.toHexString(),
+    externalId: entity.externalId,
+    score: entity.score,
+    comment: entity.comment,
+    category: entity.category as NpsCategory,
+    respondedAt: entity.respondedAt,
+    receivedAt: entity.receivedAt,
+    touchpoint: entity.touchpoint,
+    channel: entity.channel,
+    attributes: entity.attributes,
+    customer: entity.customerExternalId ? { externalId: entity.customerExternalId } : null,
+    analysisStatus: entity.analysisStatus as AnalysisStatus,
+    analysisError: entity.analysisError,
+    analysis: toAnalysis(entity.analysis),
+  };
+}

@@ -1,0 +1,58 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { encodeCursor } from '../../src/services/response-query.service.js';
+import type { Context } from '../context.js';
+import { toResponse } from './response.mapper.js';
+import { ResponseFilter, ResponseInput } from './response.inputs.js';
+import { ImportResult, NpsSummary, Response, ResponseConnection } from './response.types.js';
+
+/** The connection object carries its filter so `totalCount` is counted only when asked for. */
+type ConnectionSource = Omit<ResponseConnection, 'totalCount'> & { filter: ResponseFilter | null | undefined };
+
+@Resolver(() => Response)
+export class ResponseResolver {
+  @Mutation(() => Response, { description: 'Stores one response. Idempotent by externalId: resubmitting returns the stored response.' })
+  async submitResponse(@Arg('input', () => ResponseInput) input: ResponseInput, @Ctx() ctx: Context): Promise<Response> {
+    const { response } = await ctx.services.ingest.submit(input, ctx.requestId);
+    return toResponse(response);
+  }
+
+  @Mutation(() => ImportResult, { description: 'Stores up to 5,000 responses; valid rows are stored even when others fail.' })
+  async importResponses(@Arg('input', () => [ResponseInput]) input: ResponseInput[], @Ctx() ctx: Context): Promise<ImportResult> {
+    const { accepted, duplicates, errors } = await ctx.services.ingest.import(input, ctx.requestId);
+    return { accepted, duplicates, errors };
+  }
+
+  @Query(() => Response, { nullable: true, description: 'One response by id; null if there is none.' })
+  async response(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Response | null> {
+    const entity = await ctx.services.responses.get(id);
+    return entity ? toResponse(entity) : null;
+  }
+
+  @Query(() => ResponseConnection, { description: 'Responses matching the filter, newest first, cursor-paginated.' })
+  async responses(
+    @Arg('filter', () => ResponseFilter, { nullable: true }) filter: ResponseFilter | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20).' }) first: number | null,
+    @Arg('after', () => String, { nullable: true, description: '`endCursor` of the previous page.' }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<ConnectionSource> {
+    const page = await ctx.services.responses.page(filter, first, after);
+    return {
+      filter,
+      edges: page.items.map((item) => ({ cursor: encodeCursor(item._id), node: toResponse(item) })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+    };
+  }
+
+  @Query(() => NpsSummary, { description: 'NPS of the responses matching the filter, with sample size and 95% margin of error.' })
+  async nps(@Arg('filter', () => ResponseFilter, { nullable: true }) filter: ResponseFilter | null, @Ctx() ctx: Context): Promise<NpsSummary> {
+    return ctx.services.responses.nps(filter);
+  }
+}
+
+@Resolver(() => ResponseConnection)
+export class ResponseConnectionResolver {
+  @FieldResolver(() => Int)
+  async totalCount(@Root() connection: ConnectionSource, @Ctx() ctx: Context): Promise<number> {
+    return ctx.services.responses.count(connection.filter);
+  }
+}

@@ -1,0 +1,41 @@
+/** Inputs of taxonomy changes. Limits and formats are checked by the taxonomy service, which names the field. */
+import { Field, InputType } from 'type-graphql';
+
+@InputType({ description: 'A new theme. Needs at least one keyword or example.' })
+export class CreateThemeInput {
+  @Field(() => String, { description: 'snake_case, at most 64 characters; immutable and never reused.' })
+  key!: string;
+
+  @Field(() => String)
+  label!: string;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  keywords?: string[] | null;
+
+  @Field(() => [String], { nullable: true })
+  examples?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Key of an active parent theme.' })
+  parent?: string | null;
+}
+
+@InputType({ description: 'Changes to a theme; omitted fields stay as they are. The key cannot change.' })
+export class UpdateThemeInput {
+  @Field(() => String, { nullable: true })
+  label?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'null or "" clears it.' })
+  description?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Replaces the keyword list.' })
+  keywords?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Replaces the example list.' })
+  examples?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Key of an active parent theme; null makes it top-level.' })
+  parent?: string | null;
+}

@@ -1,0 +1,110 @@
+/**
+ * Theme matching by meaning: each theme is represented by the embeddings of
+ * its description and example phrases (computed once), and a text matches a
+ * theme when it is close enough to any of them. This finds themes the
+ * verbatim words differently from the theme's keywords.
+ */
+import type { Taxonomy } from '../types.js';
+import type { TransformerBackend } from './transformer-backend.js';
+
+export interface ThemeSimilarity {
+  key: string;
+  similarity: number;
+}
+
+export interface EmbeddingThemeMatcherOptions {
+  /**
+   * Cosine similarity a text needs to match a theme. 0.45 suits
+   * all-MiniLM-L6-v2 on short feedback; tune it per model.
+   */
+  threshold?: number;
+}
+
+export interface EmbeddingThemeMatcher {
+  readonly backend: TransformerBackend;
+  readonly threshold: number;
+  /** Themes in taxonomy order; similarity rows follow this order. */
+  readonly themes: ReadonlyArray<{ key: string; label: string }>;
+  /** For each text, its similarity to every theme (the best of the theme's exemplars). */
+  similarities(texts: string[]): Promise<number[][]>;
+  /** Themes whose similarity to the text reaches the threshold, most similar first. */
+  matchThemes(text: string): Promise<ThemeSimilarity[]>;
+  /** Embeds the theme exemplars now rather than on first use (e.g. at worker start). */
+  warmUp(): Promise<void>;
+}
+
+export const DEFAULT_SIMILARITY_THRESHOLD = 0.45;
+
+/** The texts that stand for a theme: its description and examples, else its label and keywords. */
+export function themeExemplars(theme: Taxonomy['themes'][number]): string[] {
+  const texts = [theme.description ?? '', ...theme.examples].map((t) => t.trim()).filter(Boolean);
+  if (texts.length === 0) texts.push([theme.label, ...theme.keywords].join(', '));
+  return [...new Set(texts)];
+}
+
+/** Cosine similarity; safe for vectors that are not normalised or are all zeros. */
+export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    normA += a[i] * a[i];
+    normB += b[i] * b[i];
+  }
+  const denominator = Math.sqrt(normA) * Math.sqrt(normB);
+  return denominator > 0 ? dot / denominator : 0;
+}
+
+export function createEmbeddingThemeMatcher(
+  taxonomy: Taxonomy,
+  backend: TransformerBackend,
+  options: EmbeddingThemeMatcherOptions = {},
+): EmbeddingThemeMatcher {
+  const threshold = options.threshold ?? DEFAULT_SIMILARITY_THRESHOLD;
+  const themes = taxonomy.themes.map((t) => ({ key: t.key, label: t.label }));
+  const exemplarTexts = taxonomy.themes.map(themeExemplars);
+
+  // Theme vectors are computed once per matcher; a failed attempt is not cached so it can be retried.
+  let themeVectors: Promise<Float32Array[][]> | undefined;
+  const loadThemeVectors = (): Promise<Float32Array[][]> => {
+    themeVectors ??= (async () => {
+      const flat = await backend.embed(exemplarTexts.flat());
+      let offset = 0;
+      return exemplarTexts.map((texts) => {
+        const vectors = flat.slice(offset, offset + texts.length);
+        offset += texts.length;
+        return vectors;
+      });
+    })().catch((err: unknown) => {
+      themeVectors = undefined;
+      throw err;
+    });
+    return themeVectors;
+  };
+
+  const similarities = async (texts: string[]): Promise<number[][]> => {
+    if (texts.length === 0 || themes.length === 0) return texts.map(() => []);
+    const [vectorsByTheme, textVectors] = await Promise.all([loadThemeVectors(), backend.embed(texts)]);
+    return textVectors.map((textVector) =>
+      vectorsByTheme.map((exemplars) => Math.max(...exemplars.map((e) => cosineSimilarity(textVector, e)))),
+    );
+  };
+
+  return {
+    backend,
+    threshold,
+    themes,
+    similarities,
+    async matchThemes(text) {
+      const [row] = await similarities([text]);
+      return row
+        .map((similarity, i) => ({ key: themes[i].key, similarity }))
+        .filter((m) => m.similarity >= threshold)
+        .sort((a, b) => b.similarity - a.similarity);
+    },
+    async warmUp() {
+      await loadThemeVectors();
+    },
+  };
+}

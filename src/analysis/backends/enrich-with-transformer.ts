@@ -1,0 +1,67 @@
+/**
+ * Runs the transformer models over a text the lexical engine has analysed and
+ * merges what they find: embedding-matched themes, and the sentiment model's
+ * sentiment when one is configured.
+ */
+import type { AnalysisResult } from '../types.js';
+import type { EmbeddingThemeMatcher } from './embedding-theme-matcher.js';
+import { applyModelSentiment, mergeEmbeddingThemes } from './merge-transformer-results.js';
+
+export interface TransformerAnalysisOptions {
+  /** Use the backend's sentiment model when it has one (default true). */
+  useSentimentModel?: boolean;
+  /** Classify each clause too, so theme sentiment comes from the model (default true). */
+  classifyClauses?: boolean;
+}
+
+/** The whole text and each clause, deduplicated so a one-clause text is embedded once. */
+function uniqueInputs(text: string, lexical: AnalysisResult): { inputs: string[]; textIndex: number; clauseIndexes: number[] } {
+  const inputs: string[] = [];
+  const indexOf = new Map<string, number>();
+  const add = (t: string) => {
+    const key = t.trim();
+    let i = indexOf.get(key);
+    if (i === undefined) {
+      i = inputs.push(key) - 1;
+      indexOf.set(key, i);
+    }
+    return i;
+  };
+  const textIndex = add(text);
+  const clauseIndexes = lexical.clauses.map((c) => add(c.text));
+  return { inputs, textIndex, clauseIndexes };
+}
+
+export async function enrichWithTransformer(
+  text: string,
+  lexical: AnalysisResult,
+  matcher: EmbeddingThemeMatcher,
+  options: TransformerAnalysisOptions = {},
+): Promise<AnalysisResult> {
+  // Other languages are flagged, not guessed at; empty texts have nothing to match.
+  if (!lexical.language.supported || text.trim() === '') return lexical;
+
+  const { inputs, textIndex, clauseIndexes } = uniqueInputs(text, lexical);
+  const classify = options.useSentimentModel !== false ? matcher.backend.classifySentiment : undefined;
+  const sentimentInputs = options.classifyClauses === false ? [inputs[textIndex]] : inputs;
+
+  const [similarities, sentiments] = await Promise.all([
+    matcher.similarities(inputs),
+    classify ? classify.call(matcher.backend, sentimentInputs) : Promise.resolve(undefined),
+  ]);
+
+  let result = mergeEmbeddingThemes(lexical, {
+    text,
+    themes: matcher.themes,
+    textSimilarities: similarities[textIndex],
+    clauseSimilarities: clauseIndexes.map((i) => similarities[i]),
+    threshold: matcher.threshold,
+  });
+  if (sentiments) {
+    result = applyModelSentiment(result, {
+      text: sentiments[textIndex],
+      clauses: options.classifyClauses === false ? undefined : clauseIndexes.map((i) => sentiments[i]),
+    });
+  }
+  return result;
+}

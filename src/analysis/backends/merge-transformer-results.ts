@@ -1,0 +1,141 @@
+/**
+ * Pure merge of the transformer's findings into a lexical AnalysisResult:
+ * themes matched by embedding similarity, and sentiment from a sentiment model.
+ * No inference happens here, so the rules are unit-testable with hand-made inputs.
+ */
+import type { AnalysisResult, ClauseResult, Sentiment, SentimentLabel, Span, ThemeMatch } from '../types.js';
+import type { ModelSentiment } from './sentiment-labels.js';
+
+export const TRANSFORMER_ENGINE = 'transformer@1';
+
+/** Embedding-only matches never claim certainty: a keyword hit is stronger evidence. */
+const MAX_EMBEDDING_CONFIDENCE = 0.9;
+
+export interface EmbeddingThemeScores {
+  /** The analysed text (used for evidence when the lexical result has no clauses). */
+  text: string;
+  themes: ReadonlyArray<{ key: string; label: string }>;
+  /** Similarity of the whole text to each theme, in `themes` order. */
+  textSimilarities: number[];
+  /** For each clause of the lexical result (same order), its similarity to each theme. */
+  clauseSimilarities: number[][];
+  threshold: number;
+}
+
+/** Maps a similarity at the threshold to 0.5 and a perfect match to MAX_EMBEDDING_CONFIDENCE. */
+export function similarityToConfidence(similarity: number, threshold: number): number {
+  if (similarity < threshold) return 0;
+  const headroom = Math.max(1e-6, 1 - threshold);
+  const confidence = 0.5 + ((MAX_EMBEDDING_CONFIDENCE - 0.5) * (similarity - threshold)) / headroom;
+  return round(Math.min(MAX_EMBEDDING_CONFIDENCE, confidence));
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** Two independent signals agreeing: 1 − (1 − a)(1 − b). */
+function combineConfidence(a: number, b: number): number {
+  return round(Math.min(1, 1 - (1 - a) * (1 - b)));
+}
+
+function wholeTextSpan(text: string): Span {
+  const start = text.length - text.trimStart().length;
+  const end = text.trimEnd().length;
+  return { start, end: Math.max(start, end), text: text.slice(start, Math.max(start, end)) };
+}
+
+function bestClauseIndex(clauseSimilarities: number[][], themeIndex: number): number {
+  let best = -1;
+  let bestSimilarity = -Infinity;
+  clauseSimilarities.forEach((row, i) => {
+    if (row[themeIndex] > bestSimilarity) {
+      bestSimilarity = row[themeIndex];
+      best = i;
+    }
+  });
+  return best;
+}
+
+/**
+ * Adds themes found by embeddings. A theme the lexical engine already found
+ * keeps its evidence and sentiment and gains confidence; a theme found only by
+ * embeddings takes the best-matching clause as evidence and that clause's sentiment.
+ */
+export function mergeEmbeddingThemes(lexical: AnalysisResult, scores: EmbeddingThemeScores): AnalysisResult {
+  const byKey = new Map(lexical.themes.map((t) => [t.key, t]));
+  const merged = new Map<string, ThemeMatch>(byKey);
+  const added: Array<{ theme: ThemeMatch; similarity: number }> = [];
+
+  scores.themes.forEach(({ key, label }, i) => {
+    const clauseBest = Math.max(-Infinity, ...scores.clauseSimilarities.map((row) => row[i]));
+    // A long verbatim about several things can match a theme in one clause only.
+    const similarity = Math.max(scores.textSimilarities[i] ?? -Infinity, clauseBest);
+    const confidence = similarityToConfidence(similarity, scores.threshold);
+    if (confidence === 0) return;
+
+    const existing = byKey.get(key);
+    if (existing) {
+      merged.set(key, { ...existing, confidence: combineConfidence(existing.confidence, confidence) });
+      return;
+    }
+    const clauseIndex = bestClauseIndex(scores.clauseSimilarities, i);
+    const clause: ClauseResult | undefined = lexical.clauses[clauseIndex];
+    const evidence: Span = clause ? { start: clause.start, end: clause.end, text: clause.text } : wholeTextSpan(scores.text);
+    const sentiment: Sentiment = clause ? { ...clause.sentiment } : { ...lexical.sentiment };
+    added.push({ theme: { key, label, confidence, sentiment, evidence: [evidence] }, similarity });
+  });
+
+  added.sort((a, b) => b.similarity - a.similarity);
+  return {
+    ...lexical,
+    themes: [...merged.values(), ...added.map((a) => a.theme)],
+    engine: TRANSFORMER_ENGINE,
+  };
+}
+
+export interface ModelSentiments {
+  /** Sentiment of the whole text. */
+  text: ModelSentiment;
+  /** Sentiment of each clause of the result (same order), when clauses were classified. */
+  clauses?: ModelSentiment[];
+}
+
+function toSentiment(m: ModelSentiment): Sentiment {
+  return { label: m.label, score: round(m.score), confidence: round(m.confidence) };
+}
+
+function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
+  return a.start < b.end && b.start < a.end;
+}
+
+/** Several clause sentiments as one: mean polarity, label by confidence-weighted vote. */
+export function combineSentiments(sentiments: Sentiment[]): Sentiment {
+  const votes: Record<SentimentLabel, number> = { positive: 0, neutral: 0, negative: 0 };
+  for (const s of sentiments) votes[s.label] += Math.max(s.confidence, 1e-6);
+  const total = votes.positive + votes.neutral + votes.negative;
+  const top = Math.max(votes.positive, votes.neutral, votes.negative);
+  const leaders = (['negative', 'neutral', 'positive'] as const).filter((l) => votes[l] === top);
+  // A tie (e.g. as much praise as complaint) is mixed, which reads as neutral.
+  const label: SentimentLabel = leaders.length === 1 ? leaders[0] : 'neutral';
+  const score = sentiments.reduce((sum, s) => sum + s.score, 0) / sentiments.length;
+  const confidence = top / total;
+  return { label, score: round(score), confidence: round(confidence) };
+}
+
+/**
+ * Replaces the lexical sentiment with the sentiment model's: the whole text,
+ * each clause when clause sentiments are given, and then every theme's
+ * sentiment from the clauses its evidence lies in (aspect-level sentiment).
+ */
+export function applyModelSentiment(result: AnalysisResult, model: ModelSentiments): AnalysisResult {
+  const clauseSentiments = model.clauses && model.clauses.length === result.clauses.length ? model.clauses : undefined;
+  if (!clauseSentiments) return { ...result, sentiment: toSentiment(model.text), engine: TRANSFORMER_ENGINE };
+
+  const clauses = result.clauses.map((c, i) => ({ ...c, sentiment: toSentiment(clauseSentiments[i]) }));
+  const themes = result.themes.map((theme) => {
+    const related = clauses.filter((c) => theme.evidence.some((e) => overlaps(c, e)));
+    return related.length > 0 ? { ...theme, sentiment: combineSentiments(related.map((c) => c.sentiment)) } : theme;
+  });
+  return { ...result, sentiment: toSentiment(model.text), clauses, themes, engine: TRANSFORMER_ENGINE };
+}

@@ -1,0 +1,199 @@
+/**
+ * Optional transformer backend: sentence embeddings (and, when configured, a
+ * sentiment classifier) run locally through @xenova/transformers + onnxruntime.
+ *
+ * Models are read from a local directory only; fetching from the Hugging Face
+ * hub happens only when `allowRemote` is explicitly set. The library is
+ * imported lazily so the lexical engine never pays for loading it.
+ */
+import path from 'node:path';
+import { resolveLocalModel, assertModelId } from './model-files.js';
+import { labelWeightsFromConfig, toModelSentiment, type LabelWeights, type ModelSentiment } from './sentiment-labels.js';
+
+export type { ModelSentiment } from './sentiment-labels.js';
+
+export interface TransformerBackendOptions {
+  /** Local model directory; a model id such as "Xenova/all-MiniLM-L6-v2" is a folder inside it. */
+  modelDir: string;
+  /** Sentence-embedding model (feature-extraction, mean pooling). */
+  embeddingModel: string;
+  /** Optional text-classification model whose classes read as sentiment. */
+  sentimentModel?: string;
+  /** Allow downloading missing files from the model hub. Off unless explicitly enabled. */
+  allowRemote?: boolean;
+  /** Load onnx/model_quantized.onnx (true) or onnx/model.onnx (false); default: quantized when present. */
+  quantized?: boolean;
+  /** Where downloaded files are cached (only used with allowRemote), e.g. <data dir>/transformers-cache. */
+  cacheDir?: string;
+  /** Texts per inference call; bounds memory for long lists (default 32). */
+  batchSize?: number;
+}
+
+export interface TransformerBackend {
+  /** Embedding model id, for result metadata and logs. */
+  readonly embeddingModel: string;
+  readonly sentimentModel?: string;
+  /** One L2-normalised vector per text, in input order. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+  /** Present only when a sentiment model is configured. */
+  classifySentiment?(texts: string[]): Promise<ModelSentiment[]>;
+  /** Releases the ONNX sessions; the backend cannot be used afterwards. */
+  dispose(): Promise<void>;
+}
+
+/** Longest text handed to the tokenizer; models truncate at a few hundred tokens anyway. */
+export const MAX_TEXT_CHARS = 8192;
+const DEFAULT_BATCH_SIZE = 32;
+
+// Minimal structural types of the parts of @xenova/transformers used here.
+interface OutputTensor {
+  dims: number[];
+  data: Float32Array;
+}
+interface LoadedPipeline {
+  (texts: string[], options?: Record<string, unknown>): Promise<unknown>;
+  dispose(): Promise<void>;
+  model: { config: { id2label?: Record<string, string> } };
+}
+interface TransformersModule {
+  env: {
+    allowRemoteModels: boolean;
+    allowLocalModels: boolean;
+    localModelPath: string;
+    cacheDir: string;
+    useFSCache: boolean;
+    useBrowserCache: boolean;
+    backends: { onnx: { logLevel?: string } };
+  };
+  pipeline(task: string, model: string, options: Record<string, unknown>): Promise<LoadedPipeline>;
+}
+
+async function importTransformers(): Promise<TransformersModule> {
+  return (await import('@xenova/transformers')) as unknown as TransformersModule;
+}
+
+/**
+ * The library keeps its settings (local path, remote switch) in one process-wide
+ * `env` object that is read while a pipeline loads, so loads are serialised:
+ * two backends with different directories must not interleave.
+ */
+let loadChain: Promise<unknown> = Promise.resolve();
+function serialised<T>(task: () => Promise<T>): Promise<T> {
+  const run = loadChain.then(task, task);
+  loadChain = run.catch(() => undefined);
+  return run;
+}
+
+interface LoadRequest {
+  task: 'feature-extraction' | 'text-classification';
+  modelId: string;
+  options: TransformerBackendOptions;
+}
+
+async function loadPipeline({ task, modelId, options }: LoadRequest): Promise<LoadedPipeline> {
+  const allowRemote = options.allowRemote === true;
+  assertModelId(modelId);
+  // Without remote access every file must be local: check first, for an error that lists what is missing.
+  const quantized = allowRemote ? (options.quantized ?? true) : (await resolveLocalModel(options.modelDir, modelId, options.quantized)).quantized;
+
+  const transformers = await importTransformers();
+  return serialised(async () => {
+    const { env } = transformers;
+    env.allowLocalModels = true;
+    env.allowRemoteModels = allowRemote;
+    env.localModelPath = path.resolve(options.modelDir) + path.sep;
+    env.useBrowserCache = false;
+    env.useFSCache = allowRemote && options.cacheDir !== undefined;
+    if (options.cacheDir) env.cacheDir = path.resolve(options.cacheDir);
+    // onnxruntime prints graph-optimisation warnings by default; only errors matter here.
+    env.backends.onnx.logLevel = 'error';
+    return transformers.pipeline(task, modelId, {
+      quantized,
+      local_files_only: !allowRemote,
+      ...(options.cacheDir ? { cache_dir: path.resolve(options.cacheDir) } : {}),
+    });
+  });
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Keeps inputs well-formed for the tokenizer: bounded length, no lone surrogates. */
+function prepareText(text: string): string {
+  const bounded = text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text;
+  return bounded.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+function splitRows(tensor: OutputTensor, expectedRows: number): Float32Array[] {
+  const [rows, dim] = tensor.dims;
+  if (tensor.dims.length !== 2 || rows !== expectedRows) {
+    throw new Error(`Embedding model returned shape [${tensor.dims.join(', ')}], expected [${expectedRows}, dim].`);
+  }
+  return Array.from({ length: rows }, (_, r) => tensor.data.slice(r * dim, (r + 1) * dim));
+}
+
+/** Loads the configured models from the local directory. Rejects with a clear error when files are missing. */
+export async function createTransformerBackend(options: TransformerBackendOptions): Promise<TransformerBackend> {
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+  const extractor = await loadPipeline({ task: 'feature-extraction', modelId: options.embeddingModel, options });
+
+  let classifier: LoadedPipeline | undefined;
+  let labelWeights: LabelWeights | undefined;
+  if (options.sentimentModel) {
+    try {
+      classifier = await loadPipeline({ task: 'text-classification', modelId: options.sentimentModel, options });
+      labelWeights = labelWeightsFromConfig(classifier.model.config.id2label, options.sentimentModel);
+    } catch (err) {
+      await classifier?.dispose();
+      await extractor.dispose();
+      throw err;
+    }
+  }
+
+  let disposed = false;
+  const assertUsable = () => {
+    if (disposed) throw new Error('Transformer backend was disposed.');
+  };
+
+  const backend: TransformerBackend = {
+    embeddingModel: options.embeddingModel,
+    sentimentModel: options.sentimentModel,
+
+    async embed(texts) {
+      assertUsable();
+      const vectors: Float32Array[] = [];
+      for (const batch of chunks(texts.map(prepareText), batchSize)) {
+        const output = (await extractor(batch, { pooling: 'mean', normalize: true })) as OutputTensor;
+        vectors.push(...splitRows(output, batch.length));
+      }
+      return vectors;
+    },
+
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await Promise.all([extractor.dispose(), classifier?.dispose()]);
+    },
+  };
+
+  if (classifier && labelWeights) {
+    const sentimentClassifier = classifier;
+    const weights = labelWeights;
+    backend.classifySentiment = async (texts) => {
+      assertUsable();
+      const results: ModelSentiment[] = [];
+      for (const batch of chunks(texts.map(prepareText), batchSize)) {
+        // topk 0 returns every class, so polarity uses the whole distribution.
+        const output = (await sentimentClassifier(batch, { topk: 0 })) as Array<Array<{ label: string; score: number }>>;
+        results.push(...output.map((classes) => toModelSentiment(classes, weights)));
+      }
+      return results;
+    };
+  }
+  return backend;
+}

@@ -1,0 +1,124 @@
+/**
+ * Starts the roles of one process (api, worker, or both) against configured or local services,
+ * and stops them gracefully on SIGTERM/SIGINT.
+ */
+import { Redis } from 'ioredis';
+import { BullAnalysisScheduler } from '../jobs/analysis.scheduler.js';
+import { connectDatabase } from '../models/database.js';
+import { buildVerbatimSchema } from '../schema/build-schema.js';
+import { loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { createRedisPubSub } from './pubsub.js';
+import { startApiServer } from './server/http-server.js';
+import { createServices } from './services/index.js';
+
+export type Role = 'api' | 'worker';
+
+export interface RunningApp {
+  config: Config;
+  url: string | null;
+  stop(): Promise<void>;
+}
+
+export async function startApp(roles: Role[], config: Config = loadConfig(), log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningApp> {
+  const stops: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'error during shutdown');
+      }
+    }
+  };
+
+  try {
+    let { MONGODB_URI: mongoUri, REDIS_URL: redisUrl } = config;
+    if (!mongoUri || !redisUrl) {
+      // Loaded only when needed: deployments with configured services never touch it.
+      const { startLocalServices } = await import('./local-services/index.js');
+      const local = await startLocalServices({
+        dataDir: config.VERBATIM_DATA_DIR,
+        persistent: true,
+        needMongo: !mongoUri,
+        needRedis: !redisUrl,
+        log: (message: string) => log.info(message),
+      });
+      stops.push(() => local.stop());
+      mongoUri ??= local.mongoUri;
+      redisUrl ??= local.redisUrl;
+    }
+
+    const db = await connectDatabase({ uri: mongoUri!, dbName: config.VERBATIM_DB_NAME });
+    stops.push(() => db.close());
+    await db.syncIndexes();
+
+    // The API's queue connection fails fast when Redis is down, so a submit never hangs on it.
+    const queueRedis = new Redis(redisUrl!, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    queueRedis.on('error', (err) => log.debug({ err: err.message }, 'queue redis connection error'));
+    stops.push(async () => queueRedis.disconnect());
+    const scheduler = new BullAnalysisScheduler(queueRedis, config.VERBATIM_QUEUE_PREFIX);
+    stops.push(() => scheduler.close());
+
+    const { pubSub, close: closePubSub } = createRedisPubSub(redisUrl!, config.VERBATIM_QUEUE_PREFIX);
+    stops.push(closePubSub);
+
+    const services = createServices({ config, db, scheduler, log });
+    let url: string | null = null;
+
+    if (roles.includes('worker')) {
+      // API-only processes never load the analysis engine.
+      const { startWorkers } = await import('../jobs/worker.js');
+      const workers = await startWorkers({ config, db, redisUrl: redisUrl!, pubSub, services, log });
+      stops.push(() => workers.close());
+    }
+    if (roles.includes('api')) {
+      const schema = await buildVerbatimSchema(pubSub);
+      const server = await startApiServer({
+        config,
+        schema,
+        services,
+        log,
+        readiness: {
+          mongodb: () => db.connection.db!.admin().ping(),
+          redis: () => queueRedis.ping(),
+        },
+      });
+      stops.push(() => server.close());
+      url = server.url;
+    }
+    return { config, url, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Runs until SIGTERM/SIGINT, then drains and exits. Used by the entry points. */
+export async function runUntilSignalled(roles: Role[]): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error(`verbatim: ${(err as Error).message}`);
+    process.exit(78); // EX_CONFIG
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  let app: RunningApp;
+  try {
+    app = await startApp(roles, config, log);
+  } catch (err) {
+    log.fatal({ err }, 'could not start');
+    process.exit(1);
+  }
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await app.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}

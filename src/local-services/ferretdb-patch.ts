@@ -1,0 +1,77 @@
+/**
+ * Two small fixes to FerretDB 1.24's SQLite backend, applied to a copy of its module before
+ * `go build` (through a generated go.mod with a `replace`), so `_id` lookups use the index:
+ *
+ * 1. It looks documents up by `_ferretdb_sjson->'$._id'` while the unique index it creates is on
+ *    `_ferretdb_sjson->"_id"`; SQLite only uses an expression index for the same expression, so
+ *    every `_id` lookup and every update scanned the whole table. The lookup now uses `->'_id'`,
+ *    which SQLite matches to the index (same JSON path).
+ * 2. `_id` was pushed down to SQLite only when it was the filter's sole key, so a conditional
+ *    update such as `{ _id, analysisRevision }` decoded the whole collection in Go. FerretDB
+ *    re-applies the full filter to what SQLite returns, so pushing `_id` down is always safe.
+ *
+ * Both matter only to these development servers: production runs MongoDB.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Bump when the patches change, so cached binaries are rebuilt. */
+export const FERRETDB_PATCH_VERSION = '1';
+
+const MODULE = 'github.com/FerretDB/FerretDB';
+
+interface FilePatch {
+  file: string;
+  from: string;
+  to: string;
+}
+
+const PATCHES: FilePatch[] = [
+  {
+    file: 'internal/backends/sqlite/metadata/metadata.go',
+    from: `IDColumn = DefaultColumn + "->'$._id'"`,
+    to: `IDColumn = DefaultColumn + "->'_id'"`,
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    from: 'if params.Filter.Len() == 1 {\n\t\tv, _ := params.Filter.Get("_id")',
+    to: 'if params.Filter.Has("_id") {\n\t\tv, _ := params.Filter.Get("_id")',
+  },
+];
+
+/**
+ * Copies FerretDB's module into `workDir`, patches it, and returns the path of a go.mod that
+ * replaces the module with the patched copy (pass it to `go build -modfile`).
+ */
+export function preparePatchedFerretDb(go: string, sourceDir: string, workDir: string, env: NodeJS.ProcessEnv): string {
+  const download = spawnSync(go, ['mod', 'download', '-json', MODULE], { cwd: sourceDir, env, encoding: 'utf8' });
+  if (download.status !== 0) throw new Error(`go mod download ${MODULE} failed:\n${download.stderr || download.stdout}`);
+  const moduleDir = (JSON.parse(download.stdout) as { Dir?: string }).Dir;
+  if (!moduleDir || !existsSync(moduleDir)) throw new Error(`go mod download did not report the directory of ${MODULE}`);
+
+  const copy = join(workDir, 'ferretdb-module');
+  mkdirSync(workDir, { recursive: true });
+  cpSync(moduleDir, copy, { recursive: true });
+  makeWritable(copy); // the module cache is read-only
+  for (const { file, from, to } of PATCHES) {
+    const path = join(copy, file);
+    const text = readFileSync(path, 'utf8');
+    if (!text.includes(from)) throw new Error(`FerretDB patch does not apply to ${file}: the pinned version changed?`);
+    writeFileSync(path, text.replace(from, to));
+  }
+
+  const modFile = join(workDir, 'go.mod');
+  writeFileSync(modFile, `${readFileSync(join(sourceDir, 'go.mod'), 'utf8')}\nreplace ${MODULE} => ${copy}\n`);
+  writeFileSync(join(workDir, 'go.sum'), readFileSync(join(sourceDir, 'go.sum')));
+  return modFile;
+}
+
+function makeWritable(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) makeWritable(path);
+    else chmodSync(path, 0o644);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Typed pub/sub over Redis, so an event published by any worker reaches subscribers on every
+ * API instance (the in-memory pub/sub would only reach its own process).
+ */
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { Redis } from 'ioredis';
+import { createPubSub } from '@graphql-yoga/subscription';
+
+/** Topic name → payload. Payloads carry ids and small summaries, never whole documents. */
+export interface Topics {
+  [key: string]: [unknown];
+  RESPONSE_ANALYZED: [ResponseAnalyzedMessage];
+}
+
+/** Published by the worker after a response's analysis is stored (subscribers reload the response by id). */
+export interface ResponseAnalyzedMessage {
+  responseId: string;
+  revision: number;
+  category: string;
+  touchpoint: string | null;
+  themeKeys: string[];
+  sentiment: string | null;
+  customerExternalId: string | null;
+}
+
+export type PubSub = ReturnType<typeof createPubSub<Topics>>;
+
+export interface RedisPubSub {
+  pubSub: PubSub;
+  close(): Promise<void>;
+}
+
+export function createRedisPubSub(redisUrl: string, channelPrefix: string): RedisPubSub {
+  const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: null, keyPrefix: undefined });
+  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  const pubSub = createPubSub<Topics>({ eventTarget }) as PubSub;
+  // Namespacing keeps several deployments (or test files) on one Redis apart.
+  const prefixed = {
+    publish: ((topic: string, ...args: unknown[]) => (pubSub.publish as (...a: unknown[]) => void)(`${channelPrefix}:${topic}`, ...args)) as PubSub['publish'],
+    subscribe: ((topic: string, ...args: unknown[]) => (pubSub.subscribe as (...a: unknown[]) => unknown)(`${channelPrefix}:${topic}`, ...args)) as PubSub['subscribe'],
+  };
+  return {
+    pubSub: prefixed as PubSub,
+    async close() {
+      publishClient.disconnect();
+      subscribeClient.disconnect();
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The API's HTTP server: GraphQL over HTTP and WebSocket (graphql-ws) on /graphql,
+ * liveness on /healthz and readiness on /readyz.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Services } from '../services/index.js';
+import type { Context } from '../../schema/context.js';
+import { createErrorFormatter } from '../../schema/errors.js';
+
+export type ReadinessCheck = () => Promise<unknown>;
+
+export interface ApiServerOptions {
+  config: Config;
+  schema: GraphQLSchema;
+  services: Services;
+  log: Logger;
+  /** Named checks for /readyz, e.g. mongodb and redis pings. */
+  readiness: Record<string, ReadinessCheck>;
+}
+
+export interface ApiServer {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+const READINESS_TIMEOUT_MS = 2_000;
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const { config, schema, services, log } = options;
+  const app = express();
+  const httpServer = http.createServer(app);
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
+    {
+      schema,
+      context: () => ({ requestId: randomUUID(), log, services, caller: null }) satisfies Context,
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: config.VERBATIM_INTROSPECTION,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(log),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...(config.VERBATIM_LANDING_PAGE ? [] : [ApolloServerPluginLandingPageDisabled()]),
+      {
+        async serverWillStart() {
+          return { drainServer: async () => wsCleanup.dispose() };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const results = await runReadiness(options.readiness);
+    const ready = Object.values(results).every((r) => r === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: results });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '16mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = headerValue(req.headers['x-request-id']) ?? randomUUID();
+        res.setHeader('x-request-id', requestId);
+        return { requestId, log: log.child({ requestId }), services, caller: null };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}/graphql`;
+  log.info({ url }, 'GraphQL API listening');
+
+  return {
+    port,
+    url,
+    async close() {
+      await apollo.stop();
+    },
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v && /^[A-Za-z0-9._-]{1,100}$/.test(v) ? v : undefined;
+}
+
+async function runReadiness(checks: Record<string, ReadinessCheck>): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      try {
+        await Promise.race([
+          check(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), READINESS_TIMEOUT_MS).unref()),
+        ]);
+        return [name, 'ok'] as const;
+      } catch (err) {
+        return [name, `error: ${(err as Error).message}`] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(entries);
+}

@@ -1,0 +1,75 @@
+/**
+ * The effects that follow an analysis write — THE single list of them is `afterAnalysisHooks()`.
+ *
+ * Contract for hooks: they run after the response's analysis is stored, in list order, before the
+ * job completes. A hook that throws fails the job, BullMQ retries it, and on the retry every hook
+ * runs again for the same response and revision (the analysis itself is not written twice). So a
+ * hook must be idempotent: "set this response's state", never "add one".
+ */
+import type { ResponseEntity, StoredAnalysis } from '../../models/response/response.entity.js';
+import type { Logger } from '../logger.js';
+import type { PubSub } from '../pubsub.js';
+
+export interface ResponseAnalyzedEvent {
+  /** The response as stored after the write: status DONE, `analysis` and `themeKeys` set. */
+  response: ResponseEntity;
+  /** What the response held before, when this run wrote it; null when unknown (a re-run after a crash). */
+  previous: { analysis: StoredAnalysis | null; themeKeys: string[] } | null;
+  /** True when the job had run before (retry or a worker that died): effects may be repeats. */
+  redelivered: boolean;
+}
+
+export interface ResponseAnalysisFailedEvent {
+  /** The response as stored after it was marked FAILED (a previous analysis may still be there). */
+  response: ResponseEntity;
+  reason: string;
+}
+
+export interface AfterAnalysisHook {
+  /** For logs: which effect failed. */
+  name: string;
+  analyzed(event: ResponseAnalyzedEvent): Promise<void>;
+  /** Optional: runs after the last attempt failed and the response was marked FAILED. */
+  failed?(event: ResponseAnalysisFailedEvent): Promise<void>;
+}
+
+/** Publishes `RESPONSE_ANALYZED` over Redis pub/sub: the `responseAnalyzed` subscription of every API instance. */
+export function publishResponseAnalyzed(pubSub: PubSub): AfterAnalysisHook {
+  return {
+    name: 'publish-response-analyzed',
+    async analyzed({ response }) {
+      pubSub.publish('RESPONSE_ANALYZED', {
+        responseId: response._id.toHexString(),
+        revision: response.analysisRevision,
+        category: response.category,
+        touchpoint: response.touchpoint,
+        themeKeys: response.themeKeys,
+        sentiment: response.analysis?.sentiment.label ?? null,
+        customerExternalId: response.customerExternalId,
+      });
+    },
+  };
+}
+
+/** Keeps the insight rollups exact (their writes are idempotent by response and revision). */
+export function recordInRollups(rollups: { record(responses: readonly ResponseEntity[]): Promise<void> }): AfterAnalysisHook {
+  return {
+    name: 'rollups',
+    analyzed: ({ response }) => rollups.record([response]),
+    failed: ({ response }) => rollups.record([response]),
+  };
+}
+
+export interface AfterAnalysisDeps {
+  pubSub: PubSub;
+  rollups: { record(responses: readonly ResponseEntity[]): Promise<void> };
+  log: Logger;
+}
+
+/**
+ * Every effect of an analysis, in order. Later capabilities add theirs here: churn risk and
+ * alerts (before the publish, so subscribers see them), the `response.analyzed` webhook event.
+ */
+export function afterAnalysisHooks({ pubSub, rollups }: AfterAnalysisDeps): AfterAnalysisHook[] {
+  return [recordInRollups(rollups), publishResponseAnalyzed(pubSub)];
+}

@@ -1,0 +1,149 @@
+/**
+ * Analyses one response for one analysis revision: reload, analyse with the taxonomy in force,
+ * store conditionally, update the customer, then run the after-analysis hooks. Idempotent: a
+ * response already analysed at this revision is not analysed again, and a job for an older
+ * revision is skipped. Failures throw, so the queue retries; input that can never succeed throws
+ * PermanentAnalysisError.
+ */
+import { Types } from 'mongoose';
+import { analyze, type AnalysisResult } from '../analysis/index.js';
+import type { Logger } from '../logger.js';
+import type { CustomerRepository } from '../../models/customer/customer.repository.js';
+import type { ResponseEntity, StoredAnalysis } from '../../models/response/response.entity.js';
+import type { ResponseAnalysisRepository } from '../../models/response/response-analysis.repository.js';
+import type { ResponseRepository } from '../../models/response/response.repository.js';
+import type { AfterAnalysisHook } from './after-analysis.js';
+import type { CurrentTaxonomy } from './current-taxonomy.js';
+
+/** Retrying cannot help (unknown response, malformed job): the queue should give up at once. */
+export class PermanentAnalysisError extends Error {
+  override name = 'PermanentAnalysisError';
+}
+
+export interface AnalysisRequest {
+  responseId: string;
+  revision: number;
+  /** The job ran before (a retry, or its worker died): effects of a stored analysis are re-run. */
+  redelivered: boolean;
+}
+
+export type AnalysisOutcome =
+  /** Analysed and stored now. */
+  | { status: 'analyzed'; themeKeys: string[]; taxonomyVersion: number }
+  /** Stored by an earlier run of this job; its effects were re-run if the job was redelivered. */
+  | { status: 'already-analyzed' }
+  /** The response moved to a newer revision: that revision's job will analyse it. */
+  | { status: 'superseded'; currentRevision: number };
+
+export class AnalysisService {
+  constructor(
+    private readonly deps: {
+      responses: ResponseRepository;
+      analysisState: ResponseAnalysisRepository;
+      customers: CustomerRepository;
+      taxonomy: CurrentTaxonomy;
+      hooks: AfterAnalysisHook[];
+      log: Logger;
+      now?: () => Date;
+    },
+  ) {}
+
+  async analyzeResponse(request: AnalysisRequest): Promise<AnalysisOutcome> {
+    if (!Types.ObjectId.isValid(request.responseId) || !Number.isInteger(request.revision) || request.revision < 0) {
+      throw new PermanentAnalysisError(`malformed analysis job: response ${request.responseId}, revision ${request.revision}`);
+    }
+    const response = await this.deps.responses.findById(request.responseId);
+    if (!response) throw new PermanentAnalysisError(`response ${request.responseId} does not exist`);
+    if (response.analysisRevision > request.revision) return { status: 'superseded', currentRevision: response.analysisRevision };
+    if (response.analysisRevision < request.revision) {
+      throw new PermanentAnalysisError(`response ${request.responseId} is at revision ${response.analysisRevision}, not ${request.revision}`);
+    }
+    if (response.analysisStatus === 'DONE') {
+      // Stored by an earlier run that died (or failed in a hook) before the job completed.
+      if (request.redelivered) await this.runEffects(response, null, true);
+      return { status: 'already-analyzed' };
+    }
+
+    const { version, compiled } = await this.deps.taxonomy.get();
+    const result = analyze(response.comment ?? '', compiled);
+    const analysis = toStoredAnalysis(result, version, this.deps.now?.() ?? new Date());
+    const themeKeys = [...new Set(analysis.themes.map((t) => t.key))];
+
+    const written = await this.deps.analysisState.writeAnalysis(response._id, request.revision, analysis, themeKeys);
+    if (!written) {
+      // Someone else got there first: a newer revision, or a concurrent run of this job.
+      const now = await this.deps.responses.findById(request.responseId);
+      if (now && now.analysisRevision > request.revision) return { status: 'superseded', currentRevision: now.analysisRevision };
+      if (now && now.analysisStatus === 'DONE') {
+        if (request.redelivered) await this.runEffects(now, null, true);
+        return { status: 'already-analyzed' };
+      }
+      throw new Error(`analysis of response ${request.responseId} at revision ${request.revision} was not stored (status ${now?.analysisStatus ?? 'gone'})`);
+    }
+
+    const stored: ResponseEntity = {
+      ...response,
+      analysis,
+      themeKeys,
+      analysisStatus: 'DONE',
+      analysisError: null,
+      analysisAttempts: response.analysisAttempts + 1,
+      analysisBackfillVersion: null,
+    };
+    await this.runEffects(stored, { analysis: response.analysis, themeKeys: response.themeKeys }, request.redelivered);
+    return { status: 'analyzed', themeKeys, taxonomyVersion: version };
+  }
+
+  /** After the last attempt failed: marks the response FAILED with the reason (if still at that revision). */
+  async giveUp(request: Pick<AnalysisRequest, 'responseId' | 'revision'>, reason: string): Promise<boolean> {
+    if (!Types.ObjectId.isValid(request.responseId)) return false;
+    const marked = await this.deps.analysisState.markFailed(new Types.ObjectId(request.responseId), request.revision, reason);
+    if (!marked) return false;
+    const response = await this.deps.responses.findById(request.responseId);
+    if (!response) return true;
+    for (const hook of this.deps.hooks) {
+      if (!hook.failed) continue;
+      try {
+        await hook.failed({ response, reason });
+      } catch (err) {
+        this.deps.log.warn({ err: (err as Error).message, hook: hook.name, responseId: request.responseId }, 'after-failure hook failed');
+      }
+    }
+    return true;
+  }
+
+  /** The customer's latest sentiment, then every after-analysis hook, in order. Idempotent. */
+  private async runEffects(response: ResponseEntity, previous: { analysis: StoredAnalysis | null; themeKeys: string[] } | null, redelivered: boolean): Promise<void> {
+    if (response.customerExternalId && response.analysis) {
+      await this.deps.customers.setLatestSentiment(response.customerExternalId, response._id, response.analysis.sentiment.label);
+    }
+    for (const hook of this.deps.hooks) {
+      try {
+        await hook.analyzed({ response, previous, redelivered });
+      } catch (err) {
+        throw new Error(`after-analysis hook "${hook.name}" failed for response ${response._id.toHexString()}: ${(err as Error).message}`, { cause: err });
+      }
+    }
+  }
+}
+
+export function toStoredAnalysis(result: AnalysisResult, taxonomyVersion: number, analyzedAt: Date): StoredAnalysis {
+  return {
+    engine: result.engine,
+    taxonomyVersion,
+    language: { code: result.language.code, supported: result.language.supported },
+    truncated: result.truncated,
+    sentiment: { ...result.sentiment },
+    themes: result.themes.map((t) => ({
+      key: t.key,
+      label: t.label,
+      confidence: t.confidence,
+      sentiment: { ...t.sentiment },
+      evidence: t.evidence.map((e) => ({ start: e.start, end: e.end, text: e.text })),
+    })),
+    keyPhrases: [...result.keyPhrases],
+    churnSignals: result.churnSignals.map((s) => ({ type: s.type, evidence: { ...s.evidence } })),
+    churnRisk: null,
+    analyzedAt,
+  };
+}

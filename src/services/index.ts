@@ -1,0 +1,72 @@
+/** Wires the services from their dependencies; entry points build this once per process. */
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Database } from '../../models/database.js';
+import { CustomerQueryService } from './customer-query.service.js';
+import { IngestService } from './ingest.service.js';
+import { InsightsService, type TaxonomyPort } from './insights/insights.service.js';
+import { RollupStore } from './insights/rollup-store.js';
+import { BackfillService } from './backfill.service.js';
+import type { PipelineQueue } from './pipeline.ports.js';
+import { PipelineStatusService } from './pipeline-status.service.js';
+import { ResponseQueryService } from './response-query.service.js';
+import { TaxonomyService } from './taxonomy.service.js';
+
+export interface Services {
+  ingest: IngestService;
+  responses: ResponseQueryService;
+  customers: CustomerQueryService;
+  insights: InsightsService;
+  /** Keeps the insight rollups: call `rollups.onAnalyzed(response)` after each analysis write. */
+  rollups: RollupStore;
+  /** Theme taxonomy management (every change bumps the version and starts a backfill). */
+  taxonomy: TaxonomyService;
+  /** Re-analysis backfills after taxonomy changes, and their progress. */
+  backfills: BackfillService;
+  /** Analysis progress (import batches, queue counts). */
+  pipeline: PipelineStatusService;
+}
+
+export interface ServiceDeps {
+  config: Config;
+  db: Database;
+  /** The analysis queue (BullMQ in production): scheduling, backfills, counts. */
+  scheduler: PipelineQueue;
+  log: Logger;
+  /** The taxonomy in force (labels, emerging-theme coverage); the built-in default when absent. */
+  taxonomy?: TaxonomyPort;
+}
+
+export function createServices({ config, db, scheduler, log, taxonomy }: ServiceDeps): Services {
+  const backfills = new BackfillService({ taxonomy: db.taxonomy, responses: db.responseAnalysis, queue: scheduler, log });
+  const taxonomyService = new TaxonomyService({ taxonomy: db.taxonomy, backfills, log });
+  taxonomy ??= taxonomyService;
+  const rollups = new RollupStore({ rollups: db.rollups, log }, { warmAfterWrites: true });
+  return {
+    ingest: new IngestService({
+      responses: db.responses,
+      customers: db.customers,
+      scheduler,
+      log,
+      limits: {
+        maxCommentLength: config.VERBATIM_MAX_COMMENT_LENGTH,
+        clockSkewSeconds: config.VERBATIM_CLOCK_SKEW_SECONDS,
+        maxImportRows: config.VERBATIM_MAX_IMPORT_ROWS,
+      },
+    }),
+    responses: new ResponseQueryService({ responses: db.responses, maxPageSize: config.VERBATIM_MAX_PAGE_SIZE }),
+    customers: new CustomerQueryService({ customers: db.customers }),
+    rollups,
+    taxonomy: taxonomyService,
+    backfills,
+    pipeline: new PipelineStatusService({ responses: db.responseAnalysis, queue: scheduler }),
+    insights: new InsightsService({
+      store: rollups,
+      responses: db.insightResponses,
+      taxonomy,
+      log,
+      emergingSample: config.VERBATIM_EMERGING_SAMPLE,
+      maxScan: config.VERBATIM_INSIGHTS_MAX_SCAN,
+    }),
+  };
+}

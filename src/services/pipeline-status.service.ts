@@ -1,0 +1,37 @@
+/**
+ * How far analysis has got: responses by analysis status (of one import, identified by the
+ * request id it was sent with, or of everything) and the analysis queue's job counts.
+ */
+import type { FilterQuery } from 'mongoose';
+import { InputError } from '../errors.js';
+import type { ResponseEntity } from '../../models/response/response.entity.js';
+import type { ResponseAnalysisRepository, StatusCounts } from '../../models/response/response-analysis.repository.js';
+import type { PipelineQueue, QueueCounts } from './pipeline.ports.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+export class PipelineStatusService {
+  constructor(
+    private readonly deps: {
+      responses: ResponseAnalysisRepository;
+      queue: Pick<PipelineQueue, 'analysisCounts'>;
+    },
+  ) {}
+
+  checkRequestId(requestId: string | null | undefined): void {
+    if (requestId != null && !REQUEST_ID.test(requestId)) {
+      throw new InputError([{ field: 'requestId', message: 'must be 1–100 letters, digits, dots, underscores or dashes (the x-request-id the import was sent with)' }]);
+    }
+  }
+
+  /** Counts by analysis status; one pass over the import's responses (or all responses). */
+  async statusCounts(requestId: string | null | undefined): Promise<StatusCounts> {
+    this.checkRequestId(requestId);
+    const match: FilterQuery<ResponseEntity> = requestId != null ? { requestId } : {};
+    return this.deps.responses.statusCounts(match);
+  }
+
+  async queueCounts(): Promise<QueueCounts> {
+    return this.deps.queue.analysisCounts();
+  }
+}

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createEmbeddingThemeMatcher,
+  createTransformerBackend,
+  enrichWithTransformer,
+  TRANSFORMER_ENGINE,
+  type EmbeddingThemeMatcher,
+  type TransformerBackend,
+} from '../../../src/analysis/backends/index.js';
+import { createTinyModelDir, TINY_EMBEDDING_MODEL, TINY_SENTIMENT_MODEL, type TinyModelDir } from '../../helpers/tiny-model-dir.js';
+import { clausesOf, lexicalResult, sentiment, TEST_TAXONOMY } from './fixtures.js';
+
+const TEXT = 'The app is great but they overcharged my card';
+
+/** What the lexical engine would say: two clauses, no theme (no keyword of the taxonomy is present). */
+function lexical() {
+  return lexicalResult(TEXT, {
+    sentiment: sentiment('neutral', 0.1, 0.4),
+    clauses: clausesOf(TEXT, [
+      ['The app is great', sentiment('positive', 0.6)],
+      ['they overcharged my card', sentiment('neutral', 0, 0.3)],
+    ]),
+  });
+}
+
+describe('enriching a lexical result with the transformer backend', () => {
+  let models: TinyModelDir;
+  let backend: TransformerBackend;
+  let matcher: EmbeddingThemeMatcher;
+
+  beforeAll(async () => {
+    models = await createTinyModelDir();
+    backend = await createTransformerBackend({
+      modelDir: models.modelDir,
+      embeddingModel: TINY_EMBEDDING_MODEL,
+      sentimentModel: TINY_SENTIMENT_MODEL,
+    });
+    matcher = createEmbeddingThemeMatcher(TEST_TAXONOMY, backend, { threshold: 0.5 });
+  });
+
+  afterAll(async () => {
+    await backend?.dispose();
+    await models?.remove();
+  });
+
+  it('adds embedding-matched themes with clause evidence and model sentiment', async () => {
+    const result = await enrichWithTransformer(TEXT, lexical(), matcher);
+    expect(result.engine).toBe(TRANSFORMER_ENGINE);
+    expect(result.themes.map((t) => t.key)).toEqual(['billing']);
+    const [billing] = result.themes;
+    expect(billing.evidence).toEqual([{ start: 21, end: 45, text: 'they overcharged my card' }]);
+    expect(billing.sentiment.label).toBe('negative');
+    expect(billing.confidence).toBeGreaterThanOrEqual(0.5);
+    expect(result.clauses.map((c) => c.sentiment.label)).toEqual(['positive', 'negative']);
+    expect(result.sentiment.score).not.toBe(0.1);
+  });
+
+  it('keeps the lexical sentiment when the sentiment model is switched off', async () => {
+    const result = await enrichWithTransformer(TEXT, lexical(), matcher, { useSentimentModel: false });
+    expect(result.sentiment).toEqual(sentiment('neutral', 0.1, 0.4));
+    expect(result.themes[0].sentiment).toEqual(sentiment('neutral', 0, 0.3));
+  });
+
+  it('classifies only the whole text when clause classification is off', async () => {
+    const result = await enrichWithTransformer(TEXT, lexical(), matcher, { classifyClauses: false });
+    expect(result.clauses).toEqual(lexical().clauses);
+    expect(result.sentiment).not.toEqual(lexical().sentiment);
+  });
+
+  it('is deterministic', async () => {
+    const a = await enrichWithTransformer(TEXT, lexical(), matcher);
+    const b = await enrichWithTransformer(TEXT, lexical(), matcher);
+    expect(b).toEqual(a);
+  });
+
+  it('leaves unsupported languages and empty texts to the lexical result', async () => {
+    const french = lexicalResult('la facture est fausse', { language: { code: 'fra', supported: false } });
+    expect(await enrichWithTransformer('la facture est fausse', french, matcher)).toBe(french);
+    const empty = lexicalResult('  ');
+    expect(await enrichWithTransformer('  ', empty, matcher)).toBe(empty);
+  });
+});
