@@ -5,6 +5,7 @@
  *
  * Uses MONGODB_URI / REDIS_URL when set, else starts local FerretDB and Redis in a temp dir.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +41,9 @@ function row(run: string, i: number) {
   };
 }
 
+/** The bench bootstraps its own ADMIN key (the API refuses anonymous calls). */
+const BENCH_KEY = `bench-${randomBytes(16).toString('hex')}`;
+
 const IMPORT = `mutation($input: [ResponseInput!]!) { importResponses(input: $input) { accepted duplicates errors { index message } } }`;
 
 async function main() {
@@ -52,7 +56,7 @@ async function main() {
   const redisUrl = process.env.REDIS_URL ?? local!.redisUrl;
   const dbName = `bench_ingest_${Date.now()}`;
   const uri = mongoUri.replace(/\/([^/?]*)(\?|$)/, `/${dbName}$2`);
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MONGODB_URI: uri, REDIS_URL: redisUrl, VERBATIM_QUEUE_PREFIX: dbName, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MONGODB_URI: uri, REDIS_URL: redisUrl, VERBATIM_QUEUE_PREFIX: dbName, LOG_LEVEL: 'silent', VERBATIM_ADMIN_KEY: BENCH_KEY });
   // API only: this measures ingestion, not analysis competing for the same cores.
   const app = await startApp(['api'], config, createLogger('silent'));
   const { default: mongoose } = await import('mongoose');
@@ -105,7 +109,7 @@ async function main() {
 }
 
 async function post(url: string, input: unknown[]) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: IMPORT, variables: { input } }) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` }, body: JSON.stringify({ query: IMPORT, variables: { input } }) });
   const body = (await res.json()) as { data?: { importResponses: { accepted: number } }; errors?: { message: string }[] };
   if (!body.data) throw new Error(body.errors?.[0]?.message ?? `HTTP ${res.status}`);
   return body.data.importResponses;

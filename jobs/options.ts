@@ -1,4 +1,5 @@
 /** Job ids, retries, backoff, history bounds and worker lock settings, in one place. */
+import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 
 /**
@@ -17,6 +18,25 @@ export function backfillJobId(version: number): string {
 /** The reconciler's job scheduler: upserting it from every worker keeps exactly one schedule. */
 export const RECONCILE_SCHEDULER_ID = 'reconcile';
 
+/**
+ * One delivery job per endpoint and event, so a re-published event collapses into its job. Event
+ * ids may hold ':' (forbidden in job ids), hence the hash.
+ */
+export function webhookJobId(webhookId: string, eventId: string): string {
+  return `wh-${webhookId}-${createHash('sha256').update(eventId).digest('hex').slice(0, 32)}`;
+}
+
+/** Retries double from `backoffMs`: with the defaults (14 attempts, 10 s) they span about 23 hours. */
+export function webhookJobOptions(attempts: number, backoffMs: number): JobsOptions {
+  return {
+    attempts,
+    backoff: { type: 'exponential', delay: backoffMs },
+    // Kept a week: a re-published event within that time still finds its job (the log guards beyond).
+    removeOnComplete: { age: 7 * 86_400, count: 50_000 },
+    removeOnFail: { age: 30 * 86_400, count: 50_000 },
+  };
+}
+
 export const ANALYSIS_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 1_000 },
@@ -31,6 +51,16 @@ export const BACKFILL_JOB_OPTIONS: JobsOptions = {
   backoff: { type: 'exponential', delay: 5_000 },
   removeOnComplete: { age: 7 * 86_400, count: 1_000 },
   removeOnFail: { age: 30 * 86_400, count: 1_000 },
+};
+
+/** The SLA sweep's job scheduler (one schedule however many workers upsert it). */
+export const ALERT_SLA_SCHEDULER_ID = 'alert-sla-check';
+
+export const ALERT_SLA_JOB_OPTIONS: JobsOptions = {
+  // Each breach is flagged by a conditional write, so a repeated or skipped round loses nothing.
+  attempts: 1,
+  removeOnComplete: { count: 100 },
+  removeOnFail: { count: 100 },
 };
 
 export const RECONCILE_JOB_OPTIONS: JobsOptions = {

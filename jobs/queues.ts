@@ -5,13 +5,22 @@ export const QUEUES = {
   analysis: 'analysis',
   /** Housekeeping: the reconciler (repeatable) and taxonomy backfills. */
   maintenance: 'maintenance',
+  /** One job per webhook endpoint and event: a signed delivery, retried for hours. */
+  webhooks: 'webhooks',
+  /** The SLA sweep over open alerts (repeatable). */
+  alerts: 'alerts',
 } as const;
 
 export const JOBS = {
   analyzeResponse: 'analyze-response',
   reconcile: 'reconcile',
   taxonomyBackfill: 'taxonomy-backfill',
+  deliverWebhook: 'deliver-webhook',
+  alertSlaCheck: 'alert-sla-check',
 } as const;
+
+/** Nothing: the SLA sweep reads the open alerts from MongoDB. */
+export type AlertSlaCheckPayload = Record<string, never>;
 
 export interface AnalyzeResponsePayload {
   responseId: string;
@@ -27,3 +36,8 @@ export interface TaxonomyBackfillPayload {
 }
 
 export type MaintenancePayload = ReconcilePayload | TaxonomyBackfillPayload;
+
+export interface DeliverWebhookPayload {
+  webhookId: string;
+  eventId: string;
+}

@@ -14,15 +14,22 @@ import type { Logger } from '../src/logger.js';
 import type { PubSub } from '../src/pubsub.js';
 import { afterAnalysisHooks } from '../src/services/after-analysis.js';
 import { AnalysisService } from '../src/services/analysis.service.js';
+import { analyzerFactoryFromConfig } from '../src/services/analysis-engine.js';
 import { CurrentTaxonomy } from '../src/services/current-taxonomy.js';
 import type { Services } from '../src/services/index.js';
 import { ReconcilerService } from '../src/services/reconciler.service.js';
 import type { Database } from '../models/database.js';
+import { metrics, observeJobMetrics } from '../src/metrics.js';
 import { createAnalysisHandler, isFinalFailure } from './analysis.handler.js';
 import { BullAnalysisScheduler } from './analysis.scheduler.js';
 import { createMaintenanceHandler } from './maintenance.handler.js';
+import { createWebhookHandler } from './webhooks.handler.js';
+import { startAlertJobs } from './alerts.handler.js';
+import { churnRiskAndAlertsHook } from '../src/services/alerts/alerts.hook.js';
+import { WebhookDeliveryService } from '../src/services/webhooks/webhook-delivery.service.js';
+import { SecretBox } from '../src/services/webhooks/secret-box.js';
 import { RECONCILE_JOB_OPTIONS, RECONCILE_SCHEDULER_ID, workerLockOptions } from './options.js';
-import { JOBS, QUEUES, type AnalyzeResponsePayload, type MaintenancePayload } from './queues.js';
+import { JOBS, QUEUES, type AnalyzeResponsePayload, type DeliverWebhookPayload, type MaintenancePayload } from './queues.js';
 
 export interface WorkerDeps {
   config: Config;
@@ -53,12 +60,18 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
   };
 
   const queue = new BullAnalysisScheduler(connect('worker-queue'), prefix);
+  const currentTaxonomy = new CurrentTaxonomy(services.taxonomy, analyzerFactoryFromConfig(config));
+  // Fail at start, not on the first job, when the configured engine cannot load (missing model files).
+  await currentTaxonomy.get();
   const analysis = new AnalysisService({
     responses: db.responses,
     analysisState: db.responseAnalysis,
     customers: db.customers,
-    taxonomy: new CurrentTaxonomy(services.taxonomy),
-    hooks: afterAnalysisHooks({ pubSub, rollups: services.rollups, log }),
+    taxonomy: currentTaxonomy,
+    hooks: afterAnalysisHooks({
+      pubSub, rollups: services.rollups, log, events: services.events, redactPii: config.VERBATIM_WEBHOOK_REDACT_PII,
+      churnRiskAndAlerts: churnRiskAndAlertsHook({ risk: services.churnRisk, alerts: services.alerts, pubSub }),
+    }),
     log,
   });
   const reconciler = new ReconcilerService({
@@ -88,11 +101,18 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     );
   });
   analysisWorker.on('error', (err) => log.warn({ err: err.message }, 'analysis worker error'));
+  observeJobMetrics(analysisWorker);
+  // The submit's request id follows the response into its job's logs.
+  analysisWorker.on('completed', (job, outcome) =>
+    log.debug({ responseId: job.data.responseId, revision: job.data.revision, requestId: job.data.requestId, outcome }, 'analysis job completed'),
+  );
 
   const onAnalysisFailed = async (job: Job<AnalyzeResponsePayload>, err: Error) => {
     const ref = { responseId: String(job.data.responseId), revision: Number(job.data.revision) };
-    if (!(await isFinalFailure(job))) {
-      log.debug({ ...ref, attempt: job.attemptsMade, err: err.message }, 'analysis attempt failed; will retry');
+    const final = await isFinalFailure(job);
+    metrics.analysisFailures.inc({ final: String(final) });
+    if (!final) {
+      log.debug({ ...ref, attempt: job.attemptsMade, err: err.message, requestId: job.data.requestId }, 'analysis attempt failed; will retry');
       return;
     }
     const marked = await analysis.giveUp(ref, err.message);
@@ -107,6 +127,31 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
   });
   maintenanceWorker.on('failed', (job, err) => log.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'maintenance job failed'));
   maintenanceWorker.on('error', (err) => log.warn({ err: err.message }, 'maintenance worker error'));
+  observeJobMetrics(maintenanceWorker);
+
+  const webhookDeliveries = new WebhookDeliveryService({
+    webhooks: db.webhooks,
+    policy: {
+      timeoutMs: config.VERBATIM_WEBHOOK_TIMEOUT_MS,
+      backoffMs: config.VERBATIM_WEBHOOK_BACKOFF_MS,
+      disableAfterFailures: config.VERBATIM_WEBHOOK_DISABLE_AFTER_FAILURES,
+      disableAfterSeconds: config.VERBATIM_WEBHOOK_DISABLE_AFTER_SECONDS,
+    },
+    secrets: new SecretBox(config.VERBATIM_WEBHOOK_SECRET_KEY),
+    log,
+  });
+  const webhookWorker = new Worker<DeliverWebhookPayload>(QUEUES.webhooks, createWebhookHandler(webhookDeliveries), {
+    connection: connect('webhook-worker'),
+    prefix,
+    concurrency: config.VERBATIM_WEBHOOK_CONCURRENCY,
+    ...locks,
+  });
+  // Attempts that fail are in the delivery log; only give-ups are worth a warning here.
+  webhookWorker.on('failed', (job, err) => {
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) log.warn({ jobId: job.id, err: err.message }, 'webhook delivery given up');
+  });
+  webhookWorker.on('error', (err) => log.warn({ err: err.message }, 'webhook worker error'));
+  observeJobMetrics(webhookWorker);
 
   // Every worker upserts the same scheduler id: one schedule however many workers run.
   await queue.maintenance.upsertJobScheduler(
@@ -114,14 +159,24 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     { every: config.VERBATIM_RECONCILE_EVERY_SECONDS * 1000 },
     { name: JOBS.reconcile, data: {}, opts: RECONCILE_JOB_OPTIONS },
   );
+  const alertJobs = await startAlertJobs({
+    alerts: services.alerts,
+    workerConnection: connect('alerts-worker'),
+    queueConnection: connect('alerts-queue'),
+    prefix,
+    everySeconds: config.VERBATIM_SLA_CHECK_EVERY_SECONDS,
+    lockOptions: locks,
+    log,
+  });
   log.info({ concurrency: config.VERBATIM_WORKER_CONCURRENCY, prefix }, 'analysis workers started');
 
   return {
     analysis,
     async close() {
       // close() waits for running jobs to finish, so nothing is left half-written by a clean stop.
-      await Promise.allSettled([analysisWorker.close(), maintenanceWorker.close()]);
+      await Promise.allSettled([analysisWorker.close(), maintenanceWorker.close(), webhookWorker.close(), alertJobs.close()]);
       await queue.close().catch(() => undefined);
+      await currentTaxonomy.close();
       for (const redis of connections) redis.disconnect();
     },
   };

@@ -10,6 +10,10 @@ import { RollupRepository } from './rollup/rollup.repository.js';
 import { rollupModels } from './rollup/rollup.schema.js';
 import { TaxonomyRepository } from './taxonomy/taxonomy.repository.js';
 import { taxonomyModels } from './taxonomy/taxonomy.schema.js';
+import { WebhookRepository } from './webhook/webhook.repository.js';
+import { webhookModels } from './webhook/webhook.schema.js';
+import { alertModel } from './alert/alert.schema.js';
+import { routingRuleModel } from './routing/routing-rule.schema.js';
 
 export interface Database {
   connection: Connection;
@@ -20,6 +24,8 @@ export interface Database {
   /** The analysis pipeline's conditional writes and scans of responses. */
   responseAnalysis: ResponseAnalysisRepository;
   taxonomy: TaxonomyRepository;
+  /** Webhook endpoints, published events and the delivery log. */
+  webhooks: WebhookRepository;
   /** Creates missing indexes of every model (idempotent). */
   syncIndexes(): Promise<void>;
   close(): Promise<void>;
@@ -43,6 +49,9 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   });
   await connection.asPromise();
   const models = { responses: responseModel(connection), customers: customerModel(connection) };
+  // Alerts and routing rules are wired in src/services/alerts; registered here so syncIndexes builds their indexes.
+  alertModel(connection);
+  routingRuleModel(connection);
   return {
     connection,
     responses: new ResponseRepository(models.responses),
@@ -51,6 +60,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     insightResponses: new InsightResponseRepository(models.responses),
     responseAnalysis: new ResponseAnalysisRepository(models.responses),
     taxonomy: new TaxonomyRepository(taxonomyModels(connection)),
+    webhooks: new WebhookRepository(webhookModels(connection)),
     async syncIndexes() {
       for (const model of Object.values(connection.models)) await model.createIndexes();
     },

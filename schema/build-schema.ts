@@ -8,16 +8,25 @@ import { InsightsResolver } from './insights/insights.resolver.js';
 import { ImportProgressResolver, ResponseAnalyzedResolver } from './pipeline/pipeline.resolver.js';
 import { ResponseConnectionResolver, ResponseResolver } from './response/response.resolver.js';
 import { TaxonomyResolver } from './taxonomy/taxonomy.resolver.js';
+import { ApiKeyResolver } from './auth/api-key.resolver.js';
+import { authChecker, enforceRootAccess } from './auth/auth-checker.js';
+import { WebhookResolver } from './webhooks/webhook.resolver.js';
+import { AlertResolver, AtRiskCustomerResolver } from './alerts/alert.resolver.js';
+import { RoutingRuleResolver } from './routing/routing-rule.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const RESOLVERS: NonEmptyArray<Function> = [ResponseResolver, ResponseConnectionResolver, CustomerResolver, InsightsResolver,
-  TaxonomyResolver, ImportProgressResolver, ResponseAnalyzedResolver];
+  TaxonomyResolver, ImportProgressResolver, ResponseAnalyzedResolver, ApiKeyResolver, WebhookResolver,
+  AlertResolver, AtRiskCustomerResolver, RoutingRuleResolver];
 
 export async function buildVerbatimSchema(pubSub: PubSub): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: RESOLVERS,
     pubSub,
+    // Roles per field (docs/security.md); root fields without @Authorized are ADMIN-only.
+    authChecker,
     // Input rules live in the services (shared with the CLI), not in class-validator decorators.
     validate: false,
   });
+  return enforceRootAccess(schema);
 }

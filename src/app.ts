@@ -4,12 +4,15 @@
  */
 import { Redis } from 'ioredis';
 import { BullAnalysisScheduler } from '../jobs/analysis.scheduler.js';
+import { BullWebhookQueue } from '../jobs/webhooks.queue.js';
 import { connectDatabase } from '../models/database.js';
 import { buildVerbatimSchema } from '../schema/build-schema.js';
 import { loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createRedisPubSub } from './pubsub.js';
+import { registerQueueDepth, startMetricsServer } from './metrics.js';
 import { startApiServer } from './server/http-server.js';
+import { createRequestLimits } from './server/limits.js';
 import { createServices } from './services/index.js';
 
 export type Role = 'api' | 'worker';
@@ -59,11 +62,26 @@ export async function startApp(roles: Role[], config: Config = loadConfig(), log
     stops.push(async () => queueRedis.disconnect());
     const scheduler = new BullAnalysisScheduler(queueRedis, config.VERBATIM_QUEUE_PREFIX);
     stops.push(() => scheduler.close());
+    // Queue depth for /metrics, read from Redis at scrape time.
+    const depthStates = ['waiting', 'active', 'delayed', 'failed'] as const;
+    const unregisterDepth = registerQueueDepth(async () => ({
+      analysis: await scheduler.queue.getJobCounts(...depthStates),
+      maintenance: await scheduler.maintenance.getJobCounts(...depthStates),
+    }));
+    stops.push(async () => unregisterDepth());
 
     const { pubSub, close: closePubSub } = createRedisPubSub(redisUrl!, config.VERBATIM_QUEUE_PREFIX);
     stops.push(closePubSub);
 
-    const services = createServices({ config, db, scheduler, log });
+    const webhookQueue = new BullWebhookQueue(queueRedis, config.VERBATIM_QUEUE_PREFIX, {
+      attempts: config.VERBATIM_WEBHOOK_ATTEMPTS,
+      backoffMs: config.VERBATIM_WEBHOOK_BACKOFF_MS,
+    });
+    stops.push(() => webhookQueue.close());
+    const unregisterWebhookDepth = registerQueueDepth(async () => ({ webhooks: await webhookQueue.queue.getJobCounts(...depthStates) }));
+    stops.push(async () => unregisterWebhookDepth());
+
+    const services = createServices({ config, db, scheduler, log, webhookQueue });
     let url: string | null = null;
 
     if (roles.includes('worker')) {
@@ -71,6 +89,11 @@ export async function startApp(roles: Role[], config: Config = loadConfig(), log
       const { startWorkers } = await import('../jobs/worker.js');
       const workers = await startWorkers({ config, db, redisUrl: redisUrl!, pubSub, services, log });
       stops.push(() => workers.close());
+      if (!roles.includes('api') && config.VERBATIM_WORKER_METRICS_PORT > 0) {
+        const metricsServer = await startMetricsServer(config.VERBATIM_WORKER_METRICS_PORT, config.HOST);
+        stops.push(() => metricsServer.close());
+        log.info({ port: metricsServer.port }, 'worker metrics on /metrics');
+      }
     }
     if (roles.includes('api')) {
       const schema = await buildVerbatimSchema(pubSub);
@@ -83,6 +106,7 @@ export async function startApp(roles: Role[], config: Config = loadConfig(), log
           mongodb: () => db.connection.db!.admin().ping(),
           redis: () => queueRedis.ping(),
         },
+        limits: createRequestLimits({ config, redis: queueRedis, log }),
       });
       stops.push(() => server.close());
       url = server.url;

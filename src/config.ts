@@ -32,6 +32,10 @@ export const CONFIG_SPEC = {
     schema: z.string().min(16, 'must be at least 16 characters').optional(),
     doc: 'Bootstraps an ADMIN API key with this value (only its hash is stored).',
   },
+  VERBATIM_API_KEY_CACHE_SECONDS: {
+    schema: int(0, 3_600).default(30),
+    doc: 'How long an API instance trusts a key lookup; a revoked key stops working on every instance within this time (0: look up every request).',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     doc: 'pino log level.',
@@ -55,8 +59,75 @@ export const CONFIG_SPEC = {
     schema: int(1000, 10_000_000).default(200_000),
     doc: 'Most responses an insight may scan when its filter needs the responses themselves (comment search, analysis status); beyond it the query asks for a narrower filter.',
   },
+  VERBATIM_RISK_WEIGHTS: {
+    schema: z.string().regex(/^\s*[A-Za-z]+\s*=\s*\d+(\.\d+)?\s*(,\s*[A-Za-z]+\s*=\s*\d+(\.\d+)?\s*)*$/, 'must be key=number pairs separated by commas').optional(),
+    doc: 'Overrides of churn-risk weights, e.g. `churnSignal=35,highValue=15` (keys and defaults in docs/alerts.md).',
+  },
+  VERBATIM_RISK_THRESHOLDS: {
+    schema: z.string().regex(/^\d+,\d+,\d+$/, 'must be three numbers, e.g. 25,50,75').default('25,50,75'),
+    doc: 'Lowest risk score of MEDIUM, HIGH and CRITICAL.',
+  },
+  VERBATIM_RISK_HIGH_VALUE_ACCOUNT: { schema: z.coerce.number().min(0).default(50_000), doc: 'Account value from which the high-value risk points apply.' },
+  VERBATIM_ALERT_MIN_LEVEL: {
+    schema: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']).default('MEDIUM'),
+    doc: 'Lowest risk level at which the default route (no rule matched) raises an alert for a detractor.',
+  },
+  VERBATIM_FALLBACK_ASSIGNEE: { schema: z.string().min(1).max(200).default('unassigned'), doc: 'Queue that takes alerts whose owner is unknown.' },
+  VERBATIM_OWNER_ATTRIBUTE: { schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('account_manager'), doc: 'Attribute naming the owner of a response (default routing, leaderboard NPS per owner).' },
+  VERBATIM_TEAM_ATTRIBUTE: { schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('team'), doc: 'Attribute naming the team of a response (leaderboard NPS per team).' },
+  VERBATIM_DEFAULT_SLA_HOURS: { schema: z.coerce.number().positive().max(8760).default(48), doc: 'SLA of the default route and of rules that set none, in hours.' },
+  VERBATIM_SLA_CHECK_EVERY_SECONDS: { schema: int(1, 86_400).default(60), doc: 'How often the SLA sweep flags overdue alerts.' },
+  VERBATIM_WEBHOOK_MAX_ENDPOINTS: { schema: int(1, 10_000).default(50), doc: 'Most webhook endpoints one deployment may register.' },
+  VERBATIM_WEBHOOK_TIMEOUT_MS: { schema: int(100, 120_000).default(10_000), doc: 'How long one webhook delivery attempt waits for a response.' },
+  VERBATIM_WEBHOOK_ATTEMPTS: {
+    schema: int(1, 30).default(14),
+    doc: 'Delivery attempts per event and endpoint (the first one included) before the delivery is FAILED.',
+  },
+  VERBATIM_WEBHOOK_BACKOFF_MS: {
+    schema: int(10, 3_600_000).default(10_000),
+    doc: 'First retry delay of a webhook delivery; it doubles each time (defaults: retries for about 23 hours).',
+  },
+  VERBATIM_WEBHOOK_CONCURRENCY: { schema: int(1, 256).default(10), doc: 'Webhook deliveries one worker sends at once.' },
+  VERBATIM_WEBHOOK_DISABLE_AFTER_FAILURES: {
+    schema: int(1, 100_000).default(15),
+    doc: 'An endpoint is disabled after this many failed attempts in a row (with no success in between)…',
+  },
+  VERBATIM_WEBHOOK_DISABLE_AFTER_SECONDS: {
+    schema: int(0, 90 * 86_400).default(3 * 86_400),
+    doc: '…spanning at least this long since its first failure; `enableWebhook` turns it back on.',
+  },
+  VERBATIM_WEBHOOK_SECRET_KEY: {
+    schema: z.string().min(32, 'must be at least 32 characters').optional(),
+    doc: 'Encrypts webhook signing secrets at rest (AES-256-GCM). Unset: stored as issued. Keep it stable: secrets sealed with it need it to sign.',
+  },
+  VERBATIM_WEBHOOK_REDACT_PII: {
+    schema: bool.default(true),
+    doc: 'Replace e-mail addresses and phone numbers inside verbatim text of webhook payloads with `[email]` / `[phone]`.',
+  },
+  VERBATIM_ANALYSIS_ENGINE: {
+    schema: z.enum(['lexical', 'transformer']).default('lexical'),
+    doc: '`lexical` (no model files) or `transformer` (sentence embeddings, and a sentiment model if set, from VERBATIM_MODEL_DIR; see docs/transformer-backend.md).',
+  },
+  VERBATIM_MODEL_DIR: { schema: z.string().min(1).optional(), doc: 'Local model directory for the transformer engine. Unset: `$VERBATIM_DATA_DIR/models`.' },
+  VERBATIM_EMBEDDING_MODEL: { schema: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'), doc: 'Sentence-embedding model: a folder inside the model directory.' },
+  VERBATIM_SENTIMENT_MODEL: { schema: z.string().min(1).optional(), doc: 'Optional text-classification model (a folder inside the model directory) replacing the lexical sentiment.' },
+  VERBATIM_ALLOW_REMOTE_MODELS: {
+    schema: bool.default(false),
+    doc: 'Let the transformer engine download missing model files from the model hub (off: local files only).',
+  },
   VERBATIM_INTROSPECTION: { schema: bool.default(true), doc: 'Allow GraphQL introspection (turn off in production if you wish).' },
   VERBATIM_LANDING_PAGE: { schema: bool.default(true), doc: 'Serve the Apollo landing page on GET /graphql.' },
+  VERBATIM_MAX_QUERY_DEPTH: { schema: int(2, 100).default(12), doc: 'Deepest field nesting a GraphQL operation may have (introspection fields excluded).' },
+  VERBATIM_MAX_QUERY_COST: {
+    schema: int(10, 1_000_000).default(20_000),
+    doc: 'Largest cost of one operation: each field costs 1, times the page size (`first`) of the connections above it.',
+  },
+  VERBATIM_MAX_BODY_BYTES: { schema: int(1024, 100_000_000).default(10_000_000), doc: 'Largest HTTP request body on /graphql; larger gets 413.' },
+  VERBATIM_MAX_BATCH_OPERATIONS: { schema: int(1, 100).default(1), doc: 'Operations one batched HTTP request (a JSON array) may hold; 1 turns batching off.' },
+  VERBATIM_RATE_LIMIT_PER_MINUTE: { schema: int(0, 10_000_000).default(1200), doc: 'Operations per minute per API key (queries and other mutations), shared by all API instances through Redis; 0 = no limit.' },
+  VERBATIM_INGEST_RATE_LIMIT_PER_MINUTE: { schema: int(0, 10_000_000).default(30_000), doc: '`submitResponse`/`importResponses` requests per minute per API key; 0 = no limit.' },
+  VERBATIM_ANONYMOUS_RATE_LIMIT_PER_MINUTE: { schema: int(0, 10_000_000).default(300), doc: 'Requests per minute per IP address without an API key; 0 = no limit.' },
+  VERBATIM_WORKER_METRICS_PORT: { schema: int(0, 65535).default(0), doc: 'Port of `/metrics` for a worker-only process (`npm run worker`); 0 = off (the API serves `/metrics` on its own port).' },
 } as const;
 
 type Spec = typeof CONFIG_SPEC;

@@ -10,6 +10,15 @@ import { createPubSub } from '@graphql-yoga/subscription';
 export interface Topics {
   [key: string]: [unknown];
   RESPONSE_ANALYZED: [ResponseAnalyzedMessage];
+  ALERT_RAISED: [AlertRaisedMessage];
+}
+
+/** Published by the worker when an alert is raised (the `atRiskAlert` subscription reloads it by id). */
+export interface AlertRaisedMessage {
+  alertId: string;
+  assignee: string;
+  /** Attributes of the response, so scoped subscribers are filtered without a read. */
+  attributes: { key: string; value: string }[];
 }
 
 /** Published by the worker after a response's analysis is stored (subscribers reload the response by id). */
@@ -21,6 +30,8 @@ export interface ResponseAnalyzedMessage {
   themeKeys: string[];
   sentiment: string | null;
   customerExternalId: string | null;
+  /** Segment attributes, so scoped subscribers are filtered without a read (absent in older publishers). */
+  attributes?: { key: string; value: string }[];
 }
 
 export type PubSub = ReturnType<typeof createPubSub<Topics>>;
@@ -33,6 +44,8 @@ export interface RedisPubSub {
 export function createRedisPubSub(redisUrl: string, channelPrefix: string): RedisPubSub {
   const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: null, keyPrefix: undefined });
   const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  // ioredis reconnects by itself; without listeners every failed attempt is logged as unhandled.
+  for (const client of [publishClient, subscribeClient]) client.on('error', () => undefined);
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   const pubSub = createPubSub<Topics>({ eventTarget }) as PubSub;
   // Namespacing keeps several deployments (or test files) on one Redis apart.

@@ -8,6 +8,14 @@ export interface ScoreHistoryEntry {
   respondedAt: Date;
 }
 
+export interface CustomerChurnRisk {
+  score: number;
+  level: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+  reasons: string[];
+  responseId: Types.ObjectId;
+  computedAt: Date;
+}
+
 export interface CustomerEntity {
   /** Same as externalId. */
   _id: string;
@@ -23,6 +31,8 @@ export interface CustomerEntity {
   latestRespondedAt: Date | null;
   latestResponseId: Types.ObjectId | null;
   latestSentiment: string | null;
+  /** Churn risk of the latest analysed response (set by the alerts hook). */
+  churnRisk?: CustomerChurnRisk | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -3,7 +3,7 @@ import type { AnyBulkWriteOperation, Types } from 'mongoose';
 import type { Attribute } from '../response/response.entity.js';
 import { BULK_WRITE_CHUNK } from '../response/response-analysis.repository.js';
 import { isDuplicateKeyError } from '../response/response.repository.js';
-import type { CustomerEntity } from './customer.entity.js';
+import type { CustomerChurnRisk, CustomerEntity } from './customer.entity.js';
 import type { CustomerModel } from './customer.schema.js';
 
 /** Scores kept per customer: enough to see a trend, bounded so documents stay small. */
@@ -82,9 +82,36 @@ export class CustomerRepository {
     return this.model.find({ externalId: { $in: [...externalIds] } }).lean<CustomerEntity[]>().exec();
   }
 
+  /** The latest response's risk becomes the customer's (conditional: an older response never overwrites it). */
+  async setChurnRisk(externalId: string, risk: CustomerChurnRisk): Promise<void> {
+    await this.model.updateOne({ _id: externalId, latestResponseId: risk.responseId }, { $set: { churnRisk: risk } }).exec();
+  }
+
+  /**
+   * Customers at or above these risk levels whose latest attributes satisfy every condition (each
+   * a list of pairs, as in response filters: values of one key are alternatives, keys must all
+   * match), highest score first. The attribute match runs here, not in the query: FerretDB 1.24 does not
+   * support `$all` of `$elemMatch`, and the level filter is a scan on it anyway.
+   */
+  async findAtRisk(levels: string[], conditions: { key: string; value: string }[][], limit: number): Promise<CustomerEntity[]> {
+    const candidates = await this.model
+      .find({ 'churnRisk.level': { $in: levels } })
+      .sort({ 'churnRisk.score': -1, _id: 1 })
+      .lean<CustomerEntity[]>()
+      .exec();
+    const matchers = conditions.map(attributeMatcher);
+    return candidates.filter((c) => matchers.every((matches) => matches(c.attributes))).slice(0, limit);
+  }
+
   async setLatestSentiment(externalId: string, responseId: Types.ObjectId, sentiment: string): Promise<void> {
     await this.model.updateOne({ _id: externalId, latestResponseId: responseId }, { $set: { latestSentiment: sentiment } }).exec();
   }
+}
+
+function attributeMatcher(pairs: { key: string; value: string }[]): (attributes: Attribute[]) => boolean {
+  const wanted = new Map<string, Set<string>>();
+  for (const { key, value } of pairs) wanted.set(key, (wanted.get(key) ?? new Set()).add(value));
+  return (attributes) => [...wanted].every(([key, values]) => attributes.some((a) => a.key === key && values.has(a.value)));
 }
 
 /** FerretDB 1.24 hangs on an update command of 100 or more statements: write in chunks well below that. */

@@ -17,6 +17,10 @@ export const customerSchema = new Schema<CustomerEntity>(
     latestRespondedAt: { type: Date, default: null },
     latestResponseId: { type: Schema.Types.ObjectId, default: null },
     latestSentiment: { type: String, default: null },
+    churnRisk: {
+      type: new Schema({ score: Number, level: String, reasons: [String], responseId: Schema.Types.ObjectId, computedAt: Date }, { _id: false }),
+      default: null,
+    },
   },
   { collection: 'customers', timestamps: true, versionKey: false },
 );

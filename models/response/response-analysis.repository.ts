@@ -50,6 +50,14 @@ export class ResponseAnalysisRepository {
     return result.matchedCount === 1;
   }
 
+  /** Stores the churn risk on the analysis of `revision` (idempotent: same input, same value). */
+  async setChurnRisk(id: Types.ObjectId, revision: number, churnRisk: NonNullable<StoredAnalysis['churnRisk']>): Promise<boolean> {
+    const result = await this.model
+      .updateOne({ _id: id, analysisRevision: revision, analysisStatus: 'DONE' }, { $set: { 'analysis.churnRisk': churnRisk } })
+      .exec();
+    return result.matchedCount === 1;
+  }
+
   /** Gives up on `revision` (the last attempt failed). A previous analysis, if any, stays readable. */
   async markFailed(id: Types.ObjectId, revision: number, reason: string): Promise<boolean> {
     const result = await this.model

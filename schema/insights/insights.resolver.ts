@@ -1,6 +1,8 @@
 /** Insight queries: theme breakdown, drivers, NPS trend, segments and emerging themes. */
-import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context.js';
+import { READ_ROLES } from '../auth/roles.js';
+import { scopedFilter } from '../auth/scope.js';
 import { ResponseFilter } from '../response/response.inputs.js';
 import { TrendGroupBy } from './insights.inputs.js';
 import { DriversReport, EmergingThemesReport, NpsTrend, SegmentReport, ThemeInsight, TrendInterval } from './insights.types.js';
@@ -10,6 +12,7 @@ const filterArg = { nullable: true, description: 'Which responses; all when omit
 
 @Resolver()
 export class InsightsResolver {
+  @Authorized(READ_ROLES)
   @Query(() => [ThemeInsight], {
     description: 'Every mentioned theme of the analysed responses matching the filter, most mentioned first: NPS among mentioners, impact, sentiment, change and examples.',
   })
@@ -18,18 +21,20 @@ export class InsightsResolver {
     @Arg('examples', () => Int, { nullable: true, description: 'Example verbatims per theme, 0–10 (default 3).' }) examples: number | null,
     @Ctx() ctx: Context,
   ): Promise<ThemeInsight[]> {
-    return (await ctx.services.insights.themeBreakdown(filter, { examples })) as unknown as ThemeInsight[];
+    return (await ctx.services.insights.themeBreakdown(scopedFilter(ctx, filter), { examples })) as unknown as ThemeInsight[];
   }
 
+  @Authorized(READ_ROLES)
   @Query(() => DriversReport, { description: 'Themes ranked by the NPS points they cost (detraction) and earn (promotion).' })
   async drivers(
     @Arg('filter', () => ResponseFilter, filterArg) filter: ResponseFilter | null,
     @Arg('limit', () => Int, { nullable: true, description: 'Drivers per list (default 10).' }) limit: number | null,
     @Ctx() ctx: Context,
   ): Promise<DriversReport> {
-    return (await ctx.services.insights.drivers(filter, { limit })) as unknown as DriversReport;
+    return (await ctx.services.insights.drivers(scopedFilter(ctx, filter), { limit })) as unknown as DriversReport;
   }
 
+  @Authorized(READ_ROLES)
   @Query(() => NpsTrend, { description: 'NPS per period with counts and margin of error, optionally one series per touchpoint or attribute value.' })
   async npsTrend(
     @Arg('filter', () => ResponseFilter, filterArg) filter: ResponseFilter | null,
@@ -38,9 +43,10 @@ export class InsightsResolver {
     @Arg('limit', () => Int, { nullable: true, description: 'Most series returned, largest first (default 25).' }) limit: number | null,
     @Ctx() ctx: Context,
   ): Promise<NpsTrend> {
-    return (await ctx.services.insights.npsTrend(filter, interval, groupBy, { limit })) as unknown as NpsTrend;
+    return (await ctx.services.insights.npsTrend(scopedFilter(ctx, filter), interval, groupBy, { limit })) as unknown as NpsTrend;
   }
 
+  @Authorized(READ_ROLES)
   @Query(() => SegmentReport, { description: 'NPS per value of an attribute and per touchpoint, happiest first, with each segment\'s top themes.' })
   async segments(
     @Arg('filter', () => ResponseFilter, filterArg) filter: ResponseFilter | null,
@@ -48,9 +54,10 @@ export class InsightsResolver {
     @Arg('themes', () => Int, { nullable: true, description: 'Top themes per segment (default 3).' }) themes: number | null,
     @Ctx() ctx: Context,
   ): Promise<SegmentReport> {
-    return (await ctx.services.insights.segments(filter, attribute, { themes })) as unknown as SegmentReport;
+    return (await ctx.services.insights.segments(scopedFilter(ctx, filter), attribute, { themes })) as unknown as SegmentReport;
   }
 
+  @Authorized(READ_ROLES)
   @Query(() => EmergingThemesReport, {
     description: 'Candidate new themes in the most recent matching verbatims that the taxonomy does not cover, each with a ready-to-accept theme definition.',
   })
@@ -61,6 +68,6 @@ export class InsightsResolver {
     @Arg('sample', () => Int, { nullable: true, description: 'Recent verbatims to read (default and maximum: VERBATIM_EMERGING_SAMPLE).' }) sample: number | null,
     @Ctx() ctx: Context,
   ): Promise<EmergingThemesReport> {
-    return ctx.services.insights.emergingThemes(filter, { limit, minCount, sample });
+    return ctx.services.insights.emergingThemes(scopedFilter(ctx, filter), { limit, minCount, sample });
   }
 }

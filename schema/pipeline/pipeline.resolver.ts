@@ -1,9 +1,11 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, Subscription, type SubscriptionHandlerData } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root, Subscription, type SubscriptionHandlerData } from 'type-graphql';
 import type { StatusCounts } from '../../models/response/response-analysis.repository.js';
 import { AppError } from '../../src/errors.js';
 import type { ResponseAnalyzedMessage } from '../../src/pubsub.js';
 import { NpsCategory } from '../common/enums.js';
 import type { Context } from '../context.js';
+import { READ_ROLES, SUBSCRIBE_ROLES } from '../auth/roles.js';
+import { assertUnscoped, scopeOf, visible } from '../auth/scope.js';
 import { toResponse } from '../response/response.mapper.js';
 import { Response } from '../response/response.types.js';
 import { AnalysisQueueCounts, ImportProgress } from './pipeline.types.js';
@@ -27,6 +29,7 @@ export function matchesAnalyzedFilter(message: ResponseAnalyzedMessage, args: An
 
 @Resolver(() => ImportProgress)
 export class ImportProgressResolver {
+  @Authorized(READ_ROLES)
   @Query(() => ImportProgress, {
     description: 'Analysis progress of the responses imported with one x-request-id (send the same header with every chunk of an import), or of all responses.',
   })
@@ -38,7 +41,7 @@ export class ImportProgressResolver {
     let memo: Promise<StatusCounts> | null = null;
     return {
       requestId,
-      counts: () => (memo ??= ctx.services.pipeline.statusCounts(requestId)),
+      counts: () => (memo ??= ctx.services.pipeline.statusCounts(requestId, scopeOf(ctx))),
     };
   }
 
@@ -70,15 +73,19 @@ export class ImportProgressResolver {
 
   @FieldResolver(() => AnalysisQueueCounts, { description: 'Job counts of the analysis queue (cheap: read from Redis).' })
   async queue(@Ctx() ctx: Context): Promise<AnalysisQueueCounts> {
+    // Queue counts span every scope.
+    assertUnscoped(ctx, 'importProgress.queue');
     return ctx.services.pipeline.queueCounts();
   }
 }
 
 @Resolver()
 export class ResponseAnalyzedResolver {
+  @Authorized(SUBSCRIBE_ROLES)
   @Subscription(() => Response, {
     topics: 'RESPONSE_ANALYZED',
-    filter: ({ payload, args }: SubscriptionHandlerData<ResponseAnalyzedMessage, AnalyzedFilterArgs>) => matchesAnalyzedFilter(payload, args),
+    filter: async ({ payload, args, context }: SubscriptionHandlerData<ResponseAnalyzedMessage, AnalyzedFilterArgs, Context>) =>
+      matchesAnalyzedFilter(payload, args) && (await deliverableTo(context, payload)),
     description: 'Each response as soon as its analysis is stored (also after a re-analysis), from any worker, on any API instance.',
   })
   async responseAnalyzed(
@@ -89,7 +96,15 @@ export class ResponseAnalyzedResolver {
     @Ctx() ctx: Context,
   ): Promise<Response> {
     const response = await ctx.services.responses.get(message.responseId);
-    if (!response) throw new AppError('NOT_FOUND', `response ${message.responseId} not found`, { id: message.responseId });
+    if (!response || !visible(ctx, response.attributes)) throw new AppError('NOT_FOUND', `response ${message.responseId} not found`, { id: message.responseId });
     return toResponse(response);
   }
+}
+
+/** The subscriber's key is still valid (revocation ends deliveries within the cache TTL) and the response is within its scope. */
+async function deliverableTo(ctx: Context, message: ResponseAnalyzedMessage): Promise<boolean> {
+  if (!ctx.caller || !(await ctx.services.apiKeys.byHash(ctx.caller.keyId))) return false;
+  if (scopeOf(ctx).length === 0) return true;
+  const attributes = message.attributes ?? (await ctx.services.responses.get(message.responseId))?.attributes;
+  return visible(ctx, attributes);
 }

@@ -1,6 +1,8 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { encodeCursor } from '../../src/services/response-query.service.js';
 import type { Context } from '../context.js';
+import { INGEST_ROLES, READ_ROLES } from '../auth/roles.js';
+import { scopedFilter, visible } from '../auth/scope.js';
 import { toResponse } from './response.mapper.js';
 import { ResponseFilter, ResponseInput } from './response.inputs.js';
 import { ImportResult, NpsSummary, Response, ResponseConnection } from './response.types.js';
@@ -10,24 +12,29 @@ type ConnectionSource = Omit<ResponseConnection, 'totalCount'> & { filter: Respo
 
 @Resolver(() => Response)
 export class ResponseResolver {
+  @Authorized(INGEST_ROLES)
   @Mutation(() => Response, { description: 'Stores one response. Idempotent by externalId: resubmitting returns the stored response.' })
   async submitResponse(@Arg('input', () => ResponseInput) input: ResponseInput, @Ctx() ctx: Context): Promise<Response> {
     const { response } = await ctx.services.ingest.submit(input, ctx.requestId);
     return toResponse(response);
   }
 
+  @Authorized(INGEST_ROLES)
   @Mutation(() => ImportResult, { description: 'Stores up to 5,000 responses; valid rows are stored even when others fail.' })
   async importResponses(@Arg('input', () => [ResponseInput]) input: ResponseInput[], @Ctx() ctx: Context): Promise<ImportResult> {
     const { accepted, duplicates, errors } = await ctx.services.ingest.import(input, ctx.requestId);
     return { accepted, duplicates, errors };
   }
 
-  @Query(() => Response, { nullable: true, description: 'One response by id; null if there is none.' })
+  @Authorized(READ_ROLES)
+  @Query(() => Response, { nullable: true, description: 'One response by id; null if there is none (or it is outside the key\'s scope).' })
   async response(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Response | null> {
     const entity = await ctx.services.responses.get(id);
-    return entity ? toResponse(entity) : null;
+    // Outside the scope looks exactly like a response that does not exist.
+    return entity && visible(ctx, entity.attributes) ? toResponse(entity) : null;
   }
 
+  @Authorized(READ_ROLES)
   @Query(() => ResponseConnection, { description: 'Responses matching the filter, newest first, cursor-paginated.' })
   async responses(
     @Arg('filter', () => ResponseFilter, { nullable: true }) filter: ResponseFilter | null,
@@ -35,17 +42,19 @@ export class ResponseResolver {
     @Arg('after', () => String, { nullable: true, description: '`endCursor` of the previous page.' }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<ConnectionSource> {
-    const page = await ctx.services.responses.page(filter, first, after);
+    const scoped = scopedFilter(ctx, filter);
+    const page = await ctx.services.responses.page(scoped, first, after);
     return {
-      filter,
+      filter: scoped,
       edges: page.items.map((item) => ({ cursor: encodeCursor(item._id), node: toResponse(item) })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
     };
   }
 
+  @Authorized(READ_ROLES)
   @Query(() => NpsSummary, { description: 'NPS of the responses matching the filter, with sample size and 95% margin of error.' })
   async nps(@Arg('filter', () => ResponseFilter, { nullable: true }) filter: ResponseFilter | null, @Ctx() ctx: Context): Promise<NpsSummary> {
-    return ctx.services.responses.nps(filter);
+    return ctx.services.responses.nps(scopedFilter(ctx, filter));
   }
 }
 

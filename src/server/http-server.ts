@@ -17,6 +17,9 @@ import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import type { Context } from '../../schema/context.js';
 import { createErrorFormatter } from '../../schema/errors.js';
+import { httpCaller, wsCaller, wsOnConnect, type WsAuthExtra } from '../../schema/auth/connection-auth.js';
+import { graphqlMetricsPlugin, httpMetricsMiddleware, metricsHandler } from '../metrics.js';
+import { validateWithLimits, type RequestLimits } from './limits.js';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -27,6 +30,8 @@ export interface ApiServerOptions {
   log: Logger;
   /** Named checks for /readyz, e.g. mongodb and redis pings. */
   readiness: Record<string, ReadinessCheck>;
+  /** Body size, batching, depth/cost and rate limits (src/server/limits.ts); absent: only a 16 MB body limit. */
+  limits?: RequestLimits;
 }
 
 export interface ApiServer {
@@ -43,10 +48,24 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const httpServer = http.createServer(app);
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
+  // The key bootstrapped from the environment exists before the first request.
+  await services.apiKeys.bootstrapAdmin(config.VERBATIM_ADMIN_KEY);
+  const formatError = createErrorFormatter(log);
+  const wsCleanup = useServer<Record<string, unknown>, { context?: Context } & Partial<WsAuthExtra>>(
     {
       schema,
-      context: () => ({ requestId: randomUUID(), log, services, caller: null }) satisfies Context,
+      // The same depth and cost limits as over HTTP.
+      validate: validateWithLimits(options.limits?.validationRules ?? []),
+      onConnect: (ctx) => wsOnConnect(services)(ctx as never),
+      context: async (ctx) => {
+        const requestId = randomUUID();
+        const caller = await wsCaller(services, ctx.extra as WsAuthExtra);
+        return { requestId, log: log.child({ requestId, keyId: caller?.keyId.slice(0, 12) }), services, caller } satisfies Context;
+      },
+      // The same error codes and redaction as over HTTP.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
     },
     wsServer,
   );
@@ -55,9 +74,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     schema,
     introspection: config.VERBATIM_INTROSPECTION,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter(log),
+    validationRules: options.limits?.validationRules ?? [],
+    allowBatchedHttpRequests: options.limits?.allowBatchedHttpRequests ?? false,
+    formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      graphqlMetricsPlugin<Context>(),
       ...(config.VERBATIM_LANDING_PAGE ? [] : [ApolloServerPluginLandingPageDisabled()]),
       {
         async serverWillStart() {
@@ -69,6 +91,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   await apollo.start();
 
   app.disable('x-powered-by');
+  app.use(httpMetricsMiddleware());
+  app.get('/metrics', metricsHandler);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -79,15 +103,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   app.use(
     '/graphql',
-    express.json({ limit: '16mb' }),
+    ...(options.limits?.middleware ?? [express.json({ limit: '16mb' })]),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = headerValue(req.headers['x-request-id']) ?? randomUUID();
         res.setHeader('x-request-id', requestId);
-        return { requestId, log: log.child({ requestId }), services, caller: null };
+        const caller = await httpCaller(services, req.headers.authorization);
+        return { requestId, log: log.child({ requestId, keyId: caller.keyId.slice(0, 12) }), services, caller };
       },
     }),
   );
+  if (options.limits) app.use('/graphql', options.limits.errorHandler);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

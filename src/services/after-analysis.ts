@@ -9,6 +9,8 @@
 import type { ResponseEntity, StoredAnalysis } from '../../models/response/response.entity.js';
 import type { Logger } from '../logger.js';
 import type { PubSub } from '../pubsub.js';
+import type { EventPublisher } from './events.js';
+import { publishResponseAnalyzedWebhook } from './webhooks/response-analyzed.event.js';
 
 export interface ResponseAnalyzedEvent {
   /** The response as stored after the write: status DONE, `analysis` and `themeKeys` set. */
@@ -46,6 +48,7 @@ export function publishResponseAnalyzed(pubSub: PubSub): AfterAnalysisHook {
         themeKeys: response.themeKeys,
         sentiment: response.analysis?.sentiment.label ?? null,
         customerExternalId: response.customerExternalId,
+        attributes: response.attributes.map(({ key, value }) => ({ key, value })),
       });
     },
   };
@@ -64,12 +67,23 @@ export interface AfterAnalysisDeps {
   pubSub: PubSub;
   rollups: { record(responses: readonly ResponseEntity[]): Promise<void> };
   log: Logger;
+  /** Where the `response.analyzed` webhook event goes; none when absent. */
+  events?: EventPublisher;
+  /** Mask e-mail addresses and phone numbers in webhook verbatims (VERBATIM_WEBHOOK_REDACT_PII). */
+  redactPii?: boolean;
+  /** Churn risk and alerts (src/services/alerts/alerts.hook.ts); runs before the publishes so they carry the risk. */
+  churnRiskAndAlerts?: AfterAnalysisHook;
 }
 
 /**
  * Every effect of an analysis, in order. Later capabilities add theirs here: churn risk and
  * alerts (before the publish, so subscribers see them), the `response.analyzed` webhook event.
  */
-export function afterAnalysisHooks({ pubSub, rollups }: AfterAnalysisDeps): AfterAnalysisHook[] {
-  return [recordInRollups(rollups), publishResponseAnalyzed(pubSub)];
+export function afterAnalysisHooks({ pubSub, rollups, events, redactPii = true, churnRiskAndAlerts }: AfterAnalysisDeps): AfterAnalysisHook[] {
+  return [
+    recordInRollups(rollups),
+    ...(churnRiskAndAlerts ? [churnRiskAndAlerts] : []),
+    publishResponseAnalyzed(pubSub),
+    ...(events ? [publishResponseAnalyzedWebhook(events, { redactPii })] : []),
+  ];
 }

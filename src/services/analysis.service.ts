@@ -6,7 +6,7 @@
  * PermanentAnalysisError.
  */
 import { Types } from 'mongoose';
-import { analyze, type AnalysisResult } from '../analysis/index.js';
+import type { AnalysisResult } from '../analysis/index.js';
 import type { Logger } from '../logger.js';
 import type { CustomerRepository } from '../../models/customer/customer.repository.js';
 import type { ResponseEntity, StoredAnalysis } from '../../models/response/response.entity.js';
@@ -64,8 +64,8 @@ export class AnalysisService {
       return { status: 'already-analyzed' };
     }
 
-    const { version, compiled } = await this.deps.taxonomy.get();
-    const result = analyze(response.comment ?? '', compiled);
+    const { version, analyzer } = await this.deps.taxonomy.get();
+    const result = await analyzer.analyze(response.comment ?? '');
     const analysis = toStoredAnalysis(result, version, this.deps.now?.() ?? new Date());
     const themeKeys = [...new Set(analysis.themes.map((t) => t.key))];
 

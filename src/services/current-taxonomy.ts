@@ -1,14 +1,15 @@
 /**
- * The compiled taxonomy in force, for the worker. The version is read on every call (one `_id`
- * lookup) so an analysis never uses a taxonomy older than the change that queued it; compiling
- * happens only when the version moved.
+ * The analyzer of the taxonomy in force, for the worker. The version is read on every call (one
+ * `_id` lookup) so an analysis never uses a taxonomy older than the change that queued it; the
+ * analyzer is rebuilt (taxonomy compiled, themes embedded for transformers) only when the
+ * version moved, and the one it replaces is disposed.
  */
-import { compileTaxonomy, type CompiledTaxonomy } from '../analysis/index.js';
+import { lexicalAnalyzer, type AnalyzerFactory, type TaxonomyAnalyzer } from './analysis-engine.js';
 import type { VersionedTaxonomy } from './taxonomy.service.js';
 
-export interface CompiledVersion {
+export interface AnalyzerVersion {
   version: number;
-  compiled: CompiledTaxonomy;
+  analyzer: TaxonomyAnalyzer;
 }
 
 export interface TaxonomySource {
@@ -17,12 +18,15 @@ export interface TaxonomySource {
 }
 
 export class CurrentTaxonomy {
-  private cached: CompiledVersion | null = null;
-  private loading: Promise<CompiledVersion> | null = null;
+  private cached: AnalyzerVersion | null = null;
+  private loading: Promise<AnalyzerVersion> | null = null;
 
-  constructor(private readonly source: TaxonomySource) {}
+  constructor(
+    private readonly source: TaxonomySource,
+    private readonly createAnalyzer: AnalyzerFactory = lexicalAnalyzer,
+  ) {}
 
-  async get(): Promise<CompiledVersion> {
+  async get(): Promise<AnalyzerVersion> {
     const version = await this.source.version();
     if (this.cached && this.cached.version >= version) return this.cached;
     this.loading ??= this.load().finally(() => {
@@ -33,10 +37,21 @@ export class CurrentTaxonomy {
     return loaded.version >= version ? loaded : this.get();
   }
 
-  private async load(): Promise<CompiledVersion> {
+  /** Releases the analyzer (the transformer's ONNX sessions). */
+  async close(): Promise<void> {
+    await this.cached?.analyzer.dispose();
+    this.cached = null;
+  }
+
+  private async load(): Promise<AnalyzerVersion> {
     const taxonomy = await this.source.current();
-    const compiled = { version: taxonomy.version, compiled: compileTaxonomy(taxonomy) };
-    if (!this.cached || compiled.version >= this.cached.version) this.cached = compiled;
-    return compiled;
+    const loaded = { version: taxonomy.version, analyzer: await this.createAnalyzer(taxonomy) };
+    if (!this.cached || loaded.version >= this.cached.version) {
+      // Jobs running on the old analyzer finish their current text first (dispose is not awaited by them).
+      const replaced = this.cached;
+      this.cached = loaded;
+      if (replaced) setTimeout(() => void replaced.analyzer.dispose(), 30_000).unref();
+    }
+    return loaded;
   }
 }

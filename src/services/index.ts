@@ -11,8 +11,17 @@ import type { PipelineQueue } from './pipeline.ports.js';
 import { PipelineStatusService } from './pipeline-status.service.js';
 import { ResponseQueryService } from './response-query.service.js';
 import { TaxonomyService } from './taxonomy.service.js';
+import { NO_EVENTS, type EventPublisher } from './events.js';
+import type { WebhookDeliveryQueue } from './webhooks/ports.js';
+import { WebhookEventPublisher } from './webhooks/webhook-publisher.js';
+import { WebhookService } from './webhooks/webhook.service.js';
+import { SecretBox } from './webhooks/secret-box.js';
+import { ApiKeyRepository } from '../../models/apikey/apikey.repository.js';
+import { apiKeyModel } from '../../models/apikey/apikey.schema.js';
+import { ApiKeyService } from './auth/api-key.service.js';
+import { createAlertServices, type AlertServices } from './alerts/index.js';
 
-export interface Services {
+export interface Services extends AlertServices {
   ingest: IngestService;
   responses: ResponseQueryService;
   customers: CustomerQueryService;
@@ -25,6 +34,12 @@ export interface Services {
   backfills: BackfillService;
   /** Analysis progress (import batches, queue counts). */
   pipeline: PipelineStatusService;
+  /** Domain events out to other services (signed webhook deliveries). */
+  events: EventPublisher;
+  /** Webhook endpoints and their delivery log. */
+  webhooks: WebhookService;
+  /** API keys: creation, revocation and authentication of callers. */
+  apiKeys: ApiKeyService;
 }
 
 export interface ServiceDeps {
@@ -35,13 +50,16 @@ export interface ServiceDeps {
   log: Logger;
   /** The taxonomy in force (labels, emerging-theme coverage); the built-in default when absent. */
   taxonomy?: TaxonomyPort;
+  /** The webhook delivery queue; without one, events go nowhere. */
+  webhookQueue?: WebhookDeliveryQueue;
 }
 
-export function createServices({ config, db, scheduler, log, taxonomy }: ServiceDeps): Services {
+export function createServices({ config, db, scheduler, log, taxonomy, webhookQueue }: ServiceDeps): Services {
   const backfills = new BackfillService({ taxonomy: db.taxonomy, responses: db.responseAnalysis, queue: scheduler, log });
   const taxonomyService = new TaxonomyService({ taxonomy: db.taxonomy, backfills, log });
   taxonomy ??= taxonomyService;
   const rollups = new RollupStore({ rollups: db.rollups, log }, { warmAfterWrites: true });
+  const events: EventPublisher = webhookQueue ? new WebhookEventPublisher({ webhooks: db.webhooks, queue: webhookQueue, log }) : NO_EVENTS;
   return {
     ingest: new IngestService({
       responses: db.responses,
@@ -55,11 +73,21 @@ export function createServices({ config, db, scheduler, log, taxonomy }: Service
       },
     }),
     responses: new ResponseQueryService({ responses: db.responses, maxPageSize: config.VERBATIM_MAX_PAGE_SIZE }),
-    customers: new CustomerQueryService({ customers: db.customers }),
+    customers: new CustomerQueryService({ customers: db.customers, responses: db.responses }),
     rollups,
     taxonomy: taxonomyService,
     backfills,
     pipeline: new PipelineStatusService({ responses: db.responseAnalysis, queue: scheduler }),
+    events,
+    ...createAlertServices({ config, db, events, log }),
+    webhooks: new WebhookService({
+      webhooks: db.webhooks,
+      log,
+      maxEndpoints: config.VERBATIM_WEBHOOK_MAX_ENDPOINTS,
+      maxPageSize: config.VERBATIM_MAX_PAGE_SIZE,
+      secrets: new SecretBox(config.VERBATIM_WEBHOOK_SECRET_KEY),
+    }),
+    apiKeys: new ApiKeyService({ keys: new ApiKeyRepository(apiKeyModel(db.connection)), log, cacheTtlMs: config.VERBATIM_API_KEY_CACHE_SECONDS * 1000 }),
     insights: new InsightsService({
       store: rollups,
       responses: db.insightResponses,

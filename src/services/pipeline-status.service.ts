@@ -4,7 +4,7 @@
  */
 import type { FilterQuery } from 'mongoose';
 import { InputError } from '../errors.js';
-import type { ResponseEntity } from '../../models/response/response.entity.js';
+import { attributeTag, type Attribute, type ResponseEntity } from '../../models/response/response.entity.js';
 import type { ResponseAnalysisRepository, StatusCounts } from '../../models/response/response-analysis.repository.js';
 import type { PipelineQueue, QueueCounts } from './pipeline.ports.js';
 
@@ -24,10 +24,11 @@ export class PipelineStatusService {
     }
   }
 
-  /** Counts by analysis status; one pass over the import's responses (or all responses). */
-  async statusCounts(requestId: string | null | undefined): Promise<StatusCounts> {
+  /** Counts by analysis status; one pass over the import's responses (or all responses), within the scope if given. */
+  async statusCounts(requestId: string | null | undefined, scope: readonly Attribute[] = []): Promise<StatusCounts> {
     this.checkRequestId(requestId);
     const match: FilterQuery<ResponseEntity> = requestId != null ? { requestId } : {};
+    if (scope.length) match.$and = scope.map((s) => ({ attributeTags: attributeTag(s.key, s.value) }));
     return this.deps.responses.statusCounts(match);
   }
 

@@ -7,9 +7,18 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { testMongoUri, testRedisPrefix, testRedisUrl } from './services.js';
 
+/** The ADMIN key every test app bootstraps (VERBATIM_ADMIN_KEY); `gql` sends it by default. */
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
 export interface TestApp extends RunningApp {
   url: string;
+  /** ws:// address of the same /graphql endpoint, for graphql-ws clients. */
+  wsUrl: string;
+  /** Sends `Authorization: Bearer TEST_ADMIN_KEY` unless the call passes its own headers. */
   gql: GqlClient;
+  /** A client without any Authorization header, plus one for any key. */
+  anonymous: GqlClient;
+  as(key: string): GqlClient;
 }
 
 export async function startTestApp(
@@ -23,11 +32,17 @@ export async function startTestApp(
     REDIS_URL: testRedisUrl(),
     VERBATIM_QUEUE_PREFIX: testRedisPrefix(name),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    VERBATIM_ADMIN_KEY: TEST_ADMIN_KEY,
+    // Tests poll fast; rate limits are tested on their own (test/integration/limits.test.ts).
+    VERBATIM_RATE_LIMIT_PER_MINUTE: '0',
+    VERBATIM_INGEST_RATE_LIMIT_PER_MINUTE: '0',
+    VERBATIM_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
     ...env,
   });
   const app = await startApp(roles, config, createLogger(config.LOG_LEVEL));
   const url = app.url ?? '';
-  return { ...app, url, gql: createGqlClient(url) };
+  const as = (key: string) => createGqlClient(url, { authorization: `Bearer ${key}` });
+  return { ...app, url, wsUrl: url.replace(/^http/, 'ws'), gql: as(TEST_ADMIN_KEY), anonymous: createGqlClient(url), as };
 }
 
 export interface GqlResult<T = Record<string, any>> {

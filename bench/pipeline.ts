@@ -1,0 +1,132 @@
+/**
+ * `npm run bench:pipeline`: time from import to fully analysed, through the real service
+ * (GraphQL import → BullMQ → worker → FerretDB), for the demo's sample programme, with the
+ * analysis worker in-process (what jobs/worker.ts does) and as a BullMQ sandboxed processor
+ * (bench/pipeline/sandboxed-analysis.processor.ts), same concurrency, fresh database each.
+ *
+ * Starts a local FerretDB and Redis in a temporary directory unless MONGODB_URI and REDIS_URL are set.
+ *   BENCH_RESPONSES (default 10000), BENCH_MODES (default "in-process,sandboxed"),
+ *   VERBATIM_WORKER_CONCURRENCY (default 4).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { workerLockOptions } from '../jobs/options.js';
+import { QUEUES } from '../jobs/queues.js';
+import { startApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { GraphqlClient, importInBatches, waitForAnalysis } from '../src/demo/client.js';
+import { generateSampleProgramme } from '../src/demo/sample-programme.js';
+
+const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 10_000);
+const MODES = (process.env.BENCH_MODES ?? 'in-process,sandboxed').split(',').map((m) => m.trim());
+const KEY = 'bench-pipeline-admin-key-000000';
+const log = (message: string) => console.error(`bench:pipeline: ${message}`);
+
+function withDatabase(uri: string, dbName: string): string {
+  const [base, query] = uri.split('?', 2) as [string, string | undefined];
+  const hostsEnd = base.indexOf('/', base.indexOf('://') + 3);
+  return `${hostsEnd === -1 ? base : base.slice(0, hostsEnd)}/${dbName}${query ? `?${query}` : ''}`;
+}
+
+interface Result {
+  mode: string;
+  importSeconds: number;
+  analysedSeconds: number;
+  perSecond: number;
+  failed: number;
+}
+
+async function runMode(mode: string, mongoServer: string, redisUrl: string): Promise<Result> {
+  const stamp = Date.now();
+  const env = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    MONGODB_URI: withDatabase(mongoServer, `bench_pipeline_${mode.replace(/\W/g, '_')}_${stamp}`),
+    REDIS_URL: redisUrl,
+    VERBATIM_QUEUE_PREFIX: `bench-pipeline-${stamp}`,
+    VERBATIM_ADMIN_KEY: KEY,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+  const config = loadConfig(env);
+  const sandboxed = mode === 'sandboxed';
+  const app = await startApp(sandboxed ? ['api'] : ['api', 'worker'], config, createLogger(config.LOG_LEVEL));
+  let worker: Worker | null = null;
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  try {
+    if (sandboxed) {
+      // The forked processors read their config from the environment.
+      Object.assign(process.env, env);
+      worker = new Worker(QUEUES.analysis, new URL('./pipeline/sandboxed-analysis.processor.ts', import.meta.url).pathname, {
+        connection,
+        prefix: config.VERBATIM_QUEUE_PREFIX,
+        concurrency: config.VERBATIM_WORKER_CONCURRENCY,
+        ...workerLockOptions(config.VERBATIM_JOB_LOCK_SECONDS),
+      });
+      worker.on('error', (err) => log(`sandboxed worker error: ${err.message}`));
+    }
+    const client = new GraphqlClient(app.url!, KEY);
+    const rows = generateSampleProgramme({ size: RESPONSES, seed: 7 });
+    const requestId = `bench-${mode}-${stamp}`;
+    const start = performance.now();
+    await importInBatches(client, rows, { requestId, batch: 1_000 });
+    const imported = performance.now();
+    let last = 0;
+    const progress = await waitForAnalysis(client, {
+      requestId,
+      intervalMs: 2_000,
+      onProgress: (p) => {
+        if (performance.now() - last > 15_000) {
+          last = performance.now();
+          log(`${mode}: ${p.done}/${p.total} analysed after ${((last - start) / 1000).toFixed(0)} s`);
+        }
+      },
+    });
+    const end = performance.now();
+    return {
+      mode,
+      importSeconds: (imported - start) / 1000,
+      analysedSeconds: (end - start) / 1000,
+      perSecond: RESPONSES / ((end - start) / 1000),
+      failed: progress.failed,
+    };
+  } finally {
+    await worker?.close();
+    connection.disconnect();
+    await app.stop();
+  }
+}
+
+async function main() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'verbatim-bench-pipeline-'));
+  const external = process.env.MONGODB_URI && process.env.REDIS_URL;
+  const local = external ? null : await (await import('../src/local-services/index.js')).startLocalServices({ dataDir, persistent: false, log });
+  const mongoServer = external ? process.env.MONGODB_URI! : local!.mongoUri;
+  const redisUrl = external ? process.env.REDIS_URL! : local!.redisUrl;
+  const results: Result[] = [];
+  try {
+    log(`${RESPONSES} responses per mode, concurrency ${loadConfig({ ...process.env, MONGODB_URI: undefined }).VERBATIM_WORKER_CONCURRENCY}, ${external ? 'MONGODB_URI/REDIS_URL' : 'local FerretDB (SQLite) + Redis'}`);
+    for (const mode of MODES) {
+      log(`running ${mode}`);
+      results.push(await runMode(mode, mongoServer, redisUrl));
+    }
+  } finally {
+    await local?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  console.log(`| worker | responses | import (s) | import → all analysed (s) | responses/s | failed |`);
+  console.log(`|---|---:|---:|---:|---:|---:|`);
+  for (const r of results) {
+    console.log(`| ${r.mode} | ${RESPONSES} | ${r.importSeconds.toFixed(1)} | ${r.analysedSeconds.toFixed(1)} | ${r.perSecond.toFixed(0)} | ${r.failed} |`);
+  }
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

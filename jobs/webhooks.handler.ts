@@ -1,0 +1,26 @@
+/** The webhook delivery job: one signed attempt; throws so BullMQ retries, or stops for good. */
+import { UnrecoverableError, type Job } from 'bullmq';
+import { DeliveryCancelledError, type WebhookDeliveryService } from '../src/services/webhooks/webhook-delivery.service.js';
+import { metrics } from '../src/metrics.js';
+import type { DeliverWebhookPayload } from './queues.js';
+
+export function createWebhookHandler(deliveries: WebhookDeliveryService) {
+  return async (job: Job<DeliverWebhookPayload>): Promise<string> => {
+    const ref = { webhookId: String(job.data.webhookId), eventId: String(job.data.eventId) };
+    const attempt = job.attemptsMade + 1;
+    const maxAttempts = job.opts.attempts ?? 1;
+    try {
+      const outcome = await deliveries.deliver(ref, { attempt, maxAttempts });
+      if (outcome === 'delivered') metrics.webhookDeliveries.inc({ outcome: 'delivered' });
+      return outcome;
+    } catch (err) {
+      // Endpoint deleted or disabled, event gone: retrying cannot help.
+      if (err instanceof DeliveryCancelledError) {
+        metrics.webhookDeliveries.inc({ outcome: 'cancelled' });
+        throw new UnrecoverableError(err.message);
+      }
+      metrics.webhookDeliveries.inc({ outcome: attempt >= maxAttempts ? 'gave_up' : 'failed' });
+      throw err;
+    }
+  };
+}

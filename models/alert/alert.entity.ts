@@ -1,0 +1,61 @@
+/** An alert (follow-up case): one per response and routing rule, tracked until resolved. */
+import type { Types } from 'mongoose';
+import type { NpsCategory } from '../../src/domain/nps.js';
+import type { Attribute } from '../response/response.entity.js';
+import type { AlertChannel, FollowUpTask, RiskLevelName } from '../routing/routing-rule.entity.js';
+
+export type AlertStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
+export type AlertOutcome = 'RECOVERED' | 'NOT_RECOVERED' | 'NO_RESPONSE';
+export type AlertAction = 'RAISED' | 'ACKNOWLEDGED' | 'REASSIGNED' | 'RESOLVED' | 'SLA_BREACHED';
+
+export interface AlertHistoryEntry {
+  at: Date;
+  /** Who did it: an API key id, or `system`. */
+  actor: string;
+  action: AlertAction;
+  /** Assignee or status before and after, when the entry changed one. */
+  from: string | null;
+  to: string | null;
+  note: string | null;
+}
+
+export interface AlertEntity {
+  /** `${responseId}:${ruleId}` (`default` for the built-in route): at most one alert per response and rule. */
+  _id: string;
+  responseId: Types.ObjectId;
+  ruleId: string | null;
+  ruleName: string;
+  customerExternalId: string | null;
+  category: NpsCategory;
+  score: number;
+  touchpoint: string | null;
+  attributes: Attribute[];
+  /** `key=value` of the response's attributes, for scoped reads. */
+  attributeTags: string[];
+  themeKeys: string[];
+  respondedAt: Date;
+  task: FollowUpTask;
+  channels: AlertChannel[];
+  assignee: string;
+  team: string | null;
+  status: AlertStatus;
+  riskScore: number;
+  riskLevel: RiskLevelName;
+  reasons: string[];
+  slaHours: number;
+  raisedAt: Date;
+  dueAt: Date;
+  /** First acknowledge or resolve: "contacted". */
+  firstActionAt: Date | null;
+  acknowledgedAt: Date | null;
+  resolvedAt: Date | null;
+  resolutionNote: string | null;
+  outcome: AlertOutcome | null;
+  slaBreached: boolean;
+  slaBreachedAt: Date | null;
+  history: AlertHistoryEntry[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewAlert = Omit<AlertEntity, 'createdAt' | 'updatedAt'>;

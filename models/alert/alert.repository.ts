@@ -1,0 +1,83 @@
+/** Alerts: point reads and conditional writes by _id; inbox filters scan the (small) collection. */
+import type { FilterQuery } from 'mongoose';
+import { isDuplicateKeyError } from '../response/response.repository.js';
+import type { AlertEntity, AlertHistoryEntry, AlertStatus, NewAlert } from './alert.entity.js';
+import type { AlertModel } from './alert.schema.js';
+
+export interface AlertQuery {
+  assignee?: string | null;
+  statuses?: AlertStatus[] | null;
+  customerExternalId?: string | null;
+  /** Every `key=value` tag must be on the alert (scope of a MANAGER key, or a filter). */
+  attributeTags?: string[] | null;
+  minRiskScore?: number | null;
+  overdueAt?: Date | null;
+  raisedFrom?: Date | null;
+  raisedTo?: Date | null;
+}
+
+export class AlertRepository {
+  constructor(private readonly model: AlertModel) {}
+
+  /** Inserts; false when an alert with this id exists already (raised by an earlier run). */
+  async insertIfAbsent(alert: NewAlert): Promise<boolean> {
+    try {
+      await this.model.create(alert);
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+  }
+
+  async findById(id: string): Promise<AlertEntity | null> {
+    return this.model.findById(id).lean<AlertEntity>().exec();
+  }
+
+  async find(query: AlertQuery): Promise<AlertEntity[]> {
+    const filter: FilterQuery<AlertEntity> = {};
+    if (query.assignee) filter.assignee = query.assignee;
+    if (query.statuses?.length) filter.status = { $in: query.statuses };
+    if (query.customerExternalId) filter.customerExternalId = query.customerExternalId;
+    if (query.attributeTags?.length) filter.attributeTags = { $all: query.attributeTags };
+    if (query.minRiskScore != null) filter.riskScore = { $gte: query.minRiskScore };
+    if (query.overdueAt) filter.dueAt = { $lt: query.overdueAt };
+    if (query.raisedFrom || query.raisedTo) {
+      filter.raisedAt = { ...(query.raisedFrom ? { $gte: query.raisedFrom } : {}), ...(query.raisedTo ? { $lt: query.raisedTo } : {}) };
+    }
+    return this.model.find(filter).lean<AlertEntity[]>().exec();
+  }
+
+  /**
+   * Applies a change only if the alert is still in one of `fromStatuses` (and, with
+   * `expectedAssignee`, still assigned to them): two concurrent actions cannot both win.
+   */
+  async transition(
+    id: string,
+    condition: { fromStatuses: AlertStatus[] },
+    set: Partial<AlertEntity>,
+    entry: AlertHistoryEntry,
+  ): Promise<AlertEntity | null> {
+    return this.model
+      .findOneAndUpdate({ _id: id, status: { $in: condition.fromStatuses } }, { $set: set, $push: { history: entry } }, { new: true })
+      .lean<AlertEntity>()
+      .exec();
+  }
+
+  /** Open or acknowledged alerts past due that are not flagged yet. */
+  async findDueForBreach(now: Date): Promise<AlertEntity[]> {
+    return this.model.find({ status: { $in: ['OPEN', 'ACKNOWLEDGED'] }, slaBreached: false, dueAt: { $lt: now } }).lean<AlertEntity[]>().exec();
+  }
+
+  /** Flags one breach; conditional on `slaBreached: false`, so each alert is flagged (and emitted) once. */
+  async flagBreach(id: string, at: Date, entry: AlertHistoryEntry): Promise<AlertEntity | null> {
+    return this.model
+      .findOneAndUpdate(
+        { _id: id, slaBreached: false, status: { $in: ['OPEN', 'ACKNOWLEDGED'] } },
+        { $set: { slaBreached: true, slaBreachedAt: at }, $push: { history: entry } },
+        { new: true },
+      )
+      .lean<AlertEntity>()
+      .exec();
+  }
+}

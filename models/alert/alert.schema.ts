@@ -1,0 +1,51 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { AlertEntity } from './alert.entity.js';
+
+export const alertSchema = new Schema<AlertEntity>(
+  {
+    // Deterministic `${responseId}:${ruleId}`: the primary key itself makes a retried job's second
+    // insert a duplicate-key error, and _id is the one index FerretDB serves lookups from.
+    _id: { type: String, required: true },
+    responseId: { type: Schema.Types.ObjectId, required: true },
+    ruleId: { type: String, default: null },
+    ruleName: { type: String, required: true },
+    customerExternalId: { type: String, default: null },
+    category: { type: String, required: true },
+    score: { type: Number, required: true },
+    touchpoint: { type: String, default: null },
+    attributes: [{ _id: false, key: String, value: String }],
+    attributeTags: [String],
+    themeKeys: [String],
+    respondedAt: { type: Date, required: true },
+    task: { type: String, required: true },
+    channels: [String],
+    assignee: { type: String, required: true },
+    team: { type: String, default: null },
+    status: { type: String, required: true },
+    riskScore: { type: Number, required: true },
+    riskLevel: { type: String, required: true },
+    reasons: [String],
+    slaHours: { type: Number, required: true },
+    raisedAt: { type: Date, required: true },
+    dueAt: { type: Date, required: true },
+    firstActionAt: { type: Date, default: null },
+    acknowledgedAt: { type: Date, default: null },
+    resolvedAt: { type: Date, default: null },
+    resolutionNote: { type: String, default: null },
+    outcome: { type: String, default: null },
+    slaBreached: { type: Boolean, default: false },
+    slaBreachedAt: { type: Date, default: null },
+    history: [{ _id: false, at: Date, actor: String, action: String, from: String, to: String, note: String }],
+  },
+  { collection: 'alerts', timestamps: true, versionKey: false },
+);
+
+// On MongoDB these serve the inbox and the SLA sweep; FerretDB scans (the collection stays small).
+alertSchema.index({ status: 1, dueAt: 1 });
+alertSchema.index({ assignee: 1, status: 1 });
+
+export type AlertModel = Model<AlertEntity>;
+
+export function alertModel(connection: Connection): AlertModel {
+  return connection.models.Alert ?? connection.model<AlertEntity>('Alert', alertSchema);
+}

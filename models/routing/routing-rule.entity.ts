@@ -1,0 +1,51 @@
+/** A routing rule as stored: what it matches, whom it assigns, the SLA and the follow-up task. */
+import type { NpsCategory } from '../../src/domain/nps.js';
+
+export type RiskLevelName = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+export type AssignMode = 'ATTRIBUTE' | 'MAPPING' | 'FIXED';
+export type AlertChannel = 'SUBSCRIPTION' | 'WEBHOOK';
+export type FollowUpTask = 'RECOVERY_CALL' | 'ASK_WHAT_WOULD_MAKE_IT_A_10' | 'THANK_AND_ASK_REVIEW';
+
+export interface RuleAttributeMatch {
+  key: string;
+  /** Any of these values matches. */
+  values: string[];
+}
+
+export interface RuleMatch {
+  /** Empty: any category. */
+  categories: NpsCategory[];
+  /** Null: any risk level. */
+  minRiskLevel: RiskLevelName | null;
+  touchpoints: string[];
+  /** Any of these theme keys. */
+  themes: string[];
+  /** Every entry must match. */
+  attributes: RuleAttributeMatch[];
+}
+
+export interface RuleAssign {
+  mode: AssignMode;
+  /** ATTRIBUTE: the owner is this attribute's value; MAPPING: this attribute's value is looked up. */
+  attribute: string | null;
+  mapping: { value: string; assignee: string }[];
+  /** FIXED: the team or person; otherwise used when the attribute (or its mapping) is missing. */
+  assignee: string | null;
+}
+
+export interface RoutingRuleEntity {
+  _id: string;
+  name: string;
+  enabled: boolean;
+  /** Evaluation order, ascending; the first enabled rule that matches wins. */
+  position: number;
+  match: RuleMatch;
+  assign: RuleAssign;
+  /** Team the alerts count towards in the leaderboard (optional). */
+  team: string | null;
+  slaHours: number;
+  channels: AlertChannel[];
+  task: FollowUpTask;
+  createdAt: Date;
+  updatedAt: Date;
+}

@@ -1,0 +1,166 @@
+/**
+ * Reads and writes of webhook endpoints, published events and the delivery log. Hot writes (one per
+ * delivery attempt) go by deterministic `_id`; the endpoint collection is small, so scanning it is cheap.
+ */
+import { isDuplicateKeyError } from '../response/response.repository.js';
+import type { DeliveryStatus, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEventEntity } from './webhook.entity.js';
+import type { WebhookModels } from './webhook.schema.js';
+
+/** FerretDB hangs on write commands of 100+ statements (docs/ferretdb.md). */
+const WRITE_CHUNK = 50;
+
+export type NewEndpoint = Pick<WebhookEndpointEntity, '_id' | 'url' | 'events' | 'description' | 'secret'>;
+export type EndpointPatch = Partial<Pick<WebhookEndpointEntity, 'url' | 'events' | 'description'>>;
+export type NewEvent = Pick<WebhookEventEntity, '_id' | 'type' | 'occurredAt' | 'data' | 'attributes'>;
+export type NewDelivery = Pick<WebhookDeliveryEntity, '_id' | 'webhookId' | 'eventId' | 'eventType'>;
+export type DeliveryPatch = Partial<Omit<WebhookDeliveryEntity, '_id' | 'webhookId' | 'eventId' | 'eventType' | 'createdAt' | 'updatedAt'>>;
+
+export class WebhookRepository {
+  constructor(private readonly models: WebhookModels) {}
+
+  // ── endpoints ──
+
+  async countEndpoints(): Promise<number> {
+    return this.models.endpoints.countDocuments({}).exec();
+  }
+
+  async insertEndpoint(endpoint: NewEndpoint): Promise<WebhookEndpointEntity> {
+    const created = await this.models.endpoints.create({
+      ...endpoint,
+      enabled: true,
+      disabledReason: null,
+      disabledAt: null,
+      consecutiveFailures: 0,
+      failingSince: null,
+      lastSuccessAt: null,
+    });
+    return created.toObject() as WebhookEndpointEntity;
+  }
+
+  async findEndpoint(id: string): Promise<WebhookEndpointEntity | null> {
+    return this.models.endpoints.findById(String(id)).lean<WebhookEndpointEntity>().exec();
+  }
+
+  async listEndpoints(): Promise<WebhookEndpointEntity[]> {
+    return this.models.endpoints.find({}).sort({ createdAt: 1, _id: 1 }).lean<WebhookEndpointEntity[]>().exec();
+  }
+
+  /** Enabled endpoints subscribed to one of `types`. */
+  async listSubscribed(types: string[]): Promise<WebhookEndpointEntity[]> {
+    return this.models.endpoints.find({ enabled: true, events: { $in: types } }).lean<WebhookEndpointEntity[]>().exec();
+  }
+
+  async updateEndpoint(id: string, patch: EndpointPatch): Promise<WebhookEndpointEntity | null> {
+    return this.models.endpoints.findByIdAndUpdate(String(id), { $set: patch }, { new: true }).lean<WebhookEndpointEntity>().exec();
+  }
+
+  async setSecret(id: string, secret: string): Promise<WebhookEndpointEntity | null> {
+    return this.models.endpoints.findByIdAndUpdate(String(id), { $set: { secret } }, { new: true }).lean<WebhookEndpointEntity>().exec();
+  }
+
+  async deleteEndpoint(id: string): Promise<boolean> {
+    const { deletedCount } = await this.models.endpoints.deleteOne({ _id: String(id) }).exec();
+    return deletedCount > 0;
+  }
+
+  /** Enables the endpoint and forgets its failure streak. */
+  async enable(id: string): Promise<WebhookEndpointEntity | null> {
+    return this.models.endpoints
+      .findByIdAndUpdate(
+        String(id),
+        { $set: { enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, failingSince: null } },
+        { new: true },
+      )
+      .lean<WebhookEndpointEntity>()
+      .exec();
+  }
+
+  /** Disables an enabled endpoint; false when it was disabled (or deleted) already. */
+  async disable(id: string, reason: string, at: Date): Promise<boolean> {
+    const { modifiedCount } = await this.models.endpoints
+      .updateOne({ _id: String(id), enabled: true }, { $set: { enabled: false, disabledReason: reason, disabledAt: at } })
+      .exec();
+    return modifiedCount > 0;
+  }
+
+  async recordSuccess(id: string, at: Date): Promise<void> {
+    await this.models.endpoints
+      .updateOne({ _id: String(id) }, { $set: { consecutiveFailures: 0, failingSince: null, lastSuccessAt: at } })
+      .exec();
+  }
+
+  /** Counts one failed attempt into the endpoint's streak; returns the endpoint after it. */
+  async recordFailure(id: string, at: Date): Promise<WebhookEndpointEntity | null> {
+    // Two point writes instead of a pipeline update (FerretDB has none): start the streak, then count.
+    await this.models.endpoints.updateOne({ _id: String(id), failingSince: null }, { $set: { failingSince: at } }).exec();
+    return this.models.endpoints
+      .findByIdAndUpdate(String(id), { $inc: { consecutiveFailures: 1 } }, { new: true })
+      .lean<WebhookEndpointEntity>()
+      .exec();
+  }
+
+  // ── events ──
+
+  /** Stores an event once: a re-published event (same id) keeps the first copy. */
+  async insertEvent(event: NewEvent): Promise<void> {
+    try {
+      await this.models.events.create(event);
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+  }
+
+  async findEvent(id: string): Promise<WebhookEventEntity | null> {
+    return this.models.events.findById(String(id)).lean<WebhookEventEntity>().exec();
+  }
+
+  // ── delivery log ──
+
+  /** Creates the log entries that do not exist yet (existing ones keep their state). */
+  async insertDeliveries(deliveries: NewDelivery[]): Promise<void> {
+    for (let i = 0; i < deliveries.length; i += WRITE_CHUNK) {
+      const chunk = deliveries.slice(i, i + WRITE_CHUNK).map((d) => ({
+        ...d,
+        status: 'PENDING' as DeliveryStatus,
+        attempts: 0,
+        lastStatusCode: null,
+        lastError: null,
+        lastAttemptAt: null,
+        nextRetryAt: null,
+        deliveredAt: null,
+      }));
+      try {
+        await this.models.deliveries.insertMany(chunk, { ordered: false });
+      } catch (err) {
+        const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
+        const onlyDuplicates = Array.isArray(writeErrors) && writeErrors.every((e) => (e.code ?? e.err?.code) === 11000);
+        if (!isDuplicateKeyError(err) && !onlyDuplicates) throw err;
+      }
+    }
+  }
+
+  async findDelivery(id: string): Promise<WebhookDeliveryEntity | null> {
+    return this.models.deliveries.findById(String(id)).lean<WebhookDeliveryEntity>().exec();
+  }
+
+  async updateDelivery(id: string, patch: DeliveryPatch, inc: { attempts?: number } = {}): Promise<void> {
+    const update: Record<string, unknown> = { $set: patch };
+    if (inc.attempts) update.$inc = { attempts: inc.attempts };
+    await this.models.deliveries.updateOne({ _id: String(id) }, update).exec();
+  }
+
+  /** One endpoint's deliveries, newest first. */
+  async listDeliveries(webhookId: string, skip: number, limit: number): Promise<WebhookDeliveryEntity[]> {
+    return this.models.deliveries
+      .find({ webhookId: String(webhookId) })
+      .sort({ createdAt: -1, _id: -1 })
+      .skip(skip)
+      .limit(limit)
+      .lean<WebhookDeliveryEntity[]>()
+      .exec();
+  }
+
+  async deleteDeliveriesOf(webhookId: string): Promise<void> {
+    await this.models.deliveries.deleteMany({ webhookId: String(webhookId) }).exec();
+  }
+}

@@ -1,0 +1,158 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscriptionHandlerData } from 'type-graphql';
+import { AppError } from '../../src/errors.js';
+import type { AlertRaisedMessage } from '../../src/pubsub.js';
+import { FOLLOW_UP_ROLES, READ_ROLES, SUBSCRIBE_ROLES } from '../auth/roles.js';
+import { scopeOf, visible } from '../auth/scope.js';
+import { DateTime } from '../common/scalars.js';
+import type { Context } from '../context.js';
+import { toCustomer } from '../customer/customer.resolver.js';
+import { toResponse } from '../response/response.mapper.js';
+import { Response } from '../response/response.types.js';
+import { AlertOrder, AlertOutcome, MetricsGroupBy } from './alert.enums.js';
+import { toAlert } from './alert.mapper.js';
+import { Alert, AlertConnection, AlertFilter, AtRiskCustomer, AtRiskCustomerConnection, AtRiskCustomerFilter, FollowUpMetrics } from './alert.types.js';
+
+/** Who acted, for the alert history: the caller's key id. */
+function actorOf(ctx: Context): string {
+  return ctx.caller?.keyId ?? 'anonymous';
+}
+
+@Resolver(() => Alert)
+export class AlertResolver {
+  @Authorized(READ_ROLES)
+  @Query(() => Alert, { nullable: true, description: 'An alert by id (null when unknown or outside the caller’s scope).' })
+  async alert(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Alert | null> {
+    const alert = await ctx.services.alerts.get(id, scopeOf(ctx));
+    return alert ? toAlert(alert) : null;
+  }
+
+  @Authorized(READ_ROLES)
+  @Query(() => AlertConnection, { description: 'Alerts matching the filter: an owner’s inbox is `filter: { assignee, statuses: [OPEN, ACKNOWLEDGED] }` (add `overdue: true` for what is late).' })
+  async alerts(
+    @Arg('filter', () => AlertFilter, { nullable: true }) filter: AlertFilter | null,
+    @Arg('orderBy', () => AlertOrder, { nullable: true, description: 'Default RISK.' }) orderBy: AlertOrder | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, default 20.' }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<AlertConnection> {
+    const page = await ctx.services.alerts.list(filter ?? {}, orderBy ?? AlertOrder.RISK, first, after, scopeOf(ctx));
+    const now = new Date();
+    return {
+      totalCount: page.totalCount,
+      edges: page.edges.map((e) => ({ cursor: e.cursor, node: toAlert(e.node, now) })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+    };
+  }
+
+  @Authorized(FOLLOW_UP_ROLES)
+  @Mutation(() => Alert, { description: 'OPEN → ACKNOWLEDGED: the assignee has taken it on (counts as first action). Other statuses fail with BAD_USER_INPUT.' })
+  async acknowledgeAlert(
+    @Arg('id', () => ID) id: string,
+    @Arg('note', () => String, { nullable: true }) note: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<Alert> {
+    return toAlert(await ctx.services.alerts.acknowledge(id, actorOf(ctx), note, scopeOf(ctx)));
+  }
+
+  @Authorized(FOLLOW_UP_ROLES)
+  @Mutation(() => Alert, { description: 'OPEN or ACKNOWLEDGED → RESOLVED with the outcome and a note. A resolved alert cannot be resolved again (BAD_USER_INPUT).' })
+  async resolveAlert(
+    @Arg('id', () => ID) id: string,
+    @Arg('outcome', () => AlertOutcome) outcome: AlertOutcome,
+    @Arg('note', () => String, { nullable: true, description: 'Resolution note, up to 2000 characters.' }) note: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<Alert> {
+    return toAlert(await ctx.services.alerts.resolve(id, actorOf(ctx), outcome, note, scopeOf(ctx)));
+  }
+
+  @Authorized(FOLLOW_UP_ROLES)
+  @Mutation(() => Alert, { description: 'Gives an unresolved alert to someone else (the due time stays).' })
+  async reassignAlert(
+    @Arg('id', () => ID) id: string,
+    @Arg('assignee', () => String) assignee: string,
+    @Arg('note', () => String, { nullable: true }) note: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<Alert> {
+    return toAlert(await ctx.services.alerts.reassign(id, actorOf(ctx), assignee, note, scopeOf(ctx)));
+  }
+
+  @Authorized(READ_ROLES)
+  @Query(() => FollowUpMetrics, { description: 'The follow-up leaderboard over [from, to): closed-loop rate, median time to first action, outcomes and NPS per owner or team.' })
+  async followUpMetrics(
+    @Arg('from', () => DateTime) from: Date,
+    @Arg('to', () => DateTime) to: Date,
+    @Arg('groupBy', () => MetricsGroupBy, { nullable: true, description: 'Default OWNER.' }) groupBy: MetricsGroupBy | null,
+    @Ctx() ctx: Context,
+  ): Promise<FollowUpMetrics> {
+    return (await ctx.services.followUpMetrics.metrics(from, to, groupBy ?? MetricsGroupBy.OWNER, scopeOf(ctx))) as FollowUpMetrics;
+  }
+
+  @FieldResolver(() => Response, { nullable: true, description: 'The response that raised it (null if it was deleted).' })
+  async response(@Root() alert: Alert, @Ctx() ctx: Context): Promise<Response | null> {
+    const response = await ctx.services.responses.get(alert.responseId);
+    return response && visible(ctx, response.attributes) ? toResponse(response) : null;
+  }
+
+  @Authorized(SUBSCRIBE_ROLES)
+  @Subscription(() => Alert, {
+    topics: 'ALERT_RAISED',
+    filter: async ({ payload, args, context }: SubscriptionHandlerData<AlertRaisedMessage, { assignee?: string | null }, Context>) =>
+      (!args.assignee || args.assignee === payload.assignee) && (await deliverableTo(context, payload)),
+    description: 'Each alert as soon as it is raised (routing rules with the SUBSCRIPTION channel), from any worker, on any API instance; `assignee` narrows to one owner’s alerts.',
+  })
+  async atRiskAlert(
+    @Root() message: AlertRaisedMessage,
+    @Arg('assignee', () => String, { nullable: true, description: 'Only alerts assigned to this owner.' }) _assignee: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<Alert> {
+    const alert = await ctx.services.alerts.get(message.alertId, scopeOf(ctx));
+    if (!alert) throw new AppError('NOT_FOUND', `alert ${message.alertId} not found`, { id: message.alertId });
+    return toAlert(alert);
+  }
+}
+
+/** The subscriber's key is still valid and the alert's response is within its scope. */
+async function deliverableTo(ctx: Context, message: AlertRaisedMessage): Promise<boolean> {
+  if (!ctx.caller || !(await ctx.services.apiKeys.byHash(ctx.caller.keyId))) return false;
+  return visible(ctx, message.attributes);
+}
+
+@Resolver(() => AtRiskCustomer)
+export class AtRiskCustomerResolver {
+  @Authorized(READ_ROLES)
+  @Query(() => AtRiskCustomerConnection, { description: 'Customers by their latest churn risk, highest first, with reasons, score trend, owner and open follow-up.' })
+  async atRiskCustomers(
+    @Arg('filter', () => AtRiskCustomerFilter, { nullable: true }) filter: AtRiskCustomerFilter | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, default 20.' }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<AtRiskCustomerConnection> {
+    const page = await ctx.services.atRiskCustomers.list(filter ?? {}, first, after, scopeOf(ctx));
+    // A scoped caller sees each customer's history, counts and latest score from in-scope responses only.
+    const views = await Promise.all(page.edges.map(({ node }) => ctx.services.customers.scoped(node.customer, scopeOf(ctx))));
+    return {
+      edges: page.edges.map(({ cursor, node }, i) => {
+        const risk = node.customer.churnRisk!;
+        return {
+          cursor,
+          node: {
+            customer: toCustomer(views[i] ?? node.customer),
+            risk: { score: risk.score, level: risk.level as never, reasons: risk.reasons },
+            trend: node.trend,
+            owner: node.owner,
+            openFollowUp: node.openAlert ? toAlert(node.openAlert) : null,
+            lastVerbatim: null,
+            riskResponseId: risk.responseId.toHexString(),
+          },
+        };
+      }),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+    };
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The verbatim of the response the risk was computed from.' })
+  async lastVerbatim(@Root() row: AtRiskCustomer, @Ctx() ctx: Context): Promise<string | null> {
+    const response = await ctx.services.responses.get(row.riskResponseId);
+    return response && visible(ctx, response.attributes) ? response.comment : null;
+  }
+}

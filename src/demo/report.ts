@@ -1,0 +1,124 @@
+/**
+ * The demo's closing report, read through the public GraphQL API: NPS with its margin, the top
+ * detraction drivers, the emerging theme, and the customers at risk. A section whose query the
+ * service does not offer is left out rather than failing the demo.
+ */
+import type { GraphqlClient } from './client.js';
+import { STORY_PHRASE } from './sample-programme.js';
+
+export interface DemoReport {
+  nps: { nps: number | null; marginOfError: number | null; responses: number };
+  drivers: { label: string; key: string; impact: number; mentions: number; nps: number | null }[];
+  emerging: { phrase: string; count: number; share: number; suggestionKey: string } | null;
+  /** Detractors whose verbatim says they may leave (churn signals), or the at-risk query's count. */
+  atRisk: { count: number; source: string } | null;
+  leastSatisfiedRegion: { value: string; nps: number | null; responses: number } | null;
+}
+
+const NPS = `{ nps { nps marginOfError responses } }`;
+const DRIVERS = `{ drivers(limit: 3) { detraction { theme { key label } impact mentions nps } } }`;
+const EMERGING = `query($filter: ResponseFilter) { emergingThemes(filter: $filter, limit: 10) { candidates { phrase count share suggestion { key } } } }`;
+const SEGMENTS = `{ segments(attribute: "region", themes: 1) { byAttribute { leastSatisfied { value nps responses } } } }`;
+const DETRACTORS = `query($after: String) {
+  responses(filter: { categories: [DETRACTOR], analysisStatus: DONE }, first: 100, after: $after) {
+    edges { node { analysis { churnSignals { type } } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+const QUERY_FIELDS = `{ __type(name: "Query") { fields { name } } }`;
+
+async function optional<T>(fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch {
+    return null;
+  }
+}
+
+export async function buildReport(client: GraphqlClient, { recentDays = 90, now = new Date() }: { recentDays?: number; now?: Date } = {}): Promise<DemoReport> {
+  const nps = (await client.request(NPS)).data.nps;
+  const drivers = ((await optional(() => client.request(DRIVERS)))?.data.drivers.detraction ?? []).map((d: any) => ({
+    key: d.theme.key,
+    label: d.theme.label,
+    impact: d.impact,
+    mentions: d.mentions,
+    nps: d.nps,
+  }));
+
+  const from = new Date(now.getTime() - recentDays * 86_400_000).toISOString();
+  const candidates: any[] = (await optional(() => client.request(EMERGING, { filter: { from } })))?.data.emergingThemes.candidates ?? [];
+  // The story's topic when it is among the candidates, else the most frequent one.
+  const storyWords = STORY_PHRASE.split(' ');
+  const story = candidates.find((c) => storyWords.some((w) => `${c.phrase}`.toLowerCase().includes(w))) ?? candidates[0];
+  const emerging = story ? { phrase: story.phrase, count: story.count, share: story.share, suggestionKey: story.suggestion.key } : null;
+
+  const region = (await optional(() => client.request(SEGMENTS)))?.data.segments.byAttribute?.leastSatisfied ?? null;
+  return { nps, drivers, emerging, atRisk: await atRisk(client), leastSatisfiedRegion: region };
+}
+
+async function atRisk(client: GraphqlClient): Promise<DemoReport['atRisk']> {
+  const fields = new Set<string>(((await optional(() => client.request(QUERY_FIELDS)))?.data.__type?.fields ?? []).map((f: any) => f.name));
+  if (fields.has('atRiskCustomers')) {
+    const count = await countPages(client, `query($after: String) { atRiskCustomers(first: 100, after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } } }`, 'atRiskCustomers');
+    if (count !== null) return { count, source: 'customers at risk of churn' };
+  }
+  // Fallback: detractors whose verbatim carries a churn signal ("we're moving to X at renewal").
+  let count = 0;
+  let after: string | null = null;
+  for (let page = 0; page < 200; page++) {
+    const res = await optional(() => client.request(DETRACTORS, { after }));
+    if (!res) return null;
+    const conn: any = res.data.responses;
+    count += conn.edges.filter((e: any) => e.node.analysis?.churnSignals?.length > 0).length;
+    after = conn.pageInfo.hasNextPage ? conn.pageInfo.endCursor : null;
+    if (!after) break;
+  }
+  return { count, source: 'detractors with churn signals' };
+}
+
+/** Counts the edges of a connection page by page (at most 200 pages). */
+async function countPages(client: GraphqlClient, query: string, field: string): Promise<number | null> {
+  let count = 0;
+  let after: string | null = null;
+  for (let page = 0; page < 200; page++) {
+    const res = await optional(() => client.request(query, { after }));
+    const conn: any = res?.data[field];
+    if (!conn) return null;
+    count += conn.edges.length;
+    after = conn.pageInfo.hasNextPage ? conn.pageInfo.endCursor : null;
+    if (!after) break;
+  }
+  return count;
+}
+
+const fmt = (n: number | null | undefined, digits = 1) => (n == null ? 'n/a' : n.toFixed(digits));
+const signed = (n: number | null | undefined) => (n == null ? 'n/a' : `${n > 0 ? '+' : ''}${n.toFixed(1)}`);
+
+export function formatReport(report: DemoReport, { company, url, key }: { company: string; url: string; key: string | null }): string {
+  const lines: string[] = [];
+  lines.push('', `${company} — NPS programme, last 12 months`, '');
+  lines.push(`  NPS                 ${signed(report.nps.nps)} ± ${fmt(report.nps.marginOfError)} points (95%, ${report.nps.responses} responses)`);
+  if (report.leastSatisfiedRegion) {
+    const r = report.leastSatisfiedRegion;
+    lines.push(`  Least satisfied     region ${r.value}: NPS ${signed(r.nps)} (${r.responses} responses)`);
+  }
+  if (report.drivers.length > 0) {
+    lines.push('', '  Top detraction drivers (NPS points each theme costs):');
+    for (const d of report.drivers) lines.push(`    ${d.label.padEnd(22)} ${signed(d.impact).padStart(6)}   ${d.mentions} mentions, NPS among them ${signed(d.nps)}`);
+  }
+  if (report.emerging) {
+    const e = report.emerging;
+    lines.push('', `  Emerging theme (last 90 days, not in the taxonomy): "${e.phrase}" — ${e.count} verbatims (${(e.share * 100).toFixed(1)}% of the sample)`);
+    lines.push(`    accept it: mutation { createTheme(input: …suggestion "${e.suggestionKey}" from emergingThemes…) { version } }`);
+  }
+  if (report.atRisk) lines.push('', `  At risk             ${report.atRisk.count} (${report.atRisk.source})`);
+
+  const auth = key ? ` -H 'authorization: Bearer ${key}'` : '';
+  const curl = (query: string) => `  curl -s ${url}${auth} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query })}'`;
+  lines.push('', `GraphQL API: ${url}${key ? `   (admin key: ${key})` : ''}`, '', 'Try:');
+  lines.push(curl('{ nps { nps marginOfError responses } }'));
+  lines.push(curl('{ drivers(limit: 5) { detraction { theme { label } impact mentions } } }'));
+  lines.push(curl('{ npsTrend(interval: MONTH, groupBy: { attribute: "region" }) { series { group points { period nps responses } } } }'));
+  lines.push('');
+  return lines.join('\n');
+}

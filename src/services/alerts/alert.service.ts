@@ -1,0 +1,282 @@
+/**
+ * Alerts (follow-up cases): raised once per response and routing rule after analysis, then
+ * acknowledged, reassigned and resolved by people, and flagged by the SLA sweep when overdue.
+ * Every change appends a history entry and publishes a domain event with a deterministic id.
+ */
+import { AppError, InputError, notFound } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { AlertEntity, AlertHistoryEntry, AlertOutcome, AlertStatus, NewAlert } from '../../../models/alert/alert.entity.js';
+import type { AlertRepository } from '../../../models/alert/alert.repository.js';
+import { attributeTag, type Attribute, type ResponseEntity } from '../../../models/response/response.entity.js';
+import type { RoutingRuleEntity } from '../../../models/routing/routing-rule.entity.js';
+import type { EventPublisher } from '../events.js';
+import type { ChurnRiskResult } from '../risk/churn-risk.js';
+import { alertEvent } from './alert-events.js';
+import { chooseRoute, DEFAULT_ROUTE_ID, type RoutingDefaults } from './routing.js';
+
+/** A MANAGER key's scope: only alerts of responses carrying every one of these attributes. */
+export type Scope = Attribute[] | null | undefined;
+
+export type AlertOrder = 'RISK' | 'DUE' | 'NEWEST';
+
+export interface AlertFilter {
+  assignee?: string | null;
+  statuses?: AlertStatus[] | null;
+  /** Past due and not resolved. */
+  overdue?: boolean | null;
+  minRiskScore?: number | null;
+  customerExternalId?: string | null;
+  attributes?: Attribute[] | null;
+}
+
+export interface AlertPage {
+  totalCount: number;
+  edges: { cursor: string; node: AlertEntity }[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface RaiseOutcome {
+  alert: AlertEntity;
+  /** False when an earlier run of the job raised it already. */
+  raised: boolean;
+}
+
+const SYSTEM = 'system';
+const OUTCOMES: AlertOutcome[] = ['RECOVERED', 'NOT_RECOVERED', 'NO_RESPONSE'];
+const MAX_NOTE = 2000;
+
+export function alertId(responseId: string, ruleId: string | null): string {
+  return `${responseId}:${ruleId ?? DEFAULT_ROUTE_ID}`;
+}
+
+export function inScope(alert: Pick<AlertEntity, 'attributes'>, scope: Scope): boolean {
+  return !scope?.length || scope.every((s) => alert.attributes.some((a) => a.key === s.key && a.value === s.value));
+}
+
+export class AlertService {
+  constructor(
+    private readonly deps: {
+      alerts: AlertRepository;
+      /** The rules in force (a RuleCache: read every few seconds, not per response). */
+      rules: { list(): Promise<RoutingRuleEntity[]> };
+      events: EventPublisher;
+      defaults: RoutingDefaults;
+      maxPageSize: number;
+      log: Logger;
+      now?: () => Date;
+    },
+  ) {}
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  /**
+   * Routes an analysed response and raises its alert, at most once: the deterministic id turns
+   * a second insert (job retry, re-analysis) into "already raised". Returns null when no route applies.
+   */
+  async raiseFor(response: ResponseEntity, risk: ChurnRiskResult): Promise<RaiseOutcome | null> {
+    const route = chooseRoute(await this.deps.rules.list(), {
+      category: response.category,
+      riskLevel: risk.level,
+      touchpoint: response.touchpoint,
+      themeKeys: response.themeKeys,
+      attributes: response.attributes,
+    }, this.deps.defaults);
+    if (!route) return null;
+
+    const id = alertId(response._id.toHexString(), route.ruleId);
+    const now = this.now();
+    const alert: NewAlert = {
+      _id: id,
+      responseId: response._id,
+      ruleId: route.ruleId,
+      ruleName: route.ruleName,
+      customerExternalId: response.customerExternalId,
+      category: response.category,
+      score: response.score,
+      touchpoint: response.touchpoint,
+      attributes: response.attributes,
+      attributeTags: response.attributes.map((a) => attributeTag(a.key, a.value)),
+      themeKeys: response.themeKeys,
+      respondedAt: response.respondedAt,
+      task: route.task,
+      channels: route.channels,
+      assignee: route.assignee,
+      team: route.team,
+      status: 'OPEN',
+      riskScore: risk.score,
+      riskLevel: risk.level,
+      reasons: risk.reasons,
+      slaHours: route.slaHours,
+      raisedAt: now,
+      dueAt: new Date(now.getTime() + route.slaHours * 3_600_000),
+      firstActionAt: null,
+      acknowledgedAt: null,
+      resolvedAt: null,
+      resolutionNote: null,
+      outcome: null,
+      slaBreached: false,
+      slaBreachedAt: null,
+      history: [{ at: now, actor: SYSTEM, action: 'RAISED', from: null, to: route.assignee, note: `routed by ${route.ruleName}` }],
+    };
+    // Insert first: the common case is a new alert, and a duplicate key is the "already raised" answer.
+    const inserted = await this.deps.alerts.insertIfAbsent(alert);
+    const stored = inserted ? ({ ...alert, createdAt: now, updatedAt: now } as AlertEntity) : await this.deps.alerts.findById(id);
+    if (!stored) throw new Error(`alert ${id} was neither inserted nor found`);
+    // On a retry this re-publishes with the same event id, which receivers drop as a repeat.
+    await this.publish('alert.raised', stored);
+    this.deps.log.debug({ alertId: id, assignee: stored.assignee, riskScore: risk.score, inserted }, inserted ? 'alert raised' : 'alert already raised');
+    return { alert: stored, raised: inserted };
+  }
+
+  async get(id: string, scope?: Scope): Promise<AlertEntity | null> {
+    const alert = await this.deps.alerts.findById(id);
+    return alert && inScope(alert, scope) ? alert : null;
+  }
+
+  async list(filter: AlertFilter = {}, order: AlertOrder = 'RISK', first?: number | null, after?: string | null, scope?: Scope): Promise<AlertPage> {
+    const limit = first ?? 20;
+    if (!Number.isInteger(limit) || limit < 1 || limit > this.deps.maxPageSize) {
+      throw new InputError([{ field: 'first', message: `must be between 1 and ${this.deps.maxPageSize}` }]);
+    }
+    if (filter.minRiskScore != null && (filter.minRiskScore < 0 || filter.minRiskScore > 100)) {
+      throw new InputError([{ field: 'filter.minRiskScore', message: 'must be between 0 and 100' }]);
+    }
+    const now = this.now();
+    const tags = [...(scope ?? []), ...(filter.attributes ?? [])].map((a) => attributeTag(a.key, a.value));
+    let statuses = filter.statuses ?? null;
+    if (filter.overdue) statuses = (statuses?.length ? statuses : ['OPEN', 'ACKNOWLEDGED']).filter((s) => s !== 'RESOLVED') as AlertStatus[];
+    if (statuses && statuses.length === 0) return { totalCount: 0, edges: [], hasNextPage: false, endCursor: null };
+    const all = await this.deps.alerts.find({
+      assignee: filter.assignee,
+      statuses,
+      customerExternalId: filter.customerExternalId,
+      attributeTags: tags,
+      minRiskScore: filter.minRiskScore,
+      overdueAt: filter.overdue ? now : null,
+    });
+    const sorted = all.filter((a) => inScope(a, scope)).sort(comparator(order));
+    let start = 0;
+    if (after) {
+      const key = decodeCursor(after);
+      if (!key) throw new InputError([{ field: 'after', message: 'is not a cursor from this query' }]);
+      start = sorted.findIndex((a) => compareKeys(sortKey(a, order), key) > 0);
+      if (start < 0) start = sorted.length;
+    }
+    const page = sorted.slice(start, start + limit);
+    const edges = page.map((node) => ({ cursor: encodeCursor(sortKey(node, order)), node }));
+    return { totalCount: sorted.length, edges, hasNextPage: start + limit < sorted.length, endCursor: edges.at(-1)?.cursor ?? null };
+  }
+
+  async acknowledge(id: string, actor: string, note?: string | null, scope?: Scope): Promise<AlertEntity> {
+    const current = await this.mustGet(id, scope);
+    if (current.status !== 'OPEN') throw transitionError(current, 'acknowledged', 'OPEN');
+    const now = this.now();
+    return this.apply(current, ['OPEN'], { status: 'ACKNOWLEDGED', acknowledgedAt: now, firstActionAt: current.firstActionAt ?? now },
+      { at: now, actor, action: 'ACKNOWLEDGED', from: 'OPEN', to: 'ACKNOWLEDGED', note: checkNote(note) });
+  }
+
+  async resolve(id: string, actor: string, outcome: AlertOutcome, note?: string | null, scope?: Scope): Promise<AlertEntity> {
+    if (!OUTCOMES.includes(outcome)) throw new InputError([{ field: 'outcome', message: `must be one of ${OUTCOMES.join(', ')}` }]);
+    const current = await this.mustGet(id, scope);
+    if (current.status === 'RESOLVED') throw transitionError(current, 'resolved', 'OPEN or ACKNOWLEDGED');
+    const now = this.now();
+    const resolutionNote = checkNote(note);
+    return this.apply(current, [current.status], { status: 'RESOLVED', resolvedAt: now, outcome, resolutionNote, firstActionAt: current.firstActionAt ?? now },
+      { at: now, actor, action: 'RESOLVED', from: current.status, to: 'RESOLVED', note: resolutionNote ? `${outcome}: ${resolutionNote}` : outcome });
+  }
+
+  async reassign(id: string, actor: string, assignee: string, note?: string | null, scope?: Scope): Promise<AlertEntity> {
+    const to = assignee?.trim();
+    if (!to || to.length > 200) throw new InputError([{ field: 'assignee', message: 'must be 1–200 characters' }]);
+    const current = await this.mustGet(id, scope);
+    if (current.status === 'RESOLVED') throw transitionError(current, 'reassigned', 'OPEN or ACKNOWLEDGED');
+    if (current.assignee === to) throw new InputError([{ field: 'assignee', message: `alert is already assigned to ${to}` }]);
+    return this.apply(current, [current.status], { assignee: to },
+      { at: this.now(), actor, action: 'REASSIGNED', from: current.assignee, to, note: checkNote(note) });
+  }
+
+  /** The SLA sweep: flags every open alert past due, once each, and emits `alert.sla_breached`. */
+  async flagBreaches(): Promise<{ breached: number }> {
+    const now = this.now();
+    let breached = 0;
+    for (const candidate of await this.deps.alerts.findDueForBreach(now)) {
+      const flagged = await this.deps.alerts.flagBreach(candidate._id, now, {
+        at: now, actor: SYSTEM, action: 'SLA_BREACHED', from: null, to: candidate.assignee,
+        note: `not ${candidate.status === 'OPEN' ? 'acknowledged' : 'resolved'} within ${candidate.slaHours} h`,
+      });
+      // Null: another worker flagged it, or it was resolved meanwhile.
+      if (!flagged) continue;
+      breached++;
+      await this.publish('alert.sla_breached', flagged);
+    }
+    if (breached) this.deps.log.warn({ breached }, 'alerts past their SLA');
+    return { breached };
+  }
+
+  private async mustGet(id: string, scope: Scope): Promise<AlertEntity> {
+    const alert = await this.get(id, scope);
+    if (!alert) throw notFound('alert', id);
+    return alert;
+  }
+
+  private async apply(current: AlertEntity, from: AlertStatus[], set: Partial<AlertEntity>, entry: AlertHistoryEntry): Promise<AlertEntity> {
+    const updated = await this.deps.alerts.transition(current._id, { fromStatuses: from }, set, entry);
+    if (!updated) throw new AppError('CONFLICT', `alert ${current._id} changed meanwhile; reload it and try again`, { id: current._id });
+    await this.publish('alert.updated', updated);
+    return updated;
+  }
+
+  private async publish(type: 'alert.raised' | 'alert.updated' | 'alert.sla_breached', alert: AlertEntity): Promise<void> {
+    if (!alert.channels.includes('WEBHOOK')) return;
+    await this.deps.events.publish([alertEvent(type, alert, this.now())]);
+  }
+}
+
+function transitionError(alert: AlertEntity, verb: string, allowed: string): InputError {
+  return new InputError([{ field: 'id', message: `alert is ${alert.status}; only ${allowed} alerts can be ${verb}` }]);
+}
+
+function checkNote(note: string | null | undefined): string | null {
+  const trimmed = note?.trim();
+  if (!trimmed) return null;
+  if (trimmed.length > MAX_NOTE) throw new InputError([{ field: 'note', message: `must be at most ${MAX_NOTE} characters` }]);
+  return trimmed;
+}
+
+type Key = (number | string)[];
+
+function sortKey(a: AlertEntity, order: AlertOrder): Key {
+  if (order === 'DUE') return [a.dueAt.getTime(), -a.riskScore, a._id];
+  if (order === 'NEWEST') return [-a.raisedAt.getTime(), a._id];
+  return [-a.riskScore, a.dueAt.getTime(), a._id];
+}
+
+function compareKeys(x: Key, y: Key): number {
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const a = x[i]!;
+    const b = y[i]!;
+    if (a === b) continue;
+    return a < b ? -1 : 1;
+  }
+  return 0;
+}
+
+function comparator(order: AlertOrder) {
+  return (a: AlertEntity, b: AlertEntity) => compareKeys(sortKey(a, order), sortKey(b, order));
+}
+
+function encodeCursor(key: Key): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Key | null {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    return Array.isArray(key) && key.every((k) => typeof k === 'number' || typeof k === 'string') ? key : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Customers ordered by their latest churn risk, with the reasons, their last verbatim, score
+ * trend, owner and open follow-up: the list an account team works through.
+ */
+import { InputError } from '../../errors.js';
+import type { AlertEntity } from '../../../models/alert/alert.entity.js';
+import type { AlertRepository } from '../../../models/alert/alert.repository.js';
+import type { CustomerEntity } from '../../../models/customer/customer.entity.js';
+import type { CustomerRepository } from '../../../models/customer/customer.repository.js';
+import type { Attribute } from '../../../models/response/response.entity.js';
+import { RISK_LEVELS, type RiskLevel } from '../risk/churn-risk.js';
+import type { Scope } from './alert.service.js';
+
+export interface AtRiskFilter {
+  minLevel?: RiskLevel | null;
+  /** Open follow-up assigned to them, or (without one) named in the owner attribute. */
+  owner?: string | null;
+  attributes?: Attribute[] | null;
+}
+
+export interface AtRiskCustomer {
+  customer: CustomerEntity;
+  owner: string | null;
+  /** The newest unresolved alert of the customer, if any. */
+  openAlert: AlertEntity | null;
+  /** Latest score minus the previous one (negative: slipping); null with one response. */
+  trend: number | null;
+}
+
+export interface AtRiskPage {
+  edges: { cursor: string; node: AtRiskCustomer }[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+/** Customers read at most per query (the list is worked top-down; deeper pages are rare). */
+const MAX_SCAN = 1000;
+
+export class AtRiskCustomersService {
+  constructor(private readonly deps: { customers: CustomerRepository; alerts: AlertRepository; ownerAttribute: string; maxPageSize: number }) {}
+
+  async list(filter: AtRiskFilter = {}, first?: number | null, after?: string | null, scope?: Scope): Promise<AtRiskPage> {
+    const limit = first ?? 20;
+    if (!Number.isInteger(limit) || limit < 1 || limit > this.deps.maxPageSize) {
+      throw new InputError([{ field: 'first', message: `must be between 1 and ${this.deps.maxPageSize}` }]);
+    }
+    const offset = after ? Number(Buffer.from(after, 'base64url').toString('utf8')) : 0;
+    if (!Number.isInteger(offset) || offset < 0) throw new InputError([{ field: 'after', message: 'is not a cursor from this query' }]);
+    const minLevel = filter.minLevel ?? 'MEDIUM';
+    if (!RISK_LEVELS.includes(minLevel)) throw new InputError([{ field: 'filter.minLevel', message: `must be one of ${RISK_LEVELS.join(', ')}` }]);
+    const levels = RISK_LEVELS.slice(RISK_LEVELS.indexOf(minLevel));
+
+    // The scope and the filter are matched separately: a filter may widen nothing the scope narrows.
+    const customers = await this.deps.customers.findAtRisk(levels, [filter.attributes ?? [], scope ?? []], MAX_SCAN);
+    const open = await this.deps.alerts.find({ statuses: ['OPEN', 'ACKNOWLEDGED'] });
+    const openByCustomer = new Map<string, AlertEntity>();
+    for (const a of open.sort((x, y) => y.raisedAt.getTime() - x.raisedAt.getTime())) {
+      if (a.customerExternalId && !openByCustomer.has(a.customerExternalId)) openByCustomer.set(a.customerExternalId, a);
+    }
+    const rows = customers
+      .map((customer): AtRiskCustomer => {
+        const openAlert = openByCustomer.get(customer.externalId) ?? null;
+        const history = [...customer.scoreHistory].sort((a, b) => a.respondedAt.getTime() - b.respondedAt.getTime());
+        const trend = history.length >= 2 ? history.at(-1)!.score - history.at(-2)!.score : null;
+        const owner = openAlert?.assignee ?? customer.attributes.find((a) => a.key === this.deps.ownerAttribute)?.value ?? null;
+        return { customer, owner, openAlert, trend };
+      })
+      .filter((r) => !filter.owner || r.owner === filter.owner);
+    const page = rows.slice(offset, offset + limit);
+    const edges = page.map((node, i) => ({ cursor: Buffer.from(String(offset + i + 1)).toString('base64url'), node }));
+    return { edges, hasNextPage: offset + limit < rows.length, endCursor: edges.at(-1)?.cursor ?? null };
+  }
+}

@@ -1,0 +1,58 @@
+/** Wires the churn-risk and closed-loop services (createServices spreads these into Services). */
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import type { Database } from '../../../models/database.js';
+import { AlertRepository } from '../../../models/alert/alert.repository.js';
+import { alertModel } from '../../../models/alert/alert.schema.js';
+import { OwnerNpsRepository } from '../../../models/alert/owner-nps.repository.js';
+import { responseModel } from '../../../models/response/response.schema.js';
+import { RoutingRuleRepository } from '../../../models/routing/routing-rule.repository.js';
+import { routingRuleModel } from '../../../models/routing/routing-rule.schema.js';
+import type { EventPublisher } from '../events.js';
+import { ChurnRiskService } from '../risk/risk.service.js';
+import { riskSettingsFrom } from '../risk/risk-settings.js';
+import { AlertService } from './alert.service.js';
+import { AtRiskCustomersService } from './at-risk-customers.service.js';
+import { FollowUpMetricsService } from './follow-up-metrics.service.js';
+import { RoutingRuleService } from './routing-rules.service.js';
+import { RuleCache } from './rule-cache.js';
+
+export interface AlertServices {
+  /** Scores and stores the churn risk of analysed responses (worker side). */
+  churnRisk: ChurnRiskService;
+  /** Alerts (follow-up cases): raising, lifecycle, inbox, SLA sweep. */
+  alerts: AlertService;
+  routingRules: RoutingRuleService;
+  followUpMetrics: FollowUpMetricsService;
+  atRiskCustomers: AtRiskCustomersService;
+}
+
+export function createAlertServices({ config, db, events, log }: { config: Config; db: Database; events: EventPublisher; log: Logger }): AlertServices {
+  const alerts = new AlertRepository(alertModel(db.connection));
+  const rules = new RoutingRuleRepository(routingRuleModel(db.connection));
+  const ruleCache = new RuleCache(rules);
+  return {
+    churnRisk: new ChurnRiskService({ responses: db.responses, analysisState: db.responseAnalysis, customers: db.customers, settings: riskSettingsFrom(config) }),
+    alerts: new AlertService({
+      alerts,
+      rules: ruleCache,
+      events,
+      defaults: {
+        ownerAttribute: config.VERBATIM_OWNER_ATTRIBUTE,
+        fallbackAssignee: config.VERBATIM_FALLBACK_ASSIGNEE,
+        slaHours: config.VERBATIM_DEFAULT_SLA_HOURS,
+        minRiskLevel: config.VERBATIM_ALERT_MIN_LEVEL,
+      },
+      maxPageSize: config.VERBATIM_MAX_PAGE_SIZE,
+      log,
+    }),
+    routingRules: new RoutingRuleService({ rules, cache: ruleCache, defaultSlaHours: config.VERBATIM_DEFAULT_SLA_HOURS, ownerAttribute: config.VERBATIM_OWNER_ATTRIBUTE }),
+    followUpMetrics: new FollowUpMetricsService({
+      alerts,
+      ownerNps: new OwnerNpsRepository(responseModel(db.connection)),
+      ownerAttribute: config.VERBATIM_OWNER_ATTRIBUTE,
+      teamAttribute: config.VERBATIM_TEAM_ATTRIBUTE,
+    }),
+    atRiskCustomers: new AtRiskCustomersService({ customers: db.customers, alerts, ownerAttribute: config.VERBATIM_OWNER_ATTRIBUTE, maxPageSize: config.VERBATIM_MAX_PAGE_SIZE }),
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Scopes: a key with a scope only sees responses whose attributes include every scope pair.
+ * The scope is AND-ed into a response filter here, the one place every query path goes through.
+ */
+import type { Attribute } from '../../../models/response/response.entity.js';
+
+/**
+ * A value no stored attribute can have (stored values are trimmed, this one starts with a
+ * space): a filter that asks for another value of a scoped key matches nothing.
+ */
+export const OUT_OF_SCOPE_VALUE = ' (outside scope)';
+
+/**
+ * The filter narrowed to the scope. Filter semantics: the same key twice means either value,
+ * so the scope cannot simply be appended; for each scoped key the filter's own values are
+ * intersected with the scope's (empty intersection → matches nothing, not an error).
+ */
+export function applyScope<F extends { attributes?: Attribute[] | null }>(filter: F | null | undefined, scope: readonly Attribute[]): F | null | undefined {
+  if (scope.length === 0) return filter;
+  const asked = filter?.attributes ?? [];
+  const attributes = asked.filter((a) => !scope.some((s) => s.key === a.key));
+  for (const s of scope) {
+    const values = asked.filter((a) => a.key === s.key).map((a) => a.value);
+    const allowed = values.length === 0 || values.includes(s.value);
+    attributes.push({ key: s.key, value: allowed ? s.value : OUT_OF_SCOPE_VALUE });
+  }
+  return { ...(filter ?? ({} as F)), attributes };
+}
+
+/** True when the attributes include every scope pair (always true for an empty scope). */
+export function inScope(attributes: readonly Attribute[] | null | undefined, scope: readonly Attribute[]): boolean {
+  return scope.every((s) => (attributes ?? []).some((a) => a.key === s.key && a.value === s.value));
+}

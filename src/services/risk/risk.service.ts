@@ -1,0 +1,76 @@
+/**
+ * Gathers what the risk rules need for one analysed response (the customer's previous responses,
+ * account value), scores it, and stores the result on the response and — when it is the
+ * customer's latest — on the customer. Idempotent: the same response scores the same.
+ */
+import type { CustomerRepository } from '../../../models/customer/customer.repository.js';
+import type { ResponseEntity } from '../../../models/response/response.entity.js';
+import type { ResponseAnalysisRepository } from '../../../models/response/response-analysis.repository.js';
+import type { ResponseRepository } from '../../../models/response/response.repository.js';
+import { scoreChurnRisk, type ChurnRiskResult, type RiskInput, type RiskSettings } from './churn-risk.js';
+import { categoryOf } from '../../domain/nps.js';
+
+/** Earlier responses read for repeated complaints (point reads by _id). */
+export const RECENT_RESPONSES = 5;
+
+/** Themes a response complains about: negative aspect sentiment, or any theme of a detractor. */
+export function complaintThemes(response: Pick<ResponseEntity, 'category' | 'analysis'>): { key: string; label: string }[] {
+  const themes = response.analysis?.themes ?? [];
+  return themes.filter((t) => t.sentiment.label === 'negative' || response.category === 'DETRACTOR').map((t) => ({ key: t.key, label: t.label }));
+}
+
+export class ChurnRiskService {
+  constructor(
+    private readonly deps: {
+      responses: ResponseRepository;
+      analysisState: ResponseAnalysisRepository;
+      customers: CustomerRepository;
+      settings: RiskSettings;
+      now?: () => Date;
+    },
+  ) {}
+
+  async inputFor(response: ResponseEntity): Promise<RiskInput> {
+    const customer = response.customerExternalId ? await this.deps.customers.findByExternalId(response.customerExternalId) : null;
+    const earlier = (customer?.scoreHistory ?? [])
+      .filter((p) => !p.responseId.equals(response._id) && p.respondedAt.getTime() <= response.respondedAt.getTime())
+      .sort((a, b) => b.respondedAt.getTime() - a.respondedAt.getTime())
+      .slice(0, RECENT_RESPONSES);
+    // Earlier responses matter only for a complaint this one makes: skip the reads otherwise.
+    const complaints = complaintThemes(response);
+    const recent = complaints.length ? await Promise.all(earlier.map((p) => this.deps.responses.findById(p.responseId))) : [];
+    const previous = earlier[0];
+    return {
+      score: response.score,
+      category: response.category,
+      sentiment: response.analysis ? { label: response.analysis.sentiment.label, score: response.analysis.sentiment.score } : null,
+      churnSignals: (response.analysis?.churnSignals ?? []).map((s) => s.type),
+      negativeThemes: complaints,
+      previous: previous ? { score: previous.score, category: categoryOf(previous.score) } : null,
+      recentNegativeThemes: recent.filter((r): r is ResponseEntity => r !== null).map((r) => complaintThemes(r).map((t) => t.key)),
+      accountValue: customer?.accountValue ?? null,
+    };
+  }
+
+  /** Scores the response (reads only). */
+  async score(response: ResponseEntity): Promise<ChurnRiskResult> {
+    return scoreChurnRisk(await this.inputFor(response), this.deps.settings);
+  }
+
+  /** Stores the risk on the response and, when it is their latest, on the customer (both writes at once). */
+  async store(response: ResponseEntity, risk: ChurnRiskResult): Promise<void> {
+    await Promise.all([
+      this.deps.analysisState.setChurnRisk(response._id, response.analysisRevision, risk),
+      response.customerExternalId
+        ? this.deps.customers.setChurnRisk(response.customerExternalId, { ...risk, responseId: response._id, computedAt: this.deps.now?.() ?? new Date() })
+        : null,
+    ]);
+  }
+
+  /** Scores the response and stores the risk; returns it. */
+  async assess(response: ResponseEntity): Promise<ChurnRiskResult> {
+    const risk = await this.score(response);
+    await this.store(response, risk);
+    return risk;
+  }
+}

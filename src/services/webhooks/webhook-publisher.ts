@@ -1,0 +1,45 @@
+/**
+ * The webhook side of the `EventPublisher` port: each event goes to every enabled endpoint
+ * subscribed to its type as one delivery job. Jobs carry ids only: the event is stored once under
+ * its own id (a re-published event keeps the first copy) and the delivery job reloads it.
+ */
+import type { Logger } from '../../logger.js';
+import { deliveryId } from '../../../models/webhook/webhook.entity.js';
+import type { WebhookRepository } from '../../../models/webhook/webhook.repository.js';
+import type { DomainEvent, EventPublisher } from '../events.js';
+import type { DeliveryRef, WebhookDeliveryQueue } from './ports.js';
+
+export interface WebhookPublisherDeps {
+  webhooks: WebhookRepository;
+  queue: WebhookDeliveryQueue;
+  log: Logger;
+}
+
+export class WebhookEventPublisher implements EventPublisher {
+  constructor(private readonly deps: WebhookPublisherDeps) {}
+
+  async publish(events: DomainEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const endpoints = await this.deps.webhooks.listSubscribed([...new Set(events.map((e) => e.type))]);
+    if (endpoints.length === 0) return;
+
+    const refs: (DeliveryRef & { eventType: string })[] = [];
+    for (const event of events) {
+      const subscribers = endpoints.filter((endpoint) => endpoint.events.includes(event.type));
+      if (subscribers.length === 0) continue;
+      await this.deps.webhooks.insertEvent({
+        _id: event.id,
+        type: event.type,
+        occurredAt: event.occurredAt,
+        data: event.data,
+        attributes: event.attributes,
+      });
+      for (const endpoint of subscribers) refs.push({ webhookId: endpoint._id, eventId: event.id, eventType: event.type });
+    }
+    if (refs.length === 0) return;
+    // Log entries first, so a delivery is visible as PENDING from the moment its job exists.
+    await this.deps.webhooks.insertDeliveries(refs.map((r) => ({ _id: deliveryId(r.webhookId, r.eventId), ...r })));
+    await this.deps.queue.enqueue(refs.map(({ webhookId, eventId }) => ({ webhookId, eventId })));
+    this.deps.log.debug({ events: events.length, deliveries: refs.length }, 'webhook deliveries enqueued');
+  }
+}
