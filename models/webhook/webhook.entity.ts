@@ -7,6 +7,11 @@ export interface WebhookEndpointEntity {
   url: string;
   events: string[];
   description: string | null;
+  /**
+   * The scope of the key that created it: only events whose response carries every one of these
+   * attributes are delivered here (empty: every event).
+   */
+  scope: Attribute[];
   /** `whsec_<base64>`; returned to the caller only when it is created (or rotated). */
   secret: string;
   enabled: boolean;

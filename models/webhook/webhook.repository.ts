@@ -9,7 +9,7 @@ import type { WebhookModels } from './webhook.schema.js';
 /** FerretDB hangs on write commands of 100+ statements (docs/ferretdb.md). */
 const WRITE_CHUNK = 50;
 
-export type NewEndpoint = Pick<WebhookEndpointEntity, '_id' | 'url' | 'events' | 'description' | 'secret'>;
+export type NewEndpoint = Pick<WebhookEndpointEntity, '_id' | 'url' | 'events' | 'description' | 'secret' | 'scope'>;
 export type EndpointPatch = Partial<Pick<WebhookEndpointEntity, 'url' | 'events' | 'description'>>;
 export type NewEvent = Pick<WebhookEventEntity, '_id' | 'type' | 'occurredAt' | 'data' | 'attributes'>;
 export type NewDelivery = Pick<WebhookDeliveryEntity, '_id' | 'webhookId' | 'eventId' | 'eventType'>;

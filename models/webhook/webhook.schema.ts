@@ -10,6 +10,7 @@ export const webhookEndpointSchema = new Schema<WebhookEndpointEntity>(
     url: { type: String, required: true },
     events: { type: [String], required: true },
     description: { type: String, default: null },
+    scope: { type: [attributeSchema], default: [] },
     secret: { type: String, required: true },
     enabled: { type: Boolean, default: true },
     disabledReason: { type: String, default: null },

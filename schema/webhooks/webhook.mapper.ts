@@ -8,6 +8,7 @@ export function toWebhook(entity: WebhookEndpointEntity, secret: string | null =
     url: entity.url,
     events: entity.events,
     description: entity.description ?? null,
+    scope: (entity.scope ?? []).map(({ key, value }) => ({ key, value })),
     secret,
     enabled: entity.enabled,
     disabledReason: entity.disabledReason ?? null,

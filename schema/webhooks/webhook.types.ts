@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Attribute } from '../common/attribute.types.js';
 import { PageInfo } from '../common/page-info.js';
 import { DateTime } from '../common/scalars.js';
 
@@ -15,6 +16,9 @@ export class Webhook {
 
   @Field(() => String, { nullable: true, description: 'Free text for operators.' })
   description!: string | null;
+
+  @Field(() => [Attribute], { description: 'Scope of the key that created it: only events of responses with all these attributes are delivered here.' })
+  scope!: Attribute[];
 
   @Field(() => String, {
     nullable: true,

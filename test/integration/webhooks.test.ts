@@ -413,6 +413,36 @@ describe('deliveries', () => {
     await waitFor(async () => (await deliveryLog(hook.id)).find((r) => r.eventId === next.id)?.status === 'DELIVERED', { what: 'logged' });
   });
 
+  it('delivers to an endpoint created by a scoped key only the events inside its scope', async () => {
+    const keyRes = await app.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, {
+      input: { name: 'emea hooks', role: 'SUBSCRIBER', scope: [{ key: 'region', value: 'EMEA' }] },
+    });
+    expect(keyRes.errors).toBeUndefined();
+    const scoped = app.as(keyRes.data!.createApiKey.key);
+    const rx = receiver();
+    const port = await rx.listen();
+    const created = await scoped(CREATE, { input: { url: rx.url(port), events: ['alert.updated'] } });
+    expect(created.errors).toBeUndefined();
+    rx.secret = created.data!.createWebhook.secret;
+    const hookId = created.data!.createWebhook.id as string;
+
+    const inside = { ...alertEvent('alert.updated', 'scope-in'), attributes: [{ key: 'region', value: 'EMEA' }, { key: 'plan', value: 'pro' }] };
+    const outside = { ...alertEvent('alert.updated', 'scope-out'), attributes: [{ key: 'region', value: 'APAC' }] };
+    await publisher.publish([outside, inside]);
+    await waitFor(async () => rx.accepted().includes(inside.id), { timeoutMs: 30_000, what: 'the in-scope delivery' });
+    const log = await deliveryLog(hookId);
+    expect(log.map((d) => d.eventId)).toEqual([inside.id]);
+    expect(rx.accepted()).not.toContain(outside.id);
+
+    // The scoped key sees only its own endpoints; the admin sees them all.
+    const listed = await scoped(`query { webhooks { id scope { key value } } }`);
+    expect(listed.data!.webhooks).toEqual([{ id: hookId, scope: [{ key: 'region', value: 'EMEA' }] }]);
+    const all = await app.gql(`query { webhooks { id } }`);
+    expect(all.data!.webhooks.length).toBeGreaterThan(1);
+    const foreign = all.data!.webhooks.find((w: { id: string }) => w.id !== hookId).id;
+    expect((await scoped(ENABLE, { id: foreign })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
   it('pages through the delivery log', async () => {
     const rx = receiver();
     const port = await rx.listen();

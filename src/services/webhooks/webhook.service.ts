@@ -1,3 +1,4 @@
+import type { Attribute } from '../../../models/response/response.entity.js';
 /** Managing webhook endpoints (register, edit, enable, rotate the secret) and reading their delivery log. */
 import { AppError, InputError, notFound } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -33,7 +34,8 @@ const DEFAULT_PAGE_SIZE = 20;
 export class WebhookService {
   constructor(private readonly deps: WebhookServiceDeps) {}
 
-  async create(input: WebhookFields): Promise<EndpointWithSecret> {
+  /** `scope`: the creating key's scope; the endpoint then receives only events inside it. */
+  async create(input: WebhookFields, scope: Attribute[] = []): Promise<EndpointWithSecret> {
     const { value, problems } = validateWebhookFields(input, ['url', 'events']);
     if (problems.length > 0) throw new InputError(problems);
     if ((await this.deps.webhooks.countEndpoints()) >= this.deps.maxEndpoints) {
@@ -47,18 +49,21 @@ export class WebhookService {
       url: value.url!,
       events: value.events!,
       description: value.description ?? null,
+      scope,
       secret: this.deps.secrets.seal(secret),
     });
     this.deps.log.info({ webhookId: endpoint._id, events: endpoint.events }, 'webhook endpoint created');
     return { endpoint, secret };
   }
 
-  list(): Promise<WebhookEndpointEntity[]> {
-    return this.deps.webhooks.listEndpoints();
+  /** A scoped caller sees only the endpoints created within its scope. */
+  async list(scope: Attribute[] = []): Promise<WebhookEndpointEntity[]> {
+    return (await this.deps.webhooks.listEndpoints()).filter((e) => withinScope(e.scope ?? [], scope));
   }
 
-  get(id: string): Promise<WebhookEndpointEntity | null> {
-    return this.deps.webhooks.findEndpoint(id);
+  async get(id: string, scope: Attribute[] = []): Promise<WebhookEndpointEntity | null> {
+    const endpoint = await this.deps.webhooks.findEndpoint(id);
+    return endpoint && withinScope(endpoint.scope ?? [], scope) ? endpoint : null;
   }
 
   async update(id: string, input: WebhookFields): Promise<WebhookEndpointEntity> {
@@ -114,4 +119,9 @@ function encodeOffset(offset: number): string {
 function decodeOffset(cursor: string): number | null {
   const match = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
   return match ? Number(match[1]) : null;
+}
+
+/** True when `attributes` include every pair of `scope` (an empty scope admits everything). */
+export function withinScope(attributes: readonly Attribute[], scope: readonly Attribute[]): boolean {
+  return scope.every((want) => attributes.some((a) => a.key === want.key && a.value === want.value));
 }
