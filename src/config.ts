@@ -30,7 +30,7 @@ export const CONFIG_SPEC = {
   },
   VERBATIM_ADMIN_KEY: {
     schema: z.string().min(16, 'must be at least 16 characters').optional(),
-    doc: 'Bootstraps an ADMIN API key with this value (only its hash is stored).',
+    doc: 'Bootstraps an ADMIN API key with this value (only its hash is stored). Unset on a local run (no MONGODB_URI): a key is generated into `$VERBATIM_DATA_DIR/admin-key` and printed.',
   },
   VERBATIM_API_KEY_CACHE_SECONDS: {
     schema: int(0, 3_600).default(30),

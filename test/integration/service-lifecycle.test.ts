@@ -4,7 +4,7 @@
  * leaves no stray server processes, and `verbatim import` streams a file through the same API.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,8 +26,9 @@ function serverProcesses(): string[] {
   return out.split('\n').filter((line) => line.trim() && !line.includes('pgrep'));
 }
 
-async function startService(port: number): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', VERBATIM_DATA_DIR: dataDir, VERBATIM_ADMIN_KEY: TEST_ADMIN_KEY, LOG_LEVEL: 'warn' };
+async function startService(port: number, adminKey?: string): Promise<ChildProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', VERBATIM_DATA_DIR: dataDir, VERBATIM_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn' };
+  if (!adminKey) delete env.VERBATIM_ADMIN_KEY;
   delete env.MONGODB_URI;
   delete env.REDIS_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -57,7 +58,7 @@ describe('npm start', () => {
     const port = await freePort();
     const gql = createGqlClient(`http://127.0.0.1:${port}/graphql`, { authorization: `Bearer ${TEST_ADMIN_KEY}` });
 
-    let service = await startService(port);
+    let service = await startService(port, TEST_ADMIN_KEY);
     expect(serverProcesses().length).toBeGreaterThanOrEqual(2); // FerretDB and Redis
     const submitted = await gql(SUBMIT, { in: { externalId: 'life-1', score: 3, comment: 'Billing is a mess', attributes: [{ key: 'batch', value: 'life' }] } });
     expect(submitted.errors, JSON.stringify(submitted.errors)).toBeUndefined();
@@ -75,8 +76,13 @@ describe('npm start', () => {
     expect(await stopped(service)).toBe(0);
     await waitFor(async () => serverProcesses().length === 0, { timeoutMs: 20_000, what: 'FerretDB and Redis to stop' });
 
+    // Without VERBATIM_ADMIN_KEY a local run makes an ADMIN key of its own, kept in the data dir.
     service = await startService(port);
-    const after = await gql(BY_FILTER, { f: { attributes: [{ key: 'batch', value: 'life' }] } });
+    const localKey = readFileSync(join(dataDir, 'admin-key'), 'utf8').trim();
+    expect(localKey).toMatch(/^vbt_local_/);
+    const after = await createGqlClient(`http://127.0.0.1:${port}/graphql`, { authorization: `Bearer ${localKey}` })(BY_FILTER, {
+      f: { attributes: [{ key: 'batch', value: 'life' }] },
+    });
     expect(after.data?.responses.totalCount).toBe(3);
     expect(after.data?.responses.edges.map((e: any) => e.node.externalId).sort()).toEqual(['life-1', 'life-2', 'life-4']);
 
