@@ -7,6 +7,7 @@ import { Types } from 'mongoose';
 import { categoryOf, weightOf } from '../src/domain/nps.js';
 import { periodKeys } from '../src/domain/periods.js';
 import type { ResponseEntity, StoredThemeMatch } from '../models/response/response.entity.js';
+import { prng } from '../src/domain/prng.js';
 
 export const BENCH_THEMES: { key: string; label: string; phrase: string; bias: number }[] = [
   { key: 'billing', label: 'Billing', phrase: 'the invoice was wrong again', bias: -0.7 },
@@ -33,21 +34,10 @@ export const BENCH_ATTRIBUTES: Record<string, string[]> = {
   acquisition_channel: ['organic', 'paid', 'partner', 'outbound'],
 };
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pick = <T>(rand: () => number, list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
 
 export function generateResponses(count: number, { seed = 42, end = new Date(), days = 365 } = {}): Omit<ResponseEntity, 'createdAt' | 'updatedAt'>[] {
-  const rand = mulberry32(seed);
+  const rand = prng(seed);
   const endMs = end.getTime();
   const docs: Omit<ResponseEntity, 'createdAt' | 'updatedAt'>[] = [];
   for (let i = 0; i < count; i++) {

@@ -8,6 +8,8 @@
  * Same seed and size → the same externalIds and content, so re-loading only counts duplicates.
  */
 
+import { prng } from '../domain/prng.js';
+
 export const COMPANY = 'Northwind Cloud';
 export const STORY_REGION = 'EMEA';
 /** The phrase the story's verbatims share, so the report can point at it. */
@@ -30,18 +32,6 @@ export interface SampleOptions {
   seed?: number;
   /** End of the 12 months (default: start of today, UTC). */
   end?: Date;
-}
-
-/** mulberry32: small, fast, good enough for sample data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const REGIONS = ['North America', 'EMEA', 'APAC', 'LATAM'];

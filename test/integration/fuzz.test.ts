@@ -9,6 +9,7 @@ import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_ADMIN_KEY, type TestApp } from '../helpers/app.js';
 import { testMongoUri } from '../helpers/services.js';
+import { prng as seededPrng } from '../../src/domain/prng.js';
 
 const CASES = 300;
 const SEED = Number(process.env.VERBATIM_FUZZ_SEED ?? 20261201);
@@ -18,16 +19,9 @@ const IMPORT = `mutation Import($input: [ResponseInput!]!) { importResponses(inp
 const RESPONSES = `query Page($filter: ResponseFilter, $first: Int, $after: String) { responses(filter: $filter, first: $first, after: $after) { totalCount edges { cursor node { id score } } pageInfo { hasNextPage endCursor } } }`;
 const NPS = `query Nps($filter: ResponseFilter) { nps(filter: $filter) { nps responses promoters passives detractors marginOfError } }`;
 
-/** mulberry32: small, fast, and the same sequence for the same seed. */
+/** The seeded PRNG with the helpers the cases use. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededPrng(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
   return { next, int, pick, chance: (p: number) => next() < p };

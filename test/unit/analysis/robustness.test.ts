@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, DEFAULT_MAX_CHARS, type AnalysisResult } from '../../../src/analysis/index.js';
 import { run, taxonomy } from './helpers.js';
-
-/** Small deterministic PRNG (mulberry32), so a failing random case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../../src/domain/prng.js';
 
 const ALPHABET = [
   ...'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ .,;:!?!!...\'"’-()<>/&#@%$£€0123456789\n\t',
