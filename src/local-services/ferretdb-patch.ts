@@ -10,14 +10,20 @@
  *    update such as `{ _id, analysisRevision }` decoded the whole collection in Go. FerretDB
  *    re-applies the full filter to what SQLite returns, so pushing `_id` down is always safe.
  *
- * Both matter only to these development servers: production runs MongoDB.
+ * 3. An update command closed each statement's query (and so released its SQLite connection)
+ *    only when the whole command returned (`defer` inside the loop over statements). A statement
+ *    that matched an existing document kept its connection, so the 101st such statement waited
+ *    for a free one of the pool's 100 forever, and every other request on that database with it.
+ *    Each statement's query is now closed as soon as the statement is done.
+ *
+ * All of them matter only to these development servers: production runs MongoDB.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Bump when the patches change, so cached binaries are rebuilt. */
-export const FERRETDB_PATCH_VERSION = '1';
+export const FERRETDB_PATCH_VERSION = '2';
 
 const MODULE = 'github.com/FerretDB/FerretDB';
 
@@ -37,6 +43,16 @@ const PATCHES: FilePatch[] = [
     file: 'internal/backends/sqlite/collection.go',
     from: 'if params.Filter.Len() == 1 {\n\t\tv, _ := params.Filter.Get("_id")',
     to: 'if params.Filter.Has("_id") {\n\t\tv, _ := params.Filter.Get("_id")',
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from: '\t\tdefer closer.Close()\n\n\t\tcloser.Add(res.Iter)',
+    to: '\t\tcloser.Add(res.Iter)',
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from: '\t\tresult, err := common.UpdateDocument(ctx, c, "update", iter, &u)\n',
+    to: '\t\tresult, err := common.UpdateDocument(ctx, c, "update", iter, &u)\n\t\tcloser.Close() // verbatim patch: free the connection now, not when the command returns\n',
   },
 ];
 

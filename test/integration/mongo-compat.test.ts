@@ -1,0 +1,84 @@
+/**
+ * The MongoDB subset Verbatim relies on (docs/ferretdb.md), checked directly with mongoose against
+ * the harness's server: FerretDB on this machine, MongoDB where MONGODB_URI points at one. It pins
+ * down the gaps the code works around, so a FerretDB upgrade or a patch regression shows up here
+ * rather than as a hung pipeline test.
+ */
+import mongoose, { Schema, type Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testMongoUri } from '../helpers/services.js';
+
+interface Doc {
+  _id: string;
+  n: number;
+  category?: string;
+  tags?: string[];
+}
+
+describe('MongoDB-compatible server', () => {
+  let conn: Connection;
+  let Docs: mongoose.Model<Doc>;
+
+  beforeAll(async () => {
+    conn = await mongoose.createConnection(testMongoUri('mongo-compat')).asPromise();
+    Docs = conn.model<Doc>('Doc', new Schema<Doc>({ _id: String, n: Number, category: String, tags: [String] }, { versionKey: false }));
+    await Docs.syncIndexes();
+  });
+
+  afterAll(async () => {
+    await conn?.dropDatabase().catch(() => undefined);
+    await conn?.close();
+  });
+
+  it('runs one update command of 1,000 statements on existing documents to the end', async () => {
+    // Stock FerretDB 1.24 held every matched statement's SQLite connection until the command
+    // returned, so the 101st statement waited forever for one of the pool's 100 (patch 3).
+    const ids = Array.from({ length: 1000 }, (_, i) => `bulk-${i}`);
+    await Docs.insertMany(ids.map((_id, n) => ({ _id, n })), { ordered: false });
+    const result = await Docs.bulkWrite(
+      ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $inc: { n: 1 } } } })),
+      { ordered: false },
+    );
+    expect(result.modifiedCount).toBe(1000);
+    const replaced = await Docs.bulkWrite(
+      ids.slice(0, 300).map((_id) => ({ replaceOne: { filter: { _id }, replacement: { n: -1 }, upsert: true } })),
+      { ordered: false },
+    );
+    expect(replaced.matchedCount).toBe(300);
+    expect(await Docs.countDocuments({ n: -1 })).toBe(300);
+    // The server still answers other requests afterwards: no connection was left behind.
+    expect(await Docs.findById('bulk-999').lean()).toMatchObject({ n: 1000 });
+  });
+
+  it('supports the upserts, conditional updates, unordered inserts and counts the code uses', async () => {
+    const upserted = await Docs.findOneAndUpdate({ _id: 'u-1' }, { $setOnInsert: { n: 1 } }, { upsert: true, new: true }).lean();
+    expect(upserted).toMatchObject({ _id: 'u-1', n: 1 });
+    // Compare-and-set: only the writer that saw n = 1 wins.
+    const first = await Docs.updateOne({ _id: 'u-1', n: 1 }, { $set: { n: 2 } });
+    const second = await Docs.updateOne({ _id: 'u-1', n: 1 }, { $set: { n: 3 } });
+    expect([first.modifiedCount, second.modifiedCount]).toEqual([1, 0]);
+
+    // A duplicate _id in an unordered insert fails alone; the rest are stored.
+    const err = await Docs.insertMany(
+      [
+        { _id: 'c-1', n: 0, category: 'PROMOTER' },
+        { _id: 'u-1', n: 0 },
+        { _id: 'c-2', n: 0, category: 'DETRACTOR' },
+        { _id: 'c-3', n: 0, category: 'PROMOTER', tags: ['region=Nevada'] },
+      ],
+      { ordered: false },
+    ).catch((e: unknown) => e as { writeErrors?: unknown[] });
+    expect((err as { writeErrors?: unknown[] }).writeErrors).toHaveLength(1);
+
+    const byCategory = await Docs.aggregate<{ _id: string; count: number }>([
+      { $match: { category: { $in: ['PROMOTER', 'DETRACTOR'] } } },
+      { $group: { _id: '$category', count: { $sum: 1 } } },
+      { $sort: { _id: 1 } },
+    ]);
+    expect(byCategory).toEqual([
+      { _id: 'DETRACTOR', count: 1 },
+      { _id: 'PROMOTER', count: 2 },
+    ]);
+    expect(await Docs.countDocuments({ tags: { $in: ['region=Nevada'] } })).toBe(1);
+  });
+});
