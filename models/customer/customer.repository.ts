@@ -1,7 +1,7 @@
 /** Customers are upserted by externalId on ingest; each response is recorded in their history once. */
 import type { AnyBulkWriteOperation, Types } from 'mongoose';
 import type { Attribute } from '../response/response.entity.js';
-import { BULK_WRITE_CHUNK } from '../response/response-analysis.repository.js';
+import { chunks } from '../bulk.js';
 import { isDuplicateKeyError } from '../response/response.repository.js';
 import type { CustomerChurnRisk, CustomerEntity } from './customer.entity.js';
 import type { CustomerModel } from './customer.schema.js';
@@ -112,13 +112,6 @@ function attributeMatcher(pairs: { key: string; value: string }[]): (attributes:
   const wanted = new Map<string, Set<string>>();
   for (const { key, value } of pairs) wanted.set(key, (wanted.get(key) ?? new Set()).add(value));
   return (attributes) => [...wanted].every(([key, values]) => attributes.some((a) => a.key === key && values.has(a.value)));
-}
-
-/** FerretDB 1.24 hangs on an update command of 100 or more statements: write in chunks well below that. */
-function chunks<T>(items: T[], size = BULK_WRITE_CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /** MongoDB before 5.0 rejects an empty `$set`; leave it out instead. */

@@ -2,16 +2,14 @@
  * The analysis pipeline's writes and scans of responses. Every write is conditional on the
  * analysis revision, so a late or duplicated job can never overwrite newer work.
  *
- * FerretDB 1.24 (SQLite) serves only `_id` equality from an index, and hangs on an update command
- * of 100 or more statements: point writes go by `_id`, bulk writes are chunked well below that,
- * and the scans below are designed to run once per backfill or reconcile round, never per job.
+ * FerretDB 1.24 (SQLite) serves only `_id` equality from an index: point writes go by `_id`, bulk
+ * writes are chunked (models/bulk.ts), and the scans below are designed to run once per backfill or reconcile round, never per job.
  */
 import { Types, type AnyBulkWriteOperation, type FilterQuery } from 'mongoose';
 import type { AnalysisStatus, ResponseEntity, StoredAnalysis } from './response.entity.js';
 import type { ResponseModel } from './response.schema.js';
+import { chunks } from '../bulk.js';
 
-/** Bulk writes are cut into chunks of this many statements (FerretDB hangs at 100). */
-export const BULK_WRITE_CHUNK = 50;
 
 export interface AnalysisRef {
   _id: Types.ObjectId;
@@ -75,8 +73,8 @@ export class ResponseAnalysisRepository {
    */
   async requestReanalysis(refs: AnalysisRef[], backfillVersion: number): Promise<AnalysisRef[]> {
     const bumped = refs.map((r) => ({ _id: r._id, analysisRevision: r.analysisRevision + 1 }));
-    for (let i = 0; i < refs.length; i += BULK_WRITE_CHUNK) {
-      const ops: AnyBulkWriteOperation<ResponseEntity>[] = refs.slice(i, i + BULK_WRITE_CHUNK).map((r) => ({
+    for (const chunk of chunks(refs)) {
+      const ops: AnyBulkWriteOperation<ResponseEntity>[] = chunk.map((r) => ({
         updateOne: {
           filter: { _id: r._id, analysisRevision: r.analysisRevision },
           update: {

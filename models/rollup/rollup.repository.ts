@@ -1,6 +1,7 @@
 /** Reads and writes of the rollup collections, all addressed by `_id` (see rollup.schema.ts). */
 import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongoose';
+import { chunks } from '../bulk.js';
 import { isDuplicateKeyError } from '../response/response.repository.js';
 import type { CacheDoc, ClockDoc, EncodedEntry, ExamplesDoc, LedgerShardDoc, MetaDoc } from './rollup.entity.js';
 import { CACHE_COLLECTION_PREFIX, LEDGER_COLLECTION_PREFIX, type RollupModels } from './rollup.schema.js';
@@ -104,10 +105,12 @@ export class RollupRepository {
       byMonth.set(monthOfDay(day), inc);
     }
     if (byMonth.size === 0) return;
-    await this.clocks.bulkWrite(
-      [...byMonth].map(([month, inc]) => ({ updateOne: { filter: { _id: month as never }, update: { $inc: inc }, upsert: true } })),
-      { ordered: false },
-    );
+    for (const part of chunks([...byMonth])) {
+      await this.clocks.bulkWrite(
+        part.map(([month, inc]) => ({ updateOne: { filter: { _id: month as never }, update: { $inc: inc }, upsert: true } })),
+        { ordered: false },
+      );
+    }
   }
 
   /** Every month's clock: one small document per month with data. */
@@ -121,10 +124,12 @@ export class RollupRepository {
 
   async putCaches(collection: string, docs: readonly CacheDoc[]): Promise<void> {
     if (docs.length === 0) return;
-    await this.cache(collection).bulkWrite(
-      docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id as never }, replacement: doc, upsert: true } })),
-      { ordered: false },
-    );
+    for (const part of chunks(docs)) {
+      await this.cache(collection).bulkWrite(
+        part.map((doc) => ({ replaceOne: { filter: { _id: doc._id as never }, replacement: doc, upsert: true } })),
+        { ordered: false },
+      );
+    }
   }
 
   /** Drops every cache collection (they are rebuilt from the ledger when next read). */

@@ -2,12 +2,11 @@
  * Reads and writes of webhook endpoints, published events and the delivery log. Hot writes (one per
  * delivery attempt) go by deterministic `_id`; the endpoint collection is small, so scanning it is cheap.
  */
+import { chunks } from '../bulk.js';
 import { isDuplicateKeyError } from '../response/response.repository.js';
 import type { DeliveryStatus, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEventEntity } from './webhook.entity.js';
 import type { WebhookModels } from './webhook.schema.js';
 
-/** FerretDB hangs on write commands of 100+ statements (docs/ferretdb.md). */
-const WRITE_CHUNK = 50;
 
 export type NewEndpoint = Pick<WebhookEndpointEntity, '_id' | 'url' | 'events' | 'description' | 'secret' | 'scope'>;
 export type EndpointPatch = Partial<Pick<WebhookEndpointEntity, 'url' | 'events' | 'description'>>;
@@ -118,8 +117,8 @@ export class WebhookRepository {
 
   /** Creates the log entries that do not exist yet (existing ones keep their state). */
   async insertDeliveries(deliveries: NewDelivery[]): Promise<void> {
-    for (let i = 0; i < deliveries.length; i += WRITE_CHUNK) {
-      const chunk = deliveries.slice(i, i + WRITE_CHUNK).map((d) => ({
+    for (const part of chunks(deliveries)) {
+      const chunk = part.map((d) => ({
         ...d,
         status: 'PENDING' as DeliveryStatus,
         attempts: 0,
