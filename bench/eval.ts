@@ -5,7 +5,7 @@
  *   npx tsx bench/eval.ts [--json] [--details] [--errors N] [--taxonomy FILE] [--strict]
  *
  * --details   per-theme scores and sentiment confusion matrices
- * --errors N  the engine's first N misses on the DEV split (never on TEST, which must stay unseen)
+ * --errors N  the engine's first N misses on each tuning split, DEV and DEV2 (never on TEST, which must stay unseen)
  * --taxonomy  evaluate with this taxonomy JSON instead of the engine's default one
  * --strict    exit with status 1 when a target fails
  * Env VERBATIM_AMAZON_TSV overrides the path of the Amazon reviews.
@@ -25,6 +25,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const paths = {
   test: resolve(repoRoot, 'bench/data/eval/test.jsonl'),
   dev: resolve(repoRoot, 'bench/data/eval/dev.jsonl'),
+  dev2: resolve(repoRoot, 'bench/data/eval/dev2.jsonl'),
   amazon: process.env.VERBATIM_AMAZON_TSV || resolve(repoRoot, '../shared/data/amazon_alexa.tsv'),
 };
 
@@ -72,6 +73,9 @@ async function main(): Promise<number> {
   } else {
     notes.push(`DEV split not found at ${paths.dev}`);
   }
+  if (fileIfExists(paths.dev2)) {
+    specs.push({ name: 'dev2 (tuning)', kind: 'dev', items: loadLabelledJsonl(paths.dev2), classes: three, targeted: false });
+  }
   if (fileIfExists(paths.amazon)) {
     const amazon = loadAmazonTsv(paths.amazon);
     const two: readonly Label[] = ['positive', 'negative'];
@@ -116,9 +120,10 @@ async function main(): Promise<number> {
     printReport({ engineName, taxonomySource, taxonomy, results, checks, pass, notes });
     if (opts.details) printDetails(results);
     if (opts.errors !== undefined) {
-      const dev = results.find((r) => r.kind === 'dev');
-      const devSpec = specs.find((s) => s.kind === 'dev');
-      if (dev && devSpec) printErrors(dev, devSpec.items, Number(opts.errors) || 20);
+      for (const spec of specs.filter((s) => s.kind === 'dev')) {
+        const result = results.find((r) => r.name === spec.name);
+        if (result) printErrors(result, spec.items, Number(opts.errors) || 20);
+      }
     }
   }
   return opts.strict && pass !== true ? 1 : 0;

@@ -6,7 +6,7 @@
  *
  * Starts a local FerretDB and Redis in a temporary directory unless MONGODB_URI and REDIS_URL are set.
  *   BENCH_RESPONSES (default 10000), BENCH_MODES (default "in-process,sandboxed"),
- *   VERBATIM_WORKER_CONCURRENCY (default 4).
+ *   VERBATIM_WORKER_CONCURRENCY (default: the service default, 16).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
