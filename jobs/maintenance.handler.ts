@@ -1,10 +1,16 @@
-/** The maintenance jobs: the reconciler round and taxonomy backfills. */
+/** The maintenance jobs: the reconciler round, taxonomy backfills and pruning the webhook delivery log. */
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { BackfillService } from '../src/services/backfill.service.js';
 import type { ReconcilerService } from '../src/services/reconciler.service.js';
 import { JOBS, type MaintenancePayload, type TaxonomyBackfillPayload } from './queues.js';
 
-export function createMaintenanceHandler({ reconciler, backfills }: { reconciler: ReconcilerService; backfills: BackfillService }) {
+export interface MaintenanceDeps {
+  reconciler: ReconcilerService;
+  backfills: BackfillService;
+  pruneWebhookLog: () => Promise<unknown>;
+}
+
+export function createMaintenanceHandler({ reconciler, backfills, pruneWebhookLog }: MaintenanceDeps) {
   return async (job: Job<MaintenancePayload>): Promise<unknown> => {
     switch (job.name) {
       case JOBS.reconcile:
@@ -16,6 +22,8 @@ export function createMaintenanceHandler({ reconciler, backfills }: { reconciler
           await job.updateProgress({ scanned, requeued });
         });
       }
+      case JOBS.pruneWebhookLog:
+        return pruneWebhookLog();
       default:
         throw new UnrecoverableError(`unknown maintenance job "${job.name}"`);
     }

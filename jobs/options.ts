@@ -18,6 +18,10 @@ export function backfillJobId(version: number): string {
 /** The reconciler's job scheduler: upserting it from every worker keeps exactly one schedule. */
 export const RECONCILE_SCHEDULER_ID = 'reconcile';
 
+/** The hourly pruning of the webhook delivery log, one schedule however many workers upsert it. */
+export const PRUNE_WEBHOOK_LOG_SCHEDULER_ID = 'prune-webhook-log';
+export const PRUNE_WEBHOOK_LOG_EVERY_MS = 3_600_000;
+
 /**
  * One delivery job per endpoint and event, so a re-published event collapses into its job. Event
  * ids may hold ':' (forbidden in job ids), hence the hash.

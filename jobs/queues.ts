@@ -3,7 +3,7 @@
 export const QUEUES = {
   /** One job per response and analysis revision. */
   analysis: 'analysis',
-  /** Housekeeping: the reconciler (repeatable) and taxonomy backfills. */
+  /** Housekeeping: the reconciler and the webhook log pruning (repeatable) and taxonomy backfills. */
   maintenance: 'maintenance',
   /** One job per webhook endpoint and event: a signed delivery, retried for hours. */
   webhooks: 'webhooks',
@@ -17,6 +17,7 @@ export const JOBS = {
   taxonomyBackfill: 'taxonomy-backfill',
   deliverWebhook: 'deliver-webhook',
   alertSlaCheck: 'alert-sla-check',
+  pruneWebhookLog: 'prune-webhook-log',
 } as const;
 
 /** Nothing: the SLA sweep reads the open alerts from MongoDB. */

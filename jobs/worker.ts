@@ -28,7 +28,7 @@ import { startAlertJobs } from './alerts.handler.js';
 import { churnRiskAndAlertsHook } from '../src/services/alerts/alerts.hook.js';
 import { WebhookDeliveryService } from '../src/services/webhooks/webhook-delivery.service.js';
 import { SecretBox } from '../src/services/webhooks/secret-box.js';
-import { RECONCILE_JOB_OPTIONS, RECONCILE_SCHEDULER_ID, workerLockOptions } from './options.js';
+import { PRUNE_WEBHOOK_LOG_EVERY_MS, PRUNE_WEBHOOK_LOG_SCHEDULER_ID, RECONCILE_JOB_OPTIONS, RECONCILE_SCHEDULER_ID, workerLockOptions } from './options.js';
 import { JOBS, QUEUES, type AnalyzeResponsePayload, type DeliverWebhookPayload, type MaintenancePayload } from './queues.js';
 
 export interface WorkerDeps {
@@ -119,7 +119,7 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     log.warn({ ...ref, attempts: job.attemptsMade, err: err.message, marked, requestId: job.data.requestId }, 'analysis failed for good');
   };
 
-  const maintenanceWorker = new Worker<MaintenancePayload>(QUEUES.maintenance, createMaintenanceHandler({ reconciler, backfills }), {
+  const maintenanceWorker = new Worker<MaintenancePayload>(QUEUES.maintenance, createMaintenanceHandler({ reconciler, backfills, pruneWebhookLog: () => webhookDeliveries.pruneLog() }), {
     connection: connect('maintenance-worker'),
     prefix,
     concurrency: MAINTENANCE_CONCURRENCY,
@@ -136,6 +136,7 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
       backoffMs: config.VERBATIM_WEBHOOK_BACKOFF_MS,
       disableAfterFailures: config.VERBATIM_WEBHOOK_DISABLE_AFTER_FAILURES,
       disableAfterSeconds: config.VERBATIM_WEBHOOK_DISABLE_AFTER_SECONDS,
+      logRetentionDays: config.VERBATIM_WEBHOOK_LOG_RETENTION_DAYS,
     },
     secrets: new SecretBox(config.VERBATIM_WEBHOOK_SECRET_KEY),
     log,
@@ -158,6 +159,11 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     RECONCILE_SCHEDULER_ID,
     { every: config.VERBATIM_RECONCILE_EVERY_SECONDS * 1000 },
     { name: JOBS.reconcile, data: {}, opts: RECONCILE_JOB_OPTIONS },
+  );
+  await queue.maintenance.upsertJobScheduler(
+    PRUNE_WEBHOOK_LOG_SCHEDULER_ID,
+    { every: PRUNE_WEBHOOK_LOG_EVERY_MS },
+    { name: JOBS.pruneWebhookLog, data: {}, opts: RECONCILE_JOB_OPTIONS },
   );
   const alertJobs = await startAlertJobs({
     alerts: services.alerts,

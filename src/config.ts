@@ -87,6 +87,10 @@ export const CONFIG_SPEC = {
     schema: int(10, 3_600_000).default(10_000),
     doc: 'First retry delay of a webhook delivery; it doubles each time (defaults: retries for about 23 hours).',
   },
+  VERBATIM_WEBHOOK_LOG_RETENTION_DAYS: {
+    schema: z.coerce.number().int().max(3650).refine((d) => d === 0 || d >= 2, 'must be 0 (keep forever) or at least 2 (deliveries retry for about a day)').default(30),
+    doc: 'Days finished webhook deliveries and their events stay in the delivery log; pruned hourly by a worker. 0 keeps them forever.',
+  },
   VERBATIM_WEBHOOK_CONCURRENCY: { schema: int(1, 256).default(10), doc: 'Webhook deliveries one worker sends at once.' },
   VERBATIM_WEBHOOK_DISABLE_AFTER_FAILURES: {
     schema: int(1, 100_000).default(15),

@@ -14,6 +14,9 @@ export type NewEvent = Pick<WebhookEventEntity, '_id' | 'type' | 'occurredAt' | 
 export type NewDelivery = Pick<WebhookDeliveryEntity, '_id' | 'webhookId' | 'eventId' | 'eventType'>;
 export type DeliveryPatch = Partial<Omit<WebhookDeliveryEntity, '_id' | 'webhookId' | 'eventId' | 'eventType' | 'createdAt' | 'updatedAt'>>;
 
+/** Delivery states that never change again. */
+const FINISHED_DELIVERY_STATUSES: DeliveryStatus[] = ['DELIVERED', 'FAILED', 'CANCELLED'];
+
 export class WebhookRepository {
   constructor(private readonly models: WebhookModels) {}
 
@@ -114,6 +117,24 @@ export class WebhookRepository {
   }
 
   // ── delivery log ──
+
+  /**
+   * Forgets finished deliveries last touched before `before`, and events stored before it that no
+   * unfinished delivery still needs. One pass over each collection: run it rarely (hourly).
+   */
+  async pruneBefore(before: Date): Promise<{ deliveries: number; events: number }> {
+    const deliveries = await this.models.deliveries
+      .deleteMany({ status: { $in: FINISHED_DELIVERY_STATUSES }, updatedAt: { $lt: before } })
+      .exec();
+    const unfinished = await this.models.deliveries
+      .find({ status: { $nin: FINISHED_DELIVERY_STATUSES } }, { eventId: 1 })
+      .lean<{ eventId: string }[]>()
+      .exec();
+    const events = await this.models.events
+      .deleteMany({ createdAt: { $lt: before }, _id: { $nin: [...new Set(unfinished.map((d) => d.eventId))] } })
+      .exec();
+    return { deliveries: deliveries.deletedCount, events: events.deletedCount };
+  }
 
   /** Creates the log entries that do not exist yet (existing ones keep their state). */
   async insertDeliveries(deliveries: NewDelivery[]): Promise<void> {

@@ -19,6 +19,8 @@ export interface DeliveryPolicy {
   disableAfterFailures: number;
   /** …spanning at least this long since the streak's first failure. */
   disableAfterSeconds: number;
+  /** Days finished deliveries stay in the log (0: forever). */
+  logRetentionDays?: number;
 }
 
 export interface AttemptInfo {
@@ -57,6 +59,15 @@ export class WebhookDeliveryService {
   constructor(private readonly deps: WebhookDeliveryDeps) {
     this.fetch = deps.fetch ?? fetch;
     this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Forgets log entries (and their events) finished more than the retention ago; the hourly maintenance job calls it. */
+  async pruneLog(): Promise<{ deliveries: number; events: number }> {
+    const days = this.deps.policy.logRetentionDays ?? 0;
+    if (days <= 0) return { deliveries: 0, events: 0 };
+    const pruned = await this.deps.webhooks.pruneBefore(new Date(this.now().getTime() - days * 86_400_000));
+    if (pruned.deliveries > 0 || pruned.events > 0) this.deps.log.info({ ...pruned, retentionDays: days }, 'webhook delivery log pruned');
+    return pruned;
   }
 
   async deliver(ref: DeliveryRef, { attempt, maxAttempts }: AttemptInfo): Promise<DeliveryOutcome> {
