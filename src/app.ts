@@ -113,7 +113,7 @@ export async function startApp(roles: Role[], config: Config = loadConfig(), log
       const workers = await startWorkers({ config, db, redisUrl: redisUrl!, pubSub, services, log });
       stops.push(() => workers.close());
       if (!roles.includes('api') && config.VERBATIM_WORKER_METRICS_PORT > 0) {
-        const metricsServer = await startMetricsServer(config.VERBATIM_WORKER_METRICS_PORT, config.HOST);
+        const metricsServer = await startMetricsServer(config.VERBATIM_WORKER_METRICS_PORT, config.HOST, config.VERBATIM_METRICS_TOKEN);
         stops.push(() => metricsServer.close());
         log.info({ port: metricsServer.port }, 'worker metrics on /metrics');
       }

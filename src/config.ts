@@ -131,6 +131,10 @@ export const CONFIG_SPEC = {
   VERBATIM_RATE_LIMIT_PER_MINUTE: { schema: int(0, 10_000_000).default(1200), doc: 'Operations per minute per API key (queries and other mutations), shared by all API instances through Redis; 0 = no limit.' },
   VERBATIM_INGEST_RATE_LIMIT_PER_MINUTE: { schema: int(0, 10_000_000).default(30_000), doc: '`submitResponse`/`importResponses` requests per minute per API key; 0 = no limit.' },
   VERBATIM_ANONYMOUS_RATE_LIMIT_PER_MINUTE: { schema: int(0, 10_000_000).default(300), doc: 'Requests per minute per IP address without an API key; 0 = no limit.' },
+  VERBATIM_METRICS_TOKEN: {
+    schema: z.string().min(16, 'must be at least 16 characters').optional(),
+    doc: 'When set, `/metrics` (API and worker) answers only scrapes sending `Authorization: Bearer <token>`; unset, it is open (keep it on an internal network).',
+  },
   VERBATIM_WORKER_METRICS_PORT: { schema: int(0, 65535).default(0), doc: 'Port of `/metrics` for a worker-only process (`npm run worker`); 0 = off (the API serves `/metrics` on its own port).' },
 } as const;
 

@@ -6,6 +6,7 @@
  *
  * Other modules record through `metrics.*`, e.g. `metrics.alertsRaised.inc({ route: 'default' })`.
  */
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
@@ -156,20 +157,36 @@ export function graphqlMetricsPlugin<T extends object>(): ApolloServerPlugin<T> 
   };
 }
 
-export const metricsHandler: RequestHandler = async (_req, res) => {
+/** True when `/metrics` may answer this request: no token configured, or `Authorization: Bearer <token>`. */
+function scrapeAllowed(authorization: string | undefined, token: string | undefined): boolean {
+  if (!token) return true;
+  const expected = Buffer.from(`Bearer ${token}`);
+  const given = Buffer.from(authorization ?? '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+async function serveMetrics(req: http.IncomingMessage, res: http.ServerResponse, token: string | undefined): Promise<void> {
+  if (!scrapeAllowed(req.headers.authorization, token)) {
+    res.writeHead(401, { 'www-authenticate': 'Bearer realm="metrics"', 'content-type': 'text/plain' }).end('unauthorized\n');
+    return;
+  }
   res.setHeader('content-type', registry.contentType);
   res.end(await registry.metrics());
-};
+}
+
+/** `/metrics` on the API; with a token (VERBATIM_METRICS_TOKEN) a scrape must present it as a bearer token. */
+export function metricsHandler(token?: string): RequestHandler {
+  return (req, res) => void serveMetrics(req, res, token);
+}
 
 /** A bare HTTP server with only /metrics, for worker-only processes. */
-export async function startMetricsServer(port: number, host: string): Promise<{ port: number; close(): Promise<void> }> {
+export async function startMetricsServer(port: number, host: string, token?: string): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer(async (req, res) => {
     if (req.url?.split('?')[0] !== '/metrics') {
       res.writeHead(404).end();
       return;
     }
-    res.setHeader('content-type', registry.contentType);
-    res.end(await registry.metrics());
+    await serveMetrics(req, res, token);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

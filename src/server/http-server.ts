@@ -92,7 +92,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   app.disable('x-powered-by');
   app.use(httpMetricsMiddleware());
-  app.get('/metrics', metricsHandler);
+  app.get('/metrics', metricsHandler(config.VERBATIM_METRICS_TOKEN));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

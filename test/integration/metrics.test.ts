@@ -136,6 +136,34 @@ describe('/metrics', () => {
   });
 });
 
+describe('/metrics with VERBATIM_METRICS_TOKEN', () => {
+  const TOKEN = 'scrape-token-0123456789';
+
+  it('answers 401 without the bearer token and the metrics with it, on the API and a worker-only process', async () => {
+    const port = await freePort();
+    let api: TestApp | null = null;
+    let worker: TestApp | null = null;
+    try {
+      api = await startTestApp(`${NAME}-token`, { roles: ['api'], env: { VERBATIM_METRICS_TOKEN: TOKEN } });
+      worker = await startTestApp(`${NAME}-token`, { roles: ['worker'], env: { VERBATIM_METRICS_TOKEN: TOKEN, VERBATIM_WORKER_METRICS_PORT: String(port) } });
+      for (const base of [api.url.replace(/\/graphql$/, ''), `http://127.0.0.1:${port}`]) {
+        const anonymous = await fetch(`${base}/metrics`);
+        expect(anonymous.status).toBe(401);
+        expect(await anonymous.text()).not.toMatch(/verbatim_/);
+        expect((await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}x` } })).status).toBe(401);
+        const scraped = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+        expect(scraped.status).toBe(200);
+        expect(await scraped.text()).toMatch(/verbatim_queue_jobs/);
+      }
+      // Health checks stay open for load balancers.
+      expect((await fetch(`${api.url.replace(/\/graphql$/, '')}/healthz`)).status).toBe(200);
+    } finally {
+      await worker?.stop();
+      await api?.stop();
+    }
+  });
+});
+
 describe('request ids', () => {
   it('follow a response from the submit to its stored record and its analysis job logs', async () => {
     const requestId = `req-trace-${Date.now()}`;
