@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../src/logger.js';
 import { metrics } from '../src/metrics.js';
 import type { AlertService } from '../src/services/alerts/alert.service.js';
-import { ALERT_SLA_JOB_OPTIONS, ALERT_SLA_SCHEDULER_ID } from './options.js';
+import { REPEATABLE_ROUND_OPTIONS, ALERT_SLA_SCHEDULER_ID } from './options.js';
 import { JOBS, QUEUES, type AlertSlaCheckPayload } from './queues.js';
 
 export function createAlertsHandler(alerts: AlertService) {
@@ -35,7 +35,7 @@ export async function startAlertJobs({ alerts, workerConnection, queueConnection
   const worker = new Worker<AlertSlaCheckPayload>(QUEUES.alerts, createAlertsHandler(alerts), { connection: workerConnection, prefix, concurrency: 1, ...lockOptions });
   worker.on('failed', (job, err) => log.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'alerts job failed'));
   worker.on('error', (err) => log.warn({ err: err.message }, 'alerts worker error'));
-  await queue.upsertJobScheduler(ALERT_SLA_SCHEDULER_ID, { every: everySeconds * 1000 }, { name: JOBS.alertSlaCheck, data: {}, opts: ALERT_SLA_JOB_OPTIONS });
+  await queue.upsertJobScheduler(ALERT_SLA_SCHEDULER_ID, { every: everySeconds * 1000 }, { name: JOBS.alertSlaCheck, data: {}, opts: REPEATABLE_ROUND_OPTIONS });
   return {
     async close() {
       await worker.close();

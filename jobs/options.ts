@@ -60,15 +60,11 @@ export const BACKFILL_JOB_OPTIONS: JobsOptions = {
 /** The SLA sweep's job scheduler (one schedule however many workers upsert it). */
 export const ALERT_SLA_SCHEDULER_ID = 'alert-sla-check';
 
-export const ALERT_SLA_JOB_OPTIONS: JobsOptions = {
-  // Each breach is flagged by a conditional write, so a repeated or skipped round loses nothing.
-  attempts: 1,
-  removeOnComplete: { count: 100 },
-  removeOnFail: { count: 100 },
-};
-
-export const RECONCILE_JOB_OPTIONS: JobsOptions = {
-  // The next round comes soon anyway.
+/**
+ * Every repeatable round (reconciler, SLA sweep, webhook log pruning): one attempt, because the next
+ * round comes soon and each round is idempotent (conditional writes), so a skipped one loses nothing.
+ */
+export const REPEATABLE_ROUND_OPTIONS: JobsOptions = {
   attempts: 1,
   removeOnComplete: { count: 100 },
   removeOnFail: { count: 100 },

@@ -28,7 +28,7 @@ import { startAlertJobs } from './alerts.handler.js';
 import { churnRiskAndAlertsHook } from '../src/services/alerts/alerts.hook.js';
 import { WebhookDeliveryService } from '../src/services/webhooks/webhook-delivery.service.js';
 import { SecretBox } from '../src/services/webhooks/secret-box.js';
-import { PRUNE_WEBHOOK_LOG_EVERY_MS, PRUNE_WEBHOOK_LOG_SCHEDULER_ID, RECONCILE_JOB_OPTIONS, RECONCILE_SCHEDULER_ID, workerLockOptions } from './options.js';
+import { PRUNE_WEBHOOK_LOG_EVERY_MS, PRUNE_WEBHOOK_LOG_SCHEDULER_ID, REPEATABLE_ROUND_OPTIONS, RECONCILE_SCHEDULER_ID, workerLockOptions } from './options.js';
 import { JOBS, QUEUES, type AnalyzeResponsePayload, type DeliverWebhookPayload, type MaintenancePayload } from './queues.js';
 
 export interface WorkerDeps {
@@ -119,16 +119,6 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     log.warn({ ...ref, attempts: job.attemptsMade, err: err.message, marked, requestId: job.data.requestId }, 'analysis failed for good');
   };
 
-  const maintenanceWorker = new Worker<MaintenancePayload>(QUEUES.maintenance, createMaintenanceHandler({ reconciler, backfills, pruneWebhookLog: () => webhookDeliveries.pruneLog() }), {
-    connection: connect('maintenance-worker'),
-    prefix,
-    concurrency: MAINTENANCE_CONCURRENCY,
-    ...locks,
-  });
-  maintenanceWorker.on('failed', (job, err) => log.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'maintenance job failed'));
-  maintenanceWorker.on('error', (err) => log.warn({ err: err.message }, 'maintenance worker error'));
-  observeJobMetrics(maintenanceWorker);
-
   const webhookDeliveries = new WebhookDeliveryService({
     webhooks: db.webhooks,
     policy: {
@@ -141,6 +131,18 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     secrets: new SecretBox(config.VERBATIM_WEBHOOK_SECRET_KEY),
     log,
   });
+
+  const maintenanceHandler = createMaintenanceHandler({ reconciler, backfills, pruneWebhookLog: () => webhookDeliveries.pruneLog() });
+  const maintenanceWorker = new Worker<MaintenancePayload>(QUEUES.maintenance, maintenanceHandler, {
+    connection: connect('maintenance-worker'),
+    prefix,
+    concurrency: MAINTENANCE_CONCURRENCY,
+    ...locks,
+  });
+  maintenanceWorker.on('failed', (job, err) => log.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'maintenance job failed'));
+  maintenanceWorker.on('error', (err) => log.warn({ err: err.message }, 'maintenance worker error'));
+  observeJobMetrics(maintenanceWorker);
+
   const webhookWorker = new Worker<DeliverWebhookPayload>(QUEUES.webhooks, createWebhookHandler(webhookDeliveries), {
     connection: connect('webhook-worker'),
     prefix,
@@ -158,12 +160,12 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
   await queue.maintenance.upsertJobScheduler(
     RECONCILE_SCHEDULER_ID,
     { every: config.VERBATIM_RECONCILE_EVERY_SECONDS * 1000 },
-    { name: JOBS.reconcile, data: {}, opts: RECONCILE_JOB_OPTIONS },
+    { name: JOBS.reconcile, data: {}, opts: REPEATABLE_ROUND_OPTIONS },
   );
   await queue.maintenance.upsertJobScheduler(
     PRUNE_WEBHOOK_LOG_SCHEDULER_ID,
     { every: PRUNE_WEBHOOK_LOG_EVERY_MS },
-    { name: JOBS.pruneWebhookLog, data: {}, opts: RECONCILE_JOB_OPTIONS },
+    { name: JOBS.pruneWebhookLog, data: {}, opts: REPEATABLE_ROUND_OPTIONS },
   );
   const alertJobs = await startAlertJobs({
     alerts: services.alerts,

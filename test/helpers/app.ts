@@ -2,6 +2,8 @@
  * Starts the real service in-process for an integration test: its own database and queue
  * prefix on the harness's FerretDB and Redis, a free port, and a GraphQL client.
  */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { startApp, type Role, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -78,4 +80,19 @@ export async function waitFor<T>(check: () => Promise<T | null | undefined | fal
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** A graphql-ws client of the app's /graphql, authenticated with `key` (default: the admin key), connecting at once. */
+export function wsClient(app: Pick<TestApp, 'wsUrl'>, key = TEST_ADMIN_KEY): { client: Client; connected: Promise<void> } {
+  let onConnected!: () => void;
+  const connected = new Promise<void>((resolve) => (onConnected = resolve));
+  const client = createClient({
+    url: app.wsUrl,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${key}` },
+    lazy: false,
+    retryAttempts: 0,
+    on: { connected: () => onConnected() },
+  });
+  return { client, connected };
 }

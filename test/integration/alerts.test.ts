@@ -5,9 +5,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { connectDatabase, type Database } from '../../models/database.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedisPubSub, type RedisPubSub } from '../../src/pubsub.js';
@@ -15,7 +14,7 @@ import { AnalysisService } from '../../src/services/analysis.service.js';
 import { createAlertServices } from '../../src/services/alerts/index.js';
 import { churnRiskAndAlertsHook } from '../../src/services/alerts/alerts.hook.js';
 import { NO_EVENTS } from '../../src/services/events.js';
-import { startTestApp, TEST_ADMIN_KEY, waitFor, type TestApp } from '../helpers/app.js';
+import { startTestApp, waitFor, wsClient, type TestApp } from '../helpers/app.js';
 import { testMongoUri, testRedisUrl } from '../helpers/services.js';
 
 const NAME = 'alerts';
@@ -57,17 +56,9 @@ describe('churn risk, routing and alerts', () => {
 
   beforeAll(async () => {
     app = await startTestApp(NAME, { roles: ['api', 'worker'], env: { VERBATIM_SLA_CHECK_EVERY_SECONDS: '1' } });
-    let onConnected!: () => void;
-    const connected = new Promise<void>((resolve) => (onConnected = resolve));
-    ws = createClient({
-      url: app.wsUrl,
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
-      lazy: false,
-      retryAttempts: 0,
-      on: { connected: () => onConnected() },
-    });
-    await connected;
+    const c = wsClient(app);
+    ws = c.client;
+    await c.connected;
     db = await connectDatabase({ uri: testMongoUri(NAME) });
     pubsub = createRedisPubSub(testRedisUrl(), app.config.VERBATIM_QUEUE_PREFIX);
     receiver = createServer((req, res) => {

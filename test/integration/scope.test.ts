@@ -4,10 +4,9 @@
  * to Nevada answers, a filter asking for Texas yields nothing, and no Texas text ever appears.
  * Texas comments carry the marker word "armadillo" so any leak shows up in the raw JSON.
  */
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { startTestApp, waitFor, type GqlClient, type TestApp } from '../helpers/app.js';
+import { startTestApp, TEST_ADMIN_KEY, waitFor, wsClient, type GqlClient, type TestApp } from '../helpers/app.js';
 
 const NAME = 'scope';
 const NEVADA = [{ key: 'region', value: 'Nevada' }];
@@ -229,11 +228,9 @@ describe('a MANAGER scoped to region = Nevada', () => {
     const created = await data(app.gql, `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, { input: { name: 'nv ws', role: 'MANAGER', scope: NEVADA } });
     const clients: Client[] = [];
     const listen = async (key: string, query = `subscription { responseAnalyzed { id comment } }`, field = 'responseAnalyzed') => {
-      let connected!: () => void;
-      const ready = new Promise<void>((r) => (connected = r));
-      const client = createClient({ url: app.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, lazy: false, retryAttempts: 0, on: { connected: () => connected() } });
+      const { client, connected } = wsClient(app, key);
       clients.push(client);
-      await ready;
+      await connected;
       const received: { id: string; comment?: string; response?: { id: string } }[] = [];
       const errors: unknown[] = [];
       client.subscribe<Record<string, { id: string }>>(
@@ -243,7 +240,6 @@ describe('a MANAGER scoped to region = Nevada', () => {
       return { received, errors };
     };
     const scoped = await listen(created.createApiKey.key);
-    const { TEST_ADMIN_KEY } = await import('../helpers/app.js');
     const admin = await listen(TEST_ADMIN_KEY);
     const ALERT_SUB = `subscription { atRiskAlert { id attributes { key value } response { id } } }`;
     const scopedAlerts = await listen(created.createApiKey.key, ALERT_SUB, 'atRiskAlert');

@@ -4,10 +4,9 @@
  * database and queue prefix a subscriber on B receives what was submitted on A and analysed by a
  * worker elsewhere — the events travel over Redis pub/sub, not process memory.
  */
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { startTestApp, TEST_ADMIN_KEY, waitFor, type TestApp } from '../helpers/app.js';
+import { startTestApp, waitFor, wsClient, type TestApp } from '../helpers/app.js';
 
 const SUBMIT = `mutation($input: ResponseInput!) { submitResponse(input: $input) { id } }`;
 const SUBSCRIBE = `subscription($categories: [NpsCategory!], $touchpoints: [String!], $themes: [String!]) {
@@ -43,19 +42,6 @@ function subscribe(client: Client, variables: Record<string, unknown> = {}) {
   return { received, errors, stop };
 }
 
-function wsClient(app: TestApp): { client: Client; connected: Promise<void> } {
-  let onConnected!: () => void;
-  const connected = new Promise<void>((resolve) => (onConnected = resolve));
-  const client = createClient({
-    url: app.wsUrl,
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
-    lazy: false,
-    retryAttempts: 0,
-    on: { connected: () => onConnected() },
-  });
-  return { client, connected };
-}
 
 /** A subscription is registered on the server shortly after `subscribe` is sent; a short pause covers it. */
 const settle = () => new Promise((r) => setTimeout(r, 500));
