@@ -119,7 +119,7 @@ async function main() {
     for (let i = 0; i < ITERATIONS; i++) {
       const doc = docs[(i * 7919) % docs.length]!;
       const reanalysed = { ...doc, analysis: { ...doc.analysis!, analyzedAt: new Date(Date.now() + i) } };
-      recordSamples.push((await time(() => store.onAnalyzed(reanalysed))).ms);
+      recordSamples.push((await time(() => store.record([reanalysed]))).ms);
     }
     recordSamples.sort((a, b) => a - b);
     const trendAfter = await time(() => insights.npsTrend(null, 'MONTH', null));

@@ -41,7 +41,7 @@ export class BullAnalysisScheduler implements PipelineQueue {
       const states = await Promise.all(chunk.map((job) => this.queue.getJobState(analysisJobId(job.responseId, job.revision))));
       const missing: AnalysisJobRef[] = [];
       for (const [k, state] of states.entries()) {
-        const job = chunk[k]!;
+        const job = chunk[k];
         const id = analysisJobId(job.responseId, job.revision);
         if (state === 'unknown') {
           missing.push(job);

@@ -18,7 +18,7 @@ import { startApiServer } from './server/http-server.js';
 import { createRequestLimits } from './server/limits.js';
 import { createServices } from './services/index.js';
 
-export type Role = 'api' | 'worker';
+export type ProcessRole = 'api' | 'worker';
 
 export interface RunningApp {
   config: Config;
@@ -42,7 +42,7 @@ function localAdminKey(dataDir: string, log: Logger): string {
   return key;
 }
 
-export async function startApp(roles: Role[], config: Config = loadConfig(), log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningApp> {
+export async function startApp(roles: ProcessRole[], config: Config = loadConfig(), log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningApp> {
   const stops: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     for (const fn of stops.reverse()) {
@@ -142,7 +142,7 @@ export async function startApp(roles: Role[], config: Config = loadConfig(), log
 }
 
 /** Runs until SIGTERM/SIGINT, then drains and exits. Used by the entry points. */
-export async function runUntilSignalled(roles: Role[]): Promise<void> {
+export async function runUntilSignalled(roles: ProcessRole[]): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();

@@ -47,14 +47,14 @@ export function createRedisPubSub(redisUrl: string, channelPrefix: string): Redi
   // ioredis reconnects by itself; without listeners every failed attempt is logged as unhandled.
   for (const client of [publishClient, subscribeClient]) client.on('error', () => undefined);
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
-  const pubSub = createPubSub<Topics>({ eventTarget }) as PubSub;
+  const pubSub = createPubSub<Topics>({ eventTarget });
   // Namespacing keeps several deployments (or test files) on one Redis apart.
   const prefixed = {
     publish: ((topic: string, ...args: unknown[]) => (pubSub.publish as (...a: unknown[]) => void)(`${channelPrefix}:${topic}`, ...args)) as PubSub['publish'],
     subscribe: ((topic: string, ...args: unknown[]) => (pubSub.subscribe as (...a: unknown[]) => unknown)(`${channelPrefix}:${topic}`, ...args)) as PubSub['subscribe'],
   };
   return {
-    pubSub: prefixed as PubSub,
+    pubSub: prefixed,
     async close() {
       publishClient.disconnect();
       subscribeClient.disconnect();

@@ -47,5 +47,5 @@ alertSchema.index({ assignee: 1, status: 1 });
 export type AlertModel = Model<AlertEntity>;
 
 export function alertModel(connection: Connection): AlertModel {
-  return connection.models.Alert ?? connection.model<AlertEntity>('Alert', alertSchema);
+  return (connection.models.Alert as AlertModel | undefined) ?? connection.model<AlertEntity>('Alert', alertSchema);
 }

@@ -19,5 +19,5 @@ export const apiKeySchema = new Schema<ApiKeyEntity>(
 export type ApiKeyModel = Model<ApiKeyEntity>;
 
 export function apiKeyModel(connection: Connection): ApiKeyModel {
-  return connection.models.ApiKey ?? connection.model<ApiKeyEntity>('ApiKey', apiKeySchema);
+  return (connection.models.ApiKey as ApiKeyModel | undefined) ?? connection.model<ApiKeyEntity>('ApiKey', apiKeySchema);
 }

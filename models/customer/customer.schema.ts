@@ -30,5 +30,5 @@ customerSchema.index({ externalId: 1 }, { unique: true });
 export type CustomerModel = Model<CustomerEntity>;
 
 export function customerModel(connection: Connection): CustomerModel {
-  return connection.models.Customer ?? connection.model<CustomerEntity>('Customer', customerSchema);
+  return (connection.models.Customer as CustomerModel | undefined) ?? connection.model<CustomerEntity>('Customer', customerSchema);
 }

@@ -30,9 +30,10 @@ export function toMongoFilter(filter: ResponseQueryFilter | null | undefined): F
   const and: FilterQuery<ResponseEntity>[] = [];
 
   if (filter.from || filter.to) {
-    query.respondedAt = {};
-    if (filter.from) query.respondedAt.$gte = filter.from;
-    if (filter.to) query.respondedAt.$lt = filter.to;
+    const range: { $gte?: Date; $lt?: Date } = {};
+    if (filter.from) range.$gte = filter.from;
+    if (filter.to) range.$lt = filter.to;
+    query.respondedAt = range;
   }
   if (filter.categories?.length) query.category = { $in: filter.categories };
   if (filter.touchpoints?.length) query.touchpoint = { $in: filter.touchpoints.map(String) };

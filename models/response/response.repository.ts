@@ -29,7 +29,7 @@ export class ResponseRepository {
   async insertOrGet(doc: NewResponse): Promise<{ response: ResponseEntity; created: boolean }> {
     try {
       const created = await this.model.create(doc);
-      return { response: created.toObject() as ResponseEntity, created: true };
+      return { response: created.toObject(), created: true };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       const existing = await this.findByExternalId(doc.externalId);
@@ -45,10 +45,10 @@ export class ResponseRepository {
     const withIds = docs.map((doc) => ({ ...doc, _id: new Types.ObjectId() }));
     const failedIndexes = new Set<number>();
     try {
-      await this.model.collection.insertMany(withIds as never[], { ordered: false });
+      await this.model.collection.insertMany(withIds, { ordered: false });
     } catch (err) {
       if (!(err instanceof mongo.MongoBulkWriteError)) throw err;
-      const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+      const writeErrors = [err.writeErrors].flat();
       for (const writeError of writeErrors) {
         failedIndexes.add(writeError.index);
         if (writeError.code === DUPLICATE_KEY) outcome.duplicates.push(writeError.index);

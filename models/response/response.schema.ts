@@ -64,5 +64,5 @@ responseSchema.index({ analysisBackfillVersion: 1, analysisStatus: 1 });
 export type ResponseModel = Model<ResponseEntity>;
 
 export function responseModel(connection: Connection): ResponseModel {
-  return connection.models.Response ?? connection.model<ResponseEntity>('Response', responseSchema);
+  return (connection.models.Response as ResponseModel | undefined) ?? connection.model<ResponseEntity>('Response', responseSchema);
 }

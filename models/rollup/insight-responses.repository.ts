@@ -75,7 +75,7 @@ export class InsightResponseRepository {
    */
   async findEach(ids: readonly string[], concurrency = 8): Promise<ResponseEntity[]> {
     const valid = [...new Set(ids)].filter((id) => Types.ObjectId.isValid(id));
-    const found: (ResponseEntity | null)[] = new Array(valid.length).fill(null);
+    const found = new Array<ResponseEntity | null>(valid.length).fill(null);
     let next = 0;
     const workers = Array.from({ length: Math.min(concurrency, valid.length) }, async () => {
       while (next < valid.length) {

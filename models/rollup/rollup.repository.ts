@@ -80,7 +80,7 @@ export class RollupRepository {
         if (!Array.isArray(writeErrors) || writeErrors.length === 0) throw err;
         for (const w of writeErrors) {
           if ((w.code ?? w.err?.code) !== 11000) throw err;
-          taken.add(monthDocs[w.index]!._id);
+          taken.add(monthDocs[w.index]._id);
         }
       }
     }
@@ -88,10 +88,9 @@ export class RollupRepository {
   }
 
   /** Compare-and-set on the shard's revision; false when someone wrote in between. */
-  async casShard(id: string, rev: number, set: Record<string, EncodedEntry>, unset: string[]): Promise<boolean> {
+  async casShard(id: string, rev: number, set: Record<string, EncodedEntry>): Promise<boolean> {
     const update: Record<string, unknown> = { $inc: { rev: 1 } };
     if (Object.keys(set).length) update.$set = Object.fromEntries(Object.entries(set).map(([k, v]) => [`e.${k}`, v]));
-    if (unset.length) update.$unset = Object.fromEntries(unset.map((k) => [`e.${k}`, '']));
     const result = await this.ledger(monthOfDay(id)).updateOne({ _id: id as never, rev }, update);
     return result.matchedCount === 1;
   }
@@ -134,7 +133,8 @@ export class RollupRepository {
 
   /** Drops every cache collection (they are rebuilt from the ledger when next read). */
   async clearCaches(): Promise<void> {
-    const db = this.models.connection.db!;
+    const db = this.models.connection.db;
+    if (!db) return; // not connected yet: there is nothing to drop
     for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
       if (name.startsWith(CACHE_COLLECTION_PREFIX)) await db.dropCollection(name);
     }

@@ -18,7 +18,7 @@ export class RoutingRuleRepository {
 
   async insert(rule: NewRoutingRule): Promise<RoutingRuleEntity> {
     const created = await this.model.create(rule);
-    return created.toObject() as RoutingRuleEntity;
+    return created.toObject();
   }
 
   async update(id: string, fields: Partial<NewRoutingRule>): Promise<RoutingRuleEntity | null> {

@@ -36,7 +36,7 @@ export class WebhookRepository {
       failingSince: null,
       lastSuccessAt: null,
     });
-    return created.toObject() as WebhookEndpointEntity;
+    return created.toObject();
   }
 
   async findEndpoint(id: string): Promise<WebhookEndpointEntity | null> {
@@ -141,7 +141,7 @@ export class WebhookRepository {
     for (const part of chunks(deliveries)) {
       const chunk = part.map((d) => ({
         ...d,
-        status: 'PENDING' as DeliveryStatus,
+        status: 'PENDING',
         attempts: 0,
         lastStatusCode: null,
         lastError: null,

@@ -2,7 +2,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { ApiKeyEntity } from '../../models/apikey/apikey.entity.js';
 import type { Context } from '../context.js';
-import { ApiKey, ApiKeyCreated, ApiKeyRole, CreateApiKeyInput, Viewer } from './api-key.types.js';
+import { ApiKey, ApiKeyCreated, type ApiKeyRole, CreateApiKeyInput, Viewer } from './api-key.types.js';
 import { ANY_ROLE } from './roles.js';
 
 function toApiKey(entity: ApiKeyEntity): ApiKey {

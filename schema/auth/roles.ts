@@ -2,9 +2,7 @@
  * Role groups for `@Authorized(...)`. ADMIN may do everything, so it is never listed.
  * A root field without `@Authorized` is ADMIN-only (see enforceRootAccess).
  */
-import type { Caller } from '../context.js';
-
-export type Role = Caller['role'];
+import type { ApiKeyRole as Role } from '../../models/apikey/apikey.entity.js';
 
 /** Read insights and responses (a MANAGER within its scope). */
 export const READ_ROLES: Role[] = ['ANALYST', 'MANAGER'];

@@ -1,21 +1,26 @@
-/** Enums shared by several types. Values are what is stored; GraphQL names are the keys. */
+/**
+ * Enums shared by several types. Values are what is stored; GraphQL names are the keys. They are
+ * `as const` objects rather than TS enums so the services' string unions are assignable to them.
+ */
 import { registerEnumType } from 'type-graphql';
 
-export enum NpsCategory {
-  PROMOTER = 'PROMOTER',
-  PASSIVE = 'PASSIVE',
-  DETRACTOR = 'DETRACTOR',
-}
+export const NpsCategory = {
+  PROMOTER: 'PROMOTER',
+  PASSIVE: 'PASSIVE',
+  DETRACTOR: 'DETRACTOR',
+} as const;
+export type NpsCategory = (typeof NpsCategory)[keyof typeof NpsCategory];
 registerEnumType(NpsCategory, {
   name: 'NpsCategory',
   description: 'Promoters score 9–10, passives 7–8, detractors 0–6.',
 });
 
-export enum AnalysisStatus {
-  PENDING = 'PENDING',
-  DONE = 'DONE',
-  FAILED = 'FAILED',
-}
+export const AnalysisStatus = {
+  PENDING: 'PENDING',
+  DONE: 'DONE',
+  FAILED: 'FAILED',
+} as const;
+export type AnalysisStatus = (typeof AnalysisStatus)[keyof typeof AnalysisStatus];
 registerEnumType(AnalysisStatus, {
   name: 'AnalysisStatus',
   description: 'Where a response is in the analysis pipeline.',
@@ -26,17 +31,19 @@ registerEnumType(AnalysisStatus, {
   },
 });
 
-export enum SentimentLabel {
-  POSITIVE = 'positive',
-  NEUTRAL = 'neutral',
-  NEGATIVE = 'negative',
-}
+export const SentimentLabel = {
+  POSITIVE: 'positive',
+  NEUTRAL: 'neutral',
+  NEGATIVE: 'negative',
+} as const;
+export type SentimentLabel = (typeof SentimentLabel)[keyof typeof SentimentLabel];
 registerEnumType(SentimentLabel, { name: 'SentimentLabel', description: 'Polarity of a verbatim or of one aspect of it.' });
 
-export enum RiskLevel {
-  LOW = 'LOW',
-  MEDIUM = 'MEDIUM',
-  HIGH = 'HIGH',
-  CRITICAL = 'CRITICAL',
-}
+export const RiskLevel = {
+  LOW: 'LOW',
+  MEDIUM: 'MEDIUM',
+  HIGH: 'HIGH',
+  CRITICAL: 'CRITICAL',
+} as const;
+export type RiskLevel = (typeof RiskLevel)[keyof typeof RiskLevel];
 registerEnumType(RiskLevel, { name: 'RiskLevel', description: 'Banded churn-risk score.' });

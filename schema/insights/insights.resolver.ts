@@ -21,7 +21,7 @@ export class InsightsResolver {
     @Arg('examples', () => Int, { nullable: true, description: 'Example verbatims per theme, 0–10 (default 3).' }) examples: number | null,
     @Ctx() ctx: Context,
   ): Promise<ThemeInsight[]> {
-    return (await ctx.services.insights.themeBreakdown(scopedFilter(ctx, filter), { examples })) as unknown as ThemeInsight[];
+    return (await ctx.services.insights.themeBreakdown(scopedFilter(ctx, filter), { examples }));
   }
 
   @Authorized(READ_ROLES)
@@ -31,7 +31,7 @@ export class InsightsResolver {
     @Arg('limit', () => Int, { nullable: true, description: 'Drivers per list (default 10).' }) limit: number | null,
     @Ctx() ctx: Context,
   ): Promise<DriversReport> {
-    return (await ctx.services.insights.drivers(scopedFilter(ctx, filter), { limit })) as unknown as DriversReport;
+    return (await ctx.services.insights.drivers(scopedFilter(ctx, filter), { limit }));
   }
 
   @Authorized(READ_ROLES)
@@ -43,7 +43,7 @@ export class InsightsResolver {
     @Arg('limit', () => Int, { nullable: true, description: 'Most series returned, largest first (default 25).' }) limit: number | null,
     @Ctx() ctx: Context,
   ): Promise<NpsTrend> {
-    return (await ctx.services.insights.npsTrend(scopedFilter(ctx, filter), interval, groupBy, { limit })) as unknown as NpsTrend;
+    return (await ctx.services.insights.npsTrend(scopedFilter(ctx, filter), interval, groupBy, { limit }));
   }
 
   @Authorized(READ_ROLES)
@@ -54,7 +54,7 @@ export class InsightsResolver {
     @Arg('themes', () => Int, { nullable: true, description: 'Top themes per segment (default 3).' }) themes: number | null,
     @Ctx() ctx: Context,
   ): Promise<SegmentReport> {
-    return (await ctx.services.insights.segments(scopedFilter(ctx, filter), attribute, { themes })) as unknown as SegmentReport;
+    return (await ctx.services.insights.segments(scopedFilter(ctx, filter), attribute, { themes }));
   }
 
   @Authorized(READ_ROLES)

@@ -4,11 +4,12 @@ import { NpsCategory, SentimentLabel } from '../common/enums.js';
 import { DateTime } from '../common/scalars.js';
 import { EvidenceSpan, NpsSummary } from '../response/response.types.js';
 
-export enum InsightSource {
-  ROLLUP = 'ROLLUP',
-  LEDGER = 'LEDGER',
-  SCAN = 'SCAN',
-}
+export const InsightSource = {
+  ROLLUP: 'ROLLUP',
+  LEDGER: 'LEDGER',
+  SCAN: 'SCAN',
+} as const;
+export type InsightSource = (typeof InsightSource)[keyof typeof InsightSource];
 registerEnumType(InsightSource, {
   name: 'InsightSource',
   description: 'Where the figures were computed from (for diagnosis; every source gives the same figures).',
@@ -19,12 +20,13 @@ registerEnumType(InsightSource, {
   },
 });
 
-export enum TrendInterval {
-  DAY = 'DAY',
-  WEEK = 'WEEK',
-  MONTH = 'MONTH',
-  QUARTER = 'QUARTER',
-}
+export const TrendInterval = {
+  DAY: 'DAY',
+  WEEK: 'WEEK',
+  MONTH: 'MONTH',
+  QUARTER: 'QUARTER',
+} as const;
+export type TrendInterval = (typeof TrendInterval)[keyof typeof TrendInterval];
 registerEnumType(TrendInterval, { name: 'TrendInterval', description: 'Length of a trend point (UTC; weeks are ISO weeks starting on Monday).' });
 
 @ObjectType({ description: 'A theme of the taxonomy: stable key and current label.' })

@@ -1,5 +1,5 @@
 import type { WebhookDeliveryEntity, WebhookEndpointEntity } from '../../models/webhook/webhook.entity.js';
-import { WebhookDeliveryStatus, type Webhook, type WebhookDelivery } from './webhook.types.js';
+import { type WebhookDeliveryStatus, type Webhook, type WebhookDelivery } from './webhook.types.js';
 
 /** The secret is passed only by the mutations that reveal it. */
 export function toWebhook(entity: WebhookEndpointEntity, secret: string | null = null): Webhook {

@@ -46,7 +46,7 @@ function isShouting(tokens: readonly Token[]): boolean {
 
 function spanOf(tokens: readonly Token[], from: number, to: number, original: string): Span {
   let first = from;
-  let last = to - 1;
+  const last = to - 1;
   while (first < last && (tokens[first].kind === 'punct' || tokens[first].kind === 'break')) first++;
   const start = tokens[first].start;
   const end = tokens[last].end;

@@ -101,10 +101,10 @@ async function* readCsv(input: NodeJS.ReadableStream, tsv: boolean): AsyncGenera
     }),
   );
   for await (const row of parser as AsyncIterable<{ record: Record<string, unknown>; info: { lines: number } }>) {
-    while (skipped.length > 0) yield skipped.shift()!;
+    yield* skipped.splice(0);
     yield { line: row.info.lines, value: row.record };
   }
-  while (skipped.length > 0) yield skipped.shift()!;
+  yield* skipped.splice(0);
 }
 
 export interface ReadOptions {
@@ -211,7 +211,7 @@ function parseOptions(argv: string[]): Options {
     },
     strict: true,
   });
-  return values as Options;
+  return values;
 }
 
 export async function run(argv: string[]): Promise<number> {

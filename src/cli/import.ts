@@ -36,6 +36,9 @@ const CUSTOMER_COLUMNS: Record<string, string> = {
   'customer.accountValue': 'accountValue',
 };
 
+/** A cell as text: CSV cells are strings already; anything else (JSONL) is shown as JSON, never "[object Object]". */
+const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
 /** A CSV row (all strings) → ResponseInput; JSONL objects pass through unchanged. */
 export function csvRowToInput(row: Record<string, unknown>): Record<string, unknown> {
   const input: Record<string, unknown> = {};
@@ -44,12 +47,12 @@ export function csvRowToInput(row: Record<string, unknown>): Record<string, unkn
   for (const [column, raw] of Object.entries(row)) {
     const value = typeof raw === 'string' ? raw.trim() : raw;
     if (value === '' || value === undefined || value === null) continue;
-    if (column === 'score') input.score = /^-?\d+(\.\d+)?$/.test(String(value)) ? Number(value) : value;
+    if (column === 'score') input.score = /^-?\d+(\.\d+)?$/.test(asText(value)) ? Number(value) : value;
     else if (CUSTOMER_COLUMNS[column]) {
       const field = CUSTOMER_COLUMNS[column];
-      customer[field] = field === 'accountValue' && /^\d+(\.\d+)?$/.test(String(value)) ? Number(value) : value;
+      customer[field] = field === 'accountValue' && /^\d+(\.\d+)?$/.test(asText(value)) ? Number(value) : value;
     } else if (KNOWN.has(column)) input[column] = value;
-    else attributes.push({ key: column, value: String(value) });
+    else attributes.push({ key: column, value: asText(value) });
   }
   if (Object.keys(customer).length) input.customer = customer;
   if (attributes.length) input.attributes = attributes;

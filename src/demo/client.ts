@@ -12,7 +12,7 @@ export class GraphqlClient {
   ) {}
 
   /** Data of the query; throws with the first error's message when there is no data. */
-  async request<T = any>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<{ data: T; errors?: GraphqlError[] }> {
+  async request<T>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<{ data: T; errors?: GraphqlError[] }> {
     const res = await fetch(this.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(this.key ? { authorization: `Bearer ${this.key}` } : {}), ...headers },
@@ -37,7 +37,7 @@ export interface ImportTotals {
 export async function importInBatches(client: GraphqlClient, rows: unknown[], { requestId, batch = 1_000 }: { requestId: string; batch?: number }): Promise<ImportTotals> {
   const totals: ImportTotals = { accepted: 0, duplicates: 0, errors: 0 };
   for (let i = 0; i < rows.length; i += batch) {
-    const { data } = await client.request(IMPORT, { input: rows.slice(i, i + batch) }, { 'x-request-id': requestId });
+    const { data } = await client.request<{ importResponses: { accepted: number; duplicates: number; errors: unknown[] } }>(IMPORT, { input: rows.slice(i, i + batch) }, { 'x-request-id': requestId });
     totals.accepted += data.importResponses.accepted;
     totals.duplicates += data.importResponses.duplicates;
     totals.errors += data.importResponses.errors.length;

@@ -1,5 +1,5 @@
 /** Loads the sample programme through `importResponses` and waits until it is analysed. */
-import { GraphqlClient, importInBatches, waitForAnalysis, type ImportTotals, type Progress } from './client.js';
+import { type GraphqlClient, importInBatches, waitForAnalysis, type ImportTotals, type Progress } from './client.js';
 import { generateSampleProgramme } from './sample-programme.js';
 
 export interface LoadOptions {

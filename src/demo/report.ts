@@ -27,6 +27,23 @@ const DETRACTORS = `query($after: String) {
 }`;
 const QUERY_FIELDS = `{ __type(name: "Query") { fields { name } } }`;
 
+interface Page<T> {
+  edges: T[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+interface DriverRow {
+  theme: { key: string; label: string };
+  impact: number;
+  mentions: number;
+  nps: number | null;
+}
+interface Candidate {
+  phrase: string;
+  count: number;
+  share: number;
+  suggestion: { key: string };
+}
+
 async function optional<T>(fn: () => Promise<T>): Promise<T | null> {
   try {
     return await fn();
@@ -36,8 +53,9 @@ async function optional<T>(fn: () => Promise<T>): Promise<T | null> {
 }
 
 export async function buildReport(client: GraphqlClient, { recentDays = 90, now = new Date() }: { recentDays?: number; now?: Date } = {}): Promise<DemoReport> {
-  const nps = (await client.request(NPS)).data.nps;
-  const drivers = ((await optional(() => client.request(DRIVERS)))?.data.drivers.detraction ?? []).map((d: any) => ({
+  const nps = (await client.request<{ nps: DemoReport['nps'] }>(NPS)).data.nps;
+  const driverRows = (await optional(() => client.request<{ drivers: { detraction: DriverRow[] } }>(DRIVERS)))?.data.drivers.detraction ?? [];
+  const drivers = driverRows.map((d) => ({
     key: d.theme.key,
     label: d.theme.label,
     impact: d.impact,
@@ -46,18 +64,21 @@ export async function buildReport(client: GraphqlClient, { recentDays = 90, now 
   }));
 
   const from = new Date(now.getTime() - recentDays * 86_400_000).toISOString();
-  const candidates: any[] = (await optional(() => client.request(EMERGING, { filter: { from } })))?.data.emergingThemes.candidates ?? [];
+  const candidates =
+    (await optional(() => client.request<{ emergingThemes: { candidates: Candidate[] } }>(EMERGING, { filter: { from } })))?.data.emergingThemes.candidates ?? [];
   // The story's topic when it is among the candidates, else the most frequent one.
   const storyWords = STORY_PHRASE.split(' ');
-  const story = candidates.find((c) => storyWords.some((w) => `${c.phrase}`.toLowerCase().includes(w))) ?? candidates[0];
+  const story = candidates.find((c) => storyWords.some((w) => c.phrase.toLowerCase().includes(w))) ?? candidates[0];
   const emerging = story ? { phrase: story.phrase, count: story.count, share: story.share, suggestionKey: story.suggestion.key } : null;
 
-  const region = (await optional(() => client.request(SEGMENTS)))?.data.segments.byAttribute?.leastSatisfied ?? null;
+  type Segments = { segments: { byAttribute: { leastSatisfied: DemoReport['leastSatisfiedRegion'] } | null } };
+  const region = (await optional(() => client.request<Segments>(SEGMENTS)))?.data.segments.byAttribute?.leastSatisfied ?? null;
   return { nps, drivers, emerging, atRisk: await atRisk(client), leastSatisfiedRegion: region };
 }
 
 async function atRisk(client: GraphqlClient): Promise<DemoReport['atRisk']> {
-  const fields = new Set<string>(((await optional(() => client.request(QUERY_FIELDS)))?.data.__type?.fields ?? []).map((f: any) => f.name));
+  type QueryFields = { __type: { fields: { name: string }[] } | null };
+  const fields = new Set(((await optional(() => client.request<QueryFields>(QUERY_FIELDS)))?.data.__type?.fields ?? []).map((f) => f.name));
   if (fields.has('atRiskCustomers')) {
     const count = await countPages(client, `query($after: String) { atRiskCustomers(first: 100, after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } } }`, 'atRiskCustomers');
     if (count !== null) return { count, source: 'customers at risk of churn' };
@@ -66,10 +87,11 @@ async function atRisk(client: GraphqlClient): Promise<DemoReport['atRisk']> {
   let count = 0;
   let after: string | null = null;
   for (let page = 0; page < 200; page++) {
-    const res = await optional(() => client.request(DETRACTORS, { after }));
+    type Detractors = { responses: Page<{ node: { analysis: { churnSignals: unknown[] } | null } }> };
+    const res = await optional(() => client.request<Detractors>(DETRACTORS, { after }));
     if (!res) return null;
-    const conn: any = res.data.responses;
-    count += conn.edges.filter((e: any) => e.node.analysis?.churnSignals?.length > 0).length;
+    const conn = res.data.responses;
+    count += conn.edges.filter((e) => (e.node.analysis?.churnSignals.length ?? 0) > 0).length;
     after = conn.pageInfo.hasNextPage ? conn.pageInfo.endCursor : null;
     if (!after) break;
   }
@@ -81,8 +103,8 @@ async function countPages(client: GraphqlClient, query: string, field: string): 
   let count = 0;
   let after: string | null = null;
   for (let page = 0; page < 200; page++) {
-    const res = await optional(() => client.request(query, { after }));
-    const conn: any = res?.data[field];
+    const res = await optional(() => client.request<Record<string, Page<unknown> | undefined>>(query, { after }));
+    const conn = res?.data[field];
     if (!conn) return null;
     count += conn.edges.length;
     after = conn.pageInfo.hasNextPage ? conn.pageInfo.endCursor : null;

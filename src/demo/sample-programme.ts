@@ -110,13 +110,13 @@ function typo(text: string, rand: () => number): string {
 }
 
 function pick<T>(items: readonly T[], rand: () => number): T {
-  return items[Math.floor(rand() * items.length)]!;
+  return items[Math.floor(rand() * items.length)];
 }
 
 function weighted<T extends { weight: number }>(items: readonly T[], rand: () => number): T {
   let r = rand();
   for (const item of items) if ((r -= item.weight) < 0) return item;
-  return items[items.length - 1]!;
+  return items[items.length - 1];
 }
 
 interface Account {
@@ -132,13 +132,13 @@ interface Account {
 
 function accounts(count: number, rand: () => number): Account[] {
   return Array.from({ length: count }, (_, i) => {
-    const plan = PLANS[rand() < 0.45 ? 0 : rand() < 0.7 ? 1 : 2]!;
+    const plan = PLANS[rand() < 0.45 ? 0 : rand() < 0.7 ? 1 : 2];
     const [lo, hi] = plan.value as [number, number];
     return {
       externalId: `nw-acct-${String(i + 1).padStart(4, '0')}`,
       name: `${pick(NAMES, rand)} ${pick(SUFFIXES, rand)}`,
       accountValue: Math.round((lo + rand() * (hi - lo)) / 100) * 100,
-      region: REGIONS[Math.floor(rand() * rand() * REGIONS.length * 1.3) % REGIONS.length]!,
+      region: REGIONS[Math.floor(rand() * rand() * REGIONS.length * 1.3) % REGIONS.length],
       plan,
       manager: pick(MANAGERS, rand),
       channel: pick(CHANNELS, rand),
@@ -160,7 +160,7 @@ function verbatim(score: number, rand: () => number, extra: string | null): stri
   if (rand() < 0.35) parts.push(pick(score >= 9 ? PRAISE : score >= 7 ? [...MEH, ...PRAISE] : [...COMPLAINTS, ...MEH], rand));
   let text = pick(OPENERS, rand) + parts.join(rand() < 0.5 ? ', and ' : '. ');
   if (rand() < 0.2) text = text.toLowerCase();
-  else text = text[0]!.toUpperCase() + text.slice(1);
+  else text = text[0].toUpperCase() + text.slice(1);
   return typo(text, rand) + pick(CLOSERS, rand);
 }
 

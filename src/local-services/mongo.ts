@@ -59,6 +59,7 @@ export async function startMongo({ dataDir, ephemeral = false, log = defaultLog,
     throw new Error(
       `could not build FerretDB: ${(err as Error).message}\n` +
         'Alternatives: set MONGODB_URI to a MongoDB server, or put `mongod` on PATH.',
+      { cause: err },
     );
   }
   return managed('ferretdb', await startFerretDb(ferretdb, dataDir, ephemeral, log, env), log);

@@ -31,18 +31,4 @@ export function tcpExchange(port: number, request: string, timeoutMs = 1000): Pr
   });
 }
 
-/** True when something accepts TCP connections on the loopback port. */
-export function isPortOpen(port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(port, LOOPBACK, () => done(true));
-  });
-}
-
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

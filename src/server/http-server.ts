@@ -56,10 +56,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       schema,
       // The same depth and cost limits as over HTTP.
       validate: validateWithLimits(options.limits?.validationRules ?? []),
-      onConnect: (ctx) => wsOnConnect(services)(ctx as never),
+      onConnect: (ctx) => wsOnConnect(services)(ctx),
       context: async (ctx) => {
         const requestId = randomUUID();
-        const caller = await wsCaller(services, ctx.extra as WsAuthExtra);
+        const caller = await wsCaller(services, ctx.extra);
         return { requestId, log: log.child({ requestId, keyId: caller?.keyId.slice(0, 12) }), services, caller } satisfies Context;
       },
       // The same error codes and redaction as over HTTP.

@@ -11,7 +11,6 @@
  * harmless (a job for an older revision is skipped as superseded). A newer taxonomy version
  * supersedes a running backfill: its own backfill covers everything.
  */
-import type { Types } from 'mongoose';
 import type { Logger } from '../logger.js';
 import type { ResponseAnalysisRepository, ReanalysisCandidate } from '../../models/response/response-analysis.repository.js';
 import type { BackfillEntity, BackfillStatus } from '../../models/taxonomy/taxonomy.entity.js';
@@ -97,7 +96,7 @@ export class BackfillService {
       const affected = batch.filter((r) => needsReanalysis(r, version));
       const bumped = await this.deps.responses.requestReanalysis(affected, version);
       await this.deps.queue.schedule(bumped.map((r) => ({ responseId: r._id.toHexString(), revision: r.analysisRevision })));
-      const last = batch[batch.length - 1]!._id as Types.ObjectId;
+      const last = batch[batch.length - 1]._id;
       await this.deps.taxonomy.advanceBackfill(version, last, batch.length, affected.length);
       scanned += batch.length;
       requeued += affected.length;

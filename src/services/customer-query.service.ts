@@ -28,7 +28,8 @@ export class CustomerQueryService {
     const history = customer.scoreHistory.filter((p) => inside.has(p.responseId.toHexString()));
     if (history.length === 0) return null;
     const ordered = [...inside.values()].sort((a, b) => a.respondedAt.getTime() - b.respondedAt.getTime());
-    const latest = ordered.at(-1)!;
+    const latest = ordered.at(-1);
+    if (!latest) return null;
     const latestAnalysed = ordered.filter((r) => r.analysis).at(-1);
     return {
       ...customer,

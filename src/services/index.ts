@@ -26,7 +26,7 @@ export interface Services extends AlertServices {
   responses: ResponseQueryService;
   customers: CustomerQueryService;
   insights: InsightsService;
-  /** Keeps the insight rollups: call `rollups.onAnalyzed(response)` after each analysis write. */
+  /** Keeps the insight rollups: the after-analysis hook calls `rollups.record(responses)` after each analysis write. */
   rollups: RollupStore;
   /** Theme taxonomy management (every change bumps the version and starts a backfill). */
   taxonomy: TaxonomyService;

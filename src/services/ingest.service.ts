@@ -4,7 +4,6 @@
  * still stored, and the reconciler schedules it later.
  */
 import { randomUUID } from 'node:crypto';
-import type { Types } from 'mongoose';
 import type { Logger } from '../logger.js';
 import { categoryOf, weightOf } from '../domain/nps.js';
 import { periodKeys } from '../domain/periods.js';
@@ -87,11 +86,11 @@ export class IngestService {
 
     const outcome = await this.deps.responses.insertMany(docs);
     for (const failed of outcome.failed) {
-      errors.push({ index: docIndexToRow[failed.index]!, field: null, message: failed.message });
+      errors.push({ index: docIndexToRow[failed.index], field: null, message: failed.message });
     }
     const stored: StoredWithCustomer[] = [];
     for (const [docIndex, id] of outcome.inserted) {
-      stored.push({ response: { ...docs[docIndex]!, _id: id } as ResponseEntity, customer: customersOfDocs[docIndex]! });
+      stored.push({ response: { ...docs[docIndex], _id: id } as ResponseEntity, customer: customersOfDocs[docIndex]! });
     }
     await this.afterInsert(stored, requestId);
 
@@ -139,7 +138,7 @@ export class IngestService {
           ? [
               {
                 profile: { ...customer, attributes: r.attributes },
-                response: { responseId: r._id as Types.ObjectId, score: r.score, respondedAt: r.respondedAt },
+                response: { responseId: r._id, score: r.score, respondedAt: r.respondedAt },
               },
             ]
           : [],
@@ -154,9 +153,4 @@ export class IngestService {
       this.deps.log.warn({ err: (err as Error).message, count: stored.length, requestId }, 'could not enqueue analysis; reconciler will retry');
     }
   }
-}
-
-export function assertFound<T>(value: T | null | undefined, what: string, id: string): T {
-  if (value === null || value === undefined) throw new AppError('NOT_FOUND', `${what} ${id} not found`, { id });
-  return value;
 }

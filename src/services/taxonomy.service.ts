@@ -285,7 +285,7 @@ function toInputError(err: unknown, prefix: string): InputError {
   const match = TAXONOMY_ERROR.exec(message);
   if (!match) return new InputError([{ field: prefix, message }]);
   const field = match[1] === 'themes' ? prefix : prefix === 'input' ? `input.${match[1]}` : prefix;
-  return new InputError([{ field, message: match[2]! }]);
+  return new InputError([{ field, message: match[2] }]);
 }
 
 /** Field-level checks of one theme (labels, keyword lists, limits); the parent is checked with the whole. */

@@ -4,7 +4,7 @@
  */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startApp, type Role, type RunningApp } from '../../src/app.js';
+import { startApp, type ProcessRole, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { testMongoUri, testRedisPrefix, testRedisUrl } from './services.js';
@@ -25,7 +25,7 @@ export interface TestApp extends RunningApp {
 
 export async function startTestApp(
   name: string,
-  { roles = ['api', 'worker'] as Role[], env = {} as Record<string, string> } = {},
+  { roles = ['api', 'worker'] as ProcessRole[], env = {} as Record<string, string> } = {},
 ): Promise<TestApp> {
   const config = loadConfig({
     PORT: '0',

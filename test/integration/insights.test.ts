@@ -379,11 +379,11 @@ describe('rollups stay exact', () => {
       analysis: { ...doc!.analysis!, themes: themeMatches([['pricing', 'negative']], doc!.comment!), analyzedAt: new Date() },
     };
     await db.connection.collection('responses').replaceOne({ _id: doc!._id }, reanalysed);
-    await rollups.onAnalyzed(reanalysed);
+    await rollups.record([reanalysed]);
     expect(await themeCounts()).toEqual({ billing: [1, -100], pricing: [1, -100], onboarding: [1, 100] });
 
     // The first analysis's job retried late: an older version never replaces a newer one.
-    await rollups.onAnalyzed(doc!);
+    await rollups.record([doc!]);
     expect(await themeCounts()).toEqual({ billing: [1, -100], pricing: [1, -100], onboarding: [1, 100] });
     const { themeBreakdown } = await query(BREAKDOWN, { filter });
     const billingExamples = themeBreakdown.find((t: any) => t.theme.key === 'billing').examples.map((e: any) => e.id);
@@ -419,7 +419,7 @@ describe('a writer that dies between the ledger write and the clock bump', () =>
     const sid = shardId('2024-05-01', shardOf(entry.id));
     await db.rollups.openJournal(['2024-05-01'], new Date());
     const [shard] = await db.rollups.getShards([sid]);
-    if (shard) expect(await db.rollups.casShard(sid, shard.rev, { [entry.id]: encodeEntry(entry) }, [])).toBe(true);
+    if (shard) expect(await db.rollups.casShard(sid, shard.rev, { [entry.id]: encodeEntry(entry) })).toBe(true);
     else expect(await db.rollups.insertShard(sid, '2024-05-01', { [entry.id]: encodeEntry(entry) })).toBe(true);
     // The day's cache still carries the clock it was built from, so it is still served.
     expect(await mentions()).toBe(1);

@@ -15,6 +15,7 @@ export interface SanitizedText {
 
 // Control characters other than tab/newline/carriage return, zero-width and BOM characters.
 // (U+200D, the zero-width joiner, is kept: emoji sequences need it.)
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's job
 const JUNK = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u200C\u200E\u200F\u2028\u2029\uFEFF]/g;
 // A surrogate half without its partner is invalid UTF-16.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

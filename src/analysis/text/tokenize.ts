@@ -60,9 +60,9 @@ export function tokenize(text: string): Token[] {
   // matchAll iterates over a copy of the regex, so the shared pattern is never mutated.
   for (const m of text.matchAll(TOKEN_RE)) {
     const surface = m[0];
-    const start = m.index!;
+    const start = m.index;
     const end = start + surface.length;
-    const g = m.groups!;
+    const g = m.groups ?? {}; // TOKEN_RE always has named groups; an empty object keeps the types honest
     if (g.word !== undefined) {
       if (/^\d+$/.test(surface)) {
         tokens.push(makeToken('number', start, end, surface));

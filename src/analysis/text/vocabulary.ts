@@ -20,7 +20,7 @@ export interface WordInfo {
 
 const VOCAB: ReadonlyMap<string, WordInfo> = (() => {
   const map = new Map<string, WordInfo>();
-  for (const line of vocabLines as string[]) {
+  for (const line of vocabLines) {
     const [word, stem, pos, lemma] = line.split(' ');
     map.set(word, { stem, pos: pos as Pos, lemma: lemma ?? word, known: true });
   }

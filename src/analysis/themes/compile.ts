@@ -70,7 +70,7 @@ export interface CompiledTaxonomy {
 }
 
 const SYNONYMS: ReadonlyMap<string, readonly string[]> = new Map(
-  (synonymLines as string[]).map((line) => {
+  (synonymLines).map((line) => {
     const [word, ...rest] = line.split(' ');
     return [word, rest] as const;
   }),
@@ -119,8 +119,8 @@ export function compileTaxonomy(taxonomy: Taxonomy): CompiledTaxonomy {
         if (TOO_GENERIC.has(w.norm)) continue;
         const weak = wordInfo(w.norm).pos === 'A' || wordInfo(w.norm).pos === 'R';
         addKeyword(w.stem, { theme: t, weak, kind: 'keyword', source: keyword });
-        if (!keywordStemThemes.has(w.stem)) keywordStemThemes.set(w.stem, new Set());
-        keywordStemThemes.get(w.stem)!.add(t);
+        const themesOfStem = keywordStemThemes.get(w.stem) ?? new Set();
+        keywordStemThemes.set(w.stem, themesOfStem.add(t));
       } else {
         const entry: PhraseEntry = {
           id: phraseId++,

@@ -116,7 +116,7 @@ function exampleHits(tokens: readonly Token[], clause: Clause, clauseIndex: numb
   const clauseNorm = Math.sqrt(clauseSq);
   const best = new Map<number, ThemeHit>();
   for (const [example, d] of dot) {
-    const at = shared.get(example)!;
+    const at = shared.get(example) ?? [];
     if (at.length < EXAMPLE_MIN_SHARED) continue;
     // At least one shared word must be specific (used by few themes), not just "took … day".
     if (!at.some((i) => (tax.profile.get(tokens[i].stem)?.length ?? Infinity) <= EXAMPLE_SPECIFIC_THEMES)) continue;

@@ -95,7 +95,7 @@ export function validateTaxonomy(input: unknown): Taxonomy {
     if (!index.has(t.parent)) throw new TaxonomyError(`themes[${i}].parent`, `unknown theme key "${t.parent}"`);
     // Walk up the parents: a cycle would make the hierarchy meaningless.
     const seen = new Set<string>([t.key]);
-    for (let p: string | null | undefined = t.parent; p != null; p = themes[index.get(p)!].parent) {
+    for (let p: string | null | undefined = t.parent; p != null; p = themes[index.get(p) ?? -1]?.parent) {
       if (seen.has(p)) throw new TaxonomyError(`themes[${i}].parent`, `parent chain of "${t.key}" forms a cycle`);
       seen.add(p);
     }

@@ -123,7 +123,7 @@ export class AlertService {
     };
     // Insert first: the common case is a new alert, and a duplicate key is the "already raised" answer.
     const inserted = await this.deps.alerts.insertIfAbsent(alert);
-    const stored = inserted ? ({ ...alert, createdAt: now, updatedAt: now } as AlertEntity) : await this.deps.alerts.findById(id);
+    const stored = inserted ? ({ ...alert, createdAt: now, updatedAt: now }) : await this.deps.alerts.findById(id);
     if (!stored) throw new Error(`alert ${id} was neither inserted nor found`);
     // On a retry this re-publishes with the same event id, which receivers drop as a repeat.
     await this.publish('alert.raised', stored);
@@ -256,8 +256,8 @@ function sortKey(a: AlertEntity, order: AlertOrder): Key {
 
 function compareKeys(x: Key, y: Key): number {
   for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const a = x[i]!;
-    const b = y[i]!;
+    const a = x[i];
+    const b = y[i];
     if (a === b) continue;
     return a < b ? -1 : 1;
   }

@@ -137,7 +137,7 @@ export class RoutingRuleService {
     if (!Number.isFinite(slaHours) || slaHours <= 0 || slaHours > MAX_SLA_HOURS) bad('slaHours', `must be more than 0 and at most ${MAX_SLA_HOURS}`);
     const channels = [...new Set(pick(input.channels, current?.channels ?? ALL_CHANNELS))];
     if (!channels.length || channels.some((c) => !ALL_CHANNELS.includes(c))) bad('channels', `one or more of ${ALL_CHANNELS.join(', ')}`);
-    const task = pick(input.task, current?.task ?? taskFor(categories.length === 1 ? categories[0]! : 'DETRACTOR'));
+    const task = pick(input.task, current?.task ?? taskFor(categories.length === 1 ? categories[0] : 'DETRACTOR'));
     if (!TASKS.includes(task)) bad('task', `must be one of ${TASKS.join(', ')}`);
     const team = (input.team === undefined ? (current?.team ?? null) : input.team)?.trim() || null;
 

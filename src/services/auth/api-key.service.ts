@@ -43,7 +43,7 @@ export function hashSecret(secret: string): string {
 export function bearerToken(header: string | string[] | undefined | null): string | null {
   const value = Array.isArray(header) ? header[0] : header;
   const match = typeof value === 'string' ? /^Bearer\s+(\S{1,512})\s*$/i.exec(value) : null;
-  return match ? match[1]! : null;
+  return match ? match[1] : null;
 }
 
 export class ApiKeyService {

@@ -62,7 +62,7 @@ export async function discoverCandidates(
   const engine = await import('../../analysis/index.js');
   const discovery = new engine.ThemeDiscovery(engine.compileTaxonomy(taxonomy));
   for (let i = 0; i < texts.length; i++) {
-    discovery.add(texts[i]!);
+    discovery.add(texts[i]);
     if (i % 50 === 49) await yieldToEventLoop();
   }
   return discovery.candidates(options);

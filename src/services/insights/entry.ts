@@ -146,7 +146,8 @@ export function entryMatches(entry: Entry, filter: ResponseQueryFilter | null | 
   if (filter.to && entry.ts >= filter.to.getTime()) return false;
   if (filter.categories?.length && !filter.categories.includes(entry.category)) return false;
   if (filter.touchpoints?.length && (entry.touchpoint === null || !filter.touchpoints.includes(entry.touchpoint))) return false;
-  if (filter.themes?.length && !(entry.themes ?? []).some((t) => filter.themes!.includes(t.key))) return false;
+  const themes = filter.themes;
+  if (themes?.length && !(entry.themes ?? []).some((t) => themes.includes(t.key))) return false;
   if (filter.attributes?.length) {
     const byKey = new Map<string, string[]>();
     for (const { key, value } of filter.attributes) byKey.set(key, [...(byKey.get(key) ?? []), `${key}=${value}`]);

@@ -84,7 +84,7 @@ const better = (a: StoredExample, b: StoredExample) => b.f - a.f || b.t - a.t ||
  */
 export function mergeExamples(current: ExampleLists, updates: readonly ResponseExamples[]): ExampleLists | null {
   const latest = new Map<string, ResponseExamples>();
-  for (const u of updates) if (!latest.has(u.id) || latest.get(u.id)!.version <= u.version) latest.set(u.id, u);
+  for (const u of updates) if ((latest.get(u.id)?.version ?? -Infinity) <= u.version) latest.set(u.id, u);
   const stored = new Map<string, string>();
   for (const list of Object.values(current)) for (const e of list) if ((stored.get(e.i) ?? '') < e.v) stored.set(e.i, e.v);
 
@@ -103,7 +103,7 @@ export function mergeExamples(current: ExampleLists, updates: readonly ResponseE
     merged[key] = [...(current[key] ?? []).filter((e) => !replaced.has(e.i)), ...(added[key] ?? [])].sort(better);
   }
   // Huge taxonomies with long comments: keep fewer per theme rather than outgrow a document.
-  let next: ExampleLists = {};
+  let next: ExampleLists;
   for (let keep = EXAMPLES_PER_THEME_MONTH; ; keep = Math.floor(keep / 2)) {
     next = {};
     for (const [key, list] of Object.entries(merged)) if (list.length) next[key] = list.slice(0, keep);

@@ -16,7 +16,7 @@ import { checkFilter } from '../response-query.service.js';
 import { ATTRIBUTE_KEY } from '../response-input.js';
 import { addDays, dayOf, dayStart, firstDayOfMonth, periodEndDay, periodFirstDay, periodOfDay, periodsBetween } from './calendar.js';
 import { defaultTaxonomy, discoverCandidates, suggestTheme, type ThemeSuggestion } from './emerging.js';
-import { entryCanMatch, entryMatches, type Entry } from './entry.js';
+import { entryCanMatch, entryMatches } from './entry.js';
 import {
   allThemeStats,
   baseCounts,
@@ -247,10 +247,10 @@ export class InsightsService {
       examplesPerTheme > 0 ? this.exampleListsFor(filter) : Promise.resolve([]),
       this.labels(),
     ]);
-    const mainRows = RowSource.merged(main!);
+    const mainRows = RowSource.merged(main);
     const { themes } = allThemeStats(mainRows);
     const current = { rows: currentResult ? RowSource.merged(currentResult) : mainRows };
-    const previous = { rows: RowSource.merged(previousResult!) };
+    const previous = { rows: RowSource.merged(previousResult) };
     const side = (rows: readonly Row[]) => {
       const tallies = tallyThemes(rows);
       const sideBase = baseCounts(rows, true);
@@ -274,7 +274,7 @@ export class InsightsService {
       change: { ...themeChange(cur(t.key), prev(t.key)), period: windows.current, previousPeriod: windows.previous },
       examples: examples.get(t.key) ?? [],
     }));
-    return { source: main!.source, themes: insights };
+    return { source: main.source, themes: insights };
   }
 
   /** The kept example lists of the months the filter covers. */
@@ -328,9 +328,9 @@ export class InsightsService {
     const { base, themes } = allThemeStats(RowSource.merged(result));
     const { detraction, promotion } = rankDrivers(themes);
     const labels = await this.labels();
-    const driver = (t: ThemeStats): DriverInsight => ({
+    const driver = (t: ThemeStats & { impact: number }): DriverInsight => ({
       theme: { key: t.key, label: labels(t.key) },
-      impact: t.impact!,
+      impact: t.impact,
       mentions: t.mentions,
       share: round(t.share, 4),
       nps: t.figures.nps,
@@ -367,7 +367,7 @@ export class InsightsService {
     if (!result.firstDay || !result.lastDay || result.units.length === 0) return { interval, source: result.source, series: [] };
 
     // Without a `from`, the trend starts with the first period that has data.
-    const first = filter?.from ? result.firstDay : unitFirstDay(result.units[0]!.key);
+    const first = filter?.from ? result.firstDay : unitFirstDay(result.units[0].key);
     const periods = periodsBetween(first, result.lastDay, interval);
     if (periods.length > MAX_TREND_POINTS) {
       throw new InputError([{ field: 'interval', message: `would give ${periods.length} points (at most ${MAX_TREND_POINTS}); use a longer interval or a shorter range` }]);
@@ -381,7 +381,7 @@ export class InsightsService {
         const counts = baseCounts(rows, false);
         if (total(counts) === 0) continue;
         let points = bySeries.get(group);
-        if (!points) bySeries.set(group, (points = new Map()));
+        if (!points) bySeries.set(group, (points = new Map<string, Counts>()));
         const have = points.get(period) ?? emptyCounts();
         points.set(period, {
           promoters: have.promoters + counts.promoters,
@@ -422,7 +422,7 @@ export class InsightsService {
       { filter, view: { attribute: filterAttribute(filter), withThemes: true }, granularity: 'month' },
       ...(attribute ? [{ filter, view: { attribute, withThemes: true }, granularity: 'month' as const }] : []),
     ]);
-    const coreRows = RowSource.merged(touchpointRows!);
+    const coreRows = RowSource.merged(touchpointRows);
 
     const group = (dimension: string, rows: readonly Row[], by: (r: Row) => string | null): SegmentGroup => {
       const all = total(baseCounts(rows, false));
@@ -446,7 +446,7 @@ export class InsightsService {
 
     return {
       overall: npsFigures(baseCounts(coreRows, false)),
-      source: slowest(touchpointRows!.source, attributeRows?.source),
+      source: slowest(touchpointRows.source, attributeRows?.source),
       byTouchpoint: group('touchpoint', coreRows, (r) => r.tp),
       byAttribute: attribute && attributeRows ? group(attribute, RowSource.merged(attributeRows), (r) => r.av) : null,
     };
@@ -478,7 +478,7 @@ export class InsightsService {
       from: new Date(Math.min(...times)),
       to: new Date(Math.max(...times)),
       candidates: candidates.map((c) => {
-        const examples = c.exampleIndexes.map((i) => sample[i]!).filter(Boolean);
+        const examples = c.exampleIndexes.map((i) => sample[i]).filter(Boolean);
         const suggestion = suggestTheme(c, sample.length, examples.map((e) => e.comment), taken);
         taken.add(suggestion.key);
         return { phrase: c.phrase, count: c.count, share: round(c.count / sample.length, 4), relatedPhrases: c.relatedPhrases, examples, suggestion };
@@ -489,7 +489,7 @@ export class InsightsService {
   /** The newest matching verbatims with a comment, at most `limit`, newest first. */
   private async recentComments(filter: ResponseQueryFilter | null | undefined, limit: number): Promise<EmergingExample[]> {
     if (!entryCanMatch(filter)) {
-      return (await this.deps.responses.newestWithComment(filter, limit)).map((r) => ({ id: String(r._id), comment: r.comment!, score: r.score, respondedAt: r.respondedAt }));
+      return (await this.deps.responses.newestWithComment(filter, limit)).map((r) => ({ id: String(r._id), comment: r.comment ?? '', score: r.score, respondedAt: r.respondedAt }));
     }
     // Walk the day ledgers back from the newest day (entries carry the comment): no scan or sort of the responses.
     const clocks = await this.deps.store.clocks();
@@ -503,7 +503,7 @@ export class InsightsService {
       const byDay = await this.deps.store.ledgerEntries(batch);
       for (const day of batch) {
         const matching = (byDay.get(day) ?? []).filter((e) => e.comment !== null && entryMatches(e, filter)).sort((a, b) => b.ts - a.ts);
-        for (const e of matching.slice(0, limit - picked.length)) picked.push({ id: e.id, comment: e.comment!, score: e.score, respondedAt: new Date(e.ts) });
+        for (const e of matching.slice(0, limit - picked.length)) picked.push({ id: e.id, comment: e.comment ?? '', score: e.score, respondedAt: new Date(e.ts) });
       }
     }
     return picked;
@@ -518,7 +518,7 @@ const slowest = (a: RowSourceLevel, b: RowSourceLevel | undefined): RowSourceLev
 /** The attribute whose rows serve a filter from caches: the filter's one attribute key, if it has exactly one. */
 export function filterAttribute(filter: ResponseQueryFilter | null | undefined): string | null {
   const keys = new Set((filter?.attributes ?? []).map((a) => a.key));
-  return keys.size === 1 ? [...keys][0]! : null;
+  return keys.size === 1 ? [...keys][0] : null;
 }
 
 /**

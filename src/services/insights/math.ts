@@ -55,8 +55,9 @@ export function npsStandardError(c: NpsCounts): number | null {
  */
 export function npsDifferenceSignificant(a: NpsCounts, b: NpsCounts): boolean {
   if (Math.min(total(a), total(b)) < SMALL_SAMPLE) return false;
-  const [na, nb] = [npsValue(a)!, npsValue(b)!];
-  const se = Math.sqrt(npsStandardError(a)! ** 2 + npsStandardError(b)! ** 2);
+  const [na, nb, sa, sb] = [npsValue(a), npsValue(b), npsStandardError(a), npsStandardError(b)];
+  if (na === null || nb === null || sa === null || sb === null) return false;
+  const se = Math.sqrt(sa ** 2 + sb ** 2);
   // No spread in either sample (all promoters, say): any difference is real at this size.
   if (se === 0) return na !== nb;
   return Math.abs(na - nb) / se >= Z_95;
@@ -196,12 +197,15 @@ export function themeChange(
   };
 }
 
+/** A theme whose impact could be computed. */
+export type RankedDriver = ThemeStats & { impact: number };
+
 /** Themes that cost NPS points (most costly first) and themes that earn them (most earning first). */
-export function rankDrivers(themes: readonly ThemeStats[]): { detraction: ThemeStats[]; promotion: ThemeStats[] } {
-  const withImpact = themes.filter((t) => t.impact !== null);
+export function rankDrivers(themes: readonly ThemeStats[]): { detraction: RankedDriver[]; promotion: RankedDriver[] } {
+  const withImpact = themes.filter((t): t is RankedDriver => t.impact !== null);
   return {
-    detraction: withImpact.filter((t) => t.impact! < 0).sort((a, b) => a.impact! - b.impact! || b.mentions - a.mentions),
-    promotion: withImpact.filter((t) => t.impact! > 0).sort((a, b) => b.impact! - a.impact! || b.mentions - a.mentions),
+    detraction: withImpact.filter((t) => t.impact < 0).sort((a, b) => a.impact - b.impact || b.mentions - a.mentions),
+    promotion: withImpact.filter((t) => t.impact > 0).sort((a, b) => b.impact - a.impact || b.mentions - a.mentions),
   };
 }
 
@@ -221,7 +225,7 @@ export function extremes<T extends NpsFigures>(ordered: readonly T[]): { happies
   const scored = ordered.filter((s) => s.nps !== null);
   const trusted = scored.filter((s) => !s.smallSample);
   const pool = trusted.length ? trusted : scored;
-  return { happiest: pool[0] ?? null, leastSatisfied: pool.length > 1 ? pool[pool.length - 1]! : null };
+  return { happiest: pool[0] ?? null, leastSatisfied: pool.length > 1 ? pool[pool.length - 1] : null };
 }
 
 /** Rows grouped by a dimension (touchpoint or attribute value). */

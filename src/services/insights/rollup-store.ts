@@ -44,7 +44,6 @@ interface Pending {
   entries: Entry[];
   examples: ResponseExamples[];
   labels: Map<string, string>;
-  removals: { id: string; day: string }[];
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -79,22 +78,11 @@ export class RollupStore {
 
   // ───────────────────────────── writing ─────────────────────────────
 
-  /** The "after analysis" hook: records the response's current state. Idempotent; await it before completing the job. */
-  async onAnalyzed(response: EntrySource): Promise<void> {
-    await this.record([response]);
-  }
-
   /** Records responses as they are now (after ingestion, after analysis, after a final failure). Idempotent. */
   record(responses: readonly EntrySource[]): Promise<void> {
     if (responses.length === 0) return Promise.resolve();
     const { entries, examples, labels } = this.prepare(responses);
-    return this.enqueue({ entries, examples, labels, removals: [] });
-  }
-
-  /** Removes responses from the rollups (e.g. after they were erased). */
-  forget(responses: readonly { _id: unknown; respondedAt: Date }[]): Promise<void> {
-    const removals = responses.map((r) => ({ id: String(r._id), day: dayOfTs(new Date(r.respondedAt).getTime()) }));
-    return this.enqueue({ entries: [], examples: [], labels: new Map(), removals });
+    return this.enqueue({ entries, examples, labels });
   }
 
   /**
@@ -107,7 +95,7 @@ export class RollupStore {
     const writes: Promise<void>[] = [];
     const flush = () => {
       if (buffer.length === 0) return;
-      writes.push(this.enqueue({ ...this.prepare(buffer), removals: [] }));
+      writes.push(this.enqueue(this.prepare(buffer)));
       buffer = [];
     };
     await visitAll((response) => {
@@ -147,9 +135,9 @@ export class RollupStore {
       while (this.queue.length > 0) {
         const batch: Pending[] = [];
         let size = 0;
-        while (this.queue.length > 0 && (batch.length === 0 || size + this.queue[0]!.entries.length <= MAX_BATCH)) {
-          const next = this.queue.shift()!;
-          size += next.entries.length + next.removals.length;
+        for (let next = this.queue[0]; next && (batch.length === 0 || size + next.entries.length <= MAX_BATCH); next = this.queue[0]) {
+          this.queue.shift();
+          size += next.entries.length;
           batch.push(next);
         }
         try {
@@ -168,16 +156,15 @@ export class RollupStore {
   private async write(batch: Pending[]): Promise<void> {
     // The newest version of each response wins within the batch too.
     const latest = new Map<string, Entry>();
-    for (const p of batch) for (const e of p.entries) if (!latest.has(e.id) || latest.get(e.id)!.version <= e.version) latest.set(e.id, e);
-    const byShard = new Map<string, { day: string; entries: Entry[]; removals: string[] }>();
+    for (const p of batch) for (const e of p.entries) if ((latest.get(e.id)?.version ?? -Infinity) <= e.version) latest.set(e.id, e);
+    const byShard = new Map<string, { day: string; entries: Entry[] }>();
     const groupOf = (day: string, id: string) => {
       const sid = shardId(day, shardOf(id));
       let group = byShard.get(sid);
-      if (!group) byShard.set(sid, (group = { day, entries: [], removals: [] }));
+      if (!group) byShard.set(sid, (group = { day, entries: [] }));
       return group;
     };
     for (const e of latest.values()) groupOf(dayOfTs(e.ts), e.id).entries.push(e);
-    for (const p of batch) for (const r of p.removals) groupOf(r.day, r.id).removals.push(r.id);
 
     const days = [...new Set([...byShard.values()].map((g) => g.day))];
     const journalId = await this.deps.rollups.openJournal(days, this.now());
@@ -202,7 +189,7 @@ export class RollupStore {
   }
 
   /** Compare-and-set of one ledger shard (`first`: the shard as already read, undefined to read it); true when it changed. */
-  private async mergeShard(sid: string, group: { day: string; entries: Entry[]; removals: string[] }, first: LedgerShardDoc | null | undefined): Promise<boolean> {
+  private async mergeShard(sid: string, group: { day: string; entries: Entry[] }, first: LedgerShardDoc | null | undefined): Promise<boolean> {
     let doc = first ?? null;
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       if (attempt > 0 || first === undefined) [doc = null] = await this.deps.rollups.getShards([sid], { forWrite: true });
@@ -213,11 +200,10 @@ export class RollupStore {
         const encoded = encodeEntry(e);
         if (old !== encoded) set[e.id] = encoded;
       }
-      const unset = group.removals.filter((id) => doc?.e?.[id] !== undefined);
-      if (Object.keys(set).length === 0 && unset.length === 0) return false;
+      if (Object.keys(set).length === 0) return false;
       if (!doc) {
         if (await this.deps.rollups.insertShard(sid, group.day, set)) return true;
-      } else if (await this.deps.rollups.casShard(sid, doc.rev, set, unset)) {
+      } else if (await this.deps.rollups.casShard(sid, doc.rev, set)) {
         return true;
       }
       await sleep(Math.random() * 10 * (attempt + 1));
@@ -227,14 +213,7 @@ export class RollupStore {
 
   private async writeExamples(batch: Pending[]): Promise<void> {
     const byMonth = new Map<string, ResponseExamples[]>();
-    for (const p of batch) {
-      for (const ex of p.examples) byMonth.set(ex.month, [...(byMonth.get(ex.month) ?? []), ex]);
-      // Forgotten responses leave their month's examples too.
-      for (const r of p.removals) {
-        const month = monthOf(r.day);
-        byMonth.set(month, [...(byMonth.get(month) ?? []), { id: r.id, version: '~', month, byTheme: new Map() }]);
-      }
-    }
+    for (const p of batch) for (const ex of p.examples) byMonth.set(ex.month, [...(byMonth.get(ex.month) ?? []), ex]);
     const docs = new Map((await this.deps.rollups.getExampleDocs([...byMonth.keys()])).map((d) => [d._id, d]));
     await mapLimit([...byMonth], IO_CONCURRENCY, async ([month, updates]) => {
       let doc = docs.get(month) ?? null;
@@ -360,14 +339,15 @@ export class RollupStore {
     const results: (Row[] | null | undefined)[] = units.map((unit) => {
       const doc = cached.get(cacheId(kind, unit));
       if (!doc || doc.f !== CACHE_FORMAT) return undefined;
-      const valid = unit.day ? doc.clock === clocks.get(unit.day) : sameClock(doc.clock, monthSnapshot(unit.month!));
+      const valid = unit.day ? doc.clock === clocks.get(unit.day) : unit.month ? sameClock(doc.clock, monthSnapshot(unit.month)) : false;
       return valid ? (doc.rows === null ? null : parseRows(doc.rows)) : undefined;
     });
 
     // Stale or missing: rebuild months from their days, days from the ledger.
-    const staleMonths = units.filter((u, i) => results[i] === undefined && u.month).map((u) => u.month!);
+    const staleMonths = units.flatMap((u, i) => (results[i] === undefined && u.month ? [u.month] : []));
     const monthDays = new Map(staleMonths.map((m) => [m, Object.keys(monthSnapshot(m))]));
-    const neededDays = [...new Set([...units.filter((u, i) => results[i] === undefined && u.day).map((u) => u.day!), ...[...monthDays.values()].flat()])];
+    const staleDays = units.flatMap((u, i) => (results[i] === undefined && u.day ? [u.day] : []));
+    const neededDays = [...new Set([...staleDays, ...[...monthDays.values()].flat()])];
     const dayRows = new Map<string, Row[] | null>();
     if (neededDays.length) {
       const dayCaches = new Map((await this.deps.rollups.getCaches(collection, neededDays.map((day) => cacheId(kind, { day })))).map((c) => [c._id, c]));
@@ -393,7 +373,7 @@ export class RollupStore {
         let rows: Row[] | null = null;
         if (parts.every((p) => p !== null && p !== undefined)) {
           const set = new RowSet();
-          for (const p of parts) set.addAll(p!);
+          for (const p of parts) set.addAll(p);
           rows = set.size > MAX_CACHE_ROWS ? null : set.list();
         }
         fresh.push(this.cacheDoc(cacheId(kind, { month }), monthSnapshot(month), rows));

@@ -58,7 +58,7 @@ export class RowSource {
   constructor(private readonly deps: { store: RollupStore; responses: InsightResponseRepository; maxScan: number }) {}
 
   async rows(filter: ResponseQueryFilter | null | undefined, view: RowsRequest['view'], granularity: Granularity): Promise<RowsResult> {
-    return (await this.rowsMany([{ filter, view, granularity }]))[0]!;
+    return (await this.rowsMany([{ filter, view, granularity }]))[0];
   }
 
   /**
@@ -66,7 +66,7 @@ export class RowSource {
    * read per kind and one ledger read for all of them.
    */
   async rowsMany(requests: readonly RowsRequest[]): Promise<RowsResult[]> {
-    const results: RowsResult[] = new Array(requests.length);
+    const results = new Array<RowsResult>(requests.length);
     const fromRollups = requests.map((r, i) => ({ r, i })).filter(({ r }) => entryCanMatch(r.filter));
     // Requests that differ only in from/to (a breakdown and its comparison periods) share one scan.
     const scans = new Map<string, number[]>();
@@ -76,8 +76,8 @@ export class RowSource {
       scans.set(key, [...(scans.get(key) ?? []), i]);
     }
     for (const indexes of scans.values()) {
-      const scanned = await this.fromScan(indexes.map((i) => requests[i]!));
-      indexes.forEach((i, j) => (results[i] = scanned[j]!));
+      const scanned = await this.fromScan(indexes.map((i) => requests[i]));
+      indexes.forEach((i, j) => (results[i] = scanned[j]));
     }
     if (fromRollups.length === 0) return results;
 
@@ -98,7 +98,7 @@ export class RowSource {
       [...byKind].map(async ([id, { kind, units }]) => {
         const refs = [...units.entries()];
         const rows = await store.unitRows(kind, refs.map(([, ref]) => ref), clocks);
-        return { id, byUnit: new Map(refs.map(([unitId], i) => [unitId, rows[i]!])) };
+        return { id, byUnit: new Map(refs.map(([unitId], i) => [unitId, rows[i]])) };
       }),
     );
     for (const { id, byUnit } of read) {
@@ -108,7 +108,7 @@ export class RowSource {
           const unitRows = byUnit.get(unit.id);
           // Too many rows to cache: this unit's entries are matched instead (exact, slower).
           if (unitRows === null || unitRows === undefined) for (const day of unit.days) p.ledgerDays.add(day);
-          else setOf(p, unitKey(p, unit.days[0]!)).addAll(filterRows(unitRows, p.rowFilter));
+          else setOf(p, unitKey(p, unit.days[0])).addAll(filterRows(unitRows, p.rowFilter));
         }
       }
     }
@@ -126,7 +126,7 @@ export class RowSource {
     }
 
     plans.forEach((p, j) => {
-      results[fromRollups[j]!.i] = {
+      results[fromRollups[j].i] = {
         units: [...p.sets].sort(([a], [b]) => a.localeCompare(b)).map(([key, set]) => ({ key, rows: set.list() })),
         source: p.servedByCaches ? 'ROLLUP' : 'LEDGER',
         firstDay: p.firstDay,
@@ -145,13 +145,13 @@ export class RowSource {
 
   /** One scan of the responses for requests whose filters differ only in from/to: over the union of their ranges. */
   private async fromScan(requests: RowsRequest[]): Promise<RowsResult[]> {
-    const filters = requests.map((r) => r.filter!);
-    const unbounded = (side: 'from' | 'to') => filters.some((f) => !f[side]);
-    const union: ResponseQueryFilter = {
-      ...filters[0]!,
-      from: unbounded('from') ? null : new Date(Math.min(...filters.map((f) => f.from!.getTime()))),
-      to: unbounded('to') ? null : new Date(Math.max(...filters.map((f) => f.to!.getTime()))),
+    const filters = requests.map((r): ResponseQueryFilter => r.filter ?? {});
+    // One unbounded request makes the union unbounded on that side.
+    const bound = (side: 'from' | 'to', pick: (...times: number[]) => number): Date | null => {
+      const times = filters.flatMap((f) => (f[side] ? [f[side].getTime()] : []));
+      return times.length === filters.length ? new Date(pick(...times)) : null;
     };
+    const union: ResponseQueryFilter = { ...filters[0], from: bound('from', Math.min), to: bound('to', Math.max) };
     const outputs = requests.map((r) => ({
       request: r,
       kinds: kindsFor(r.view.attribute, r.view.withThemes),
@@ -166,7 +166,7 @@ export class RowSource {
           const entry = entryOf(doc);
           const day = dayOfTs(entry.ts);
           for (const out of outputs) {
-            const { from, to } = out.request.filter!;
+            const { from, to } = out.request.filter ?? {};
             if ((from && entry.ts < from.getTime()) || (to && entry.ts >= to.getTime())) continue;
             if (!out.minDay || day < out.minDay) out.minDay = day;
             if (!out.maxDay || day > out.maxDay) out.maxDay = day;
@@ -185,7 +185,7 @@ export class RowSource {
       throw err;
     }
     return outputs.map((out) => {
-      const { from, to } = out.request.filter!;
+      const { from, to } = out.request.filter ?? {};
       return {
         units: [...out.sets].sort(([a], [b]) => a.localeCompare(b)).map(([key, set]) => ({ key, rows: set.list() })),
         source: 'SCAN' as const,

@@ -21,10 +21,10 @@ export function parseRiskWeights(spec: string | undefined, base: RiskWeights = D
 export function parseRiskThresholds(spec: string | undefined): RiskSettings['thresholds'] {
   if (!spec) return { ...DEFAULT_RISK_SETTINGS.thresholds };
   const [medium, high, critical] = spec.split(',').map((s) => Number(s.trim()));
-  if (![medium, high, critical].every((n) => Number.isFinite(n)) || !(0 < medium! && medium! < high! && high! < critical! && critical! <= 100)) {
+  if (![medium, high, critical].every((n) => Number.isFinite(n)) || !(0 < medium && medium < high && high < critical && critical <= 100)) {
     throw new InputError([{ field: 'VERBATIM_RISK_THRESHOLDS', message: 'expected three increasing numbers in 1…100, e.g. 25,50,75' }]);
   }
-  return { medium: medium!, high: high!, critical: critical! };
+  return { medium: medium, high: high, critical: critical };
 }
 
 export function riskSettingsFrom(config: { VERBATIM_RISK_WEIGHTS?: string; VERBATIM_RISK_THRESHOLDS?: string; VERBATIM_RISK_HIGH_VALUE_ACCOUNT?: number }): RiskSettings {
