@@ -28,6 +28,7 @@ import { startAlertJobs } from './alerts.handler.js';
 import { churnRiskAndAlertsHook } from '../src/services/alerts/alerts.hook.js';
 import { WebhookDeliveryService } from '../src/services/webhooks/webhook-delivery.service.js';
 import { SecretBox } from '../src/services/webhooks/secret-box.js';
+import { targetPolicyFor } from '../src/services/webhooks/target-policy.js';
 import { PRUNE_WEBHOOK_LOG_EVERY_MS, PRUNE_WEBHOOK_LOG_SCHEDULER_ID, REPEATABLE_ROUND_OPTIONS, RECONCILE_SCHEDULER_ID, workerLockOptions } from './options.js';
 import { JOBS, QUEUES, type AnalyzeResponsePayload, type DeliverWebhookPayload, type MaintenancePayload } from './queues.js';
 
@@ -129,6 +130,7 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
       logRetentionDays: config.VERBATIM_WEBHOOK_LOG_RETENTION_DAYS,
     },
     secrets: new SecretBox(config.VERBATIM_WEBHOOK_SECRET_KEY),
+    targets: targetPolicyFor(config.VERBATIM_WEBHOOK_ALLOW_HOSTS),
     log,
   });
 

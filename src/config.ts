@@ -3,6 +3,7 @@
  * A bad value stops the process with a message naming the variable and what is allowed.
  */
 import { z } from 'zod';
+import { parseAllowList } from './services/webhooks/target-policy.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -77,6 +78,19 @@ export const CONFIG_SPEC = {
   VERBATIM_TEAM_ATTRIBUTE: { schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('team'), doc: 'Attribute naming the team of a response (leaderboard NPS per team).' },
   VERBATIM_DEFAULT_SLA_HOURS: { schema: z.coerce.number().positive().max(8760).default(48), doc: 'SLA of the default route and of rules that set none, in hours.' },
   VERBATIM_SLA_CHECK_EVERY_SECONDS: { schema: int(1, 86_400).default(60), doc: 'How often the SLA sweep flags overdue alerts.' },
+  VERBATIM_WEBHOOK_ALLOW_HOSTS: {
+    schema: z
+      .string()
+      .optional()
+      .superRefine((raw, ctx) => {
+        for (const message of parseAllowList(raw).problems) ctx.addIssue({ code: 'custom', message });
+      }),
+    doc: 'Comma-separated host names, IPs and CIDRs webhooks may target although they are private, loopback, link-local or otherwise internal (e.g. `127.0.0.1,10.0.0.0/8,hooks.internal`). Unset: only public addresses (see docs/security.md).',
+  },
+  VERBATIM_WEBHOOKS_PER_KEY: {
+    schema: int(1, 10_000).default(25),
+    doc: 'Most webhook endpoints one API key may own (ADMIN keys included); VERBATIM_WEBHOOK_MAX_ENDPOINTS caps the deployment.',
+  },
   VERBATIM_WEBHOOK_MAX_ENDPOINTS: { schema: int(1, 10_000).default(50), doc: 'Most webhook endpoints one deployment may register.' },
   VERBATIM_WEBHOOK_TIMEOUT_MS: { schema: int(100, 120_000).default(10_000), doc: 'How long one webhook delivery attempt waits for a response.' },
   VERBATIM_WEBHOOK_ATTEMPTS: {

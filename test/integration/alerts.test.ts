@@ -55,7 +55,8 @@ describe('churn risk, routing and alerts', () => {
     }, { timeoutMs: 30_000, what: `risk of ${id}` });
 
   beforeAll(async () => {
-    app = await startTestApp(NAME, { roles: ['api', 'worker'], env: { VERBATIM_SLA_CHECK_EVERY_SECONDS: '1' } });
+    // The receiver runs on this machine: loopback must be allowed (VERBATIM_WEBHOOK_ALLOW_HOSTS).
+    app = await startTestApp(NAME, { roles: ['api', 'worker'], env: { VERBATIM_SLA_CHECK_EVERY_SECONDS: '1', VERBATIM_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' } });
     const c = wsClient(app);
     ws = c.client;
     await c.connected;
