@@ -29,7 +29,17 @@ import { churnRiskAndAlertsHook } from '../src/services/alerts/alerts.hook.js';
 import { WebhookDeliveryService } from '../src/services/webhooks/webhook-delivery.service.js';
 import { SecretBox } from '../src/services/webhooks/secret-box.js';
 import { targetPolicyFor } from '../src/services/webhooks/target-policy.js';
-import { PRUNE_WEBHOOK_LOG_EVERY_MS, PRUNE_WEBHOOK_LOG_SCHEDULER_ID, REPEATABLE_ROUND_OPTIONS, RECONCILE_SCHEDULER_ID, workerLockOptions } from './options.js';
+import {
+  PRUNE_WEBHOOK_LOG_EVERY_MS,
+  PRUNE_WEBHOOK_LOG_SCHEDULER_ID,
+  REPEATABLE_ROUND_OPTIONS,
+  RECONCILE_SCHEDULER_ID,
+  WEBHOOK_OUTBOX_BATCH,
+  WEBHOOK_OUTBOX_SCHEDULER_ID,
+  workerLockOptions,
+} from './options.js';
+import { BullWebhookQueue } from './webhooks.queue.js';
+import { WebhookOutbox } from '../src/services/webhooks/webhook-outbox.js';
 import { JOBS, QUEUES, type AnalyzeResponsePayload, type DeliverWebhookPayload, type MaintenancePayload } from './queues.js';
 
 export interface WorkerDeps {
@@ -134,7 +144,25 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     log,
   });
 
-  const maintenanceHandler = createMaintenanceHandler({ reconciler, backfills, pruneWebhookLog: () => webhookDeliveries.pruneLog() });
+  // The outbox drain enqueues through the worker's own (blocking-tolerant) connection.
+  const outboxQueue = new BullWebhookQueue(connect('webhook-outbox'), prefix, {
+    attempts: config.VERBATIM_WEBHOOK_ATTEMPTS,
+    backoffMs: config.VERBATIM_WEBHOOK_BACKOFF_MS,
+  });
+  const outbox = new WebhookOutbox({
+    webhooks: db.webhooks,
+    queue: outboxQueue,
+    afterSeconds: config.VERBATIM_WEBHOOK_OUTBOX_AFTER_SECONDS,
+    batchSize: WEBHOOK_OUTBOX_BATCH,
+    log,
+  });
+
+  const maintenanceHandler = createMaintenanceHandler({
+    reconciler,
+    backfills,
+    pruneWebhookLog: () => webhookDeliveries.pruneLog(),
+    drainWebhookOutbox: () => outbox.drain(),
+  });
   const maintenanceWorker = new Worker<MaintenancePayload>(QUEUES.maintenance, maintenanceHandler, {
     connection: connect('maintenance-worker'),
     prefix,
@@ -165,6 +193,11 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     { name: JOBS.reconcile, data: {}, opts: REPEATABLE_ROUND_OPTIONS },
   );
   await queue.maintenance.upsertJobScheduler(
+    WEBHOOK_OUTBOX_SCHEDULER_ID,
+    { every: config.VERBATIM_WEBHOOK_OUTBOX_EVERY_SECONDS * 1000 },
+    { name: JOBS.drainWebhookOutbox, data: {}, opts: REPEATABLE_ROUND_OPTIONS },
+  );
+  await queue.maintenance.upsertJobScheduler(
     PRUNE_WEBHOOK_LOG_SCHEDULER_ID,
     { every: PRUNE_WEBHOOK_LOG_EVERY_MS },
     { name: JOBS.pruneWebhookLog, data: {}, opts: REPEATABLE_ROUND_OPTIONS },
@@ -186,6 +219,7 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
       // close() waits for running jobs to finish, so nothing is left half-written by a clean stop.
       await Promise.allSettled([analysisWorker.close(), maintenanceWorker.close(), webhookWorker.close(), alertJobs.close()]);
       await queue.close().catch(() => undefined);
+      await outboxQueue.close().catch(() => undefined);
       await currentTaxonomy.close();
       for (const redis of connections) redis.disconnect();
     },

@@ -91,6 +91,14 @@ export const CONFIG_SPEC = {
     schema: int(1, 10_000).default(25),
     doc: 'Most webhook endpoints one API key may own (ADMIN keys included); VERBATIM_WEBHOOK_MAX_ENDPOINTS caps the deployment.',
   },
+  VERBATIM_WEBHOOK_OUTBOX_EVERY_SECONDS: {
+    schema: int(1, 3_600).default(10),
+    doc: 'How often a worker enqueues webhook deliveries logged but never queued (Redis was down when the event happened).',
+  },
+  VERBATIM_WEBHOOK_OUTBOX_AFTER_SECONDS: {
+    schema: int(1, 3_600).default(5),
+    doc: 'Age after which a still-PENDING webhook delivery is (re-)enqueued by that drain.',
+  },
   VERBATIM_WEBHOOK_MAX_ENDPOINTS: { schema: int(1, 10_000).default(50), doc: 'Most webhook endpoints one deployment may register.' },
   VERBATIM_WEBHOOK_TIMEOUT_MS: { schema: int(100, 120_000).default(10_000), doc: 'How long one webhook delivery attempt waits for a response.' },
   VERBATIM_WEBHOOK_ATTEMPTS: {

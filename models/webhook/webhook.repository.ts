@@ -162,6 +162,19 @@ export class WebhookRepository {
     }
   }
 
+  /**
+   * The outbox: deliveries still PENDING that were logged before `before`, oldest first. Their
+   * enqueue may never have happened (Redis was down when the event was committed).
+   */
+  async findPendingBefore(before: Date, limit: number): Promise<Pick<WebhookDeliveryEntity, '_id' | 'webhookId' | 'eventId'>[]> {
+    return this.models.deliveries
+      .find({ status: 'PENDING', createdAt: { $lt: before } }, { webhookId: 1, eventId: 1 })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<Pick<WebhookDeliveryEntity, '_id' | 'webhookId' | 'eventId'>[]>()
+      .exec();
+  }
+
   async findDelivery(id: string): Promise<WebhookDeliveryEntity | null> {
     return this.models.deliveries.findById(String(id)).lean<WebhookDeliveryEntity>().exec();
   }

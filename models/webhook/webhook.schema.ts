@@ -55,6 +55,8 @@ export const webhookDeliverySchema = new Schema<WebhookDeliveryEntity>(
 );
 // The delivery log of one endpoint, newest first (on MongoDB; FerretDB scans, see docs/ferretdb.md).
 webhookDeliverySchema.index({ webhookId: 1, createdAt: -1 });
+// The outbox drain: PENDING deliveries, oldest first.
+webhookDeliverySchema.index({ status: 1, createdAt: 1 });
 
 export interface WebhookModels {
   endpoints: Model<WebhookEndpointEntity>;
