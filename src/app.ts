@@ -23,6 +23,8 @@ export type Role = 'api' | 'worker';
 export interface RunningApp {
   config: Config;
   url: string | null;
+  /** Address of this process's /metrics listener (null when it has none). */
+  metricsUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -106,6 +108,7 @@ export async function startApp(roles: Role[], config: Config = loadConfig(), log
 
     const services = createServices({ config, db, scheduler, log, webhookQueue });
     let url: string | null = null;
+    let metricsUrl: string | null = null;
 
     if (roles.includes('worker')) {
       // API-only processes never load the analysis engine.
@@ -113,9 +116,10 @@ export async function startApp(roles: Role[], config: Config = loadConfig(), log
       const workers = await startWorkers({ config, db, redisUrl: redisUrl!, pubSub, services, log });
       stops.push(() => workers.close());
       if (!roles.includes('api') && config.VERBATIM_WORKER_METRICS_PORT > 0) {
-        const metricsServer = await startMetricsServer(config.VERBATIM_WORKER_METRICS_PORT, config.HOST, config.VERBATIM_METRICS_TOKEN);
+        const metricsServer = await startMetricsServer(config.VERBATIM_WORKER_METRICS_PORT, config.VERBATIM_METRICS_HOST, config.VERBATIM_METRICS_TOKEN);
         stops.push(() => metricsServer.close());
-        log.info({ port: metricsServer.port }, 'worker metrics on /metrics');
+        metricsUrl = `http://${metricsHostForUrl(config.VERBATIM_METRICS_HOST)}:${metricsServer.port}/metrics`;
+        log.info({ url: metricsUrl }, 'worker metrics on /metrics');
       }
     }
     if (roles.includes('api')) {
@@ -129,16 +133,26 @@ export async function startApp(roles: Role[], config: Config = loadConfig(), log
           mongodb: () => db.connection.db!.admin().ping(),
           redis: () => queueRedis.ping(),
         },
-        limits: createRequestLimits({ config, redis: queueRedis, log }),
+        limits: createRequestLimits({ config, redis: queueRedis, log, apiKeys: services.apiKeys }),
       });
       stops.push(() => server.close());
       url = server.url;
+      // Metrics on their own listener, loopback by default: the public port does not show them.
+      const metricsServer = await startMetricsServer(config.VERBATIM_METRICS_PORT, config.VERBATIM_METRICS_HOST, config.VERBATIM_METRICS_TOKEN);
+      stops.push(() => metricsServer.close());
+      metricsUrl = `http://${metricsHostForUrl(config.VERBATIM_METRICS_HOST)}:${metricsServer.port}/metrics`;
+      log.info({ url: metricsUrl }, 'metrics on /metrics');
     }
-    return { config, url, stop };
+    return { config, url, metricsUrl, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+function metricsHostForUrl(host: string): string {
+  if (host === '0.0.0.0') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** Runs until SIGTERM/SIGINT, then drains and exits. Used by the entry points. */

@@ -146,18 +146,48 @@ export const CONFIG_SPEC = {
   VERBATIM_MAX_QUERY_DEPTH: { schema: int(2, 100).default(12), doc: 'Deepest field nesting a GraphQL operation may have (introspection fields excluded).' },
   VERBATIM_MAX_QUERY_COST: {
     schema: int(10, 1_000_000).default(20_000),
-    doc: 'Largest cost of one operation: each field costs 1, times the page size (`first`) of the connections above it.',
+    doc: 'Largest cost of one operation: each field costs 1, insight and search fields much more (docs/security.md), times the items (`first`, `limit`) of the lists above it.',
   },
+  VERBATIM_MAX_ALIASES: { schema: int(0, 1000).default(15), doc: 'Most aliases one GraphQL operation may use (fragments counted where spread).' },
+  VERBATIM_MAX_DIRECTIVES: { schema: int(0, 1000).default(50), doc: 'Most directives one GraphQL operation may use.' },
+  VERBATIM_MAX_TOKENS: { schema: int(100, 1_000_000).default(5_000), doc: 'Most lexical tokens a GraphQL document may have; longer documents are refused before they are parsed in full.' },
+  VERBATIM_MAX_CONCURRENT_EXPENSIVE: {
+    schema: int(0, 1000).default(3),
+    doc: 'Operations selecting an insight field (themeBreakdown, emergingThemes, npsTrend, atRiskCustomers…) one key may have running at once on one API instance; more get TOO_MANY_CONCURRENT_OPERATIONS. 0 = no limit.',
+  },
+  VERBATIM_MAX_TREND_POINTS: {
+    schema: int(10, 100_000).default(1_000),
+    doc: 'Most points (periods × series) one `npsTrend` may return; larger asks fail with BAD_USER_INPUT naming `interval` or `limit`.',
+  },
+  VERBATIM_WS_MAX_OPERATIONS: { schema: int(1, 10_000).default(20), doc: 'Operations (subscriptions included) one WebSocket connection may have open at once.' },
+  VERBATIM_WS_MAX_CONNECTIONS_PER_KEY: { schema: int(0, 100_000).default(20), doc: 'WebSocket connections one API key may hold open on one API instance; 0 = no limit.' },
   VERBATIM_MAX_BODY_BYTES: { schema: int(1024, 100_000_000).default(10_000_000), doc: 'Largest HTTP request body on /graphql; larger gets 413.' },
   VERBATIM_MAX_BATCH_OPERATIONS: { schema: int(1, 100).default(1), doc: 'Operations one batched HTTP request (a JSON array) may hold; 1 turns batching off.' },
-  VERBATIM_RATE_LIMIT_PER_MINUTE: { schema: int(0, 10_000_000).default(1200), doc: 'Operations per minute per API key (queries and other mutations), shared by all API instances through Redis; 0 = no limit.' },
-  VERBATIM_INGEST_RATE_LIMIT_PER_MINUTE: { schema: int(0, 10_000_000).default(30_000), doc: '`submitResponse`/`importResponses` requests per minute per API key; 0 = no limit.' },
-  VERBATIM_ANONYMOUS_RATE_LIMIT_PER_MINUTE: { schema: int(0, 10_000_000).default(300), doc: 'Requests per minute per IP address without an API key; 0 = no limit.' },
+  VERBATIM_RATE_LIMIT_PER_MINUTE: {
+    schema: int(0, 10_000_000).default(1200),
+    doc: 'Operations per minute per valid API key (queries, subscriptions and other mutations, over HTTP and WebSocket alike), shared by all API instances through Redis; 0 = no limit.',
+  },
+  VERBATIM_INGEST_RATE_LIMIT_PER_MINUTE: {
+    schema: int(0, 10_000_000).default(30_000),
+    doc: 'Operations per minute per valid API key whose every root field is `submitResponse`/`importResponses`; 0 = no limit.',
+  },
+  VERBATIM_ANONYMOUS_RATE_LIMIT_PER_MINUTE: {
+    schema: int(0, 10_000_000).default(300),
+    doc: 'Requests and WebSocket connections per minute per IP address without a valid API key (none, unknown or revoked); 0 = no limit.',
+  },
   VERBATIM_METRICS_TOKEN: {
     schema: z.string().min(16, 'must be at least 16 characters').optional(),
-    doc: 'When set, `/metrics` (API and worker) answers only scrapes sending `Authorization: Bearer <token>`; unset, it is open (keep it on an internal network).',
+    doc: 'When set, `/metrics` answers only scrapes sending `Authorization: Bearer <token>`, and the API port serves `/metrics` too; unset, the API port answers 404 there.',
   },
-  VERBATIM_WORKER_METRICS_PORT: { schema: int(0, 65535).default(0), doc: 'Port of `/metrics` for a worker-only process (`npm run worker`); 0 = off (the API serves `/metrics` on its own port).' },
+  VERBATIM_METRICS_PORT: {
+    schema: int(0, 65535).default(9464),
+    doc: 'Port of the API process\'s own `/metrics` listener (bound to VERBATIM_METRICS_HOST); 0 picks a free one.',
+  },
+  VERBATIM_METRICS_HOST: {
+    schema: z.string().min(1).default('127.0.0.1'),
+    doc: 'Interface of the `/metrics` listeners (API and worker). Loopback by default; set `0.0.0.0` only with VERBATIM_METRICS_TOKEN or on a private network.',
+  },
+  VERBATIM_WORKER_METRICS_PORT: { schema: int(0, 65535).default(0), doc: 'Port of `/metrics` for a worker-only process (`npm run worker`), bound to VERBATIM_METRICS_HOST; 0 = off.' },
 } as const;
 
 type Spec = typeof CONFIG_SPEC;

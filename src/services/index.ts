@@ -98,6 +98,7 @@ export function createServices({ config, db, scheduler, log, taxonomy, webhookQu
       log,
       emergingSample: config.VERBATIM_EMERGING_SAMPLE,
       maxScan: config.VERBATIM_INSIGHTS_MAX_SCAN,
+      maxTrendPoints: config.VERBATIM_MAX_TREND_POINTS,
     }),
   };
 }

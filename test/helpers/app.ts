@@ -39,6 +39,8 @@ export async function startTestApp(
     VERBATIM_RATE_LIMIT_PER_MINUTE: '0',
     VERBATIM_INGEST_RATE_LIMIT_PER_MINUTE: '0',
     VERBATIM_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
+    // Parallel test apps each get a free metrics port.
+    VERBATIM_METRICS_PORT: '0',
     ...env,
   });
   const app = await startApp(roles, config, createLogger(config.LOG_LEVEL));
