@@ -39,8 +39,9 @@ export interface AtRiskPage {
 
 /** Customers read at most per query (the list is worked top-down; deeper pages are rare). */
 const MAX_SCAN = 1000;
-/** Customers whose scoped view is built per read of their responses. */
+/** Customers whose scoped views are built per read of their responses: what the page still needs, within these bounds. */
 const VIEW_BATCH = 50;
+const MIN_VIEW_BATCH = 10;
 
 export class AtRiskCustomersService {
   constructor(
@@ -76,8 +77,11 @@ export class AtRiskCustomersService {
     }
     // Views are built batch by batch, only as far as this page (and one row more, for hasNextPage) needs.
     const rows: AtRiskCustomer[] = [];
-    for (let i = 0; i < customers.length && rows.length <= offset + limit; i += VIEW_BATCH) {
-      const views = await this.deps.views.scopedMany(customers.slice(i, i + VIEW_BATCH), scope ?? []);
+    for (let next = 0; next < customers.length && rows.length <= offset + limit; ) {
+      const size = Math.min(VIEW_BATCH, Math.max(MIN_VIEW_BATCH, offset + limit + 1 - rows.length));
+      const batch = customers.slice(next, next + size);
+      next += size;
+      const views = await this.deps.views.scopedMany(batch, scope ?? []);
       for (const view of views) {
         // Without an in-scope risk (none, or computed from an out-of-scope response) the customer is not listed.
         if (!view?.churnRisk || !levels.includes(view.churnRisk.level)) continue;
