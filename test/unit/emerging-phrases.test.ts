@@ -26,6 +26,11 @@ describe('sharedPhrases', () => {
     expect(sharedPhrases(TEXTS.slice(0, 2), ['carbon offset report'], 1)).toEqual(['the carbon offset report']);
   });
 
+  it('keeps words of any script, in lower case', () => {
+    const texts = ['Le café crème est froid', 'Encore un café crème froid', 'Mon café crème arrive froid'];
+    expect(sharedPhrases(texts, ['café crème'])).toEqual(['café crème']);
+  });
+
   it('makes suggestions whose examples and keywords hold no raw verbatim', () => {
     const suggestion = suggestTheme({ phrase: 'carbon offset report', count: 5, relatedPhrases: ['report 88213'], exampleIndexes: [0, 1, 2, 3, 4] }, 8, TEXTS, new Set());
     expect(suggestion.keywords).toEqual(['carbon offset report']);

@@ -63,7 +63,7 @@ export function suggestTheme(candidate: ThemeCandidate, sampled: number, mention
 
 /** Only lower-case words, spaces, hyphens and apostrophes: nothing that could be a number, an address or a name. */
 function plainPhrase(phrase: string): boolean {
-  return /^[a-z][a-z' -]*$/.test(phrase);
+  return /^\p{Ll}[\p{Ll}\p{M}' -]*$/u.test(phrase);
 }
 
 /**
@@ -118,7 +118,8 @@ function plainRuns(text: string): string[][] {
     const word = raw.slice(lead.length, raw.length - trail.length);
     if (lead) end();
     const capitalised = /^\p{Lu}/u.test(word);
-    const plain = /^[A-Za-z]+(?:['’-][A-Za-z]+)*$/.test(word) && (!capitalised || sentenceStart) && (word === word.toLowerCase() || /^[A-Z][a-z'’-]*$/.test(word));
+    // Letters only (any script), lower case, or capitalised as a sentence's first word.
+    const plain = /^[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*$/u.test(word) && (!capitalised || sentenceStart) && /^[\p{Lu}\p{Ll}][\p{Ll}\p{M}'’-]*$/u.test(word);
     if (plain) run.push(word.toLowerCase().replace(/’/g, "'"));
     else end();
     if (trail) end();
