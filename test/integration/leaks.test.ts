@@ -135,7 +135,8 @@ describe('2 and 3. a Nevada manager sees at-risk customers and risk reasons only
     await analysed(ids.bothNevada);
     ids.bothTexas = await submit({ externalId: 'both-tx', score: 1, comment: 'Armadillo office: we are cancelling and switching to a competitor', respondedAt: at(5), customer: { externalId: 'c-both' }, attributes: texas() });
 
-    // c-trim: a Nevada detractor (latest), then 100 older Texas answers push it out of the kept score history.
+    // c-trim: a Nevada detractor (latest), then 100 older Texas answers, which may push it out of the kept score
+    // history (100 entries): the row must then not fall back to the full, Texan, customer.
     ids.trimNevada = await submit({ externalId: 'trim-nv', score: 2, comment: 'Terrible, we are cancelling next month', respondedAt: at(1), customer: { externalId: 'c-trim' }, attributes: nevada() });
     await analysed(ids.trimNevada);
     const rows = Array.from({ length: 100 }, (_, i) => ({
