@@ -116,6 +116,47 @@ describe('1. an INGEST key reads back only an id and a status', () => {
   });
 });
 
+describe('4. accepting an emerging-theme suggestion', () => {
+  const COMMENTS = [
+    'Please email the carbon offset report to jane.doe@example.com, we need it every month',
+    'Margaret Whitcombe asked where the carbon offset report went, call her on 555-201-7788',
+    'The carbon offset report is missing since March, account 88213',
+    'Our board wants the carbon offset report in the dashboard',
+    'We still cannot download the carbon offset report as PDF',
+  ];
+
+  it('puts anonymised phrases shared by several responses into the taxonomy, never raw verbatims', async () => {
+    const ids = [];
+    for (const [i, comment] of COMMENTS.entries()) ids.push(await submit({ externalId: `emerging-${i}`, score: 6, comment, respondedAt: at(0.1), attributes: texas(`tex-${i}`) }));
+    await Promise.all(ids.map(analysed));
+    const report = await app.gql(`{ emergingThemes(minCount: 3, filter: { attributes: [{ key: "region", value: "Texas" }] }) {
+      candidates { phrase count suggestion { key label description keywords examples } } } }`);
+    expect(report.errors).toBeUndefined();
+    const candidate = (report.data!.emergingThemes.candidates as any[]).find((c) => /carbon|offset/.test(c.phrase));
+    expect(candidate, JSON.stringify(report.data)).toBeDefined();
+    const { suggestion } = candidate;
+
+    const accepted = await app.gql(`mutation($input: CreateThemeInput!) { createTheme(input: $input) { version } }`, { input: suggestion });
+    expect(accepted.errors).toBeUndefined();
+
+    // Any key, of any region, reads the taxonomy.
+    const themes = await manager(`query($key: String!) { theme(key: $key) { key label description keywords examples } }`, { key: suggestion.key });
+    expect(themes.errors).toBeUndefined();
+    const theme = themes.data!.theme;
+    const stored = JSON.stringify(theme);
+    expect(stored).not.toMatch(/@|jane|doe|margaret|whitcombe|example\.com|armadillo/i);
+    expect([...theme.keywords, ...theme.examples].join(' ')).not.toMatch(/\d/);
+    for (const comment of COMMENTS) expect(theme.examples).not.toContain(comment);
+    expect(theme.examples.length).toBeGreaterThan(0);
+    for (const example of theme.examples as string[]) {
+      // Each example phrase is shared by at least two of the responses.
+      const sharing = COMMENTS.filter((c) => c.toLowerCase().includes(example.toLowerCase()));
+      expect(sharing.length, example).toBeGreaterThanOrEqual(2);
+    }
+    // Five analyses and a discovery run: room for a busy machine.
+  }, 240_000);
+});
+
 describe('2 and 3. a Nevada manager sees at-risk customers and risk reasons only from Nevada', () => {
   const ids: Record<string, string> = {};
 
@@ -200,45 +241,4 @@ describe('2 and 3. a Nevada manager sees at-risk customers and risk reasons only
     const customers = await manager(AT_RISK);
     expect(JSON.stringify(customers.data)).not.toMatch(/10 →/);
   });
-});
-
-describe('4. accepting an emerging-theme suggestion', () => {
-  const COMMENTS = [
-    'Please email the carbon offset report to jane.doe@example.com, we need it every month',
-    'Margaret Whitcombe asked where the carbon offset report went, call her on 555-201-7788',
-    'The carbon offset report is missing since March, account 88213',
-    'Our board wants the carbon offset report in the dashboard',
-    'We still cannot download the carbon offset report as PDF',
-  ];
-
-  it('puts anonymised phrases shared by several responses into the taxonomy, never raw verbatims', async () => {
-    const ids = [];
-    for (const [i, comment] of COMMENTS.entries()) ids.push(await submit({ externalId: `emerging-${i}`, score: 6, comment, respondedAt: at(0.1), attributes: texas(`tex-${i}`) }));
-    await Promise.all(ids.map(analysed));
-    const report = await app.gql(`{ emergingThemes(minCount: 3, filter: { attributes: [{ key: "region", value: "Texas" }] }) {
-      candidates { phrase count suggestion { key label description keywords examples } } } }`);
-    expect(report.errors).toBeUndefined();
-    const candidate = (report.data!.emergingThemes.candidates as any[]).find((c) => /carbon|offset/.test(c.phrase));
-    expect(candidate, JSON.stringify(report.data)).toBeDefined();
-    const { suggestion } = candidate;
-
-    const accepted = await app.gql(`mutation($input: CreateThemeInput!) { createTheme(input: $input) { version } }`, { input: suggestion });
-    expect(accepted.errors).toBeUndefined();
-
-    // Any key, of any region, reads the taxonomy.
-    const themes = await manager(`query($key: String!) { theme(key: $key) { key label description keywords examples } }`, { key: suggestion.key });
-    expect(themes.errors).toBeUndefined();
-    const theme = themes.data!.theme;
-    const stored = JSON.stringify(theme);
-    expect(stored).not.toMatch(/@|jane|doe|margaret|whitcombe|example\.com|armadillo/i);
-    expect([...theme.keywords, ...theme.examples].join(' ')).not.toMatch(/\d/);
-    for (const comment of COMMENTS) expect(theme.examples).not.toContain(comment);
-    expect(theme.examples.length).toBeGreaterThan(0);
-    for (const example of theme.examples as string[]) {
-      // Each example phrase is shared by at least two of the responses.
-      const sharing = COMMENTS.filter((c) => c.toLowerCase().includes(example.toLowerCase()));
-      expect(sharing.length, example).toBeGreaterThanOrEqual(2);
-    }
-    // The worker may still be analysing the 100 imported rows above: give the five analyses time on a busy machine.
-  }, 240_000);
 });
