@@ -481,7 +481,8 @@ export class InsightsService {
     const candidates = await discoverCandidates(
       sample.map((s) => s.comment),
       taxonomy,
-      { minCount, limit, examples: 3 },
+      // Every mentioning verbatim: the suggestion's examples are phrases several of them share.
+      { minCount, limit, examples: sample.length },
     );
     const taken = new Set(taxonomy.themes.map((t) => t.key));
     const times = sample.map((s) => s.respondedAt.getTime());
@@ -490,8 +491,9 @@ export class InsightsService {
       from: new Date(Math.min(...times)),
       to: new Date(Math.max(...times)),
       candidates: candidates.map((c) => {
-        const examples = c.exampleIndexes.map((i) => sample[i]!).filter(Boolean);
-        const suggestion = suggestTheme(c, sample.length, examples.map((e) => e.comment), taken);
+        const mentioning = c.exampleIndexes.map((i) => sample[i]!).filter(Boolean);
+        const examples = mentioning.slice(0, 3);
+        const suggestion = suggestTheme(c, sample.length, mentioning.map((e) => e.comment), taken);
         taken.add(suggestion.key);
         return { phrase: c.phrase, count: c.count, share: round(c.count / sample.length, 4), relatedPhrases: c.relatedPhrases, examples, suggestion };
       }),
