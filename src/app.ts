@@ -17,8 +17,13 @@ import { registerQueueDepth, startMetricsServer } from './metrics.js';
 import { startApiServer } from './server/http-server.js';
 import { createRequestLimits } from './server/limits.js';
 import { createServices } from './services/index.js';
+import { forceExitAfter, runSteps, type ShutdownStep } from './shutdown.js';
 
 export type Role = 'api' | 'worker';
+
+/** Shares of VERBATIM_SHUTDOWN_TIMEOUT_MS: all shutdown steps, and the grace of sockets and running jobs. */
+const STEPS_SHARE = 0.8;
+const GRACE_SHARE = 0.3;
 
 export interface RunningApp {
   config: Config;
@@ -43,16 +48,12 @@ function localAdminKey(dataDir: string, log: Logger): string {
 }
 
 export async function startApp(roles: Role[], config: Config = loadConfig(), log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningApp> {
-  const stops: (() => Promise<unknown>)[] = [];
-  const stop = async () => {
-    for (const fn of stops.reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        log.warn({ err: (err as Error).message }, 'error during shutdown');
-      }
-    }
-  };
+  const steps: ShutdownStep[] = [];
+  const onStop = (name: string, run: () => Promise<unknown>) => steps.push({ name, run });
+  // Most of VERBATIM_SHUTDOWN_TIMEOUT_MS for the steps; the rest is the margin before a forced exit.
+  const stop = () => runSteps([...steps].reverse(), config.VERBATIM_SHUTDOWN_TIMEOUT_MS * STEPS_SHARE, log);
+  // How long open connections and running jobs get to finish before they are cut.
+  const graceMs = Math.floor(config.VERBATIM_SHUTDOWN_TIMEOUT_MS * GRACE_SHARE);
 
   try {
     let { MONGODB_URI: mongoUri, REDIS_URL: redisUrl } = config;
@@ -66,7 +67,7 @@ export async function startApp(roles: Role[], config: Config = loadConfig(), log
         needRedis: !redisUrl,
         log: (message: string) => log.info(message),
       });
-      stops.push(() => local.stop());
+      onStop('local services', () => local.stop());
       mongoUri ??= local.mongoUri;
       redisUrl ??= local.redisUrl;
       // A local run without VERBATIM_ADMIN_KEY must not lock its user out: it gets a key of its own.
@@ -76,33 +77,33 @@ export async function startApp(roles: Role[], config: Config = loadConfig(), log
     }
 
     const db = await connectDatabase({ uri: mongoUri!, dbName: config.VERBATIM_DB_NAME });
-    stops.push(() => db.close());
+    onStop('database', () => db.close(graceMs));
     await db.syncIndexes();
 
     // The API's queue connection fails fast when Redis is down, so a submit never hangs on it.
     const queueRedis = new Redis(redisUrl!, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
     queueRedis.on('error', (err) => log.debug({ err: err.message }, 'queue redis connection error'));
-    stops.push(async () => queueRedis.disconnect());
+    onStop('queue redis', async () => queueRedis.disconnect());
     const scheduler = new BullAnalysisScheduler(queueRedis, config.VERBATIM_QUEUE_PREFIX);
-    stops.push(() => scheduler.close());
+    onStop('analysis queue', () => scheduler.close());
     // Queue depth for /metrics, read from Redis at scrape time.
     const depthStates = ['waiting', 'active', 'delayed', 'failed'] as const;
     const unregisterDepth = registerQueueDepth(async () => ({
       analysis: await scheduler.queue.getJobCounts(...depthStates),
       maintenance: await scheduler.maintenance.getJobCounts(...depthStates),
     }));
-    stops.push(async () => unregisterDepth());
+    onStop('queue depth metrics', async () => unregisterDepth());
 
     const { pubSub, close: closePubSub } = createRedisPubSub(redisUrl!, config.VERBATIM_QUEUE_PREFIX);
-    stops.push(closePubSub);
+    onStop('pub/sub', closePubSub);
 
     const webhookQueue = new BullWebhookQueue(queueRedis, config.VERBATIM_QUEUE_PREFIX, {
       attempts: config.VERBATIM_WEBHOOK_ATTEMPTS,
       backoffMs: config.VERBATIM_WEBHOOK_BACKOFF_MS,
     });
-    stops.push(() => webhookQueue.close());
+    onStop('webhook queue', () => webhookQueue.close());
     const unregisterWebhookDepth = registerQueueDepth(async () => ({ webhooks: await webhookQueue.queue.getJobCounts(...depthStates) }));
-    stops.push(async () => unregisterWebhookDepth());
+    onStop('webhook depth metrics', async () => unregisterWebhookDepth());
 
     const services = createServices({ config, db, scheduler, log, webhookQueue });
     let url: string | null = null;
@@ -111,10 +112,10 @@ export async function startApp(roles: Role[], config: Config = loadConfig(), log
       // API-only processes never load the analysis engine.
       const { startWorkers } = await import('../jobs/worker.js');
       const workers = await startWorkers({ config, db, redisUrl: redisUrl!, pubSub, services, log });
-      stops.push(() => workers.close());
+      onStop('workers', () => workers.close(graceMs));
       if (!roles.includes('api') && config.VERBATIM_WORKER_METRICS_PORT > 0) {
         const metricsServer = await startMetricsServer(config.VERBATIM_WORKER_METRICS_PORT, config.HOST, config.VERBATIM_METRICS_TOKEN);
-        stops.push(() => metricsServer.close());
+        onStop('metrics server', () => metricsServer.close());
         log.info({ port: metricsServer.port }, 'worker metrics on /metrics');
       }
     }
@@ -130,8 +131,9 @@ export async function startApp(roles: Role[], config: Config = loadConfig(), log
           redis: () => queueRedis.ping(),
         },
         limits: createRequestLimits({ config, redis: queueRedis, log }),
+        shutdownGraceMs: graceMs,
       });
-      stops.push(() => server.close());
+      onStop('api server', () => server.close());
       url = server.url;
     }
     return { config, url, stop };
@@ -162,8 +164,10 @@ export async function runUntilSignalled(roles: Role[]): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down');
+    log.info({ signal, timeoutMs: config.VERBATIM_SHUTDOWN_TIMEOUT_MS }, 'shutting down');
+    forceExitAfter(config.VERBATIM_SHUTDOWN_TIMEOUT_MS, log);
     await app.stop();
+    log.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -135,6 +135,10 @@ export const CONFIG_SPEC = {
     schema: z.string().min(16, 'must be at least 16 characters').optional(),
     doc: 'When set, `/metrics` (API and worker) answers only scrapes sending `Authorization: Bearer <token>`; unset, it is open (keep it on an internal network).',
   },
+  VERBATIM_SHUTDOWN_TIMEOUT_MS: {
+    schema: int(1000, 600_000).default(10_000),
+    doc: 'On SIGTERM/SIGINT the process stops within this time: sockets closed, running jobs given part of it, in-flight webhook deliveries abandoned to retry; past it, it exits with code 1.',
+  },
   VERBATIM_WORKER_METRICS_PORT: { schema: int(0, 65535).default(0), doc: 'Port of `/metrics` for a worker-only process (`npm run worker`); 0 = off (the API serves `/metrics` on its own port).' },
 } as const;
 
