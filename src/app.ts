@@ -2,15 +2,13 @@
  * Starts the roles of one process (api, worker, or both) against configured or local services,
  * and stops them gracefully on SIGTERM/SIGINT.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { BullAnalysisScheduler } from '../jobs/analysis.scheduler.js';
 import { BullWebhookQueue } from '../jobs/webhooks.queue.js';
 import { connectDatabase } from '../models/database.js';
 import { buildVerbatimSchema } from '../schema/build-schema.js';
 import { loadConfig, type Config } from './config.js';
+import { localAdminKey } from './local-admin-key.js';
 import { createLogger, type Logger } from './logger.js';
 import { createRedisPubSub } from './pubsub.js';
 import { registerQueueDepth, startMetricsServer } from './metrics.js';
@@ -29,22 +27,6 @@ export interface RunningApp {
   config: Config;
   url: string | null;
   stop(): Promise<void>;
-}
-
-/**
- * The ADMIN key of a local data directory (`<data dir>/admin-key`, created on first use, mode 0600),
- * printed at start so `npm start` works without configuring one. Deployments set VERBATIM_ADMIN_KEY.
- */
-function localAdminKey(dataDir: string, log: Logger): string {
-  const file = join(resolve(dataDir), 'admin-key');
-  let key = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
-  if (key.length < 16) {
-    key = `vbt_local_${randomBytes(24).toString('base64url')}`;
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  }
-  log.info({ file }, `VERBATIM_ADMIN_KEY is not set: use the local ADMIN key ${key} (Authorization: Bearer <key>), kept in ${file}`);
-  return key;
 }
 
 export async function startApp(roles: Role[], config: Config = loadConfig(), log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningApp> {
@@ -72,7 +54,7 @@ export async function startApp(roles: Role[], config: Config = loadConfig(), log
       redisUrl ??= local.redisUrl;
       // A local run without VERBATIM_ADMIN_KEY must not lock its user out: it gets a key of its own.
       if (!config.VERBATIM_ADMIN_KEY && !config.MONGODB_URI && roles.includes('api')) {
-        config = { ...config, VERBATIM_ADMIN_KEY: localAdminKey(config.VERBATIM_DATA_DIR, log) };
+        config = { ...config, VERBATIM_ADMIN_KEY: localAdminKey(config.VERBATIM_DATA_DIR, log).key };
       }
     }
 

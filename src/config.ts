@@ -3,6 +3,7 @@
  * A bad value stops the process with a message naming the variable and what is allowed.
  */
 import { z } from 'zod';
+import { weakKeyReason } from './services/auth/well-known-keys.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -29,8 +30,15 @@ export const CONFIG_SPEC = {
     doc: 'BullMQ key prefix. Use a hash tag such as `{verbatim}` on Redis Cluster.',
   },
   VERBATIM_ADMIN_KEY: {
-    schema: z.string().min(16, 'must be at least 16 characters').optional(),
-    doc: 'Bootstraps an ADMIN API key with this value (only its hash is stored). Unset on a local run (no MONGODB_URI): a key is generated into `$VERBATIM_DATA_DIR/admin-key` and printed.',
+    schema: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .superRefine((key, ctx) => {
+        const reason = weakKeyReason(key);
+        if (reason) ctx.addIssue({ code: z.ZodIssueCode.custom, message: reason });
+      })
+      .optional(),
+    doc: 'Bootstraps an ADMIN API key with this value (only its hash is stored); published example keys and weak ones are refused. Changing it revokes the key it replaces. Unset on a local run (no MONGODB_URI): a key is generated once into `$VERBATIM_DATA_DIR/admin-key` (mode 0600) and the log says where.',
   },
   VERBATIM_API_KEY_CACHE_SECONDS: {
     schema: int(0, 3_600).default(30),
@@ -149,6 +157,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Values never echoed in a configuration error. */
+const SECRET_VARIABLES = new Set(['VERBATIM_ADMIN_KEY', 'VERBATIM_METRICS_TOKEN', 'VERBATIM_WEBHOOK_SECRET_KEY']);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
@@ -156,7 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const raw = env[name];
     const result = (schema as z.ZodTypeAny).safeParse(raw === '' ? undefined : raw);
     if (result.success) values[name] = result.data;
-    else problems.push(`${name}=${JSON.stringify(raw)}: ${result.error.issues.map((i) => i.message).join('; ')}`);
+    else problems.push(`${name}=${SECRET_VARIABLES.has(name) ? '(hidden)' : JSON.stringify(raw)}: ${result.error.issues.map((i) => i.message).join('; ')}`);
   }
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);

@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_ADMIN_KEY, waitFor, type TestApp } from '../helpers/app.js';
 import { docExamples, fencedBlocks, ROOT } from '../helpers/doc-examples.js';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const examples = docExamples();
@@ -95,7 +96,10 @@ describe('documented queries against a live service', () => {
       .map((line) => line.replace(/^API=.*/, `API=${app.url}`).replace(/^KEY=.*/, `KEY=${TEST_ADMIN_KEY}`))
       .join('\n');
     // Asynchronously: the service answering curl runs in this process.
-    const run = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { encoding: 'utf8', timeout: 60_000 });
+    const cwd = mkdtempSync(join(tmpdir(), 'verbatim-readme-'));
+    const run = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { cwd, encoding: 'utf8', timeout: 60_000 }).finally(() =>
+      rmSync(cwd, { recursive: true, force: true }),
+    );
     const answers = run.stdout.split('\n').filter((l) => l.trim());
     expect(answers.length).toBe((block!.text.match(/^\s*gql '/gm) ?? []).length);
     for (const answer of answers) {
