@@ -7,8 +7,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { QUEUES } from '../../jobs/queues.js';
 import { freePort } from '../../src/local-services/net.js';
+import { Queue } from 'bullmq';
 import { createClient } from 'graphql-ws';
+import { Redis } from 'ioredis';
+import mongoose from 'mongoose';
 import WebSocket from 'ws';
 import { createGqlClient, TEST_ADMIN_KEY, waitFor } from '../helpers/app.js';
 import { testMongoUri, testRedisPrefix, testRedisUrl } from '../helpers/services.js';
@@ -127,6 +131,27 @@ describe('SIGTERM', () => {
     // The deadline plus the time a loaded machine needs to tear down a Node process.
     expect(tookMs, output.slice(-3000)).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 5_000);
     expect(output).toMatch(/shutting down/);
-    console.log(`SIGTERM to exit: ${tookMs} ms`);
+
+    // The interrupted deliveries are back on the queue with no attempt used, none failed or stuck
+    // active, and the endpoint is not charged with a failure.
+    const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const queue = new Queue(QUEUES.webhooks, { connection, prefix: testRedisPrefix('shutdown') });
+    try {
+      const counts = await queue.getJobCounts('active', 'delayed', 'waiting', 'failed');
+      expect(counts).toMatchObject({ active: 0, failed: 0 });
+      const delayed = await queue.getJobs(['delayed']);
+      expect(delayed.length).toBeGreaterThan(0);
+      expect(delayed.every((job) => job.attemptsMade === 0)).toBe(true);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+    const db = await mongoose.createConnection(testMongoUri('shutdown')).asPromise();
+    try {
+      expect(await db.collection('webhook_deliveries').countDocuments({ status: { $in: ['FAILED', 'RETRYING'] } })).toBe(0);
+      expect((await db.collection('webhook_endpoints').findOne({}))?.consecutiveFailures ?? 0).toBe(0);
+    } finally {
+      await db.close();
+    }
   });
 });
