@@ -192,7 +192,9 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
         // Their locks lapse and the stalled-job check hands them to a worker again (jobs are idempotent).
         log.warn({ graceMs }, 'jobs still running after the shutdown grace: abandoned, they will be retried');
       }
-      await within(queue.close().catch(() => undefined), graceMs ?? Infinity);
+      const closingQueue = queue.close().catch(() => undefined);
+      if (graceMs === undefined) await closingQueue;
+      else await within(closingQueue, graceMs);
       await currentTaxonomy.close();
       for (const redis of connections) redis.disconnect();
     },
