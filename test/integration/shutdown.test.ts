@@ -129,8 +129,9 @@ describe('SIGTERM', () => {
 
     const after = `exit ${code} after ${tookMs} ms; log:\n${output.slice(output.indexOf('shutting down') - 200)}`;
     expect(code, after).toBe(0);
-    // The deadline plus the time a loaded machine needs to tear down a Node process.
-    expect(tookMs, after).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 5_000);
+    // The deadline plus the time a loaded shared machine needs to schedule and tear down a Node
+    // process (the hang this guards against lasted minutes).
+    expect(tookMs, after).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 10_000);
     expect(output).toMatch(/shutting down/);
 
     // The interrupted deliveries are back on the queue with no attempt used, none failed or stuck
