@@ -20,6 +20,7 @@ import type { Services } from '../src/services/index.js';
 import { ReconcilerService } from '../src/services/reconciler.service.js';
 import type { Database } from '../models/database.js';
 import { metrics, observeJobMetrics } from '../src/metrics.js';
+import { within } from '../src/shutdown.js';
 import { createAnalysisHandler, isFinalFailure } from './analysis.handler.js';
 import { BullAnalysisScheduler } from './analysis.scheduler.js';
 import { createMaintenanceHandler } from './maintenance.handler.js';
@@ -53,7 +54,8 @@ export interface WorkerDeps {
 
 export interface RunningWorkers {
   analysis: AnalysisService;
-  close(): Promise<void>;
+  /** Stops taking jobs; running ones get `graceMs` (if given), then are abandoned to be retried. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Maintenance jobs at once: a long backfill must not hold up reconciler rounds. */
@@ -215,11 +217,19 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
 
   return {
     analysis,
-    async close() {
+    async close(graceMs?: number) {
+      // A delivery waiting on its receiver is not worth waiting for: it goes back to the queue.
+      webhookDeliveries.interrupt();
       // close() waits for running jobs to finish, so nothing is left half-written by a clean stop.
-      await Promise.allSettled([analysisWorker.close(), maintenanceWorker.close(), webhookWorker.close(), alertJobs.close()]);
-      await queue.close().catch(() => undefined);
-      await outboxQueue.close().catch(() => undefined);
+      const closing = Promise.allSettled([analysisWorker.close(), maintenanceWorker.close(), webhookWorker.close(), alertJobs.close()]);
+      if (graceMs === undefined) await closing;
+      else if ((await within(closing, graceMs)) === 'timeout') {
+        // Their locks lapse and the stalled-job check hands them to a worker again (jobs are idempotent).
+        log.warn({ graceMs }, 'jobs still running after the shutdown grace: abandoned, they will be retried');
+      }
+      const closingQueues = Promise.all([queue.close().catch(() => undefined), outboxQueue.close().catch(() => undefined)]);
+      if (graceMs === undefined) await closingQueues;
+      else await within(closingQueues, graceMs);
       await currentTaxonomy.close();
       for (const redis of connections) redis.disconnect();
     },

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseAllowList } from './services/webhooks/target-policy.js';
+import { weakKeyReason } from './services/auth/well-known-keys.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -30,8 +31,15 @@ export const CONFIG_SPEC = {
     doc: 'BullMQ key prefix. Use a hash tag such as `{verbatim}` on Redis Cluster.',
   },
   VERBATIM_ADMIN_KEY: {
-    schema: z.string().min(16, 'must be at least 16 characters').optional(),
-    doc: 'Bootstraps an ADMIN API key with this value (only its hash is stored). Unset on a local run (no MONGODB_URI): a key is generated into `$VERBATIM_DATA_DIR/admin-key` and printed.',
+    schema: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .superRefine((key, ctx) => {
+        const reason = weakKeyReason(key);
+        if (reason) ctx.addIssue({ code: z.ZodIssueCode.custom, message: reason });
+      })
+      .optional(),
+    doc: 'Bootstraps an ADMIN API key with this value (only its hash is stored); published example keys and weak ones are refused. Changing it revokes the key it replaces. Unset on a local run (no MONGODB_URI): a key is generated once into `$VERBATIM_DATA_DIR/admin-key` (mode 0600) and the log says where.',
   },
   VERBATIM_API_KEY_CACHE_SECONDS: {
     schema: int(0, 3_600).default(30),
@@ -188,6 +196,10 @@ export const CONFIG_SPEC = {
     doc: 'Interface of the `/metrics` listeners (API and worker). Loopback by default; set `0.0.0.0` only with VERBATIM_METRICS_TOKEN or on a private network.',
   },
   VERBATIM_WORKER_METRICS_PORT: { schema: int(0, 65535).default(0), doc: 'Port of `/metrics` for a worker-only process (`npm run worker`), bound to VERBATIM_METRICS_HOST; 0 = off.' },
+  VERBATIM_SHUTDOWN_TIMEOUT_MS: {
+    schema: int(1000, 600_000).default(10_000),
+    doc: 'On SIGTERM/SIGINT the process stops within this time: sockets closed, running jobs given part of it, in-flight webhook deliveries abandoned to retry; past it, it exits with code 1.',
+  },
 } as const;
 
 type Spec = typeof CONFIG_SPEC;
@@ -197,6 +209,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Values never echoed in a configuration error. */
+const SECRET_VARIABLES = new Set(['VERBATIM_ADMIN_KEY', 'VERBATIM_METRICS_TOKEN', 'VERBATIM_WEBHOOK_SECRET_KEY']);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
@@ -204,7 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const raw = env[name];
     const result = (schema as z.ZodTypeAny).safeParse(raw === '' ? undefined : raw);
     if (result.success) values[name] = result.data;
-    else problems.push(`${name}=${JSON.stringify(raw)}: ${result.error.issues.map((i) => i.message).join('; ')}`);
+    else problems.push(`${name}=${SECRET_VARIABLES.has(name) ? '(hidden)' : JSON.stringify(raw)}: ${result.error.issues.map((i) => i.message).join('; ')}`);
   }
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);

@@ -43,7 +43,7 @@ export interface GraphqlWsOptions {
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
 
-export function attachGraphqlWs({ httpServer, schema, services, config, log, limits, formatError }: GraphqlWsOptions): { dispose(): Promise<void> } {
+export function attachGraphqlWs({ httpServer, schema, services, config, log, limits, formatError }: GraphqlWsOptions): { dispose(): Promise<void>; terminateAll(): void } {
   const wsServer = new WebSocketServer({
     server: httpServer,
     path: '/graphql',
@@ -148,7 +148,13 @@ export function attachGraphqlWs({ httpServer, schema, services, config, log, lim
     },
     wsServer,
   );
-  return { dispose: async () => cleanup.dispose() };
+  return {
+    dispose: async () => cleanup.dispose(),
+    // Sockets whose peer never completes the close handshake are cut at shutdown.
+    terminateAll: () => {
+      for (const socket of wsServer.clients) socket.terminate();
+    },
+  };
 }
 
 function releaseOperation(extra: Extra, id: string): void {

@@ -31,6 +31,8 @@ export interface ApiServerOptions {
   readiness: Record<string, ReadinessCheck>;
   /** Body size, batching, depth/cost, rate and concurrency limits (src/server/limits.ts), over HTTP and WebSocket. */
   limits: RequestLimits;
+  /** On close, how long open HTTP requests and WebSockets get before they are cut (default 10 s). */
+  shutdownGraceMs?: number;
 }
 
 export interface ApiServer {
@@ -43,6 +45,7 @@ const READINESS_TIMEOUT_MS = 2_000;
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { config, schema, services, log } = options;
+  const graceMs = options.shutdownGraceMs ?? 10_000;
   const app = express();
   const httpServer = http.createServer(app);
 
@@ -60,7 +63,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     allowBatchedHttpRequests: options.limits.allowBatchedHttpRequests,
     formatError,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: graceMs }),
       graphqlMetricsPlugin<Context>(),
       options.limits.plugin,
       ...(config.VERBATIM_LANDING_PAGE ? [] : [ApolloServerPluginLandingPageDisabled()]),
@@ -112,7 +115,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     port,
     url,
     async close() {
-      await apollo.stop();
+      // graphql-ws asks every socket to close (1001); one whose peer never completes the close
+      // handshake is cut after the grace, like HTTP requests (keep-alive sockets) by the drain plugin.
+      const cut = setTimeout(() => ws.terminateAll(), graceMs);
+      try {
+        await apollo.stop();
+      } finally {
+        clearTimeout(cut);
+        httpServer.closeAllConnections();
+      }
     },
   };
 }

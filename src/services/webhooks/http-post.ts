@@ -11,6 +11,8 @@ export interface PostOptions {
   headers: Record<string, string>;
   timeoutMs: number;
   lookup: LookupFunction;
+  /** Aborts the request (shutdown). */
+  signal?: AbortSignal;
 }
 
 export class PostTimeoutError extends Error {
@@ -18,7 +20,7 @@ export class PostTimeoutError extends Error {
 }
 
 /** Resolves with the HTTP status; rejects on connection errors, refusals and timeouts. */
-export function postJson(url: string, body: string, { headers, timeoutMs, lookup }: PostOptions): Promise<number> {
+export function postJson(url: string, body: string, { headers, timeoutMs, lookup, signal }: PostOptions): Promise<number> {
   const target = new URL(url);
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<number>((resolve, reject) => {
@@ -28,6 +30,7 @@ export function postJson(url: string, body: string, { headers, timeoutMs, lookup
         method: 'POST',
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
         lookup,
+        signal,
         // A fresh connection per attempt: a pooled socket would skip the lookup (and its check).
         agent: false,
       },

@@ -41,6 +41,11 @@ export class DeliveryFailedError extends Error {
   override name = 'DeliveryFailedError';
 }
 
+/** The process is shutting down: the attempt was cut short and is neither logged nor counted; send it again later. */
+export class DeliveryInterruptedError extends Error {
+  override name = 'DeliveryInterruptedError';
+}
+
 export interface WebhookDeliveryDeps {
   webhooks: WebhookRepository;
   policy: DeliveryPolicy;
@@ -56,9 +61,15 @@ export type DeliveryOutcome = 'delivered' | 'already-delivered';
 
 export class WebhookDeliveryService {
   private readonly now: () => Date;
+  private readonly stopping = new AbortController();
 
   constructor(private readonly deps: WebhookDeliveryDeps) {
     this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Aborts the attempts in flight and refuses new ones (shutdown): they throw DeliveryInterruptedError. */
+  interrupt(): void {
+    this.stopping.abort();
   }
 
   /** Forgets log entries (and their events) finished more than the retention ago; the hourly maintenance job calls it. */
@@ -86,8 +97,11 @@ export class WebhookDeliveryService {
 
     const body = JSON.stringify({ type: event.type, timestamp: new Date(event.occurredAt).toISOString(), data: event.data });
     const sentAt = this.now();
+    if (this.stopping.signal.aborted) throw new DeliveryInterruptedError('not sent: shutting down');
     const result = await this.post(endpoint, event._id, body, sentAt);
     const at = this.now();
+    // The receiver did not fail; the shutdown cut the attempt.
+    if (!result.ok && this.stopping.signal.aborted) throw new DeliveryInterruptedError('interrupted by shutdown');
 
     if (result.ok) {
       await webhooks.updateDelivery(
@@ -138,6 +152,8 @@ export class WebhookDeliveryService {
         },
         timeoutMs: this.deps.policy.timeoutMs,
         lookup: this.deps.targets.lookup,
+        // Shutdown aborts a delivery waiting on its receiver: it goes back to the queue.
+        signal: this.stopping.signal,
       });
       const ok = status >= 200 && status < 300;
       return { ok, status: status as number | null, error: ok ? null : `HTTP ${status}` };
