@@ -14,7 +14,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { encodeOnnxModel, OnnxDataType, type OnnxGraph, type OnnxNode } from './onnx-writer.js';
+import { encodeOnnxModel, OnnxDataType, type OnnxGraph, type OnnxNode } from '../../src/analysis/backends/onnx/onnx-writer.js';
 
 export const TINY_HIDDEN_SIZE = 24;
 

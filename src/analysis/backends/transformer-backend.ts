@@ -7,7 +7,7 @@
  * imported lazily so the lexical engine never pays for loading it.
  */
 import path from 'node:path';
-import { resolveLocalModel, assertModelId } from './model-files.js';
+import { resolveLocalModel, assertModelId, INSTALL_HINT, ModelFilesError } from './model-files.js';
 import { labelWeightsFromConfig, toModelSentiment, type LabelWeights, type ModelSentiment } from './sentiment-labels.js';
 
 export type { ModelSentiment } from './sentiment-labels.js';
@@ -107,11 +107,18 @@ async function loadPipeline({ task, modelId, options }: LoadRequest): Promise<Lo
     if (options.cacheDir) env.cacheDir = path.resolve(options.cacheDir);
     // onnxruntime prints graph-optimisation warnings by default; only errors matter here.
     env.backends.onnx.logLevel = 'error';
-    return transformers.pipeline(task, modelId, {
-      quantized,
-      local_files_only: !allowRemote,
-      ...(options.cacheDir ? { cache_dir: path.resolve(options.cacheDir) } : {}),
-    });
+    try {
+      return await transformers.pipeline(task, modelId, {
+        quantized,
+        local_files_only: !allowRemote,
+        ...(options.cacheDir ? { cache_dir: path.resolve(options.cacheDir) } : {}),
+      });
+    } catch (err) {
+      if (allowRemote) throw err;
+      // The files are there (checked above) but unreadable: a truncated or corrupt download or conversion.
+      const folder = path.join(path.resolve(options.modelDir), modelId);
+      throw new ModelFilesError(`Model "${modelId}" in "${folder}" could not be loaded (${(err as Error).message}); the files may be corrupt: ${INSTALL_HINT} (add --force to replace an install).`);
+    }
   });
 }
 
