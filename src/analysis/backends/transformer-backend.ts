@@ -173,10 +173,13 @@ export async function createTransformerBackend(options: TransformerBackendOption
 
     async embed(texts) {
       assertUsable();
-      const vectors: Float32Array[] = [];
-      for (const batch of chunks(texts.map(prepareText), batchSize)) {
-        const output = (await extractor(batch, { pooling: 'mean', normalize: true })) as OutputTensor;
-        vectors.push(...splitRows(output, batch.length));
+      // A batch is padded to its longest text: batching texts of similar length wastes less compute.
+      const prepared = texts.map(prepareText);
+      const order = prepared.map((_, i) => i).sort((a, b) => prepared[a].length - prepared[b].length);
+      const vectors = new Array<Float32Array>(texts.length);
+      for (const batch of chunks(order, batchSize)) {
+        const output = (await extractor(batch.map((i) => prepared[i]), { pooling: 'mean', normalize: true })) as OutputTensor;
+        splitRows(output, batch.length).forEach((vector, j) => (vectors[batch[j]] = vector));
       }
       return vectors;
     },

