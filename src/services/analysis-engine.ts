@@ -5,8 +5,8 @@
  * (the default) takes the transformer engine when its model files are present, else lexical.
  */
 import { join, resolve } from 'node:path';
-import { analyze, compileTaxonomy, type AnalysisResult, type Taxonomy } from '../analysis/index.js';
-import type { TransformerBackendOptions } from '../analysis/backends/index.js';
+import { analyze, compileTaxonomy, type AnalysisResult, type CompiledTaxonomy, type Taxonomy } from '../analysis/index.js';
+import type { LexicalEngine, TransformerBackendOptions } from '../analysis/backends/index.js';
 import type { Config } from '../config.js';
 
 /** Analyses texts against one compiled taxonomy. */
@@ -63,11 +63,14 @@ export async function resolveEngine(choice: EngineChoice, options: TransformerBa
 }
 
 /** The transformer engine for one taxonomy; rejects with a clear error when model files are missing. */
-export function transformerAnalyzer(options: TransformerBackendOptions): AnalyzerFactory {
+export function transformerAnalyzer(
+  options: TransformerBackendOptions,
+  lexical: LexicalEngine<CompiledTaxonomy> = { compileTaxonomy, analyze },
+): AnalyzerFactory {
   return async (taxonomy) => {
     // Loaded only when used: lexical deployments never load onnxruntime.
     const { createTransformerAnalyzer } = await import('../analysis/backends/index.js');
-    return createTransformerAnalyzer({ compileTaxonomy, analyze }, taxonomy, options);
+    return createTransformerAnalyzer(lexical, taxonomy, options);
   };
 }
 

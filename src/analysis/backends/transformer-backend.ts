@@ -144,6 +144,47 @@ function splitRows(tensor: OutputTensor, expectedRows: number): Float32Array[] {
   return Array.from({ length: rows }, (_, r) => tensor.data.slice(r * dim, (r + 1) * dim));
 }
 
+interface EmbedRequest {
+  texts: string[];
+  resolve(vectors: Float32Array[]): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Coalesces concurrent embed calls (the worker's parallel jobs, the CLI's window of records)
+ * into one model run: requests that arrive while a run is in progress wait and go together
+ * in the next one, so batches grow with the load.
+ */
+function coalescing(run: (texts: string[]) => Promise<Float32Array[]>): (texts: string[]) => Promise<Float32Array[]> {
+  let pending: EmbedRequest[] = [];
+  let running = false;
+  const flush = async (): Promise<void> => {
+    running = true;
+    while (pending.length > 0) {
+      const requests = pending;
+      pending = [];
+      try {
+        const vectors = await run(requests.flatMap((r) => r.texts));
+        let offset = 0;
+        for (const r of requests) r.resolve(vectors.slice(offset, (offset += r.texts.length)));
+      } catch (err) {
+        for (const r of requests) r.reject(err);
+      }
+    }
+    running = false;
+  };
+  return (texts) =>
+    new Promise<Float32Array[]>((resolve, reject) => {
+      if (texts.length === 0) return resolve([]);
+      pending.push({ texts, resolve, reject });
+      // Wait one turn of the event loop so callers started together share the run.
+      if (!running) {
+        running = true;
+        setImmediate(() => void flush());
+      }
+    });
+}
+
 /** Loads the configured models from the local directory. Rejects with a clear error when files are missing. */
 export async function createTransformerBackend(options: TransformerBackendOptions): Promise<TransformerBackend> {
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
@@ -167,21 +208,26 @@ export async function createTransformerBackend(options: TransformerBackendOption
     if (disposed) throw new Error('Transformer backend was disposed.');
   };
 
+  const embedBatches = async (texts: string[]): Promise<Float32Array[]> => {
+    // A batch is padded to its longest text: batching texts of similar length wastes less compute.
+    const prepared = texts.map(prepareText);
+    const order = prepared.map((_, i) => i).sort((a, b) => prepared[a].length - prepared[b].length);
+    const vectors = new Array<Float32Array>(texts.length);
+    for (const batch of chunks(order, batchSize)) {
+      const output = (await extractor(batch.map((i) => prepared[i]), { pooling: 'mean', normalize: true })) as OutputTensor;
+      splitRows(output, batch.length).forEach((vector, j) => (vectors[batch[j]] = vector));
+    }
+    return vectors;
+  };
+  const embedCoalesced = coalescing(embedBatches);
+
   const backend: TransformerBackend = {
     embeddingModel: options.embeddingModel,
     sentimentModel: options.sentimentModel,
 
     async embed(texts) {
       assertUsable();
-      // A batch is padded to its longest text: batching texts of similar length wastes less compute.
-      const prepared = texts.map(prepareText);
-      const order = prepared.map((_, i) => i).sort((a, b) => prepared[a].length - prepared[b].length);
-      const vectors = new Array<Float32Array>(texts.length);
-      for (const batch of chunks(order, batchSize)) {
-        const output = (await extractor(batch.map((i) => prepared[i]), { pooling: 'mean', normalize: true })) as OutputTensor;
-        splitRows(output, batch.length).forEach((vector, j) => (vectors[batch[j]] = vector));
-      }
-      return vectors;
+      return embedCoalesced(texts);
     },
 
     async dispose() {
