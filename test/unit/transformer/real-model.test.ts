@@ -105,7 +105,9 @@ describe('the installed all-MiniLM-L6-v2', () => {
   it('is what VERBATIM_ANALYSIS_ENGINE=auto picks, matching a theme no keyword names', async () => {
     const warnings: string[] = [];
     const factory = analyzerFactoryFromConfig(loadConfig({ VERBATIM_MODEL_DIR: modelDir }), (m) => warnings.push(m));
-    const analyzer = await factory({ ...defaultTaxonomy });
+    // A few themes of the default taxonomy: embedding all ~1,000 exemplars would only make the test slow.
+    const themes = defaultTaxonomy.themes.filter((t) => ['billing', 'delivery', 'customer_support', 'performance'].includes(t.key));
+    const analyzer = await factory({ ...defaultTaxonomy, themes });
     try {
       const result = await analyzer.analyze('Twice this month the money left my account for a single purchase.');
       expect(result.engine).toMatch(/transformer/);
@@ -114,5 +116,5 @@ describe('the installed all-MiniLM-L6-v2', () => {
     } finally {
       await analyzer.dispose();
     }
-  }, 120_000);
+  }, 300_000);
 });
