@@ -73,7 +73,7 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
   };
 
   const queue = new BullAnalysisScheduler(connect('worker-queue'), prefix);
-  const currentTaxonomy = new CurrentTaxonomy(services.taxonomy, analyzerFactoryFromConfig(config));
+  const currentTaxonomy = new CurrentTaxonomy(services.taxonomy, analyzerFactoryFromConfig(config, (message) => log.warn(message)));
   // Fail at start, not on the first job, when the configured engine cannot load (missing model files).
   await currentTaxonomy.get();
   const analysis = new AnalysisService({

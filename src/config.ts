@@ -139,11 +139,14 @@ export const CONFIG_SPEC = {
     doc: 'Replace e-mail addresses and phone numbers inside verbatim text of webhook payloads with `[email]` / `[phone]`.',
   },
   VERBATIM_ANALYSIS_ENGINE: {
-    schema: z.enum(['lexical', 'transformer']).default('lexical'),
-    doc: '`lexical` (no model files) or `transformer` (sentence embeddings, and a sentiment model if set, from VERBATIM_MODEL_DIR; see docs/transformer-backend.md).',
+    schema: z.enum(['lexical', 'transformer', 'auto']).default('auto'),
+    doc: '`lexical` (no model files), `transformer` (sentence embeddings, and a sentiment model if set, from VERBATIM_MODEL_DIR; see docs/transformer-backend.md) or `auto`: transformer when the model files are present (`npx verbatim models install`), else lexical with a warning.',
   },
-  VERBATIM_MODEL_DIR: { schema: z.string().min(1).optional(), doc: 'Local model directory for the transformer engine. Unset: `$VERBATIM_DATA_DIR/models`.' },
-  VERBATIM_EMBEDDING_MODEL: { schema: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'), doc: 'Sentence-embedding model: a folder inside the model directory.' },
+  VERBATIM_MODEL_DIR: { schema: z.string().min(1).optional(), doc: 'Local model directory for the transformer engine, where `npx verbatim models install` puts the model. Unset: `$VERBATIM_DATA_DIR/models`.' },
+  VERBATIM_EMBEDDING_MODEL: {
+    schema: z.string().min(1).default('sentence-transformers/all-MiniLM-L6-v2'),
+    doc: 'Sentence-embedding model: a folder inside the model directory (the default is the one `verbatim models install` writes).',
+  },
   VERBATIM_SENTIMENT_MODEL: { schema: z.string().min(1).optional(), doc: 'Optional text-classification model (a folder inside the model directory) replacing the lexical sentiment.' },
   VERBATIM_ALLOW_REMOTE_MODELS: {
     schema: bool.default(false),
