@@ -20,6 +20,7 @@ import { createErrorFormatter } from '../../schema/errors.js';
 import { httpCaller, wsCaller, wsOnConnect, type WsAuthExtra } from '../../schema/auth/connection-auth.js';
 import { graphqlMetricsPlugin, httpMetricsMiddleware, metricsHandler } from '../metrics.js';
 import { validateWithLimits, type RequestLimits } from './limits.js';
+import { appRouter } from './app-static.js';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -101,6 +102,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const ready = Object.values(results).every((r) => r === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: results });
   });
+  if (config.VERBATIM_APP_BASE_PATH !== 'off') app.use(appRouter(config.VERBATIM_APP_BASE_PATH, log));
   app.use(
     '/graphql',
     ...(options.limits?.middleware ?? [express.json({ limit: '16mb' })]),
@@ -123,6 +125,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}/graphql`;
   log.info({ url }, 'GraphQL API listening');
+  if (config.VERBATIM_APP_BASE_PATH !== 'off') log.info(`insight app at ${url.replace(/\/graphql$/, config.VERBATIM_APP_BASE_PATH)}/`);
 
   return {
     port,
