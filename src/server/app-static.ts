@@ -17,10 +17,9 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
 export function appRouter(basePath: string, log: Logger, dir = APP_DIST_DIR): Router {
   const router = express.Router({ strict: true });
   const indexFile = join(dir, 'index.html');
-  const index = existsSync(indexFile)
-    ? readFileSync(indexFile, 'utf8').replace('<head>', `<head>\n    <base href="${basePath}/">`)
-    : null;
-  if (!index) log.warn({ dir }, `the insight app is not built, ${basePath} answers 503: run npm run app:build`);
+  // Read per request (a small file, loaded once per visit), so a rebuild needs no restart.
+  const readIndex = () => (existsSync(indexFile) ? readFileSync(indexFile, 'utf8').replace('<head>', `<head>\n    <base href="${basePath}/">`) : null);
+  if (!existsSync(indexFile)) log.warn({ dir }, `the insight app is not built, ${basePath} answers 503: run npm run app:build`);
 
   router.get(basePath, (req, res) => res.redirect(301, `${basePath}/${req.url.slice(basePath.length)}`));
   router.use(
@@ -30,6 +29,7 @@ export function appRouter(basePath: string, log: Logger, dir = APP_DIST_DIR): Ro
   router.get(`${basePath}/`, (_req, res) => {
     res.setHeader('content-security-policy', CSP);
     res.setHeader('cache-control', 'no-cache');
+    const index = readIndex();
     if (!index) {
       res.status(503).type('text/plain').send('The insight app is not built: run `npm run app:build` (npm ci does it).');
       return;

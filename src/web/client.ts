@@ -16,6 +16,8 @@ export function createApiClient(key: string): { client: Client; close(): void } 
     url,
     fetchOptions: () => ({ headers: { authorization: `Bearer ${key}` } }),
     requestPolicy: 'cache-and-network',
+    // POST only: Apollo's CSRF prevention refuses simple GET requests.
+    preferGetMethod: false,
     exchanges: [
       cacheExchange,
       fetchExchange,

@@ -27,6 +27,11 @@ export function Chart({ title, description, render, table, height = 260 }: {
     const chart = render({ width, height });
     chart.setAttribute('role', 'img');
     chart.setAttribute('aria-label', description ? `${title}: ${description}` : title);
+    // Inside role="img" the marks are presentational; the table below carries their content.
+    for (const el of chart.querySelectorAll('[aria-label], [aria-description], [aria-hidden]')) {
+      el.removeAttribute('aria-label');
+      el.removeAttribute('aria-description');
+    }
     el.replaceChildren(chart);
   });
   return (
@@ -41,9 +46,9 @@ export function Chart({ title, description, render, table, height = 260 }: {
   );
 }
 
-export function Card({ title, children, actions }: { title: ComponentChildren; children: ComponentChildren; actions?: ComponentChildren }) {
+export function Card({ title, children, actions, half = false }: { title: ComponentChildren; children: ComponentChildren; actions?: ComponentChildren; half?: boolean }) {
   return (
-    <section class="card">
+    <section class={half ? 'card half' : 'card'}>
       <header class="card-head">
         <h2>{title}</h2>
         {actions}

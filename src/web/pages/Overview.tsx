@@ -76,7 +76,7 @@ export function Overview({ state }: { state: UrlState }) {
         ))}
       </section>
 
-      <Card title="NPS trend">
+      <Card title="NPS trend" half>
         <Chart
           title={`NPS per ${state.interval.toLowerCase()} with its 95% margin band`}
           render={({ width, height }) =>
@@ -100,7 +100,7 @@ export function Overview({ state }: { state: UrlState }) {
         <p class="hint">Hollow dots are small samples: read them with care.</p>
       </Card>
 
-      <Card title="Promoters, passives, detractors">
+      <Card title="Promoters, passives, detractors" half>
         <Chart
           title="Share of each category"
           height={90}

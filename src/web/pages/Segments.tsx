@@ -65,9 +65,12 @@ function SegmentBars({ group }: { group: Group }) {
   const rows = group.segments.filter((s) => s.nps !== null) as (Group['segments'][number] & { nps: number })[];
   return (
     <>
-      <p class="hint">
-        Happiest: <strong>{group.happiest?.value ?? '–'}</strong> ({fmtNps(group.happiest?.nps)}) · least satisfied: <strong>{group.leastSatisfied?.value ?? '–'}</strong> ({fmtNps(group.leastSatisfied?.nps)})
-      </p>
+      {(group.happiest || group.leastSatisfied) && (
+        <p class="hint">
+          {group.happiest && <>Happiest: <strong>{group.happiest.value ?? '(none)'}</strong> ({fmtNps(group.happiest.nps)}). </>}
+          {group.leastSatisfied && <>Least satisfied: <strong>{group.leastSatisfied.value ?? '(none)'}</strong> ({fmtNps(group.leastSatisfied.nps)}).</>}
+        </p>
+      )}
       <Chart
         title={`NPS per ${group.dimension} with 95% margin`}
         height={Math.max(120, rows.length * 28 + 40)}

@@ -63,7 +63,7 @@ export function Why({ state, update }: { state: UrlState; update: (p: Partial<Ur
           render={({ width, height }) =>
             Plot.plot({
               width, height, marginLeft: Math.min(200, width / 3), marginRight: 40,
-              x: { label: 'NPS points', grid: true },
+              x: { label: 'NPS points', grid: true, insetLeft: 36, insetRight: 36 },
               y: { label: null, domain: drivers.map((d) => d.theme.label) },
               marks: [
                 Plot.barX(drivers, { x: 'impact', y: (d) => d.theme.label, fill: (d) => (d.impact < 0 ? COLORS.detractor : COLORS.promoter), title: (d) => `${d.theme.label}: ${fmtPoints(d.impact)} points` }),
