@@ -154,6 +154,13 @@ export const CONFIG_SPEC = {
   },
   VERBATIM_INTROSPECTION: { schema: bool.default(true), doc: 'Allow GraphQL introspection (turn off in production if you wish).' },
   VERBATIM_LANDING_PAGE: { schema: bool.default(true), doc: 'Serve the Apollo landing page on GET /graphql.' },
+  VERBATIM_APP_BASE_PATH: {
+    schema: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9._~-]+)+$|^off$/, 'must be a path such as /app or /insights/app (no trailing slash), or off')
+      .default('/app'),
+    doc: 'Where the API serves the insight app (built into `dist/app` by `npm ci`); `off` serves none.',
+  },
   VERBATIM_MAX_QUERY_DEPTH: { schema: int(2, 100).default(12), doc: 'Deepest field nesting a GraphQL operation may have (introspection fields excluded).' },
   VERBATIM_MAX_QUERY_COST: {
     schema: int(10, 1_000_000).default(20_000),

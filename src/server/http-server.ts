@@ -19,6 +19,7 @@ import { httpCaller } from '../../schema/auth/connection-auth.js';
 import { graphqlMetricsPlugin, httpMetricsMiddleware, metricsHandler } from '../metrics.js';
 import { attachGraphqlWs } from './graphql-ws.js';
 import type { RequestLimits } from './limits.js';
+import { appRouter } from './app-static.js';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -88,6 +89,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const ready = Object.values(results).every((r) => r === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: results });
   });
+  if (config.VERBATIM_APP_BASE_PATH !== 'off') app.use(appRouter(config.VERBATIM_APP_BASE_PATH, log));
   app.use(
     '/graphql',
     ...options.limits.middleware,
@@ -110,6 +112,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}/graphql`;
   log.info({ url }, 'GraphQL API listening');
+  if (config.VERBATIM_APP_BASE_PATH !== 'off') log.info(`insight app at ${url.replace(/\/graphql$/, config.VERBATIM_APP_BASE_PATH)}/`);
 
   return {
     port,

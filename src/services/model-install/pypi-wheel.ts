@@ -65,7 +65,10 @@ export async function downloadWheel(wheel: WheelFile, progress: (message: string
   const chunks: Uint8Array[] = [];
   let received = 0;
   let reported = 0;
-  for await (const chunk of response.body) {
+  // A reader rather than `for await`: the DOM typings (pulled in by the browser tests) lack the stream's iterator.
+  const reader = response.body.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    const chunk = read.value;
     chunks.push(chunk);
     received += chunk.length;
     const percent = Math.floor((received / total) * 10) * 10;
