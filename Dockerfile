@@ -1,4 +1,12 @@
 # One image for both roles: `npm run api` or `npm run worker` (docker-compose.yml picks one).
+# The insight app (src/web) is built with the dev dependencies in a stage of its own.
+FROM node:20-bookworm-slim AS app-build
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY src/web ./src/web
+RUN npm run app:build
+
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
@@ -10,6 +18,7 @@ COPY schema ./schema
 COPY models ./models
 COPY jobs ./jobs
 COPY bin ./bin
+COPY --from=app-build /build/dist/app ./dist/app
 COPY tsconfig.json ./
 USER node
 EXPOSE 4000

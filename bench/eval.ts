@@ -1,9 +1,12 @@
 /**
- * `npm run eval`: the analysis engine against AFINN, VADER and keyword matching, side by side, on the
- * held-out TEST split, the DEV (tuning) split and the public Amazon Alexa reviews.
+ * `npm run eval`: the analysis engines against AFINN, VADER and keyword matching, side by side.
+ * Headline: public corpora nobody in the project wrote (../shared/data/corpora), sentiment scored
+ * leave-one-corpus-out (bench/lib/public-eval.ts). Then, as regression tests, the project's own
+ * TEST split and the DEV/DEV2 tuning splits.
  *
- *   npx tsx bench/eval.ts [--json] [--details] [--errors N] [--taxonomy FILE] [--strict]
+ *   npx tsx bench/eval.ts [--json] [--details] [--errors N] [--taxonomy FILE] [--strict] [--no-public]
  *
+ * --no-public skip the public corpora (only the regression splits, a few seconds)
  * --details   per-theme scores and sentiment confusion matrices
  * --errors N  the engine's first N misses on each tuning split, DEV and DEV2 (never on TEST, which must stay unseen)
  * --taxonomy  evaluate with this taxonomy JSON instead of the engine's default one
@@ -16,17 +19,19 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Taxonomy } from '../src/analysis/types.js';
 import { keywordMatcher } from './lib/baselines.js';
-import { distinctItems, fileIfExists, LABELS, loadAmazonTsv, loadLabelledJsonl, type Label } from './lib/datasets.js';
+import { fileIfExists, LABELS, loadLabelledJsonl, type Label } from './lib/datasets.js';
 import { loadEngine } from './lib/engine.js';
 import { evaluateDataset, targetChecks, type Analyzers, type DatasetResult, type DatasetSpec } from './lib/evaluate.js';
 import { printDetails, printErrors, printReport, toJson } from './lib/report.js';
+import { lexicalEngine, runPublicEval, type PublicEvalResult } from './lib/public-eval.js';
+import { printPublicReport, publicTargetChecks } from './lib/public-report.js';
+import { shippedModel } from '../src/analysis/sentiment/learned.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const paths = {
   test: resolve(repoRoot, 'bench/data/eval/test.jsonl'),
   dev: resolve(repoRoot, 'bench/data/eval/dev.jsonl'),
   dev2: resolve(repoRoot, 'bench/data/eval/dev2.jsonl'),
-  amazon: process.env.VERBATIM_AMAZON_TSV || resolve(repoRoot, '../shared/data/amazon_alexa.tsv'),
 };
 
 async function main(): Promise<number> {
@@ -37,9 +42,22 @@ async function main(): Promise<number> {
       errors: { type: 'string' },
       taxonomy: { type: 'string' },
       strict: { type: 'boolean', default: false },
+      'no-public': { type: 'boolean', default: false },
     },
   });
   const notes: string[] = [];
+
+  let publicResult: PublicEvalResult | null = null;
+  if (!opts['no-public']) {
+    const started = Date.now();
+    const log = (s: string) => console.error(s);
+    log('public corpora (leave-one-corpus-out training takes a minute or two) …');
+    // One entry per engine: the transformer engine becomes a second column when it is added here.
+    const engines = [lexicalEngine(shippedModel.trainedOn, log)];
+    publicResult = runPublicEval(engines, log);
+    log(`  done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    if (!opts.json) printPublicReport(publicResult);
+  }
 
   const loaded = await loadEngine();
   if (!loaded.ok) notes.push(`engine unavailable (${loaded.reason}); only baselines are measured`);
@@ -76,30 +94,6 @@ async function main(): Promise<number> {
   if (fileIfExists(paths.dev2)) {
     specs.push({ name: 'dev2 (tuning)', kind: 'dev', items: loadLabelledJsonl(paths.dev2), classes: three, targeted: false });
   }
-  if (fileIfExists(paths.amazon)) {
-    const amazon = loadAmazonTsv(paths.amazon);
-    const two: readonly Label[] = ['positive', 'negative'];
-    const distinct = distinctItems(amazon.items);
-    specs.push({
-      name: 'amazon_alexa',
-      kind: 'external',
-      items: amazon.items,
-      classes: two,
-      targeted: true,
-      note: `${amazon.rows} rows: ${amazon.excludedNeutral} three-star and ${amazon.excludedEmpty} empty reviews left out; 4-5 stars positive, 1-2 negative`,
-    });
-    specs.push({
-      name: 'amazon_alexa distinct',
-      kind: 'external',
-      items: distinct,
-      classes: two,
-      targeted: false,
-      note: `the same without repeated (label, text) rows: ${distinct.length} of ${amazon.items.length} (informative)`,
-    });
-  } else {
-    notes.push(`Amazon reviews not found at ${paths.amazon} (set VERBATIM_AMAZON_TSV): skipped`);
-  }
-
   if (taxonomy) {
     const known = new Set(taxonomy.themes.map((t) => t.key));
     const unknown = new Set(
@@ -109,14 +103,17 @@ async function main(): Promise<number> {
   }
 
   const results: DatasetResult[] = specs.map((spec) => evaluateDataset(spec, analyzers));
-  const checks = targetChecks(results);
+  // The headline targets are the public ones; the own splits stay as regression checks beside them.
+  const publicChecks = publicResult ? publicTargetChecks(publicResult) : [];
+  const checks = [...publicChecks, ...targetChecks(results)];
   const judged = checks.filter((c) => c.pass !== null);
   const pass = judged.length > 0 && analyzers.engine !== null ? judged.every((c) => c.pass) : null;
   const engineName = analyzers.engine ? (safeEngineName(analyzers.engine) ?? 'engine') : null;
 
   if (opts.json) {
-    console.log(JSON.stringify(toJson({ engineName, taxonomySource, taxonomy, results, checks, pass, notes }), null, 2));
+    console.log(JSON.stringify({ public: publicResult, regression: toJson({ engineName, taxonomySource, taxonomy, results, checks, pass, notes }) }, null, 2));
   } else {
+    console.log('\nREGRESSION: the project\'s own splits (self-written; TEST held out, DEV/DEV2 tuned on and trained on)');
     printReport({ engineName, taxonomySource, taxonomy, results, checks, pass, notes });
     if (opts.details) printDetails(results);
     if (opts.errors !== undefined) {

@@ -56,7 +56,7 @@ async function main() {
   const redisUrl = process.env.REDIS_URL ?? local!.redisUrl;
   const dbName = `bench_ingest_${Date.now()}`;
   const uri = mongoUri.replace(/\/([^/?]*)(\?|$)/, `/${dbName}$2`);
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MONGODB_URI: uri, REDIS_URL: redisUrl, VERBATIM_QUEUE_PREFIX: dbName, LOG_LEVEL: 'silent', VERBATIM_ADMIN_KEY: BENCH_KEY });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MONGODB_URI: uri, REDIS_URL: redisUrl, VERBATIM_QUEUE_PREFIX: dbName, LOG_LEVEL: 'silent', VERBATIM_ADMIN_KEY: BENCH_KEY, VERBATIM_METRICS_PORT: '0' });
   // API only: this measures ingestion, not analysis competing for the same cores.
   const app = await startApp(['api'], config, createLogger('silent'));
   const { default: mongoose } = await import('mongoose');

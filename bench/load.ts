@@ -105,6 +105,7 @@ async function main() {
       REDIS_URL: local.redisUrl,
       VERBATIM_QUEUE_PREFIX: run,
       VERBATIM_ADMIN_KEY: key,
+      VERBATIM_METRICS_PORT: '0',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       VERBATIM_WORKER_CONCURRENCY: String(CONCURRENCY),
       VERBATIM_MAX_IMPORT_ROWS: String(Math.max(BATCH, 5000)),

@@ -1,4 +1,4 @@
-/** The maintenance jobs: the reconciler round, taxonomy backfills and pruning the webhook delivery log. */
+/** The maintenance jobs: the reconciler round, taxonomy backfills, the webhook outbox drain and pruning the webhook delivery log. */
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { BackfillService } from '../src/services/backfill.service.js';
 import type { ReconcilerService } from '../src/services/reconciler.service.js';
@@ -8,9 +8,10 @@ export interface MaintenanceDeps {
   reconciler: ReconcilerService;
   backfills: BackfillService;
   pruneWebhookLog: () => Promise<unknown>;
+  drainWebhookOutbox: () => Promise<unknown>;
 }
 
-export function createMaintenanceHandler({ reconciler, backfills, pruneWebhookLog }: MaintenanceDeps) {
+export function createMaintenanceHandler({ reconciler, backfills, pruneWebhookLog, drainWebhookOutbox }: MaintenanceDeps) {
   return async (job: Job<MaintenancePayload>): Promise<unknown> => {
     switch (job.name) {
       case JOBS.reconcile:
@@ -24,6 +25,8 @@ export function createMaintenanceHandler({ reconciler, backfills, pruneWebhookLo
       }
       case JOBS.pruneWebhookLog:
         return pruneWebhookLog();
+      case JOBS.drainWebhookOutbox:
+        return drainWebhookOutbox();
       default:
         throw new UnrecoverableError(`unknown maintenance job "${job.name}"`);
     }

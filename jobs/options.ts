@@ -22,6 +22,11 @@ export const RECONCILE_SCHEDULER_ID = 'reconcile';
 export const PRUNE_WEBHOOK_LOG_SCHEDULER_ID = 'prune-webhook-log';
 export const PRUNE_WEBHOOK_LOG_EVERY_MS = 3_600_000;
 
+/** The webhook outbox drain (every VERBATIM_WEBHOOK_OUTBOX_EVERY_SECONDS), one schedule however many workers upsert it. */
+export const WEBHOOK_OUTBOX_SCHEDULER_ID = 'webhook-outbox';
+/** Most PENDING deliveries one drain round enqueues. */
+export const WEBHOOK_OUTBOX_BATCH = 1_000;
+
 /**
  * One delivery job per endpoint and event, so a re-published event collapses into its job. Event
  * ids may hold ':' (forbidden in job ids), hence the hash.
@@ -61,7 +66,7 @@ export const BACKFILL_JOB_OPTIONS: JobsOptions = {
 export const ALERT_SLA_SCHEDULER_ID = 'alert-sla-check';
 
 /**
- * Every repeatable round (reconciler, SLA sweep, webhook log pruning): one attempt, because the next
+ * Every repeatable round (reconciler, SLA sweep, webhook outbox drain and log pruning): one attempt, because the next
  * round comes soon and each round is idempotent (conditional writes), so a skipped one loses nothing.
  */
 export const REPEATABLE_ROUND_OPTIONS: JobsOptions = {

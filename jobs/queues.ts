@@ -3,7 +3,7 @@
 export const QUEUES = {
   /** One job per response and analysis revision. */
   analysis: 'analysis',
-  /** Housekeeping: the reconciler and the webhook log pruning (repeatable) and taxonomy backfills. */
+  /** Housekeeping: the reconciler, the webhook outbox drain and log pruning (repeatable) and taxonomy backfills. */
   maintenance: 'maintenance',
   /** One job per webhook endpoint and event: a signed delivery, retried for hours. */
   webhooks: 'webhooks',
@@ -18,6 +18,7 @@ export const JOBS = {
   deliverWebhook: 'deliver-webhook',
   alertSlaCheck: 'alert-sla-check',
   pruneWebhookLog: 'prune-webhook-log',
+  drainWebhookOutbox: 'drain-webhook-outbox',
 } as const;
 
 /** Nothing: the SLA sweep reads the open alerts from MongoDB. */

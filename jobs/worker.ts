@@ -20,6 +20,7 @@ import type { Services } from '../src/services/index.js';
 import { ReconcilerService } from '../src/services/reconciler.service.js';
 import type { Database } from '../models/database.js';
 import { metrics, observeJobMetrics } from '../src/metrics.js';
+import { within } from '../src/shutdown.js';
 import { createAnalysisHandler, isFinalFailure } from './analysis.handler.js';
 import { BullAnalysisScheduler } from './analysis.scheduler.js';
 import { createMaintenanceHandler } from './maintenance.handler.js';
@@ -28,7 +29,18 @@ import { startAlertJobs } from './alerts.handler.js';
 import { churnRiskAndAlertsHook } from '../src/services/alerts/alerts.hook.js';
 import { WebhookDeliveryService } from '../src/services/webhooks/webhook-delivery.service.js';
 import { SecretBox } from '../src/services/webhooks/secret-box.js';
-import { PRUNE_WEBHOOK_LOG_EVERY_MS, PRUNE_WEBHOOK_LOG_SCHEDULER_ID, REPEATABLE_ROUND_OPTIONS, RECONCILE_SCHEDULER_ID, workerLockOptions } from './options.js';
+import { targetPolicyFor } from '../src/services/webhooks/target-policy.js';
+import {
+  PRUNE_WEBHOOK_LOG_EVERY_MS,
+  PRUNE_WEBHOOK_LOG_SCHEDULER_ID,
+  REPEATABLE_ROUND_OPTIONS,
+  RECONCILE_SCHEDULER_ID,
+  WEBHOOK_OUTBOX_BATCH,
+  WEBHOOK_OUTBOX_SCHEDULER_ID,
+  workerLockOptions,
+} from './options.js';
+import { BullWebhookQueue } from './webhooks.queue.js';
+import { WebhookOutbox } from '../src/services/webhooks/webhook-outbox.js';
 import { JOBS, QUEUES, type AnalyzeResponsePayload, type DeliverWebhookPayload, type MaintenancePayload } from './queues.js';
 
 export interface WorkerDeps {
@@ -42,7 +54,8 @@ export interface WorkerDeps {
 
 export interface RunningWorkers {
   analysis: AnalysisService;
-  close(): Promise<void>;
+  /** Stops taking jobs; running ones get `graceMs` (if given), then are abandoned to be retried. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Maintenance jobs at once: a long backfill must not hold up reconciler rounds. */
@@ -60,7 +73,7 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
   };
 
   const queue = new BullAnalysisScheduler(connect('worker-queue'), prefix);
-  const currentTaxonomy = new CurrentTaxonomy(services.taxonomy, analyzerFactoryFromConfig(config));
+  const currentTaxonomy = new CurrentTaxonomy(services.taxonomy, analyzerFactoryFromConfig(config, (message) => log.warn(message)));
   // Fail at start, not on the first job, when the configured engine cannot load (missing model files).
   await currentTaxonomy.get();
   const analysis = new AnalysisService({
@@ -129,10 +142,29 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
       logRetentionDays: config.VERBATIM_WEBHOOK_LOG_RETENTION_DAYS,
     },
     secrets: new SecretBox(config.VERBATIM_WEBHOOK_SECRET_KEY),
+    targets: targetPolicyFor(config.VERBATIM_WEBHOOK_ALLOW_HOSTS),
     log,
   });
 
-  const maintenanceHandler = createMaintenanceHandler({ reconciler, backfills, pruneWebhookLog: () => webhookDeliveries.pruneLog() });
+  // The outbox drain enqueues through the worker's own (blocking-tolerant) connection.
+  const outboxQueue = new BullWebhookQueue(connect('webhook-outbox'), prefix, {
+    attempts: config.VERBATIM_WEBHOOK_ATTEMPTS,
+    backoffMs: config.VERBATIM_WEBHOOK_BACKOFF_MS,
+  });
+  const outbox = new WebhookOutbox({
+    webhooks: db.webhooks,
+    queue: outboxQueue,
+    afterSeconds: config.VERBATIM_WEBHOOK_OUTBOX_AFTER_SECONDS,
+    batchSize: WEBHOOK_OUTBOX_BATCH,
+    log,
+  });
+
+  const maintenanceHandler = createMaintenanceHandler({
+    reconciler,
+    backfills,
+    pruneWebhookLog: () => webhookDeliveries.pruneLog(),
+    drainWebhookOutbox: () => outbox.drain(),
+  });
   const maintenanceWorker = new Worker<MaintenancePayload>(QUEUES.maintenance, maintenanceHandler, {
     connection: connect('maintenance-worker'),
     prefix,
@@ -163,6 +195,11 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     { name: JOBS.reconcile, data: {}, opts: REPEATABLE_ROUND_OPTIONS },
   );
   await queue.maintenance.upsertJobScheduler(
+    WEBHOOK_OUTBOX_SCHEDULER_ID,
+    { every: config.VERBATIM_WEBHOOK_OUTBOX_EVERY_SECONDS * 1000 },
+    { name: JOBS.drainWebhookOutbox, data: {}, opts: REPEATABLE_ROUND_OPTIONS },
+  );
+  await queue.maintenance.upsertJobScheduler(
     PRUNE_WEBHOOK_LOG_SCHEDULER_ID,
     { every: PRUNE_WEBHOOK_LOG_EVERY_MS },
     { name: JOBS.pruneWebhookLog, data: {}, opts: REPEATABLE_ROUND_OPTIONS },
@@ -180,10 +217,19 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
 
   return {
     analysis,
-    async close() {
+    async close(graceMs?: number) {
+      // A delivery waiting on its receiver is not worth waiting for: it goes back to the queue.
+      webhookDeliveries.interrupt();
       // close() waits for running jobs to finish, so nothing is left half-written by a clean stop.
-      await Promise.allSettled([analysisWorker.close(), maintenanceWorker.close(), webhookWorker.close(), alertJobs.close()]);
-      await queue.close().catch(() => undefined);
+      const closing = Promise.allSettled([analysisWorker.close(), maintenanceWorker.close(), webhookWorker.close(), alertJobs.close()]);
+      if (graceMs === undefined) await closing;
+      else if ((await within(closing, graceMs)) === 'timeout') {
+        // Their locks lapse and the stalled-job check hands them to a worker again (jobs are idempotent).
+        log.warn({ graceMs }, 'jobs still running after the shutdown grace: abandoned, they will be retried');
+      }
+      const closingQueues = Promise.all([queue.close().catch(() => undefined), outboxQueue.close().catch(() => undefined)]);
+      if (graceMs === undefined) await closingQueues;
+      else await within(closingQueues, graceMs);
       await currentTaxonomy.close();
       for (const redis of connections) redis.disconnect();
     },

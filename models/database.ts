@@ -28,7 +28,8 @@ export interface Database {
   webhooks: WebhookRepository;
   /** Creates missing indexes of every model (idempotent). */
   syncIndexes(): Promise<void>;
-  close(): Promise<void>;
+  /** Closes the pool; after `graceMs` (if given) operations still running are cut off. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface ConnectOptions {
@@ -64,8 +65,14 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     async syncIndexes() {
       for (const model of Object.values(connection.models)) await model.createIndexes();
     },
-    async close() {
-      await connection.close();
+    async close(graceMs?: number) {
+      const graceful = connection.close();
+      if (graceMs === undefined) return graceful;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+      const outcome = await Promise.race([graceful, late]);
+      clearTimeout(timer);
+      if (outcome === 'late') await connection.close(true);
     },
   };
 }

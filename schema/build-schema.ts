@@ -20,9 +20,17 @@ export const RESOLVERS: NonEmptyArray<Function> = [ResponseResolver, ResponseCon
   AlertResolver, AtRiskCustomerResolver, RoutingRuleResolver];
 
 export async function buildVerbatimSchema(pubSub: PubSub): Promise<GraphQLSchema> {
+  // One instance per resolver class; the alert resolver publishes the changes its mutations make.
+  const instances = new Map<unknown, unknown>([[AlertResolver, new AlertResolver(pubSub)]]);
   const schema = await buildSchema({
     resolvers: RESOLVERS,
     pubSub,
+    container: {
+      get: (cls: new () => unknown) => {
+        if (!instances.has(cls)) instances.set(cls, new cls());
+        return instances.get(cls);
+      },
+    },
     // Roles per field (docs/security.md); root fields without @Authorized are ADMIN-only.
     authChecker,
     // Input rules live in the services (shared with the CLI), not in class-validator decorators.

@@ -39,7 +39,7 @@ export function createErrorFormatter(log: Logger) {
       return { ...base, extensions: { code: 'BAD_USER_INPUT', field: fieldOf(formatted.message) } };
     }
     if (code && code !== 'INTERNAL_SERVER_ERROR') {
-      return { ...base, extensions: { code } };
+      return { ...base, extensions: { code, ...limitDetails(formatted.extensions) } };
     }
     if (original instanceof GraphQLError && original.extensions?.code) {
       return { ...base, extensions: { code: original.extensions.code } };
@@ -52,6 +52,13 @@ export function createErrorFormatter(log: Logger) {
     log.error({ err: original, path: formatted.path }, 'unexpected error in GraphQL operation');
     return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
+}
+
+/** The numbers a limit's rejection carries (src/server/limits.ts), so a client knows what to change or when to retry. */
+const LIMIT_DETAILS = ['retryAfterSeconds', 'max', 'cost', 'maxCost'] as const;
+
+function limitDetails(extensions: Record<string, unknown> | undefined): Record<string, unknown> {
+  return Object.fromEntries(LIMIT_DETAILS.filter((k) => typeof extensions?.[k] === 'number').map((k) => [k, extensions![k]]));
 }
 
 /** Driver errors that mean "the database cannot be reached", not "the request is wrong". */

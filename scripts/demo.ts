@@ -8,19 +8,21 @@
  *   --size N        responses to generate (default 3000)
  *   --seed N        sample seed (default 20260401)
  *   VERBATIM_URL    load into that running service instead (needs VERBATIM_ADMIN_KEY)
+ *
+ * The key: VERBATIM_ADMIN_KEY when set, else the local ADMIN key of the data directory
+ * (`$VERBATIM_DATA_DIR/admin-key`, random, mode 0600), the one `npm start` uses. There is no
+ * built-in demo key: a published key would open every data directory the demo ever ran on.
  */
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { startApp, type RunningApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { localAdminKeyFile } from '../src/local-admin-key.js';
 import { createLogger } from '../src/logger.js';
 import { GraphqlClient } from '../src/demo/client.js';
 import { loadSampleProgramme } from '../src/demo/load.js';
 import { buildReport, formatReport } from '../src/demo/report.js';
 import { COMPANY } from '../src/demo/sample-programme.js';
-
-/** Local demo only: the service listens on 127.0.0.1 unless HOST says otherwise. */
-const DEMO_ADMIN_KEY = 'verbatim-demo-admin-key';
 
 async function main() {
   const { values } = parseArgs({
@@ -32,18 +34,26 @@ async function main() {
 
   let app: RunningApp | null = null;
   let url = process.env.VERBATIM_URL ?? null;
-  let key = process.env.VERBATIM_ADMIN_KEY ?? null;
+  let key = process.env.VERBATIM_ADMIN_KEY || null;
+  // How the printed examples name the key: never its value.
+  let keyInShell = '$VERBATIM_ADMIN_KEY';
   if (url) {
     if (!key) throw new Error('VERBATIM_URL is set: also set VERBATIM_ADMIN_KEY to a key that may import');
     if (!/\/graphql\/?$/.test(url)) url = `${url.replace(/\/$/, '')}/graphql`;
   } else {
-    key ??= DEMO_ADMIN_KEY;
-    // More concurrent jobs than the default: the demo's worker has the machine to itself.
-    const env = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', VERBATIM_WORKER_CONCURRENCY: '8', ...process.env, VERBATIM_ADMIN_KEY: key };
+    // Local demo only: the service listens on 127.0.0.1 unless HOST says otherwise. More concurrent
+    // jobs than the default: the demo's worker has the machine to itself.
+    const env = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', VERBATIM_WORKER_CONCURRENCY: '8', ...process.env };
     const config = loadConfig(env);
+    if (!key && config.MONGODB_URI) throw new Error('MONGODB_URI is set: also set VERBATIM_ADMIN_KEY (the demo makes a key of its own only for a local data directory)');
     console.log(`Starting Verbatim (data in ${config.VERBATIM_DATA_DIR}) …`);
     app = await startApp(['api', 'worker'], config, createLogger(config.LOG_LEVEL));
     url = app.url!;
+    if (!key) {
+      // startApp made or reused the data directory's local ADMIN key.
+      key = app.config.VERBATIM_ADMIN_KEY!;
+      keyInShell = `$(cat ${localAdminKeyFile(config.VERBATIM_DATA_DIR)})`;
+    }
   }
 
   const client = new GraphqlClient(url, key);
@@ -70,7 +80,7 @@ async function main() {
   console.log(`Analysed in ${loaded.seconds.toFixed(0)} s (${loaded.progress.done} done, ${loaded.progress.failed} failed).`);
 
   const report = await buildReport(client);
-  console.log(formatReport(report, { company: COMPANY, url, key }));
+  console.log(formatReport(report, { company: COMPANY, url, key: keyInShell }));
 
   if (values.exit || !app) {
     await app?.stop();

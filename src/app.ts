@@ -2,57 +2,42 @@
  * Starts the roles of one process (api, worker, or both) against configured or local services,
  * and stops them gracefully on SIGTERM/SIGINT.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { BullAnalysisScheduler } from '../jobs/analysis.scheduler.js';
 import { BullWebhookQueue } from '../jobs/webhooks.queue.js';
 import { connectDatabase } from '../models/database.js';
 import { buildVerbatimSchema } from '../schema/build-schema.js';
 import { loadConfig, type Config } from './config.js';
+import { localAdminKey } from './local-admin-key.js';
 import { createLogger, type Logger } from './logger.js';
 import { createRedisPubSub } from './pubsub.js';
 import { registerQueueDepth, startMetricsServer } from './metrics.js';
 import { startApiServer } from './server/http-server.js';
 import { createRequestLimits } from './server/limits.js';
 import { createServices } from './services/index.js';
+import { forceExitAfter, runSteps, type ShutdownStep } from './shutdown.js';
 
 export type ProcessRole = 'api' | 'worker';
+
+/** Shares of VERBATIM_SHUTDOWN_TIMEOUT_MS: all shutdown steps, and the grace of sockets and running jobs. */
+const STEPS_SHARE = 0.8;
+const GRACE_SHARE = 0.3;
 
 export interface RunningApp {
   config: Config;
   url: string | null;
+  /** Address of this process's /metrics listener (null when it has none). */
+  metricsUrl: string | null;
   stop(): Promise<void>;
 }
 
-/**
- * The ADMIN key of a local data directory (`<data dir>/admin-key`, created on first use, mode 0600),
- * printed at start so `npm start` works without configuring one. Deployments set VERBATIM_ADMIN_KEY.
- */
-function localAdminKey(dataDir: string, log: Logger): string {
-  const file = join(resolve(dataDir), 'admin-key');
-  let key = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
-  if (key.length < 16) {
-    key = `vbt_local_${randomBytes(24).toString('base64url')}`;
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  }
-  log.info({ file }, `VERBATIM_ADMIN_KEY is not set: use the local ADMIN key ${key} (Authorization: Bearer <key>), kept in ${file}`);
-  return key;
-}
-
 export async function startApp(roles: ProcessRole[], config: Config = loadConfig(), log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningApp> {
-  const stops: (() => Promise<unknown>)[] = [];
-  const stop = async () => {
-    for (const fn of stops.reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        log.warn({ err: (err as Error).message }, 'error during shutdown');
-      }
-    }
-  };
+  const steps: ShutdownStep[] = [];
+  const onStop = (name: string, run: () => Promise<unknown>) => steps.push({ name, run });
+  // Most of VERBATIM_SHUTDOWN_TIMEOUT_MS for the steps; the rest is the margin before a forced exit.
+  const stop = () => runSteps([...steps].reverse(), config.VERBATIM_SHUTDOWN_TIMEOUT_MS * STEPS_SHARE, log);
+  // How long open connections and running jobs get to finish before they are cut.
+  const graceMs = Math.floor(config.VERBATIM_SHUTDOWN_TIMEOUT_MS * GRACE_SHARE);
 
   try {
     let { MONGODB_URI: mongoUri, REDIS_URL: redisUrl } = config;
@@ -66,56 +51,58 @@ export async function startApp(roles: ProcessRole[], config: Config = loadConfig
         needRedis: !redisUrl,
         log: (message: string) => log.info(message),
       });
-      stops.push(() => local.stop());
+      onStop('local services', () => local.stop());
       mongoUri ??= local.mongoUri;
       redisUrl ??= local.redisUrl;
       // A local run without VERBATIM_ADMIN_KEY must not lock its user out: it gets a key of its own.
       if (!config.VERBATIM_ADMIN_KEY && !config.MONGODB_URI && roles.includes('api')) {
-        config = { ...config, VERBATIM_ADMIN_KEY: localAdminKey(config.VERBATIM_DATA_DIR, log) };
+        config = { ...config, VERBATIM_ADMIN_KEY: localAdminKey(config.VERBATIM_DATA_DIR, log).key };
       }
     }
 
     const db = await connectDatabase({ uri: mongoUri!, dbName: config.VERBATIM_DB_NAME });
-    stops.push(() => db.close());
+    onStop('database', () => db.close(graceMs));
     await db.syncIndexes();
 
     // The API's queue connection fails fast when Redis is down, so a submit never hangs on it.
     const queueRedis = new Redis(redisUrl!, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
     queueRedis.on('error', (err) => log.debug({ err: err.message }, 'queue redis connection error'));
-    stops.push(async () => queueRedis.disconnect());
+    onStop('queue redis', async () => queueRedis.disconnect());
     const scheduler = new BullAnalysisScheduler(queueRedis, config.VERBATIM_QUEUE_PREFIX);
-    stops.push(() => scheduler.close());
+    onStop('analysis queue', () => scheduler.close());
     // Queue depth for /metrics, read from Redis at scrape time.
     const depthStates = ['waiting', 'active', 'delayed', 'failed'] as const;
     const unregisterDepth = registerQueueDepth(async () => ({
       analysis: await scheduler.queue.getJobCounts(...depthStates),
       maintenance: await scheduler.maintenance.getJobCounts(...depthStates),
     }));
-    stops.push(async () => unregisterDepth());
+    onStop('queue depth metrics', async () => unregisterDepth());
 
     const { pubSub, close: closePubSub } = createRedisPubSub(redisUrl!, config.VERBATIM_QUEUE_PREFIX);
-    stops.push(closePubSub);
+    onStop('pub/sub', closePubSub);
 
     const webhookQueue = new BullWebhookQueue(queueRedis, config.VERBATIM_QUEUE_PREFIX, {
       attempts: config.VERBATIM_WEBHOOK_ATTEMPTS,
       backoffMs: config.VERBATIM_WEBHOOK_BACKOFF_MS,
     });
-    stops.push(() => webhookQueue.close());
+    onStop('webhook queue', () => webhookQueue.close());
     const unregisterWebhookDepth = registerQueueDepth(async () => ({ webhooks: await webhookQueue.queue.getJobCounts(...depthStates) }));
-    stops.push(async () => unregisterWebhookDepth());
+    onStop('webhook depth metrics', async () => unregisterWebhookDepth());
 
     const services = createServices({ config, db, scheduler, log, webhookQueue });
     let url: string | null = null;
+    let metricsUrl: string | null = null;
 
     if (roles.includes('worker')) {
       // API-only processes never load the analysis engine.
       const { startWorkers } = await import('../jobs/worker.js');
       const workers = await startWorkers({ config, db, redisUrl: redisUrl!, pubSub, services, log });
-      stops.push(() => workers.close());
+      onStop('workers', () => workers.close(graceMs));
       if (!roles.includes('api') && config.VERBATIM_WORKER_METRICS_PORT > 0) {
-        const metricsServer = await startMetricsServer(config.VERBATIM_WORKER_METRICS_PORT, config.HOST, config.VERBATIM_METRICS_TOKEN);
-        stops.push(() => metricsServer.close());
-        log.info({ port: metricsServer.port }, 'worker metrics on /metrics');
+        const metricsServer = await startMetricsServer(config.VERBATIM_WORKER_METRICS_PORT, config.VERBATIM_METRICS_HOST, config.VERBATIM_METRICS_TOKEN);
+        onStop('metrics server', () => metricsServer.close());
+        metricsUrl = `http://${metricsHostForUrl(config.VERBATIM_METRICS_HOST)}:${metricsServer.port}/metrics`;
+        log.info({ url: metricsUrl }, 'worker metrics on /metrics');
       }
     }
     if (roles.includes('api')) {
@@ -129,16 +116,27 @@ export async function startApp(roles: ProcessRole[], config: Config = loadConfig
           mongodb: () => db.connection.db!.admin().ping(),
           redis: () => queueRedis.ping(),
         },
-        limits: createRequestLimits({ config, redis: queueRedis, log }),
+        limits: createRequestLimits({ config, redis: queueRedis, log, apiKeys: services.apiKeys }),
+        shutdownGraceMs: graceMs,
       });
-      stops.push(() => server.close());
+      onStop('api server', () => server.close());
       url = server.url;
+      // Metrics on their own listener, loopback by default: the public port does not show them.
+      const metricsServer = await startMetricsServer(config.VERBATIM_METRICS_PORT, config.VERBATIM_METRICS_HOST, config.VERBATIM_METRICS_TOKEN);
+      onStop('metrics server', () => metricsServer.close());
+      metricsUrl = `http://${metricsHostForUrl(config.VERBATIM_METRICS_HOST)}:${metricsServer.port}/metrics`;
+      log.info({ url: metricsUrl }, 'metrics on /metrics');
     }
-    return { config, url, stop };
+    return { config, url, metricsUrl, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+function metricsHostForUrl(host: string): string {
+  if (host === '0.0.0.0') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** Runs until SIGTERM/SIGINT, then drains and exits. Used by the entry points. */
@@ -162,8 +160,10 @@ export async function runUntilSignalled(roles: ProcessRole[]): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down');
+    log.info({ signal, timeoutMs: config.VERBATIM_SHUTDOWN_TIMEOUT_MS }, 'shutting down');
+    forceExitAfter(config.VERBATIM_SHUTDOWN_TIMEOUT_MS, log);
     await app.stop();
+    log.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

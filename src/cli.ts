@@ -6,6 +6,7 @@ const COMMANDS: Record<string, { describe: string; load: () => Promise<{ run(arg
   analyze: { describe: 'analyse verbatims from a JSONL/CSV file into JSONL', load: () => import('./cli/analyze.js') },
   discover: { describe: 'propose candidate new themes from a file of verbatims', load: () => import('./cli/discover.js') },
   import: { describe: 'import responses from a CSV/JSONL file into the service', load: () => import('./cli/import.js') },
+  models: { describe: 'install the sentence-embedding model of the transformer engine', load: () => import('./cli/models.js') },
 };
 
 function usage(): string {

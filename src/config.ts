@@ -3,6 +3,8 @@
  * A bad value stops the process with a message naming the variable and what is allowed.
  */
 import { z } from 'zod';
+import { parseAllowList } from './services/webhooks/target-policy.js';
+import { weakKeyReason } from './services/auth/well-known-keys.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -29,8 +31,15 @@ export const CONFIG_SPEC = {
     doc: 'BullMQ key prefix. Use a hash tag such as `{verbatim}` on Redis Cluster.',
   },
   VERBATIM_ADMIN_KEY: {
-    schema: z.string().min(16, 'must be at least 16 characters').optional(),
-    doc: 'Bootstraps an ADMIN API key with this value (only its hash is stored). Unset on a local run (no MONGODB_URI): a key is generated into `$VERBATIM_DATA_DIR/admin-key` and printed.',
+    schema: z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .superRefine((key, ctx) => {
+        const reason = weakKeyReason(key);
+        if (reason) ctx.addIssue({ code: z.ZodIssueCode.custom, message: reason });
+      })
+      .optional(),
+    doc: 'Bootstraps an ADMIN API key with this value (only its hash is stored); published example keys and weak ones are refused. Changing it revokes the key it replaces. Unset on a local run (no MONGODB_URI): a key is generated once into `$VERBATIM_DATA_DIR/admin-key` (mode 0600) and the log says where.',
   },
   VERBATIM_API_KEY_CACHE_SECONDS: {
     schema: int(0, 3_600).default(30),
@@ -77,6 +86,27 @@ export const CONFIG_SPEC = {
   VERBATIM_TEAM_ATTRIBUTE: { schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('team'), doc: 'Attribute naming the team of a response (leaderboard NPS per team).' },
   VERBATIM_DEFAULT_SLA_HOURS: { schema: z.coerce.number().positive().max(8760).default(48), doc: 'SLA of the default route and of rules that set none, in hours.' },
   VERBATIM_SLA_CHECK_EVERY_SECONDS: { schema: int(1, 86_400).default(60), doc: 'How often the SLA sweep flags overdue alerts.' },
+  VERBATIM_WEBHOOK_ALLOW_HOSTS: {
+    schema: z
+      .string()
+      .optional()
+      .superRefine((raw, ctx) => {
+        for (const message of parseAllowList(raw).problems) ctx.addIssue({ code: 'custom', message });
+      }),
+    doc: 'Comma-separated host names, IPs and CIDRs webhooks may target although they are private, loopback, link-local or otherwise internal (e.g. `127.0.0.1,10.0.0.0/8,hooks.internal`). Unset: only public addresses (see docs/security.md).',
+  },
+  VERBATIM_WEBHOOKS_PER_KEY: {
+    schema: int(1, 10_000).default(25),
+    doc: 'Most webhook endpoints one API key may own (ADMIN keys included); VERBATIM_WEBHOOK_MAX_ENDPOINTS caps the deployment.',
+  },
+  VERBATIM_WEBHOOK_OUTBOX_EVERY_SECONDS: {
+    schema: int(1, 3_600).default(10),
+    doc: 'How often a worker enqueues webhook deliveries logged but never queued (Redis was down when the event happened).',
+  },
+  VERBATIM_WEBHOOK_OUTBOX_AFTER_SECONDS: {
+    schema: int(1, 3_600).default(5),
+    doc: 'Age after which a still-PENDING webhook delivery is (re-)enqueued by that drain.',
+  },
   VERBATIM_WEBHOOK_MAX_ENDPOINTS: { schema: int(1, 10_000).default(50), doc: 'Most webhook endpoints one deployment may register.' },
   VERBATIM_WEBHOOK_TIMEOUT_MS: { schema: int(100, 120_000).default(10_000), doc: 'How long one webhook delivery attempt waits for a response.' },
   VERBATIM_WEBHOOK_ATTEMPTS: {
@@ -109,11 +139,14 @@ export const CONFIG_SPEC = {
     doc: 'Replace e-mail addresses and phone numbers inside verbatim text of webhook payloads with `[email]` / `[phone]`.',
   },
   VERBATIM_ANALYSIS_ENGINE: {
-    schema: z.enum(['lexical', 'transformer']).default('lexical'),
-    doc: '`lexical` (no model files) or `transformer` (sentence embeddings, and a sentiment model if set, from VERBATIM_MODEL_DIR; see docs/transformer-backend.md).',
+    schema: z.enum(['lexical', 'transformer', 'auto']).default('auto'),
+    doc: '`lexical` (no model files), `transformer` (sentence embeddings, and a sentiment model if set, from VERBATIM_MODEL_DIR; see docs/transformer-backend.md) or `auto`: transformer when the model files are present (`npx verbatim models install`), else lexical with a warning.',
   },
-  VERBATIM_MODEL_DIR: { schema: z.string().min(1).optional(), doc: 'Local model directory for the transformer engine. Unset: `$VERBATIM_DATA_DIR/models`.' },
-  VERBATIM_EMBEDDING_MODEL: { schema: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'), doc: 'Sentence-embedding model: a folder inside the model directory.' },
+  VERBATIM_MODEL_DIR: { schema: z.string().min(1).optional(), doc: 'Local model directory for the transformer engine, where `npx verbatim models install` puts the model. Unset: `$VERBATIM_DATA_DIR/models`.' },
+  VERBATIM_EMBEDDING_MODEL: {
+    schema: z.string().min(1).default('sentence-transformers/all-MiniLM-L6-v2'),
+    doc: 'Sentence-embedding model: a folder inside the model directory (the default is the one `verbatim models install` writes).',
+  },
   VERBATIM_SENTIMENT_MODEL: { schema: z.string().min(1).optional(), doc: 'Optional text-classification model (a folder inside the model directory) replacing the lexical sentiment.' },
   VERBATIM_ALLOW_REMOTE_MODELS: {
     schema: bool.default(false),
@@ -121,21 +154,62 @@ export const CONFIG_SPEC = {
   },
   VERBATIM_INTROSPECTION: { schema: bool.default(true), doc: 'Allow GraphQL introspection (turn off in production if you wish).' },
   VERBATIM_LANDING_PAGE: { schema: bool.default(true), doc: 'Serve the Apollo landing page on GET /graphql.' },
+  VERBATIM_APP_BASE_PATH: {
+    schema: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9._~-]+)+$|^off$/, 'must be a path such as /app or /insights/app (no trailing slash), or off')
+      .default('/app'),
+    doc: 'Where the API serves the insight app (built into `dist/app` by `npm ci`); `off` serves none.',
+  },
   VERBATIM_MAX_QUERY_DEPTH: { schema: int(2, 100).default(12), doc: 'Deepest field nesting a GraphQL operation may have (introspection fields excluded).' },
   VERBATIM_MAX_QUERY_COST: {
     schema: int(10, 1_000_000).default(20_000),
-    doc: 'Largest cost of one operation: each field costs 1, times the page size (`first`) of the connections above it.',
+    doc: 'Largest cost of one operation: each field costs 1, insight and search fields much more (docs/security.md), times the items (`first`, `limit`) of the lists above it.',
   },
+  VERBATIM_MAX_ALIASES: { schema: int(0, 1000).default(15), doc: 'Most aliases one GraphQL operation may use (fragments counted where spread).' },
+  VERBATIM_MAX_DIRECTIVES: { schema: int(0, 1000).default(50), doc: 'Most directives one GraphQL operation may use.' },
+  VERBATIM_MAX_TOKENS: { schema: int(100, 1_000_000).default(5_000), doc: 'Most lexical tokens a GraphQL document may have; longer documents are refused before they are parsed in full.' },
+  VERBATIM_MAX_CONCURRENT_EXPENSIVE: {
+    schema: int(0, 1000).default(3),
+    doc: 'Operations selecting an insight field (themeBreakdown, emergingThemes, npsTrend, atRiskCustomers…) one key may have running at once on one API instance; more get TOO_MANY_CONCURRENT_OPERATIONS. 0 = no limit.',
+  },
+  VERBATIM_MAX_TREND_POINTS: {
+    schema: int(10, 100_000).default(1_000),
+    doc: 'Most points (periods × series) one `npsTrend` may return; larger asks fail with BAD_USER_INPUT naming `interval` or `limit`.',
+  },
+  VERBATIM_WS_MAX_OPERATIONS: { schema: int(1, 10_000).default(20), doc: 'Operations (subscriptions included) one WebSocket connection may have open at once.' },
+  VERBATIM_WS_MAX_CONNECTIONS_PER_KEY: { schema: int(0, 100_000).default(20), doc: 'WebSocket connections one API key may hold open on one API instance; 0 = no limit.' },
   VERBATIM_MAX_BODY_BYTES: { schema: int(1024, 100_000_000).default(10_000_000), doc: 'Largest HTTP request body on /graphql; larger gets 413.' },
   VERBATIM_MAX_BATCH_OPERATIONS: { schema: int(1, 100).default(1), doc: 'Operations one batched HTTP request (a JSON array) may hold; 1 turns batching off.' },
-  VERBATIM_RATE_LIMIT_PER_MINUTE: { schema: int(0, 10_000_000).default(1200), doc: 'Operations per minute per API key (queries and other mutations), shared by all API instances through Redis; 0 = no limit.' },
-  VERBATIM_INGEST_RATE_LIMIT_PER_MINUTE: { schema: int(0, 10_000_000).default(30_000), doc: '`submitResponse`/`importResponses` requests per minute per API key; 0 = no limit.' },
-  VERBATIM_ANONYMOUS_RATE_LIMIT_PER_MINUTE: { schema: int(0, 10_000_000).default(300), doc: 'Requests per minute per IP address without an API key; 0 = no limit.' },
+  VERBATIM_RATE_LIMIT_PER_MINUTE: {
+    schema: int(0, 10_000_000).default(1200),
+    doc: 'Operations per minute per valid API key (queries, subscriptions and other mutations, over HTTP and WebSocket alike), shared by all API instances through Redis; 0 = no limit.',
+  },
+  VERBATIM_INGEST_RATE_LIMIT_PER_MINUTE: {
+    schema: int(0, 10_000_000).default(30_000),
+    doc: 'Operations per minute per valid API key whose every root field is `submitResponse`/`importResponses`; 0 = no limit.',
+  },
+  VERBATIM_ANONYMOUS_RATE_LIMIT_PER_MINUTE: {
+    schema: int(0, 10_000_000).default(300),
+    doc: 'Requests and WebSocket connections per minute per IP address without a valid API key (none, unknown or revoked); 0 = no limit.',
+  },
   VERBATIM_METRICS_TOKEN: {
     schema: z.string().min(16, 'must be at least 16 characters').optional(),
-    doc: 'When set, `/metrics` (API and worker) answers only scrapes sending `Authorization: Bearer <token>`; unset, it is open (keep it on an internal network).',
+    doc: 'When set, `/metrics` answers only scrapes sending `Authorization: Bearer <token>`, and the API port serves `/metrics` too; unset, the API port answers 404 there.',
   },
-  VERBATIM_WORKER_METRICS_PORT: { schema: int(0, 65535).default(0), doc: 'Port of `/metrics` for a worker-only process (`npm run worker`); 0 = off (the API serves `/metrics` on its own port).' },
+  VERBATIM_METRICS_PORT: {
+    schema: int(0, 65535).default(9464),
+    doc: 'Port of the API process\'s own `/metrics` listener (bound to VERBATIM_METRICS_HOST); 0 picks a free one.',
+  },
+  VERBATIM_METRICS_HOST: {
+    schema: z.string().min(1).default('127.0.0.1'),
+    doc: 'Interface of the `/metrics` listeners (API and worker). Loopback by default; set `0.0.0.0` only with VERBATIM_METRICS_TOKEN or on a private network.',
+  },
+  VERBATIM_WORKER_METRICS_PORT: { schema: int(0, 65535).default(0), doc: 'Port of `/metrics` for a worker-only process (`npm run worker`), bound to VERBATIM_METRICS_HOST; 0 = off.' },
+  VERBATIM_SHUTDOWN_TIMEOUT_MS: {
+    schema: int(1000, 600_000).default(10_000),
+    doc: 'On SIGTERM/SIGINT the process stops within this time: sockets closed, running jobs given part of it, in-flight webhook deliveries abandoned to retry; past it, it exits with code 1.',
+  },
 } as const;
 
 type Spec = typeof CONFIG_SPEC;
@@ -145,6 +219,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Values never echoed in a configuration error. */
+const SECRET_VARIABLES = new Set(['VERBATIM_ADMIN_KEY', 'VERBATIM_METRICS_TOKEN', 'VERBATIM_WEBHOOK_SECRET_KEY']);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
@@ -152,7 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const raw = env[name];
     const result = (schema as z.ZodTypeAny).safeParse(raw === '' ? undefined : raw);
     if (result.success) values[name] = result.data;
-    else problems.push(`${name}=${JSON.stringify(raw)}: ${result.error.issues.map((i) => i.message).join('; ')}`);
+    else problems.push(`${name}=${SECRET_VARIABLES.has(name) ? '(hidden)' : JSON.stringify(raw)}: ${result.error.issues.map((i) => i.message).join('; ')}`);
   }
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);

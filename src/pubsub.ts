@@ -11,6 +11,7 @@ export interface Topics {
   [key: string]: [unknown];
   RESPONSE_ANALYZED: [ResponseAnalyzedMessage];
   ALERT_RAISED: [AlertRaisedMessage];
+  ALERT_UPDATED: [AlertUpdatedMessage];
 }
 
 /** Published by the worker when an alert is raised (the `atRiskAlert` subscription reloads it by id). */
@@ -19,6 +20,12 @@ export interface AlertRaisedMessage {
   assignee: string;
   /** Attributes of the response, so scoped subscribers are filtered without a read. */
   attributes: { key: string; value: string }[];
+}
+
+/** Published by the API when an alert is acknowledged, reassigned or resolved (`alertUpdated` reloads it by id). */
+export interface AlertUpdatedMessage extends AlertRaisedMessage {
+  /** The owner before a reassignment, so the old owner's inbox sees the alert leave. */
+  previousAssignee: string;
 }
 
 /** Published by the worker after a response's analysis is stored (subscribers reload the response by id). */

@@ -37,6 +37,12 @@ export class ApiKeyRepository {
     return this.findByHash(hash);
   }
 
+  /** Revokes every live key carrying `prefix` but the one given; returns how many. */
+  async revokeBootstrappedExcept(hash: string, prefix: string, at: Date): Promise<number> {
+    const result = await this.model.collection.updateMany({ _id: { $ne: hash }, prefix, revokedAt: null } as never, { $set: { revokedAt: at } });
+    return result.modifiedCount;
+  }
+
   async touch(hash: string, at: Date): Promise<void> {
     await this.model.collection.updateOne({ _id: hash } as never, { $set: { lastUsedAt: at } });
   }

@@ -12,6 +12,11 @@ export interface WebhookEndpointEntity {
    * attributes are delivered here (empty: every event).
    */
   scope: Attribute[];
+  /**
+   * The API key that registered it: only that key (or an ADMIN) reads and changes it. Null on
+   * endpoints registered before ownership existed: those are ADMIN-only.
+   */
+  ownerKeyId: string | null;
   /** `whsec_<base64>`; returned to the caller only when it is created (or rotated). */
   secret: string;
   enabled: boolean;

@@ -8,7 +8,7 @@ import type { DeliveryStatus, WebhookDeliveryEntity, WebhookEndpointEntity, Webh
 import type { WebhookModels } from './webhook.schema.js';
 
 
-export type NewEndpoint = Pick<WebhookEndpointEntity, '_id' | 'url' | 'events' | 'description' | 'secret' | 'scope'>;
+export type NewEndpoint = Pick<WebhookEndpointEntity, '_id' | 'url' | 'events' | 'description' | 'secret' | 'scope' | 'ownerKeyId'>;
 export type EndpointPatch = Partial<Pick<WebhookEndpointEntity, 'url' | 'events' | 'description'>>;
 export type NewEvent = Pick<WebhookEventEntity, '_id' | 'type' | 'occurredAt' | 'data' | 'attributes'>;
 export type NewDelivery = Pick<WebhookDeliveryEntity, '_id' | 'webhookId' | 'eventId' | 'eventType'>;
@@ -22,8 +22,9 @@ export class WebhookRepository {
 
   // ── endpoints ──
 
-  async countEndpoints(): Promise<number> {
-    return this.models.endpoints.countDocuments({}).exec();
+  /** All endpoints, or those one key owns. */
+  async countEndpoints(ownerKeyId?: string): Promise<number> {
+    return this.models.endpoints.countDocuments(ownerKeyId === undefined ? {} : { ownerKeyId: String(ownerKeyId) }).exec();
   }
 
   async insertEndpoint(endpoint: NewEndpoint): Promise<WebhookEndpointEntity> {
@@ -43,8 +44,10 @@ export class WebhookRepository {
     return this.models.endpoints.findById(String(id)).lean<WebhookEndpointEntity>().exec();
   }
 
-  async listEndpoints(): Promise<WebhookEndpointEntity[]> {
-    return this.models.endpoints.find({}).sort({ createdAt: 1, _id: 1 }).lean<WebhookEndpointEntity[]>().exec();
+  /** All endpoints, or those one key owns, oldest first. */
+  async listEndpoints(ownerKeyId?: string): Promise<WebhookEndpointEntity[]> {
+    const filter = ownerKeyId === undefined ? {} : { ownerKeyId: String(ownerKeyId) };
+    return this.models.endpoints.find(filter).sort({ createdAt: 1, _id: 1 }).lean<WebhookEndpointEntity[]>().exec();
   }
 
   /** Enabled endpoints subscribed to one of `types`. */
@@ -157,6 +160,19 @@ export class WebhookRepository {
         if (!isDuplicateKeyError(err) && !onlyDuplicates) throw err;
       }
     }
+  }
+
+  /**
+   * The outbox: deliveries still PENDING that were logged before `before`, oldest first. Their
+   * enqueue may never have happened (Redis was down when the event was committed).
+   */
+  async findPendingBefore(before: Date, limit: number): Promise<Pick<WebhookDeliveryEntity, '_id' | 'webhookId' | 'eventId'>[]> {
+    return this.models.deliveries
+      .find({ status: 'PENDING', createdAt: { $lt: before } }, { webhookId: 1, eventId: 1 })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<Pick<WebhookDeliveryEntity, '_id' | 'webhookId' | 'eventId'>[]>()
+      .exec();
   }
 
   async findDelivery(id: string): Promise<WebhookDeliveryEntity | null> {

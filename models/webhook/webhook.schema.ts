@@ -11,6 +11,7 @@ export const webhookEndpointSchema = new Schema<WebhookEndpointEntity>(
     events: { type: [String], required: true },
     description: { type: String, default: null },
     scope: { type: [attributeSchema], default: [] },
+    ownerKeyId: { type: String, default: null },
     secret: { type: String, required: true },
     enabled: { type: Boolean, default: true },
     disabledReason: { type: String, default: null },
@@ -21,6 +22,8 @@ export const webhookEndpointSchema = new Schema<WebhookEndpointEntity>(
   },
   { collection: 'webhook_endpoints', timestamps: true, versionKey: false },
 );
+// One key's endpoints (the per-key cap and a non-admin's list).
+webhookEndpointSchema.index({ ownerKeyId: 1 });
 
 export const webhookEventSchema = new Schema<WebhookEventEntity>(
   {
@@ -52,6 +55,8 @@ export const webhookDeliverySchema = new Schema<WebhookDeliveryEntity>(
 );
 // The delivery log of one endpoint, newest first (on MongoDB; FerretDB scans, see docs/ferretdb.md).
 webhookDeliverySchema.index({ webhookId: 1, createdAt: -1 });
+// The outbox drain: PENDING deliveries, oldest first.
+webhookDeliverySchema.index({ status: 1, createdAt: 1 });
 
 export interface WebhookModels {
   endpoints: Model<WebhookEndpointEntity>;

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscriptionHandlerData } from 'type-graphql';
 import { AppError } from '../../src/errors.js';
-import type { AlertRaisedMessage } from '../../src/pubsub.js';
+import type { AlertRaisedMessage, AlertUpdatedMessage, PubSub } from '../../src/pubsub.js';
+import type { AlertEntity } from '../../models/alert/alert.entity.js';
 import { FOLLOW_UP_ROLES, READ_ROLES, SUBSCRIBE_ROLES } from '../auth/roles.js';
 import { scopeOf, visible } from '../auth/scope.js';
 import { DateTime } from '../common/scalars.js';
@@ -19,6 +20,14 @@ function actorOf(ctx: Context): string {
 
 @Resolver(() => Alert)
 export class AlertResolver {
+  constructor(private readonly pubSub?: PubSub) {}
+
+  /** Tells open inboxes (the `alertUpdated` subscription) on every API instance about a change. */
+  private changed(alert: AlertEntity, previousAssignee: string): Alert {
+    this.pubSub?.publish('ALERT_UPDATED', { alertId: alert._id, assignee: alert.assignee, previousAssignee, attributes: alert.attributes });
+    return toAlert(alert);
+  }
+
   @Authorized(READ_ROLES)
   @Query(() => Alert, { nullable: true, description: 'An alert by id (null when unknown or outside the caller’s scope).' })
   async alert(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Alert | null> {
@@ -51,7 +60,8 @@ export class AlertResolver {
     @Arg('note', () => String, { nullable: true }) note: string | null,
     @Ctx() ctx: Context,
   ): Promise<Alert> {
-    return toAlert(await ctx.services.alerts.acknowledge(id, actorOf(ctx), note, scopeOf(ctx)));
+    const alert = await ctx.services.alerts.acknowledge(id, actorOf(ctx), note, scopeOf(ctx));
+    return this.changed(alert, alert.assignee);
   }
 
   @Authorized(FOLLOW_UP_ROLES)
@@ -62,7 +72,8 @@ export class AlertResolver {
     @Arg('note', () => String, { nullable: true, description: 'Resolution note, up to 2000 characters.' }) note: string | null,
     @Ctx() ctx: Context,
   ): Promise<Alert> {
-    return toAlert(await ctx.services.alerts.resolve(id, actorOf(ctx), outcome, note, scopeOf(ctx)));
+    const alert = await ctx.services.alerts.resolve(id, actorOf(ctx), outcome, note, scopeOf(ctx));
+    return this.changed(alert, alert.assignee);
   }
 
   @Authorized(FOLLOW_UP_ROLES)
@@ -73,7 +84,9 @@ export class AlertResolver {
     @Arg('note', () => String, { nullable: true }) note: string | null,
     @Ctx() ctx: Context,
   ): Promise<Alert> {
-    return toAlert(await ctx.services.alerts.reassign(id, actorOf(ctx), assignee, note, scopeOf(ctx)));
+    const previous = await ctx.services.alerts.get(id, scopeOf(ctx));
+    const alert = await ctx.services.alerts.reassign(id, actorOf(ctx), assignee, note, scopeOf(ctx));
+    return this.changed(alert, previous?.assignee ?? alert.assignee);
   }
 
   @Authorized(READ_ROLES)
@@ -109,6 +122,21 @@ export class AlertResolver {
     if (!alert) throw new AppError('NOT_FOUND', `alert ${message.alertId} not found`, { id: message.alertId });
     return toAlert(alert);
   }
+
+  @Authorized(SUBSCRIBE_ROLES)
+  @Subscription(() => Alert, {
+    topics: 'ALERT_UPDATED',
+    filter: async ({ payload, args, context }: SubscriptionHandlerData<AlertUpdatedMessage, { assignee?: string | null }, Context>) =>
+      (!args.assignee || args.assignee === payload.assignee || args.assignee === payload.previousAssignee) && (await deliverableTo(context, payload)),
+    description: 'Each change of an alert (acknowledged, reassigned, resolved), from any API instance, so open inboxes stay current; `assignee` narrows to one owner’s alerts (before or after a reassignment).',
+  })
+  async alertUpdated(
+    @Root() message: AlertUpdatedMessage,
+    @Arg('assignee', () => String, { nullable: true, description: 'Only alerts assigned to this owner, before or after the change.' }) _assignee: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<Alert> {
+    return this.atRiskAlert(message, null, ctx);
+  }
 }
 
 /** The subscriber's key is still valid and the alert's response is within its scope. */
@@ -127,16 +155,15 @@ export class AtRiskCustomerResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<AtRiskCustomerConnection> {
+    // A scoped caller gets each customer as seen through in-scope responses and alerts only (the service builds that view).
     const page = await ctx.services.atRiskCustomers.list(filter ?? {}, first, after, scopeOf(ctx));
-    // A scoped caller sees each customer's history, counts and latest score from in-scope responses only.
-    const views = await Promise.all(page.edges.map(({ node }) => ctx.services.customers.scoped(node.customer, scopeOf(ctx))));
     return {
-      edges: page.edges.map(({ cursor, node }, i) => {
+      edges: page.edges.map(({ cursor, node }) => {
         const risk = node.customer.churnRisk!;
         return {
           cursor,
           node: {
-            customer: toCustomer(views[i] ?? node.customer),
+            customer: toCustomer(node.customer),
             risk: { score: risk.score, level: risk.level as never, reasons: risk.reasons },
             trend: node.trend,
             owner: node.owner,

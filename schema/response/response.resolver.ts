@@ -1,8 +1,10 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { encodeCursor } from '../../src/services/response-query.service.js';
 import type { Context } from '../context.js';
 import { INGEST_ROLES, READ_ROLES } from '../auth/roles.js';
 import { scopedFilter, visible } from '../auth/scope.js';
+import { assertIngestReadable } from './ingest-selection.js';
 import { toResponse } from './response.mapper.js';
 import { ResponseFilter, ResponseInput } from './response.inputs.js';
 import { ImportResult, NpsSummary, Response, ResponseConnection } from './response.types.js';
@@ -13,8 +15,11 @@ type ConnectionSource = Omit<ResponseConnection, 'totalCount'> & { filter: Respo
 @Resolver(() => Response)
 export class ResponseResolver {
   @Authorized(INGEST_ROLES)
-  @Mutation(() => Response, { description: 'Stores one response. Idempotent by externalId: resubmitting returns the stored response.' })
-  async submitResponse(@Arg('input', () => ResponseInput) input: ResponseInput, @Ctx() ctx: Context): Promise<Response> {
+  @Mutation(() => Response, {
+    description: 'Stores one response. Idempotent by externalId: resubmitting returns the stored response. An INGEST key may select only `id`, `externalId` and `analysisStatus`; any other field is refused with FORBIDDEN (extensions.field names it) before anything is stored.',
+  })
+  async submitResponse(@Arg('input', () => ResponseInput) input: ResponseInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Response> {
+    assertIngestReadable(ctx, info);
     const { response } = await ctx.services.ingest.submit(input, ctx.requestId);
     return toResponse(response);
   }

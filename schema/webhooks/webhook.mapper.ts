@@ -9,6 +9,7 @@ export function toWebhook(entity: WebhookEndpointEntity, secret: string | null =
     events: entity.events,
     description: entity.description ?? null,
     scope: (entity.scope ?? []).map(({ key, value }) => ({ key, value })),
+    ownerKeyId: entity.ownerKeyId ?? null,
     secret,
     enabled: entity.enabled,
     disabledReason: entity.disabledReason ?? null,

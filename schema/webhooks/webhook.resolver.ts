@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { AppError } from '../../src/errors.js';
 import { EVENT_TYPES } from '../../src/services/events.js';
+import type { WebhookActor } from '../../src/services/webhooks/webhook.service.js';
 import { WEBHOOK_ROLES } from '../auth/roles.js';
 import type { Context } from '../context.js';
 import { CreateWebhookInput, UpdateWebhookInput } from './webhook.inputs.js';
@@ -12,20 +12,20 @@ export class WebhookResolver {
   @Authorized(WEBHOOK_ROLES)
   @Mutation(() => Webhook, { description: 'Registers an endpoint. The response carries its signing `secret`, which is never shown again.' })
   async createWebhook(@Arg('input', () => CreateWebhookInput) input: CreateWebhookInput, @Ctx() ctx: Context): Promise<Webhook> {
-    const { endpoint, secret } = await ctx.services.webhooks.create(input, ctx.caller?.scope ?? []);
+    const { endpoint, secret } = await ctx.services.webhooks.create(input, actor(ctx));
     return toWebhook(endpoint, secret);
   }
 
   @Authorized(WEBHOOK_ROLES)
-  @Query(() => [Webhook], { description: 'Every registered endpoint, oldest first (secrets are not shown).' })
+  @Query(() => [Webhook], { description: 'The endpoints the calling key owns (an ADMIN: every endpoint), oldest first; secrets are not shown.' })
   async webhooks(@Ctx() ctx: Context): Promise<Webhook[]> {
-    return (await ctx.services.webhooks.list(ctx.caller?.scope ?? [])).map((e) => toWebhook(e));
+    return (await ctx.services.webhooks.list(actor(ctx))).map((e) => toWebhook(e));
   }
 
   @Authorized(WEBHOOK_ROLES)
-  @Query(() => Webhook, { nullable: true, description: 'One endpoint by id; null if there is none.' })
+  @Query(() => Webhook, { nullable: true, description: 'One endpoint by id; null if there is none or another key owns it (ADMIN keys see every one).' })
   async webhook(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Webhook | null> {
-    const endpoint = await ctx.services.webhooks.get(id, ctx.caller?.scope ?? []);
+    const endpoint = await ctx.services.webhooks.get(id, actor(ctx));
     return endpoint ? toWebhook(endpoint) : null;
   }
 
@@ -43,8 +43,7 @@ export class WebhookResolver {
     @Arg('after', () => String, { nullable: true, description: '`endCursor` of the previous page.' }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<WebhookDeliveryConnection> {
-    await visible(ctx, webhookId);
-    const page = await ctx.services.webhooks.deliveries(webhookId, first, after);
+    const page = await ctx.services.webhooks.deliveries(webhookId, first, after, actor(ctx));
     return { nodes: page.deliveries.map(toWebhookDelivery), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
   }
 
@@ -55,15 +54,13 @@ export class WebhookResolver {
     @Arg('input', () => UpdateWebhookInput) input: UpdateWebhookInput,
     @Ctx() ctx: Context,
   ): Promise<Webhook> {
-    await visible(ctx, id);
-    return toWebhook(await ctx.services.webhooks.update(id, input));
+    return toWebhook(await ctx.services.webhooks.update(id, input, actor(ctx)));
   }
 
   @Authorized(WEBHOOK_ROLES)
   @Mutation(() => Boolean, { description: 'Deletes an endpoint and its delivery log; true if it existed. Pending deliveries stop.' })
   async deleteWebhook(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
-    if (!(await ctx.services.webhooks.get(id, ctx.caller?.scope ?? []))) return false;
-    return ctx.services.webhooks.delete(id);
+    return ctx.services.webhooks.delete(id, actor(ctx));
   }
 
   @Authorized(WEBHOOK_ROLES)
@@ -71,21 +68,19 @@ export class WebhookResolver {
     description: 'Re-enables an endpoint (after it was disabled for sustained failure) and resets its failure streak. New events are delivered again; deliveries cancelled while it was disabled are not replayed.',
   })
   async enableWebhook(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Webhook> {
-    await visible(ctx, id);
-    return toWebhook(await ctx.services.webhooks.enable(id));
+    return toWebhook(await ctx.services.webhooks.enable(id, actor(ctx)));
   }
 
   @Authorized(WEBHOOK_ROLES)
   @Mutation(() => Webhook, { description: 'Replaces the signing secret; the response carries the new one (shown only here). Takes effect at the next attempt.' })
   async rotateWebhookSecret(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Webhook> {
-    await visible(ctx, id);
-    const { endpoint, secret } = await ctx.services.webhooks.rotateSecret(id);
+    const { endpoint, secret } = await ctx.services.webhooks.rotateSecret(id, actor(ctx));
     return toWebhook(endpoint, secret);
   }
 }
 
-/** A scoped key acts only on endpoints created within its scope; others look like missing ones. */
-async function visible(ctx: Context, id: string): Promise<void> {
-  if (!(ctx.caller?.scope.length ?? 0)) return;
-  if (!(await ctx.services.webhooks.get(id, ctx.caller!.scope))) throw new AppError('NOT_FOUND', `webhook ${id} not found`, { id });
+/** Endpoints belong to the key that created them; an ADMIN manages every one. */
+function actor(ctx: Context): WebhookActor {
+  const caller = ctx.caller!;
+  return { keyId: caller.keyId, admin: caller.role === 'ADMIN', scope: caller.scope ?? [] };
 }

@@ -20,6 +20,12 @@ export class Webhook {
   @Field(() => [Attribute], { description: 'Scope of the key that created it: only events of responses with all these attributes are delivered here.' })
   scope!: Attribute[];
 
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Id of the API key that owns it (it and ADMIN keys may change it); null for endpoints registered before ownership, which only ADMIN keys manage.',
+  })
+  ownerKeyId!: string | null;
+
   @Field(() => String, {
     nullable: true,
     description: 'Signing secret (`whsec_…`). Returned only by createWebhook and rotateWebhookSecret; null everywhere else.',

@@ -2,7 +2,7 @@
  * analyze(text, taxonomy): one verbatim in, what it is about and how the customer feels about
  * each part out. Pure and synchronous: same input, same output, nothing shared is modified.
  */
-import type { AnalysisResult, ClauseResult, Sentiment, Span, ThemeMatch } from './types.js';
+import type { AnalysisResult, ChurnSignal, ClauseResult, Sentiment, Span, ThemeMatch } from './types.js';
 import type { CompiledTaxonomy } from './themes/compile.js';
 import { sanitize, DEFAULT_MAX_CHARS } from './text/sanitize.js';
 import { tokenize, type Token } from './text/tokenize.js';
@@ -12,19 +12,19 @@ import { churnIntentValence, clauseWeight, round, scoreClause, toSentiment, type
 import { matchThemes, type ThemeHit } from './themes/match.js';
 import { extractKeyPhrases } from './keyphrases/extract.js';
 import { detectChurn } from './churn/detect.js';
-import { classifySentiment } from './sentiment/classifier.js';
+import { argmaxLabel, predictAll, sentimentFeatures, shippedModel, type SentimentFeatures, type SentimentModel } from './sentiment/learned.js';
 
 export const ENGINE_VERSION = 'lexical@1';
 
 export interface AnalyzeOptions {
   /** Only the first maxChars characters are analysed (default 5,000); the result says when. */
   maxChars?: number;
+  /** The learned sentiment weights (default: the shipped model); the evaluation passes held-out models. */
+  sentimentModel?: SentimentModel;
 }
 
 /** Themes below this combined confidence are not reported. */
 export const THEME_MIN_CONFIDENCE = 0.5;
-/** A clause this close to neutral says nothing about its theme's sentiment on its own. */
-const ASPECT_NEUTRAL_BAND = 0.5;
 
 const NEUTRAL_UNSURE: Sentiment = { label: 'neutral', score: 0, confidence: 0.1 };
 
@@ -53,8 +53,17 @@ function spanOf(tokens: readonly Token[], from: number, to: number, original: st
   return { start, end, text: original.slice(start, end) };
 }
 
-/** Aspect sentiment: the clauses that mention the theme; if they are neutral, their sentences; then the whole. */
-function themeSentiment(clauseIds: ReadonlySet<number>, clauses: readonly Clause[], scores: readonly ClauseScore[], overall: Sentiment): Sentiment {
+/**
+ * Aspect sentiment: the learned verdict on the clauses that mention the theme; when those read as
+ * neutral without conviction, their sentences; then the whole text if the clauses carry no cue at all.
+ */
+function themeSentiment(
+  clauseIds: ReadonlySet<number>,
+  clauses: readonly Clause[],
+  scores: readonly ClauseScore[],
+  probs: readonly Float64Array[],
+  overall: Sentiment,
+): Sentiment {
   const sum = (ids: Iterable<number>): ClauseScore => {
     const total: ClauseScore = { raw: 0, positive: 0, negative: 0, hits: 0 };
     for (const id of ids) {
@@ -65,30 +74,59 @@ function themeSentiment(clauseIds: ReadonlySet<number>, clauses: readonly Clause
     }
     return total;
   };
-  const own = sum(clauseIds);
-  if (Math.abs(own.raw) >= ASPECT_NEUTRAL_BAND) return toSentiment(own.raw, own.positive, own.negative, own.hits, 'aspect');
+  const ownRules = sum(clauseIds);
+  const own = meanProbabilities(clauseIds, probs)!;
+  const ownSentiment = learnedSentiment(own, toSentiment(ownRules.raw, ownRules.positive, ownRules.negative, ownRules.hits, 'aspect'));
+  if (ownSentiment.label !== 'neutral' || own[1] >= ASPECT_UNSURE) return ownSentiment;
   const sentences = new Set([...clauseIds].map((c) => clauses[c].sentence));
   const sentenceClauses = clauses.map((c, i) => (sentences.has(c.sentence) ? i : -1)).filter((i) => i >= 0);
-  const bySentence = sum(sentenceClauses);
-  if (Math.abs(bySentence.raw) >= ASPECT_NEUTRAL_BAND) {
-    const s = toSentiment(bySentence.raw, bySentence.positive, bySentence.negative, bySentence.hits, 'aspect');
+  const bySentence = meanProbabilities(sentenceClauses, probs)!;
+  if (argmaxLabel(bySentence) !== 'neutral') {
+    const r = sum(sentenceClauses);
+    const s = learnedSentiment(bySentence, toSentiment(r.raw, r.positive, r.negative, r.hits, 'aspect'));
     return { ...s, confidence: round(s.confidence * 0.8) };
   }
-  if (own.hits === 0 && overall.label !== 'neutral') return { ...overall, confidence: round(overall.confidence * 0.6) };
-  return toSentiment(own.raw, own.positive, own.negative, own.hits, 'aspect');
+  if (ownRules.hits === 0 && overall.label !== 'neutral') return { ...overall, confidence: round(overall.confidence * 0.6) };
+  return ownSentiment;
 }
 
-/** When the rules find no sentiment cue at all, the trained classifier may still recognise the tone. */
-function classifierSentiment(tokens: readonly Token[]): Sentiment | null {
-  const verdict = classifySentiment(tokens);
-  if (!verdict || verdict.label === 'neutral') return null;
-  // A score just past the label's cut-off: the classifier is a weaker witness than explicit cues.
-  const magnitude = round(0.25 + 0.5 * (verdict.probability - 0.5));
-  return {
-    label: verdict.label,
-    score: verdict.label === 'positive' ? magnitude : -magnitude,
-    confidence: round(0.3 + 0.4 * (verdict.probability - 0.5)),
-  };
+/** How far the rules' own score pulls the learned probabilities (a product of two experts). */
+const RULES_PULL = 2;
+
+/**
+ * The learned model's verdict with the rules kept where they help: the rules' score (negation scope,
+ * feedback phrases such as "not bad at all" or "no issues so far", contrast, intensity) acts as a
+ * second expert whose opinion multiplies the model's probabilities, so an explicit verdict of the
+ * rules wins over an unsure model. When both agree on the label, the rules' score keeps its magnitude
+ * (intensifiers, capitals, exclamation marks).
+ */
+function learnedSentiment(p: Float64Array, rules: Sentiment): Sentiment {
+  const pull = RULES_PULL * rules.score;
+  const q = Float64Array.from([p[0] * Math.exp(-pull), p[1], p[2] * Math.exp(pull)]);
+  const sum = q[0] + q[1] + q[2];
+  for (let c = 0; c < 3; c++) q[c] /= sum;
+  const label = argmaxLabel(q);
+  const confidence = round(Math.max(q[0], q[1], q[2]));
+  if (label === rules.label) return { label, score: rules.score, confidence };
+  const blended = (rules.score + (q[2] - q[0])) / 2;
+  const score =
+    label === 'positive' ? Math.max(blended, 0.05) : label === 'negative' ? Math.min(blended, -0.05) : Math.max(-0.2, Math.min(0.2, blended));
+  return { label, score: round(score), confidence };
+}
+
+const ASPECT_UNSURE = 0.6;
+
+/** Mean class probabilities of some clauses. */
+function meanProbabilities(ids: Iterable<number>, probs: readonly Float64Array[]): Float64Array | null {
+  const out = new Float64Array(3);
+  let n = 0;
+  for (const id of ids) {
+    for (let c = 0; c < 3; c++) out[c] += probs[id][c];
+    n++;
+  }
+  if (n === 0) return null;
+  for (let c = 0; c < 3; c++) out[c] /= n;
+  return out;
 }
 
 function collectThemes(
@@ -96,6 +134,7 @@ function collectThemes(
   tokens: readonly Token[],
   clauses: readonly Clause[],
   scores: readonly ClauseScore[],
+  probs: readonly Float64Array[],
   overall: Sentiment,
   taxonomy: CompiledTaxonomy,
   original: string,
@@ -118,7 +157,7 @@ function collectThemes(
       key: theme.key,
       label: theme.label,
       confidence,
-      sentiment: themeSentiment(new Set(themeHits.map((h) => h.clause)), clauses, scores, overall),
+      sentiment: themeSentiment(new Set(themeHits.map((h) => h.clause)), clauses, scores, probs, overall),
       evidence,
       firstAt: evidence[0].start,
     });
@@ -139,6 +178,50 @@ function mergeSpans(spans: Span[], original: string): Span[] {
   return out;
 }
 
+interface RuleEvidence {
+  clauses: Clause[];
+  scores: ClauseScore[];
+  /** The clauses' scores weighed by role, plus churn intent. */
+  total: ClauseScore;
+  churnSignals: ChurnSignal[];
+}
+
+/** What the rules find: per-clause scores (negation scope, intensity, phrases), contrast weighting, churn intent. */
+function ruleEvidence(tokens: readonly Token[], original: string): RuleEvidence {
+  const clauses = splitClauses(tokens);
+  const ctx = { shouting: isShouting(tokens) };
+  const scores = clauses.map((c) => scoreClause(tokens, c, ctx));
+  const total: ClauseScore = { raw: 0, positive: 0, negative: 0, hits: 0 };
+  clauses.forEach((c, i) => {
+    const w = clauseWeight(c);
+    total.raw += w * scores[i].raw;
+    total.positive += w * scores[i].positive;
+    total.negative += w * scores[i].negative;
+    total.hits += scores[i].hits;
+  });
+  const churnSignals = detectChurn(tokens, clauses, original);
+  if (churnSignals.length > 0) {
+    const churn = churnIntentValence(churnSignals.length);
+    total.raw += churn;
+    total.negative -= churn;
+    total.hits += churnSignals.length;
+  }
+  return { clauses, scores, total, churnSignals };
+}
+
+/**
+ * The learned model's inputs for a text, exactly as analyze() computes them (whatever the language),
+ * with each clause's character span: the training script's only way in, so training and use agree.
+ */
+export function learnedSentimentInputs(text: string): SentimentFeatures & { clauseSpans: { start: number; end: number }[] } {
+  const clean = sanitize(text, DEFAULT_MAX_CHARS);
+  const tokens = tokenize(clean.text);
+  const rules = ruleEvidence(tokens, clean.original);
+  const features = sentimentFeatures(tokens, rules.clauses, rules.scores, rules.total, rules.churnSignals.length);
+  const clauseSpans = rules.clauses.map((c) => ({ start: tokens[c.from].start, end: tokens[c.to - 1].end }));
+  return { ...features, clauseSpans };
+}
+
 export function analyze(text: string, taxonomy: CompiledTaxonomy, options: AnalyzeOptions = {}): AnalysisResult {
   const clean = sanitize(text, options.maxChars ?? DEFAULT_MAX_CHARS);
   const tokens = tokenize(clean.text);
@@ -146,33 +229,20 @@ export function analyze(text: string, taxonomy: CompiledTaxonomy, options: Analy
   if (!language.supported) return emptyResult(clean.truncated, language, NEUTRAL_UNSURE);
   if (tokens.length === 0) return emptyResult(clean.truncated, language, { label: 'neutral', score: 0, confidence: 0.3 });
 
-  const clauses = splitClauses(tokens);
-  const ctx = { shouting: isShouting(tokens) };
-  const scores = clauses.map((c) => scoreClause(tokens, c, ctx));
+  const { clauses, scores, total, churnSignals } = ruleEvidence(tokens, clean.original);
+  const model = options.sentimentModel ?? shippedModel;
+  const features = sentimentFeatures(tokens, clauses, scores, total, churnSignals.length);
+  const { text: textProbs, clauses: probs } = predictAll(model, features);
 
-  let raw = 0;
-  let positive = 0;
-  let negative = 0;
-  let hits = 0;
-  clauses.forEach((c, i) => {
-    const w = clauseWeight(c);
-    raw += w * scores[i].raw;
-    positive += w * scores[i].positive;
-    negative += w * scores[i].negative;
-    hits += scores[i].hits;
-  });
-  const churnSignals = detectChurn(tokens, clauses, clean.original);
-  if (churnSignals.length > 0) {
-    const churn = churnIntentValence(churnSignals.length);
-    raw += churn;
-    negative -= churn;
-    hits += churnSignals.length;
+  let sentiment = learnedSentiment(textProbs, toSentiment(total.raw, total.positive, total.negative, total.hits));
+  // Churn intent is a complaint whatever else is said ("great app but I'm cancelling").
+  if (churnSignals.length > 0 && sentiment.label !== 'negative') {
+    sentiment = { label: 'negative', score: round(Math.min(sentiment.score, -0.05)), confidence: round(Math.max(textProbs[0], 0.5)) };
   }
-  const sentiment = hits > 0 ? toSentiment(raw, positive, negative, hits) : (classifierSentiment(tokens) ?? toSentiment(0, 0, 0, 0));
 
   const clauseResults: ClauseResult[] = clauses.map((c, i) => ({
     ...spanOf(tokens, c.from, c.to, clean.original),
-    sentiment: toSentiment(scores[i].raw, scores[i].positive, scores[i].negative, scores[i].hits),
+    sentiment: learnedSentiment(probs[i], toSentiment(scores[i].raw, scores[i].positive, scores[i].negative, scores[i].hits)),
   }));
   const themeHits = matchThemes(tokens, clauses, taxonomy);
 
@@ -181,7 +251,7 @@ export function analyze(text: string, taxonomy: CompiledTaxonomy, options: Analy
     truncated: clean.truncated,
     sentiment,
     clauses: clauseResults,
-    themes: collectThemes(themeHits, tokens, clauses, scores, sentiment, taxonomy, clean.original),
+    themes: collectThemes(themeHits, tokens, clauses, scores, probs, sentiment, taxonomy, clean.original),
     keyPhrases: extractKeyPhrases(tokens, clauses),
     churnSignals,
     engine: ENGINE_VERSION,

@@ -1,6 +1,6 @@
 /**
- * `verbatim analyze --input FILE --output OUT.jsonl [--taxonomy T.json] [--text-column NAME]`:
- * streams verbatims from JSONL or CSV through the lexical engine into JSONL, one output line per
+ * `verbatim analyze --input FILE --output OUT.jsonl [--taxonomy T.json] [--text-column NAME] [--engine E]`:
+ * streams verbatims from JSONL or CSV through the lexical or transformer engine into JSONL, one output line per
  * input record in input order, in constant memory (a million lines need no more RAM than ten).
  */
 import { createReadStream, createWriteStream, readFileSync, type WriteStream } from 'node:fs';
@@ -8,11 +8,15 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { parse as parseCsv } from 'csv-parse';
-import { analyze, compileTaxonomy, defaultTaxonomy, validateTaxonomy, type AnalysisResult, type CompiledTaxonomy } from '../analysis/index.js';
+import { analyze, compileTaxonomy, defaultTaxonomy, validateTaxonomy, type AnalysisResult, type CompiledTaxonomy, type Taxonomy } from '../analysis/index.js';
+import { loadConfig } from '../config.js';
+import { resolveEngine, transformerAnalyzer, transformerOptionsFromConfig, type EngineChoice, type TaxonomyAnalyzer } from '../services/analysis-engine.js';
 
 const HELP = `usage: verbatim analyze --input FILE --output OUT.jsonl [options]
 
-Analyses each verbatim (sentiment, themes, key phrases, churn signals) with the local lexical engine.
+Analyses each verbatim (sentiment, themes, key phrases, churn signals) locally, with the lexical
+engine or the transformer engine (sentence embeddings from $VERBATIM_MODEL_DIR; install the model
+with 'npx verbatim models install').
 
 Input: JSONL, one object per line with "id" and "text" (or the --text-column field), or CSV with a
 header row. The format follows the file extension (.csv/.tsv vs .jsonl/.ndjson/.json); otherwise it is
@@ -31,6 +35,8 @@ Options:
   --id-column NAME     field/column holding the id (default "id"; the line number when absent)
   --format jsonl|csv   force the input format
   --max-chars N        analyse at most N characters of each verbatim (default 5000)
+  --engine E           lexical | transformer | auto (default: $VERBATIM_ANALYSIS_ENGINE, else auto:
+                       transformer when the model files are present, else lexical with a warning)
   --quiet              no progress on stderr
   -h, --help           this help
 
@@ -120,16 +126,38 @@ export async function* readVerbatims(path: string, options: ReadOptions = {}): A
   else yield* readJsonl(input);
 }
 
-/** Loads and validates a taxonomy file, or the built-in one. */
-export function loadTaxonomy(path: string | undefined): CompiledTaxonomy {
-  if (!path) return compileTaxonomy(defaultTaxonomy);
+/** Reads and validates a taxonomy file, or the built-in one. */
+export function readTaxonomy(path: string | undefined): Taxonomy {
+  if (!path) return defaultTaxonomy;
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new Error(`cannot read taxonomy ${path}: ${(err as Error).message}`);
   }
-  return compileTaxonomy(validateTaxonomy(json));
+  return validateTaxonomy(json);
+}
+
+/** Loads and validates a taxonomy file, or the built-in one, compiled for the lexical engine. */
+export function loadTaxonomy(path: string | undefined): CompiledTaxonomy {
+  return compileTaxonomy(readTaxonomy(path));
+}
+
+const ENGINES: readonly EngineChoice[] = ['lexical', 'transformer', 'auto'];
+/** Records analysed concurrently by the transformer engine, so their embeddings share model runs. */
+const TRANSFORMER_WINDOW = 64;
+
+/** The engine for this run, by the worker's rule; `auto` without a model warns on stderr. */
+async function createEngine(choice: EngineChoice, taxonomy: Taxonomy, maxChars: number | undefined): Promise<TaxonomyAnalyzer & { window: number }> {
+  const options = transformerOptionsFromConfig(loadConfig());
+  const { engine, warning } = await resolveEngine(choice, options);
+  if (warning) console.error(`verbatim analyze: warning: ${warning}`);
+  if (engine === 'transformer') {
+    const lexical = { compileTaxonomy, analyze: (text: string, compiled: CompiledTaxonomy) => analyze(text, compiled, { maxChars }) };
+    return { ...(await transformerAnalyzer(options, lexical)(taxonomy)), window: TRANSFORMER_WINDOW };
+  }
+  const compiled = compileTaxonomy(taxonomy);
+  return { analyze: async (text) => analyze(text, compiled, { maxChars }), dispose: async () => undefined, window: 1 };
 }
 
 /** The CLI's output line (DESIGN.md contract; "language" added). */
@@ -191,6 +219,7 @@ interface Options {
   'id-column': string;
   format?: string;
   'max-chars'?: string;
+  engine?: string;
   quiet: boolean;
   help: boolean;
 }
@@ -206,6 +235,7 @@ function parseOptions(argv: string[]): Options {
       'id-column': { type: 'string', default: 'id' },
       format: { type: 'string' },
       'max-chars': { type: 'string' },
+      engine: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -240,13 +270,27 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
 
-  let taxonomy: CompiledTaxonomy;
+  if (opts.engine !== undefined && !ENGINES.includes(opts.engine as EngineChoice)) {
+    console.error(`verbatim analyze: --engine must be one of ${ENGINES.join(', ')}`);
+    return 2;
+  }
+
+  let engine: TaxonomyAnalyzer & { window: number };
   try {
-    taxonomy = loadTaxonomy(opts.taxonomy);
+    const choice = (opts.engine as EngineChoice | undefined) ?? loadConfig().VERBATIM_ANALYSIS_ENGINE;
+    engine = await createEngine(choice, readTaxonomy(opts.taxonomy), maxChars);
   } catch (err) {
     console.error(`verbatim analyze: ${(err as Error).message}`);
     return 1;
   }
+  try {
+    return await analyzeFile({ ...opts, input: opts.input, output: opts.output }, engine);
+  } finally {
+    await engine.dispose();
+  }
+}
+
+async function analyzeFile(opts: Options & { input: string; output: string }, engine: TaxonomyAnalyzer & { window: number }): Promise<number> {
 
   const out = opts.output === '-' ? process.stdout : createWriteStream(opts.output);
   let outputError: Error | null = null;
@@ -258,6 +302,18 @@ export async function run(argv: string[]): Promise<number> {
   const reportBad = (line: number, why: string): void => {
     bad++;
     console.error(`line ${line}: ${why}; skipped`);
+  };
+
+  // Results are written in input order; a window of analyses runs concurrently (transformer batching).
+  let window: Array<{ id: unknown; result: Promise<AnalysisResult> }> = [];
+  const flush = async (): Promise<void> => {
+    const pending = window;
+    window = [];
+    for (const { id, result } of pending) {
+      await write(out, toOutputLine(id, await result) + '\n');
+      done++;
+      progress.tick(done, bad);
+    }
   };
 
   try {
@@ -272,11 +328,13 @@ export async function run(argv: string[]): Promise<number> {
         reportBad(record.line, text === undefined ? `no "${textColumn}" field` : `"${textColumn}" is not a string`);
         continue;
       }
-      const result = analyze(text, taxonomy, { maxChars });
-      await write(out, toOutputLine(idOf(record.value, opts['id-column'], record.line), result) + '\n');
-      done++;
-      progress.tick(done, bad);
+      const result = engine.analyze(text);
+      // Awaited in order by flush(); this only keeps a failure from counting as unhandled meanwhile.
+      result.catch(() => undefined);
+      window.push({ id: idOf(record.value, opts['id-column'], record.line), result });
+      if (window.length >= engine.window) await flush();
     }
+    await flush();
   } catch (err) {
     console.error(`verbatim analyze: ${(err as Error).message}`);
     if (out !== process.stdout) (out as WriteStream).end();

@@ -116,6 +116,7 @@ async function countPages(client: GraphqlClient, query: string, field: string): 
 const fmt = (n: number | null | undefined, digits = 1) => (n == null ? 'n/a' : n.toFixed(digits));
 const signed = (n: number | null | undefined) => (n == null ? 'n/a' : `${n > 0 ? '+' : ''}${n.toFixed(1)}`);
 
+/** `key` is printed as it is in the example commands: pass a shell expression (`$VAR`, `$(cat FILE)`) rather than a secret. */
 export function formatReport(report: DemoReport, { company, url, key }: { company: string; url: string; key: string | null }): string {
   const lines: string[] = [];
   lines.push('', `${company} — NPS programme, last 12 months`, '');
@@ -135,7 +136,7 @@ export function formatReport(report: DemoReport, { company, url, key }: { compan
   }
   if (report.atRisk) lines.push('', `  At risk             ${report.atRisk.count} (${report.atRisk.source})`);
 
-  const auth = key ? ` -H 'authorization: Bearer ${key}'` : '';
+  const auth = key ? ` -H "authorization: Bearer ${key}"` : '';
   const curl = (query: string) => `  curl -s ${url}${auth} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query })}'`;
   lines.push('', `GraphQL API: ${url}${key ? `   (admin key: ${key})` : ''}`, '', 'Try:');
   lines.push(curl('{ nps { nps marginOfError responses } }'));

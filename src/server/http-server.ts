@@ -10,16 +10,16 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import type { Context } from '../../schema/context.js';
 import { createErrorFormatter } from '../../schema/errors.js';
-import { httpCaller, wsCaller, wsOnConnect, type WsAuthExtra } from '../../schema/auth/connection-auth.js';
+import { httpCaller } from '../../schema/auth/connection-auth.js';
 import { graphqlMetricsPlugin, httpMetricsMiddleware, metricsHandler } from '../metrics.js';
-import { validateWithLimits, type RequestLimits } from './limits.js';
+import { attachGraphqlWs } from './graphql-ws.js';
+import type { RequestLimits } from './limits.js';
+import { appRouter } from './app-static.js';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -30,8 +30,10 @@ export interface ApiServerOptions {
   log: Logger;
   /** Named checks for /readyz, e.g. mongodb and redis pings. */
   readiness: Record<string, ReadinessCheck>;
-  /** Body size, batching, depth/cost and rate limits (src/server/limits.ts); absent: only a 16 MB body limit. */
-  limits?: RequestLimits;
+  /** Body size, batching, depth/cost, rate and concurrency limits (src/server/limits.ts), over HTTP and WebSocket. */
+  limits: RequestLimits;
+  /** On close, how long open HTTP requests and WebSockets get before they are cut (default 10 s). */
+  shutdownGraceMs?: number;
 }
 
 export interface ApiServer {
@@ -44,46 +46,31 @@ const READINESS_TIMEOUT_MS = 2_000;
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { config, schema, services, log } = options;
+  const graceMs = options.shutdownGraceMs ?? 10_000;
   const app = express();
   const httpServer = http.createServer(app);
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   // The key bootstrapped from the environment exists before the first request.
   await services.apiKeys.bootstrapAdmin(config.VERBATIM_ADMIN_KEY);
   const formatError = createErrorFormatter(log);
-  const wsCleanup = useServer<Record<string, unknown>, { context?: Context } & Partial<WsAuthExtra>>(
-    {
-      schema,
-      // The same depth and cost limits as over HTTP.
-      validate: validateWithLimits(options.limits?.validationRules ?? []),
-      onConnect: (ctx) => wsOnConnect(services)(ctx),
-      context: async (ctx) => {
-        const requestId = randomUUID();
-        const caller = await wsCaller(services, ctx.extra);
-        return { requestId, log: log.child({ requestId, keyId: caller?.keyId.slice(0, 12) }), services, caller } satisfies Context;
-      },
-      // The same error codes and redaction as over HTTP.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
-    },
-    wsServer,
-  );
+  const ws = attachGraphqlWs({ httpServer, schema, services, config, log, limits: options.limits, formatError });
 
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.VERBATIM_INTROSPECTION,
     includeStacktraceInErrorResponses: false,
-    validationRules: options.limits?.validationRules ?? [],
-    allowBatchedHttpRequests: options.limits?.allowBatchedHttpRequests ?? false,
+    validationRules: options.limits.validationRules,
+    parseOptions: options.limits.parseOptions,
+    allowBatchedHttpRequests: options.limits.allowBatchedHttpRequests,
     formatError,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: graceMs }),
       graphqlMetricsPlugin<Context>(),
+      options.limits.plugin,
       ...(config.VERBATIM_LANDING_PAGE ? [] : [ApolloServerPluginLandingPageDisabled()]),
       {
         async serverWillStart() {
-          return { drainServer: async () => wsCleanup.dispose() };
+          return { drainServer: async () => ws.dispose() };
         },
       },
     ],
@@ -92,7 +79,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   app.disable('x-powered-by');
   app.use(httpMetricsMiddleware());
-  app.get('/metrics', metricsHandler(config.VERBATIM_METRICS_TOKEN));
+  // /metrics has its own loopback listener (src/app.ts); on this public port only behind a token.
+  if (config.VERBATIM_METRICS_TOKEN) app.get('/metrics', metricsHandler(config.VERBATIM_METRICS_TOKEN));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -101,9 +89,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const ready = Object.values(results).every((r) => r === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: results });
   });
+  if (config.VERBATIM_APP_BASE_PATH !== 'off') app.use(appRouter(config.VERBATIM_APP_BASE_PATH, log));
   app.use(
     '/graphql',
-    ...(options.limits?.middleware ?? [express.json({ limit: '16mb' })]),
+    ...options.limits.middleware,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = headerValue(req.headers['x-request-id']) ?? randomUUID();
@@ -113,7 +102,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       },
     }),
   );
-  if (options.limits) app.use('/graphql', options.limits.errorHandler);
+  app.use('/graphql', options.limits.errorHandler);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -123,12 +112,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}/graphql`;
   log.info({ url }, 'GraphQL API listening');
+  if (config.VERBATIM_APP_BASE_PATH !== 'off') log.info(`insight app at ${url.replace(/\/graphql$/, config.VERBATIM_APP_BASE_PATH)}/`);
 
   return {
     port,
     url,
     async close() {
-      await apollo.stop();
+      // graphql-ws asks every socket to close (1001); one whose peer never completes the close
+      // handshake is cut after the grace, like HTTP requests (keep-alive sockets) by the drain plugin.
+      const cut = setTimeout(() => ws.terminateAll(), graceMs);
+      try {
+        await apollo.stop();
+      } finally {
+        clearTimeout(cut);
+        httpServer.closeAllConnections();
+      }
     },
   };
 }

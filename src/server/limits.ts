@@ -1,30 +1,37 @@
 /**
- * Limits against abuse on /graphql: request body size, batched operations, query depth and cost
- * (validation rule), and rate limits per API key (per IP when anonymous) kept in Redis so they
- * hold across API instances. Every rejection is a JSON GraphQL-style error with a code.
+ * Limits against abuse on /graphql, the same over HTTP and graphql-ws: request body (frame) size,
+ * batched operations, document tokens, depth, aliases and directives (GraphQL Armor's validation
+ * rules), cost (src/server/cost.ts), rate limits per verified API key (per IP without one) kept in
+ * Redis so they hold across API instances, and a cap on one key's expensive operations in flight.
+ * Every rejection is a JSON GraphQL-style error with a code.
  */
-import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
-import {
-  GraphQLError,
-  Kind,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
-  type ValidationContext,
-  type ValidationRule,
-} from 'graphql';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode, ValidationContext, ValidationRule } from 'graphql';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { metrics } from '../metrics.js';
+import { bearerToken } from '../services/auth/api-key.service.js';
+import type { Services } from '../services/index.js';
+import type { Caller, Context } from '../../schema/context.js';
+import { operationCost, tooCostly } from './cost.js';
+import { graphql } from './graphql-module.js';
+
+const { GraphQLError, Kind } = graphql;
 
 export type LimitsConfig = Pick<
   Config,
   | 'VERBATIM_MAX_QUERY_DEPTH'
   | 'VERBATIM_MAX_QUERY_COST'
+  | 'VERBATIM_MAX_ALIASES'
+  | 'VERBATIM_MAX_DIRECTIVES'
+  | 'VERBATIM_MAX_TOKENS'
+  | 'VERBATIM_MAX_CONCURRENT_EXPENSIVE'
   | 'VERBATIM_MAX_BODY_BYTES'
   | 'VERBATIM_MAX_BATCH_OPERATIONS'
   | 'VERBATIM_RATE_LIMIT_PER_MINUTE'
@@ -34,14 +41,39 @@ export type LimitsConfig = Pick<
   | 'VERBATIM_QUEUE_PREFIX'
 >;
 
+/** What an operation asks of the guard once it is parsed, validated and its caller verified. */
+export interface AdmitRequest {
+  caller: Caller;
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+export interface Admission {
+  /** Points left in the budget the operation was charged to (null when that budget is unlimited). */
+  remaining: number | null;
+  /** Frees the operation's slot among its key's expensive operations (no-op when it took none); idempotent. */
+  release(): void;
+}
+
 export interface RequestLimits {
-  /** For ApolloServer's `validationRules` (and graphql-ws's validate). */
+  /** Depth, alias and directive rules, for ApolloServer's `validationRules` and the WebSocket's validation. */
   validationRules: ValidationRule[];
+  /** For ApolloServer's `parseOptions` and the WebSocket's parse. */
+  parseOptions: { maxTokens: number };
   allowBatchedHttpRequests: boolean;
   /** Mounted on /graphql in this order, before Apollo's middleware. */
   middleware: RequestHandler[];
   /** Mounted on /graphql after Apollo's middleware: body-parser errors as JSON. */
   errorHandler: ErrorRequestHandler;
+  /** Cost, rate budget and concurrency of each HTTP operation. */
+  plugin: ApolloServerPlugin<Context>;
+  /** Cost, rate budget and concurrency of an operation; throws the GraphQLError to answer with. */
+  admit(request: AdmitRequest): Promise<Admission>;
+  /** Charges one request or connection of an anonymous caller (no valid key) to its IP address's budget. */
+  admitAnonymous(ip: string): Promise<void>;
 }
 
 /** A JSON body shaped like a GraphQL response, so every client can read the code. */
@@ -49,9 +81,20 @@ export function sendGraphqlError(res: Response, status: number, code: string, me
   res.status(status).json({ errors: [{ message, extensions: { code, ...extensions } }] });
 }
 
-export function createRequestLimits({ config, redis, log }: { config: LimitsConfig; redis: Redis | null; log: Logger }): RequestLimits {
+export function createRequestLimits({
+  config,
+  redis,
+  log,
+  apiKeys,
+}: {
+  config: LimitsConfig;
+  redis: Redis | null;
+  log: Logger;
+  apiKeys: Pick<Services['apiKeys'], 'authenticate'>;
+}): RequestLimits {
   const maxBatch = config.VERBATIM_MAX_BATCH_OPERATIONS;
-  const rateLimit = createRateLimitMiddleware({ config, redis, log });
+  const budgets = createBudgets({ config, redis, log });
+  const inFlight = new ExpensiveOperations(config.VERBATIM_MAX_CONCURRENT_EXPENSIVE);
 
   const batchGuard: RequestHandler = (req, res, next) => {
     if (Array.isArray(req.body) && (maxBatch <= 1 || req.body.length > maxBatch)) {
@@ -65,6 +108,24 @@ export function createRequestLimits({ config, redis, log }: { config: LimitsConf
       return;
     }
     next();
+  };
+
+  // A request without a valid key (none, made up or revoked) is charged to its IP address; a
+  // valid key's operations are charged to the key once Apollo has resolved them (plugin below).
+  const anonymousGuard: RequestHandler = async (req, res, next) => {
+    try {
+      const caller = await apiKeys.authenticate(bearerToken(req.headers.authorization));
+      if (!caller) await budgets.consume('anonymous', `ip:${clientIp(req)}`, Array.isArray(req.body) ? Math.max(1, req.body.length) : 1);
+      next();
+    } catch (err) {
+      if (err instanceof GraphQLError && err.extensions.code === 'RATE_LIMITED') {
+        const retryAfter = Number(err.extensions.retryAfterSeconds);
+        res.setHeader('retry-after', String(retryAfter));
+        res.setHeader('x-ratelimit-remaining', '0');
+        return sendGraphqlError(res, 429, 'RATE_LIMITED', err.message, { retryAfterSeconds: retryAfter });
+      }
+      next(err);
+    }
   };
 
   const errorHandler: ErrorRequestHandler = (err: { type?: string; status?: number; limit?: number }, _req, res, next) => {
@@ -83,119 +144,90 @@ export function createRequestLimits({ config, redis, log }: { config: LimitsConf
     next(err);
   };
 
+  const admit = async ({ caller, schema, document, operation, operationName, variables }: AdmitRequest): Promise<Admission> => {
+    const { cost, expensive } = operationCost({ schema, document, operationName, variables, maxPageSize: config.VERBATIM_MAX_PAGE_SIZE });
+    if (cost > config.VERBATIM_MAX_QUERY_COST) throw tooCostly(cost, config.VERBATIM_MAX_QUERY_COST);
+    const remaining = await budgets.consume(isIngestOperation(operation) ? 'ingest' : 'api', `key:${caller.keyId.slice(0, 32)}`, 1);
+    return { remaining, release: expensive ? inFlight.acquire(caller.keyId) : () => {} };
+  };
+
+  const plugin: ApolloServerPlugin<Context> = {
+    async requestDidStart() {
+      let admission: Admission | null = null;
+      return {
+        async didResolveOperation(rc) {
+          const caller = rc.contextValue.caller;
+          if (!caller || !rc.operation) return;
+          admission = await admit({
+            caller,
+            schema: rc.schema,
+            document: rc.document,
+            operation: rc.operation,
+            operationName: rc.operationName,
+            variables: rc.request.variables,
+          });
+          if (admission.remaining !== null) rc.response.http.headers.set('x-ratelimit-remaining', String(admission.remaining));
+        },
+        async willSendResponse() {
+          admission?.release();
+        },
+      };
+    },
+  };
+
+  const depth = config.VERBATIM_MAX_QUERY_DEPTH;
+  // GraphQL Armor throws its rejection by default, which Apollo answers with a 500: report it as a
+  // validation error instead (400, GRAPHQL_VALIDATION_FAILED), like graphql's own rules.
+  const reported = (message: string) => ({
+    exposeLimits: false,
+    errorMessage: message,
+    propagateOnRejection: false,
+    // Reported with our own message: Armor prefixes "Syntax Error:", which this is not.
+    onReject: [(context: ValidationContext | null) => context?.reportError(new GraphQLError(message))],
+  });
   return {
-    validationRules: [queryLimitsRule({ maxDepth: config.VERBATIM_MAX_QUERY_DEPTH, maxCost: config.VERBATIM_MAX_QUERY_COST, maxPageSize: config.VERBATIM_MAX_PAGE_SIZE })],
+    validationRules: [
+      // Fragments count where they are spread; introspection (`__schema`) is left out so tools work.
+      maxDepthRule({ n: depth, flattenFragments: true, ...reported(`Query is nested deeper than the limit of ${depth} levels`) }),
+      maxAliasesRule({ n: config.VERBATIM_MAX_ALIASES, ...reported(`Query uses more than the limit of ${config.VERBATIM_MAX_ALIASES} aliases`) }),
+      maxDirectivesRule({ n: config.VERBATIM_MAX_DIRECTIVES, ...reported(`Query uses more than the limit of ${config.VERBATIM_MAX_DIRECTIVES} directives`) }),
+    ],
+    parseOptions: { maxTokens: config.VERBATIM_MAX_TOKENS },
     allowBatchedHttpRequests: maxBatch > 1,
-    middleware: [express.json({ limit: config.VERBATIM_MAX_BODY_BYTES }), batchGuard, rateLimit],
+    middleware: [express.json({ limit: config.VERBATIM_MAX_BODY_BYTES }), batchGuard, anonymousGuard],
     errorHandler,
+    plugin,
+    admit,
+    admitAnonymous: async (ip) => void (await budgets.consume('anonymous', `ip:${ip}`, 1)),
   };
 }
 
-// ---------------------------------------------------------------- depth and cost
-
-/**
- * graphql's `validate` with the limit rules added, for graphql-ws. Loaded with require so it is
- * the same graphql module (CommonJS) that built the schema, whatever resolver loads this file.
- */
-export function validateWithLimits(rules: ValidationRule[]): typeof import('graphql').validate {
-  const graphql = createRequire(import.meta.url)('graphql') as typeof import('graphql');
-  return (schema, document, extra, options, typeInfo) => graphql.validate(schema, document, [...(extra ?? graphql.specifiedRules), ...rules], options, typeInfo);
+function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
-export interface QueryLimits {
-  maxDepth: number;
-  maxCost: number;
-  /** The `first` assumed when it comes from a variable (validation cannot see variables). */
-  maxPageSize: number;
-}
-
-/**
- * Rejects operations nested deeper than `maxDepth` or costing more than `maxCost`. Cost: every
- * selected field (aliases and fragment spreads counted each time they appear) costs 1, and what a
- * field with a `first` argument selects is multiplied by that page size (only its `edges`/`nodes`
- * when it is a connection that selects them directly). Introspection fields are
- * free, so tools keep working while introspection is allowed.
- */
-export function queryLimitsRule({ maxDepth, maxCost, maxPageSize }: QueryLimits): ValidationRule {
-  return (context: ValidationContext) => ({
-    OperationDefinition(operation) {
-      const fragments = (name: string): FragmentDefinitionNode | undefined => context.getFragment(name) ?? undefined;
-      // Stops walking early: a hostile document must not make the walk itself expensive.
-      const budget = { cost: 0, depth: 0, aborted: false };
-      const walk = (set: SelectionSetNode, depth: number, parentMultiplier: number, seen: Set<string>, itemPage = 1): void => {
-        for (const selection of set.selections) {
-          if (budget.aborted) return;
-          if (selection.kind === Kind.FIELD) {
-            if (selection.name.value.startsWith('__')) continue;
-            const multiplier = ITEM_FIELDS.has(selection.name.value) ? parentMultiplier * itemPage : parentMultiplier;
-            budget.cost += multiplier;
-            budget.depth = Math.max(budget.depth, depth);
-            if (budget.depth > maxDepth || budget.cost > maxCost) {
-              budget.aborted = true;
-              return;
-            }
-            if (selection.selectionSet) {
-              const page = pageSizeOf(selection, maxPageSize);
-              // A connection's page multiplies its items (edges/nodes), not totalCount or pageInfo.
-              const itemsOnly = page > 1 && hasItems(selection.selectionSet);
-              walk(selection.selectionSet, depth + 1, itemsOnly ? multiplier : multiplier * page, seen, itemsOnly ? page : 1);
-            }
-          } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-            walk(selection.selectionSet, depth, parentMultiplier, seen, itemPage);
-          } else {
-            const name = selection.name.value;
-            const fragment = fragments(name);
-            // Cycles are reported by graphql's own NoFragmentCycles rule; here they just stop.
-            if (!fragment || seen.has(name)) continue;
-            walk(fragment.selectionSet, depth, parentMultiplier, new Set([...seen, name]), itemPage);
-          }
-        }
-      };
-      walk(operation.selectionSet, 1, 1, new Set());
-      if (budget.depth > maxDepth) {
-        context.reportError(new GraphQLError(`Query is nested deeper than the limit of ${maxDepth} levels`, { nodes: [operation], extensions: { code: 'QUERY_TOO_DEEP' } }));
-      } else if (budget.cost > maxCost) {
-        context.reportError(new GraphQLError(`Query costs more than the limit of ${maxCost} (one per field, times the page size under a \`first\` argument)`, { nodes: [operation], extensions: { code: 'QUERY_TOO_COSTLY' } }));
-      }
-    },
-  });
-}
-
-const ITEM_FIELDS = new Set(['edges', 'nodes']);
-
-/** True when a selection picks a connection's items directly (fragments are not looked into). */
-function hasItems(set: SelectionSetNode): boolean {
-  return set.selections.some((s) => s.kind === Kind.FIELD && ITEM_FIELDS.has(s.name.value));
-}
-
-function pageSizeOf(field: FieldNode, maxPageSize: number): number {
-  const first = field.arguments?.find((a) => a.name.value === 'first');
-  if (!first) return 1;
-  if (first.value.kind === Kind.INT) return Math.max(1, Math.min(Number(first.value.value), maxPageSize));
-  if (first.value.kind === Kind.VARIABLE) return maxPageSize;
-  return 1;
-}
-
-// ---------------------------------------------------------------- rate limits
+// ---------------------------------------------------------------- which budget
 
 /** Mutations that count against the ingest budget instead of the general one. */
-const INGEST_OPERATION = /^\s*mutation\b[^{]*\{\s*(?:\w+\s*:\s*)?(?:submitResponse|importResponses)\b/;
+const INGEST_FIELDS = new Set(['submitResponse', 'importResponses']);
 
-interface RateLimitDeps {
-  config: LimitsConfig;
-  redis: Redis | null;
-  log: Logger;
+/**
+ * True when the operation that runs is a mutation whose every root field is an ingest mutation.
+ * Fragments at the root are not looked into: such an operation is charged to the general budget.
+ */
+export function isIngestOperation(operation: OperationDefinitionNode): boolean {
+  return (
+    operation.operation === 'mutation' &&
+    operation.selectionSet.selections.length > 0 &&
+    operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && INGEST_FIELDS.has(s.name.value))
+  );
 }
 
-/** The caller's identity for rate limiting: a hash of its API key, else its IP address. */
-export function rateLimitKey(req: Request): { key: string; anonymous: boolean } {
-  const header = req.headers.authorization;
-  const token = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1] : undefined;
-  if (token) return { key: `key:${createHash('sha256').update(token).digest('hex').slice(0, 32)}`, anonymous: false };
-  return { key: `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`, anonymous: true };
-}
+// ---------------------------------------------------------------- rate budgets
 
-function createRateLimitMiddleware({ config, redis, log }: RateLimitDeps): RequestHandler {
+type Budget = 'api' | 'ingest' | 'anonymous';
+
+function createBudgets({ config, redis, log }: { config: LimitsConfig; redis: Redis | null; log: Logger }) {
   const limiter = (name: string, perMinute: number): RateLimiterAbstract | null => {
     if (perMinute <= 0) return null;
     const options = { keyPrefix: `${config.VERBATIM_QUEUE_PREFIX}:ratelimit:${name}`, points: perMinute, duration: 60 };
@@ -203,33 +235,62 @@ function createRateLimitMiddleware({ config, redis, log }: RateLimitDeps): Reque
     const insurance = new RateLimiterMemory(options);
     return redis ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: insurance }) : insurance;
   };
-  const general = limiter('api', config.VERBATIM_RATE_LIMIT_PER_MINUTE);
-  const ingest = limiter('ingest', config.VERBATIM_INGEST_RATE_LIMIT_PER_MINUTE);
-  const anonymous = limiter('anonymous', config.VERBATIM_ANONYMOUS_RATE_LIMIT_PER_MINUTE);
-
-  return async (req, res, next) => {
-    const operations: unknown[] = Array.isArray(req.body) ? req.body : [req.body ?? req.query];
-    const who = rateLimitKey(req);
-    const isIngest = operations.every((op) => typeof (op as { query?: unknown })?.query === 'string' && INGEST_OPERATION.test((op as { query: string }).query));
-    const budget = who.anonymous ? 'anonymous' : isIngest ? 'ingest' : 'api';
-    const chosen = who.anonymous ? anonymous : isIngest ? ingest : general;
-    if (!chosen) return next();
-    try {
-      const result = await chosen.consume(who.key, Math.max(1, operations.length));
-      res.setHeader('x-ratelimit-remaining', String(result.remainingPoints));
-      next();
-    } catch (err) {
-      if (err instanceof RateLimiterRes) {
-        const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-        res.setHeader('retry-after', String(retryAfter));
-        res.setHeader('x-ratelimit-remaining', '0');
-        metrics.rateLimited.inc({ budget });
-        sendGraphqlError(res, 429, 'RATE_LIMITED', `Too many requests; retry after ${retryAfter} s`, { retryAfterSeconds: retryAfter });
-        return;
-      }
-      // The limiter itself failed (should not happen with the in-memory insurance): let the request through.
-      log.warn({ err: (err as Error).message }, 'rate limiter failed; request allowed');
-      next();
-    }
+  const limiters: Record<Budget, RateLimiterAbstract | null> = {
+    api: limiter('api', config.VERBATIM_RATE_LIMIT_PER_MINUTE),
+    ingest: limiter('ingest', config.VERBATIM_INGEST_RATE_LIMIT_PER_MINUTE),
+    anonymous: limiter('anonymous', config.VERBATIM_ANONYMOUS_RATE_LIMIT_PER_MINUTE),
   };
+  return {
+    /** Charges `points` to `key` in `budget`; the points left, or throws RATE_LIMITED. */
+    async consume(budget: Budget, key: string, points: number): Promise<number | null> {
+      const chosen = limiters[budget];
+      if (!chosen) return null;
+      try {
+        return (await chosen.consume(key, points)).remainingPoints;
+      } catch (err) {
+        if (err instanceof RateLimiterRes) {
+          const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+          metrics.rateLimited.inc({ budget });
+          throw new GraphQLError(`Too many requests; retry after ${retryAfter} s`, {
+            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter, http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) } },
+          });
+        }
+        // The limiter itself failed (should not happen with the in-memory insurance): let the request through.
+        log.warn({ err: (err as Error).message }, 'rate limiter failed; request allowed');
+        return null;
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------- expensive operations in flight
+
+/**
+ * Counts each key's expensive operations running on this instance. Kept in memory: a slot is a
+ * request in progress here, and a crashed instance must not leave slots taken elsewhere.
+ */
+class ExpensiveOperations {
+  private readonly running = new Map<string, number>();
+
+  constructor(private readonly max: number) {}
+
+  /** Takes a slot for `keyId` or throws TOO_MANY_CONCURRENT_OPERATIONS; returns its release. */
+  acquire(keyId: string): () => void {
+    if (this.max <= 0) return () => {};
+    const now = this.running.get(keyId) ?? 0;
+    if (now >= this.max) {
+      throw new GraphQLError(`This key already has ${this.max} insight operations running; wait for one to finish`, {
+        extensions: { code: 'TOO_MANY_CONCURRENT_OPERATIONS', max: this.max, http: { status: 429, headers: new Map([['retry-after', '1']]) } },
+      });
+    }
+    this.running.set(keyId, now + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.running.get(keyId) ?? 1) - 1;
+      if (left > 0) this.running.set(keyId, left);
+      else this.running.delete(keyId);
+    };
+  }
 }

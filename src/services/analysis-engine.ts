@@ -1,10 +1,12 @@
 /**
- * The engine the worker analyses with, per taxonomy version: the lexical engine (default, no
- * files needed) or the transformer backend on top of it (models from a local directory only,
- * unless remote loading is explicitly allowed). Chosen by VERBATIM_ANALYSIS_ENGINE.
+ * The engine the worker (and `verbatim analyze`) analyses with, per taxonomy version: the lexical
+ * engine (no files needed) or the transformer backend on top of it (models from a local directory
+ * only, unless remote loading is explicitly allowed). Chosen by VERBATIM_ANALYSIS_ENGINE; `auto`
+ * (the default) takes the transformer engine when its model files are present, else lexical.
  */
 import { join, resolve } from 'node:path';
-import { analyze, compileTaxonomy, type AnalysisResult, type Taxonomy } from '../analysis/index.js';
+import { analyze, compileTaxonomy, type AnalysisResult, type CompiledTaxonomy, type Taxonomy } from '../analysis/index.js';
+import type { LexicalEngine, TransformerBackendOptions } from '../analysis/backends/index.js';
 import type { Config } from '../config.js';
 
 /** Analyses texts against one compiled taxonomy. */
@@ -16,24 +18,77 @@ export interface TaxonomyAnalyzer {
 /** Builds the analyzer of a taxonomy version (compiles it, and for transformers embeds its themes). */
 export type AnalyzerFactory = (taxonomy: Taxonomy) => Promise<TaxonomyAnalyzer>;
 
+export type EngineChoice = 'lexical' | 'transformer' | 'auto';
+
 export const lexicalAnalyzer: AnalyzerFactory = async (taxonomy) => {
   const compiled = compileTaxonomy(taxonomy);
   return { analyze: async (text) => analyze(text, compiled), dispose: async () => undefined };
 };
 
-export function analyzerFactoryFromConfig(config: Config): AnalyzerFactory {
-  if (config.VERBATIM_ANALYSIS_ENGINE === 'lexical') return lexicalAnalyzer;
-  const dataDir = resolve(config.VERBATIM_DATA_DIR);
-  const backendOptions = {
-    modelDir: resolve(config.VERBATIM_MODEL_DIR ?? join(dataDir, 'models')),
+/** VERBATIM_MODEL_DIR, else <VERBATIM_DATA_DIR>/models; absolute. */
+export function modelDirFromConfig(config: Config): string {
+  return resolve(config.VERBATIM_MODEL_DIR ?? join(resolve(config.VERBATIM_DATA_DIR), 'models'));
+}
+
+export function transformerOptionsFromConfig(config: Config): TransformerBackendOptions {
+  return {
+    modelDir: modelDirFromConfig(config),
     embeddingModel: config.VERBATIM_EMBEDDING_MODEL,
     sentimentModel: config.VERBATIM_SENTIMENT_MODEL,
     allowRemote: config.VERBATIM_ALLOW_REMOTE_MODELS,
-    cacheDir: join(dataDir, 'transformers-cache'),
+    cacheDir: join(resolve(config.VERBATIM_DATA_DIR), 'transformers-cache'),
   };
+}
+
+export interface ResolvedEngine {
+  engine: 'lexical' | 'transformer';
+  /** Set when `auto` fell back to lexical: why, and how to get the transformer engine. */
+  warning?: string;
+}
+
+/** The `auto` rule: transformer when every configured model's files are present locally, else lexical. */
+export async function resolveEngine(choice: EngineChoice, options: TransformerBackendOptions): Promise<ResolvedEngine> {
+  if (choice !== 'auto') return { engine: choice };
+  const { resolveLocalModel } = await import('../analysis/backends/model-files.js');
+  try {
+    await resolveLocalModel(options.modelDir, options.embeddingModel, options.quantized);
+    if (options.sentimentModel) await resolveLocalModel(options.modelDir, options.sentimentModel, options.quantized);
+    return { engine: 'transformer' };
+  } catch (err) {
+    return {
+      engine: 'lexical',
+      warning: `analysis engine auto: using the lexical engine, the transformer model is not available (${(err as Error).message})`,
+    };
+  }
+}
+
+/** The transformer engine for one taxonomy; rejects with a clear error when model files are missing. */
+export function transformerAnalyzer(
+  options: TransformerBackendOptions,
+  lexical: LexicalEngine<CompiledTaxonomy> = { compileTaxonomy, analyze },
+): AnalyzerFactory {
   return async (taxonomy) => {
-    // Loaded only when configured: lexical deployments never load onnxruntime.
+    // Loaded only when used: lexical deployments never load onnxruntime.
     const { createTransformerAnalyzer } = await import('../analysis/backends/index.js');
-    return createTransformerAnalyzer({ compileTaxonomy, analyze }, taxonomy, backendOptions);
+    return createTransformerAnalyzer(lexical, taxonomy, options);
+  };
+}
+
+/**
+ * The configured engine. `auto` is decided once, on the first taxonomy, and a fallback to
+ * lexical is reported through `warn`.
+ */
+export function analyzerFactoryFromConfig(config: Config, warn: (message: string) => void = () => undefined): AnalyzerFactory {
+  const choice = config.VERBATIM_ANALYSIS_ENGINE;
+  if (choice === 'lexical') return lexicalAnalyzer;
+  const options = transformerOptionsFromConfig(config);
+  if (choice === 'transformer') return transformerAnalyzer(options);
+  let decided: Promise<AnalyzerFactory> | undefined;
+  return async (taxonomy) => {
+    decided ??= resolveEngine(choice, options).then(({ engine, warning }) => {
+      if (warning) warn(warning);
+      return engine === 'transformer' ? transformerAnalyzer(options) : lexicalAnalyzer;
+    });
+    return (await decided)(taxonomy);
   };
 }

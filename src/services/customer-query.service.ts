@@ -19,29 +19,38 @@ export class CustomerQueryService {
 
   /** The customer as a scoped caller may see them (see `get`); unchanged without a scope. */
   async scoped(customer: CustomerEntity, scope: readonly Attribute[] = []): Promise<CustomerEntity | null> {
-    if (scope.length === 0) return customer;
-    if (!this.deps.responses) return null;
-    const responses = await this.deps.responses.findByIds(customer.scoreHistory.map((p) => p.responseId));
+    return (await this.scopedMany([customer], scope))[0] ?? null;
+  }
+
+  /** `scoped` for several customers, with one read of their responses. */
+  async scopedMany(customers: readonly CustomerEntity[], scope: readonly Attribute[] = []): Promise<(CustomerEntity | null)[]> {
+    if (scope.length === 0) return [...customers];
+    if (!this.deps.responses || customers.length === 0) return customers.map(() => null);
+    const responses = await this.deps.responses.findByIds(customers.flatMap((c) => c.scoreHistory.map((p) => p.responseId)));
     const inside = new Map<string, ResponseEntity>(
       responses.filter((r) => inScope(r.attributes, scope)).map((r) => [r._id.toHexString(), r]),
     );
-    const history = customer.scoreHistory.filter((p) => inside.has(p.responseId.toHexString()));
-    if (history.length === 0) return null;
-    const ordered = [...inside.values()].sort((a, b) => a.respondedAt.getTime() - b.respondedAt.getTime());
-    const latest = ordered.at(-1);
-    if (!latest) return null;
-    const latestAnalysed = ordered.filter((r) => r.analysis).at(-1);
-    return {
-      ...customer,
-      attributes: latest.attributes,
-      responseCount: history.length,
-      scoreHistory: history,
-      latestScore: latest.score,
-      latestRespondedAt: latest.respondedAt,
-      latestResponseId: latest._id,
-      latestSentiment: latestAnalysed?.analysis?.sentiment.label ?? null,
-      // A risk computed from a response outside the scope is not shown.
-      churnRisk: customer.churnRisk?.responseId && inside.has(String(customer.churnRisk.responseId)) ? customer.churnRisk : null,
-    };
+    return customers.map((customer) => viewThrough(customer, inside));
   }
+}
+
+/** The customer seen through the in-scope responses (`inside`, by id); null when none of theirs is in it. */
+function viewThrough(customer: CustomerEntity, inside: ReadonlyMap<string, ResponseEntity>): CustomerEntity | null {
+  const history = customer.scoreHistory.filter((p) => inside.has(p.responseId.toHexString()));
+  if (history.length === 0) return null;
+  const ordered = history.map((p) => inside.get(p.responseId.toHexString())!).sort((a, b) => a.respondedAt.getTime() - b.respondedAt.getTime());
+  const latest = ordered.at(-1)!;
+  const latestAnalysed = ordered.filter((r) => r.analysis).at(-1);
+  return {
+    ...customer,
+    attributes: latest.attributes,
+    responseCount: history.length,
+    scoreHistory: history,
+    latestScore: latest.score,
+    latestRespondedAt: latest.respondedAt,
+    latestResponseId: latest._id,
+    latestSentiment: latestAnalysed?.analysis?.sentiment.label ?? null,
+    // A risk computed from a response outside the scope is not shown.
+    churnRisk: customer.churnRisk?.responseId && inside.has(String(customer.churnRisk.responseId)) ? customer.churnRisk : null,
+  };
 }

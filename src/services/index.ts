@@ -16,6 +16,7 @@ import type { WebhookDeliveryQueue } from './webhooks/ports.js';
 import { WebhookEventPublisher } from './webhooks/webhook-publisher.js';
 import { WebhookService } from './webhooks/webhook.service.js';
 import { SecretBox } from './webhooks/secret-box.js';
+import { targetPolicyFor } from './webhooks/target-policy.js';
 import { ApiKeyRepository } from '../../models/apikey/apikey.repository.js';
 import { apiKeyModel } from '../../models/apikey/apikey.schema.js';
 import { ApiKeyService } from './auth/api-key.service.js';
@@ -84,8 +85,10 @@ export function createServices({ config, db, scheduler, log, taxonomy, webhookQu
       webhooks: db.webhooks,
       log,
       maxEndpoints: config.VERBATIM_WEBHOOK_MAX_ENDPOINTS,
+      maxPerKey: config.VERBATIM_WEBHOOKS_PER_KEY,
       maxPageSize: config.VERBATIM_MAX_PAGE_SIZE,
       secrets: new SecretBox(config.VERBATIM_WEBHOOK_SECRET_KEY),
+      targets: targetPolicyFor(config.VERBATIM_WEBHOOK_ALLOW_HOSTS),
     }),
     apiKeys: new ApiKeyService({ keys: new ApiKeyRepository(apiKeyModel(db.connection)), log, cacheTtlMs: config.VERBATIM_API_KEY_CACHE_SECONDS * 1000 }),
     insights: new InsightsService({
@@ -95,6 +98,7 @@ export function createServices({ config, db, scheduler, log, taxonomy, webhookQu
       log,
       emergingSample: config.VERBATIM_EMERGING_SAMPLE,
       maxScan: config.VERBATIM_INSIGHTS_MAX_SCAN,
+      maxTrendPoints: config.VERBATIM_MAX_TREND_POINTS,
     }),
   };
 }

@@ -39,6 +39,10 @@ export async function startTestApp(
     VERBATIM_RATE_LIMIT_PER_MINUTE: '0',
     VERBATIM_INGEST_RATE_LIMIT_PER_MINUTE: '0',
     VERBATIM_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
+    // Parallel test apps each get a free metrics port.
+    VERBATIM_METRICS_PORT: '0',
+    // The assertions are written for the lexical engine; `auto` would switch engines when a model is installed.
+    VERBATIM_ANALYSIS_ENGINE: 'lexical',
     ...env,
   });
   const app = await startApp(roles, config, createLogger(config.LOG_LEVEL));

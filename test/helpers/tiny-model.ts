@@ -14,7 +14,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { encodeOnnxModel, OnnxDataType, type OnnxGraph, type OnnxNode } from './onnx-writer.js';
+import { encodeOnnxModel, OnnxDataType, type OnnxGraph, type OnnxNode } from '../../src/analysis/backends/onnx/onnx-writer.js';
 
 export const TINY_HIDDEN_SIZE = 24;
 
@@ -262,7 +262,7 @@ export interface TinyModelOptions {
   quantized?: boolean;
 }
 
-async function writeModelFolder(folder: string, config: object, graph: OnnxGraph, vocab: string[], options: TinyModelOptions): Promise<string> {
+export async function writeModelFolder(folder: string, config: object, graph: OnnxGraph, vocab: string[], options: TinyModelOptions = {}): Promise<string> {
   await mkdir(path.join(folder, 'onnx'), { recursive: true });
   const onnx = encodeOnnxModel(graph);
   await writeFile(path.join(folder, 'config.json'), JSON.stringify(config, null, 2));

@@ -55,7 +55,8 @@ describe('churn risk, routing and alerts', () => {
     }, { timeoutMs: 30_000, what: `risk of ${id}` });
 
   beforeAll(async () => {
-    app = await startTestApp(NAME, { roles: ['api', 'worker'], env: { VERBATIM_SLA_CHECK_EVERY_SECONDS: '1' } });
+    // The receiver runs on this machine: loopback must be allowed (VERBATIM_WEBHOOK_ALLOW_HOSTS).
+    app = await startTestApp(NAME, { roles: ['api', 'worker'], env: { VERBATIM_SLA_CHECK_EVERY_SECONDS: '1', VERBATIM_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' } });
     const c = wsClient(app);
     ws = c.client;
     await c.connected;
@@ -168,6 +169,16 @@ describe('churn risk, routing and alerts', () => {
   });
 
   it('tracks the follow-up: acknowledge, reassign, resolve, with history; invalid transitions are BAD_USER_INPUT', async () => {
+    // Open inboxes hear of every change: ana's (before and after her reassignment away), nobody else's.
+    const UPDATED = `subscription($assignee: String) { alertUpdated(assignee: $assignee) { id assignee } }`;
+    const updates: { id: string; assignee: string }[] = [];
+    const stray: unknown[] = [];
+    const stopUpdates = ws.subscribe<{ alertUpdated: { id: string; assignee: string } }>({ query: UPDATED, variables: { assignee: 'ana@acme.test' } }, {
+      next: (msg) => (msg.errors ? stray.push(msg.errors) : updates.push(msg.data!.alertUpdated)), error: (err) => stray.push(err), complete: () => undefined,
+    });
+    const stopStray = ws.subscribe({ query: UPDATED, variables: { assignee: 'nobody' } }, { next: (msg) => stray.push(msg), error: () => undefined, complete: () => undefined });
+    await new Promise((r) => setTimeout(r, 500));
+
     const ACK = `mutation($id: ID!) { acknowledgeAlert(id: $id, note: "calling today") { status history { action } } }`;
     const ack = await app.gql(ACK, { id: churnAlertId });
     expect(ack.data!.acknowledgeAlert.status).toBe('ACKNOWLEDGED');
@@ -185,6 +196,13 @@ describe('churn risk, routing and alerts', () => {
     expect(resolved.history[2]).toMatchObject({ from: 'ana@acme.test', to: 'carl@acme.test' });
     expect((await app.gql(RESOLVE, { id: churnAlertId })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await app.gql(ACK, { id: 'nope:default' })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    // The acknowledge and the reassignment away from ana reach her inbox; the resolve (carl's) does not.
+    await waitFor(async () => updates.length >= 2, { timeoutMs: 30_000, what: 'alertUpdated events' });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(updates.map((u) => u.id)).toEqual([churnAlertId, churnAlertId]);
+    expect(stray).toEqual([]);
+    stopUpdates();
+    stopStray();
     // Raised once and updated three times, each a distinct event.
     const events = await waitFor(async () => {
       const mine = delivered.filter((d) => d.data.alert?.id === churnAlertId);

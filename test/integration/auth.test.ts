@@ -17,6 +17,8 @@ const CREATE_KEY = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $
 const LIST_KEYS = `{ apiKeys { id name role prefix lastUsedAt revokedAt } }`;
 const REVOKE = `mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }`;
 const SUBMIT = `mutation($input: ResponseInput!) { submitResponse(input: $input) { id score } }`;
+/** What an INGEST key may read back (docs/security.md: id, externalId, analysisStatus). */
+const INGEST_SUBMIT = `mutation($input: ResponseInput!) { submitResponse(input: $input) { id analysisStatus } }`;
 const IMPORT = `mutation($input: [ResponseInput!]!) { importResponses(input: $input) { accepted duplicates } }`;
 const RESPONSES = `{ responses(first: 5) { totalCount edges { node { id } } } }`;
 const NPS = `{ nps { responses nps } }`;
@@ -196,9 +198,12 @@ describe('keys', () => {
 describe('roles', () => {
   it('INGEST submits and imports but cannot read or manage', async () => {
     const ingest = app.as(keys.INGEST);
-    const submitted = await ingest(SUBMIT, { input: { externalId: 'ingest-1', score: 9, comment: 'Great', customer: { externalId: 'c-pii', name: 'Ada Lovelace', email: 'ada@example.com' } } });
+    const input = { externalId: 'ingest-1', score: 9, comment: 'Great', customer: { externalId: 'c-pii', name: 'Ada Lovelace', email: 'ada@example.com' } };
+    // Reading the stored response back (score) is refused before anything is stored.
+    expect((await ingest(SUBMIT, { input })).errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'score' });
+    const submitted = await ingest(INGEST_SUBMIT, { input });
     expect(submitted.errors).toBeUndefined();
-    expect(submitted.data!.submitResponse.score).toBe(9);
+    expect(submitted.data!.submitResponse.analysisStatus).toBe('PENDING');
     const imported = await ingest(IMPORT, { input: [{ externalId: 'ingest-2', score: 3 }] });
     expect(imported.data!.importResponses.accepted).toBe(1);
 
@@ -248,7 +253,7 @@ describe('roles', () => {
     const refused = collect(ing.client, SUBSCRIBE);
     await new Promise((r) => setTimeout(r, 500));
 
-    const submitted = await app.as(keys.INGEST)(SUBMIT, { input: { externalId: 'sub-event-1', score: 4, comment: 'Slow support' } });
+    const submitted = await app.as(keys.INGEST)(INGEST_SUBMIT, { input: { externalId: 'sub-event-1', score: 4, comment: 'Slow support' } });
     const id = submitted.data!.submitResponse.id;
     await waitFor(async () => events.data.some((d) => (d as { responseAnalyzed: { id: string } }).responseAnalyzed.id === id), { what: 'the analysed event on the SUBSCRIBER connection' });
     expect(events.errors).toEqual([]);

@@ -35,6 +35,8 @@ beforeAll(async () => {
       VERBATIM_MAX_IMPORT_ROWS: '10',
       VERBATIM_MAX_PAGE_SIZE: '50',
       VERBATIM_MAX_BATCH_OPERATIONS: '2',
+      // The alias flood below is for the cost rule; the alias cap has its own test (abuse-limits.test.ts).
+      VERBATIM_MAX_ALIASES: '1000',
     },
   });
 });
@@ -215,8 +217,15 @@ describe('rate limits shared through Redis', () => {
     await b?.stop();
   });
 
+  /** A real key: a made-up token is charged to the anonymous per-IP budget (abuse-limits.test.ts). */
+  async function createKey(name: string): Promise<string> {
+    const created = await post(a.url, JSON.stringify({ query: `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, variables: { input: { name, role: 'ADMIN' } } }));
+    expect(created.json.errors).toBeUndefined();
+    return created.json.data.createApiKey.key;
+  }
+
   it('lets a key make its budget of requests across both instances, then answers 429 with Retry-After', async () => {
-    const key = `rate-key-${Date.now()}-abcdefgh`;
+    const key = await createKey('rate key');
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await post((i % 2 ? b : a).url, JSON.stringify({ query: '{ nps { responses } }' }), { authorization: `Bearer ${key}` })).status);
     expect(statuses.every((s) => s !== 429)).toBe(true);
@@ -234,7 +243,7 @@ describe('rate limits shared through Redis', () => {
   });
 
   it('gives ingest mutations their own, larger budget', async () => {
-    const key = `ingest-key-${Date.now()}-abcdefgh`;
+    const key = await createKey('ingest key');
     for (let i = 0; i < 7; i++) await post(a.url, JSON.stringify({ query: '{ nps { responses } }' }), { authorization: `Bearer ${key}` });
     const read = await post(a.url, JSON.stringify({ query: '{ nps { responses } }' }), { authorization: `Bearer ${key}` });
     expect(read.status).toBe(429);

@@ -16,7 +16,7 @@ const NAME = 'metrics';
 const SUBMIT = `mutation Submit($input: ResponseInput!) { submitResponse(input: $input) { id analysisStatus } }`;
 
 const logLines: Record<string, unknown>[] = [];
-let app: RunningApp & { url: string };
+let app: RunningApp & { url: string; metricsUrl: string };
 let gqlUrl: string;
 
 /** Sample value of one series, e.g. value(text, 'verbatim_http_requests_total', { route: '/graphql' }). */
@@ -30,8 +30,9 @@ function value(text: string, name: string, labels: Record<string, string> = {}):
   return total;
 }
 
+/** Scrapes `<base>/metrics`, or the metrics listener's own address when given one ending in /metrics. */
 async function scrape(base: string): Promise<string> {
-  const res = await fetch(`${base}/metrics`);
+  const res = await fetch(base.endsWith('/metrics') ? base : `${base}/metrics`);
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   return res.text();
@@ -67,6 +68,7 @@ beforeAll(async () => {
     VERBATIM_QUEUE_PREFIX: testRedisPrefix(NAME),
     VERBATIM_ADMIN_KEY: TEST_ADMIN_KEY,
     LOG_LEVEL: 'debug',
+    VERBATIM_METRICS_PORT: '0',
   });
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -75,7 +77,7 @@ beforeAll(async () => {
     },
   });
   const running = await startApp(['api', 'worker'], config, pino({ level: 'debug' }, sink));
-  app = { ...running, url: running.url! };
+  app = { ...running, url: running.url!, metricsUrl: running.metricsUrl! };
   gqlUrl = app.url;
 });
 
@@ -94,9 +96,8 @@ describe('/metrics', () => {
       what: 'analysis',
     });
 
-    const base = app.url.replace(/\/graphql$/, '');
     const text = await waitFor(async () => {
-      const t = await scrape(base);
+      const t = await scrape(app.metricsUrl);
       return (value(t, 'verbatim_job_duration_seconds_count', { queue: 'analysis', job: 'analyze-response', outcome: 'completed' }) ?? 0) >= 1 ? t : null;
     }, { what: 'job duration metric' });
 
@@ -117,9 +118,26 @@ describe('/metrics', () => {
 
   it('labels operations by the schema root field, never by the client-chosen operation name', async () => {
     await gql(`query EvilName${Date.now()} { nps { responses } }`, {});
-    const text = await scrape(app.url.replace(/\/graphql$/, ''));
+    const text = await scrape(app.metricsUrl);
     expect(text).not.toMatch(/EvilName/);
     expect(value(text, 'verbatim_graphql_operations_total', { operation: 'nps', type: 'query', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('is served on its own listener bound to loopback, and not on the public API port without a token', async () => {
+    const onApiPort = await fetch(`${app.url.replace(/\/graphql$/, '')}/metrics`);
+    expect(onApiPort.status).toBe(404);
+    expect(await onApiPort.text()).not.toMatch(/verbatim_/);
+
+    const listener = new URL(app.metricsUrl);
+    expect(listener.hostname).toBe('127.0.0.1');
+    expect(listener.port).not.toBe(new URL(app.url).port);
+    expect(await scrape(app.metricsUrl)).toMatch(/verbatim_http_requests_total/);
+    // Bound to 127.0.0.1 itself, not to every interface: another loopback address is refused.
+    const elsewhere = await fetch(`http://127.0.0.2:${listener.port}/metrics`).then(
+      (res) => res.status,
+      () => 'refused',
+    );
+    expect(elsewhere).toBe('refused');
   });
 
   it('is served by a worker-only process on VERBATIM_WORKER_METRICS_PORT', async () => {

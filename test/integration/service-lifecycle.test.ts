@@ -27,7 +27,7 @@ function serverProcesses(): string[] {
 }
 
 async function startService(port: number, adminKey?: string): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', VERBATIM_DATA_DIR: dataDir, VERBATIM_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', VERBATIM_DATA_DIR: dataDir, VERBATIM_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', VERBATIM_METRICS_PORT: '0' };
   if (!adminKey) delete env.VERBATIM_ADMIN_KEY;
   delete env.MONGODB_URI;
   delete env.REDIS_URL;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../models/database.js';
 import { createLogger } from '../../src/logger.js';
 import { SecretBox } from '../../src/services/webhooks/secret-box.js';
+import { TargetPolicy } from '../../src/services/webhooks/target-policy.js';
 import { WebhookDeliveryService } from '../../src/services/webhooks/webhook-delivery.service.js';
 import { testMongoUri } from '../helpers/services.js';
 
@@ -31,6 +32,7 @@ describe('webhook delivery log retention', () => {
       webhooks: db.webhooks,
       policy: { timeoutMs: 1000, backoffMs: 100, disableAfterFailures: 5, disableAfterSeconds: 60, logRetentionDays },
       secrets: new SecretBox(undefined),
+      targets: new TargetPolicy(),
       log: createLogger('silent'),
       now: () => NOW,
     });

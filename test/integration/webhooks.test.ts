@@ -160,6 +160,8 @@ beforeAll(async () => {
       VERBATIM_WEBHOOK_DISABLE_AFTER_SECONDS: '0',
       VERBATIM_WEBHOOK_MAX_ENDPOINTS: '10',
       VERBATIM_WEBHOOK_SECRET_KEY: 'test-webhook-secret-key-0123456789abcdef',
+      // Receivers run on this machine; hooks.example.com stands for a public host (no DNS here).
+      VERBATIM_WEBHOOK_ALLOW_HOSTS: '127.0.0.1,hooks.example.com',
     },
   });
   // A second publisher on the same database and queue, standing in for the alerts service.

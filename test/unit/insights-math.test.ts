@@ -270,8 +270,10 @@ describe('theme suggestions', () => {
   it('make a fresh snake_case key and keywords from the candidate', () => {
     expect(suggestKey('Dark mode', new Set(['dark_mode']))).toBe('dark_mode_2');
     expect(suggestKey('2FA codes', new Set())).toBe('theme_2fa_codes');
-    const s = suggestTheme({ phrase: 'dark mode', count: 12, relatedPhrases: ['dark theme', 'Dark mode'], exampleIndexes: [0] }, 200, ['Please add a dark mode'], new Set());
-    expect(s).toMatchObject({ key: 'dark_mode', label: 'Dark mode', keywords: ['dark mode', 'dark theme'], examples: ['Please add a dark mode'] });
+    const texts = ['Please add a dark mode', 'Please add a dark mode for night shifts', 'We would love you to add a dark mode'];
+    const s = suggestTheme({ phrase: 'dark mode', count: 12, relatedPhrases: ['dark theme', 'Dark mode'], exampleIndexes: [0, 1, 2] }, 200, texts, new Set());
+    // Examples are phrases shared by at least three of the verbatims, never a verbatim itself.
+    expect(s).toMatchObject({ key: 'dark_mode', label: 'Dark mode', keywords: ['dark mode', 'dark theme'], examples: ['add a dark mode'] });
     expect(s.description).toContain('12 of 200');
   });
 });

@@ -18,11 +18,14 @@ export interface EmbeddingThemeMatcherOptions {
    * all-MiniLM-L6-v2 on short feedback; tune it per model.
    */
   threshold?: number;
+  /** How far below the best theme an embedding-only theme may be and still be added; see DEFAULT_THEME_MARGIN. */
+  margin?: number;
 }
 
 export interface EmbeddingThemeMatcher {
   readonly backend: TransformerBackend;
   readonly threshold: number;
+  readonly margin: number;
   /** Themes in taxonomy order; similarity rows follow this order. */
   readonly themes: ReadonlyArray<{ key: string; label: string }>;
   /** For each text, its similarity to every theme (the best of the theme's exemplars). */
@@ -34,6 +37,11 @@ export interface EmbeddingThemeMatcher {
 }
 
 export const DEFAULT_SIMILARITY_THRESHOLD = 0.45;
+/**
+ * Multi-label, but calibrated per text: a theme found only by embeddings must be within this
+ * cosine of the text's best theme. Chosen a priori (not tuned on the BANKING77 test split).
+ */
+export const DEFAULT_THEME_MARGIN = 0.05;
 
 /** The texts that stand for a theme: its description and examples, else its label and keywords. */
 export function themeExemplars(theme: Taxonomy['themes'][number]): string[] {
@@ -62,6 +70,7 @@ export function createEmbeddingThemeMatcher(
   options: EmbeddingThemeMatcherOptions = {},
 ): EmbeddingThemeMatcher {
   const threshold = options.threshold ?? DEFAULT_SIMILARITY_THRESHOLD;
+  const margin = options.margin ?? DEFAULT_THEME_MARGIN;
   const themes = taxonomy.themes.map((t) => ({ key: t.key, label: t.label }));
   const exemplarTexts = taxonomy.themes.map(themeExemplars);
 
@@ -94,6 +103,7 @@ export function createEmbeddingThemeMatcher(
   return {
     backend,
     threshold,
+    margin,
     themes,
     similarities,
     async matchThemes(text) {

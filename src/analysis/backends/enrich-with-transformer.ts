@@ -56,6 +56,7 @@ export async function enrichWithTransformer(
     textSimilarities: similarities[textIndex],
     clauseSimilarities: clauseIndexes.map((i) => similarities[i]),
     threshold: matcher.threshold,
+    margin: matcher.margin,
   });
   if (sentiments) {
     result = applyModelSentiment(result, {

@@ -20,6 +20,11 @@ export interface EmbeddingThemeScores {
   /** For each clause of the lexical result (same order), its similarity to each theme. */
   clauseSimilarities: number[][];
   threshold: number;
+  /**
+   * A theme only the embeddings found must also come within `margin` of the text's most
+   * similar theme, so weak runners-up are not added (unset: every theme over the threshold).
+   */
+  margin?: number;
 }
 
 /** Maps a similarity at the threshold to 0.5 and a perfect match to MAX_EMBEDDING_CONFIDENCE. */
@@ -67,10 +72,14 @@ export function mergeEmbeddingThemes(lexical: AnalysisResult, scores: EmbeddingT
   const merged = new Map<string, ThemeMatch>(byKey);
   const added: Array<{ theme: ThemeMatch; similarity: number }> = [];
 
+  // A long verbatim about several things can match a theme in one clause only.
+  const similarities = scores.themes.map((_, i) =>
+    Math.max(scores.textSimilarities[i] ?? -Infinity, ...scores.clauseSimilarities.map((row) => row[i])),
+  );
+  const floor = scores.margin === undefined ? -Infinity : Math.max(...similarities) - scores.margin;
+
   scores.themes.forEach(({ key, label }, i) => {
-    const clauseBest = Math.max(-Infinity, ...scores.clauseSimilarities.map((row) => row[i]));
-    // A long verbatim about several things can match a theme in one clause only.
-    const similarity = Math.max(scores.textSimilarities[i] ?? -Infinity, clauseBest);
+    const similarity = similarities[i];
     const confidence = similarityToConfidence(similarity, scores.threshold);
     if (confidence === 0) return;
 
@@ -79,6 +88,7 @@ export function mergeEmbeddingThemes(lexical: AnalysisResult, scores: EmbeddingT
       merged.set(key, { ...existing, confidence: combineConfidence(existing.confidence, confidence) });
       return;
     }
+    if (similarity < floor) return;
     const clauseIndex = bestClauseIndex(scores.clauseSimilarities, i);
     const clause: ClauseResult | undefined = lexical.clauses[clauseIndex];
     const evidence: Span = clause ? { start: clause.start, end: clause.end, text: clause.text } : wholeTextSpan(scores.text);

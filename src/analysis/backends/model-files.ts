@@ -24,9 +24,12 @@ export interface LocalModel {
   quantized: boolean;
 }
 
+/** How an operator gets the default model. */
+export const INSTALL_HINT = 'run `npx verbatim models install` to install all-MiniLM-L6-v2 there';
+
 const EXPECTED_LAYOUT =
   `${REQUIRED_MODEL_FILES.join(', ')} and ${FULL_ONNX_FILE} or ${QUANTIZED_ONNX_FILE} ` +
-  '(see docs/transformer-backend.md)';
+  `(${INSTALL_HINT}; see docs/transformer-backend.md)`;
 
 async function kindOf(p: string): Promise<'file' | 'dir' | 'missing'> {
   try {

@@ -7,7 +7,7 @@
  * imported lazily so the lexical engine never pays for loading it.
  */
 import path from 'node:path';
-import { resolveLocalModel, assertModelId } from './model-files.js';
+import { resolveLocalModel, assertModelId, INSTALL_HINT, ModelFilesError } from './model-files.js';
 import { labelWeightsFromConfig, toModelSentiment, type LabelWeights, type ModelSentiment } from './sentiment-labels.js';
 
 export type { ModelSentiment } from './sentiment-labels.js';
@@ -107,11 +107,18 @@ async function loadPipeline({ task, modelId, options }: LoadRequest): Promise<Lo
     if (options.cacheDir) env.cacheDir = path.resolve(options.cacheDir);
     // onnxruntime prints graph-optimisation warnings by default; only errors matter here.
     env.backends.onnx.logLevel = 'error';
-    return transformers.pipeline(task, modelId, {
-      quantized,
-      local_files_only: !allowRemote,
-      ...(options.cacheDir ? { cache_dir: path.resolve(options.cacheDir) } : {}),
-    });
+    try {
+      return await transformers.pipeline(task, modelId, {
+        quantized,
+        local_files_only: !allowRemote,
+        ...(options.cacheDir ? { cache_dir: path.resolve(options.cacheDir) } : {}),
+      });
+    } catch (err) {
+      if (allowRemote) throw err;
+      // The files are there (checked above) but unreadable: a truncated or corrupt download or conversion.
+      const folder = path.join(path.resolve(options.modelDir), modelId);
+      throw new ModelFilesError(`Model "${modelId}" in "${folder}" could not be loaded (${(err as Error).message}); the files may be corrupt: ${INSTALL_HINT} (add --force to replace an install).`);
+    }
   });
 }
 
@@ -137,6 +144,47 @@ function splitRows(tensor: OutputTensor, expectedRows: number): Float32Array[] {
   return Array.from({ length: rows }, (_, r) => tensor.data.slice(r * dim, (r + 1) * dim));
 }
 
+interface EmbedRequest {
+  texts: string[];
+  resolve(vectors: Float32Array[]): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Coalesces concurrent embed calls (the worker's parallel jobs, the CLI's window of records)
+ * into one model run: requests that arrive while a run is in progress wait and go together
+ * in the next one, so batches grow with the load.
+ */
+function coalescing(run: (texts: string[]) => Promise<Float32Array[]>): (texts: string[]) => Promise<Float32Array[]> {
+  let pending: EmbedRequest[] = [];
+  let running = false;
+  const flush = async (): Promise<void> => {
+    running = true;
+    while (pending.length > 0) {
+      const requests = pending;
+      pending = [];
+      try {
+        const vectors = await run(requests.flatMap((r) => r.texts));
+        let offset = 0;
+        for (const r of requests) r.resolve(vectors.slice(offset, (offset += r.texts.length)));
+      } catch (err) {
+        for (const r of requests) r.reject(err);
+      }
+    }
+    running = false;
+  };
+  return (texts) =>
+    new Promise<Float32Array[]>((resolve, reject) => {
+      if (texts.length === 0) return resolve([]);
+      pending.push({ texts, resolve, reject });
+      // Wait one turn of the event loop so callers started together share the run.
+      if (!running) {
+        running = true;
+        setImmediate(() => void flush());
+      }
+    });
+}
+
 /** Loads the configured models from the local directory. Rejects with a clear error when files are missing. */
 export async function createTransformerBackend(options: TransformerBackendOptions): Promise<TransformerBackend> {
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
@@ -160,18 +208,26 @@ export async function createTransformerBackend(options: TransformerBackendOption
     if (disposed) throw new Error('Transformer backend was disposed.');
   };
 
+  const embedBatches = async (texts: string[]): Promise<Float32Array[]> => {
+    // A batch is padded to its longest text: batching texts of similar length wastes less compute.
+    const prepared = texts.map(prepareText);
+    const order = prepared.map((_, i) => i).sort((a, b) => prepared[a].length - prepared[b].length);
+    const vectors = new Array<Float32Array>(texts.length);
+    for (const batch of chunks(order, batchSize)) {
+      const output = (await extractor(batch.map((i) => prepared[i]), { pooling: 'mean', normalize: true })) as OutputTensor;
+      splitRows(output, batch.length).forEach((vector, j) => (vectors[batch[j]] = vector));
+    }
+    return vectors;
+  };
+  const embedCoalesced = coalescing(embedBatches);
+
   const backend: TransformerBackend = {
     embeddingModel: options.embeddingModel,
     sentimentModel: options.sentimentModel,
 
     async embed(texts) {
       assertUsable();
-      const vectors: Float32Array[] = [];
-      for (const batch of chunks(texts.map(prepareText), batchSize)) {
-        const output = (await extractor(batch, { pooling: 'mean', normalize: true })) as OutputTensor;
-        vectors.push(...splitRows(output, batch.length));
-      }
-      return vectors;
+      return embedCoalesced(texts);
     },
 
     async dispose() {

@@ -9,6 +9,7 @@ import type { AlertEntity, AlertHistoryEntry, AlertOutcome, AlertStatus, NewAler
 import type { AlertRepository } from '../../../models/alert/alert.repository.js';
 import { attributeTag, type Attribute, type ResponseEntity } from '../../../models/response/response.entity.js';
 import type { RoutingRuleEntity } from '../../../models/routing/routing-rule.entity.js';
+import { inScope as attributesInScope } from '../auth/scope.js';
 import type { EventPublisher } from '../events.js';
 import type { ChurnRiskResult } from '../risk/churn-risk.js';
 import { alertEvent } from './alert-events.js';
@@ -50,8 +51,9 @@ export function alertId(responseId: string, ruleId: string | null): string {
   return `${responseId}:${ruleId ?? DEFAULT_ROUTE_ID}`;
 }
 
+/** The alert's response is within the scope (the one scope check, on the attributes copied to the alert). */
 export function inScope(alert: Pick<AlertEntity, 'attributes'>, scope: Scope): boolean {
-  return !scope?.length || scope.every((s) => alert.attributes.some((a) => a.key === s.key && a.value === s.value));
+  return attributesInScope(alert.attributes, scope ?? []);
 }
 
 export class AlertService {

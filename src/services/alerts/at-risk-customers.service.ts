@@ -1,15 +1,18 @@
 /**
  * Customers ordered by their latest churn risk, with the reasons, their last verbatim, score
- * trend, owner and open follow-up: the list an account team works through.
+ * trend, owner and open follow-up: the list an account team works through. A scoped caller gets
+ * each customer as seen through their in-scope responses and alerts only (history, trend, risk,
+ * owner and follow-up), and no customer at all whose risk comes from outside the scope.
  */
 import { InputError } from '../../errors.js';
 import type { AlertEntity } from '../../../models/alert/alert.entity.js';
 import type { AlertRepository } from '../../../models/alert/alert.repository.js';
 import type { CustomerEntity } from '../../../models/customer/customer.entity.js';
 import type { CustomerRepository } from '../../../models/customer/customer.repository.js';
-import type { Attribute } from '../../../models/response/response.entity.js';
+import { attributeTag, type Attribute } from '../../../models/response/response.entity.js';
+import type { CustomerQueryService } from '../customer-query.service.js';
 import { RISK_LEVELS, type RiskLevel } from '../risk/churn-risk.js';
-import type { Scope } from './alert.service.js';
+import { inScope, type Scope } from './alert.service.js';
 
 export interface AtRiskFilter {
   minLevel?: RiskLevel | null;
@@ -19,6 +22,7 @@ export interface AtRiskFilter {
 }
 
 export interface AtRiskCustomer {
+  /** The customer as the caller may see them (scoped: through in-scope responses; `churnRisk` set). */
   customer: CustomerEntity;
   owner: string | null;
   /** The newest unresolved alert of the customer, if any. */
@@ -35,9 +39,21 @@ export interface AtRiskPage {
 
 /** Customers read at most per query (the list is worked top-down; deeper pages are rare). */
 const MAX_SCAN = 1000;
+/** Customers whose scoped views are built per read of their responses: what the page still needs, within these bounds. */
+const VIEW_BATCH = 50;
+const MIN_VIEW_BATCH = 10;
 
 export class AtRiskCustomersService {
-  constructor(private readonly deps: { customers: CustomerRepository; alerts: AlertRepository; ownerAttribute: string; maxPageSize: number }) {}
+  constructor(
+    private readonly deps: {
+      customers: CustomerRepository;
+      alerts: AlertRepository;
+      /** Scoped views of customers (history, risk, attributes from in-scope responses only). */
+      views: Pick<CustomerQueryService, 'scopedMany'>;
+      ownerAttribute: string;
+      maxPageSize: number;
+    },
+  ) {}
 
   async list(filter: AtRiskFilter = {}, first?: number | null, after?: string | null, scope?: Scope): Promise<AtRiskPage> {
     const limit = first ?? 20;
@@ -52,22 +68,37 @@ export class AtRiskCustomersService {
 
     // The scope and the filter are matched separately: a filter may widen nothing the scope narrows.
     const customers = await this.deps.customers.findAtRisk(levels, [filter.attributes ?? [], scope ?? []], MAX_SCAN);
-    const open = await this.deps.alerts.find({ statuses: ['OPEN', 'ACKNOWLEDGED'] });
+    // Open follow-ups of the scope only: an alert of another region never names this row's owner.
+    const open = (await this.deps.alerts.find({ statuses: ['OPEN', 'ACKNOWLEDGED'], attributeTags: (scope ?? []).map((a) => attributeTag(a.key, a.value)) }))
+      .filter((a) => inScope(a, scope));
     const openByCustomer = new Map<string, AlertEntity>();
     for (const a of open.sort((x, y) => y.raisedAt.getTime() - x.raisedAt.getTime())) {
       if (a.customerExternalId && !openByCustomer.has(a.customerExternalId)) openByCustomer.set(a.customerExternalId, a);
     }
-    const rows = customers
-      .map((customer): AtRiskCustomer => {
-        const openAlert = openByCustomer.get(customer.externalId) ?? null;
-        const history = [...customer.scoreHistory].sort((a, b) => a.respondedAt.getTime() - b.respondedAt.getTime());
-        const trend = history.length >= 2 ? history.at(-1)!.score - history.at(-2)!.score : null;
-        const owner = openAlert?.assignee ?? customer.attributes.find((a) => a.key === this.deps.ownerAttribute)?.value ?? null;
-        return { customer, owner, openAlert, trend };
-      })
-      .filter((r) => !filter.owner || r.owner === filter.owner);
+    // Views are built batch by batch, only as far as this page (and one row more, for hasNextPage) needs.
+    const rows: AtRiskCustomer[] = [];
+    for (let next = 0; next < customers.length && rows.length <= offset + limit; ) {
+      const size = Math.min(VIEW_BATCH, Math.max(MIN_VIEW_BATCH, offset + limit + 1 - rows.length));
+      const batch = customers.slice(next, next + size);
+      next += size;
+      const views = await this.deps.views.scopedMany(batch, scope ?? []);
+      for (const view of views) {
+        // Without an in-scope risk (none, or computed from an out-of-scope response) the customer is not listed.
+        if (!view?.churnRisk || !levels.includes(view.churnRisk.level)) continue;
+        const row = this.row(view, openByCustomer.get(view.externalId) ?? null);
+        if (!filter.owner || row.owner === filter.owner) rows.push(row);
+      }
+    }
     const page = rows.slice(offset, offset + limit);
     const edges = page.map((node, i) => ({ cursor: Buffer.from(String(offset + i + 1)).toString('base64url'), node }));
     return { edges, hasNextPage: offset + limit < rows.length, endCursor: edges.at(-1)?.cursor ?? null };
+  }
+
+  /** Trend and owner from what `customer` (already scoped) and its in-scope open alert show. */
+  private row(customer: CustomerEntity, openAlert: AlertEntity | null): AtRiskCustomer {
+    const history = [...customer.scoreHistory].sort((a, b) => a.respondedAt.getTime() - b.respondedAt.getTime());
+    const trend = history.length >= 2 ? history.at(-1)!.score - history.at(-2)!.score : null;
+    const owner = openAlert?.assignee ?? customer.attributes.find((a) => a.key === this.deps.ownerAttribute)?.value ?? null;
+    return { customer, owner, openAlert, trend };
   }
 }

@@ -8,6 +8,7 @@ import { OwnerNpsRepository } from '../../../models/alert/owner-nps.repository.j
 import { responseModel } from '../../../models/response/response.schema.js';
 import { RoutingRuleRepository } from '../../../models/routing/routing-rule.repository.js';
 import { routingRuleModel } from '../../../models/routing/routing-rule.schema.js';
+import { CustomerQueryService } from '../customer-query.service.js';
 import type { EventPublisher } from '../events.js';
 import { ChurnRiskService } from '../risk/risk.service.js';
 import { riskSettingsFrom } from '../risk/risk-settings.js';
@@ -53,6 +54,6 @@ export function createAlertServices({ config, db, events, log }: { config: Confi
       ownerAttribute: config.VERBATIM_OWNER_ATTRIBUTE,
       teamAttribute: config.VERBATIM_TEAM_ATTRIBUTE,
     }),
-    atRiskCustomers: new AtRiskCustomersService({ customers: db.customers, alerts, ownerAttribute: config.VERBATIM_OWNER_ATTRIBUTE, maxPageSize: config.VERBATIM_MAX_PAGE_SIZE }),
+    atRiskCustomers: new AtRiskCustomersService({ customers: db.customers, alerts, views: new CustomerQueryService({ customers: db.customers, responses: db.responses }), ownerAttribute: config.VERBATIM_OWNER_ATTRIBUTE, maxPageSize: config.VERBATIM_MAX_PAGE_SIZE }),
   };
 }

@@ -13,6 +13,7 @@ import type { Attribute } from '../../../models/response/response.entity.js';
 import { AppError, InputError, type FieldProblem } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { ATTRIBUTE_KEY } from '../response-input.js';
+import { WELL_KNOWN_KEY_HASHES } from './well-known-keys.js';
 
 /** Who is calling: the key's id (hash), role and scope. */
 export interface AuthenticatedKey {
@@ -28,6 +29,8 @@ export interface NewApiKey {
 }
 
 const SECRET_PREFIX = 'vbt_';
+/** The `prefix` of keys bootstrapped from VERBATIM_ADMIN_KEY (or the local key file). */
+const BOOTSTRAP_PREFIX = '(env)';
 /** lastUsedAt is written at most this often per key and process. */
 const TOUCH_EVERY_MS = 60_000;
 const CACHE_MAX_ENTRIES = 10_000;
@@ -83,19 +86,36 @@ export class ApiKeyService {
     return { key, secret };
   }
 
-  /** Upserts the ADMIN key VERBATIM_ADMIN_KEY names (idempotent; a revoked one stays revoked). */
+  /**
+   * Upserts the ADMIN key VERBATIM_ADMIN_KEY names (idempotent; a revoked one stays revoked) and
+   * revokes the bootstrapped key it replaces, so changing the variable rotates the key. Published
+   * example keys stored by older versions (the demo's) are revoked whatever the variable says.
+   */
   async bootstrapAdmin(secret: string | undefined): Promise<void> {
+    const at = this.now();
+    for (const hash of WELL_KNOWN_KEY_HASHES) await this.deps.keys.revoke(hash, at);
     if (!secret) return;
+    const hash = hashSecret(secret);
     await this.deps.keys.insertIfMissing({
-      _id: hashSecret(secret),
+      _id: hash,
       name: 'VERBATIM_ADMIN_KEY',
       role: 'ADMIN',
       scope: [],
-      prefix: '(env)',
-      createdAt: this.now(),
+      prefix: BOOTSTRAP_PREFIX,
+      createdAt: at,
       lastUsedAt: null,
       revokedAt: null,
     });
+    if ((await this.deps.keys.findByHash(hash))?.revokedAt) {
+      // Revoking the current key too would lock every admin out: leave the others alone.
+      this.deps.log.error('VERBATIM_ADMIN_KEY names a revoked key: it grants nothing; set a new one');
+      return;
+    }
+    const revoked = await this.deps.keys.revokeBootstrappedExcept(hash, BOOTSTRAP_PREFIX, at);
+    if (revoked > 0) {
+      this.cache.clear();
+      this.deps.log.warn({ revoked }, 'VERBATIM_ADMIN_KEY changed: the previously bootstrapped ADMIN key is revoked');
+    }
   }
 
   async list(): Promise<ApiKeyEntity[]> {
@@ -119,6 +139,7 @@ export class ApiKeyService {
 
   /** The key by id (its hash), through the cache; used to re-check long-lived connections. */
   async byHash(hash: string): Promise<AuthenticatedKey | null> {
+    if (WELL_KNOWN_KEY_HASHES.has(hash)) return null;
     const nowMs = Date.now();
     const cached = this.cache.get(hash);
     if (cached && cached.expires > nowMs) {

@@ -191,12 +191,14 @@ export interface InsightsDeps {
   emergingSample: number;
   /** Most responses a comment-search insight may scan. */
   maxScan: number;
+  /** Most points (periods × series) one trend may return (VERBATIM_MAX_TREND_POINTS). */
+  maxTrendPoints?: number;
   now?: () => Date;
 }
 
 const MAX_EXAMPLES = 10;
 const SENTIMENT_LABELS = { p: 'positive', u: 'neutral', n: 'negative' } as const;
-const MAX_TREND_POINTS = 3_700;
+const DEFAULT_MAX_TREND_POINTS = 1_000;
 const MAX_SERIES = 100;
 const DAY_MS = 86_400_000;
 const CHANGE_WINDOW_DAYS = 30;
@@ -369,8 +371,9 @@ export class InsightsService {
     // Without a `from`, the trend starts with the first period that has data.
     const first = filter?.from ? result.firstDay : unitFirstDay(result.units[0].key);
     const periods = periodsBetween(first, result.lastDay, interval);
-    if (periods.length > MAX_TREND_POINTS) {
-      throw new InputError([{ field: 'interval', message: `would give ${periods.length} points (at most ${MAX_TREND_POINTS}); use a longer interval or a shorter range` }]);
+    const maxPoints = this.deps.maxTrendPoints ?? DEFAULT_MAX_TREND_POINTS;
+    if (periods.length > maxPoints) {
+      throw new InputError([{ field: 'interval', message: `would give ${periods.length} points (at most ${maxPoints}); use a longer interval or a shorter range` }]);
     }
 
     const groupOf = (r: Row): string | null => (groupBy?.touchpoint ? r.tp : groupBy?.attribute ? r.av : null);
@@ -390,6 +393,15 @@ export class InsightsService {
           scoreSum: have.scoreSum + counts.scoreSum,
         });
       }
+    }
+    const seriesCount = Math.min(seriesLimit, bySeries.size);
+    if (periods.length * seriesCount > maxPoints) {
+      throw new InputError([
+        {
+          field: 'limit',
+          message: `would give ${periods.length * seriesCount} points (${seriesCount} series × ${periods.length} periods, at most ${maxPoints}); ask for fewer series, a longer interval or a shorter range`,
+        },
+      ]);
     }
     const series = [...bySeries]
       .map(([group, points]) => ({
@@ -469,7 +481,8 @@ export class InsightsService {
     const candidates = await discoverCandidates(
       sample.map((s) => s.comment),
       taxonomy,
-      { minCount, limit, examples: 3 },
+      // Every mentioning verbatim: the suggestion's examples are phrases several of them share.
+      { minCount, limit, examples: sample.length },
     );
     const taken = new Set(taxonomy.themes.map((t) => t.key));
     const times = sample.map((s) => s.respondedAt.getTime());
@@ -478,8 +491,9 @@ export class InsightsService {
       from: new Date(Math.min(...times)),
       to: new Date(Math.max(...times)),
       candidates: candidates.map((c) => {
-        const examples = c.exampleIndexes.map((i) => sample[i]).filter(Boolean);
-        const suggestion = suggestTheme(c, sample.length, examples.map((e) => e.comment), taken);
+        const mentioning = c.exampleIndexes.map((i) => sample[i]!).filter(Boolean);
+        const examples = mentioning.slice(0, 3);
+        const suggestion = suggestTheme(c, sample.length, mentioning.map((e) => e.comment), taken);
         taken.add(suggestion.key);
         return { phrase: c.phrase, count: c.count, share: round(c.count / sample.length, 4), relatedPhrases: c.relatedPhrases, examples, suggestion };
       }),

@@ -2,6 +2,11 @@
  * Gathers what the risk rules need for one analysed response (the customer's previous responses,
  * account value), scores it, and stores the result on the response and — when it is the
  * customer's latest — on the customer. Idempotent: the same response scores the same.
+ *
+ * "Previous response" under scopes: only earlier responses that carry every attribute pair of this
+ * one count (slipping, repeated complaints). Every scope that lets a reader see this response (and
+ * so its risk reasons, alert and webhook payloads) then lets them see those earlier responses too,
+ * so a reason never prints a score or theme from outside the reader's scope.
  */
 import type { CustomerRepository } from '../../../models/customer/customer.repository.js';
 import type { ResponseEntity } from '../../../models/response/response.entity.js';
@@ -9,9 +14,21 @@ import type { ResponseAnalysisRepository } from '../../../models/response/respon
 import type { ResponseRepository } from '../../../models/response/response.repository.js';
 import { scoreChurnRisk, type ChurnRiskResult, type RiskInput, type RiskSettings } from './churn-risk.js';
 import { categoryOf } from '../../domain/nps.js';
+import { inScope } from '../auth/scope.js';
 
-/** Earlier responses read for repeated complaints (point reads by _id). */
+/** Earlier comparable responses read for repeated complaints. */
 export const RECENT_RESPONSES = 5;
+/** Newest earlier responses of the customer read (one query) to find the comparable ones. */
+export const EARLIER_READ = 20;
+
+/**
+ * Whether an earlier response may be compared with this one: it carries every attribute pair of
+ * this one, i.e. it passes every scope this response passes (the scope check, with this
+ * response's attributes as the scope).
+ */
+export function comparable(response: Pick<ResponseEntity, 'attributes'>, earlier: Pick<ResponseEntity, 'attributes'>): boolean {
+  return inScope(earlier.attributes, response.attributes);
+}
 
 /** Themes a response complains about: negative aspect sentiment, or any theme of a detractor. */
 export function complaintThemes(response: Pick<ResponseEntity, 'category' | 'analysis'>): { key: string; label: string }[] {
@@ -32,13 +49,20 @@ export class ChurnRiskService {
 
   async inputFor(response: ResponseEntity): Promise<RiskInput> {
     const customer = response.customerExternalId ? await this.deps.customers.findByExternalId(response.customerExternalId) : null;
-    const earlier = (customer?.scoreHistory ?? [])
+    const earlierIds = (customer?.scoreHistory ?? [])
       .filter((p) => !p.responseId.equals(response._id) && p.respondedAt.getTime() <= response.respondedAt.getTime())
       .sort((a, b) => b.respondedAt.getTime() - a.respondedAt.getTime())
-      .slice(0, RECENT_RESPONSES);
-    // Earlier responses matter only for a complaint this one makes: skip the reads otherwise.
+      .slice(0, EARLIER_READ)
+      .map((p) => p.responseId);
+    const earlier = earlierIds.length
+      ? (await this.deps.responses.findByIds(earlierIds))
+          .filter((r) => comparable(response, r))
+          .sort((a, b) => b.respondedAt.getTime() - a.respondedAt.getTime() || (a._id.toHexString() < b._id.toHexString() ? 1 : -1))
+          .slice(0, RECENT_RESPONSES)
+      : [];
+    // Earlier responses matter for repeated complaints only when this one makes a complaint.
     const complaints = complaintThemes(response);
-    const recent = complaints.length ? await Promise.all(earlier.map((p) => this.deps.responses.findById(p.responseId))) : [];
+    const recent = complaints.length ? earlier : [];
     const previous = earlier[0];
     return {
       score: response.score,
@@ -47,7 +71,7 @@ export class ChurnRiskService {
       churnSignals: (response.analysis?.churnSignals ?? []).map((s) => s.type),
       negativeThemes: complaints,
       previous: previous ? { score: previous.score, category: categoryOf(previous.score) } : null,
-      recentNegativeThemes: recent.filter((r): r is ResponseEntity => r !== null).map((r) => complaintThemes(r).map((t) => t.key)),
+      recentNegativeThemes: recent.map((r) => complaintThemes(r).map((t) => t.key)),
       accountValue: customer?.accountValue ?? null,
     };
   }

@@ -9,8 +9,10 @@ import { Webhook } from 'standardwebhooks';
 import type { Logger } from '../../logger.js';
 import { deliveryId, type WebhookEndpointEntity } from '../../../models/webhook/webhook.entity.js';
 import type { WebhookRepository } from '../../../models/webhook/webhook.repository.js';
+import { postJson } from './http-post.js';
 import { retryDelayMs, type DeliveryRef } from './ports.js';
 import type { SecretBox } from './secret-box.js';
+import { TARGET_REFUSED, TargetRefusedError, type TargetPolicy } from './target-policy.js';
 
 export interface DeliveryPolicy {
   timeoutMs: number;
@@ -39,26 +41,35 @@ export class DeliveryFailedError extends Error {
   override name = 'DeliveryFailedError';
 }
 
+/** The process is shutting down: the attempt was cut short and is neither logged nor counted; send it again later. */
+export class DeliveryInterruptedError extends Error {
+  override name = 'DeliveryInterruptedError';
+}
+
 export interface WebhookDeliveryDeps {
   webhooks: WebhookRepository;
   policy: DeliveryPolicy;
   /** Decrypts the stored secrets. */
   secrets: SecretBox;
+  /** Which hosts a delivery may reach (checked on every attempt, against the addresses it connects to). */
+  targets: TargetPolicy;
   log: Logger;
-  /** Injectable for tests; the global fetch otherwise. */
-  fetch?: typeof fetch;
   now?: () => Date;
 }
 
 export type DeliveryOutcome = 'delivered' | 'already-delivered';
 
 export class WebhookDeliveryService {
-  private readonly fetch: typeof fetch;
   private readonly now: () => Date;
+  private readonly stopping = new AbortController();
 
   constructor(private readonly deps: WebhookDeliveryDeps) {
-    this.fetch = deps.fetch ?? fetch;
     this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Aborts the attempts in flight and refuses new ones (shutdown): they throw DeliveryInterruptedError. */
+  interrupt(): void {
+    this.stopping.abort();
   }
 
   /** Forgets log entries (and their events) finished more than the retention ago; the hourly maintenance job calls it. */
@@ -86,8 +97,11 @@ export class WebhookDeliveryService {
 
     const body = JSON.stringify({ type: event.type, timestamp: new Date(event.occurredAt).toISOString(), data: event.data });
     const sentAt = this.now();
+    if (this.stopping.signal.aborted) throw new DeliveryInterruptedError('not sent: shutting down');
     const result = await this.post(endpoint, event._id, body, sentAt);
     const at = this.now();
+    // The receiver did not fail; the shutdown cut the attempt.
+    if (!result.ok && this.stopping.signal.aborted) throw new DeliveryInterruptedError('interrupted by shutdown');
 
     if (result.ok) {
       await webhooks.updateDelivery(
@@ -126,8 +140,9 @@ export class WebhookDeliveryService {
   private async post(endpoint: WebhookEndpointEntity, eventId: string, body: string, sentAt: Date) {
     const signature = new Webhook(this.deps.secrets.open(endpoint.secret)).sign(eventId, sentAt, body);
     try {
-      const res = await this.fetch(endpoint.url, {
-        method: 'POST',
+      // IP literals are checked here; host names in the lookup, against the addresses connected to.
+      await this.deps.targets.addressesFor(new URL(endpoint.url).hostname);
+      const status = await postJson(endpoint.url, body, {
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Verbatim-Webhooks/1',
@@ -135,16 +150,15 @@ export class WebhookDeliveryService {
           'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
           'webhook-signature': signature,
         },
-        body,
-        // A redirect is a failure: following it would send signed payloads somewhere unregistered.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.deps.policy.timeoutMs),
+        timeoutMs: this.deps.policy.timeoutMs,
+        lookup: this.deps.targets.lookup,
+        // Shutdown aborts a delivery waiting on its receiver: it goes back to the queue.
+        signal: this.stopping.signal,
       });
-      await res.body?.cancel().catch(() => undefined);
-      const ok = res.status >= 200 && res.status < 300;
-      return { ok, status: res.status as number | null, error: ok ? null : `HTTP ${res.status}` };
+      const ok = status >= 200 && status < 300;
+      return { ok, status: status as number | null, error: ok ? null : `HTTP ${status}` };
     } catch (err) {
-      return { ok: false, status: null, error: describeFetchError(err, this.deps.policy.timeoutMs) };
+      return { ok: false, status: null, error: describePostError(err, this.deps.policy.timeoutMs) };
     }
   }
 
@@ -163,9 +177,10 @@ export class WebhookDeliveryService {
   }
 }
 
-function describeFetchError(err: unknown, timeoutMs: number): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
-  const cause = e?.cause?.code ?? e?.cause?.message;
-  return cause ? `${e.message ?? 'request failed'}: ${cause}` : (e?.message ?? String(err));
+function describePostError(err: unknown, timeoutMs: number): string {
+  // A refused target says nothing more: no resolution result, no connection detail.
+  if (err instanceof TargetRefusedError) return TARGET_REFUSED;
+  const e = err as { name?: string; message?: string; code?: string };
+  if (e?.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  return e?.code ? `request failed: ${e.code}` : (e?.message ?? String(err));
 }

@@ -2,6 +2,11 @@
  * The webhook side of the `EventPublisher` port: each event goes to every enabled endpoint
  * subscribed to its type as one delivery job. Jobs carry ids only: the event is stored once under
  * its own id (a re-published event keeps the first copy) and the delivery job reloads it.
+ *
+ * A transactional outbox: the event and its PENDING delivery rows in MongoDB are the commitment.
+ * Enqueueing is best effort: when Redis is down the rows stay PENDING and the worker's outbox
+ * drain (webhook-outbox.ts) enqueues them later, so the caller (an alert mutation, the SLA sweep)
+ * never fails after its write has committed.
  */
 import type { Logger } from '../../logger.js';
 import { deliveryId } from '../../../models/webhook/webhook.entity.js';
@@ -41,7 +46,11 @@ export class WebhookEventPublisher implements EventPublisher {
     if (refs.length === 0) return;
     // Log entries first, so a delivery is visible as PENDING from the moment its job exists.
     await this.deps.webhooks.insertDeliveries(refs.map((r) => ({ _id: deliveryId(r.webhookId, r.eventId), ...r })));
-    await this.deps.queue.enqueue(refs.map(({ webhookId, eventId }) => ({ webhookId, eventId })));
-    this.deps.log.debug({ events: events.length, deliveries: refs.length }, 'webhook deliveries enqueued');
+    try {
+      await this.deps.queue.enqueue(refs.map(({ webhookId, eventId }) => ({ webhookId, eventId })));
+      this.deps.log.debug({ events: events.length, deliveries: refs.length }, 'webhook deliveries enqueued');
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message, deliveries: refs.length }, 'webhook deliveries logged but not enqueued; the outbox drain will send them');
+    }
   }
 }

@@ -7,14 +7,26 @@ import type { WebhookRepository } from '../../../models/webhook/webhook.reposito
 import { validateWebhookFields, type WebhookFields } from './webhook-input.js';
 import { newWebhookId, newWebhookSecret } from './webhook-secret.js';
 import type { SecretBox } from './secret-box.js';
+import type { TargetPolicy } from './target-policy.js';
 
 export interface WebhookServiceDeps {
   webhooks: WebhookRepository;
   log: Logger;
   maxEndpoints: number;
+  /** Most endpoints one key may own. */
+  maxPerKey: number;
   maxPageSize: number;
   /** Encrypts secrets at rest (a pass-through without a key). */
   secrets: SecretBox;
+  /** Which hosts an endpoint may point at (SSRF protection). */
+  targets: TargetPolicy;
+}
+
+/** Who manages endpoints: the calling key, whether it is an ADMIN, and its scope. */
+export interface WebhookActor {
+  keyId: string;
+  admin: boolean;
+  scope: Attribute[];
 }
 
 /** An endpoint with the secret that only its creation (or a rotation) reveals. */
@@ -34,12 +46,16 @@ const DEFAULT_PAGE_SIZE = 20;
 export class WebhookService {
   constructor(private readonly deps: WebhookServiceDeps) {}
 
-  /** `scope`: the creating key's scope; the endpoint then receives only events inside it. */
-  async create(input: WebhookFields, scope: Attribute[] = []): Promise<EndpointWithSecret> {
-    const { value, problems } = validateWebhookFields(input, ['url', 'events']);
-    if (problems.length > 0) throw new InputError(problems);
+  /** The endpoint belongs to `actor`'s key and receives only events inside its scope. */
+  async create(input: WebhookFields, actor: WebhookActor): Promise<EndpointWithSecret> {
+    const value = await this.validate(input, ['url', 'events']);
     if ((await this.deps.webhooks.countEndpoints()) >= this.deps.maxEndpoints) {
       throw new AppError('BAD_USER_INPUT', `at most ${this.deps.maxEndpoints} webhook endpoints may be registered; delete one first`, {
+        field: 'url',
+      });
+    }
+    if ((await this.deps.webhooks.countEndpoints(actor.keyId)) >= this.deps.maxPerKey) {
+      throw new AppError('BAD_USER_INPUT', `this API key owns ${this.deps.maxPerKey} webhook endpoints, the most one key may own; delete one first`, {
         field: 'url',
       });
     }
@@ -49,40 +65,44 @@ export class WebhookService {
       url: value.url!,
       events: value.events!,
       description: value.description ?? null,
-      scope,
+      scope: actor.scope,
+      ownerKeyId: actor.keyId,
       secret: this.deps.secrets.seal(secret),
     });
-    this.deps.log.info({ webhookId: endpoint._id, events: endpoint.events }, 'webhook endpoint created');
+    this.deps.log.info({ webhookId: endpoint._id, events: endpoint.events, ownerKeyId: actor.keyId }, 'webhook endpoint created');
     return { endpoint, secret };
   }
 
-  /** A scoped caller sees only the endpoints created within its scope. */
-  async list(scope: Attribute[] = []): Promise<WebhookEndpointEntity[]> {
-    return (await this.deps.webhooks.listEndpoints()).filter((e) => withinScope(e.scope ?? [], scope));
+  /** An ADMIN sees every endpoint; any other key only those it owns. */
+  async list(actor: WebhookActor): Promise<WebhookEndpointEntity[]> {
+    return this.deps.webhooks.listEndpoints(actor.admin ? undefined : actor.keyId);
   }
 
-  async get(id: string, scope: Attribute[] = []): Promise<WebhookEndpointEntity | null> {
+  /** The endpoint if `actor` may read and change it (its owner or an ADMIN), else null. */
+  async get(id: string, actor: WebhookActor): Promise<WebhookEndpointEntity | null> {
     const endpoint = await this.deps.webhooks.findEndpoint(id);
-    return endpoint && withinScope(endpoint.scope ?? [], scope) ? endpoint : null;
+    return endpoint && (actor.admin || (endpoint.ownerKeyId != null && endpoint.ownerKeyId === actor.keyId)) ? endpoint : null;
   }
 
-  async update(id: string, input: WebhookFields): Promise<WebhookEndpointEntity> {
-    const { value, problems } = validateWebhookFields(input, []);
-    if (problems.length > 0) throw new InputError(problems);
+  async update(id: string, input: WebhookFields, actor: WebhookActor): Promise<WebhookEndpointEntity> {
+    await this.mustGet(id, actor);
+    const value = await this.validate(input, []);
     const updated = await this.deps.webhooks.updateEndpoint(id, value);
     if (!updated) throw notFound('webhook', id);
     return updated;
   }
 
-  /** Deletes the endpoint and its log; its pending deliveries stop at their next attempt. */
-  async delete(id: string): Promise<boolean> {
+  /** Deletes the endpoint and its log; its pending deliveries stop at their next attempt. False if `actor` has no such endpoint. */
+  async delete(id: string, actor: WebhookActor): Promise<boolean> {
+    if (!(await this.get(id, actor))) return false;
     const deleted = await this.deps.webhooks.deleteEndpoint(id);
     if (deleted) await this.deps.webhooks.deleteDeliveriesOf(id);
     return deleted;
   }
 
   /** Turns an endpoint (back) on and resets its failure streak. */
-  async enable(id: string): Promise<WebhookEndpointEntity> {
+  async enable(id: string, actor: WebhookActor): Promise<WebhookEndpointEntity> {
+    await this.mustGet(id, actor);
     const enabled = await this.deps.webhooks.enable(id);
     if (!enabled) throw notFound('webhook', id);
     this.deps.log.info({ webhookId: id }, 'webhook endpoint enabled');
@@ -90,21 +110,38 @@ export class WebhookService {
   }
 
   /** A new secret takes effect at the next attempt; the old one stops verifying at once. */
-  async rotateSecret(id: string): Promise<EndpointWithSecret> {
+  async rotateSecret(id: string, actor: WebhookActor): Promise<EndpointWithSecret> {
+    await this.mustGet(id, actor);
     const secret = newWebhookSecret();
     const endpoint = await this.deps.webhooks.setSecret(id, this.deps.secrets.seal(secret));
     if (!endpoint) throw notFound('webhook', id);
     return { endpoint, secret };
   }
 
-  async deliveries(webhookId: string, first: number | null | undefined, after: string | null | undefined): Promise<DeliveryPage> {
+  /** Someone else's endpoint looks like a missing one: its existence is not disclosed. */
+  private async mustGet(id: string, actor: WebhookActor): Promise<WebhookEndpointEntity> {
+    const endpoint = await this.get(id, actor);
+    if (!endpoint) throw notFound('webhook', id);
+    return endpoint;
+  }
+
+  /** Field rules, then the target policy on the URL (it resolves the host, so it runs last). */
+  private async validate(input: WebhookFields, required: (keyof WebhookFields)[]) {
+    const { value, problems } = validateWebhookFields(input, required);
+    if (problems.length > 0) throw new InputError(problems);
+    const refused = value.url ? await this.deps.targets.urlProblem(value.url) : null;
+    if (refused) throw new InputError([{ field: 'url', message: `${refused}: private, loopback, link-local, multicast, reserved and unresolvable hosts are refused unless VERBATIM_WEBHOOK_ALLOW_HOSTS lists them` }]);
+    return value;
+  }
+
+  async deliveries(webhookId: string, first: number | null | undefined, after: string | null | undefined, actor: WebhookActor): Promise<DeliveryPage> {
     const size = first ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(size) || size < 1 || size > this.deps.maxPageSize) {
       throw new InputError([{ field: 'first', message: `must be between 1 and ${this.deps.maxPageSize}` }]);
     }
     const skip = after ? decodeOffset(after) : 0;
     if (skip === null) throw new InputError([{ field: 'after', message: 'is not a cursor this query returned' }]);
-    if (!(await this.deps.webhooks.findEndpoint(webhookId))) throw notFound('webhook', webhookId);
+    await this.mustGet(webhookId, actor);
     const rows = await this.deps.webhooks.listDeliveries(webhookId, skip, size + 1);
     const deliveries = rows.slice(0, size);
     return { deliveries, hasNextPage: rows.length > size, endCursor: deliveries.length ? encodeOffset(skip + deliveries.length) : null };

@@ -17,8 +17,16 @@ interface Run {
 }
 
 async function cli(...args: string[]): Promise<Run> {
+  return cliWithEnv({}, ...args);
+}
+
+async function cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<Run> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, timeout: 60_000 });
+    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      cwd: root,
+      timeout: 60_000,
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -99,6 +107,35 @@ describe('verbatim analyze', { timeout: 60_000 }, () => {
     const help = await cli('analyze', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Exit status: 0 when the whole input was processed/);
+  });
+});
+
+describe('verbatim analyze --engine', { timeout: 60_000 }, () => {
+  const emptyModelDir = mkdtempSync(join(tmpdir(), 'verbatim-no-models-'));
+  afterAll(() => rmSync(emptyModelDir, { recursive: true, force: true }));
+  const input = () => file('engine.jsonl', JSON.stringify({ id: 'a', text: 'Support never answered my emails.' }));
+
+  it('auto without a model analyses with the lexical engine and warns, naming the folder and the install command', async () => {
+    const output = join(dir, 'engine-auto.jsonl');
+    const r = await cliWithEnv({ VERBATIM_MODEL_DIR: emptyModelDir }, 'analyze', '--input', input(), '--output', output, '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: analysis engine auto: using the lexical engine/);
+    expect(r.stderr).toContain(emptyModelDir);
+    expect(r.stderr).toContain('npx verbatim models install');
+    expect(outputLines(output).map((l) => l.id)).toEqual(['a']);
+  });
+
+  it('transformer without a model fails with exit 1, naming the folder and the install command', async () => {
+    const r = await cliWithEnv({ VERBATIM_MODEL_DIR: emptyModelDir }, 'analyze', '--input', input(), '--output', join(dir, 'x.jsonl'), '--engine', 'transformer');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(emptyModelDir);
+    expect(r.stderr).toContain('npx verbatim models install');
+  });
+
+  it('refuses an unknown engine with exit 2', async () => {
+    const r = await cli('analyze', '--input', input(), '--output', join(dir, 'x.jsonl'), '--engine', 'gpt');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--engine must be one of lexical, transformer, auto/);
   });
 });
 

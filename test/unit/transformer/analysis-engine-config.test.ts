@@ -1,5 +1,5 @@
 /**
- * The worker's engine as configured: lexical by default, the transformer backend from a local
+ * The worker's engine as configured: auto by default (transformer when the model is there, else lexical), the transformer backend from a local
  * model directory with VERBATIM_ANALYSIS_ENGINE=transformer, and a clear refusal when files are missing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,8 +18,31 @@ afterAll(async () => {
 });
 
 describe('analysis engine from configuration', () => {
-  it('is the lexical engine unless configured otherwise', () => {
-    expect(analyzerFactoryFromConfig(loadConfig({}))).toBe(lexicalAnalyzer);
+  it('is the lexical engine when configured so', () => {
+    expect(analyzerFactoryFromConfig(loadConfig({ VERBATIM_ANALYSIS_ENGINE: 'lexical' }))).toBe(lexicalAnalyzer);
+  });
+
+  it('auto (the default) falls back to lexical with a warning naming the folder and the install command', async () => {
+    const config = loadConfig({ VERBATIM_MODEL_DIR: models.modelDir, VERBATIM_EMBEDDING_MODEL: 'nobody/missing-model' });
+    expect(config.VERBATIM_ANALYSIS_ENGINE).toBe('auto');
+    const warnings: string[] = [];
+    const factory = analyzerFactoryFromConfig(config, (m) => warnings.push(m));
+    const analyzer = await factory({ ...defaultTaxonomy });
+    expect((await analyzer.analyze('The invoice was wrong.')).engine).not.toMatch(/transformer/);
+    await factory({ ...defaultTaxonomy });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(models.modelDir);
+    expect(warnings[0]).toContain('npx verbatim models install');
+  });
+
+  it('auto picks the transformer engine when the model files are present', async () => {
+    const config = loadConfig({ VERBATIM_MODEL_DIR: models.modelDir, VERBATIM_EMBEDDING_MODEL: TINY_EMBEDDING_MODEL });
+    const analyzer = await analyzerFactoryFromConfig(config)({ ...defaultTaxonomy });
+    try {
+      expect((await analyzer.analyze('The invoice was wrong.')).engine).toMatch(/transformer/);
+    } finally {
+      await analyzer.dispose();
+    }
   });
 
   it('loads the transformer models from the local model directory', async () => {

@@ -56,6 +56,22 @@ describe('merging embedding-matched themes', () => {
     expect(merged.engine).toBe(TRANSFORMER_ENGINE);
   });
 
+  it('with a margin, adds only embedding themes close to the best one (lexical themes are kept)', () => {
+    const scores = {
+      text: TEXT,
+      themes: THEMES,
+      textSimilarities: [0.3, 0.7, 0.5],
+      clauseSimilarities: [
+        [0.5, 0.1, 0.0],
+        [0.1, 0.81, 0.78],
+      ],
+      threshold: 0.45,
+    };
+    expect(mergeEmbeddingThemes(lexical(), scores).themes.map((t) => t.key)).toEqual(['product_quality', 'billing', 'delivery']);
+    expect(mergeEmbeddingThemes(lexical(), { ...scores, margin: 0.05 }).themes.map((t) => t.key)).toEqual(['product_quality', 'billing', 'delivery']);
+    expect(mergeEmbeddingThemes(lexical(), { ...scores, margin: 0.02 }).themes.map((t) => t.key)).toEqual(['product_quality', 'billing']);
+  });
+
   it('keeps the evidence and sentiment of a theme the lexical engine found, and raises its confidence', () => {
     const merged = mergeEmbeddingThemes(lexical(), {
       text: TEXT,

@@ -1,6 +1,7 @@
 /**
- * A minimal ONNX (protobuf) encoder, just enough to write small test models:
- * a graph of nodes with tensor initializers and typed inputs/outputs.
+ * A minimal ONNX (protobuf) encoder: a graph of nodes with tensor initializers
+ * and typed inputs/outputs. Enough for the BERT encoder `verbatim models install`
+ * converts and for the tiny test models.
  * Field numbers follow onnx/onnx.proto (ModelProto, GraphProto, NodeProto, ...).
  */
 
@@ -164,11 +165,11 @@ function encodeGraph(graph: OnnxGraph): Uint8Array {
 }
 
 /** Serialises a ModelProto (IR version 8, default-domain opset `opset`). */
-export function encodeOnnxModel(graph: OnnxGraph, opset = 13): Uint8Array {
+export function encodeOnnxModel(graph: OnnxGraph, opset = 13, producer = 'verbatim'): Uint8Array {
   const opsetImport = new ProtoWriter().string(1, '').int(2, opset).finish();
   return new ProtoWriter()
     .int(1, 8)
-    .string(2, 'verbatim-tests')
+    .string(2, producer)
     .bytes(8, opsetImport)
     .bytes(7, encodeGraph(graph))
     .finish();

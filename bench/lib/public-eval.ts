@@ -1,0 +1,255 @@
+/**
+ * The headline evaluation: engines beside AFINN, VADER and keyword matching on public corpora nobody
+ * in the project wrote. Sentiment is scored leave-one-corpus-out: for each corpus group, an engine
+ * that learns is given a model trained on every other group, so the figure is out-of-domain; the
+ * shipped model (trained on everything) is shown beside it, marked in-domain.
+ *
+ * Engines are a list, so a second engine (e.g. the transformer) becomes one more column.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { compileTaxonomy, validateTaxonomy, type AnalysisResult, type Taxonomy } from '../../src/analysis/index.js';
+import { analyze } from '../../src/analysis/index.js';
+import { modelFromData, type SentimentModel } from '../../src/analysis/sentiment/learned.js';
+import { afinnLabel, keywordMatcher, vaderLabel } from './baselines.js';
+import { loadBanking77, loadLaptops, loadSentimentCorpora, type SentimentCorpus } from './corpora.js';
+import type { Label } from './datasets.js';
+import { classificationReport, microSetReport } from './metrics.js';
+import { trainingExamples } from './training-data.js';
+import { train, TRAIN_DEFAULTS, type Example } from './train.js';
+
+export type Analyzer = (text: string) => AnalysisResult;
+
+export interface EngineSpec {
+  name: string;
+  /**
+   * An analyser for the given taxonomy. `heldOut` names the corpus group being scored: an engine
+   * that learns must not have seen it (null: the shipped engine, whatever it was trained on).
+   */
+  analyzer(taxonomy: Taxonomy, heldOut: string | null): Analyzer;
+  /** Groups whose data the shipped engine was trained on (its figures there are in-domain). */
+  trainedOn: readonly string[];
+}
+
+/** The lexical engine; its leave-one-out models are trained here, once per held-out group. */
+export function lexicalEngine(shippedTrainedOn: readonly string[], log: (s: string) => void): EngineSpec {
+  let examples: Example[] | null = null;
+  const models = new Map<string, SentimentModel>();
+  const compiled = new Map<Taxonomy, ReturnType<typeof compileTaxonomy>>();
+  const modelWithout = (group: string): SentimentModel => {
+    let m = models.get(group);
+    if (!m) {
+      const started = Date.now();
+      examples ??= trainingExamples().examples;
+      m = modelFromData(train(examples.filter((e) => e.group !== group), TRAIN_DEFAULTS));
+      models.set(group, m);
+      log(`  trained the lexical model without ${group} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    }
+    return m;
+  };
+  return {
+    name: 'lexical',
+    trainedOn: shippedTrainedOn,
+    analyzer(taxonomy, heldOut) {
+      let c = compiled.get(taxonomy);
+      if (!c) compiled.set(taxonomy, (c = compileTaxonomy(taxonomy)));
+      const taxonomyCompiled = c;
+      const sentimentModel = heldOut ? modelWithout(heldOut) : undefined;
+      return (text) => analyze(text, taxonomyCompiled, { sentimentModel });
+    },
+  };
+}
+
+const asLabel = (x: string): Label => (x === 'positive' || x === 'negative' ? x : 'neutral');
+
+export interface SentimentRow {
+  corpus: string;
+  group: string;
+  n: number;
+  classes: number;
+  afinn: number;
+  vader: number;
+  /** Per engine: macro-F1 out of domain (model never saw the group) and with the shipped model. */
+  engines: { name: string; outOfDomain: number; shipped: number; shippedInDomain: boolean; marginOutOfDomain: number }[];
+}
+
+export interface ThemeRow {
+  system: string;
+  microF1: number;
+  precision: number;
+  recall: number;
+  top1: number;
+  perSecond: number;
+}
+
+export interface AspectRow {
+  system: string;
+  n: number;
+  accuracy: number;
+  note: string;
+}
+
+export interface PublicEvalResult {
+  sentiment: SentimentRow[];
+  themes: ThemeRow[] | null;
+  aspects: AspectRow[] | null;
+  throughput: { system: string; perSecond: number }[];
+  missing: string[];
+}
+
+function timed<T>(f: () => T): { value: T; ms: number } {
+  const t = performance.now();
+  const value = f();
+  return { value, ms: performance.now() - t };
+}
+
+export const SENTIMENT_TARGET_POINTS = 12;
+export const ASPECT_TARGET = 0.7;
+
+export function runPublicEval(engines: readonly EngineSpec[], log: (s: string) => void): PublicEvalResult {
+  const { corpora, missing } = loadSentimentCorpora();
+  const sentiment: SentimentRow[] = [];
+  const throughputMs = new Map<string, number>();
+  let throughputN = 0;
+  const neutralTaxonomy = validateTaxonomy({ version: 1, themes: [{ key: 'none', label: 'none', keywords: ['zzzz'] }] });
+
+  for (const corpus of corpora) {
+    log(`  sentiment: ${corpus.name} (${corpus.items.length})`);
+    const gold = corpus.items.map((it) => it.label);
+    const texts = corpus.items.map((it) => it.text);
+    const afinn = timed(() => texts.map(afinnLabel));
+    const vader = timed(() => texts.map(vaderLabel));
+    throughputN += texts.length;
+    throughputMs.set('AFINN', (throughputMs.get('AFINN') ?? 0) + afinn.ms);
+    throughputMs.set('VADER', (throughputMs.get('VADER') ?? 0) + vader.ms);
+    const f1 = (pred: Label[]) => classificationReport(gold, pred, corpus.classes).macroF1;
+    const best = Math.max(f1(afinn.value), f1(vader.value));
+    const row: SentimentRow = {
+      corpus: corpus.name,
+      group: corpus.group,
+      n: texts.length,
+      classes: corpus.classes.length,
+      afinn: f1(afinn.value),
+      vader: f1(vader.value),
+      engines: [],
+    };
+    for (const engine of engines) {
+      const ood = engine.analyzer(neutralTaxonomy, corpus.group);
+      const shipped = engine.analyzer(neutralTaxonomy, null);
+      const oodF1 = f1(texts.map((t) => asLabel(ood(t).sentiment.label)));
+      const shippedRun = timed(() => texts.map((t) => asLabel(shipped(t).sentiment.label)));
+      throughputMs.set(engine.name, (throughputMs.get(engine.name) ?? 0) + shippedRun.ms);
+      row.engines.push({
+        name: engine.name,
+        outOfDomain: oodF1,
+        shipped: f1(shippedRun.value),
+        shippedInDomain: engine.trainedOn.includes(corpus.group),
+        marginOutOfDomain: 100 * (oodF1 - best),
+      });
+    }
+    sentiment.push(row);
+  }
+
+  return {
+    sentiment,
+    themes: bankingThemes(engines, log, missing),
+    aspects: laptopAspects(engines, log, missing),
+    throughput: [...throughputMs].map(([system, ms]) => ({ system, perSecond: throughputN / (ms / 1000) })),
+    missing,
+  };
+}
+
+export interface BankingTaxonomyFile {
+  taxonomy: Taxonomy;
+  intents: Record<string, string[]>;
+}
+
+export const BANKING_TAXONOMY = resolve(import.meta.dirname, '../data/corpora/banking77-taxonomy.json');
+
+/** Theme micro-F1 and top-1 accuracy on the BANKING77 test split, zero-shot from the PM taxonomy. */
+function bankingThemes(engines: readonly EngineSpec[], log: (s: string) => void, missing: string[]): ThemeRow[] | null {
+  const banking = loadBanking77();
+  if (!banking) {
+    missing.push('banking77-train.jsonl / banking77-test.jsonl');
+    return null;
+  }
+  log(`  themes: banking77 test (${banking.test.length})`);
+  const file = JSON.parse(readFileSync(BANKING_TAXONOMY, 'utf8')) as BankingTaxonomyFile;
+  const taxonomy = validateTaxonomy(file.taxonomy);
+  const themeOf = new Map<string, string>();
+  for (const [theme, intents] of Object.entries(file.intents)) for (const i of intents) themeOf.set(i, theme);
+  const gold = banking.test.map((it) => {
+    const t = themeOf.get(it.intent);
+    if (!t) throw new Error(`${BANKING_TAXONOMY}: intent ${it.intent} has no theme`);
+    return t;
+  });
+  const texts = banking.test.map((it) => it.text);
+  const row = (system: string, predicted: string[][], ms: number): ThemeRow => {
+    const r = microSetReport(gold.map((g) => [g]), predicted);
+    const top1 = predicted.filter((p, i) => p[0] === gold[i]).length / gold.length;
+    return { system, microF1: r.f1, precision: r.precision, recall: r.recall, top1, perSecond: texts.length / (ms / 1000) };
+  };
+  const keyword = keywordMatcher(taxonomy);
+  const kw = timed(() => texts.map((t) => keyword(t)));
+  const rows = [row('keyword', kw.value, kw.ms)];
+  for (const engine of engines) {
+    // Themes do not learn from the corpora: the shipped engine is out of domain here.
+    const analyzer = engine.analyzer(taxonomy, null);
+    const run = timed(() => texts.map((t) => analyzer(t).themes.map((th) => th.key)));
+    rows.push(row(engine.name, run.value, run.ms));
+  }
+  return rows;
+}
+
+/**
+ * Aspect-term polarity on the SemEval-2014 laptop sentences (conflict terms left out): the engine's
+ * label for the clause holding the term, from a model that never saw the laptop data; the baselines
+ * label the whole sentence.
+ */
+function laptopAspects(engines: readonly EngineSpec[], log: (s: string) => void, missing: string[]): AspectRow[] | null {
+  const sentences = loadLaptops();
+  if (!sentences) {
+    missing.push('semeval14-laptops-train.xml');
+    return null;
+  }
+  const withAspects = sentences.filter((s) => s.aspects.length > 0);
+  const n = withAspects.reduce((sum, s) => sum + s.aspects.length, 0);
+  log(`  aspects: laptops (${n} terms)`);
+  const score = (labelFor: (s: (typeof withAspects)[number], from: number) => Label) => {
+    let correct = 0;
+    for (const s of withAspects) for (const a of s.aspects) if (labelFor(s, a.from) === a.polarity) correct++;
+    return correct / n;
+  };
+  const rows: AspectRow[] = [];
+  const counts = new Map<Label, number>();
+  for (const s of withAspects) for (const a of s.aspects) counts.set(a.polarity, (counts.get(a.polarity) ?? 0) + 1);
+  const [majority] = [...counts].sort((a, b) => b[1] - a[1])[0];
+  rows.push({ system: `majority (${majority})`, n, accuracy: (counts.get(majority) ?? 0) / n, note: 'always the most common polarity' });
+  rows.push({ system: 'AFINN', n, accuracy: score((s) => afinnLabel(s.text)), note: 'whole sentence' });
+  rows.push({ system: 'VADER', n, accuracy: score((s) => vaderLabel(s.text)), note: 'whole sentence' });
+  const neutralTaxonomy = validateTaxonomy({ version: 1, themes: [{ key: 'none', label: 'none', keywords: ['zzzz'] }] });
+  for (const engine of engines) {
+    for (const heldOut of ['laptops', null] as const) {
+      const analyzer = engine.analyzer(neutralTaxonomy, heldOut);
+      const cache = new Map<string, AnalysisResult>();
+      const accuracy = score((s, from) => {
+        let r = cache.get(s.text);
+        if (!r) cache.set(s.text, (r = analyzer(s.text)));
+        const clause = r.clauses.find((c) => from >= c.start && from < c.end);
+        return asLabel((clause ?? r).sentiment.label);
+      });
+      const inDomain = heldOut === null && engine.trainedOn.includes('laptops');
+      rows.push({
+        system: `${engine.name}${heldOut ? ' (never saw laptops)' : inDomain ? ' shipped (in-domain)' : ' shipped'}`,
+        n,
+        accuracy,
+        note: 'clause holding the term',
+      });
+    }
+  }
+  return rows;
+}
+
+export function groupsOf(corpora: readonly SentimentCorpus[]): string[] {
+  return [...new Set(corpora.map((c) => c.group))];
+}

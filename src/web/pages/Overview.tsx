@@ -1,0 +1,140 @@
+/** Overview: NPS with its margin and change, the trend with its margin band, categories and volume. */
+import * as Plot from '@observablehq/plot';
+import { useQuery } from '@urql/preact';
+import { Card, Chart } from '../components/Chart';
+import { QueryStatus } from '../components/Status';
+import { fmtDate, fmtInt, fmtMoe, fmtNps, fmtPct, fmtPoints, significantChange } from '../format';
+import { graphql } from '../graphql';
+import { CATEGORY_SCALE, COLORS } from '../theme';
+import { periodRanges, responseFilter, type UrlState } from '../url-state';
+
+const OverviewQuery = graphql(`
+  query Overview($filter: ResponseFilter, $previous: ResponseFilter, $withPrevious: Boolean!, $interval: TrendInterval!) {
+    nps(filter: $filter) { nps marginOfError responses promoters passives detractors smallSample }
+    previous: nps(filter: $previous) @include(if: $withPrevious) { nps marginOfError responses smallSample }
+    npsTrend(filter: $filter, interval: $interval, limit: 1) {
+      series {
+        points { period start nps marginOfError responses promoters passives detractors smallSample }
+      }
+    }
+  }
+`);
+
+export function Overview({ state }: { state: UrlState }) {
+  const { current, previous } = periodRanges(state.period);
+  // NPS over one category is meaningless, so the category filter does not apply here.
+  const [{ data, fetching, error }] = useQuery({
+    query: OverviewQuery,
+    variables: {
+      filter: responseFilter(state, current, { withCategory: false }),
+      previous: previous ? responseFilter(state, previous, { withCategory: false }) : null,
+      withPrevious: previous !== null,
+      interval: state.interval,
+    },
+  });
+  if (!data) return <QueryStatus fetching={fetching} error={error} />;
+  const now = data.nps;
+  const before = data.previous ?? null;
+  const delta = before && now.nps !== null && before.nps !== null ? now.nps - before.nps : null;
+  const significant = before ? significantChange(now, before) : false;
+  const points = data.npsTrend.series[0]?.points ?? [];
+  const total = Math.max(1, now.responses);
+  const split = [
+    { category: 'Promoters', count: now.promoters },
+    { category: 'Passives', count: now.passives },
+    { category: 'Detractors', count: now.detractors },
+  ];
+  const volume = points.flatMap((p) => [
+    { period: p.period, category: 'Promoters', count: p.promoters },
+    { period: p.period, category: 'Passives', count: p.passives },
+    { period: p.period, category: 'Detractors', count: p.detractors },
+  ]);
+  const withNps = points.filter((p) => p.nps !== null) as ((typeof points)[number] & { nps: number })[];
+
+  return (
+    <div class="grid">
+      <QueryStatus fetching={fetching} error={error} />
+      <section class="kpis" aria-label="Headline figures">
+        <div class="kpi">
+          <span class="kpi-label">NPS</span>
+          <span class="kpi-value" data-testid="nps">{fmtNps(now.nps)}</span>
+          <span class="kpi-sub">{fmtMoe(now.marginOfError)} (95%) · {fmtInt(now.responses)} responses{now.smallSample ? ' · small sample' : ''}</span>
+        </div>
+        <div class="kpi">
+          <span class="kpi-label">Change vs previous period</span>
+          <span class={`kpi-value ${delta === null ? '' : delta >= 0 ? 'up' : 'down'}`}>{delta === null ? '–' : fmtPoints(delta)}</span>
+          <span class="kpi-sub">
+            {before ? `was ${fmtNps(before.nps)} (${fmtInt(before.responses)} responses) · ${significant ? 'significant' : 'within the margin of error'}` : 'no previous period for “all time”'}
+          </span>
+        </div>
+        {split.map((s) => (
+          <div class="kpi">
+            <span class="kpi-label">{s.category}</span>
+            <span class="kpi-value">{fmtPct(s.count / total)}</span>
+            <span class="kpi-sub">{fmtInt(s.count)} responses</span>
+          </div>
+        ))}
+      </section>
+
+      <Card title="NPS trend" half>
+        <Chart
+          title={`NPS per ${state.interval.toLowerCase()} with its 95% margin band`}
+          render={({ width, height }) =>
+            Plot.plot({
+              width, height, marginLeft: 44,
+              x: { type: 'utc', label: null },
+              y: { label: 'NPS', grid: true, nice: true },
+              marks: [
+                Plot.ruleY([0], { stroke: COLORS.grid }),
+                Plot.areaY(withNps, { x: (d) => new Date(d.start), y1: (d) => d.nps - (d.marginOfError ?? 0), y2: (d) => d.nps + (d.marginOfError ?? 0), fill: COLORS.band, fillOpacity: 0.45, curve: 'monotone-x' }),
+                Plot.lineY(withNps, { x: (d) => new Date(d.start), y: 'nps', stroke: COLORS.accent, strokeWidth: 2, curve: 'monotone-x' }),
+                Plot.dot(withNps, { x: (d) => new Date(d.start), y: 'nps', fill: (d) => (d.smallSample ? 'white' : COLORS.accent), stroke: COLORS.accent, tip: true, title: (d) => `${d.period}: ${fmtNps(d.nps)} ${fmtMoe(d.marginOfError)} (${d.responses})` }),
+              ],
+            })
+          }
+          table={{
+            columns: [{ label: 'Period' }, { label: 'NPS', numeric: true }, { label: 'Margin (95%)', numeric: true }, { label: 'Responses', numeric: true }],
+            rows: points.map((p) => [`${p.period} (from ${fmtDate(p.start)})`, fmtNps(p.nps), fmtMoe(p.marginOfError), fmtInt(p.responses)]),
+          }}
+        />
+        <p class="hint">Hollow dots are small samples: read them with care.</p>
+      </Card>
+
+      <Card title="Promoters, passives, detractors" half>
+        <Chart
+          title="Share of each category"
+          height={90}
+          render={({ width, height }) =>
+            Plot.plot({
+              width, height, x: { label: null, percent: true, domain: [0, 100] }, color: { ...CATEGORY_SCALE, legend: true },
+              marks: [Plot.barX(split, Plot.stackX({ x: (d) => d.count / total, fill: 'category', title: (d) => `${d.category}: ${fmtPct(d.count / total)}` }))],
+            })
+          }
+          table={{
+            columns: [{ label: 'Category' }, { label: 'Responses', numeric: true }, { label: 'Share', numeric: true }],
+            rows: split.map((s) => [s.category, fmtInt(s.count), fmtPct(s.count / total)]),
+          }}
+        />
+      </Card>
+
+      <Card title="Responses over time">
+        <Chart
+          title={`Responses per ${state.interval.toLowerCase()} by category`}
+          render={({ width, height }) =>
+            Plot.plot({
+              width, height, marginLeft: 44,
+              x: { label: null, tickRotate: points.length > 16 ? -45 : 0, ticks: points.filter((_, i) => i % Math.ceil(points.length / 12) === 0).map((p) => p.period) },
+              y: { label: 'Responses', grid: true },
+              color: { ...CATEGORY_SCALE, legend: true },
+              marks: [Plot.barY(volume, { x: 'period', y: 'count', fill: 'category', order: CATEGORY_SCALE.domain, title: (d) => `${d.period} ${d.category}: ${d.count}` }), Plot.ruleY([0])],
+            })
+          }
+          table={{
+            columns: [{ label: 'Period' }, { label: 'Promoters', numeric: true }, { label: 'Passives', numeric: true }, { label: 'Detractors', numeric: true }],
+            rows: points.map((p) => [p.period, fmtInt(p.promoters), fmtInt(p.passives), fmtInt(p.detractors)]),
+          }}
+        />
+      </Card>
+    </div>
+  );
+}
