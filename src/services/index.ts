@@ -20,6 +20,7 @@ import { ApiKeyRepository } from '../../models/apikey/apikey.repository.js';
 import { apiKeyModel } from '../../models/apikey/apikey.schema.js';
 import { ApiKeyService } from './auth/api-key.service.js';
 import { createAlertServices, type AlertServices } from './alerts/index.js';
+import { CorrectionService } from './corrections/correction.service.js';
 
 export interface Services extends AlertServices {
   ingest: IngestService;
@@ -40,6 +41,8 @@ export interface Services extends AlertServices {
   webhooks: WebhookService;
   /** API keys: creation, revocation and authentication of callers. */
   apiKeys: ApiKeyService;
+  /** People's corrections of analyses (they win over the engine in every query). */
+  corrections: CorrectionService;
 }
 
 export interface ServiceDeps {
@@ -88,6 +91,7 @@ export function createServices({ config, db, scheduler, log, taxonomy, webhookQu
       secrets: new SecretBox(config.VERBATIM_WEBHOOK_SECRET_KEY),
     }),
     apiKeys: new ApiKeyService({ keys: new ApiKeyRepository(apiKeyModel(db.connection)), log, cacheTtlMs: config.VERBATIM_API_KEY_CACHE_SECONDS * 1000 }),
+    corrections: new CorrectionService({ responses: db.responses, analysisState: db.responseAnalysis, taxonomy: taxonomyService, rollups, log }),
     insights: new InsightsService({
       store: rollups,
       responses: db.insightResponses,
