@@ -1,4 +1,4 @@
-/** The maintenance jobs: the reconciler round, taxonomy backfills and pruning the webhook delivery log. */
+/** The maintenance jobs: the reconciler round, taxonomy backfills, pruning the webhook delivery log and training the corrections adapter. */
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { BackfillService } from '../src/services/backfill.service.js';
 import type { ReconcilerService } from '../src/services/reconciler.service.js';
@@ -8,9 +8,10 @@ export interface MaintenanceDeps {
   reconciler: ReconcilerService;
   backfills: BackfillService;
   pruneWebhookLog: () => Promise<unknown>;
+  trainAdapter: () => Promise<unknown>;
 }
 
-export function createMaintenanceHandler({ reconciler, backfills, pruneWebhookLog }: MaintenanceDeps) {
+export function createMaintenanceHandler({ reconciler, backfills, pruneWebhookLog, trainAdapter }: MaintenanceDeps) {
   return async (job: Job<MaintenancePayload>): Promise<unknown> => {
     switch (job.name) {
       case JOBS.reconcile:
@@ -24,6 +25,8 @@ export function createMaintenanceHandler({ reconciler, backfills, pruneWebhookLo
       }
       case JOBS.pruneWebhookLog:
         return pruneWebhookLog();
+      case JOBS.trainAdapter:
+        return trainAdapter();
       default:
         throw new UnrecoverableError(`unknown maintenance job "${job.name}"`);
     }

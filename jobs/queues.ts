@@ -18,6 +18,8 @@ export const JOBS = {
   deliverWebhook: 'deliver-webhook',
   alertSlaCheck: 'alert-sla-check',
   pruneWebhookLog: 'prune-webhook-log',
+  /** Retrains the corrections adapter when corrections changed (repeatable). */
+  trainAdapter: 'train-corrections-adapter',
 } as const;
 
 /** Nothing: the SLA sweep reads the open alerts from MongoDB. */

@@ -28,7 +28,7 @@ import { startAlertJobs } from './alerts.handler.js';
 import { churnRiskAndAlertsHook } from '../src/services/alerts/alerts.hook.js';
 import { WebhookDeliveryService } from '../src/services/webhooks/webhook-delivery.service.js';
 import { SecretBox } from '../src/services/webhooks/secret-box.js';
-import { PRUNE_WEBHOOK_LOG_EVERY_MS, PRUNE_WEBHOOK_LOG_SCHEDULER_ID, REPEATABLE_ROUND_OPTIONS, RECONCILE_SCHEDULER_ID, workerLockOptions } from './options.js';
+import { PRUNE_WEBHOOK_LOG_EVERY_MS, PRUNE_WEBHOOK_LOG_SCHEDULER_ID, REPEATABLE_ROUND_OPTIONS, RECONCILE_SCHEDULER_ID, TRAIN_ADAPTER_EVERY_MS, TRAIN_ADAPTER_SCHEDULER_ID, workerLockOptions } from './options.js';
 import { JOBS, QUEUES, type AnalyzeResponsePayload, type DeliverWebhookPayload, type MaintenancePayload } from './queues.js';
 
 export interface WorkerDeps {
@@ -68,6 +68,7 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     analysisState: db.responseAnalysis,
     customers: db.customers,
     taxonomy: currentTaxonomy,
+    adapter: services.adapters,
     hooks: afterAnalysisHooks({
       pubSub, rollups: services.rollups, log, events: services.events, redactPii: config.VERBATIM_WEBHOOK_REDACT_PII,
       churnRiskAndAlerts: churnRiskAndAlertsHook({ risk: services.churnRisk, alerts: services.alerts, pubSub }),
@@ -132,7 +133,7 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     log,
   });
 
-  const maintenanceHandler = createMaintenanceHandler({ reconciler, backfills, pruneWebhookLog: () => webhookDeliveries.pruneLog() });
+  const maintenanceHandler = createMaintenanceHandler({ reconciler, backfills, pruneWebhookLog: () => webhookDeliveries.pruneLog(), trainAdapter: () => services.adapters.train() });
   const maintenanceWorker = new Worker<MaintenancePayload>(QUEUES.maintenance, maintenanceHandler, {
     connection: connect('maintenance-worker'),
     prefix,
@@ -161,6 +162,11 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     RECONCILE_SCHEDULER_ID,
     { every: config.VERBATIM_RECONCILE_EVERY_SECONDS * 1000 },
     { name: JOBS.reconcile, data: {}, opts: REPEATABLE_ROUND_OPTIONS },
+  );
+  await queue.maintenance.upsertJobScheduler(
+    TRAIN_ADAPTER_SCHEDULER_ID,
+    { every: TRAIN_ADAPTER_EVERY_MS },
+    { name: JOBS.trainAdapter, data: {}, opts: REPEATABLE_ROUND_OPTIONS },
   );
   await queue.maintenance.upsertJobScheduler(
     PRUNE_WEBHOOK_LOG_SCHEDULER_ID,

@@ -15,6 +15,7 @@ import type { ResponseRepository } from '../../models/response/response.reposito
 import type { AfterAnalysisHook } from './after-analysis.js';
 import type { CurrentTaxonomy } from './current-taxonomy.js';
 import { applyCorrection } from './corrections/apply-correction.js';
+import { applyAdapter, type AdapterData } from '../analysis/adapter/adapter.js';
 
 /** Retrying cannot help (unknown response, malformed job): the queue should give up at once. */
 export class PermanentAnalysisError extends Error {
@@ -43,6 +44,8 @@ export class AnalysisService {
       analysisState: ResponseAnalysisRepository;
       customers: CustomerRepository;
       taxonomy: CurrentTaxonomy;
+      /** The adapter learned from corrections (none: the engine's result as is). */
+      adapter?: { current(): Promise<AdapterData | null> };
       hooks: AfterAnalysisHook[];
       log: Logger;
       now?: () => Date;
@@ -66,7 +69,7 @@ export class AnalysisService {
     }
 
     const { version, analyzer } = await this.deps.taxonomy.get();
-    const result = await analyzer.analyze(response.comment ?? '');
+    const result = applyAdapter(await analyzer.analyze(response.comment ?? ''), response.comment ?? '', (await this.deps.adapter?.current()) ?? null);
     // A person's correction wins over every re-analysis (taxonomy or adapter backfills).
     const labels = new Map(result.themes.map((t) => [t.key, t.label]));
     for (const t of response.analysis?.themes ?? []) if (!labels.has(t.key)) labels.set(t.key, t.label);

@@ -21,6 +21,7 @@ import { apiKeyModel } from '../../models/apikey/apikey.schema.js';
 import { ApiKeyService } from './auth/api-key.service.js';
 import { createAlertServices, type AlertServices } from './alerts/index.js';
 import { CorrectionService } from './corrections/correction.service.js';
+import { AdapterService } from './corrections/adapter.service.js';
 
 export interface Services extends AlertServices {
   ingest: IngestService;
@@ -43,6 +44,8 @@ export interface Services extends AlertServices {
   apiKeys: ApiKeyService;
   /** People's corrections of analyses (they win over the engine in every query). */
   corrections: CorrectionService;
+  /** The adapter learned from corrections: trained by a maintenance job, applied by the analysis. */
+  adapters: AdapterService;
 }
 
 export interface ServiceDeps {
@@ -91,6 +94,7 @@ export function createServices({ config, db, scheduler, log, taxonomy, webhookQu
       secrets: new SecretBox(config.VERBATIM_WEBHOOK_SECRET_KEY),
     }),
     apiKeys: new ApiKeyService({ keys: new ApiKeyRepository(apiKeyModel(db.connection)), log, cacheTtlMs: config.VERBATIM_API_KEY_CACHE_SECONDS * 1000 }),
+    adapters: new AdapterService({ adapters: db.adapters, taxonomy: db.taxonomy, backfills, log }),
     corrections: new CorrectionService({ responses: db.responses, analysisState: db.responseAnalysis, taxonomy: taxonomyService, rollups, log }),
     insights: new InsightsService({
       store: rollups,

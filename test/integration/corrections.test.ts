@@ -4,8 +4,12 @@
  * backfill does not undo the correction, and bad input (unknown theme, out-of-scope or unknown
  * response, a role that may not correct) is refused with a code and a field.
  */
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOBS, QUEUES } from '../../jobs/queues.js';
 import { startTestApp, waitFor, type GqlClient, type TestApp } from '../helpers/app.js';
+import { testRedisPrefix, testRedisUrl } from '../helpers/services.js';
 
 const CORRECT = `mutation($id: ID!, $input: CorrectionInput!) {
   correctAnalysis(responseId: $id, input: $input) {
@@ -26,6 +30,10 @@ const rows = [
   { externalId: 'c-1', score: 9, comment: 'The onboarding team was great and setup was quick', region: 'north' },
   { externalId: 'c-2', score: 3, comment: 'The invoice was wrong again', region: 'north' },
   { externalId: 'c-3', score: 6, comment: 'Fine overall, nothing special', region: 'south' },
+  // The adapter's material: two to correct, one it should then recognise on its own.
+  { externalId: 'c-4', score: 5, comment: 'The zorblat widget wobbles on the shelf', region: 'east' },
+  { externalId: 'c-5', score: 4, comment: 'My zorblat widget wobbles again', region: 'east' },
+  { externalId: 'c-6', score: 5, comment: 'Zorblat widget wobbles, as usual', region: 'east' },
 ];
 
 async function data(client: GqlClient, query: string, variables: Record<string, unknown> = {}) {
@@ -42,8 +50,8 @@ const mentions = async (filter: Record<string, unknown>) =>
 beforeAll(async () => {
   app = await startTestApp('corrections', { roles: ['api', 'worker'] });
   const input = rows.map(({ region, ...r }) => ({ ...r, touchpoint: 'support_closed', attributes: [{ key: 'region', value: region }] }));
-  expect((await app.gql(IMPORT, { input }, { 'x-request-id': REQUEST_ID })).data!.importResponses).toEqual({ accepted: 3, errors: [] });
-  await waitFor(async () => (await data(app.gql, `query($r: String) { importProgress(requestId: $r) { done } }`, { r: REQUEST_ID })).importProgress.done === 3, {
+  expect((await app.gql(IMPORT, { input }, { 'x-request-id': REQUEST_ID })).data!.importResponses).toEqual({ accepted: rows.length, errors: [] });
+  await waitFor(async () => (await data(app.gql, `query($r: String) { importProgress(requestId: $r) { done } }`, { r: REQUEST_ID })).importProgress.done === rows.length, {
     timeoutMs: 60_000,
     what: 'the import analysed',
   });
@@ -151,5 +159,37 @@ describe('correctAnalysis', () => {
     const ingest = app.as((await data(app.gql, `mutation { createApiKey(input: { name: "feeder", role: INGEST }) { key } }`)).createApiKey.key);
     const refused = await ingest(CORRECT, { id: north, input: { sentiment: 'NEGATIVE' } });
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('the corrections adapter job', () => {
+  it('learns from corrections and re-analyses the other responses through a backfill', { timeout: 150_000 }, async () => {
+    const unseen = ids.get('c-6')!;
+    const before = (await data(app.gql, RESPONSE, { id: unseen })).response;
+    expect(before.analysis.themes.map((t: { key: string }) => t.key)).not.toContain('product_quality');
+    for (const ext of ['c-4', 'c-5']) await data(app.gql, CORRECT, { id: ids.get(ext)!, input: { themes: ['product_quality'] } });
+    const versionBefore = before.analysis.taxonomyVersion as number;
+
+    // The repeatable round runs every 10 minutes; the test enqueues one round of the same job.
+    const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const queue = new Queue(QUEUES.maintenance, { connection, prefix: testRedisPrefix('corrections') });
+    try {
+      await queue.add(JOBS.trainAdapter, {}, { jobId: 'test-train-adapter' });
+      const after = await waitFor(
+        async () => {
+          const r = (await data(app.gql, RESPONSE, { id: unseen })).response;
+          return r.analysisStatus === 'DONE' && r.analysis.taxonomyVersion > versionBefore ? r : null;
+        },
+        { timeoutMs: 120_000, intervalMs: 500, what: 'the adapter backfill to re-analyse the uncorrected response' },
+      );
+      expect(after.analysis.themes.map((t: { key: string }) => t.key)).toContain('product_quality');
+      expect(after.analysis.corrected).toBe(false);
+      // The corrected responses keep their corrections through the adapter's backfill.
+      const corrected = (await data(app.gql, RESPONSE, { id: ids.get('c-2')! })).response;
+      expect(corrected.analysis.themes.map((t: { key: string }) => t.key)).toEqual(['product_quality']);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
   });
 });
