@@ -14,6 +14,8 @@ import { WebhookRepository } from './webhook/webhook.repository.js';
 import { webhookModels } from './webhook/webhook.schema.js';
 import { alertModel } from './alert/alert.schema.js';
 import { routingRuleModel } from './routing/routing-rule.schema.js';
+import { adapterModel } from './adapter/adapter.schema.js';
+import { AdapterRepository } from './adapter/adapter.repository.js';
 
 export interface Database {
   connection: Connection;
@@ -26,6 +28,8 @@ export interface Database {
   taxonomy: TaxonomyRepository;
   /** Webhook endpoints, published events and the delivery log. */
   webhooks: WebhookRepository;
+  /** Versions of the corrections adapter. */
+  adapters: AdapterRepository;
   /** Creates missing indexes of every model (idempotent). */
   syncIndexes(): Promise<void>;
   /** Closes the pool; after `graceMs` (if given) operations still running are cut off. */
@@ -62,6 +66,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     responseAnalysis: new ResponseAnalysisRepository(models.responses),
     taxonomy: new TaxonomyRepository(taxonomyModels(connection)),
     webhooks: new WebhookRepository(webhookModels(connection)),
+    adapters: new AdapterRepository(adapterModel(connection), models.responses),
     async syncIndexes() {
       for (const model of Object.values(connection.models)) await model.createIndexes();
     },

@@ -6,7 +6,7 @@
  * writes are chunked (models/bulk.ts), and the scans below are designed to run once per backfill or reconcile round, never per job.
  */
 import { Types, type AnyBulkWriteOperation, type FilterQuery } from 'mongoose';
-import type { AnalysisStatus, ResponseEntity, StoredAnalysis } from './response.entity.js';
+import type { AnalysisStatus, ResponseEntity, StoredAnalysis, StoredCorrection } from './response.entity.js';
 import type { ResponseModel } from './response.schema.js';
 import { chunks } from '../bulk.js';
 
@@ -32,17 +32,38 @@ export class ResponseAnalysisRepository {
   constructor(private readonly model: ResponseModel) {}
 
   /**
-   * Stores the analysis of `revision` unless the response moved to a newer revision or was
-   * already analysed at this one. Returns false when nothing was written.
+   * Stores the analysis of `revision` unless the response moved to a newer revision, was
+   * already analysed at this one, or was corrected since it was read (`correctedAt`: the
+   * correction the analysis was built with, null for none) — the job then retries with it.
+   * Returns false when nothing was written.
    */
-  async writeAnalysis(id: Types.ObjectId, revision: number, analysis: StoredAnalysis, themeKeys: string[]): Promise<boolean> {
+  async writeAnalysis(id: Types.ObjectId, revision: number, analysis: StoredAnalysis, themeKeys: string[], correctedAt: Date | null = null): Promise<boolean> {
     const result = await this.model
       .updateOne(
-        { _id: id, analysisRevision: revision, analysisStatus: { $ne: 'DONE' } },
+        { _id: id, analysisRevision: revision, analysisStatus: { $ne: 'DONE' }, 'correction.at': correctedAt },
         {
           $set: { analysis, themeKeys, analysisStatus: 'DONE', analysisError: null, analysisBackfillVersion: null },
           $inc: { analysisAttempts: 1 },
         },
+      )
+      .exec();
+    return result.matchedCount === 1;
+  }
+
+  /**
+   * Stores a person's correction (and the analysis with it laid over, when there is one) unless
+   * the response changed since it was read: its revision, status or earlier correction moved.
+   */
+  async writeCorrection(
+    read: Pick<ResponseEntity, '_id' | 'analysisRevision' | 'analysisStatus'> & { correction?: { at: Date } | null },
+    correction: StoredCorrection,
+    analysis: StoredAnalysis | null,
+    themeKeys: string[],
+  ): Promise<boolean> {
+    const result = await this.model
+      .updateOne(
+        { _id: read._id, analysisRevision: read.analysisRevision, analysisStatus: read.analysisStatus, 'correction.at': read.correction?.at ?? null },
+        { $set: analysis ? { correction, analysis, themeKeys } : { correction } },
       )
       .exec();
     return result.matchedCount === 1;

@@ -17,6 +17,21 @@ const analysisSchema = new Schema(
     churnSignals: [{ _id: false, type: { type: String }, evidence: span }],
     churnRisk: { type: { score: Number, level: String, reasons: [String] }, default: null },
     analyzedAt: Date,
+    corrected: { type: Boolean, default: undefined },
+    correctedBy: { type: String, default: undefined },
+    correctedAt: { type: Date, default: undefined },
+  },
+  { _id: false },
+);
+
+const correctionSchema = new Schema(
+  {
+    themes: { type: [String], default: null },
+    sentiment: { type: String, default: null },
+    byKeyId: String,
+    byName: String,
+    at: Date,
+    original: { type: analysisSchema, default: null },
   },
   { _id: false },
 );
@@ -39,6 +54,7 @@ export const responseSchema = new Schema<ResponseEntity>(
     analysisStatus: { type: String, required: true, enum: ['PENDING', 'DONE', 'FAILED'], default: 'PENDING' },
     analysisRevision: { type: Number, default: 0 },
     analysis: { type: analysisSchema, default: null },
+    correction: { type: correctionSchema, default: null },
     themeKeys: { type: [String], default: [] },
     analysisError: { type: String, default: null },
     analysisAttempts: { type: Number, default: 0 },

@@ -14,6 +14,8 @@ import type { ResponseAnalysisRepository } from '../../models/response/response-
 import type { ResponseRepository } from '../../models/response/response.repository.js';
 import type { AfterAnalysisHook } from './after-analysis.js';
 import type { CurrentTaxonomy } from './current-taxonomy.js';
+import { applyCorrection } from './corrections/apply-correction.js';
+import { applyAdapter, type AdapterData } from '../analysis/adapter/adapter.js';
 
 /** Retrying cannot help (unknown response, malformed job): the queue should give up at once. */
 export class PermanentAnalysisError extends Error {
@@ -42,6 +44,8 @@ export class AnalysisService {
       analysisState: ResponseAnalysisRepository;
       customers: CustomerRepository;
       taxonomy: CurrentTaxonomy;
+      /** The adapter learned from corrections (none: the engine's result as is). */
+      adapter?: { current(): Promise<AdapterData | null> };
       hooks: AfterAnalysisHook[];
       log: Logger;
       now?: () => Date;
@@ -65,11 +69,14 @@ export class AnalysisService {
     }
 
     const { version, analyzer } = await this.deps.taxonomy.get();
-    const result = await analyzer.analyze(response.comment ?? '');
-    const analysis = toStoredAnalysis(result, version, this.deps.now?.() ?? new Date());
+    const result = applyAdapter(await analyzer.analyze(response.comment ?? ''), response.comment ?? '', (await this.deps.adapter?.current()) ?? null);
+    // A person's correction wins over every re-analysis (taxonomy or adapter backfills).
+    const labels = new Map(result.themes.map((t) => [t.key, t.label]));
+    for (const t of response.analysis?.themes ?? []) if (!labels.has(t.key)) labels.set(t.key, t.label);
+    const analysis = applyCorrection(toStoredAnalysis(result, version, this.deps.now?.() ?? new Date()), response.correction, labels)!;
     const themeKeys = [...new Set(analysis.themes.map((t) => t.key))];
 
-    const written = await this.deps.analysisState.writeAnalysis(response._id, request.revision, analysis, themeKeys);
+    const written = await this.deps.analysisState.writeAnalysis(response._id, request.revision, analysis, themeKeys, response.correction?.at ?? null);
     if (!written) {
       // Someone else got there first: a newer revision, or a concurrent run of this job.
       const now = await this.deps.responses.findById(request.responseId);
@@ -78,6 +85,8 @@ export class AnalysisService {
         if (request.redelivered) await this.runEffects(now, null, true);
         return { status: 'already-analyzed' };
       }
+      // Corrected while this run analysed: analyse again with the correction.
+      if (now && now.analysisRevision === request.revision && now.correction?.at?.getTime() !== response.correction?.at?.getTime()) return this.analyzeResponse(request);
       throw new Error(`analysis of response ${request.responseId} at revision ${request.revision} was not stored (status ${now?.analysisStatus ?? 'gone'})`);
     }
 
