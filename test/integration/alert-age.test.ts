@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, waitFor, wsClient, type TestApp } from '../helpers/app.js';
 
 const SUBMIT = `mutation($input: ResponseInput!) { submitResponse(input: $input) { id } }`;
-const ALERTS = `query($filter: AlertFilter) { alerts(filter: $filter, first: 100) { totalCount edges { node { id status assignee dueAt slaBreached history { action note } response { id } } } } }`;
+const ALERTS = `query($filter: AlertFilter) { alerts(filter: $filter, first: 100) { totalCount edges { node { id status assignee dueAt overdue slaBreached history { action note } response { id } } } } }`;
 const RESPONSE = `query($id: ID!) { response(id: $id) { analysisStatus analysis { taxonomyVersion } } }`;
 const CREATE_RULE = `mutation($input: RoutingRuleInput!) { createRoutingRule(input: $input) { id } }`;
 const CREATE_THEME = `mutation($input: CreateThemeInput!) { createTheme(input: $input) { version } }`;
@@ -78,8 +78,8 @@ describe('alerts of old answers', () => {
 
     const [freshAlert] = await waitFor(async () => { const a = await alertsOf(fresh); return a.length ? a : null; }, { what: 'alert of the fresh answer' });
     const [oldAlert] = await waitFor(async () => { const a = await alertsOf(old); return a.length ? a : null; }, { what: 'alert of the old answer' });
-    expect(freshAlert).toMatchObject({ status: 'OPEN', assignee: 'dana', slaBreached: false });
-    expect(oldAlert).toMatchObject({ status: 'HISTORICAL', assignee: 'dana', slaBreached: false });
+    expect(freshAlert).toMatchObject({ status: 'OPEN', assignee: 'dana', slaBreached: false, overdue: false });
+    expect(oldAlert).toMatchObject({ status: 'HISTORICAL', assignee: 'dana', slaBreached: false, overdue: false });
     expect(new Date(oldAlert.dueAt).getTime()).toBeLessThan(Date.now());
     expect(oldAlert.history[0].note).toContain('not paged');
     // Queryable by status, like any alert.
