@@ -92,8 +92,11 @@ export class AlertService {
     if (!route) return null;
 
     const id = alertId(response._id.toHexString(), route.ruleId);
-    const earlier = (await this.deps.alerts.findByResponse(response._id)).filter((a) => a._id !== id);
-    if (earlier.length) return { alert: earlier[0]!, raised: false };
+    // Only a re-analysis (revision > 0) can meet an alert under another rule: first analyses skip the read.
+    if (response.analysisRevision > 0) {
+      const earlier = (await this.deps.alerts.findByResponse(response._id)).filter((a) => a._id !== id);
+      if (earlier.length) return { alert: earlier[0]!, raised: false };
+    }
 
     const now = this.now();
     const historical = now.getTime() - response.respondedAt.getTime() > this.deps.maxAgeDays * 86_400_000;
