@@ -94,6 +94,7 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     responses: db.responseAnalysis,
     backfills: services.backfills,
     queue,
+    effects: analysis,
     staleAfterSeconds: config.VERBATIM_RECONCILE_AFTER_SECONDS,
     log,
   });

@@ -2,6 +2,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import { customerModel } from './customer/customer.schema.js';
 import { CustomerRepository } from './customer/customer.repository.js';
+import { WriteLockRepository } from './lock/write-lock.repository.js';
 import { responseModel } from './response/response.schema.js';
 import { ResponseRepository } from './response/response.repository.js';
 import { ResponseAnalysisRepository } from './response/response-analysis.repository.js';
@@ -60,7 +61,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   return {
     connection,
     responses: new ResponseRepository(models.responses),
-    customers: new CustomerRepository(models.customers),
+    customers: new CustomerRepository(models.customers, new WriteLockRepository(connection)),
     rollups: new RollupRepository(rollupModels(connection)),
     insightResponses: new InsightResponseRepository(models.responses),
     responseAnalysis: new ResponseAnalysisRepository(models.responses),

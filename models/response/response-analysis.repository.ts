@@ -37,12 +37,13 @@ export class ResponseAnalysisRepository {
    * correction the analysis was built with, null for none) — the job then retries with it.
    * Returns false when nothing was written.
    */
-  async writeAnalysis(id: Types.ObjectId, revision: number, analysis: StoredAnalysis, themeKeys: string[], correctedAt: Date | null = null): Promise<boolean> {
+  async writeAnalysis(id: Types.ObjectId, revision: number, analysis: StoredAnalysis, themeKeys: string[], correctedAt: Date | null = null, at = new Date()): Promise<boolean> {
     const result = await this.model
       .updateOne(
         { _id: id, analysisRevision: revision, analysisStatus: { $ne: 'DONE' }, 'correction.at': correctedAt },
         {
-          $set: { analysis, themeKeys, analysisStatus: 'DONE', analysisError: null, analysisBackfillVersion: null },
+          // Effects are owed from this very write on: a crash or a failing effect leaves the marker set.
+          $set: { analysis, themeKeys, analysisStatus: 'DONE', analysisError: null, analysisBackfillVersion: null, effectsPendingSince: at },
           $inc: { analysisAttempts: 1 },
         },
       )
@@ -75,6 +76,31 @@ export class ResponseAnalysisRepository {
       .updateOne({ _id: id, analysisRevision: revision, analysisStatus: 'DONE' }, { $set: { 'analysis.churnRisk': churnRisk } })
       .exec();
     return result.matchedCount === 1;
+  }
+
+  /** Clears the effects marker of `revision` once its effects all ran (a newer revision keeps its own). */
+  async markEffectsDone(id: Types.ObjectId, revision: number, at = new Date()): Promise<boolean> {
+    const result = await this.model
+      .updateOne({ _id: id, analysisRevision: revision, analysisStatus: 'DONE' }, { $set: { effectsPendingSince: null, effectsDoneAt: at } })
+      .exec();
+    return result.matchedCount === 1;
+  }
+
+  /** Analysed responses whose effects have been pending since before `before`, oldest first. */
+  async findStaleEffects(before: Date, limit: number): Promise<AnalysisRef[]> {
+    return this.model
+      .find({ analysisStatus: 'DONE', effectsPendingSince: { $lt: before } })
+      .sort({ effectsPendingSince: 1 })
+      .limit(limit)
+      .select({ _id: 1, analysisRevision: 1 })
+      .lean<AnalysisRef[]>()
+      .exec();
+  }
+
+  /** Analysed responses (among those matching `match`) whose effects have not completed yet. */
+  async countEffectsPending(match: FilterQuery<ResponseEntity>): Promise<number> {
+    // `$gt` a date: matches set markers only (null and missing compare as another type).
+    return this.model.countDocuments({ ...match, analysisStatus: 'DONE', effectsPendingSince: { $gt: new Date(0) } }).exec();
   }
 
   /** Gives up on `revision` (the last attempt failed). A previous analysis, if any, stays readable. */

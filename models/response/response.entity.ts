@@ -99,6 +99,13 @@ export interface ResponseEntity {
    * write keeps it at 1 for a DONE response however often its job ran; reset by a re-analysis.
    */
   analysisAttempts: number;
+  /**
+   * Set with the analysis write, cleared once every after-analysis effect (rollups, risk and
+   * alert, publishes, webhook events) has run: the reconciler re-runs effects left unfinished.
+   */
+  effectsPendingSince?: Date | null;
+  /** When the effects of the current analysis last completed. */
+  effectsDoneAt?: Date | null;
   /** Taxonomy version whose backfill queued this response for re-analysis; cleared when done. */
   analysisBackfillVersion?: number | null;
   /** Request id of the submit, so logs can follow a response through its jobs. */

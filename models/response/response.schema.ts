@@ -59,6 +59,8 @@ export const responseSchema = new Schema<ResponseEntity>(
     analysisError: { type: String, default: null },
     analysisAttempts: { type: Number, default: 0 },
     analysisBackfillVersion: { type: Number, default: null },
+    effectsPendingSince: { type: Date, default: null },
+    effectsDoneAt: { type: Date, default: null },
     requestId: { type: String, default: null },
   },
   { collection: 'responses', timestamps: true, versionKey: false },
@@ -76,6 +78,8 @@ responseSchema.index({ category: 1, respondedAt: -1 });
 // Analysis progress of one import (its request id) and of one taxonomy backfill.
 responseSchema.index({ requestId: 1, analysisStatus: 1 });
 responseSchema.index({ analysisBackfillVersion: 1, analysisStatus: 1 });
+// Analysed responses whose after-analysis effects did not finish (the reconciler's second scan).
+responseSchema.index({ effectsPendingSince: 1 });
 
 export type ResponseModel = Model<ResponseEntity>;
 
