@@ -1,4 +1,4 @@
-/** The maintenance jobs: the reconciler round, taxonomy backfills, the webhook outbox drain and pruning the webhook delivery log. */
+/** The maintenance jobs: the reconciler round, taxonomy backfills, the webhook outbox drain, pruning the webhook delivery log and training the corrections adapter. */
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { BackfillService } from '../src/services/backfill.service.js';
 import type { ReconcilerService } from '../src/services/reconciler.service.js';
@@ -9,9 +9,10 @@ export interface MaintenanceDeps {
   backfills: BackfillService;
   pruneWebhookLog: () => Promise<unknown>;
   drainWebhookOutbox: () => Promise<unknown>;
+  trainAdapter: () => Promise<unknown>;
 }
 
-export function createMaintenanceHandler({ reconciler, backfills, pruneWebhookLog, drainWebhookOutbox }: MaintenanceDeps) {
+export function createMaintenanceHandler({ reconciler, backfills, pruneWebhookLog, drainWebhookOutbox, trainAdapter }: MaintenanceDeps) {
   return async (job: Job<MaintenancePayload>): Promise<unknown> => {
     switch (job.name) {
       case JOBS.reconcile:
@@ -27,6 +28,8 @@ export function createMaintenanceHandler({ reconciler, backfills, pruneWebhookLo
         return pruneWebhookLog();
       case JOBS.drainWebhookOutbox:
         return drainWebhookOutbox();
+      case JOBS.trainAdapter:
+        return trainAdapter();
       default:
         throw new UnrecoverableError(`unknown maintenance job "${job.name}"`);
     }

@@ -21,6 +21,9 @@ export const RECONCILE_SCHEDULER_ID = 'reconcile';
 /** The hourly pruning of the webhook delivery log, one schedule however many workers upsert it. */
 export const PRUNE_WEBHOOK_LOG_SCHEDULER_ID = 'prune-webhook-log';
 export const PRUNE_WEBHOOK_LOG_EVERY_MS = 3_600_000;
+/** The corrections adapter is retrained at most this often (a round with no new corrections does nothing). */
+export const TRAIN_ADAPTER_SCHEDULER_ID = 'train-corrections-adapter';
+export const TRAIN_ADAPTER_EVERY_MS = 600_000;
 
 /** The webhook outbox drain (every VERBATIM_WEBHOOK_OUTBOX_EVERY_SECONDS), one schedule however many workers upsert it. */
 export const WEBHOOK_OUTBOX_SCHEDULER_ID = 'webhook-outbox';

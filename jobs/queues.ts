@@ -19,6 +19,8 @@ export const JOBS = {
   alertSlaCheck: 'alert-sla-check',
   pruneWebhookLog: 'prune-webhook-log',
   drainWebhookOutbox: 'drain-webhook-outbox',
+  /** Retrains the corrections adapter when corrections changed (repeatable). */
+  trainAdapter: 'train-corrections-adapter',
 } as const;
 
 /** Nothing: the SLA sweep reads the open alerts from MongoDB. */

@@ -35,6 +35,8 @@ import {
   PRUNE_WEBHOOK_LOG_SCHEDULER_ID,
   REPEATABLE_ROUND_OPTIONS,
   RECONCILE_SCHEDULER_ID,
+  TRAIN_ADAPTER_EVERY_MS,
+  TRAIN_ADAPTER_SCHEDULER_ID,
   WEBHOOK_OUTBOX_BATCH,
   WEBHOOK_OUTBOX_SCHEDULER_ID,
   workerLockOptions,
@@ -81,6 +83,7 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     analysisState: db.responseAnalysis,
     customers: db.customers,
     taxonomy: currentTaxonomy,
+    adapter: services.adapters,
     hooks: afterAnalysisHooks({
       pubSub, rollups: services.rollups, log, events: services.events, redactPii: config.VERBATIM_WEBHOOK_REDACT_PII,
       churnRiskAndAlerts: churnRiskAndAlertsHook({ risk: services.churnRisk, alerts: services.alerts, pubSub }),
@@ -91,6 +94,7 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     responses: db.responseAnalysis,
     backfills: services.backfills,
     queue,
+    effects: analysis,
     staleAfterSeconds: config.VERBATIM_RECONCILE_AFTER_SECONDS,
     log,
   });
@@ -164,6 +168,7 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     backfills,
     pruneWebhookLog: () => webhookDeliveries.pruneLog(),
     drainWebhookOutbox: () => outbox.drain(),
+    trainAdapter: () => services.adapters.train(),
   });
   const maintenanceWorker = new Worker<MaintenancePayload>(QUEUES.maintenance, maintenanceHandler, {
     connection: connect('maintenance-worker'),
@@ -198,6 +203,11 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
     WEBHOOK_OUTBOX_SCHEDULER_ID,
     { every: config.VERBATIM_WEBHOOK_OUTBOX_EVERY_SECONDS * 1000 },
     { name: JOBS.drainWebhookOutbox, data: {}, opts: REPEATABLE_ROUND_OPTIONS },
+  );
+  await queue.maintenance.upsertJobScheduler(
+    TRAIN_ADAPTER_SCHEDULER_ID,
+    { every: TRAIN_ADAPTER_EVERY_MS },
+    { name: JOBS.trainAdapter, data: {}, opts: REPEATABLE_ROUND_OPTIONS },
   );
   await queue.maintenance.upsertJobScheduler(
     PRUNE_WEBHOOK_LOG_SCHEDULER_ID,

@@ -2,6 +2,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import { customerModel } from './customer/customer.schema.js';
 import { CustomerRepository } from './customer/customer.repository.js';
+import { WriteLockRepository } from './lock/write-lock.repository.js';
 import { responseModel } from './response/response.schema.js';
 import { ResponseRepository } from './response/response.repository.js';
 import { ResponseAnalysisRepository } from './response/response-analysis.repository.js';
@@ -14,6 +15,8 @@ import { WebhookRepository } from './webhook/webhook.repository.js';
 import { webhookModels } from './webhook/webhook.schema.js';
 import { alertModel } from './alert/alert.schema.js';
 import { routingRuleModel } from './routing/routing-rule.schema.js';
+import { adapterModel } from './adapter/adapter.schema.js';
+import { AdapterRepository } from './adapter/adapter.repository.js';
 
 export interface Database {
   connection: Connection;
@@ -26,6 +29,8 @@ export interface Database {
   taxonomy: TaxonomyRepository;
   /** Webhook endpoints, published events and the delivery log. */
   webhooks: WebhookRepository;
+  /** Versions of the corrections adapter. */
+  adapters: AdapterRepository;
   /** Creates missing indexes of every model (idempotent). */
   syncIndexes(): Promise<void>;
   /** Closes the pool; after `graceMs` (if given) operations still running are cut off. */
@@ -56,12 +61,13 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   return {
     connection,
     responses: new ResponseRepository(models.responses),
-    customers: new CustomerRepository(models.customers),
+    customers: new CustomerRepository(models.customers, new WriteLockRepository(connection)),
     rollups: new RollupRepository(rollupModels(connection)),
     insightResponses: new InsightResponseRepository(models.responses),
     responseAnalysis: new ResponseAnalysisRepository(models.responses),
     taxonomy: new TaxonomyRepository(taxonomyModels(connection)),
     webhooks: new WebhookRepository(webhookModels(connection)),
+    adapters: new AdapterRepository(adapterModel(connection), models.responses),
     async syncIndexes() {
       for (const model of Object.values(connection.models)) await model.createIndexes();
     },

@@ -5,6 +5,8 @@ import type { Services } from '../src/services/index.js';
 
 export interface Caller {
   keyId: string;
+  /** The key's name, when known (recorded in audit trails). */
+  name?: string;
   role: ApiKeyRole;
   /** MANAGER keys only see responses matching every one of these attributes. */
   scope: { key: string; value: string }[];

@@ -85,6 +85,10 @@ export const CONFIG_SPEC = {
   VERBATIM_OWNER_ATTRIBUTE: { schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('account_manager'), doc: 'Attribute naming the owner of a response (default routing, leaderboard NPS per owner).' },
   VERBATIM_TEAM_ATTRIBUTE: { schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('team'), doc: 'Attribute naming the team of a response (leaderboard NPS per team).' },
   VERBATIM_DEFAULT_SLA_HOURS: { schema: z.coerce.number().positive().max(8760).default(48), doc: 'SLA of the default route and of rules that set none, in hours.' },
+  VERBATIM_ALERT_MAX_AGE_DAYS: {
+    schema: int(1, 36_500).default(14),
+    doc: 'Alerts of responses answered longer ago than this (by respondedAt: historical imports, re-analysis) are recorded as HISTORICAL: queryable, never paged, no SLA.',
+  },
   VERBATIM_SLA_CHECK_EVERY_SECONDS: { schema: int(1, 86_400).default(60), doc: 'How often the SLA sweep flags overdue alerts.' },
   VERBATIM_WEBHOOK_ALLOW_HOSTS: {
     schema: z

@@ -4,7 +4,8 @@ import type { NpsCategory } from '../../src/domain/nps.js';
 import type { Attribute } from '../response/response.entity.js';
 import type { AlertChannel, FollowUpTask, RiskLevelName } from '../routing/routing-rule.entity.js';
 
-export type AlertStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
+/** HISTORICAL: raised for an answer too old to page anyone (VERBATIM_ALERT_MAX_AGE_DAYS); kept as a record, no SLA. */
+export type AlertStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED' | 'HISTORICAL';
 export type AlertOutcome = 'RECOVERED' | 'NOT_RECOVERED' | 'NO_RESPONSE';
 export type AlertAction = 'RAISED' | 'ACKNOWLEDGED' | 'REASSIGNED' | 'RESOLVED' | 'SLA_BREACHED';
 

@@ -1,5 +1,5 @@
 /** Alerts: point reads and conditional writes by _id; inbox filters scan the (small) collection. */
-import type { FilterQuery } from 'mongoose';
+import type { FilterQuery, Types } from 'mongoose';
 import { isDuplicateKeyError } from '../response/response.repository.js';
 import type { AlertEntity, AlertHistoryEntry, AlertStatus, NewAlert } from './alert.entity.js';
 import type { AlertModel } from './alert.schema.js';
@@ -28,6 +28,11 @@ export class AlertRepository {
       if (isDuplicateKeyError(err)) return false;
       throw err;
     }
+  }
+
+  /** Every alert raised for one response (any rule). */
+  async findByResponse(responseId: Types.ObjectId): Promise<AlertEntity[]> {
+    return this.model.find({ responseId }).lean<AlertEntity[]>().exec();
   }
 
   async findById(id: string): Promise<AlertEntity | null> {

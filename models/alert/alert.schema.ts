@@ -43,6 +43,8 @@ export const alertSchema = new Schema<AlertEntity>(
 // On MongoDB these serve the inbox and the SLA sweep; FerretDB scans (the collection stays small).
 alertSchema.index({ status: 1, dueAt: 1 });
 alertSchema.index({ assignee: 1, status: 1 });
+// "Does this response have an alert already?" before raising one for a re-analysis.
+alertSchema.index({ responseId: 1 });
 
 export type AlertModel = Model<AlertEntity>;
 

@@ -1,10 +1,15 @@
-/** Customers are upserted by externalId on ingest; each response is recorded in their history once. */
+/**
+ * Customers are upserted by externalId on ingest; each response is recorded in their history once.
+ * Every write to a customer document holds its write lock (models/lock): concurrent updates of one
+ * document lose writes on FerretDB 1.24, and a customer is exactly what concurrent submits share.
+ */
 import type { AnyBulkWriteOperation, Types } from 'mongoose';
 import type { Attribute } from '../response/response.entity.js';
 import { chunks } from '../bulk.js';
 import { isDuplicateKeyError } from '../response/response.repository.js';
 import type { CustomerChurnRisk, CustomerEntity } from './customer.entity.js';
 import type { CustomerModel } from './customer.schema.js';
+import type { WriteLockRepository } from '../lock/write-lock.repository.js';
 
 /** Scores kept per customer: enough to see a trend, bounded so documents stay small. */
 export const SCORE_HISTORY_LIMIT = 100;
@@ -23,15 +28,30 @@ export interface RecordedResponse {
   respondedAt: Date;
 }
 
+const lockKey = (externalId: string) => `customer:${externalId}`;
+
 export class CustomerRepository {
-  constructor(private readonly model: CustomerModel) {}
+  constructor(
+    private readonly model: CustomerModel,
+    private readonly locks: WriteLockRepository,
+  ) {}
 
   /**
-   * Upserts the profile and appends the response to the score history. Idempotent: the
-   * filter skips a customer whose history already holds this response, and the upsert that
-   * then collides on the unique externalId is the "already recorded" case.
+   * Upserts the profile and appends the response to the score history, exactly once: the filter
+   * skips a customer whose history already holds the response, and the write lock keeps
+   * concurrent writers of one customer apart.
    */
   async recordResponses(entries: { profile: CustomerProfile; response: RecordedResponse }[]): Promise<void> {
+    for (const part of chunks(entries)) {
+      await this.locks.forEachLocked(part.map((e) => lockKey(e.profile.externalId)), async (locked) => {
+        const held = new Set(locked);
+        await this.writeHistory(part.filter((e) => held.has(lockKey(e.profile.externalId))));
+      });
+    }
+  }
+
+  /** The writes of recordResponses, for customers whose locks are held. */
+  private async writeHistory(entries: { profile: CustomerProfile; response: RecordedResponse }[]): Promise<void> {
     if (entries.length === 0) return;
     const upserts: AnyBulkWriteOperation<CustomerEntity>[] = entries.map(({ profile, response }) => ({
       updateOne: {
@@ -44,15 +64,11 @@ export class CustomerRepository {
         upsert: true,
       },
     }));
-    for (const chunk of chunks(upserts)) {
-      try {
-        await this.model.bulkWrite(chunk, { ordered: false });
-      } catch (err) {
-        const writeErrors = (err as { writeErrors?: { code?: number }[] }).writeErrors;
-        const onlyDuplicates = Array.isArray(writeErrors) && writeErrors.every((e) => e.code === 11000);
-        if (!isDuplicateKeyError(err) && !onlyDuplicates) throw err;
-      }
-    }
+    // A first upsert can lose the insert race to a writer that does not take the lock (an older
+    // version during a rolling deploy): retried once, it updates the document that now exists.
+    // A duplicate key on the retry means the document exists and already holds the response.
+    const retry = await duplicateKeyOps(this.model, upserts);
+    if (retry.length) await duplicateKeyOps(this.model, retry);
     // "Latest" follows respondedAt, not arrival order, so late imports do not overwrite it.
     const latest: AnyBulkWriteOperation<CustomerEntity>[] = entries.map(({ profile, response }) => ({
       updateOne: {
@@ -70,7 +86,7 @@ export class CustomerRepository {
         },
       },
     }));
-    for (const chunk of chunks(latest)) await this.model.bulkWrite(chunk, { ordered: false });
+    await this.model.bulkWrite(latest, { ordered: false });
   }
 
   async findByExternalId(externalId: string): Promise<CustomerEntity | null> {
@@ -84,7 +100,19 @@ export class CustomerRepository {
 
   /** The latest response's risk becomes the customer's (conditional: an older response never overwrites it). */
   async setChurnRisk(externalId: string, risk: CustomerChurnRisk): Promise<void> {
-    await this.model.updateOne({ _id: externalId, latestResponseId: risk.responseId }, { $set: { churnRisk: risk } }).exec();
+    await this.setIfLatest(externalId, risk.responseId, { churnRisk: risk });
+  }
+
+  /**
+   * Sets fields while `responseId` is the customer's latest response. Most analysed responses are
+   * not (a customer's older answers), so a point read skips them before taking the lock.
+   */
+  private async setIfLatest(externalId: string, responseId: Types.ObjectId, set: Partial<CustomerEntity>): Promise<void> {
+    const filter = { _id: externalId, latestResponseId: responseId };
+    if (!(await this.model.exists(filter).exec())) return;
+    await this.locks.forEachLocked([lockKey(externalId)], async () => {
+      await this.model.updateOne(filter, { $set: set }).exec();
+    });
   }
 
   /**
@@ -104,7 +132,25 @@ export class CustomerRepository {
   }
 
   async setLatestSentiment(externalId: string, responseId: Types.ObjectId, sentiment: string): Promise<void> {
-    await this.model.updateOne({ _id: externalId, latestResponseId: responseId }, { $set: { latestSentiment: sentiment } }).exec();
+    await this.setIfLatest(externalId, responseId, { latestSentiment: sentiment });
+  }
+}
+
+/** Runs an unordered bulk write; returns the operations that failed on a duplicate key (others throw). */
+async function duplicateKeyOps(
+  model: CustomerModel,
+  ops: AnyBulkWriteOperation<CustomerEntity>[],
+): Promise<AnyBulkWriteOperation<CustomerEntity>[]> {
+  try {
+    await model.bulkWrite(ops, { ordered: false });
+    return [];
+  } catch (err) {
+    const writeErrors = (err as { writeErrors?: { index: number; code?: number; err?: { code?: number } }[] }).writeErrors;
+    if (Array.isArray(writeErrors) && writeErrors.length > 0 && writeErrors.every((w) => (w.code ?? w.err?.code) === 11000)) {
+      return writeErrors.map((w) => ops[w.index]!);
+    }
+    if (isDuplicateKeyError(err) && ops.length === 1) return ops;
+    throw err;
   }
 }
 

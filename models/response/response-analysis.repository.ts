@@ -5,8 +5,8 @@
  * FerretDB 1.24 (SQLite) serves only `_id` equality from an index: point writes go by `_id`, bulk
  * writes are chunked (models/bulk.ts), and the scans below are designed to run once per backfill or reconcile round, never per job.
  */
-import { type Types, type AnyBulkWriteOperation, type FilterQuery } from 'mongoose';
-import type { AnalysisStatus, ResponseEntity, StoredAnalysis } from './response.entity.js';
+import { Types, type AnyBulkWriteOperation, type FilterQuery } from 'mongoose';
+import type { AnalysisStatus, ResponseEntity, StoredAnalysis, StoredCorrection } from './response.entity.js';
 import type { ResponseModel } from './response.schema.js';
 import { chunks } from '../bulk.js';
 
@@ -32,17 +32,39 @@ export class ResponseAnalysisRepository {
   constructor(private readonly model: ResponseModel) {}
 
   /**
-   * Stores the analysis of `revision` unless the response moved to a newer revision or was
-   * already analysed at this one. Returns false when nothing was written.
+   * Stores the analysis of `revision` unless the response moved to a newer revision, was
+   * already analysed at this one, or was corrected since it was read (`correctedAt`: the
+   * correction the analysis was built with, null for none) — the job then retries with it.
+   * Returns false when nothing was written.
    */
-  async writeAnalysis(id: Types.ObjectId, revision: number, analysis: StoredAnalysis, themeKeys: string[]): Promise<boolean> {
+  async writeAnalysis(id: Types.ObjectId, revision: number, analysis: StoredAnalysis, themeKeys: string[], correctedAt: Date | null = null, at = new Date()): Promise<boolean> {
     const result = await this.model
       .updateOne(
-        { _id: id, analysisRevision: revision, analysisStatus: { $ne: 'DONE' } },
+        { _id: id, analysisRevision: revision, analysisStatus: { $ne: 'DONE' }, 'correction.at': correctedAt },
         {
-          $set: { analysis, themeKeys, analysisStatus: 'DONE', analysisError: null, analysisBackfillVersion: null },
+          // Effects are owed from this very write on: a crash or a failing effect leaves the marker set.
+          $set: { analysis, themeKeys, analysisStatus: 'DONE', analysisError: null, analysisBackfillVersion: null, effectsPendingSince: at },
           $inc: { analysisAttempts: 1 },
         },
+      )
+      .exec();
+    return result.matchedCount === 1;
+  }
+
+  /**
+   * Stores a person's correction (and the analysis with it laid over, when there is one) unless
+   * the response changed since it was read: its revision, status or earlier correction moved.
+   */
+  async writeCorrection(
+    read: Pick<ResponseEntity, '_id' | 'analysisRevision' | 'analysisStatus'> & { correction?: { at: Date } | null },
+    correction: StoredCorrection,
+    analysis: StoredAnalysis | null,
+    themeKeys: string[],
+  ): Promise<boolean> {
+    const result = await this.model
+      .updateOne(
+        { _id: read._id, analysisRevision: read.analysisRevision, analysisStatus: read.analysisStatus, 'correction.at': read.correction?.at ?? null },
+        { $set: analysis ? { correction, analysis, themeKeys } : { correction } },
       )
       .exec();
     return result.matchedCount === 1;
@@ -54,6 +76,31 @@ export class ResponseAnalysisRepository {
       .updateOne({ _id: id, analysisRevision: revision, analysisStatus: 'DONE' }, { $set: { 'analysis.churnRisk': churnRisk } })
       .exec();
     return result.matchedCount === 1;
+  }
+
+  /** Clears the effects marker of `revision` once its effects all ran (a newer revision keeps its own). */
+  async markEffectsDone(id: Types.ObjectId, revision: number, at = new Date()): Promise<boolean> {
+    const result = await this.model
+      .updateOne({ _id: id, analysisRevision: revision, analysisStatus: 'DONE' }, { $set: { effectsPendingSince: null, effectsDoneAt: at } })
+      .exec();
+    return result.matchedCount === 1;
+  }
+
+  /** Analysed responses whose effects have been pending since before `before`, oldest first. */
+  async findStaleEffects(before: Date, limit: number): Promise<AnalysisRef[]> {
+    return this.model
+      .find({ analysisStatus: 'DONE', effectsPendingSince: { $lt: before } })
+      .sort({ effectsPendingSince: 1 })
+      .limit(limit)
+      .select({ _id: 1, analysisRevision: 1 })
+      .lean<AnalysisRef[]>()
+      .exec();
+  }
+
+  /** Analysed responses (among those matching `match`) whose effects have not completed yet. */
+  async countEffectsPending(match: FilterQuery<ResponseEntity>): Promise<number> {
+    // `$gt` a date: matches set markers only (null and missing compare as another type).
+    return this.model.countDocuments({ ...match, analysisStatus: 'DONE', effectsPendingSince: { $gt: new Date(0) } }).exec();
   }
 
   /** Gives up on `revision` (the last attempt failed). A previous analysis, if any, stays readable. */

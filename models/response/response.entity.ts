@@ -47,6 +47,25 @@ export interface StoredAnalysis {
   churnSignals: { type: string; evidence: StoredSpan }[];
   churnRisk?: StoredChurnRisk | null;
   analyzedAt: Date;
+  /** A person corrected the themes or sentiment; the corrected values are the ones stored here. */
+  corrected?: boolean;
+  /** Who corrected it: the API key's name (or id prefix). */
+  correctedBy?: string | null;
+  correctedAt?: Date | null;
+}
+
+/** A person's correction of a response's analysis: it wins over every later machine analysis. */
+export interface StoredCorrection {
+  /** The theme keys the response mentions; null: themes were not corrected. */
+  themes: string[] | null;
+  /** The overall sentiment; null: sentiment was not corrected. */
+  sentiment: StoredSentiment['label'] | null;
+  /** The API key that corrected it: its id (hash) and name. */
+  byKeyId: string;
+  byName: string;
+  at: Date;
+  /** The machine analysis before the first correction, kept for audit (null if there was none yet). */
+  original: StoredAnalysis | null;
 }
 
 export interface ResponseEntity {
@@ -70,6 +89,8 @@ export interface ResponseEntity {
   /** Bumped when a response must be analysed again (taxonomy change); part of the job id. */
   analysisRevision: number;
   analysis: StoredAnalysis | null;
+  /** The latest correction of the analysis, if a person made one. */
+  correction?: StoredCorrection | null;
   /** Theme keys of the current analysis, for indexed filtering. */
   themeKeys: string[];
   analysisError: string | null;
@@ -78,6 +99,13 @@ export interface ResponseEntity {
    * write keeps it at 1 for a DONE response however often its job ran; reset by a re-analysis.
    */
   analysisAttempts: number;
+  /**
+   * Set with the analysis write, cleared once every after-analysis effect (rollups, risk and
+   * alert, publishes, webhook events) has run: the reconciler re-runs effects left unfinished.
+   */
+  effectsPendingSince?: Date | null;
+  /** When the effects of the current analysis last completed. */
+  effectsDoneAt?: Date | null;
   /** Taxonomy version whose backfill queued this response for re-analysis; cleared when done. */
   analysisBackfillVersion?: number | null;
   /** Request id of the submit, so logs can follow a response through its jobs. */

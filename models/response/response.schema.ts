@@ -17,6 +17,21 @@ const analysisSchema = new Schema(
     churnSignals: [{ _id: false, type: { type: String }, evidence: span }],
     churnRisk: { type: { score: Number, level: String, reasons: [String] }, default: null },
     analyzedAt: Date,
+    corrected: { type: Boolean, default: undefined },
+    correctedBy: { type: String, default: undefined },
+    correctedAt: { type: Date, default: undefined },
+  },
+  { _id: false },
+);
+
+const correctionSchema = new Schema(
+  {
+    themes: { type: [String], default: null },
+    sentiment: { type: String, default: null },
+    byKeyId: String,
+    byName: String,
+    at: Date,
+    original: { type: analysisSchema, default: null },
   },
   { _id: false },
 );
@@ -39,10 +54,13 @@ export const responseSchema = new Schema<ResponseEntity>(
     analysisStatus: { type: String, required: true, enum: ['PENDING', 'DONE', 'FAILED'], default: 'PENDING' },
     analysisRevision: { type: Number, default: 0 },
     analysis: { type: analysisSchema, default: null },
+    correction: { type: correctionSchema, default: null },
     themeKeys: { type: [String], default: [] },
     analysisError: { type: String, default: null },
     analysisAttempts: { type: Number, default: 0 },
     analysisBackfillVersion: { type: Number, default: null },
+    effectsPendingSince: { type: Date, default: null },
+    effectsDoneAt: { type: Date, default: null },
     requestId: { type: String, default: null },
   },
   { collection: 'responses', timestamps: true, versionKey: false },
@@ -60,6 +78,8 @@ responseSchema.index({ category: 1, respondedAt: -1 });
 // Analysis progress of one import (its request id) and of one taxonomy backfill.
 responseSchema.index({ requestId: 1, analysisStatus: 1 });
 responseSchema.index({ analysisBackfillVersion: 1, analysisStatus: 1 });
+// Analysed responses whose after-analysis effects did not finish (the reconciler's second scan).
+responseSchema.index({ effectsPendingSince: 1 });
 
 export type ResponseModel = Model<ResponseEntity>;
 

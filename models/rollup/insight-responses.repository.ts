@@ -17,6 +17,7 @@ export const ENTRY_FIELDS = {
   analysisRevision: 1,
   analysisStatus: 1,
   'analysis.analyzedAt': 1,
+  'analysis.correctedAt': 1,
   'analysis.themes.key': 1,
   'analysis.themes.label': 1,
   'analysis.themes.confidence': 1,
@@ -27,6 +28,7 @@ export const ENTRY_FIELDS = {
 export type EntrySource = Pick<ResponseEntity, '_id' | 'score' | 'touchpoint' | 'attributeTags' | 'respondedAt' | 'comment' | 'analysisRevision' | 'analysisStatus'> & {
   analysis: {
     analyzedAt?: Date | null;
+    correctedAt?: Date | null;
     themes?: { key: string; label?: string; confidence?: number; sentiment?: { label?: string }; evidence?: { start: number; end: number; text: string }[] }[];
   } | null;
 };

@@ -5,10 +5,17 @@ export enum AlertStatus {
   OPEN = 'OPEN',
   ACKNOWLEDGED = 'ACKNOWLEDGED',
   RESOLVED = 'RESOLVED',
+  HISTORICAL = 'HISTORICAL',
 }
 registerEnumType(AlertStatus, {
   name: 'AlertStatus',
   description: 'Lifecycle of a follow-up: OPEN → ACKNOWLEDGED → RESOLVED (OPEN → RESOLVED is allowed too).',
+  valuesConfig: {
+    HISTORICAL: {
+      description:
+        'Raised for a response answered longer ago than VERBATIM_ALERT_MAX_AGE_DAYS (a historical import, a re-analysis): recorded and queryable, but never paged (no subscription message, no alert.raised webhook) and without an SLA.',
+    },
+  },
 });
 
 export enum AlertOutcome {

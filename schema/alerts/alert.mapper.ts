@@ -18,7 +18,8 @@ export function toAlert(a: AlertEntity, now: Date = new Date()): Alert {
     raisedAt: a.raisedAt,
     dueAt: a.dueAt,
     slaHours: a.slaHours,
-    overdue: a.status !== 'RESOLVED' && a.dueAt.getTime() < now.getTime(),
+    // Only follow-ups owed can be late: a HISTORICAL alert (an old answer) has no SLA.
+    overdue: (a.status === 'OPEN' || a.status === 'ACKNOWLEDGED') && a.dueAt.getTime() < now.getTime(),
     slaBreached: a.slaBreached,
     slaBreachedAt: a.slaBreachedAt,
     firstActionAt: a.firstActionAt,

@@ -12,6 +12,8 @@ export const INGEST_ROLES: Role[] = ['INGEST'];
 export const SUBSCRIBE_ROLES: Role[] = ['SUBSCRIBER', 'ANALYST', 'MANAGER'];
 /** Webhook management. */
 export const WEBHOOK_ROLES: Role[] = ['SUBSCRIBER'];
+/** Correcting analyses (a MANAGER within its scope). */
+export const CORRECTION_ROLES: Role[] = ['ANALYST', 'MANAGER'];
 /** Acting on follow-ups (alerts): managers within their scope. */
 export const FOLLOW_UP_ROLES: Role[] = ['MANAGER'];
 /** Any authenticated caller. */

@@ -71,6 +71,14 @@ export class ImportProgressResolver {
     return (await root.counts()).PENDING === 0;
   }
 
+  @FieldResolver(() => Int, {
+    description:
+      'Analysed, but the after-analysis effects (rollups, churn risk and alert, subscriptions, webhook events) have not all completed yet; the reconciler re-runs them. One more database pass.',
+  })
+  async effectsPending(@Root() root: ProgressRoot, @Ctx() ctx: Context): Promise<number> {
+    return ctx.services.pipeline.effectsPending(root.requestId, scopeOf(ctx));
+  }
+
   @FieldResolver(() => AnalysisQueueCounts, { description: 'Job counts of the analysis queue (cheap: read from Redis).' })
   async queue(@Ctx() ctx: Context): Promise<AnalysisQueueCounts> {
     // Queue counts span every scope.

@@ -33,5 +33,6 @@ export class ImportProgress {
   done?: number;
   failed?: number;
   complete?: boolean;
+  effectsPending?: number;
   queue?: AnalysisQueueCounts;
 }

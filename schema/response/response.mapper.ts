@@ -1,7 +1,7 @@
 /** Stored response → GraphQL shape. */
-import type { ResponseEntity, StoredAnalysis } from '../../models/response/response.entity.js';
+import type { ResponseEntity, StoredAnalysis, StoredCorrection } from '../../models/response/response.entity.js';
 import type { AnalysisStatus, NpsCategory, RiskLevel, SentimentLabel } from '../common/enums.js';
-import type { Analysis, Response } from './response.types.js';
+import type { Analysis, Correction, Response } from './response.types.js';
 
 export function toAnalysis(analysis: StoredAnalysis | null | undefined): Analysis | null {
   if (!analysis) return null;
@@ -23,6 +23,20 @@ export function toAnalysis(analysis: StoredAnalysis | null | undefined): Analysi
     engine: analysis.engine,
     taxonomyVersion: analysis.taxonomyVersion,
     analyzedAt: analysis.analyzedAt,
+    corrected: analysis.corrected === true,
+    correctedBy: analysis.correctedBy ?? null,
+    correctedAt: analysis.correctedAt ?? null,
+  };
+}
+
+export function toCorrection(correction: StoredCorrection | null | undefined): Correction | null {
+  if (!correction) return null;
+  return {
+    themes: correction.themes,
+    sentiment: correction.sentiment as SentimentLabel | null,
+    by: correction.byName,
+    at: correction.at,
+    original: toAnalysis(correction.original),
   };
 }
 
@@ -42,5 +56,6 @@ export function toResponse(entity: ResponseEntity): Response {
     analysisStatus: entity.analysisStatus as AnalysisStatus,
     analysisError: entity.analysisError,
     analysis: toAnalysis(entity.analysis),
+    correction: toCorrection(entity.correction),
   };
 }

@@ -111,6 +111,33 @@ export class Analysis {
 
   @Field(() => DateTime)
   analyzedAt!: Date;
+
+  @Field(() => Boolean, { description: 'A person corrected the themes or sentiment (see `Response.correction`); these are the corrected values.' })
+  corrected!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Name of the API key that made the latest correction.' })
+  correctedBy!: string | null;
+
+  @Field(() => DateTime, { nullable: true })
+  correctedAt!: Date | null;
+}
+
+@ObjectType({ description: "A person's correction of an analysis, with the machine analysis it replaced (for audit)." })
+export class Correction {
+  @Field(() => [String], { nullable: true, description: 'Corrected theme keys; null when themes were not corrected.' })
+  themes!: string[] | null;
+
+  @Field(() => SentimentLabel, { nullable: true, description: 'Corrected overall sentiment; null when not corrected.' })
+  sentiment!: SentimentLabel | null;
+
+  @Field(() => String, { description: 'Name of the API key that made the latest correction.' })
+  by!: string;
+
+  @Field(() => DateTime)
+  at!: Date;
+
+  @Field(() => Analysis, { nullable: true, description: 'The machine analysis before the first correction; null if the response was not analysed yet.' })
+  original!: Analysis | null;
 }
 
 @ObjectType({ description: 'The customer who answered (contact details only for roles allowed to see them).' })
@@ -162,6 +189,9 @@ export class Response {
 
   @Field(() => Analysis, { nullable: true, description: 'Null until analysed.' })
   analysis!: Analysis | null;
+
+  @Field(() => Correction, { nullable: true, description: 'The latest correction by a person, if any (correctAnalysis).' })
+  correction!: Correction | null;
 }
 
 @ObjectType()

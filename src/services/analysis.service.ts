@@ -14,6 +14,8 @@ import type { ResponseAnalysisRepository } from '../../models/response/response-
 import type { ResponseRepository } from '../../models/response/response.repository.js';
 import type { AfterAnalysisHook } from './after-analysis.js';
 import type { CurrentTaxonomy } from './current-taxonomy.js';
+import { applyCorrection } from './corrections/apply-correction.js';
+import { applyAdapter, type AdapterData } from '../analysis/adapter/adapter.js';
 
 /** Retrying cannot help (unknown response, malformed job): the queue should give up at once. */
 export class PermanentAnalysisError extends Error {
@@ -42,6 +44,8 @@ export class AnalysisService {
       analysisState: ResponseAnalysisRepository;
       customers: CustomerRepository;
       taxonomy: CurrentTaxonomy;
+      /** The adapter learned from corrections (none: the engine's result as is). */
+      adapter?: { current(): Promise<AdapterData | null> };
       hooks: AfterAnalysisHook[];
       log: Logger;
       now?: () => Date;
@@ -59,25 +63,30 @@ export class AnalysisService {
       throw new PermanentAnalysisError(`response ${request.responseId} is at revision ${response.analysisRevision}, not ${request.revision}`);
     }
     if (response.analysisStatus === 'DONE') {
-      // Stored by an earlier run that died (or failed in a hook) before the job completed.
-      if (request.redelivered) await this.runEffects(response, null, true);
+      // Stored by an earlier run that died (or failed in an effect) before the job completed.
+      if (request.redelivered || response.effectsPendingSince) await this.completeEffects(response, null, true);
       return { status: 'already-analyzed' };
     }
 
     const { version, analyzer } = await this.deps.taxonomy.get();
-    const result = await analyzer.analyze(response.comment ?? '');
-    const analysis = toStoredAnalysis(result, version, this.deps.now?.() ?? new Date());
+    const result = applyAdapter(await analyzer.analyze(response.comment ?? ''), response.comment ?? '', (await this.deps.adapter?.current()) ?? null);
+    // A person's correction wins over every re-analysis (taxonomy or adapter backfills).
+    const labels = new Map(result.themes.map((t) => [t.key, t.label]));
+    for (const t of response.analysis?.themes ?? []) if (!labels.has(t.key)) labels.set(t.key, t.label);
+    const analysis = applyCorrection(toStoredAnalysis(result, version, this.now()), response.correction, labels)!;
     const themeKeys = [...new Set(analysis.themes.map((t) => t.key))];
 
-    const written = await this.deps.analysisState.writeAnalysis(response._id, request.revision, analysis, themeKeys);
+    const written = await this.deps.analysisState.writeAnalysis(response._id, request.revision, analysis, themeKeys, response.correction?.at ?? null, this.now());
     if (!written) {
       // Someone else got there first: a newer revision, or a concurrent run of this job.
       const now = await this.deps.responses.findById(request.responseId);
       if (now && now.analysisRevision > request.revision) return { status: 'superseded', currentRevision: now.analysisRevision };
       if (now && now.analysisStatus === 'DONE') {
-        if (request.redelivered) await this.runEffects(now, null, true);
+        if (request.redelivered || now.effectsPendingSince) await this.completeEffects(now, null, true);
         return { status: 'already-analyzed' };
       }
+      // Corrected while this run analysed: analyse again with the correction.
+      if (now && now.analysisRevision === request.revision && now.correction?.at?.getTime() !== response.correction?.at?.getTime()) return this.analyzeResponse(request);
       throw new Error(`analysis of response ${request.responseId} at revision ${request.revision} was not stored (status ${now?.analysisStatus ?? 'gone'})`);
     }
 
@@ -90,8 +99,30 @@ export class AnalysisService {
       analysisAttempts: response.analysisAttempts + 1,
       analysisBackfillVersion: null,
     };
-    await this.runEffects(stored, { analysis: response.analysis, themeKeys: response.themeKeys }, request.redelivered);
+    await this.completeEffects(stored, { analysis: response.analysis, themeKeys: response.themeKeys }, request.redelivered);
     return { status: 'analyzed', themeKeys, taxonomyVersion: version };
+  }
+
+  /**
+   * The reconciler's repair: re-runs the effects of an analysed response whose effects never
+   * completed (every retry of its job failed in an effect, or its worker died). Idempotent, like
+   * the effects themselves; false when there is nothing (left) to do.
+   */
+  async resumeEffects(ref: { responseId: string; revision: number }): Promise<boolean> {
+    const response = await this.deps.responses.findById(ref.responseId);
+    if (!response || response.analysisRevision !== ref.revision || response.analysisStatus !== 'DONE' || !response.effectsPendingSince) return false;
+    await this.completeEffects(response, null, true);
+    return true;
+  }
+
+  /** Runs the effects, then clears the marker set with the analysis write. */
+  private async completeEffects(response: ResponseEntity, previous: { analysis: StoredAnalysis | null; themeKeys: string[] } | null, redelivered: boolean): Promise<void> {
+    await this.runEffects(response, previous, redelivered);
+    await this.deps.analysisState.markEffectsDone(response._id, response.analysisRevision, this.now());
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
   }
 
   /** After the last attempt failed: marks the response FAILED with the reason (if still at that revision). */

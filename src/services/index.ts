@@ -21,6 +21,8 @@ import { ApiKeyRepository } from '../../models/apikey/apikey.repository.js';
 import { apiKeyModel } from '../../models/apikey/apikey.schema.js';
 import { ApiKeyService } from './auth/api-key.service.js';
 import { createAlertServices, type AlertServices } from './alerts/index.js';
+import { CorrectionService } from './corrections/correction.service.js';
+import { AdapterService } from './corrections/adapter.service.js';
 
 export interface Services extends AlertServices {
   ingest: IngestService;
@@ -41,6 +43,10 @@ export interface Services extends AlertServices {
   webhooks: WebhookService;
   /** API keys: creation, revocation and authentication of callers. */
   apiKeys: ApiKeyService;
+  /** People's corrections of analyses (they win over the engine in every query). */
+  corrections: CorrectionService;
+  /** The adapter learned from corrections: trained by a maintenance job, applied by the analysis. */
+  adapters: AdapterService;
 }
 
 export interface ServiceDeps {
@@ -91,6 +97,8 @@ export function createServices({ config, db, scheduler, log, taxonomy, webhookQu
       targets: targetPolicyFor(config.VERBATIM_WEBHOOK_ALLOW_HOSTS),
     }),
     apiKeys: new ApiKeyService({ keys: new ApiKeyRepository(apiKeyModel(db.connection)), log, cacheTtlMs: config.VERBATIM_API_KEY_CACHE_SECONDS * 1000 }),
+    adapters: new AdapterService({ adapters: db.adapters, taxonomy: db.taxonomy, backfills, log }),
+    corrections: new CorrectionService({ responses: db.responses, analysisState: db.responseAnalysis, taxonomy: taxonomyService, rollups, log }),
     insights: new InsightsService({
       store: rollups,
       responses: db.insightResponses,

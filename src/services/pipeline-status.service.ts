@@ -26,10 +26,19 @@ export class PipelineStatusService {
 
   /** Counts by analysis status; one pass over the import's responses (or all responses), within the scope if given. */
   async statusCounts(requestId: string | null | undefined, scope: readonly Attribute[] = []): Promise<StatusCounts> {
+    return this.deps.responses.statusCounts(this.matchOf(requestId, scope));
+  }
+
+  /** Analysed responses whose after-analysis effects have not completed yet (the reconciler re-runs them). */
+  async effectsPending(requestId: string | null | undefined, scope: readonly Attribute[] = []): Promise<number> {
+    return this.deps.responses.countEffectsPending(this.matchOf(requestId, scope));
+  }
+
+  private matchOf(requestId: string | null | undefined, scope: readonly Attribute[]): FilterQuery<ResponseEntity> {
     this.checkRequestId(requestId);
     const match: FilterQuery<ResponseEntity> = requestId != null ? { requestId } : {};
     if (scope.length) match.$and = scope.map((s) => ({ attributeTags: attributeTag(s.key, s.value) }));
-    return this.deps.responses.statusCounts(match);
+    return match;
   }
 
   async queueCounts(): Promise<QueueCounts> {

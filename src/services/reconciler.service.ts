@@ -5,20 +5,32 @@
  * theirs. Job ids make all of it idempotent, so running it often, or on several workers at
  * once, is harmless. Re-analysis requests (taxonomy changes) set responses PENDING at a new
  * revision, so "revision behind" responses are covered by the same query.
+ *
+ * Its second scan repairs analysed responses whose after-analysis effects never completed (the
+ * marker set with the analysis write is still there after the same threshold): it re-runs their
+ * effects, which are idempotent (rollup entries are set per response, alert ids are
+ * deterministic, events keep their ids), so a repair never counts or pages twice.
  */
 import type { Logger } from '../logger.js';
 import type { ResponseAnalysisRepository } from '../../models/response/response-analysis.repository.js';
 import type { BackfillService } from './backfill.service.js';
+import { mapLimit } from './insights/concurrency.js';
 import type { PipelineQueue } from './pipeline.ports.js';
 
 /** Most stale responses one round handles (the next round takes the rest). */
 export const RECONCILE_BATCH = 1000;
+/** Most responses whose effects one round re-runs, and how many at once (each is a few writes). */
+export const EFFECTS_REPAIR_BATCH = 200;
+const EFFECTS_REPAIR_CONCURRENCY = 4;
 
 export interface ReconcileReport {
   stale: number;
   added: number;
   retried: number;
   backfillsRequeued: number;
+  /** Analysed responses whose unfinished effects were re-run to completion / failed again. */
+  effectsRepaired: number;
+  effectsFailed: number;
 }
 
 export class ReconcilerService {
@@ -27,6 +39,8 @@ export class ReconcilerService {
       responses: ResponseAnalysisRepository;
       backfills: BackfillService;
       queue: Pick<PipelineQueue, 'ensureQueued' | 'ensureBackfillQueued'>;
+      /** Re-runs the effects of one analysed response (AnalysisService.resumeEffects). */
+      effects: { resumeEffects(ref: { responseId: string; revision: number }): Promise<boolean> };
       staleAfterSeconds: number;
       log: Logger;
       now?: () => Date;
@@ -44,9 +58,27 @@ export class ReconcilerService {
     for (const backfill of await this.deps.backfills.running()) {
       if ((await this.deps.queue.ensureBackfillQueued(backfill.version)) !== 'queued') backfillsRequeued++;
     }
-    const report = { stale: stale.length, added: outcome.added, retried: outcome.retried, backfillsRequeued };
-    if (report.added || report.retried || backfillsRequeued) this.deps.log.info(report, 'reconciler re-enqueued lost work');
+    const { repaired: effectsRepaired, failed: effectsFailed } = await this.repairEffects(before);
+    const report = { stale: stale.length, added: outcome.added, retried: outcome.retried, backfillsRequeued, effectsRepaired, effectsFailed };
+    if (report.added || report.retried || backfillsRequeued || effectsRepaired || effectsFailed) this.deps.log.info(report, 'reconciler re-enqueued lost work');
     else this.deps.log.debug(report, 'reconciler found nothing lost');
     return report;
+  }
+
+  /** Re-runs unfinished effects; one response failing again is logged and left for the next round. */
+  private async repairEffects(before: Date): Promise<{ repaired: number; failed: number }> {
+    const unfinished = await this.deps.responses.findStaleEffects(before, EFFECTS_REPAIR_BATCH);
+    let repaired = 0;
+    let failed = 0;
+    await mapLimit(unfinished, EFFECTS_REPAIR_CONCURRENCY, async (ref) => {
+      const responseId = ref._id.toHexString();
+      try {
+        if (await this.deps.effects.resumeEffects({ responseId, revision: ref.analysisRevision })) repaired++;
+      } catch (err) {
+        failed++;
+        this.deps.log.warn({ err: (err as Error).message, responseId }, 'after-analysis effects failed again; the next round retries');
+      }
+    });
+    return { repaired, failed };
   }
 }

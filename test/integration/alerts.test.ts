@@ -250,9 +250,10 @@ describe('churn risk, routing and alerts', () => {
   });
 
   it('flags a customer whose score slips from 9 to 6, and lists them among the at-risk customers', async () => {
-    const first = await submit({ externalId: 'slip-1', score: 9, comment: 'Works well', respondedAt: '2026-01-10T10:00:00.000Z', customer: { externalId: 'cust-slip' }, attributes: [{ key: 'account_manager', value: 'dana' }] });
+    // Recent answers: alerts of answers older than VERBATIM_ALERT_MAX_AGE_DAYS are history, not follow-ups.
+    const first = await submit({ externalId: 'slip-1', score: 9, comment: 'Works well', respondedAt: new Date(Date.now() - 5 * 86_400_000).toISOString(), customer: { externalId: 'cust-slip' }, attributes: [{ key: 'account_manager', value: 'dana' }] });
     await analysed(first);
-    const second = await submit({ externalId: 'slip-2', score: 6, comment: 'It is fine I guess', respondedAt: '2026-02-10T10:00:00.000Z', customer: { externalId: 'cust-slip' }, attributes: [{ key: 'account_manager', value: 'dana' }] });
+    const second = await submit({ externalId: 'slip-2', score: 6, comment: 'It is fine I guess', respondedAt: new Date(Date.now() - 86_400_000).toISOString(), customer: { externalId: 'cust-slip' }, attributes: [{ key: 'account_manager', value: 'dana' }] });
     const risk = await analysed(second);
     expect(risk.reasons).toContain('Score slipping: 9 → 6 (promoter → detractor)');
 

@@ -64,6 +64,8 @@ export class AlertService {
       rules: { list(): Promise<RoutingRuleEntity[]> };
       events: EventPublisher;
       defaults: RoutingDefaults;
+      /** Responses answered longer ago than this get HISTORICAL alerts (VERBATIM_ALERT_MAX_AGE_DAYS). */
+      maxAgeDays: number;
       maxPageSize: number;
       log: Logger;
       now?: () => Date;
@@ -75,8 +77,11 @@ export class AlertService {
   }
 
   /**
-   * Routes an analysed response and raises its alert, at most once: the deterministic id turns
-   * a second insert (job retry, re-analysis) into "already raised". Returns null when no route applies.
+   * Routes an analysed response and raises its alert, at most once per response: the
+   * deterministic id turns a second insert (job retry) into "already raised", and a response that
+   * has an alert under another rule (re-analysed after a taxonomy or rule change) keeps that one.
+   * A response answered longer ago than `maxAgeDays` gets a HISTORICAL alert: recorded, never
+   * paged, no SLA. Returns null when no route applies.
    */
   async raiseFor(response: ResponseEntity, risk: ChurnRiskResult): Promise<RaiseOutcome | null> {
     const route = chooseRoute(await this.deps.rules.list(), {
@@ -89,7 +94,16 @@ export class AlertService {
     if (!route) return null;
 
     const id = alertId(response._id.toHexString(), route.ruleId);
+    // Only a re-analysis (revision > 0) can meet an alert under another rule: first analyses skip the read.
+    if (response.analysisRevision > 0) {
+      const earlier = (await this.deps.alerts.findByResponse(response._id)).filter((a) => a._id !== id);
+      if (earlier.length) return { alert: earlier[0]!, raised: false };
+    }
+
     const now = this.now();
+    const historical = now.getTime() - response.respondedAt.getTime() > this.deps.maxAgeDays * 86_400_000;
+    // A historical alert was due when the answer was fresh: its SLA lies in the past, never swept.
+    const dueFrom = historical ? response.respondedAt : now;
     const alert: NewAlert = {
       _id: id,
       responseId: response._id,
@@ -107,13 +121,13 @@ export class AlertService {
       channels: route.channels,
       assignee: route.assignee,
       team: route.team,
-      status: 'OPEN',
+      status: historical ? 'HISTORICAL' : 'OPEN',
       riskScore: risk.score,
       riskLevel: risk.level,
       reasons: risk.reasons,
       slaHours: route.slaHours,
       raisedAt: now,
-      dueAt: new Date(now.getTime() + route.slaHours * 3_600_000),
+      dueAt: new Date(dueFrom.getTime() + route.slaHours * 3_600_000),
       firstActionAt: null,
       acknowledgedAt: null,
       resolvedAt: null,
@@ -121,14 +135,25 @@ export class AlertService {
       outcome: null,
       slaBreached: false,
       slaBreachedAt: null,
-      history: [{ at: now, actor: SYSTEM, action: 'RAISED', from: null, to: route.assignee, note: `routed by ${route.ruleName}` }],
+      history: [
+        {
+          at: now,
+          actor: SYSTEM,
+          action: 'RAISED',
+          from: null,
+          to: route.assignee,
+          note: historical
+            ? `routed by ${route.ruleName}; recorded as history, not paged: answered more than ${this.deps.maxAgeDays} days ago`
+            : `routed by ${route.ruleName}`,
+        },
+      ],
     };
     // Insert first: the common case is a new alert, and a duplicate key is the "already raised" answer.
     const inserted = await this.deps.alerts.insertIfAbsent(alert);
     const stored = inserted ? ({ ...alert, createdAt: now, updatedAt: now }) : await this.deps.alerts.findById(id);
     if (!stored) throw new Error(`alert ${id} was neither inserted nor found`);
     // On a retry this re-publishes with the same event id, which receivers drop as a repeat.
-    await this.publish('alert.raised', stored);
+    if (stored.status !== 'HISTORICAL') await this.publish('alert.raised', stored);
     this.deps.log.debug({ alertId: id, assignee: stored.assignee, riskScore: risk.score, inserted }, inserted ? 'alert raised' : 'alert already raised');
     return { alert: stored, raised: inserted };
   }

@@ -83,7 +83,8 @@ export class FollowUpMetricsService {
     if (!(to instanceof Date) || Number.isNaN(to.getTime()) || to <= from) throw new InputError([{ field: 'to', message: 'must be after from' }]);
     const now = this.deps.now?.() ?? new Date();
     const tags = (scope ?? []).map((a) => attributeTag(a.key, a.value));
-    const alerts = (await this.deps.alerts.find({ raisedFrom: from, raisedTo: to, attributeTags: tags })).filter((a) => inScope(a, scope));
+    // HISTORICAL alerts (old answers) were never follow-ups owed: they do not count here.
+    const alerts = (await this.deps.alerts.find({ raisedFrom: from, raisedTo: to, attributeTags: tags })).filter((a) => inScope(a, scope) && a.status !== 'HISTORICAL');
     const keyOf = (a: AlertEntity) => (groupBy === 'OWNER' ? a.assignee : a.team);
     const groups = new Map<string | null, AlertEntity[]>();
     for (const a of alerts) groups.set(keyOf(a), [...(groups.get(keyOf(a)) ?? []), a]);

@@ -44,6 +44,7 @@ export function createAlertServices({ config, db, events, log }: { config: Confi
         slaHours: config.VERBATIM_DEFAULT_SLA_HOURS,
         minRiskLevel: config.VERBATIM_ALERT_MIN_LEVEL,
       },
+      maxAgeDays: config.VERBATIM_ALERT_MAX_AGE_DAYS,
       maxPageSize: config.VERBATIM_MAX_PAGE_SIZE,
       log,
     }),

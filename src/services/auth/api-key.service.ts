@@ -18,6 +18,8 @@ import { WELL_KNOWN_KEY_HASHES } from './well-known-keys.js';
 /** Who is calling: the key's id (hash), role and scope. */
 export interface AuthenticatedKey {
   keyId: string;
+  /** The name given at creation (audit trails such as corrections record it). */
+  name?: string;
   role: ApiKeyRole;
   scope: Attribute[];
 }
@@ -147,7 +149,7 @@ export class ApiKeyService {
       return cached.key;
     }
     const doc = await this.deps.keys.findByHash(hash);
-    const key = doc && !doc.revokedAt ? { keyId: doc._id, role: doc.role, scope: (doc.scope ?? []).map(({ key: k, value }) => ({ key: k, value })) } : null;
+    const key = doc && !doc.revokedAt ? { keyId: doc._id, name: doc.name, role: doc.role, scope: (doc.scope ?? []).map(({ key: k, value }) => ({ key: k, value })) } : null;
     if (this.deps.cacheTtlMs > 0) {
       if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
       this.cache.set(hash, { key, expires: nowMs + this.deps.cacheTtlMs });

@@ -50,6 +50,13 @@ export function entryVersion(revision: number, analyzedAt: Date | null | undefin
   return `${String(Math.max(0, revision | 0)).padStart(6, '0')}.${String(Math.max(0, at)).padStart(14, '0')}`;
 }
 
+/** A correction is a newer state of the same revision: its time orders it after the analysis. */
+function latestOf(analyzedAt: Date | null | undefined, correctedAt: Date | null | undefined): Date | null | undefined {
+  if (!correctedAt) return analyzedAt;
+  if (!analyzedAt) return correctedAt;
+  return new Date(Math.max(new Date(analyzedAt).getTime(), new Date(correctedAt).getTime()));
+}
+
 export function entryOf(response: EntrySource): Entry {
   const analysis = response.analysis && Array.isArray(response.analysis.themes) ? response.analysis : null;
   let themes: EntryTheme[] | null = null;
@@ -70,7 +77,7 @@ export function entryOf(response: EntrySource): Entry {
   }
   return {
     id: String(response._id),
-    version: entryVersion(response.analysisRevision ?? 0, analysis ? response.analysis?.analyzedAt : null),
+    version: entryVersion(response.analysisRevision ?? 0, analysis ? latestOf(analysis.analyzedAt, analysis.correctedAt) : null),
     score: response.score,
     category: categoryOf(response.score),
     touchpoint: response.touchpoint ?? null,
