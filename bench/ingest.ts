@@ -35,8 +35,8 @@ function row(run: string, i: number) {
     touchpoint: ['onboarding', 'support_closed', 'renewal', 'quarterly'][i % 4],
     customer: { externalId: `cust-${i % 2000}`, accountValue: 1000 + (i % 50) * 100 },
     attributes: [
-      { key: 'region', value: ['West', 'East', 'North', 'South'][i % 4]! },
-      { key: 'plan', value: ['free', 'pro', 'enterprise'][i % 3]! },
+      { key: 'region', value: ['West', 'East', 'North', 'South'][i % 4] },
+      { key: 'plan', value: ['free', 'pro', 'enterprise'][i % 3] },
     ],
   };
 }

@@ -34,7 +34,7 @@ export const BENCH_ATTRIBUTES: Record<string, string[]> = {
   acquisition_channel: ['organic', 'paid', 'partner', 'outbound'],
 };
 
-const pick = <T>(rand: () => number, list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+const pick = <T>(rand: () => number, list: readonly T[]): T => list[Math.floor(rand() * list.length)];
 
 export function generateResponses(count: number, { seed = 42, end = new Date(), days = 365 } = {}): Omit<ResponseEntity, 'createdAt' | 'updatedAt'>[] {
   const rand = prng(seed);

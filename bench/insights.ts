@@ -29,7 +29,7 @@ const DAY = 86_400_000;
 const log = (message: string) => console.error(`bench:insights: ${message}`);
 
 function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -57,7 +57,7 @@ async function main() {
     const inserted = await time(async () => {
       for (let i = 0; i < docs.length; i += INSERT_BATCH) {
         const stamp = new Date();
-        await collection.insertMany(docs.slice(i, i + INSERT_BATCH).map((d) => ({ ...d, createdAt: stamp, updatedAt: stamp })) as never[], { ordered: false });
+        await collection.insertMany(docs.slice(i, i + INSERT_BATCH).map((d) => ({ ...d, createdAt: stamp, updatedAt: stamp })), { ordered: false });
       }
     });
     log(`inserted in ${(inserted.ms / 1000).toFixed(1)} s`);
@@ -117,7 +117,7 @@ async function main() {
     // What the after-analysis hook costs: recording one re-analysed response (ledger, clock, examples).
     const recordSamples: number[] = [];
     for (let i = 0; i < ITERATIONS; i++) {
-      const doc = docs[(i * 7919) % docs.length]!;
+      const doc = docs[(i * 7919) % docs.length];
       const reanalysed = { ...doc, analysis: { ...doc.analysis!, analyzedAt: new Date(Date.now() + i) } };
       recordSamples.push((await time(() => store.record([reanalysed]))).ms);
     }

@@ -30,12 +30,12 @@ interface Row {
   theme: string;
 }
 
-const file = JSON.parse(readFileSync(values.taxonomy!, 'utf8')) as { taxonomy: { themes: { key: string; label: string }[] }; intents: Record<string, string> };
+const file = JSON.parse(readFileSync(values.taxonomy, 'utf8')) as { taxonomy: { themes: { key: string; label: string }[] }; intents: Record<string, string> };
 const compiled = compileTaxonomy(file.taxonomy as never);
 const labels = new Map(file.taxonomy.themes.map((t) => [t.key, t.label]));
 
 function load(name: string): Row[] {
-  return readFileSync(join(values.corpora!, name), 'utf8')
+  return readFileSync(join(values.corpora, name), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as { text: string; label: string })
@@ -56,7 +56,7 @@ function score(predicted: string[][]): { microF1: number; top1: number } {
   let fn = 0;
   let top1 = 0;
   predicted.forEach((keys, i) => {
-    const gold = test[i]!.theme;
+    const gold = test[i].theme;
     if (keys.includes(gold)) tp++;
     else fn++;
     fp += keys.filter((k) => k !== gold).length;
@@ -72,7 +72,7 @@ function sample(n: number, seed: number): Row[] {
   const pool = [...train];
   for (let i = pool.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+    [pool[i], pool[j]] = [pool[j], pool[i]];
   }
   return pool.slice(0, n);
 }
@@ -87,7 +87,7 @@ for (const n of STEPS) {
   for (let seed = 1; seed <= seeds; seed++) {
     const corrections: CorrectionExample[] = sample(n, seed).map((r) => ({ text: r.text, themes: [{ key: r.theme, label: labels.get(r.theme)! }], sentiment: null, predictedSentiment: null }));
     const adapter = n === 0 ? null : trainAdapter(corrections, 1);
-    const predicted = zeroShot.map((result, i) => applyAdapter(result, test[i]!.text, adapter).themes.sort((a, b) => b.confidence - a.confidence).map((t) => t.key));
+    const predicted = zeroShot.map((result, i) => applyAdapter(result, test[i].text, adapter).themes.sort((a, b) => b.confidence - a.confidence).map((t) => t.key));
     const s = score(predicted);
     f1 += s.microF1 / seeds;
     top1 += s.top1 / seeds;

@@ -68,15 +68,15 @@ function row(run: string, kind: string, i: number) {
     touchpoint: `${run}-${kind}`,
     customer: { externalId: `cust-${i % 5000}`, accountValue: 1000 + (i % 50) * 100 },
     attributes: [
-      { key: 'region', value: ['West', 'East', 'North', 'South'][i % 4]! },
-      { key: 'plan', value: ['free', 'pro', 'enterprise'][i % 3]! },
+      { key: 'region', value: ['West', 'East', 'North', 'South'][i % 4] },
+      { key: 'plan', value: ['free', 'pro', 'enterprise'][i % 3] },
     ],
   };
 }
 
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -118,7 +118,7 @@ async function main() {
   }
 
   const post = async (query: string, variables: unknown) => {
-    const res = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
     const body = (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
     return { status: res.status, ...body };
   };
@@ -152,7 +152,7 @@ async function main() {
         const p = post(SUBMIT, { input: row(run, 'submit', i) })
           .then((r) => {
             if (r.errors?.length) {
-              const code = r.errors[0]!.extensions?.code ?? `HTTP ${r.status}`;
+              const code = r.errors[0].extensions?.code ?? `HTTP ${r.status}`;
               submitErrors[code] = (submitErrors[code] ?? 0) + 1;
             } else acceptedSubmits++;
           })
@@ -186,7 +186,7 @@ async function main() {
       batchLatencies.push(performance.now() - t0);
       if (r.errors?.length) {
         importErrors += rows.length;
-        console.error(`load: import batch at ${offset} failed: ${r.errors[0]!.message}`);
+        console.error(`load: import batch at ${offset} failed: ${r.errors[0].message}`);
       } else {
         importedAccepted += r.data.importResponses.accepted;
         importErrors += r.data.importResponses.errors.length;
@@ -220,7 +220,7 @@ async function main() {
   // ---- counts: stored once, then analysed (bounded wait)
   const count = async (filter: Record<string, unknown>) => {
     const r = await post(`query($f: ResponseFilter) { responses(filter: $f, first: 0) { totalCount } }`, { f: filter });
-    if (r.errors?.length) throw new Error(r.errors[0]!.message);
+    if (r.errors?.length) throw new Error(r.errors[0].message);
     return r.data.responses.totalCount as number;
   };
   const storedSubmits = await count({ touchpoints: [`${run}-submit`] });
@@ -229,7 +229,7 @@ async function main() {
   const expected = acceptedSubmits + importedAccepted;
   // Polls the queue depth on /metrics (read from Redis, cheap), not the responses: counting
   // them makes FerretDB decode the whole collection, which would slow the very drain it waits for.
-  const metricsUrl = url!.replace(/\/graphql$/, '/metrics');
+  const metricsUrl = url.replace(/\/graphql$/, '/metrics');
   const queued = async (): Promise<number | null> => {
     try {
       const text = await (await fetch(metricsUrl)).text();

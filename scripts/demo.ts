@@ -88,7 +88,7 @@ async function main() {
   }
   console.log('Serving until Ctrl-C …');
   const stop = async () => {
-    await app!.stop();
+    await app.stop();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -88,7 +88,7 @@ function crossValidate(rows: Row[], folds: number): void {
 
 function main(): void {
   const { values } = parseArgs({ options: { data: { type: 'string', default: 'bench/data/eval/dev.jsonl' }, cv: { type: 'string' } } });
-  const dataPath = values.data!;
+  const dataPath = values.data;
   if (/test\.jsonl$/.test(dataPath)) throw new Error('refusing to train on the TEST split');
   const rows = readFileSync(dataPath, 'utf8')
     .split('\n')

@@ -22,7 +22,7 @@ export type EngineLoad = { ok: true; engine: Engine } | { ok: false; reason: str
 export async function loadEngine(): Promise<EngineLoad> {
   let mod: Partial<EngineApi>;
   try {
-    mod = (await import('../../src/analysis/index.js')) as unknown as Partial<EngineApi>;
+    mod = await import('../../src/analysis/index.js');
   } catch (err) {
     return { ok: false, reason: `cannot load src/analysis/index.ts: ${(err as Error).message.split('\n')[0]}` };
   }

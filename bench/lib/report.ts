@@ -136,7 +136,7 @@ export function printDetails(results: readonly DatasetResult[]): void {
         keys.map((k) => {
           const e = en?.[k];
           const b = kw[k];
-          const goldCount = (b ?? e)!.tp + (b ?? e)!.fn;
+          const goldCount = (b ?? e).tp + (b ?? e).fn;
           return [
             k,
             String(goldCount),

@@ -147,7 +147,7 @@ async function duplicateKeyOps(
   } catch (err) {
     const writeErrors = (err as { writeErrors?: { index: number; code?: number; err?: { code?: number } }[] }).writeErrors;
     if (Array.isArray(writeErrors) && writeErrors.length > 0 && writeErrors.every((w) => (w.code ?? w.err?.code) === 11000)) {
-      return writeErrors.map((w) => ops[w.index]!);
+      return writeErrors.map((w) => ops[w.index]);
     }
     if (isDuplicateKeyError(err) && ops.length === 1) return ops;
     throw err;

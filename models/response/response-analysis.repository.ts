@@ -5,7 +5,7 @@
  * FerretDB 1.24 (SQLite) serves only `_id` equality from an index: point writes go by `_id`, bulk
  * writes are chunked (models/bulk.ts), and the scans below are designed to run once per backfill or reconcile round, never per job.
  */
-import { Types, type AnyBulkWriteOperation, type FilterQuery } from 'mongoose';
+import { type Types, type AnyBulkWriteOperation, type FilterQuery } from 'mongoose';
 import type { AnalysisStatus, ResponseEntity, StoredAnalysis, StoredCorrection } from './response.entity.js';
 import type { ResponseModel } from './response.schema.js';
 import { chunks } from '../bulk.js';

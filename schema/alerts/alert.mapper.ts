@@ -1,6 +1,5 @@
 /** Stored alert → GraphQL shape. */
 import type { AlertEntity } from '../../models/alert/alert.entity.js';
-import type { NpsCategory, RiskLevel } from '../common/enums.js';
 import type { AlertChannel, FollowUpTask } from '../routing/routing.enums.js';
 import type { AlertAction, AlertOutcome, AlertStatus } from './alert.enums.js';
 import type { Alert } from './alert.types.js';
@@ -13,7 +12,7 @@ export function toAlert(a: AlertEntity, now: Date = new Date()): Alert {
     team: a.team,
     task: a.task as FollowUpTask,
     riskScore: a.riskScore,
-    riskLevel: a.riskLevel as RiskLevel,
+    riskLevel: a.riskLevel,
     reasons: a.reasons,
     raisedAt: a.raisedAt,
     dueAt: a.dueAt,
@@ -30,7 +29,7 @@ export function toAlert(a: AlertEntity, now: Date = new Date()): Alert {
     ruleId: a.ruleId,
     ruleName: a.ruleName,
     channels: a.channels as AlertChannel[],
-    category: a.category as NpsCategory,
+    category: a.category,
     score: a.score,
     customerExternalId: a.customerExternalId,
     touchpoint: a.touchpoint,

@@ -1,23 +1,22 @@
 /** Stored response → GraphQL shape. */
 import type { ResponseEntity, StoredAnalysis, StoredCorrection } from '../../models/response/response.entity.js';
-import type { AnalysisStatus, NpsCategory, RiskLevel, SentimentLabel } from '../common/enums.js';
 import type { Analysis, Correction, Response } from './response.types.js';
 
 export function toAnalysis(analysis: StoredAnalysis | null | undefined): Analysis | null {
   if (!analysis) return null;
   return {
-    sentiment: { ...analysis.sentiment, label: analysis.sentiment.label as SentimentLabel },
+    sentiment: { ...analysis.sentiment, label: analysis.sentiment.label },
     themes: analysis.themes.map((t) => ({
       key: t.key,
       label: t.label,
       confidence: t.confidence,
-      sentiment: t.sentiment.label as SentimentLabel,
+      sentiment: t.sentiment.label,
       sentimentScore: t.sentiment.score,
       evidence: t.evidence,
     })),
     keyPhrases: analysis.keyPhrases,
     churnSignals: analysis.churnSignals,
-    churnRisk: analysis.churnRisk ? { ...analysis.churnRisk, level: analysis.churnRisk.level as RiskLevel } : null,
+    churnRisk: analysis.churnRisk ? { ...analysis.churnRisk, level: analysis.churnRisk.level } : null,
     language: analysis.language,
     truncated: analysis.truncated,
     engine: analysis.engine,
@@ -33,7 +32,7 @@ export function toCorrection(correction: StoredCorrection | null | undefined): C
   if (!correction) return null;
   return {
     themes: correction.themes,
-    sentiment: correction.sentiment as SentimentLabel | null,
+    sentiment: correction.sentiment,
     by: correction.byName,
     at: correction.at,
     original: toAnalysis(correction.original),
@@ -46,14 +45,14 @@ export function toResponse(entity: ResponseEntity): Response {
     externalId: entity.externalId,
     score: entity.score,
     comment: entity.comment,
-    category: entity.category as NpsCategory,
+    category: entity.category,
     respondedAt: entity.respondedAt,
     receivedAt: entity.receivedAt,
     touchpoint: entity.touchpoint,
     channel: entity.channel,
     attributes: entity.attributes,
     customer: entity.customerExternalId ? { externalId: entity.customerExternalId } : null,
-    analysisStatus: entity.analysisStatus as AnalysisStatus,
+    analysisStatus: entity.analysisStatus,
     analysisError: entity.analysisError,
     analysis: toAnalysis(entity.analysis),
     correction: toCorrection(entity.correction),

@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { RoutingRuleEntity } from '../../models/routing/routing-rule.entity.js';
 import type { RoutingRuleInput as ServiceInput } from '../../src/services/alerts/routing-rules.service.js';
-import type { RiskLevel, NpsCategory } from '../common/enums.js';
 import type { Context } from '../context.js';
 import type { AlertChannel, AssignMode, FollowUpTask } from './routing.enums.js';
 import { RoutingRule, RoutingRuleInput } from './routing-rule.types.js';
@@ -12,8 +11,8 @@ export function toRoutingRule(rule: RoutingRuleEntity): RoutingRule {
     name: rule.name,
     enabled: rule.enabled,
     position: rule.position,
-    categories: rule.match.categories as NpsCategory[],
-    minRiskLevel: rule.match.minRiskLevel as RiskLevel | null,
+    categories: rule.match.categories,
+    minRiskLevel: rule.match.minRiskLevel,
     touchpoints: rule.match.touchpoints,
     themes: rule.match.themes,
     attributes: rule.match.attributes,

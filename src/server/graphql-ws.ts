@@ -79,7 +79,7 @@ export function attachGraphqlWs({ httpServer, schema, services, config, log, lim
         // The header's key, when the upgrade carried one, stands for connectionParams.
         const header = ctx.extra.request.headers.authorization;
         const params = ctx.connectionParams?.authorization || !header ? ctx.connectionParams : { ...ctx.connectionParams, authorization: header };
-        if (!(await onConnect({ connectionParams: params, extra: ctx.extra as WsAuthExtra }))) return false;
+        if (!(await onConnect({ connectionParams: params, extra: ctx.extra }))) return false;
         const keyId = ctx.extra.caller!.keyId;
         const open = connectionsPerKey.get(keyId) ?? 0;
         if (config.VERBATIM_WS_MAX_CONNECTIONS_PER_KEY > 0 && open >= config.VERBATIM_WS_MAX_CONNECTIONS_PER_KEY) {
@@ -122,7 +122,7 @@ export function attachGraphqlWs({ httpServer, schema, services, config, log, lim
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [limitError('Unable to identify the operation to run (operationName)', 'GRAPHQL_VALIDATION_FAILED')];
         // The caller as of now: a key revoked since the connection opened runs nothing more.
-        const caller = await wsCaller(services, ctx.extra as WsAuthExtra);
+        const caller = await wsCaller(services, ctx.extra);
         if (!caller) return [limitError('The API key of this connection is no longer valid', 'UNAUTHENTICATED')];
         try {
           const admission = await limits.admit({ caller, schema, document, operation, operationName: payload.operationName, variables: payload.variables });
@@ -138,7 +138,7 @@ export function attachGraphqlWs({ httpServer, schema, services, config, log, lim
       onComplete: (ctx, id) => releaseOperation(ctx.extra, id),
       context: async (ctx) => {
         const requestId = randomUUID();
-        const caller = await wsCaller(services, ctx.extra as WsAuthExtra);
+        const caller = await wsCaller(services, ctx.extra);
         return { requestId, log: log.child({ requestId, keyId: caller?.keyId.slice(0, 12) }), services, caller } satisfies Context;
       },
       // The same error codes and redaction as over HTTP.

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import { categoryOf, weightOf } from '../domain/nps.js';
 import { periodKeys } from '../domain/periods.js';
-import { AppError, InputError, type FieldProblem } from '../errors.js';
+import { InputError, type FieldProblem } from '../errors.js';
 import type { CustomerRepository } from '../../models/customer/customer.repository.js';
 import { attributeTag, type ResponseEntity } from '../../models/response/response.entity.js';
 import type { NewResponse, ResponseRepository } from '../../models/response/response.repository.js';

@@ -33,7 +33,7 @@ afterAll(async () => {
 
 const readyz = async () => {
   const res = await fetch(app.url.replace(/\/graphql$/, '/readyz'));
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) };
 };
 
 describe('MongoDB-compatible server restarted while serving', () => {

@@ -47,7 +47,7 @@ describe('Redis restarted during submits', () => {
     await redis.stop();
     const ready = await fetch(app.url.replace(/\/graphql$/, '/readyz'));
     expect(ready.status).toBe(503);
-    expect(((await ready.json()) as any).checks.redis).toMatch(/^error/);
+    expect(((await ready.json())).checks.redis).toMatch(/^error/);
     // During the outage: stored PENDING, enqueue left to the reconciler.
     for (let i = 10; i < 25; i++) await submit(i);
     const pending = await app.gql(`{ responses(filter: { analysisStatus: PENDING }, first: 1) { totalCount } }`);

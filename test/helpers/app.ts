@@ -25,7 +25,7 @@ export interface TestApp extends RunningApp {
 
 export async function startTestApp(
   name: string,
-  { roles = ['api', 'worker'] as ProcessRole[], env = {} as Record<string, string> } = {},
+  { roles = ['api', 'worker'] as ProcessRole[], env = {} } = {},
 ): Promise<TestApp> {
   const config = loadConfig({
     PORT: '0',

@@ -33,10 +33,10 @@ export function fencedBlocks(markdown: string): { lang: string; text: string; li
   const blocks: { lang: string; text: string; line: number }[] = [];
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\w*)\s*$/.exec(lines[i]!);
+    const open = /^```(\w*)\s*$/.exec(lines[i]);
     if (!open) continue;
     const end = lines.findIndex((l, j) => j > i && /^```\s*$/.test(l));
-    blocks.push({ lang: open[1]!, text: lines.slice(i + 1, end).join('\n'), line: i + 2 });
+    blocks.push({ lang: open[1], text: lines.slice(i + 1, end).join('\n'), line: i + 2 });
     i = end;
   }
   return blocks;
@@ -55,7 +55,7 @@ export function examplesOf(file: string, markdown: string): DocExample[] {
         const where = `${file}:${line}`;
         let payload: { query: string; variables?: Record<string, unknown> };
         try {
-          payload = JSON.parse(call[1]!);
+          payload = JSON.parse(call[1]);
         } catch (err) {
           throw new Error(`${where}: the gql payload is not JSON: ${(err as Error).message}`);
         }
@@ -66,7 +66,7 @@ export function examplesOf(file: string, markdown: string): DocExample[] {
   // Inline spans outside fenced blocks.
   const prose = markdown.replace(/^```[\s\S]*?^```\s*$/gm, (m) => m.replace(/[^\n]/g, ' '));
   for (const span of prose.matchAll(/`((?:query|mutation|subscription)\b[^`]*\{[^`]*)`/g)) {
-    examples.push(...operations(file, lineOf(span.index!, 1), span[1]!));
+    examples.push(...operations(file, lineOf(span.index, 1), span[1]));
   }
   return examples;
 }

@@ -90,14 +90,14 @@ describe('items 8 and 9: cost, aliases, trend points, concurrency, over HTTP and
     const breakdowns = Array.from({ length: 400 }, (_, i) => `t${i}: themeBreakdown { theme { key } mentions }`).join(' ');
     const flood = await app.gql(`{ ${breakdowns} }`);
     expect(flood.status).toBe(400);
-    expect(flood.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(flood.errors![0]!.message).toMatch(/more than the limit of 15 aliases/);
+    expect(flood.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(flood.errors![0].message).toMatch(/more than the limit of 15 aliases/);
 
     const emerging = Array.from({ length: 12 }, (_, i) => `e${i}: emergingThemes { candidates { phrase } }`).join(' ');
     const costly = await app.gql(`{ ${emerging} }`);
     expect(costly.status).toBe(400);
-    expect(costly.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', maxCost: 20_000 });
-    expect(costly.errors![0]!.extensions!.cost).toBeGreaterThan(20_000);
+    expect(costly.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', maxCost: 20_000 });
+    expect(costly.errors![0].extensions!.cost).toBeGreaterThan(20_000);
 
     // A dashboard's worth of insight fields still runs.
     const dashboard = await app.gql(`{ nps { nps } themeBreakdown { theme { key } mentions } npsTrend(interval: MONTH) { series { points { nps } } } }`);
@@ -106,12 +106,12 @@ describe('items 8 and 9: cost, aliases, trend points, concurrency, over HTTP and
 
   it('caps npsTrend points (periods × series) with an error naming interval or limit', async () => {
     const daily = await app.gql(`{ npsTrend(interval: DAY) { series { points { period } } } }`);
-    expect(daily.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'interval' });
-    expect(daily.errors![0]!.message).toMatch(/at most 30/);
+    expect(daily.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'interval' });
+    expect(daily.errors![0].message).toMatch(/at most 30/);
 
     const from = new Date(Date.now() - 15 * DAY_MS).toISOString();
     const series = await app.gql(`query($from: DateTime) { npsTrend(interval: DAY, groupBy: { touchpoint: true }, filter: { from: $from }) { series { points { period } } } }`, { from });
-    expect(series.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'limit' });
+    expect(series.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'limit' });
 
     const weekly = await app.gql(`{ npsTrend(interval: WEEK, groupBy: { touchpoint: true }) { series { group points { period } } } }`);
     expect(weekly.errors).toBeUndefined();
@@ -139,14 +139,14 @@ describe('items 8 and 9: cost, aliases, trend points, concurrency, over HTTP and
     clients.push(ws);
     const aliases = Array.from({ length: 40 }, (_, i) => `n${i}: nps { nps }`).join(' ');
     const flood = await wsRun(ws, `{ ${aliases} }`);
-    expect(flood.errors![0]!.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
-    expect(flood.errors![0]!.message).toMatch(/aliases/);
+    expect(flood.errors![0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(flood.errors![0].message).toMatch(/aliases/);
 
     const emerging = Array.from({ length: 12 }, (_, i) => `e${i}: emergingThemes { candidates { phrase } }`).join(' ');
-    expect((await wsRun(ws, `{ ${emerging} }`)).errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY' });
+    expect((await wsRun(ws, `{ ${emerging} }`)).errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY' });
 
     const introspection = await wsRun(ws, `{ __schema { queryType { name } } }`);
-    expect(introspection.errors![0]!.message).toMatch(/introspection/i);
+    expect(introspection.errors![0].message).toMatch(/introspection/i);
     expect(introspection.data?.__schema).toBeUndefined();
 
     const ok = await wsRun(ws, `{ nps { responses } }`);
@@ -201,7 +201,7 @@ describe('items 8 and 9: cost, aliases, trend points, concurrency, over HTTP and
     }
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(errors).toHaveLength(1);
-    expect((errors[0] as { extensions?: { code?: string } }[])[0]!.extensions).toMatchObject({ code: 'TOO_MANY_OPERATIONS', max: 3 });
+    expect((errors[0] as { extensions?: { code?: string } }[])[0].extensions).toMatchObject({ code: 'TOO_MANY_OPERATIONS', max: 3 });
 
     // A second connection of the key is fine, a third is closed with 4429.
     const second = await connect(app, key);
@@ -247,11 +247,11 @@ describe('items 9 and 10: rate budgets keyed on verified keys, over HTTP and Web
     for (let i = 0; i < 5; i++) expect((await wsRun(ws, `{ nps { responses } }`)).errors, `ws query ${i}`).toBeUndefined();
     expect((await rated.as(key)(`{ nps { responses } }`)).status).toBe(200);
     const overWs = await wsRun(ws, `{ nps { responses } }`);
-    expect(overWs.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED' });
-    expect(overWs.errors![0]!.extensions!.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(overWs.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(overWs.errors![0].extensions!.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     const overHttp = await rated.as(key)(`{ nps { responses } }`);
     expect(overHttp.status).toBe(429);
-    expect(overHttp.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(overHttp.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
   });
 
   it('picks the budget from the operation that runs, not the first one in the document', async () => {
@@ -284,7 +284,7 @@ describe('items 9 and 10: rate budgets keyed on verified keys, over HTTP and Web
     expect(statuses).toEqual([401, 401, 401]);
     const fourth = await anon.as(`made-up-${randomBytes(12).toString('hex')}`)(`{ nps { responses } }`);
     expect(fourth.status).toBe(429);
-    expect(fourth.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(fourth.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
     expect((await anon.anonymous(`{ nps { responses } }`)).status).toBe(429);
     // A valid key is not held back by its IP address's anonymous budget.
     expect((await anon.gql(`{ nps { responses } }`)).status).toBe(200);

@@ -258,7 +258,7 @@ describe('roles', () => {
     await waitFor(async () => events.data.some((d) => (d as { responseAnalyzed: { id: string } }).responseAnalyzed.id === id), { what: 'the analysed event on the SUBSCRIBER connection' });
     expect(events.errors).toEqual([]);
     await waitFor(async () => refused.errors.length > 0, { what: 'FORBIDDEN for the INGEST subscription' });
-    expect(refused.errors[0]!.extensions?.code).toBe('FORBIDDEN');
+    expect(refused.errors[0].extensions?.code).toBe('FORBIDDEN');
     expect(refused.data).toEqual([]);
     events.stop();
     await sub.client.dispose();

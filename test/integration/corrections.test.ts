@@ -150,7 +150,7 @@ describe('correctAnalysis', () => {
       expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     }
     // Out of scope and non-existent read the same, apart from the id echoed back.
-    expect(outside.errors![0]!.message.replace(north, 'X')).toBe(missing.errors![0]!.message.replace('0123456789abcdef01234567', 'X'));
+    expect(outside.errors![0].message.replace(north, 'X')).toBe(missing.errors![0].message.replace('0123456789abcdef01234567', 'X'));
     expect((await data(app.gql, RESPONSE, { id: north })).response.analysis.corrected).toBe(false);
     // Within its scope the manager may correct.
     const inside = await data(southManager, CORRECT, { id: ids.get('c-3')!, input: { sentiment: 'POSITIVE' } });

@@ -29,7 +29,7 @@ describe('demo', () => {
     const b = generateSampleProgramme({ size: 50, seed: SEED, end: new Date('2026-06-01T00:00:00Z') });
     expect(a).toEqual(b);
     expect(new Set(a.map((r) => r.touchpoint)).size).toBeGreaterThanOrEqual(4);
-    expect(a[0]!.attributes.map((x) => x.key)).toEqual(['region', 'plan', 'account_manager', 'acquisition_channel']);
+    expect(a[0].attributes.map((x) => x.key)).toEqual(['region', 'plan', 'account_manager', 'acquisition_channel']);
   });
 
   it('loads, analyses and reports the sample programme; a second load only counts duplicates', async () => {
@@ -50,7 +50,7 @@ describe('demo', () => {
     expect(report.leastSatisfiedRegion).not.toBeNull();
     const text = formatReport(report, { company: COMPANY, url: app.url, key: TEST_ADMIN_KEY });
     expect(text).toContain('NPS');
-    expect(text).toContain(report.drivers[0]!.label);
+    expect(text).toContain(report.drivers[0].label);
     expect(text).toContain('curl');
 
     const again = await loadSampleProgramme(client, { size: SIZE, seed: SEED, pollMs: 500 });

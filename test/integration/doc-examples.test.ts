@@ -49,8 +49,8 @@ beforeAll(async () => {
         touchpoint: ['support_closed', 'renewal', 'onboarding'][i % 3],
         customer: { externalId: `doc-customer-${i % 9}`, name: `Customer ${i % 9}`, accountValue: 60_000 },
         attributes: [
-          { key: 'region', value: ['Nevada', 'Texas'][i % 2]! },
-          { key: 'account_manager', value: ['ana@acme.test', 'dana'][i % 2]! },
+          { key: 'region', value: ['Nevada', 'Texas'][i % 2] },
+          { key: 'account_manager', value: ['ana@acme.test', 'dana'][i % 2] },
           { key: 'plan', value: 'enterprise' },
         ],
       },

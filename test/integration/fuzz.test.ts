@@ -23,7 +23,7 @@ const NPS = `query Nps($filter: ResponseFilter) { nps(filter: $filter) { nps res
 function prng(seed: number) {
   const next = seededPrng(seed);
   const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
+  const pick = <T>(items: readonly T[]): T => items[int(items.length)];
   return { next, int, pick, chance: (p: number) => next() < p };
 }
 type Rng = ReturnType<typeof prng>;

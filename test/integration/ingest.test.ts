@@ -94,15 +94,15 @@ describe('submitResponse', () => {
     const result = await app.gql(SUBMIT, { input: { externalId: `bad-${_label}`, ...fields } });
     expect(result.data?.submitResponse ?? null).toBeNull();
     expect(result.errors).toHaveLength(1);
-    expect(result.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    expect(result.errors![0]!.message).toMatch(/score/);
-    expect(String(result.errors![0]!.extensions!.field)).toMatch(/score$/);
+    expect(result.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(result.errors![0].message).toMatch(/score/);
+    expect(String(result.errors![0].extensions!.field)).toMatch(/score$/);
     expect(JSON.stringify(result.errors)).not.toMatch(/stacktrace|at .*\.ts:\d+/i);
   });
 
   it('rejects an inline literal 7.5 as BAD_USER_INPUT', async () => {
     const result = await app.gql(`mutation { submitResponse(input: { score: 7.5 }) { id } }`);
-    expect(result.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(result.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
   });
 
   it.each([
@@ -116,8 +116,8 @@ describe('submitResponse', () => {
   ])('rejects %s naming the field, storing nothing', async (label, input, field) => {
     const externalId = `reject-${label.replace(/\W/g, '-')}`;
     const result = await app.gql(SUBMIT, { input: { externalId, ...input } });
-    expect(result.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    expect(result.errors![0]!.extensions!.field).toBe(field);
+    expect(result.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(result.errors![0].extensions!.field).toBe(field);
     const page = await app.gql(PAGE, { filter: { search: externalId } });
     expect(page.data!.responses.totalCount).toBe(0);
   });
@@ -174,8 +174,8 @@ describe('importResponses', () => {
 
   it('rejects more than 5,000 rows naming the input', async () => {
     const result = await app.gql(IMPORT, { input: Array.from({ length: 5001 }, () => ({ score: 1 })) });
-    expect(result.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    expect(result.errors![0]!.extensions!.field).toBe('input');
+    expect(result.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(result.errors![0].extensions!.field).toBe('input');
   });
 });
 
@@ -263,8 +263,8 @@ describe('responses', () => {
 
   it('rejects a page size above the maximum and a foreign cursor', async () => {
     const big = await app.gql(PAGE, { first: 1000 });
-    expect(big.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    expect(big.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
     const cursor = await app.gql(PAGE, { after: 'bm9wZQ' });
-    expect(cursor.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    expect(cursor.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 });

@@ -126,7 +126,7 @@ function analysedResponse(spec: Spec): Omit<ResponseEntity, 'createdAt' | 'updat
 /** Stores responses and records them into the rollups, as the pipeline's after-analysis hook does. */
 async function store(specs: Spec[]): Promise<ResponseEntity[]> {
   const docs = specs.map(analysedResponse) as ResponseEntity[];
-  await db.connection.collection('responses').insertMany(docs.map((d) => ({ ...d, createdAt: new Date(), updatedAt: new Date() })) as never[]);
+  await db.connection.collection('responses').insertMany(docs.map((d) => ({ ...d, createdAt: new Date(), updatedAt: new Date() })));
   await rollups.record(docs);
   return docs;
 }
@@ -361,7 +361,7 @@ describe('rollups stay exact', () => {
       { score: 2, themes: [['billing', 'negative']], at: '2024-02-01T10:00:00Z' },
       { score: 9, themes: [['onboarding', 'positive']], at: '2024-02-01T11:00:00Z' },
     ]);
-    await Promise.all([rollups.record(docs), rollups.record(docs), rollups.record([docs[0]!])]);
+    await Promise.all([rollups.record(docs), rollups.record(docs), rollups.record([docs[0]])]);
     expect(await themeCounts()).toEqual({ billing: [1, -100], onboarding: [1, 100] });
     const { drivers } = await query(DRIVERS, { filter });
     expect(drivers.overall.responses).toBe(2);
@@ -373,21 +373,21 @@ describe('rollups stay exact', () => {
 
     // A taxonomy change re-analyses it: now it is about pricing, not billing.
     const reanalysed: ResponseEntity = {
-      ...doc!,
+      ...doc,
       analysisRevision: 1,
       themeKeys: ['pricing'],
-      analysis: { ...doc!.analysis!, themes: themeMatches([['pricing', 'negative']], doc!.comment!), analyzedAt: new Date() },
+      analysis: { ...doc.analysis!, themes: themeMatches([['pricing', 'negative']], doc.comment!), analyzedAt: new Date() },
     };
-    await db.connection.collection('responses').replaceOne({ _id: doc!._id }, reanalysed);
+    await db.connection.collection('responses').replaceOne({ _id: doc._id }, reanalysed);
     await rollups.record([reanalysed]);
     expect(await themeCounts()).toEqual({ billing: [1, -100], pricing: [1, -100], onboarding: [1, 100] });
 
     // The first analysis's job retried late: an older version never replaces a newer one.
-    await rollups.record([doc!]);
+    await rollups.record([doc]);
     expect(await themeCounts()).toEqual({ billing: [1, -100], pricing: [1, -100], onboarding: [1, 100] });
     const { themeBreakdown } = await query(BREAKDOWN, { filter });
     const billingExamples = themeBreakdown.find((t: any) => t.theme.key === 'billing').examples.map((e: any) => e.id);
-    expect(billingExamples).not.toContain(String(doc!._id));
+    expect(billingExamples).not.toContain(String(doc._id));
 
     // Trend, ledger-served and scan-served figures agree with the cached ones.
     const { npsTrend } = await query(TREND, { filter, interval: 'MONTH' });
@@ -414,7 +414,7 @@ describe('a writer that dies between the ledger write and the clock bump', () =>
 
     // What a writer does before dying: journal, then the ledger entry — and no clock bump.
     const lost = analysedResponse({ score: 2, themes: [['delivery', 'negative']], at: '2024-05-01T10:00:00Z' }) as ResponseEntity;
-    await db.connection.collection('responses').insertOne(lost as never);
+    await db.connection.collection('responses').insertOne(lost);
     const entry = entryOf(lost);
     const sid = shardId('2024-05-01', shardOf(entry.id));
     await db.rollups.openJournal(['2024-05-01'], new Date());

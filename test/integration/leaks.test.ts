@@ -79,7 +79,7 @@ describe('1. an INGEST key reads back only an id and a status', () => {
       const fragment = selection.includes('...stored') ? ' fragment stored on Response { attributes { value } }' : '';
       const res = await ingest(`mutation($input: ResponseInput!) { submitResponse(input: $input) { ${selection} } }${fragment}`, { input: resubmit });
       expect(res.errors?.[0]?.extensions, selection).toMatchObject({ code: 'FORBIDDEN' });
-      expect(typeof res.errors![0]!.extensions!.field).toBe('string');
+      expect(typeof res.errors![0].extensions!.field).toBe('string');
       expect(res.data?.submitResponse ?? null).toBeNull();
       expect(JSON.stringify(res)).not.toMatch(/armadillo|Private Person|c-ingest|tex-owner/i);
     }

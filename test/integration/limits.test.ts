@@ -49,8 +49,8 @@ describe('query depth and cost', () => {
   it('rejects an operation nested deeper than the limit, and accepts one within it', async () => {
     const deep = await strict.gql(`{ responses(first: 1) { edges { node { analysis { sentiment { label } } } } } }`);
     expect(deep.status).toBe(400);
-    expect(deep.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(deep.errors![0]!.message).toMatch(/deeper than the limit of 5/);
+    expect(deep.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(deep.errors![0].message).toMatch(/deeper than the limit of 5/);
 
     const shallow = await strict.gql(`{ responses(first: 1) { edges { node { id } } } }`);
     expect(shallow.errors).toBeUndefined();
@@ -62,24 +62,24 @@ describe('query depth and cost', () => {
       fragment E on ResponseConnection { edges { node { analysis { ...S } } } }
       fragment S on ResponseAnalysis { sentiment { label } }`);
     expect(result.status).toBe(400);
-    expect(result.errors![0]!.message).toMatch(/deeper/);
+    expect(result.errors![0].message).toMatch(/deeper/);
   });
 
   it('rejects alias floods and large pages times many fields by cost', async () => {
     const aliases = Array.from({ length: 400 }, (_, i) => `a${i}: nps { nps }`).join(' ');
     const flood = await strict.gql(`{ ${aliases} }`);
     expect(flood.status).toBe(400);
-    expect(flood.errors![0]!.message).toMatch(/costs more than the limit of 300/);
+    expect(flood.errors![0].message).toMatch(/costs more than the limit of 300/);
 
     const wide = await strict.gql(`{ responses(first: 50) { edges { node { id externalId score comment category touchpoint } } } }`);
-    expect(wide.errors![0]!.message).toMatch(/costs more/);
+    expect(wide.errors![0].message).toMatch(/costs more/);
     const narrow = await strict.gql(`{ responses(first: 5) { edges { node { id externalId score comment category touchpoint } } } }`);
     expect(narrow.errors).toBeUndefined();
   });
 
   it('applies the page size of a variable `first` as the maximum', async () => {
     const result = await strict.gql(`query($n: Int) { responses(first: $n) { edges { node { id externalId score comment category touchpoint } } } }`, { n: 2 });
-    expect(result.errors![0]!.message).toMatch(/costs more/);
+    expect(result.errors![0].message).toMatch(/costs more/);
   });
 
   it('leaves introspection fields out of depth and cost, so tools keep working', async () => {
@@ -92,13 +92,13 @@ describe('query depth and cost', () => {
 describe('page, import and batch sizes', () => {
   it('rejects a page larger than VERBATIM_MAX_PAGE_SIZE with the field named', async () => {
     const result = await strict.gql(`{ responses(first: 51) { totalCount } }`);
-    expect(result.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });
 
   it('rejects an import above VERBATIM_MAX_IMPORT_ROWS and stores none of it', async () => {
     const rows = Array.from({ length: 11 }, (_, i) => ({ externalId: `too-many-${i}`, score: 5 }));
     const result = await strict.gql(IMPORT, { input: rows });
-    expect(result.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input' });
+    expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input' });
     const count = await strict.gql(COUNT, { filter: { search: 'never-stored' } });
     expect(count.errors).toBeUndefined();
     const stored = await strict.gql(`{ responses(first: 50) { edges { node { externalId } } } }`);
@@ -163,7 +163,7 @@ describe('operator injection', () => {
       expect(submit.errors?.[0]?.extensions?.code, key).toBe('BAD_USER_INPUT');
       const filter = await strict.gql(COUNT, { filter: { attributes: [{ key, value: 'x' }] } });
       // Either rejected with the field named, or matched literally (and so finds nothing).
-      if (filter.errors) expect(filter.errors[0]!.extensions!.code, key).toBe('BAD_USER_INPUT');
+      if (filter.errors) expect(filter.errors[0].extensions!.code, key).toBe('BAD_USER_INPUT');
       else expect(filter.data!.responses.totalCount, key).toBe(0);
     }
   });
@@ -189,7 +189,7 @@ describe('operator injection', () => {
     for (const id of ['{"$gt": ""}', '$where', '000000000000000000000000', 'a'.repeat(300)]) {
       const result = await strict.gql(`query($id: ID!) { response(id: $id) { id } }`, { id });
       expect(result.status).toBeLessThan(500);
-      if (result.errors) expect(['BAD_USER_INPUT', 'NOT_FOUND']).toContain(result.errors[0]!.extensions!.code);
+      if (result.errors) expect(['BAD_USER_INPUT', 'NOT_FOUND']).toContain(result.errors[0].extensions!.code);
       else expect(result.data!.response).toBeNull();
     }
   });
@@ -266,7 +266,7 @@ describe('rate limits shared through Redis', () => {
 
   it('turns off introspection and the landing page when configured', async () => {
     const introspection = await a.gql(`{ __schema { queryType { name } } }`);
-    expect(introspection.errors![0]!.message).toMatch(/introspection/i);
+    expect(introspection.errors![0].message).toMatch(/introspection/i);
     const page = await fetch(a.url, { headers: { accept: 'text/html' } });
     expect(await page.text()).not.toMatch(/apollo/i);
   });

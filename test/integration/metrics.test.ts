@@ -55,7 +55,7 @@ async function gql(query: string, variables: Record<string, unknown>, headers: R
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}`, ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, requestId: res.headers.get('x-request-id'), body: (await res.json()) as any };
+  return { status: res.status, requestId: res.headers.get('x-request-id'), body: (await res.json()) };
 }
 
 beforeAll(async () => {

@@ -89,7 +89,7 @@ beforeAll(async () => {
     timeoutMs: 60_000,
     what: 'the import analysed',
   });
-  const all = await data(app.gql, QUERIES.responses!.query, { filter: {} });
+  const all = await data(app.gql, QUERIES.responses.query, { filter: {} });
   for (const { node } of all.responses.edges) (node.attributes.some((a: { value: string }) => a.value === 'Nevada') ? ids.nevada : ids.texas).push(node.id);
   const created = await data(app.gql, `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, {
     input: { name: 'nevada manager', role: 'MANAGER', scope: NEVADA },
@@ -114,16 +114,16 @@ describe('a MANAGER scoped to region = Nevada', () => {
       const everything = await data(app.gql, query, { filter: {} });
       if (name !== 'emergingThemes') expect(everything, name).not.toEqual(admin);
     }
-    const scoped = await data(manager, QUERIES.responses!.query);
+    const scoped = await data(manager, QUERIES.responses.query);
     expect(scoped.responses.totalCount).toBe(10);
     expect(scoped.responses.edges.map((e: { node: { id: string } }) => e.node.id).sort()).toEqual([...ids.nevada].sort());
     // Hand-computed: Nevada scores 2 9 6 7 10 3 2 9 6 7 → 3 promoters, 2 passives, 5 detractors.
-    expect((await data(manager, QUERIES.nps!.query)).nps).toMatchObject({ nps: -20, responses: 10, promoters: 3, passives: 2, detractors: 5 });
-    expect((await data(manager, QUERIES.themeBreakdown!.query)).themeBreakdown.length).toBeGreaterThan(0);
-    expect((await data(manager, QUERIES.drivers!.query)).drivers.overall.responses).toBe(10);
-    const emerging = (await data(manager, QUERIES.emergingThemes!.query)).emergingThemes;
+    expect((await data(manager, QUERIES.nps.query)).nps).toMatchObject({ nps: -20, responses: 10, promoters: 3, passives: 2, detractors: 5 });
+    expect((await data(manager, QUERIES.themeBreakdown.query)).themeBreakdown.length).toBeGreaterThan(0);
+    expect((await data(manager, QUERIES.drivers.query)).drivers.overall.responses).toBe(10);
+    const emerging = (await data(manager, QUERIES.emergingThemes.query)).emergingThemes;
     expect(emerging.sampled).toBe(10);
-    const segments = await data(manager, QUERIES.segmentsByRegion!.query);
+    const segments = await data(manager, QUERIES.segmentsByRegion.query);
     expect(segments.segments.byAttribute.segments.map((s: { value: string }) => s.value)).toEqual(['Nevada']);
   });
 
@@ -163,7 +163,7 @@ describe('a MANAGER scoped to region = Nevada', () => {
     expect(res.emergingThemes.candidates).toEqual([]);
     expect(res.npsTrend.series.every((s: { responses: number }) => s.responses === 0)).toBe(true);
     // Texas-or-Nevada narrows to Nevada.
-    expect((await data(manager, QUERIES.nps!.query, { filter: either })).nps.responses).toBe(10);
+    expect((await data(manager, QUERIES.nps.query, { filter: either })).nps.responses).toBe(10);
   });
 
   it('sees single responses and customers only within Nevada', async () => {
@@ -235,7 +235,7 @@ describe('a MANAGER scoped to region = Nevada', () => {
       const errors: unknown[] = [];
       client.subscribe<Record<string, { id: string }>>(
         { query },
-        { next: (m) => (m.errors ? errors.push(m.errors) : m.data && received.push(m.data[field]!)), error: (e) => errors.push(e), complete: () => undefined },
+        { next: (m) => (m.errors ? errors.push(m.errors) : m.data && received.push(m.data[field])), error: (e) => errors.push(e), complete: () => undefined },
       );
       return { received, errors };
     };

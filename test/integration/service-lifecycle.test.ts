@@ -34,7 +34,7 @@ async function startService(port: number, adminKey?: string): Promise<ChildProce
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   running.add(child);
   let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
   child.once('exit', () => running.delete(child));
   await waitFor(
     async () => {

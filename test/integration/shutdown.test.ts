@@ -70,8 +70,8 @@ describe('SIGTERM', () => {
     running.add(child);
     child.once('exit', () => running.delete(child));
     let output = '';
-    child.stdout!.on('data', (chunk) => (output += chunk));
-    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`main.ts exited with ${child.exitCode}: ${output.slice(-2000)}`);

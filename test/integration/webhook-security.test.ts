@@ -214,7 +214,7 @@ describe('ownership of endpoints', () => {
     const hook = await create(other, `${PUBLIC}/other`, ['response.analyzed']);
     const mine = (await busy(LIST)).data!.webhooks as { id: string }[];
     expect(mine).toHaveLength(PER_KEY);
-    await busy(DELETE, { id: mine[0]!.id });
+    await busy(DELETE, { id: mine[0].id });
     await create(busy, `${PUBLIC}/busy-again`, ['response.analyzed']);
     await other(DELETE, { id: hook.id });
   });

@@ -294,10 +294,10 @@ describe('deliveries', () => {
 
     const log = await waitFor(async () => {
       const rows = await deliveryLog(hook.id);
-      return rows.length === 1 && rows[0]!.status === 'DELIVERED' ? rows : null;
+      return rows.length === 1 && rows[0].status === 'DELIVERED' ? rows : null;
     }, { what: 'delivery log entry' });
     expect(log[0]).toMatchObject({ eventId: got.id, attempts: 1, lastStatusCode: 200, lastError: null, nextRetryAt: null });
-    expect(log[0]!.deliveredAt).not.toBeNull();
+    expect(log[0].deliveredAt).not.toBeNull();
   });
 
   it('delivers the alert.raised of an at-risk detractor, verified', async () => {
@@ -350,7 +350,7 @@ describe('deliveries', () => {
     expect(log.map((r) => r.eventId).sort()).toEqual(ids);
     expect(log.every((r) => r.lastStatusCode === 200 && r.lastError === null)).toBe(true);
     expect(log.reduce((sum, r) => sum + r.attempts, 0)).toBe(6);
-    const body = rx.requests.find((r) => r.id === events[0]!.id && r.status === 200)!.body;
+    const body = rx.requests.find((r) => r.id === events[0].id && r.status === 200)!.body;
     expect(body).toMatchObject({ type: 'alert.raised', data: { alertId: 'alert-r1', status: 'OPEN' } });
     expect(new Date(body.timestamp).toISOString()).toBe(body.timestamp);
   });

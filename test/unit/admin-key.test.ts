@@ -71,11 +71,11 @@ function interpolate(text: string, env: Record<string, string>): string {
 
 /** The `x-verbatim-env` block: the service configuration compose passes to API and worker. */
 function composeEnv(text: string): Record<string, string> {
-  const block = /^x-verbatim-env: &verbatim-env\n((?: {2}.*\n|\n)*?)\n(?=\S)/m.exec(text)![1]!;
+  const block = /^x-verbatim-env: &verbatim-env\n((?: {2}.*\n|\n)*?)\n(?=\S)/m.exec(text)![1];
   const env: Record<string, string> = {};
   for (const line of block.split('\n')) {
     const m = /^ {2}([A-Z0-9_]+): (.*)$/.exec(line);
-    if (m) env[m[1]!] = m[2]!.replace(/^"(.*)"$/, '$1');
+    if (m) env[m[1]] = m[2].replace(/^"(.*)"$/, '$1');
   }
   return env;
 }

@@ -89,18 +89,18 @@ describe('theme stats on the hand-computed fixture', () => {
 
   it('computes NPS among mentioners, NPS without them and the impact', () => {
     expect(byKey.pricing).toMatchObject({ share: 0.4, averageScore: 6.5, impact: -3.33 });
-    expect(byKey.pricing!.figures.nps).toBe(-25);
-    expect(byKey.pricing!.without.nps).toBe(-16.67);
+    expect(byKey.pricing.figures.nps).toBe(-25);
+    expect(byKey.pricing.without.nps).toBe(-16.67);
     expect(byKey.billing).toMatchObject({ impact: -34.29 });
-    expect(byKey.billing!.figures.nps).toBe(-100);
+    expect(byKey.billing.figures.nps).toBe(-100);
     expect(byKey.ease_of_use).toMatchObject({ impact: 30 });
     expect(byKey.support).toMatchObject({ impact: -20 });
-    expect(byKey.support!.figures.nps).toBe(-66.67);
+    expect(byKey.support.figures.nps).toBe(-66.67);
   });
 
   it('splits the sentiment of mentions', () => {
-    expect(byKey.pricing!.sentiment).toEqual({ positive: 0, neutral: 0, negative: 4 });
-    expect(byKey.support!.sentiment).toEqual({ positive: 0, neutral: 1, negative: 2 });
+    expect(byKey.pricing.sentiment).toEqual({ positive: 0, neutral: 0, negative: 4 });
+    expect(byKey.support.sentiment).toEqual({ positive: 0, neutral: 1, negative: 2 });
   });
 
   it('ranks detraction and promotion drivers by impact', () => {
@@ -111,7 +111,7 @@ describe('theme stats on the hand-computed fixture', () => {
       ['pricing', -3.33],
     ]);
     expect(promotion.map((t) => [t.key, t.impact])).toEqual([['ease_of_use', 30]]);
-    expect(byKey.billing!.shareOfDetractors).toBeCloseTo(3 / 5);
+    expect(byKey.billing.shareOfDetractors).toBeCloseTo(3 / 5);
   });
 
   it('leaves unanalysed responses out of theme stats but not out of NPS', () => {
@@ -124,7 +124,7 @@ describe('theme stats on the hand-computed fixture', () => {
   it('has no impact when every analysed response mentions the theme', () => {
     const set = new RowSet();
     set.addEntry(entry(1, 9, [['x', 'p']]), kindsFor(null, true));
-    expect(allThemeStats(set.list()).themes[0]!.impact).toBeNull();
+    expect(allThemeStats(set.list()).themes[0].impact).toBeNull();
   });
 });
 
@@ -226,11 +226,11 @@ describe('examples', () => {
 
   it('replace a re-analysed response and keep the best first', () => {
     const first = mergeExamples({}, [update('a', 'v1', { billing: example('a', 'v1', 0.5) }), update('b', 'v1', { billing: example('b', 'v1', 0.9) })])!;
-    expect(first.billing!.map((e) => e.i)).toEqual(['b', 'a']);
+    expect(first.billing.map((e) => e.i)).toEqual(['b', 'a']);
     // 'a' re-analysed: no longer about billing.
     const second = mergeExamples(first, [update('a', 'v2', { pricing: example('a', 'v2', 0.7) })])!;
-    expect(second.billing!.map((e) => e.i)).toEqual(['b']);
-    expect(second.pricing!.map((e) => e.i)).toEqual(['a']);
+    expect(second.billing.map((e) => e.i)).toEqual(['b']);
+    expect(second.pricing.map((e) => e.i)).toEqual(['a']);
     // A stale write of the old analysis changes nothing.
     expect(mergeExamples(second, [update('a', 'v1', { billing: example('a', 'v1', 0.5) })])).toBeNull();
   });

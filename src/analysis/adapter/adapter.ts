@@ -61,7 +61,7 @@ export function featureVector(text: string): Map<number, number> {
     v.set(b, (v.get(b) ?? 0) + 1);
   };
   for (let i = 0; i < words.length; i++) {
-    add(words[i]!);
+    add(words[i]);
     if (i > 0) add(`${words[i - 1]} ${words[i]}`);
   }
   return normalise(v);
@@ -105,7 +105,7 @@ export function trainAdapter(examples: readonly CorrectionExample[], version: nu
   const sentimentRemap: AdapterData['sentimentRemap'] = {};
   for (const [predicted, row] of confusion) {
     const total = [...row.values()].reduce((a, b) => a + b, 0);
-    const [best, count] = [...row].sort((a, b) => b[1] - a[1])[0]!;
+    const [best, count] = [...row].sort((a, b) => b[1] - a[1])[0];
     // Remap only when people moved most of this label elsewhere, on enough evidence.
     if (best !== predicted && total >= MIN_CALIBRATION_SUPPORT && count / total > 0.5) sentimentRemap[predicted] = best;
   }

@@ -53,7 +53,7 @@ export function modelFromData(data: SentimentModelData): SentimentModel {
 }
 
 /** The model trained on every corpus, loaded once at import. */
-export const shippedModel: SentimentModel = modelFromData(modelData as SentimentModelData);
+export const shippedModel: SentimentModel = modelFromData(modelData);
 
 // FNV-1a, 32 bit. Feature kinds get distinct seeds so "w:good" and "c:good" land apart.
 const FNV_PRIME = 16777619;

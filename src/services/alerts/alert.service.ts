@@ -97,7 +97,7 @@ export class AlertService {
     // Only a re-analysis (revision > 0) can meet an alert under another rule: first analyses skip the read.
     if (response.analysisRevision > 0) {
       const earlier = (await this.deps.alerts.findByResponse(response._id)).filter((a) => a._id !== id);
-      if (earlier.length) return { alert: earlier[0]!, raised: false };
+      if (earlier.length) return { alert: earlier[0], raised: false };
     }
 
     const now = this.now();

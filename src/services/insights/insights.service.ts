@@ -491,7 +491,7 @@ export class InsightsService {
       from: new Date(Math.min(...times)),
       to: new Date(Math.max(...times)),
       candidates: candidates.map((c) => {
-        const mentioning = c.exampleIndexes.map((i) => sample[i]!).filter(Boolean);
+        const mentioning = c.exampleIndexes.map((i) => sample[i]).filter(Boolean);
         const examples = mentioning.slice(0, 3);
         const suggestion = suggestTheme(c, sample.length, mentioning.map((e) => e.comment), taken);
         taken.add(suggestion.key);

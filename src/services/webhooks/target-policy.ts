@@ -90,7 +90,7 @@ export class TargetPolicy {
     if (!ipaddr.isValid(address)) return false;
     // process(): ::ffff:127.0.0.1 is judged as 127.0.0.1.
     const parsed = ipaddr.process(address);
-    if (this.allowList.cidrs.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range as never, bits))) return true;
+    if (this.allowList.cidrs.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits))) return true;
     return parsed.range() === 'unicast';
   }
 
@@ -144,7 +144,7 @@ export class TargetPolicy {
         const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
         if (wanted.length === 0) return callback(new TargetRefusedError(), '', 0);
         if (options.all) return (callback as unknown as (err: null, all: LookupAddress[]) => void)(null, wanted);
-        callback(null, wanted[0]!.address, wanted[0]!.family);
+        callback(null, wanted[0].address, wanted[0].family);
       },
       (err: NodeJS.ErrnoException) => callback(err, '', 0),
     );

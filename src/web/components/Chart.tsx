@@ -17,7 +17,7 @@ export function Chart({ title, description, render, table, height = 260 }: {
   const [width, setWidth] = useState(0);
   useEffect(() => {
     const el = box.current!;
-    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry!.contentRect.width)));
+    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry.contentRect.width)));
     observer.observe(el);
     return () => observer.disconnect();
   }, []);

@@ -1,7 +1,7 @@
 /** The filter bar: period, trend interval, touchpoint, one segment and category, all kept in the URL. */
 import { useQuery } from '@urql/preact';
 import { graphql } from '../graphql';
-import { CATEGORIES, INTERVALS, PERIODS, type UrlState } from '../url-state';
+import { CATEGORIES, INTERVALS, type PERIODS, type UrlState } from '../url-state';
 
 /** Attribute keys offered for segments; the API groups by any key responses carry. */
 export const ATTRIBUTE_KEYS = ['region', 'plan', 'account_manager', 'acquisition_channel', 'journey_stage'];

@@ -71,7 +71,7 @@ describe('analysis engine from configuration', () => {
     let version = 1;
     let builds = 0;
     const current = new CurrentTaxonomy(
-      { version: async () => version, current: async () => ({ ...defaultTaxonomy, version }) as never },
+      { version: async () => version, current: async () => ({ ...defaultTaxonomy, version }) },
       async (taxonomy) => {
         builds++;
         return lexicalAnalyzer(taxonomy);
