@@ -84,7 +84,10 @@ const better = (a: StoredExample, b: StoredExample) => b.f - a.f || b.t - a.t ||
  */
 export function mergeExamples(current: ExampleLists, updates: readonly ResponseExamples[]): ExampleLists | null {
   const latest = new Map<string, ResponseExamples>();
-  for (const u of updates) if ((latest.get(u.id)?.version ?? -Infinity) <= u.version) latest.set(u.id, u);
+  for (const u of updates) {
+    const previous = latest.get(u.id);
+    if (!previous || previous.version <= u.version) latest.set(u.id, u);
+  }
   const stored = new Map<string, string>();
   for (const list of Object.values(current)) for (const e of list) if ((stored.get(e.i) ?? '') < e.v) stored.set(e.i, e.v);
 

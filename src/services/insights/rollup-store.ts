@@ -156,7 +156,12 @@ export class RollupStore {
   private async write(batch: Pending[]): Promise<void> {
     // The newest version of each response wins within the batch too.
     const latest = new Map<string, Entry>();
-    for (const p of batch) for (const e of p.entries) if ((latest.get(e.id)?.version ?? -Infinity) <= e.version) latest.set(e.id, e);
+    for (const p of batch) {
+      for (const e of p.entries) {
+        const previous = latest.get(e.id);
+        if (!previous || previous.version <= e.version) latest.set(e.id, e);
+      }
+    }
     const byShard = new Map<string, { day: string; entries: Entry[] }>();
     const groupOf = (day: string, id: string) => {
       const sid = shardId(day, shardOf(id));
