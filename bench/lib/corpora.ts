@@ -5,8 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Label } from './datasets.js';
-import { parse } from 'csv-parse/sync';
+import { readAlexaRecords, type Label } from './datasets.js';
 
 export interface SentimentItem {
   text: string;
@@ -129,14 +128,7 @@ export function loadSentimentCorpora(dir = DEFAULT_CORPORA_DIR, alexaTsv = DEFAU
 }
 
 function alexaItems(path: string): SentimentItem[] {
-  const records = parse(readFileSync(path, 'utf8'), {
-    delimiter: '\t',
-    columns: true,
-    bom: true,
-    relax_quotes: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-  }) as Record<string, string | undefined>[];
+  const records = readAlexaRecords(path);
   // The file repeats many short reviews ("it broke") verbatim: each (label, text) pair counts once.
   const items: SentimentItem[] = [];
   const seen = new Set<string>();

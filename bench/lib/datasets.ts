@@ -76,12 +76,9 @@ export interface AmazonData {
   excludedEmpty: number;
 }
 
-/**
- * Amazon Alexa reviews: ratings 4–5 are positive, 1–2 negative, 3 is left out. The file is a TSV whose
- * review column is sometimes quoted with "" escaping (and once spans lines), so it goes through a real parser.
- */
-export function loadAmazonTsv(path: string): AmazonData {
-  const records = parse(readFileSync(path, 'utf8'), {
+/** The Amazon Alexa TSV's rows by column name (quoted reviews with "" escaping, one spanning lines: a real parser). */
+export function readAlexaRecords(path: string): Record<string, string | undefined>[] {
+  return parse(readFileSync(path, 'utf8'), {
     delimiter: '\t',
     columns: true,
     bom: true,
@@ -89,6 +86,14 @@ export function loadAmazonTsv(path: string): AmazonData {
     relax_column_count: true,
     skip_empty_lines: true,
   }) as Record<string, string | undefined>[];
+}
+
+/**
+ * Amazon Alexa reviews: ratings 4–5 are positive, 1–2 negative, 3 is left out. The file is a TSV whose
+ * review column is sometimes quoted with "" escaping (and once spans lines), so it goes through a real parser.
+ */
+export function loadAmazonTsv(path: string): AmazonData {
+  const records = readAlexaRecords(path);
   const items: EvalItem[] = [];
   let excludedNeutral = 0;
   let excludedEmpty = 0;

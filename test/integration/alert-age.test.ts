@@ -25,7 +25,7 @@ describe('alerts of old answers', () => {
   const paged: string[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp('alert-age', { env: { VERBATIM_SLA_CHECK_EVERY_SECONDS: '1', VERBATIM_ALERT_MAX_AGE_DAYS: '14' } });
+    app = await startTestApp('alert-age', { env: { VERBATIM_SLA_CHECK_EVERY_SECONDS: '1', VERBATIM_ALERT_MAX_AGE_DAYS: '14', VERBATIM_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' } });
     receiver = createServer((req, res) => {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
