@@ -1,7 +1,8 @@
 /**
  * Theme micro-F1 on BANKING77 (real bank-customer messages), zero-shot from a PM-style taxonomy
- * (bench/data/banking77/themes.json: label, one-sentence description, <= 5 keywords per theme,
- * written from the intent names only). Each message's gold theme is its intent's theme.
+ * (bench/data/corpora/banking77-taxonomy.json, the one `npm run eval` scores: label, one-sentence
+ * description, <= 5 keywords per theme, written from the intent names only). Each message's gold
+ * theme is its intent's theme.
  *
  *   npx tsx bench/banking77-themes.ts [--limit N] [--model-dir DIR] [--split test|train]
  *
@@ -13,23 +14,17 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { analyze, compileTaxonomy, validateTaxonomy, type Taxonomy } from '../src/analysis/index.js';
+import { analyze, compileTaxonomy } from '../src/analysis/index.js';
 import { createEmbeddingThemeMatcher, createTransformerBackend } from '../src/analysis/backends/index.js';
 import { loadConfig } from '../src/config.js';
 import { prng } from '../src/domain/prng.js';
 import { modelDirFromConfig, transformerAnalyzer } from '../src/services/analysis-engine.js';
 import { EMBEDDING_MODEL_ID } from '../src/services/model-install/install-embedding-model.js';
+import { keywordMatcher } from './lib/baselines.js';
+import { loadBankingTaxonomy } from './lib/public-eval.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpora = process.env.VERBATIM_CORPORA_DIR || resolve(root, '../shared/data/corpora');
-
-interface ThemeSpec {
-  key: string;
-  label: string;
-  description: string;
-  keywords: string[];
-  intents: string[];
-}
 
 interface Scores {
   tp: number;
@@ -58,16 +53,9 @@ function report(name: string, s: Scores): string {
   return `${name.padEnd(34)} ${pct(f1)} ${pct(precision)} ${pct(recall)} ${pct(s.top1 / s.n)}`;
 }
 
-function keywordMatcher(themes: ThemeSpec[]): (text: string) => string[] {
-  const patterns = themes.map((t) => ({ key: t.key, re: new RegExp(`\\b(${t.keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|')})\\b`, 'i') }));
-  return (text) => patterns.filter((p) => p.re.test(text)).map((p) => p.key);
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { limit: { type: 'string', default: '800' }, 'model-dir': { type: 'string' }, split: { type: 'string', default: 'test' } } });
-  const spec = JSON.parse(readFileSync(resolve(root, 'bench/data/banking77/themes.json'), 'utf8')) as { themes: ThemeSpec[] };
-  const themeOfIntent = new Map(spec.themes.flatMap((t) => t.intents.map((i) => [i, t.key] as const)));
-  const taxonomy: Taxonomy = validateTaxonomy({ themes: spec.themes.map(({ key, label, description, keywords }) => ({ key, label, description, keywords, examples: [] })) });
+  const { taxonomy, themeOfIntent } = loadBankingTaxonomy();
 
   let rows = readFileSync(resolve(corpora, `banking77-${values.split === 'train' ? 'train' : 'test'}.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { text: string; label: string });
   const limit = Number(values.limit);
@@ -77,7 +65,7 @@ async function main(): Promise<void> {
   }
   const gold = rows.map((r) => themeOfIntent.get(r.label)!);
 
-  const keywords = keywordMatcher(spec.themes);
+  const keywords = keywordMatcher(taxonomy);
   const compiled = compileTaxonomy(taxonomy);
   const results: Record<string, Scores> = { 'keyword matching': empty(), 'lexical engine': empty(), 'transformer engine': empty(), 'embeddings alone (top-1)': empty() };
   rows.forEach((r, i) => {
@@ -101,7 +89,7 @@ async function main(): Promise<void> {
   similarities.forEach((row, i) => score(results['embeddings alone (top-1)'], [matcher.themes[row.indexOf(Math.max(...row))].key], gold[i]));
   await backend.dispose();
 
-  console.log(`BANKING77 ${values.split}: ${rows.length} messages (seeded sample), ${spec.themes.length} themes, zero-shot`);
+  console.log(`BANKING77 ${values.split}: ${rows.length} messages (seeded sample), ${taxonomy.themes.length} themes, zero-shot`);
   console.log(`transformer engine: ${(rows.length / seconds).toFixed(1)} verbatims/s after ${((loaded - started) / 1000).toFixed(1)} s of loading`);
   console.log('');
   console.log(`${'method'.padEnd(34)} ${'microF1'.padStart(6)} ${'  prec'} ${'   rec'} ${'  top1'}`);

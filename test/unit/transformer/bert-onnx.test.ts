@@ -115,6 +115,21 @@ describe('BERT encoder converted to ONNX', () => {
     });
   });
 
+  it('with int8 dense layers, stays close to the reference forward pass (cosine >= 0.98)', async () => {
+    const modelId = 'random/bert-int8';
+    await writeModelFolder(path.join(scratch, modelId), CONFIG, bertEncoderGraph(weights, { quantised: true }), tinyVocabulary(), { full: false, quantized: true });
+    const int8 = await createTransformerBackend({ modelDir: scratch, embeddingModel: modelId, quantized: true });
+    try {
+      const onnx = await int8.embed(SENTENCES);
+      SENTENCES.forEach((sentence, i) => {
+        const reference = bertSentenceEmbedding(weights, wordPieceIds(sentence, vocab));
+        expect(cosineSimilarity(onnx[i], reference)).toBeGreaterThanOrEqual(0.98);
+      });
+    } finally {
+      await int8.dispose();
+    }
+  });
+
   it('differs from the reference when a weight differs (the check can fail)', async () => {
     const [onnx] = await backend.embed([SENTENCES[1]]);
     const altered = { ...weights, layers: weights.layers.map((layer) => ({ ...layer, query: { ...layer.query, weight: layer.query.weight.map((v) => -v) } })) };

@@ -36,13 +36,15 @@ describe('embedding theme matcher', () => {
     await models?.remove();
   });
 
-  it('represents a theme by its description and examples, or by label and keywords when it has neither', () => {
+  it('represents a theme by its description and examples, and also by label and keywords when it has no examples', () => {
     expect(themeExemplars(TEST_TAXONOMY.themes[0])).toEqual([
       'Invoices and payments',
       'I was charged twice for one order',
       'the receipt showed the wrong payment',
     ]);
-    expect(themeExemplars(TEST_TAXONOMY.themes[3])).toEqual(['Ease of use, intuitive, easy to use']);
+    expect(themeExemplars(TEST_TAXONOMY.themes[3])).toEqual(['Ease of use', 'Ease of use: intuitive, easy to use']);
+    const zeroShot = { key: 'fees', label: 'Fees', description: 'Charges on the statement', keywords: ['fee', 'charge'], examples: [] };
+    expect(themeExemplars(zeroShot)).toEqual(['Charges on the statement', 'Fees', 'Fees: fee, charge']);
   });
 
   it('finds a theme whose keywords are absent but whose examples share the meaning', async () => {

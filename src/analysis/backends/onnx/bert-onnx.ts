@@ -53,10 +53,43 @@ function transposed({ weight, inFeatures, outFeatures }: DenseWeights): Float32A
   return out;
 }
 
-function dense(g: GraphBuilder, x: string, w: DenseWeights, name: string): string {
-  const weight = g.float(`${name}.weight`, [w.inFeatures, w.outFeatures], transposed(w));
+/**
+ * Largest weight magnitude after int8 quantisation: 7 bits, not 8, because onnxruntime's AVX2 kernel
+ * adds pairs of uint8 × int8 products in int16, which saturates with full-range weights.
+ */
+const INT8_WEIGHT_MAX = 63;
+
+/** Per output column: int8 weights [in, out] and the scale that turns them back into floats. */
+function quantisedColumns(w: DenseWeights, weight: Float32Array): { values: Int8Array; scales: Float32Array } {
+  const scales = new Float32Array(w.outFeatures);
+  for (let i = 0; i < w.inFeatures; i++) {
+    for (let o = 0; o < w.outFeatures; o++) scales[o] = Math.max(scales[o], Math.abs(weight[i * w.outFeatures + o]));
+  }
+  for (let o = 0; o < w.outFeatures; o++) scales[o] = scales[o] > 0 ? scales[o] / INT8_WEIGHT_MAX : 1;
+  const values = new Int8Array(weight.length);
+  for (let i = 0; i < weight.length; i++) values[i] = Math.round(weight[i] / scales[i % w.outFeatures]);
+  return { values, scales };
+}
+
+/**
+ * x · W + b. Quantised, it is the graph onnxruntime's own dynamic quantisation writes (and fuses
+ * into one kernel): the activations are quantised to uint8 per call, the weights are int8.
+ */
+function dense(g: GraphBuilder, x: string, w: DenseWeights, name: string, quantised: boolean): string {
+  const weight = transposed(w);
   const bias = g.float(`${name}.bias`, [w.outFeatures], w.bias);
-  return g.op('Add', [g.op('MatMul', [x, weight]), bias]);
+  if (!quantised) return g.op('Add', [g.op('MatMul', [x, g.float(`${name}.weight`, [w.inFeatures, w.outFeatures], weight)]), bias]);
+
+  const { values, scales } = quantisedColumns(w, weight);
+  g.initializers.push({ name: `${name}.weight_int8`, dataType: OnnxDataType.INT8, dims: [w.inFeatures, w.outFeatures], data: values });
+  const weightScale = g.float(`${name}.weight_scale`, [w.outFeatures], scales);
+  const xQuantised = `${name}.x_uint8`;
+  const xScale = `${name}.x_scale`;
+  const xZeroPoint = `${name}.x_zero_point`;
+  g.nodes.push({ opType: 'DynamicQuantizeLinear', inputs: [x], outputs: [xQuantised, xScale, xZeroPoint], name: `DynamicQuantizeLinear_${g.nodes.length}` });
+  const product = g.op('MatMulInteger', [xQuantised, `${name}.weight_int8`, xZeroPoint]);
+  const scale = g.op('Mul', [xScale, weightScale]);
+  return g.op('Add', [g.op('Mul', [g.op('Cast', [product], [{ name: 'to', int: OnnxDataType.FLOAT }]), scale]), bias]);
 }
 
 function layerNorm(g: GraphBuilder, x: string, w: LayerNormWeights, name: string, eps: string): string {
@@ -76,7 +109,13 @@ function gelu(g: GraphBuilder, x: string): string {
 }
 
 /** Builds the encoder graph; tensors are referenced, not copied, except the transposed dense weights. */
-export function bertEncoderGraph(weights: BertWeights, name = 'bert-encoder'): OnnxGraph {
+export interface BertGraphOptions {
+  name?: string;
+  /** int8 weights and dynamically quantised activations in every dense layer (about 4× smaller, faster on CPU). */
+  quantised?: boolean;
+}
+
+export function bertEncoderGraph(weights: BertWeights, { name = 'bert-encoder', quantised = false }: BertGraphOptions = {}): OnnxGraph {
   const { config } = weights;
   const H = config.hidden_size;
   const heads = config.num_attention_heads;
@@ -111,18 +150,18 @@ export function bertEncoderGraph(weights: BertWeights, name = 'bert-encoder'): O
   const splitHeads = (x: string, perm: number[]) => g.op('Transpose', [g.op('Reshape', [x, 'const.heads_shape'])], [{ name: 'perm', ints: perm }]);
   weights.layers.forEach((layer, i) => {
     const p = `encoder.layer.${i}`;
-    const query = splitHeads(dense(g, hidden, layer.query, `${p}.query`), [0, 2, 1, 3]); // [B, heads, S, d]
-    const key = splitHeads(dense(g, hidden, layer.key, `${p}.key`), [0, 2, 3, 1]); // [B, heads, d, S]
-    const value = splitHeads(dense(g, hidden, layer.value, `${p}.value`), [0, 2, 1, 3]);
+    const query = splitHeads(dense(g, hidden, layer.query, `${p}.query`, quantised), [0, 2, 1, 3]); // [B, heads, S, d]
+    const key = splitHeads(dense(g, hidden, layer.key, `${p}.key`, quantised), [0, 2, 3, 1]); // [B, heads, d, S]
+    const value = splitHeads(dense(g, hidden, layer.value, `${p}.value`, quantised), [0, 2, 1, 3]);
     const scores = g.op('Add', [g.op('Mul', [g.op('MatMul', [query, key]), 'const.attention_scale']), attentionBias]);
     const probabilities = g.op('Softmax', [scores], [{ name: 'axis', int: -1 }]);
     const context = g.op('Reshape', [
       g.op('Transpose', [g.op('MatMul', [probabilities, value])], [{ name: 'perm', ints: [0, 2, 1, 3] }]),
       'const.hidden_shape',
     ]);
-    const attended = layerNorm(g, g.op('Add', [dense(g, context, layer.attentionOutput, `${p}.attention.output`), hidden]), layer.attentionLayerNorm, `${p}.attention.LayerNorm`, eps);
-    const intermediate = gelu(g, dense(g, attended, layer.intermediate, `${p}.intermediate`));
-    hidden = layerNorm(g, g.op('Add', [dense(g, intermediate, layer.output, `${p}.output`), attended]), layer.outputLayerNorm, `${p}.output.LayerNorm`, eps);
+    const attended = layerNorm(g, g.op('Add', [dense(g, context, layer.attentionOutput, `${p}.attention.output`, quantised), hidden]), layer.attentionLayerNorm, `${p}.attention.LayerNorm`, eps);
+    const intermediate = gelu(g, dense(g, attended, layer.intermediate, `${p}.intermediate`, quantised));
+    hidden = layerNorm(g, g.op('Add', [dense(g, intermediate, layer.output, `${p}.output`, quantised), attended]), layer.outputLayerNorm, `${p}.output.LayerNorm`, eps);
   });
   g.op('Identity', [hidden], undefined, 'last_hidden_state');
 

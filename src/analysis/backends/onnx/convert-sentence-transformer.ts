@@ -2,7 +2,8 @@
  * Turns the files of a sentence-transformers BERT checkpoint (model.safetensors,
  * config.json, tokenizer files, sentence_bert_config.json) into the folder
  * layout the transformer backend loads: the same configs and tokenizer, and
- * onnx/model.onnx converted from the weights. Pure: bytes in, bytes out.
+ * onnx/model.onnx converted from the weights, and onnx/model_quantized.onnx with int8
+ * dense layers (the one the backend loads by default). Pure: bytes in, bytes out.
  */
 import { bertEncoderGraph } from './bert-onnx.js';
 import { bertWeights, parseBertConfig, type BertWeights } from './bert-weights.js';
@@ -48,6 +49,7 @@ export function convertSentenceTransformer(checkpoint: Map<string, Uint8Array>):
     ['tokenizer.json', checkpoint.get('tokenizer.json')!],
     ['tokenizer_config.json', new TextEncoder().encode(JSON.stringify(tokenizerConfig, null, 2))],
     ['onnx/model.onnx', encodeOnnxModel(bertEncoderGraph(weights))],
+    ['onnx/model_quantized.onnx', encodeOnnxModel(bertEncoderGraph(weights, { quantised: true }))],
   ]);
   const specialTokens = checkpoint.get('special_tokens_map.json');
   if (specialTokens) files.set('special_tokens_map.json', specialTokens);

@@ -9,7 +9,7 @@ const WIRE_VARINT = 0;
 const WIRE_LENGTH_DELIMITED = 2;
 
 /** ONNX TensorProto.DataType values used here. */
-export const OnnxDataType = { FLOAT: 1, INT64: 7 } as const;
+export const OnnxDataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT64: 7 } as const;
 export type OnnxDataTypeValue = (typeof OnnxDataType)[keyof typeof OnnxDataType];
 
 /** ONNX AttributeProto.AttributeType values used here. */
@@ -77,8 +77,8 @@ export interface OnnxTensor {
   name: string;
   dataType: OnnxDataTypeValue;
   dims: number[];
-  /** Row-major values; FLOAT as Float32Array, INT64 as BigInt64Array. */
-  data: Float32Array | BigInt64Array;
+  /** Row-major values; FLOAT as Float32Array, INT64 as BigInt64Array, INT8/UINT8 as Int8Array/Uint8Array. */
+  data: Float32Array | BigInt64Array | Int8Array | Uint8Array;
 }
 
 /** A dimension is either fixed (number) or symbolic (string such as 'batch'). */
