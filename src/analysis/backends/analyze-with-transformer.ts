@@ -36,6 +36,8 @@ export async function analyzeWithTransformer<Compiled>(
 export interface TransformerAnalyzerOptions extends TransformerAnalysisOptions {
   /** Cosine similarity for a theme match; see DEFAULT_SIMILARITY_THRESHOLD. */
   threshold?: number;
+  /** Lets the embeddings drop lexical themes far below the best; see EmbeddingThemeMatcherOptions. */
+  lexicalMargin?: number;
 }
 
 /** A ready-to-use transformer engine for one taxonomy: models loaded, theme vectors embedded. */
@@ -56,10 +58,10 @@ export async function createTransformerAnalyzer<Compiled>(
   backendOptions: TransformerBackendOptions,
   options: TransformerAnalyzerOptions = {},
 ): Promise<TransformerAnalyzer> {
-  const { threshold, ...enrichOptions } = options;
+  const { threshold, lexicalMargin, ...enrichOptions } = options;
   const compiled = lexical.compileTaxonomy(taxonomy);
   const backend = await createTransformerBackend(backendOptions);
-  const matcher = createEmbeddingThemeMatcher(taxonomy, backend, { threshold });
+  const matcher = createEmbeddingThemeMatcher(taxonomy, backend, { threshold, lexicalMargin });
   try {
     await matcher.warmUp();
   } catch (err) {

@@ -20,12 +20,15 @@ export interface EmbeddingThemeMatcherOptions {
   threshold?: number;
   /** How far below the best theme an embedding-only theme may be and still be added; see DEFAULT_THEME_MARGIN. */
   margin?: number;
+  /** How far below the best theme a lexical theme may be before the embeddings drop it (unset: never). */
+  lexicalMargin?: number;
 }
 
 export interface EmbeddingThemeMatcher {
   readonly backend: TransformerBackend;
   readonly threshold: number;
   readonly margin: number;
+  readonly lexicalMargin?: number;
   /** Themes in taxonomy order; similarity rows follow this order. */
   readonly themes: ReadonlyArray<{ key: string; label: string }>;
   /** For each text, its similarity to every theme (the best of the theme's exemplars). */
@@ -109,6 +112,7 @@ export function createEmbeddingThemeMatcher(
     backend,
     threshold,
     margin,
+    lexicalMargin: options.lexicalMargin,
     themes,
     similarities,
     async matchThemes(text) {

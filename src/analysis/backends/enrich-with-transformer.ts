@@ -65,6 +65,7 @@ export async function enrichWithTransformer(
     clauseSimilarities: clauseIndexes.map((i) => similarities[i]),
     threshold: matcher.threshold,
     margin: matcher.margin,
+    lexicalMargin: matcher.lexicalMargin,
   });
   if (sentiments) {
     result = applyModelSentiment(result, {

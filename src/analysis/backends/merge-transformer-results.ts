@@ -25,6 +25,12 @@ export interface EmbeddingThemeScores {
    * similar theme, so weak runners-up are not added (unset: every theme over the threshold).
    */
   margin?: number;
+  /**
+   * A theme the lexical engine found is dropped when the embeddings clearly prefer others: its
+   * similarity is more than `lexicalMargin` below the best theme's, and the best reaches the
+   * threshold (unset: lexical themes are always kept).
+   */
+  lexicalMargin?: number;
 }
 
 /** Maps a similarity at the threshold to 0.5 and a perfect match to MAX_EMBEDDING_CONFIDENCE. */
@@ -64,8 +70,9 @@ function bestClauseIndex(clauseSimilarities: number[][], themeIndex: number): nu
 
 /**
  * Adds themes found by embeddings. A theme the lexical engine already found
- * keeps its evidence and sentiment and gains confidence; a theme found only by
- * embeddings takes the best-matching clause as evidence and that clause's sentiment.
+ * keeps its evidence and sentiment and gains confidence (unless `lexicalMargin`
+ * vetoes it); a theme found only by embeddings takes the best-matching clause
+ * as evidence and that clause's sentiment.
  */
 export function mergeEmbeddingThemes(lexical: AnalysisResult, scores: EmbeddingThemeScores): AnalysisResult {
   const byKey = new Map(lexical.themes.map((t) => [t.key, t]));
@@ -76,7 +83,12 @@ export function mergeEmbeddingThemes(lexical: AnalysisResult, scores: EmbeddingT
   const similarities = scores.themes.map((_, i) =>
     Math.max(scores.textSimilarities[i] ?? -Infinity, ...scores.clauseSimilarities.map((row) => row[i])),
   );
-  const floor = scores.margin === undefined ? -Infinity : Math.max(...similarities) - scores.margin;
+  const best = Math.max(...similarities);
+  const floor = scores.margin === undefined ? -Infinity : best - scores.margin;
+  const lexicalFloor = scores.lexicalMargin === undefined || !(best >= scores.threshold) ? -Infinity : best - scores.lexicalMargin;
+  for (const [i, { key }] of scores.themes.entries()) {
+    if (merged.has(key) && similarities[i] < lexicalFloor) merged.delete(key);
+  }
 
   scores.themes.forEach(({ key, label }, i) => {
     const similarity = similarities[i];
@@ -85,7 +97,7 @@ export function mergeEmbeddingThemes(lexical: AnalysisResult, scores: EmbeddingT
 
     const existing = byKey.get(key);
     if (existing) {
-      merged.set(key, { ...existing, confidence: combineConfidence(existing.confidence, confidence) });
+      if (merged.has(key)) merged.set(key, { ...existing, confidence: combineConfidence(existing.confidence, confidence) });
       return;
     }
     if (similarity < floor) return;

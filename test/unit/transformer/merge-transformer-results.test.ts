@@ -72,6 +72,16 @@ describe('merging embedding-matched themes', () => {
     expect(mergeEmbeddingThemes(lexical(), { ...scores, margin: 0.02 }).themes.map((t) => t.key)).toEqual(['product_quality', 'billing']);
   });
 
+  it('with a lexical margin, drops a lexical theme the embeddings clearly rank below the best', () => {
+    const scores = { text: TEXT, themes: THEMES, textSimilarities: [0.3, 0.7, 0.1], clauseSimilarities: [], threshold: 0.45, margin: 0.05 };
+    expect(mergeEmbeddingThemes(lexical(), scores).themes.map((t) => t.key)).toEqual(['product_quality', 'billing']);
+    expect(mergeEmbeddingThemes(lexical(), { ...scores, lexicalMargin: 0.5 }).themes.map((t) => t.key)).toEqual(['product_quality', 'billing']);
+    expect(mergeEmbeddingThemes(lexical(), { ...scores, lexicalMargin: 0.3 }).themes.map((t) => t.key)).toEqual(['billing']);
+    // No theme reaches the threshold: the embeddings have no opinion, the lexical theme stays.
+    const unsure = { ...scores, textSimilarities: [0.1, 0.4, 0.1], lexicalMargin: 0.1 };
+    expect(mergeEmbeddingThemes(lexical(), unsure).themes.map((t) => t.key)).toEqual(['product_quality']);
+  });
+
   it('keeps the evidence and sentiment of a theme the lexical engine found, and raises its confidence', () => {
     const merged = mergeEmbeddingThemes(lexical(), {
       text: TEXT,
