@@ -125,8 +125,10 @@ export class WebhookService {
     return endpoint;
   }
 
-  /** Field rules, then the target policy on the URL (it resolves the host, so it runs last). */
-  /** The cleaned fields, the `required` ones present (a missing one is a problem, and problems are thrown). */
+  /**
+   * Field rules, then the target policy on the URL (it resolves the host, so it runs last). Returns the
+   * cleaned fields, the `required` ones present (a missing one is a problem, and problems are thrown).
+   */
   private async validate<R extends keyof CleanWebhookFields>(input: WebhookFields, required: R[]): Promise<CleanWebhookFields & Required<Pick<CleanWebhookFields, R>>> {
     const { value, problems } = validateWebhookFields(input, required);
     if (problems.length > 0) throw new InputError(problems);
