@@ -15,7 +15,7 @@ import { AlertResolver, AtRiskCustomerResolver } from './alerts/alert.resolver.j
 import { RoutingRuleResolver } from './routing/routing-rule.resolver.js';
 import { CorrectionResolver } from './corrections/correction.resolver.js';
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's buildSchema takes resolver classes as Function
 export const RESOLVERS: NonEmptyArray<Function> = [ResponseResolver, ResponseConnectionResolver, CustomerResolver, InsightsResolver,
   TaxonomyResolver, ImportProgressResolver, ResponseAnalyzedResolver, ApiKeyResolver, WebhookResolver,
   AlertResolver, AtRiskCustomerResolver, RoutingRuleResolver, CorrectionResolver];

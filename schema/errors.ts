@@ -58,7 +58,7 @@ export function createErrorFormatter(log: Logger) {
 const LIMIT_DETAILS = ['retryAfterSeconds', 'max', 'cost', 'maxCost'] as const;
 
 function limitDetails(extensions: Record<string, unknown> | undefined): Record<string, unknown> {
-  return Object.fromEntries(LIMIT_DETAILS.filter((k) => typeof extensions?.[k] === 'number').map((k) => [k, extensions![k]]));
+  return Object.fromEntries(LIMIT_DETAILS.filter((k) => typeof extensions?.[k] === 'number').map((k) => [k, extensions?.[k]]));
 }
 
 /** Driver errors that mean "the database cannot be reached", not "the request is wrong". */

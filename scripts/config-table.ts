@@ -12,7 +12,8 @@ const END = '<!-- config-table:end -->';
 
 export function renderConfigTable(): string {
   const rows = Object.entries(CONFIG_SPEC).map(([name, { schema, doc }]) => {
-    const parsed = (schema as { safeParse(v: unknown): { success: boolean; data?: unknown } }).safeParse(undefined);
+    // Every default in CONFIG_SPEC is a scalar (string, number or boolean).
+    const parsed = (schema as { safeParse(v: unknown): { success: boolean; data?: string | number | boolean } }).safeParse(undefined);
     const fallback = parsed.success && parsed.data !== undefined ? `\`${String(parsed.data)}\`` : 'unset';
     return `| \`${name}\` | ${fallback} | ${doc.replace(/\|/g, '\\|')} |`;
   });

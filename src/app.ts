@@ -59,13 +59,14 @@ export async function startApp(roles: ProcessRole[], config: Config = loadConfig
         config = { ...config, VERBATIM_ADMIN_KEY: localAdminKey(config.VERBATIM_DATA_DIR, log).key };
       }
     }
+    if (!mongoUri || !redisUrl) throw new Error('no MongoDB or Redis URL: set MONGODB_URI and REDIS_URL, or leave them unset for local services');
 
-    const db = await connectDatabase({ uri: mongoUri!, dbName: config.VERBATIM_DB_NAME });
+    const db = await connectDatabase({ uri: mongoUri, dbName: config.VERBATIM_DB_NAME });
     onStop('database', () => db.close(graceMs));
     await db.syncIndexes();
 
     // The API's queue connection fails fast when Redis is down, so a submit never hangs on it.
-    const queueRedis = new Redis(redisUrl!, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    const queueRedis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
     queueRedis.on('error', (err) => log.debug({ err: err.message }, 'queue redis connection error'));
     onStop('queue redis', async () => queueRedis.disconnect());
     const scheduler = new BullAnalysisScheduler(queueRedis, config.VERBATIM_QUEUE_PREFIX);
@@ -78,8 +79,9 @@ export async function startApp(roles: ProcessRole[], config: Config = loadConfig
     }));
     onStop('queue depth metrics', async () => unregisterDepth());
 
-    const { pubSub, close: closePubSub } = createRedisPubSub(redisUrl!, config.VERBATIM_QUEUE_PREFIX);
-    onStop('pub/sub', closePubSub);
+    const redisPubSub = createRedisPubSub(redisUrl, config.VERBATIM_QUEUE_PREFIX);
+    const { pubSub } = redisPubSub;
+    onStop('pub/sub', () => redisPubSub.close());
 
     const webhookQueue = new BullWebhookQueue(queueRedis, config.VERBATIM_QUEUE_PREFIX, {
       attempts: config.VERBATIM_WEBHOOK_ATTEMPTS,
@@ -96,7 +98,7 @@ export async function startApp(roles: ProcessRole[], config: Config = loadConfig
     if (roles.includes('worker')) {
       // API-only processes never load the analysis engine.
       const { startWorkers } = await import('../jobs/worker.js');
-      const workers = await startWorkers({ config, db, redisUrl: redisUrl!, pubSub, services, log });
+      const workers = await startWorkers({ config, db, redisUrl, pubSub, services, log });
       onStop('workers', () => workers.close(graceMs));
       if (!roles.includes('api') && config.VERBATIM_WORKER_METRICS_PORT > 0) {
         const metricsServer = await startMetricsServer(config.VERBATIM_WORKER_METRICS_PORT, config.VERBATIM_METRICS_HOST, config.VERBATIM_METRICS_TOKEN);
@@ -113,7 +115,10 @@ export async function startApp(roles: ProcessRole[], config: Config = loadConfig
         services,
         log,
         readiness: {
-          mongodb: () => db.connection.db!.admin().ping(),
+          mongodb: async () => {
+            if (!db.connection.db) throw new Error('MongoDB is not connected');
+            return db.connection.db.admin().ping();
+          },
           redis: () => queueRedis.ping(),
         },
         limits: createRequestLimits({ config, redis: queueRedis, log, apiKeys: services.apiKeys }),

@@ -11,6 +11,9 @@ import http from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { graphql } from './server/graphql-module.js';
+
+const { Kind } = graphql;
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'verbatim_' });
@@ -138,8 +141,8 @@ export function graphqlMetricsPlugin<T extends object>(): ApolloServerPlugin<T> 
       return {
         async willSendResponse(ctx) {
           const operation = ctx.operation;
-          const first = operation?.selectionSet.selections.find((s) => s.kind === 'Field');
-          const name = first && first.kind === 'Field' ? first.name.value : 'unknown';
+          const first = operation?.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
+          const name = first && first.kind === Kind.FIELD ? first.name.value : 'unknown';
           // The formatted errors carry the codes clients see (the raw ones may not have one yet).
           const body = ctx.response.body;
           const errors = (body.kind === 'single' ? body.singleResult.errors : undefined) ?? ctx.errors;
@@ -147,7 +150,7 @@ export function graphqlMetricsPlugin<T extends object>(): ApolloServerPlugin<T> 
           const labels = {
             operation: operation ? name : 'invalid',
             type: operation?.operation ?? 'none',
-            outcome: errors?.length ? String(code ?? 'INTERNAL_SERVER_ERROR') : 'ok',
+            outcome: errors?.length ? (typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR') : 'ok',
           };
           metrics.graphqlOperations.inc(labels);
           metrics.graphqlDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
@@ -181,12 +184,12 @@ export function metricsHandler(token?: string): RequestHandler {
 
 /** A bare HTTP server with only /metrics, for worker-only processes. */
 export async function startMetricsServer(port: number, host: string, token?: string): Promise<{ port: number; close(): Promise<void> }> {
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer((req, res) => {
     if (req.url?.split('?')[0] !== '/metrics') {
       res.writeHead(404).end();
       return;
     }
-    await serveMetrics(req, res, token);
+    void serveMetrics(req, res, token); // answers the request itself; the collectors swallow Redis errors
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

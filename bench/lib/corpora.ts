@@ -57,7 +57,7 @@ function jsonl(path: string): Record<string, unknown>[] {
       try {
         return JSON.parse(l) as Record<string, unknown>;
       } catch (err) {
-        throw new Error(`${path}:${i + 1}: invalid JSON (${(err as Error).message})`);
+        throw new Error(`${path}:${i + 1}: invalid JSON (${(err as Error).message})`, { cause: err });
       }
     });
 }

@@ -68,60 +68,15 @@ export function loadLabelledJsonl(path: string): EvalItem[] {
   return items;
 }
 
-export interface AmazonData {
-  items: EvalItem[];
-  /** Rows in the file (ratings 1–5), before excluding 3-star and empty reviews. */
-  rows: number;
-  excludedNeutral: number;
-  excludedEmpty: number;
-}
-
 /** The Amazon Alexa TSV's rows by column name (quoted reviews with "" escaping, one spanning lines: a real parser). */
 export function readAlexaRecords(path: string): Record<string, string | undefined>[] {
-  return parse(readFileSync(path, 'utf8'), {
+  return parse<Record<string, string | undefined>>(readFileSync(path, 'utf8'), {
     delimiter: '\t',
     columns: true,
     bom: true,
     relax_quotes: true,
     relax_column_count: true,
     skip_empty_lines: true,
-  }) as Record<string, string | undefined>[];
-}
-
-/**
- * Amazon Alexa reviews: ratings 4–5 are positive, 1–2 negative, 3 is left out. The file is a TSV whose
- * review column is sometimes quoted with "" escaping (and once spans lines), so it goes through a real parser.
- */
-export function loadAmazonTsv(path: string): AmazonData {
-  const records = readAlexaRecords(path);
-  const items: EvalItem[] = [];
-  let excludedNeutral = 0;
-  let excludedEmpty = 0;
-  records.forEach((r, i) => {
-    const rating = Number(r.rating);
-    const text = (r.verified_reviews ?? '').trim();
-    if (rating === 3) {
-      excludedNeutral++;
-      return;
-    }
-    if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new Error(`${path}: row ${i + 1} has rating ${r.rating}`);
-    if (!text) {
-      excludedEmpty++;
-      return;
-    }
-    items.push({ id: `amazon-${i + 1}`, text, sentiment: rating >= 4 ? 'positive' : 'negative', score: rating });
-  });
-  return { items, rows: records.length, excludedNeutral, excludedEmpty };
-}
-
-/** The file carries many verbatim repeats; this view keeps the first of each (label, text) pair. */
-export function distinctItems(items: readonly EvalItem[]): EvalItem[] {
-  const seen = new Set<string>();
-  return items.filter((it) => {
-    const k = `${it.sentiment}\u0000${it.text}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
   });
 }
 

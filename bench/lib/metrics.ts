@@ -83,7 +83,10 @@ export function microSetReport(gold: readonly (readonly string[])[], predicted: 
   for (let i = 0; i < gold.length; i++) {
     const g = new Set(gold[i]);
     const p = new Set(predicted[i]);
-    for (const key of p) (g.has(key) ? tp++ : fp++);
+    for (const key of p) {
+      if (g.has(key)) tp++;
+      else fp++;
+    }
     for (const key of g) if (!p.has(key)) fn++;
   }
   return { tp, fp, fn, ...prf(tp, fp, fn) };

@@ -12,7 +12,7 @@ import { compileTaxonomy, validateTaxonomy, type AnalysisResult, type Taxonomy }
 import { analyze } from '../../src/analysis/index.js';
 import { modelFromData, type SentimentModel } from '../../src/analysis/sentiment/learned.js';
 import { afinnLabel, keywordMatcher, vaderLabel } from './baselines.js';
-import { loadBanking77, loadLaptops, loadSentimentCorpora, type SentimentCorpus } from './corpora.js';
+import { loadBanking77, loadLaptops, loadSentimentCorpora } from './corpora.js';
 import type { Label } from './datasets.js';
 import { classificationReport, microSetReport } from './metrics.js';
 import { trainingExamples } from './training-data.js';
@@ -256,6 +256,3 @@ function laptopAspects(engines: readonly EngineSpec[], log: (s: string) => void,
   return rows;
 }
 
-export function groupsOf(corpora: readonly SentimentCorpus[]): string[] {
-  return [...new Set(corpora.map((c) => c.group))];
-}

@@ -10,7 +10,6 @@ import {
   N_CLASSES,
   N_DENSE,
   logits,
-  modelFromData,
   softmax,
   type SentimentModel,
   type SentimentModelData,
@@ -164,6 +163,3 @@ function quantise(model: SentimentModel, hashBits: number, trainedOn: string[]):
   };
 }
 
-export function loadTrained(data: SentimentModelData): SentimentModel {
-  return modelFromData(data);
-}

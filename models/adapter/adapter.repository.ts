@@ -41,11 +41,18 @@ export class AdapterRepository {
       .select({ comment: 1, correction: 1, 'analysis.themes.key': 1, 'analysis.themes.label': 1 })
       .lean()
       .exec();
-    return docs.map((d) => ({
-      comment: d.comment,
-      correction: d.correction!,
-      analysis: d.analysis ? { themes: d.analysis.themes.map((t) => ({ key: t.key, label: t.label })) } : null,
-      original: d.correction?.original ? { sentiment: { label: d.correction.original.sentiment.label } } : null,
-    }));
+    // The query already left out uncorrected ones; the check tells the types.
+    return docs.flatMap(({ comment, correction, analysis }) =>
+      correction
+        ? [
+            {
+              comment,
+              correction,
+              analysis: analysis ? { themes: analysis.themes.map((t) => ({ key: t.key, label: t.label })) } : null,
+              original: correction.original ? { sentiment: { label: correction.original.sentiment.label } } : null,
+            },
+          ]
+        : [],
+    );
   }
 }

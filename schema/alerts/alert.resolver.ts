@@ -159,7 +159,7 @@ export class AtRiskCustomerResolver {
     const page = await ctx.services.atRiskCustomers.list(filter ?? {}, first, after, scopeOf(ctx));
     return {
       edges: page.edges.map(({ cursor, node }) => {
-        const risk = node.customer.churnRisk!;
+        const { risk } = node;
         return {
           cursor,
           node: {

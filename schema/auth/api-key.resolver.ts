@@ -3,6 +3,7 @@ import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphq
 import type { ApiKeyEntity } from '../../models/apikey/apikey.entity.js';
 import type { Context } from '../context.js';
 import { ApiKey, ApiKeyCreated, type ApiKeyRole, CreateApiKeyInput, Viewer } from './api-key.types.js';
+import { authenticatedCaller } from './auth-checker.js';
 import { ANY_ROLE } from './roles.js';
 
 function toApiKey(entity: ApiKeyEntity): ApiKey {
@@ -42,6 +43,7 @@ export class ApiKeyResolver {
   @Authorized(ANY_ROLE)
   @Query(() => Viewer, { description: 'The role and scope of the calling key.' })
   viewer(@Ctx() ctx: Context): Viewer {
-    return { role: ctx.caller!.role as ApiKeyRole, scope: ctx.caller!.scope };
+    const caller = authenticatedCaller(ctx);
+    return { role: caller.role as ApiKeyRole, scope: caller.scope };
   }
 }

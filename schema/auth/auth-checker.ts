@@ -22,6 +22,12 @@ export function assertRole(caller: Caller | null | undefined, roles: readonly st
   return caller;
 }
 
+/** The caller of a field guarded by `@Authorized`: the guard has already refused anonymous calls, this says so to the types. */
+export function authenticatedCaller(ctx: Pick<Context, 'caller'>): Caller {
+  if (!ctx.caller) throw unauthenticated();
+  return ctx.caller;
+}
+
 export const authChecker: AuthChecker<Context, string> = ({ context, info }, roles) => {
   assertRole(context.caller, roles, `${info.parentType.name}.${info.fieldName}`);
   return true;

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { EVENT_TYPES } from '../../src/services/events.js';
 import type { WebhookActor } from '../../src/services/webhooks/webhook.service.js';
+import { authenticatedCaller } from '../auth/auth-checker.js';
 import { WEBHOOK_ROLES } from '../auth/roles.js';
 import type { Context } from '../context.js';
 import { CreateWebhookInput, UpdateWebhookInput } from './webhook.inputs.js';
@@ -81,6 +82,6 @@ export class WebhookResolver {
 
 /** Endpoints belong to the key that created them; an ADMIN manages every one. */
 function actor(ctx: Context): WebhookActor {
-  const caller = ctx.caller!;
+  const caller = authenticatedCaller(ctx);
   return { keyId: caller.keyId, admin: caller.role === 'ADMIN', scope: caller.scope ?? [] };
 }

@@ -75,13 +75,14 @@ function themeSentiment(
     return total;
   };
   const ownRules = sum(clauseIds);
-  const own = meanProbabilities(clauseIds, probs)!;
+  const own = meanProbabilities(clauseIds, probs);
+  if (!own) return overall; // no clause mentions the theme: nothing of its own to read
   const ownSentiment = learnedSentiment(own, toSentiment(ownRules.raw, ownRules.positive, ownRules.negative, ownRules.hits, 'aspect'));
   if (ownSentiment.label !== 'neutral' || own[1] >= ASPECT_UNSURE) return ownSentiment;
   const sentences = new Set([...clauseIds].map((c) => clauses[c].sentence));
   const sentenceClauses = clauses.map((c, i) => (sentences.has(c.sentence) ? i : -1)).filter((i) => i >= 0);
-  const bySentence = meanProbabilities(sentenceClauses, probs)!;
-  if (argmaxLabel(bySentence) !== 'neutral') {
+  const bySentence = meanProbabilities(sentenceClauses, probs);
+  if (bySentence && argmaxLabel(bySentence) !== 'neutral') {
     const r = sum(sentenceClauses);
     const s = learnedSentiment(bySentence, toSentiment(r.raw, r.positive, r.negative, r.hits, 'aspect'));
     return { ...s, confidence: round(s.confidence * 0.8) };

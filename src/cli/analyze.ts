@@ -133,7 +133,7 @@ export function readTaxonomy(path: string | undefined): Taxonomy {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`cannot read taxonomy ${path}: ${(err as Error).message}`);
+    throw new Error(`cannot read taxonomy ${path}: ${(err as Error).message}`, { cause: err });
   }
   return validateTaxonomy(json);
 }
@@ -293,7 +293,8 @@ export async function run(argv: string[]): Promise<number> {
 async function analyzeFile(opts: Options & { input: string; output: string }, engine: TaxonomyAnalyzer & { window: number }): Promise<number> {
 
   const out = opts.output === '-' ? process.stdout : createWriteStream(opts.output);
-  let outputError: Error | null = null;
+  // Typed by a cast so that the assignment in the error handler is not narrowed away.
+  let outputError = null as Error | null;
   out.on('error', (err: Error) => (outputError = err));
   const progress = new Progress(!opts.quiet, 'analysed');
   const textColumn = opts['text-column'];
@@ -345,7 +346,7 @@ async function analyzeFile(opts: Options & { input: string; output: string }, en
     await once(out, 'finish').catch(() => undefined);
   }
   if (outputError) {
-    console.error(`verbatim analyze: cannot write ${opts.output}: ${(outputError as Error).message}`);
+    console.error(`verbatim analyze: cannot write ${opts.output}: ${outputError.message}`);
     return 1;
   }
   progress.finish(done, bad);

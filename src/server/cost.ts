@@ -11,19 +11,22 @@ import { graphql } from './graphql-module.js';
 
 const { GraphQLError, Kind, getOperationAST, getVariableValues } = graphql;
 
+/** A field's arguments, coerced by graphql-query-complexity; `filter` is a ResponseFilter where a field takes one. */
+type FieldArgs = { [name: string]: unknown; filter?: { search?: string | null } | null };
+
 interface FieldWeight {
   /** Cost of resolving the field itself. */
-  cost: number | ((args: Record<string, any>) => number);
+  cost: number | ((args: FieldArgs) => number);
   /** How many items it returns: multiplies the cost of what it selects. */
-  items?: (args: Record<string, any>, page: () => number) => number;
+  items?: (args: FieldArgs, page: () => number) => number;
   /** Scans responses or runs analysis: limited per key in flight (VERBATIM_MAX_CONCURRENT_EXPENSIVE). */
   expensive?: boolean;
 }
 
 /** A comment search is a regular-expression scan of up to VERBATIM_INSIGHTS_MAX_SCAN responses. */
 const SEARCH_COST = 200;
-const withSearch = (base: number) => (args: Record<string, any>) => base + (args.filter?.search ? SEARCH_COST : 0);
-const byPage = (_args: Record<string, any>, page: () => number) => page();
+const withSearch = (base: number) => (args: FieldArgs) => base + (args.filter?.search ? SEARCH_COST : 0);
+const byPage = (_args: FieldArgs, page: () => number) => page();
 
 /**
  * Weights by `Type.field`, sized from measurements on the probe's data set (docs/security.md):
@@ -69,7 +72,7 @@ export interface CostOptions {
  * as a literal would be checked against it, so the cost does not change with the variables.
  */
 function pageSize(maxPageSize: number) {
-  return (node: FieldNode, args: Record<string, any>): number => {
+  return (node: FieldNode, args: FieldArgs): number => {
     const first = node.arguments?.find((a) => a.name.value === 'first');
     if (!first || first.value.kind !== Kind.INT) return first ? maxPageSize : Math.min(Number(args.first ?? 20), maxPageSize);
     return Math.max(1, Math.min(Number(first.value.value), maxPageSize));

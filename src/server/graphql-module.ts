@@ -5,5 +5,6 @@
  * fail those libraries' `instanceof` checks.
  */
 import { createRequire } from 'node:module';
+import type * as GraphQL from 'graphql';
 
-export const graphql = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+export const graphql = createRequire(import.meta.url)('graphql') as typeof GraphQL;

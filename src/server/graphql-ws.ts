@@ -79,8 +79,8 @@ export function attachGraphqlWs({ httpServer, schema, services, config, log, lim
         // The header's key, when the upgrade carried one, stands for connectionParams.
         const header = ctx.extra.request.headers.authorization;
         const params = ctx.connectionParams?.authorization || !header ? ctx.connectionParams : { ...ctx.connectionParams, authorization: header };
-        if (!(await onConnect({ connectionParams: params, extra: ctx.extra }))) return false;
-        const keyId = ctx.extra.caller!.keyId;
+        if (!(await onConnect({ connectionParams: params, extra: ctx.extra })) || !ctx.extra.caller) return false;
+        const keyId = ctx.extra.caller.keyId;
         const open = connectionsPerKey.get(keyId) ?? 0;
         if (config.VERBATIM_WS_MAX_CONNECTIONS_PER_KEY > 0 && open >= config.VERBATIM_WS_MAX_CONNECTIONS_PER_KEY) {
           ctx.extra.socket.close(WS_TOO_MANY_CONNECTIONS, `TOO_MANY_CONNECTIONS: at most ${config.VERBATIM_WS_MAX_CONNECTIONS_PER_KEY} per key`);

@@ -22,7 +22,7 @@ import type { Caller, Context } from '../../schema/context.js';
 import { operationCost, tooCostly } from './cost.js';
 import { graphql } from './graphql-module.js';
 
-const { GraphQLError, Kind } = graphql;
+const { GraphQLError, Kind, OperationTypeNode } = graphql;
 
 export type LimitsConfig = Pick<
   Config,
@@ -217,7 +217,7 @@ const INGEST_FIELDS = new Set(['submitResponse', 'importResponses']);
  */
 export function isIngestOperation(operation: OperationDefinitionNode): boolean {
   return (
-    operation.operation === 'mutation' &&
+    operation.operation === OperationTypeNode.MUTATION &&
     operation.selectionSet.selections.length > 0 &&
     operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && INGEST_FIELDS.has(s.name.value))
   );

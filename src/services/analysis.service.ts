@@ -73,7 +73,7 @@ export class AnalysisService {
     // A person's correction wins over every re-analysis (taxonomy or adapter backfills).
     const labels = new Map(result.themes.map((t) => [t.key, t.label]));
     for (const t of response.analysis?.themes ?? []) if (!labels.has(t.key)) labels.set(t.key, t.label);
-    const analysis = applyCorrection(toStoredAnalysis(result, version, this.now()), response.correction, labels)!;
+    const analysis = applyCorrection(toStoredAnalysis(result, version, this.now()), response.correction, labels);
     const themeKeys = [...new Set(analysis.themes.map((t) => t.key))];
 
     const written = await this.deps.analysisState.writeAnalysis(response._id, request.revision, analysis, themeKeys, response.correction?.at ?? null, this.now());

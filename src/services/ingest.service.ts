@@ -90,7 +90,7 @@ export class IngestService {
     }
     const stored: StoredWithCustomer[] = [];
     for (const [docIndex, id] of outcome.inserted) {
-      stored.push({ response: { ...docs[docIndex], _id: id } as ResponseEntity, customer: customersOfDocs[docIndex]! });
+      stored.push({ response: { ...docs[docIndex], _id: id } as ResponseEntity, customer: customersOfDocs[docIndex] });
     }
     await this.afterInsert(stored, requestId);
 

@@ -167,12 +167,13 @@ export class TaxonomyService {
       if (!byKey.has(key)) problems.push({ field: `sourceKeys[${i}]`, message: `no active theme "${key}"` });
     });
     if (problems.length) throw new InputError(problems);
+    const sourceThemes = sources.map((k) => byKey.get(k)).filter((t) => t !== undefined);
 
     const mergedTarget = validateOne(
       {
         ...toDefinition(target),
-        keywords: unique([...target.keywords, ...sources.flatMap((k) => byKey.get(k)!.keywords)]),
-        examples: unique([...target.examples, ...sources.flatMap((k) => byKey.get(k)!.examples)]),
+        keywords: unique([...target.keywords, ...sourceThemes.flatMap((t) => t.keywords)]),
+        examples: unique([...target.examples, ...sourceThemes.flatMap((t) => t.examples)]),
         // The target may sit under one of the sources: it then moves up to the first ancestor that stays.
         parent: survivingAncestor(target.parent, byKey, new Set(sources)),
       },
@@ -299,7 +300,7 @@ function validateOne(theme: ThemeDefinition | ThemeInputData, prefix: string): T
   if (theme.description != null && theme.description !== '') candidate.description = theme.description;
   let cleaned: ThemeDefinition;
   try {
-    cleaned = validateTaxonomy({ themes: [candidate] }).themes[0]!;
+    cleaned = validateTaxonomy({ themes: [candidate] }).themes[0];
   } catch (err) {
     throw toInputError(err, prefix);
   }

@@ -4,6 +4,7 @@ import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { checkKey, createApiClient, ViewerQuery } from './client';
 import { Filters } from './components/Filters';
+import { formText } from './form';
 import { QueryStatus } from './components/Status';
 import { AtRisk } from './pages/AtRisk';
 import { Emerging } from './pages/Emerging';
@@ -43,15 +44,17 @@ function SignIn({ onSignedIn }: { onSignedIn: (key: string) => void }) {
     <main class="signin">
       <form
         class="card"
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
-          const key = new FormData(e.currentTarget).get('apiKey')?.toString().trim() ?? '';
+          const key = formText(e.currentTarget, 'apiKey');
           if (!key) return setError('Enter your API key.');
           setBusy(true);
-          const result = await checkKey(key);
-          setBusy(false);
-          if (result.ok) onSignedIn(key);
-          else setError(result.message);
+          // checkKey answers failures as a result, so nothing is left to reject.
+          void checkKey(key).then((result) => {
+            setBusy(false);
+            if (result.ok) onSignedIn(key);
+            else setError(result.message);
+          });
         }}
       >
         <h1>Verbatim insights</h1>
@@ -70,7 +73,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   const [{ data, error, fetching }] = useQuery({ query: ViewerQuery });
   useEffect(() => {
     // A revoked or expired key: back to sign-in rather than a page of errors.
-    if (error?.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED') || error?.response?.status === 401) onSignOut();
+    if (error?.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED') || (error?.response as Response | undefined)?.status === 401) onSignOut();
   }, [error]);
   const title = NAV.find((n) => n.view === state.view)?.label ?? '';
   useTitle(title);

@@ -52,7 +52,7 @@ export function readUrlState(search = location.search): UrlState {
 
 function toSearch(state: UrlState): string {
   const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(state)) if (v && v !== DEFAULTS[k as keyof UrlState]) p.set(k, v);
+  for (const k of Object.keys(state) as (keyof UrlState)[]) if (state[k] && state[k] !== DEFAULTS[k]) p.set(k, state[k]);
   const s = p.toString();
   return s ? `?${s}` : '';
 }

@@ -57,7 +57,7 @@ export function examplesOf(file: string, markdown: string): DocExample[] {
         try {
           payload = JSON.parse(call[1]);
         } catch (err) {
-          throw new Error(`${where}: the gql payload is not JSON: ${(err as Error).message}`);
+          throw new Error(`${where}: the gql payload is not JSON: ${(err as Error).message}`, { cause: err });
         }
         examples.push(...operations(file, line, payload.query, payload.variables));
       }
@@ -78,7 +78,7 @@ function operations(file: string, line: number, source: string, variables?: Reco
   try {
     document = parse(source);
   } catch (err) {
-    throw new Error(`${where}: does not parse: ${(err as Error).message}\n${source}`);
+    throw new Error(`${where}: does not parse: ${(err as Error).message}\n${source}`, { cause: err });
   }
   const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
   return document.definitions

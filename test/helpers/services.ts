@@ -27,11 +27,6 @@ export function testMongoUri(name: string): string {
   return withDatabase(provided('verbatimMongoUri'), testDbName(name));
 }
 
-/** The server without a database (to pass with a separate dbName, or to list databases). */
-export function testMongoServerUri(): string {
-  return provided('verbatimMongoUri');
-}
-
 export function testRedisUrl(): string {
   return provided('verbatimRedisUrl');
 }

@@ -157,7 +157,7 @@ describe('items 8 and 9: cost, aliases, trend points, concurrency, over HTTP and
   it('closes a WebSocket whose frame is larger than VERBATIM_MAX_BODY_BYTES, without running it', async () => {
     const socket = new WebSocket(app.wsUrl, 'graphql-transport-ws');
     const messages: string[] = [];
-    socket.on('message', (m) => messages.push(m.toString()));
+    socket.on('message', (m: Buffer) => messages.push(m.toString()));
     await new Promise((resolve) => socket.once('open', resolve));
     socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${TEST_ADMIN_KEY}` } }));
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -53,7 +53,7 @@ function startWorker(): ChildProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Warnings and errors of the worker show in the test output (pino writes to stdout).
-  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => process.stderr.write(`[worker ${child.pid}] ${chunk}`));
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => process.stderr.write(`[worker ${child.pid}] ${chunk.toString()}`));
   return child;
 }
 

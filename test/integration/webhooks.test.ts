@@ -58,7 +58,7 @@ class Receiver {
           'webhook-timestamp': String(req.headers['webhook-timestamp']),
           'webhook-signature': String(req.headers['webhook-signature']),
         };
-        let verified = false;
+        let verified: boolean;
         try {
           new Webhook(this.secret).verify(raw, headers);
           verified = true;

@@ -96,7 +96,7 @@ export function trainAdapter(examples: readonly CorrectionExample[], version: nu
     }
     if (ex.sentiment && ex.predictedSentiment) {
       let row = confusion.get(ex.predictedSentiment);
-      if (!row) confusion.set(ex.predictedSentiment, (row = new Map()));
+      if (!row) confusion.set(ex.predictedSentiment, (row = new Map<SentimentLabel, number>()));
       row.set(ex.sentiment, (row.get(ex.sentiment) ?? 0) + 1);
     }
   }

@@ -11,10 +11,10 @@ import { createEmbeddingThemeMatcher, type EmbeddingThemeMatcher } from './embed
 import { enrichWithTransformer, type TransformerAnalysisOptions } from './enrich-with-transformer.js';
 import { createTransformerBackend, type TransformerBackend, type TransformerBackendOptions } from './transformer-backend.js';
 
-/** The lexical engine's API, generic in its compiled-taxonomy type. */
+/** The lexical engine's API, generic in its compiled-taxonomy type (plain functions: `analyze` is passed on alone). */
 export interface LexicalEngine<Compiled> {
   compileTaxonomy(taxonomy: Taxonomy): Compiled;
-  analyze(text: string, compiled: Compiled): AnalysisResult;
+  analyze(this: void, text: string, compiled: Compiled): AnalysisResult;
 }
 
 export interface AnalyzeWithTransformerOptions<Compiled> extends TransformerAnalysisOptions {

@@ -55,7 +55,7 @@ export async function enrichWithTransformer(
 
   const [similarities, sentiments] = await Promise.all([
     matcher.similarities(inputs),
-    classify ? classify.call(matcher.backend, sentimentInputs) : Promise.resolve(undefined),
+    classify ? classify(sentimentInputs) : Promise.resolve(undefined),
   ]);
 
   let result = mergeEmbeddingThemes(lexical, {

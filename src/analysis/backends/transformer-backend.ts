@@ -35,8 +35,8 @@ export interface TransformerBackend {
   readonly sentimentModel?: string;
   /** One L2-normalised vector per text, in input order. */
   embed(texts: string[]): Promise<Float32Array[]>;
-  /** Present only when a sentiment model is configured. */
-  classifySentiment?(texts: string[]): Promise<ModelSentiment[]>;
+  /** Present only when a sentiment model is configured (a plain function: it is passed on alone). */
+  classifySentiment?(this: void, texts: string[]): Promise<ModelSentiment[]>;
   /** Releases the ONNX sessions; the backend cannot be used afterwards. */
   dispose(): Promise<void>;
 }

@@ -1,15 +1,13 @@
 /**
  * A Naive Bayes sentiment classifier (natural's BayesClassifier) trained on the labelled DEV split by
- * scripts/train-sentiment-classifier.ts and shipped as data. The rules decide whenever the text
- * carries sentiment cues; the classifier only speaks for texts in which the rules find none
- * ("opened a ticket on monday, its friday"), where it has learned which plain words go with
- * complaints and which with praise.
+ * scripts/train-sentiment-classifier.ts and shipped as data. `analyze()` no longer consults it (the
+ * learned model in learned.ts replaced it); its features and probabilities stay for the training
+ * script and its test.
  */
 import classifierData from '../data/sentiment-classifier.json' with { type: 'json' };
 import { BayesClassifier, type NaturalBayesClassifier } from '../deps.js';
 
 export { classifier as naturalClassifier };
-import type { SentimentLabel } from '../types.js';
 import type { Token } from '../text/tokenize.js';
 
 /** Function words that carry no sentiment; negators and "still", "again" are kept on purpose. */
@@ -50,19 +48,3 @@ export function classifications(features: readonly string[]): { label: string; v
   return classifier.classifier.getClassifications(sparse);
 }
 
-export interface ClassifierVerdict {
-  label: SentimentLabel;
-  probability: number;
-}
-
-export function classifySentiment(tokens: readonly Token[]): ClassifierVerdict | null {
-  const features = classifierFeatures(tokens);
-  if (features.length === 0) return null;
-  const classes = classifications(features);
-  const total = classes.reduce((sum, c) => sum + c.value, 0);
-  if (!(total > 0)) return null;
-  const top = classes[0];
-  const probability = top.value / total;
-  if (probability < CLASSIFIER_MIN_PROBABILITY) return null;
-  return { label: top.label as SentimentLabel, probability };
-}

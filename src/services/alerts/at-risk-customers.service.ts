@@ -7,7 +7,7 @@
 import { InputError } from '../../errors.js';
 import type { AlertEntity } from '../../../models/alert/alert.entity.js';
 import type { AlertRepository } from '../../../models/alert/alert.repository.js';
-import type { CustomerEntity } from '../../../models/customer/customer.entity.js';
+import type { CustomerChurnRisk, CustomerEntity } from '../../../models/customer/customer.entity.js';
 import type { CustomerRepository } from '../../../models/customer/customer.repository.js';
 import { attributeTag, type Attribute } from '../../../models/response/response.entity.js';
 import type { CustomerQueryService } from '../customer-query.service.js';
@@ -24,6 +24,8 @@ export interface AtRiskFilter {
 export interface AtRiskCustomer {
   /** The customer as the caller may see them (scoped: through in-scope responses; `churnRisk` set). */
   customer: CustomerEntity;
+  /** The in-scope churn risk the customer is listed by (the customer's `churnRisk`). */
+  risk: CustomerChurnRisk;
   owner: string | null;
   /** The newest unresolved alert of the customer, if any. */
   openAlert: AlertEntity | null;
@@ -85,7 +87,7 @@ export class AtRiskCustomersService {
       for (const view of views) {
         // Without an in-scope risk (none, or computed from an out-of-scope response) the customer is not listed.
         if (!view?.churnRisk || !levels.includes(view.churnRisk.level)) continue;
-        const row = this.row(view, openByCustomer.get(view.externalId) ?? null);
+        const row = this.row(view, view.churnRisk, openByCustomer.get(view.externalId) ?? null);
         if (!filter.owner || row.owner === filter.owner) rows.push(row);
       }
     }
@@ -95,10 +97,12 @@ export class AtRiskCustomersService {
   }
 
   /** Trend and owner from what `customer` (already scoped) and its in-scope open alert show. */
-  private row(customer: CustomerEntity, openAlert: AlertEntity | null): AtRiskCustomer {
+  private row(customer: CustomerEntity, risk: CustomerChurnRisk, openAlert: AlertEntity | null): AtRiskCustomer {
     const history = [...customer.scoreHistory].sort((a, b) => a.respondedAt.getTime() - b.respondedAt.getTime());
-    const trend = history.length >= 2 ? history.at(-1)!.score - history.at(-2)!.score : null;
+    const latest = history.at(-1);
+    const previous = history.at(-2);
+    const trend = latest && previous ? latest.score - previous.score : null;
     const owner = openAlert?.assignee ?? customer.attributes.find((a) => a.key === this.deps.ownerAttribute)?.value ?? null;
-    return { customer, owner, openAlert, trend };
+    return { customer, risk, owner, openAlert, trend };
   }
 }

@@ -8,9 +8,14 @@ import type { StoredAnalysis, StoredCorrection, StoredSentiment, StoredThemeMatc
 /** Polarity given to a sentiment label a person set against the engine's label. */
 const CORRECTED_SCORE: Record<StoredSentiment['label'], number> = { positive: 0.6, neutral: 0, negative: -0.6 };
 
+type AppliedCorrection = Pick<StoredCorrection, 'themes' | 'sentiment' | 'byName' | 'at'> | null | undefined;
+
+// An analysis in, an analysis out: callers with one need no null check.
+export function applyCorrection(analysis: StoredAnalysis, correction: AppliedCorrection, labels: ReadonlyMap<string, string>): StoredAnalysis;
+export function applyCorrection(analysis: StoredAnalysis | null, correction: AppliedCorrection, labels: ReadonlyMap<string, string>): StoredAnalysis | null;
 export function applyCorrection(
   analysis: StoredAnalysis | null,
-  correction: Pick<StoredCorrection, 'themes' | 'sentiment' | 'byName' | 'at'> | null | undefined,
+  correction: AppliedCorrection,
   labels: ReadonlyMap<string, string>,
 ): StoredAnalysis | null {
   if (!analysis || !correction) return analysis;

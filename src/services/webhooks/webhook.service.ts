@@ -4,7 +4,7 @@ import { AppError, InputError, notFound } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { WebhookDeliveryEntity, WebhookEndpointEntity } from '../../../models/webhook/webhook.entity.js';
 import type { WebhookRepository } from '../../../models/webhook/webhook.repository.js';
-import { validateWebhookFields, type WebhookFields } from './webhook-input.js';
+import { validateWebhookFields, type CleanWebhookFields, type WebhookFields } from './webhook-input.js';
 import { newWebhookId, newWebhookSecret } from './webhook-secret.js';
 import type { SecretBox } from './secret-box.js';
 import type { TargetPolicy } from './target-policy.js';
@@ -62,8 +62,8 @@ export class WebhookService {
     const secret = newWebhookSecret();
     const endpoint = await this.deps.webhooks.insertEndpoint({
       _id: newWebhookId(),
-      url: value.url!,
-      events: value.events!,
+      url: value.url,
+      events: value.events,
       description: value.description ?? null,
       scope: actor.scope,
       ownerKeyId: actor.keyId,
@@ -125,13 +125,16 @@ export class WebhookService {
     return endpoint;
   }
 
-  /** Field rules, then the target policy on the URL (it resolves the host, so it runs last). */
-  private async validate(input: WebhookFields, required: (keyof WebhookFields)[]) {
+  /**
+   * Field rules, then the target policy on the URL (it resolves the host, so it runs last). Returns the
+   * cleaned fields, the `required` ones present (a missing one is a problem, and problems are thrown).
+   */
+  private async validate<R extends keyof CleanWebhookFields>(input: WebhookFields, required: R[]): Promise<CleanWebhookFields & Required<Pick<CleanWebhookFields, R>>> {
     const { value, problems } = validateWebhookFields(input, required);
     if (problems.length > 0) throw new InputError(problems);
     const refused = value.url ? await this.deps.targets.urlProblem(value.url) : null;
     if (refused) throw new InputError([{ field: 'url', message: `${refused}: private, loopback, link-local, multicast, reserved and unresolvable hosts are refused unless VERBATIM_WEBHOOK_ALLOW_HOSTS lists them` }]);
-    return value;
+    return value as CleanWebhookFields & Required<Pick<CleanWebhookFields, R>>; // no problem: every required field was set
   }
 
   async deliveries(webhookId: string, first: number | null | undefined, after: string | null | undefined, actor: WebhookActor): Promise<DeliveryPage> {

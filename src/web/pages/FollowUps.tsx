@@ -6,6 +6,7 @@ import { useMutation, useQuery, useSubscription } from '@urql/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Card } from '../components/Chart';
 import { QueryStatus } from '../components/Status';
+import { formText } from '../form';
 import { fmtDate, slaText } from '../format';
 import { graphql, type ResultOf } from '../graphql';
 import type { UrlState } from '../url-state';
@@ -71,7 +72,7 @@ export function FollowUps({ state, update, canAct }: { state: UrlState; update: 
       <Card
         title={<>Follow-up inbox {data && <span class="count">{data.alerts.totalCount} open</span>}</>}
         actions={
-          <form class="inline-filters" onSubmit={(e) => { e.preventDefault(); update({ assignee: new FormData(e.currentTarget).get('assignee')?.toString().trim() ?? '' }); }}>
+          <form class="inline-filters" onSubmit={(e) => { e.preventDefault(); update({ assignee: formText(e.currentTarget, 'assignee') }); }}>
             <label>
               Owner <input name="assignee" defaultValue={state.assignee} placeholder="everyone" size={12} />
             </label>
@@ -91,6 +92,7 @@ export function FollowUps({ state, update, canAct }: { state: UrlState; update: 
 }
 
 function AlertItem({ alert, canAct, now }: { alert: AlertRow; canAct: boolean; now: number }) {
+  // urql mutations resolve with their error inside the result (shown below), so their promises are void-ed.
   const [ack, acknowledge] = useMutation(Acknowledge);
   const [res, resolve] = useMutation(Resolve);
   const [re, reassign] = useMutation(Reassign);
@@ -114,20 +116,20 @@ function AlertItem({ alert, canAct, now }: { alert: AlertRow; canAct: boolean; n
       {canAct && (
         <div class="actions">
           {alert.status === 'OPEN' && (
-            <button type="button" disabled={ack.fetching} onClick={() => acknowledge({ id: alert.id })}>Acknowledge</button>
+            <button type="button" disabled={ack.fetching} onClick={() => void acknowledge({ id: alert.id })}>Acknowledge</button>
           )}
           <button type="button" onClick={() => setMode(mode === 'reassign' ? '' : 'reassign')}>Reassign…</button>
           <button type="button" onClick={() => setMode(mode === 'resolve' ? '' : 'resolve')}>Resolve…</button>
         </div>
       )}
       {mode === 'reassign' && (
-        <form class="inline-form" onSubmit={(e) => { e.preventDefault(); const to = new FormData(e.currentTarget).get('to')?.toString().trim(); if (to) void reassign({ id: alert.id, assignee: to }).then(() => setMode('')); }}>
+        <form class="inline-form" onSubmit={(e) => { e.preventDefault(); const to = formText(e.currentTarget, 'to'); if (to) void reassign({ id: alert.id, assignee: to }).then(() => setMode('')); }}>
           <label>New owner <input name="to" required /></label>
           <button type="submit" disabled={re.fetching}>Reassign</button>
         </form>
       )}
       {mode === 'resolve' && (
-        <form class="inline-form" onSubmit={(e) => { e.preventDefault(); const f = new FormData(e.currentTarget); void resolve({ id: alert.id, outcome: f.get('outcome') as 'RECOVERED', note: f.get('note')?.toString() || null }).then(() => setMode('')); }}>
+        <form class="inline-form" onSubmit={(e) => { e.preventDefault(); const f = new FormData(e.currentTarget); void resolve({ id: alert.id, outcome: f.get('outcome') as 'RECOVERED', note: formText(f, 'note') || null }).then(() => setMode('')); }}>
           <label>Outcome{' '}
             <select name="outcome">
               <option value="RECOVERED">Recovered</option>

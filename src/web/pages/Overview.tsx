@@ -49,7 +49,8 @@ export function Overview({ state }: { state: UrlState }) {
     { period: p.period, category: 'Passives', count: p.passives },
     { period: p.period, category: 'Detractors', count: p.detractors },
   ]);
-  const withNps = points.filter((p) => p.nps !== null) as ((typeof points)[number] & { nps: number })[];
+  type NpsPoint = (typeof points)[number] & { nps: number };
+  const withNps = points.filter((p) => p.nps !== null) as NpsPoint[];
 
   return (
     <div class="grid">
@@ -86,9 +87,9 @@ export function Overview({ state }: { state: UrlState }) {
               y: { label: 'NPS', grid: true, nice: true },
               marks: [
                 Plot.ruleY([0], { stroke: COLORS.grid }),
-                Plot.areaY(withNps, { x: (d) => new Date(d.start), y1: (d) => d.nps - (d.marginOfError ?? 0), y2: (d) => d.nps + (d.marginOfError ?? 0), fill: COLORS.band, fillOpacity: 0.45, curve: 'monotone-x' }),
-                Plot.lineY(withNps, { x: (d) => new Date(d.start), y: 'nps', stroke: COLORS.accent, strokeWidth: 2, curve: 'monotone-x' }),
-                Plot.dot(withNps, { x: (d) => new Date(d.start), y: 'nps', fill: (d) => (d.smallSample ? 'white' : COLORS.accent), stroke: COLORS.accent, tip: true, title: (d) => `${d.period}: ${fmtNps(d.nps)} ${fmtMoe(d.marginOfError)} (${d.responses})` }),
+                Plot.areaY(withNps, { x: (d: NpsPoint) => new Date(d.start), y1: (d: NpsPoint) => d.nps - (d.marginOfError ?? 0), y2: (d: NpsPoint) => d.nps + (d.marginOfError ?? 0), fill: COLORS.band, fillOpacity: 0.45, curve: 'monotone-x' }),
+                Plot.lineY(withNps, { x: (d: NpsPoint) => new Date(d.start), y: 'nps', stroke: COLORS.accent, strokeWidth: 2, curve: 'monotone-x' }),
+                Plot.dot(withNps, { x: (d: NpsPoint) => new Date(d.start), y: 'nps', fill: (d: NpsPoint) => (d.smallSample ? 'white' : COLORS.accent), stroke: COLORS.accent, tip: true, title: (d: NpsPoint) => `${d.period}: ${fmtNps(d.nps)} ${fmtMoe(d.marginOfError)} (${d.responses})` }),
               ],
             })
           }
@@ -107,7 +108,7 @@ export function Overview({ state }: { state: UrlState }) {
           render={({ width, height }) =>
             Plot.plot({
               width, height, x: { label: null, percent: true, domain: [0, 100] }, color: { ...CATEGORY_SCALE, legend: true },
-              marks: [Plot.barX(split, Plot.stackX({ x: (d) => d.count / total, fill: 'category', title: (d) => `${d.category}: ${fmtPct(d.count / total)}` }))],
+              marks: [Plot.barX(split, Plot.stackX({ x: (d: (typeof split)[number]) => d.count / total, fill: 'category', title: (d: (typeof split)[number]) => `${d.category}: ${fmtPct(d.count / total)}` }))],
             })
           }
           table={{
@@ -126,7 +127,7 @@ export function Overview({ state }: { state: UrlState }) {
               x: { label: null, tickRotate: points.length > 16 ? -45 : 0, ticks: points.filter((_, i) => i % Math.ceil(points.length / 12) === 0).map((p) => p.period) },
               y: { label: 'Responses', grid: true },
               color: { ...CATEGORY_SCALE, legend: true },
-              marks: [Plot.barY(volume, { x: 'period', y: 'count', fill: 'category', order: CATEGORY_SCALE.domain, title: (d) => `${d.period} ${d.category}: ${d.count}` }), Plot.ruleY([0])],
+              marks: [Plot.barY(volume, { x: 'period', y: 'count', fill: 'category', order: CATEGORY_SCALE.domain, title: (d: (typeof volume)[number]) => `${d.period} ${d.category}: ${d.count}` }), Plot.ruleY([0])],
             })
           }
           table={{

@@ -62,7 +62,8 @@ function SegmentChart({ title, group }: { title: string; group: Group }) {
 }
 
 function SegmentBars({ group }: { group: Group }) {
-  const rows = group.segments.filter((s) => s.nps !== null) as (Group['segments'][number] & { nps: number })[];
+  type Row = Group['segments'][number] & { nps: number };
+  const rows = group.segments.filter((s) => s.nps !== null) as Row[];
   return (
     <>
       {(group.happiest || group.leastSatisfied) && (
@@ -80,8 +81,8 @@ function SegmentBars({ group }: { group: Group }) {
             x: { label: 'NPS', grid: true, domain: [-100, 100] },
             y: { label: null, domain: rows.map((r) => r.value ?? '(none)') },
             marks: [
-              Plot.barX(rows, { x: 'nps', y: (d) => d.value ?? '(none)', fill: (d) => (d.nps < 0 ? COLORS.detractor : COLORS.accent), fillOpacity: (d) => (d.smallSample ? 0.4 : 0.9) }),
-              Plot.ruleY(rows, { y: (d) => d.value ?? '(none)', x1: (d) => d.nps - (d.marginOfError ?? 0), x2: (d) => d.nps + (d.marginOfError ?? 0), stroke: '#24292f' }),
+              Plot.barX(rows, { x: 'nps', y: (d: Row) => d.value ?? '(none)', fill: (d: Row) => (d.nps < 0 ? COLORS.detractor : COLORS.accent), fillOpacity: (d: Row) => (d.smallSample ? 0.4 : 0.9) }),
+              Plot.ruleY(rows, { y: (d: Row) => d.value ?? '(none)', x1: (d: Row) => d.nps - (d.marginOfError ?? 0), x2: (d: Row) => d.nps + (d.marginOfError ?? 0), stroke: '#24292f' }),
               Plot.ruleX([0]),
             ],
           })
@@ -97,6 +98,7 @@ function SegmentBars({ group }: { group: Group }) {
 
 function HeatMap({ group }: { group: Group }) {
   const cells = group.segments.flatMap((s) => s.topThemes.map((t) => ({ segment: s.value ?? '(none)', theme: t.theme.label, impact: t.impact ?? 0, mentions: t.mentions })));
+  type Cell = (typeof cells)[number];
   return (
     <Card title={`Themes per ${group.dimension}`}>
       <Chart
@@ -109,8 +111,8 @@ function HeatMap({ group }: { group: Group }) {
             y: { label: null },
             color: { type: 'diverging', scheme: 'RdBu', pivot: 0, legend: true, label: 'Impact (points)' },
             marks: [
-              Plot.cell(cells, { x: 'theme', y: 'segment', fill: 'impact', inset: 0.5, title: (d) => `${d.segment} · ${d.theme}: ${fmtPoints(d.impact)} points, ${d.mentions} mentions` }),
-              Plot.text(cells, { x: 'theme', y: 'segment', text: (d) => fmtPoints(d.impact), fill: (d) => (Math.abs(d.impact) > 6 ? 'white' : 'black') }),
+              Plot.cell(cells, { x: 'theme', y: 'segment', fill: 'impact', inset: 0.5, title: (d: Cell) => `${d.segment} · ${d.theme}: ${fmtPoints(d.impact)} points, ${d.mentions} mentions` }),
+              Plot.text(cells, { x: 'theme', y: 'segment', text: (d: Cell) => fmtPoints(d.impact), fill: (d: Cell) => (Math.abs(d.impact) > 6 ? 'white' : 'black') }),
             ],
           })
         }

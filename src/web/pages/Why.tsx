@@ -50,6 +50,7 @@ export function Why({ state, update }: { state: UrlState; update: (p: Partial<Ur
   const [{ data, fetching, error }] = useQuery({ query: WhyQuery, variables: { filter: responseFilter(state, current) } });
   if (!data) return <QueryStatus fetching={fetching} error={error} />;
   const drivers = [...data.drivers.detraction, ...data.drivers.promotion].sort((a, b) => a.impact - b.impact);
+  type Driver = (typeof drivers)[number];
   const selected = data.themeBreakdown.find((t) => t.theme.key === state.theme);
 
   return (
@@ -66,9 +67,9 @@ export function Why({ state, update }: { state: UrlState; update: (p: Partial<Ur
               x: { label: 'NPS points', grid: true, insetLeft: 36, insetRight: 36 },
               y: { label: null, domain: drivers.map((d) => d.theme.label) },
               marks: [
-                Plot.barX(drivers, { x: 'impact', y: (d) => d.theme.label, fill: (d) => (d.impact < 0 ? COLORS.detractor : COLORS.promoter), title: (d) => `${d.theme.label}: ${fmtPoints(d.impact)} points` }),
-                Plot.text(drivers.filter((d) => d.impact < 0), { x: 'impact', y: (d) => d.theme.label, text: (d) => fmtPoints(d.impact), textAnchor: 'end', dx: -4 }),
-                Plot.text(drivers.filter((d) => d.impact >= 0), { x: 'impact', y: (d) => d.theme.label, text: (d) => fmtPoints(d.impact), textAnchor: 'start', dx: 4 }),
+                Plot.barX(drivers, { x: 'impact', y: (d: Driver) => d.theme.label, fill: (d: Driver) => (d.impact < 0 ? COLORS.detractor : COLORS.promoter), title: (d: Driver) => `${d.theme.label}: ${fmtPoints(d.impact)} points` }),
+                Plot.text(drivers.filter((d) => d.impact < 0), { x: 'impact', y: (d: Driver) => d.theme.label, text: (d: Driver) => fmtPoints(d.impact), textAnchor: 'end', dx: -4 }),
+                Plot.text(drivers.filter((d) => d.impact >= 0), { x: 'impact', y: (d: Driver) => d.theme.label, text: (d: Driver) => fmtPoints(d.impact), textAnchor: 'start', dx: 4 }),
                 Plot.ruleX([0]),
               ],
             })

@@ -90,7 +90,7 @@ describe('bad input never crashes the engine', () => {
       try {
         r = run(text);
       } catch (err) {
-        throw new Error(`case ${i} threw on ${JSON.stringify(text)}: ${String(err)}`);
+        throw new Error(`case ${i} threw on ${JSON.stringify(text)}: ${String(err)}`, { cause: err });
       }
       checkWellFormed(text, r);
     }

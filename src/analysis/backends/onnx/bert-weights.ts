@@ -65,7 +65,7 @@ export function parseBertConfig(json: unknown): BertConfig {
   };
   if (raw.model_type !== 'bert') throw new BertWeightsError(`config.json: model_type must be "bert", got ${JSON.stringify(raw.model_type)}`);
   const hiddenAct = raw.hidden_act ?? 'gelu';
-  if (hiddenAct !== 'gelu') throw new BertWeightsError(`config.json: hidden_act "${String(hiddenAct)}" is not supported (only "gelu")`);
+  if (hiddenAct !== 'gelu') throw new BertWeightsError(`config.json: hidden_act ${JSON.stringify(hiddenAct)} is not supported (only "gelu")`);
   const config: BertConfig = {
     vocab_size: int('vocab_size'),
     hidden_size: int('hidden_size'),

@@ -22,9 +22,14 @@ export interface ConvertedModel {
   vocab: Record<string, number>;
 }
 
-function json(files: Map<string, Uint8Array>, name: string): Record<string, unknown> {
+function file(files: Map<string, Uint8Array>, name: string): Uint8Array {
   const bytes = files.get(name);
   if (!bytes) throw new Error(`checkpoint has no ${name}`);
+  return bytes;
+}
+
+function json(files: Map<string, Uint8Array>, name: string): Record<string, unknown> {
+  const bytes = file(files, name);
   try {
     return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
   } catch {
@@ -35,7 +40,7 @@ function json(files: Map<string, Uint8Array>, name: string): Record<string, unkn
 export function convertSentenceTransformer(checkpoint: Map<string, Uint8Array>): ConvertedModel {
   for (const name of CHECKPOINT_FILES) if (!checkpoint.has(name)) throw new Error(`checkpoint has no ${name}`);
   const config = parseBertConfig(json(checkpoint, 'config.json'));
-  const weights = bertWeights(config, readSafetensors(checkpoint.get('model.safetensors')!));
+  const weights = bertWeights(config, readSafetensors(file(checkpoint, 'model.safetensors')));
   const tokenizer = json(checkpoint, 'tokenizer.json') as { model?: { type?: string; vocab?: Record<string, number> } };
   if (tokenizer.model?.type !== 'WordPiece' || !tokenizer.model.vocab) throw new Error('tokenizer.json is not a WordPiece tokenizer');
 
@@ -45,8 +50,8 @@ export function convertSentenceTransformer(checkpoint: Map<string, Uint8Array>):
   if (typeof maxSeqLength === 'number') tokenizerConfig.model_max_length = maxSeqLength;
 
   const files = new Map<string, Uint8Array>([
-    ['config.json', checkpoint.get('config.json')!],
-    ['tokenizer.json', checkpoint.get('tokenizer.json')!],
+    ['config.json', file(checkpoint, 'config.json')],
+    ['tokenizer.json', file(checkpoint, 'tokenizer.json')],
     ['tokenizer_config.json', new TextEncoder().encode(JSON.stringify(tokenizerConfig, null, 2))],
     ['onnx/model.onnx', encodeOnnxModel(bertEncoderGraph(weights))],
     ['onnx/model_quantized.onnx', encodeOnnxModel(bertEncoderGraph(weights, { quantised: true }))],
