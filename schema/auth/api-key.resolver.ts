@@ -2,14 +2,14 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { ApiKeyEntity } from '../../models/apikey/apikey.entity.js';
 import type { Context } from '../context.js';
-import { ApiKey, ApiKeyCreated, type ApiKeyRole, CreateApiKeyInput, Viewer } from './api-key.types.js';
+import { ApiKey, ApiKeyCreated, CreateApiKeyInput, Viewer } from './api-key.types.js';
 import { ANY_ROLE } from './roles.js';
 
 function toApiKey(entity: ApiKeyEntity): ApiKey {
   return {
     id: entity._id,
     name: entity.name,
-    role: entity.role as ApiKeyRole,
+    role: entity.role,
     scope: (entity.scope ?? []).map(({ key, value }) => ({ key, value })),
     prefix: entity.prefix,
     createdAt: entity.createdAt,
@@ -42,6 +42,6 @@ export class ApiKeyResolver {
   @Authorized(ANY_ROLE)
   @Query(() => Viewer, { description: 'The role and scope of the calling key.' })
   viewer(@Ctx() ctx: Context): Viewer {
-    return { role: ctx.caller!.role as ApiKeyRole, scope: ctx.caller!.scope };
+    return { role: ctx.caller!.role, scope: ctx.caller!.scope };
   }
 }
