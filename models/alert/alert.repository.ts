@@ -1,5 +1,6 @@
-/** Alerts: point reads and conditional writes by _id; inbox filters scan the (small) collection. */
+/** Alerts: point reads and conditional writes by _id; inbox lists page in the database (keyset on an indexed sort). */
 import type { FilterQuery, Types } from 'mongoose';
+import { afterKey, sortDocument, type SortField } from '../keyset.js';
 import { isDuplicateKeyError } from '../response/response.repository.js';
 import type { AlertEntity, AlertHistoryEntry, AlertStatus, NewAlert } from './alert.entity.js';
 import type { AlertModel } from './alert.schema.js';
@@ -8,6 +9,8 @@ export interface AlertQuery {
   assignee?: string | null;
   statuses?: AlertStatus[] | null;
   customerExternalId?: string | null;
+  /** Of any of these customers. */
+  customerExternalIds?: string[] | null;
   /** Every `key=value` tag must be on the alert (scope of a MANAGER key, or a filter). */
   attributeTags?: string[] | null;
   minRiskScore?: number | null;
@@ -39,18 +42,20 @@ export class AlertRepository {
     return this.model.findById(id).lean<AlertEntity>().exec();
   }
 
+  /** Every matching alert: for bounded sets (a period's metrics, a page's customers), not for lists. */
   async find(query: AlertQuery): Promise<AlertEntity[]> {
-    const filter: FilterQuery<AlertEntity> = {};
-    if (query.assignee) filter.assignee = query.assignee;
-    if (query.statuses?.length) filter.status = { $in: query.statuses };
-    if (query.customerExternalId) filter.customerExternalId = query.customerExternalId;
-    if (query.attributeTags?.length) filter.attributeTags = { $all: query.attributeTags };
-    if (query.minRiskScore != null) filter.riskScore = { $gte: query.minRiskScore };
-    if (query.overdueAt) filter.dueAt = { $lt: query.overdueAt };
-    if (query.raisedFrom || query.raisedTo) {
-      filter.raisedAt = { ...(query.raisedFrom ? { $gte: query.raisedFrom } : {}), ...(query.raisedTo ? { $lt: query.raisedTo } : {}) };
-    }
-    return this.model.find(filter).lean<AlertEntity[]>().exec();
+    return this.model.find(toFilter(query)).lean<AlertEntity[]>().exec();
+  }
+
+  /** Up to `limit` matching alerts after the sort key `after`, in `order` (an index of the same order serves it). */
+  async page(query: AlertQuery, order: readonly SortField[], after: readonly (string | number)[] | null, limit: number): Promise<AlertEntity[]> {
+    const filter = toFilter(query);
+    const seek = after ? { $and: [filter, afterKey(order, after)] } : filter;
+    return this.model.find(seek).sort(sortDocument(order)).limit(limit).lean<AlertEntity[]>().exec();
+  }
+
+  async count(query: AlertQuery): Promise<number> {
+    return this.model.countDocuments(toFilter(query)).exec();
   }
 
   /**
@@ -85,4 +90,19 @@ export class AlertRepository {
       .lean<AlertEntity>()
       .exec();
   }
+}
+
+function toFilter(query: AlertQuery): FilterQuery<AlertEntity> {
+  const filter: FilterQuery<AlertEntity> = {};
+  if (query.assignee) filter.assignee = query.assignee;
+  if (query.statuses?.length) filter.status = { $in: query.statuses };
+  if (query.customerExternalId) filter.customerExternalId = query.customerExternalId;
+  if (query.customerExternalIds) filter.customerExternalId = { $in: query.customerExternalIds };
+  if (query.attributeTags?.length) filter.attributeTags = { $all: query.attributeTags };
+  if (query.minRiskScore != null) filter.riskScore = { $gte: query.minRiskScore };
+  if (query.overdueAt) filter.dueAt = { $lt: query.overdueAt };
+  if (query.raisedFrom || query.raisedTo) {
+    filter.raisedAt = { ...(query.raisedFrom ? { $gte: query.raisedFrom } : {}), ...(query.raisedTo ? { $lt: query.raisedTo } : {}) };
+  }
+  return filter;
 }

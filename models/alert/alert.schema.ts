@@ -45,6 +45,12 @@ alertSchema.index({ status: 1, dueAt: 1 });
 alertSchema.index({ assignee: 1, status: 1 });
 // "Does this response have an alert already?" before raising one for a re-analysis.
 alertSchema.index({ responseId: 1 });
+// The `alerts` list pages by keyset on one of these orders (AlertOrder RISK, DUE, NEWEST): sort + limit on an index.
+alertSchema.index({ riskScore: -1, dueAt: 1, _id: 1 });
+alertSchema.index({ dueAt: 1, riskScore: -1, _id: 1 });
+alertSchema.index({ raisedAt: -1, _id: 1 });
+// The open follow-up of each customer on a page of at-risk customers.
+alertSchema.index({ customerExternalId: 1, status: 1 });
 
 export type AlertModel = Model<AlertEntity>;
 

@@ -6,6 +6,7 @@
 import type { AnyBulkWriteOperation, Types } from 'mongoose';
 import type { Attribute } from '../response/response.entity.js';
 import { chunks } from '../bulk.js';
+import { afterKey, sortDocument, type SortField } from '../keyset.js';
 import { isDuplicateKeyError } from '../response/response.repository.js';
 import type { CustomerChurnRisk, CustomerEntity } from './customer.entity.js';
 import type { CustomerModel } from './customer.schema.js';
@@ -27,6 +28,12 @@ export interface RecordedResponse {
   score: number;
   respondedAt: Date;
 }
+
+/** The at-risk list's order: latest risk score, highest first (customers.schema declares its index). */
+export const AT_RISK_ORDER: readonly SortField[] = [
+  { field: 'churnRisk.score', direction: -1 },
+  { field: '_id', direction: 1 },
+];
 
 const lockKey = (externalId: string) => `customer:${externalId}`;
 
@@ -116,19 +123,17 @@ export class CustomerRepository {
   }
 
   /**
-   * Customers at or above these risk levels whose latest attributes satisfy every condition (each
-   * a list of pairs, as in response filters: values of one key are alternatives, keys must all
-   * match), highest score first. The attribute match runs here, not in the query: FerretDB 1.24 does not
-   * support `$all` of `$elemMatch`, and the level filter is a scan on it anyway.
+   * Up to `limit` customers at or above these risk levels, highest score first, after the sort key
+   * `after` (AT_RISK_ORDER): a keyset page the database sorts and limits on the index declared for it.
    */
-  async findAtRisk(levels: string[], conditions: { key: string; value: string }[][], limit: number): Promise<CustomerEntity[]> {
-    const candidates = await this.model
-      .find({ 'churnRisk.level': { $in: levels } })
-      .sort({ 'churnRisk.score': -1, _id: 1 })
+  async pageAtRisk(levels: string[], after: readonly (string | number)[] | null, limit: number): Promise<CustomerEntity[]> {
+    const filter = { 'churnRisk.level': { $in: levels } };
+    return this.model
+      .find(after ? { $and: [filter, afterKey(AT_RISK_ORDER, after)] } : filter)
+      .sort(sortDocument(AT_RISK_ORDER))
+      .limit(limit)
       .lean<CustomerEntity[]>()
       .exec();
-    const matchers = conditions.map(attributeMatcher);
-    return candidates.filter((c) => matchers.every((matches) => matches(c.attributes))).slice(0, limit);
   }
 
   async setLatestSentiment(externalId: string, responseId: Types.ObjectId, sentiment: string): Promise<void> {
@@ -152,12 +157,6 @@ async function duplicateKeyOps(
     if (isDuplicateKeyError(err) && ops.length === 1) return ops;
     throw err;
   }
-}
-
-function attributeMatcher(pairs: { key: string; value: string }[]): (attributes: Attribute[]) => boolean {
-  const wanted = new Map<string, Set<string>>();
-  for (const { key, value } of pairs) wanted.set(key, (wanted.get(key) ?? new Set()).add(value));
-  return (attributes) => [...wanted].every(([key, values]) => attributes.some((a) => a.key === key && values.has(a.value)));
 }
 
 /** MongoDB before 5.0 rejects an empty `$set`; leave it out instead. */

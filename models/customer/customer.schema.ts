@@ -26,6 +26,8 @@ export const customerSchema = new Schema<CustomerEntity>(
 );
 
 customerSchema.index({ externalId: 1 }, { unique: true });
+// atRiskCustomers pages by keyset on (risk score desc, _id) within the listed levels.
+customerSchema.index({ 'churnRisk.level': 1, 'churnRisk.score': -1, _id: 1 });
 
 export type CustomerModel = Model<CustomerEntity>;
 

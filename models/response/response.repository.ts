@@ -80,20 +80,11 @@ export class ResponseRepository {
    * Newest first, keyset-paginated on _id: a page never shifts when responses arrive
    * while a client is paging, because new ids sort before the cursor.
    */
-  async page(
-    filter: ResponseQueryFilter | null | undefined,
-    first: number,
-    afterId: Types.ObjectId | null,
-  ): Promise<{ items: ResponseEntity[]; hasNextPage: boolean }> {
+  /** Up to `limit` matching responses, newest first, older than `afterId` (keyset on _id). */
+  async page(filter: ResponseQueryFilter | null | undefined, limit: number, afterId: Types.ObjectId | null): Promise<ResponseEntity[]> {
     const query = toMongoFilter(filter);
     if (afterId) query._id = { $lt: afterId };
-    const rows = await this.model
-      .find(query)
-      .sort({ _id: -1 })
-      .limit(first + 1)
-      .lean<ResponseEntity[]>()
-      .exec();
-    return { items: rows.slice(0, first), hasNextPage: rows.length > first };
+    return this.model.find(query).sort({ _id: -1 }).limit(limit).lean<ResponseEntity[]>().exec();
   }
 
   async count(filter: ResponseQueryFilter | null | undefined): Promise<number> {

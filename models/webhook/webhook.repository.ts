@@ -6,6 +6,13 @@ import { chunks } from '../bulk.js';
 import { isDuplicateKeyError } from '../response/response.repository.js';
 import type { DeliveryStatus, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEventEntity } from './webhook.entity.js';
 import type { WebhookModels } from './webhook.schema.js';
+import { afterKey, sortDocument, type SortField } from '../keyset.js';
+
+/** The delivery log's order: newest first (an index on webhookId + createdAt serves it). */
+export const DELIVERY_ORDER: readonly SortField[] = [
+  { field: 'createdAt', direction: -1, date: true },
+  { field: '_id', direction: -1 },
+];
 
 
 export type NewEndpoint = Pick<WebhookEndpointEntity, '_id' | 'url' | 'events' | 'description' | 'secret' | 'scope' | 'ownerKeyId'>;
@@ -186,11 +193,12 @@ export class WebhookRepository {
   }
 
   /** One endpoint's deliveries, newest first. */
-  async listDeliveries(webhookId: string, skip: number, limit: number): Promise<WebhookDeliveryEntity[]> {
+  /** Up to `limit` deliveries of an endpoint, newest first, after the sort key `after` (DELIVERY_ORDER). */
+  async listDeliveries(webhookId: string, after: readonly (string | number)[] | null, limit: number): Promise<WebhookDeliveryEntity[]> {
+    const filter = { webhookId: String(webhookId) };
     return this.models.deliveries
-      .find({ webhookId: String(webhookId) })
-      .sort({ createdAt: -1, _id: -1 })
-      .skip(skip)
+      .find(after ? { $and: [filter, afterKey(DELIVERY_ORDER, after)] } : filter)
+      .sort(sortDocument(DELIVERY_ORDER))
       .limit(limit)
       .lean<WebhookDeliveryEntity[]>()
       .exec();

@@ -1,9 +1,11 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscriptionHandlerData } from 'type-graphql';
 import { AppError } from '../../src/errors.js';
+import { mapPage } from '../../src/services/paging.js';
 import type { AlertRaisedMessage, AlertUpdatedMessage, PubSub } from '../../src/pubsub.js';
 import type { AlertEntity } from '../../models/alert/alert.entity.js';
 import { FOLLOW_UP_ROLES, READ_ROLES, SUBSCRIBE_ROLES } from '../auth/roles.js';
 import { scopeOf, visible } from '../auth/scope.js';
+import { toConnection } from '../common/page-info.js';
 import { DateTime } from '../common/scalars.js';
 import type { Context } from '../context.js';
 import { toCustomer } from '../customer/customer.resolver.js';
@@ -46,11 +48,7 @@ export class AlertResolver {
   ): Promise<AlertConnection> {
     const page = await ctx.services.alerts.list(filter ?? {}, orderBy ?? AlertOrder.RISK, first, after, scopeOf(ctx));
     const now = new Date();
-    return {
-      totalCount: page.totalCount,
-      edges: page.edges.map((e) => ({ cursor: e.cursor, node: toAlert(e.node, now) })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-    };
+    return { totalCount: page.totalCount, ...toConnection(mapPage(page, (alert) => toAlert(alert, now))) };
   }
 
   @Authorized(FOLLOW_UP_ROLES)
@@ -157,24 +155,17 @@ export class AtRiskCustomerResolver {
   ): Promise<AtRiskCustomerConnection> {
     // A scoped caller gets each customer as seen through in-scope responses and alerts only (the service builds that view).
     const page = await ctx.services.atRiskCustomers.list(filter ?? {}, first, after, scopeOf(ctx));
-    return {
-      edges: page.edges.map(({ cursor, node }) => {
-        const { risk } = node;
-        return {
-          cursor,
-          node: {
-            customer: toCustomer(node.customer),
-            risk: { score: risk.score, level: risk.level as never, reasons: risk.reasons },
-            trend: node.trend,
-            owner: node.owner,
-            openFollowUp: node.openAlert ? toAlert(node.openAlert) : null,
-            lastVerbatim: null,
-            riskResponseId: risk.responseId.toHexString(),
-          },
-        };
-      }),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-    };
+    return toConnection(
+      mapPage(page, ({ customer, risk, trend, owner, openAlert }) => ({
+        customer: toCustomer(customer),
+        risk: { score: risk.score, level: risk.level, reasons: risk.reasons },
+        trend,
+        owner,
+        openFollowUp: openAlert ? toAlert(openAlert) : null,
+        lastVerbatim: null,
+        riskResponseId: risk.responseId.toHexString(),
+      })),
+    );
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The verbatim of the response the risk was computed from.' })

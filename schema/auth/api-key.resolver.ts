@@ -2,7 +2,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { ApiKeyEntity } from '../../models/apikey/apikey.entity.js';
 import type { Context } from '../context.js';
-import { ApiKey, ApiKeyCreated, type ApiKeyRole, CreateApiKeyInput, Viewer } from './api-key.types.js';
+import { ApiKey, ApiKeyCreated, CreateApiKeyInput, Viewer } from './api-key.types.js';
 import { authenticatedCaller } from './auth-checker.js';
 import { ANY_ROLE } from './roles.js';
 
@@ -10,7 +10,7 @@ function toApiKey(entity: ApiKeyEntity): ApiKey {
   return {
     id: entity._id,
     name: entity.name,
-    role: entity.role as ApiKeyRole,
+    role: entity.role,
     scope: (entity.scope ?? []).map(({ key, value }) => ({ key, value })),
     prefix: entity.prefix,
     createdAt: entity.createdAt,
@@ -44,6 +44,6 @@ export class ApiKeyResolver {
   @Query(() => Viewer, { description: 'The role and scope of the calling key.' })
   viewer(@Ctx() ctx: Context): Viewer {
     const caller = authenticatedCaller(ctx);
-    return { role: caller.role as ApiKeyRole, scope: caller.scope };
+    return { role: caller.role, scope: caller.scope };
   }
 }

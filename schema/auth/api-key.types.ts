@@ -1,15 +1,12 @@
 /** API keys in GraphQL: the secret appears only in `ApiKeyCreated.key`. */
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Attribute, AttributeInput } from '../common/attribute.types.js';
+import { API_KEY_ROLES, type ApiKeyRole as Role } from '../../models/apikey/apikey.entity.js';
 import { DateTime } from '../common/scalars.js';
 
-export enum ApiKeyRole {
-  ADMIN = 'ADMIN',
-  ANALYST = 'ANALYST',
-  MANAGER = 'MANAGER',
-  INGEST = 'INGEST',
-  SUBSCRIBER = 'SUBSCRIBER',
-}
+/** The GraphQL enum of the stored roles (values = names). */
+export const ApiKeyRole = Object.fromEntries(API_KEY_ROLES.map((role) => [role, role])) as { readonly [R in Role]: R };
+export type ApiKeyRole = Role;
 registerEnumType(ApiKeyRole, {
   name: 'ApiKeyRole',
   description: 'What a key may do (docs/security.md).',

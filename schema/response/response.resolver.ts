@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { encodeCursor } from '../../src/services/response-query.service.js';
+import { mapPage } from '../../src/services/paging.js';
+import { toConnection } from '../common/page-info.js';
 import type { Context } from '../context.js';
 import { INGEST_ROLES, READ_ROLES } from '../auth/roles.js';
 import { scopedFilter, visible } from '../auth/scope.js';
@@ -49,11 +50,7 @@ export class ResponseResolver {
   ): Promise<ConnectionSource> {
     const scoped = scopedFilter(ctx, filter);
     const page = await ctx.services.responses.page(scoped, first, after);
-    return {
-      filter: scoped,
-      edges: page.items.map((item) => ({ cursor: encodeCursor(item._id), node: toResponse(item) })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-    };
+    return { filter: scoped, ...toConnection(mapPage(page, toResponse)) };
   }
 
   @Authorized(READ_ROLES)

@@ -3,6 +3,7 @@ import { EVENT_TYPES } from '../../src/services/events.js';
 import type { WebhookActor } from '../../src/services/webhooks/webhook.service.js';
 import { authenticatedCaller } from '../auth/auth-checker.js';
 import { WEBHOOK_ROLES } from '../auth/roles.js';
+import { toConnection } from '../common/page-info.js';
 import type { Context } from '../context.js';
 import { CreateWebhookInput, UpdateWebhookInput } from './webhook.inputs.js';
 import { toWebhook, toWebhookDelivery } from './webhook.mapper.js';
@@ -45,7 +46,9 @@ export class WebhookResolver {
     @Ctx() ctx: Context,
   ): Promise<WebhookDeliveryConnection> {
     const page = await ctx.services.webhooks.deliveries(webhookId, first, after, actor(ctx));
-    return { nodes: page.deliveries.map(toWebhookDelivery), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
+    // The delivery log's GraphQL shape lists nodes without edges.
+    const { edges, pageInfo } = toConnection(page);
+    return { nodes: edges.map((e) => toWebhookDelivery(e.node)), pageInfo };
   }
 
   @Authorized(WEBHOOK_ROLES)

@@ -8,6 +8,7 @@
 import type { DocumentNode, FieldNode, GraphQLError as GraphQLErrorType, GraphQLSchema } from 'graphql';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { graphql } from './graphql-module.js';
+import { DEFAULT_PAGE_SIZE } from '../services/paging.js';
 
 const { GraphQLError, Kind, getOperationAST, getVariableValues } = graphql;
 
@@ -74,7 +75,7 @@ export interface CostOptions {
 function pageSize(maxPageSize: number) {
   return (node: FieldNode, args: FieldArgs): number => {
     const first = node.arguments?.find((a) => a.name.value === 'first');
-    if (!first || first.value.kind !== Kind.INT) return first ? maxPageSize : Math.min(Number(args.first ?? 20), maxPageSize);
+    if (!first || first.value.kind !== Kind.INT) return first ? maxPageSize : Math.min(Number(args.first ?? DEFAULT_PAGE_SIZE), maxPageSize);
     return Math.max(1, Math.min(Number(first.value.value), maxPageSize));
   };
 }

@@ -5,26 +5,19 @@ import { InputError } from '../errors.js';
 import type { ResponseEntity } from '../../models/response/response.entity.js';
 import type { ResponseQueryFilter } from '../../models/response/response.filter.js';
 import type { ResponseRepository } from '../../models/response/response.repository.js';
+import { decodeCursor, pageSize, toPage, type Page } from './paging.js';
 import { ATTRIBUTE_KEY } from './response-input.js';
 
-export interface ResponsePage {
-  items: ResponseEntity[];
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
 
 const FILTER_LIST_LIMIT = 100;
 const FILTER_TEXT_LIMIT = 200;
 
-export function encodeCursor(id: Types.ObjectId): string {
-  return Buffer.from(`r:${id.toHexString()}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): Types.ObjectId {
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  const hex = decoded.startsWith('r:') ? decoded.slice(2) : '';
-  if (!/^[0-9a-f]{24}$/.test(hex)) throw new InputError([{ field: 'after', message: 'is not a cursor this API issued' }]);
-  return new Types.ObjectId(hex);
+/** The ObjectId of an `after` cursor (responses page newest first by _id). */
+function afterId(after: string | null | undefined): Types.ObjectId | null {
+  const key = decodeCursor(after, ['string']);
+  if (!key) return null;
+  if (!Types.ObjectId.isValid(key[0]) || !/^[0-9a-f]{24}$/.test(String(key[0]))) throw new InputError([{ field: 'after', message: 'is not a cursor of this query' }]);
+  return new Types.ObjectId(key[0]);
 }
 
 /** Bounds on filter sizes: a filter is data, and huge lists would only slow the database. */
@@ -53,16 +46,11 @@ export class ResponseQueryService {
     return this.deps.responses.findById(id);
   }
 
-  async page(filter: ResponseQueryFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<ResponsePage> {
+  async page(filter: ResponseQueryFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<ResponseEntity>> {
     checkFilter(filter);
-    const size = first ?? 20;
-    if (!Number.isInteger(size) || size < 0 || size > this.deps.maxPageSize) {
-      throw new InputError([{ field: 'first', message: `must be from 0 to ${this.deps.maxPageSize}` }]);
-    }
-    const afterId = after ? decodeCursor(after) : null;
-    const { items, hasNextPage } = await this.deps.responses.page(filter, size, afterId);
-    const last = items.at(-1);
-    return { items, hasNextPage, endCursor: last ? encodeCursor(last._id) : null };
+    const size = pageSize(first, this.deps.maxPageSize);
+    const rows = await this.deps.responses.page(filter, size + 1, afterId(after));
+    return toPage(rows, size, (r) => [r._id.toHexString()]);
   }
 
   async count(filter: ResponseQueryFilter | null | undefined): Promise<number> {

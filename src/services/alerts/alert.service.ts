@@ -7,16 +7,15 @@ import { AppError, InputError, notFound } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { AlertEntity, AlertHistoryEntry, AlertOutcome, AlertStatus, NewAlert } from '../../../models/alert/alert.entity.js';
 import type { AlertRepository } from '../../../models/alert/alert.repository.js';
+import { keyOf, type SortField } from '../../../models/keyset.js';
 import { attributeTag, type Attribute, type ResponseEntity } from '../../../models/response/response.entity.js';
 import type { RoutingRuleEntity } from '../../../models/routing/routing-rule.entity.js';
-import { inScope as attributesInScope } from '../auth/scope.js';
+import { inScope, scopeTags, type Scope } from '../auth/scope.js';
 import type { EventPublisher } from '../events.js';
+import { decodeCursor, pageSize, toPage, type Page } from '../paging.js';
 import type { ChurnRiskResult } from '../risk/churn-risk.js';
 import { alertEvent } from './alert-events.js';
 import { chooseRoute, DEFAULT_ROUTE_ID, type RoutingDefaults } from './routing.js';
-
-/** A MANAGER key's scope: only alerts of responses carrying every one of these attributes. */
-export type Scope = Attribute[] | null | undefined;
 
 export type AlertOrder = 'RISK' | 'DUE' | 'NEWEST';
 
@@ -30,11 +29,8 @@ export interface AlertFilter {
   attributes?: Attribute[] | null;
 }
 
-export interface AlertPage {
+export interface AlertPage extends Page<AlertEntity> {
   totalCount: number;
-  edges: { cursor: string; node: AlertEntity }[];
-  hasNextPage: boolean;
-  endCursor: string | null;
 }
 
 export interface RaiseOutcome {
@@ -49,11 +45,6 @@ const MAX_NOTE = 2000;
 
 export function alertId(responseId: string, ruleId: string | null): string {
   return `${responseId}:${ruleId ?? DEFAULT_ROUTE_ID}`;
-}
-
-/** The alert's response is within the scope (the one scope check, on the attributes copied to the alert). */
-export function inScope(alert: Pick<AlertEntity, 'attributes'>, scope: Scope): boolean {
-  return attributesInScope(alert.attributes, scope ?? []);
 }
 
 export class AlertService {
@@ -160,41 +151,31 @@ export class AlertService {
 
   async get(id: string, scope?: Scope): Promise<AlertEntity | null> {
     const alert = await this.deps.alerts.findById(id);
-    return alert && inScope(alert, scope) ? alert : null;
+    return alert && inScope(alert.attributes, scope) ? alert : null;
   }
 
   async list(filter: AlertFilter = {}, order: AlertOrder = 'RISK', first?: number | null, after?: string | null, scope?: Scope): Promise<AlertPage> {
-    const limit = first ?? 20;
-    if (!Number.isInteger(limit) || limit < 1 || limit > this.deps.maxPageSize) {
-      throw new InputError([{ field: 'first', message: `must be between 1 and ${this.deps.maxPageSize}` }]);
-    }
+    const size = pageSize(first, this.deps.maxPageSize);
     if (filter.minRiskScore != null && (filter.minRiskScore < 0 || filter.minRiskScore > 100)) {
       throw new InputError([{ field: 'filter.minRiskScore', message: 'must be between 0 and 100' }]);
     }
-    const now = this.now();
-    const tags = [...(scope ?? []), ...(filter.attributes ?? [])].map((a) => attributeTag(a.key, a.value));
+    const sort = ALERT_ORDERS[order];
+    const key = decodeCursor(after, sort.map((f) => (f.field === '_id' ? 'string' : 'number')));
+    const tags = [...scopeTags(scope), ...scopeTags(filter.attributes)];
     let statuses = filter.statuses ?? null;
     if (filter.overdue) statuses = (statuses?.length ? statuses : ['OPEN', 'ACKNOWLEDGED']).filter((s) => s !== 'RESOLVED') as AlertStatus[];
     if (statuses && statuses.length === 0) return { totalCount: 0, edges: [], hasNextPage: false, endCursor: null };
-    const all = await this.deps.alerts.find({
+    // The scope is part of the query (every scope pair as a tag): the database returns only in-scope alerts.
+    const query = {
       assignee: filter.assignee,
       statuses,
       customerExternalId: filter.customerExternalId,
       attributeTags: tags,
       minRiskScore: filter.minRiskScore,
-      overdueAt: filter.overdue ? now : null,
-    });
-    const sorted = all.filter((a) => inScope(a, scope)).sort(comparator(order));
-    let start = 0;
-    if (after) {
-      const key = decodeCursor(after);
-      if (!key) throw new InputError([{ field: 'after', message: 'is not a cursor from this query' }]);
-      start = sorted.findIndex((a) => compareKeys(sortKey(a, order), key) > 0);
-      if (start < 0) start = sorted.length;
-    }
-    const page = sorted.slice(start, start + limit);
-    const edges = page.map((node) => ({ cursor: encodeCursor(sortKey(node, order)), node }));
-    return { totalCount: sorted.length, edges, hasNextPage: start + limit < sorted.length, endCursor: edges.at(-1)?.cursor ?? null };
+      overdueAt: filter.overdue ? this.now() : null,
+    };
+    const [rows, totalCount] = await Promise.all([this.deps.alerts.page(query, sort, key, size + 1), this.deps.alerts.count(query)]);
+    return { totalCount, ...toPage(rows, size, (a) => keyOf(sort, a)) };
   }
 
   async acknowledge(id: string, actor: string, note?: string | null, scope?: Scope): Promise<AlertEntity> {
@@ -273,37 +254,9 @@ function checkNote(note: string | null | undefined): string | null {
   return trimmed;
 }
 
-type Key = (number | string)[];
-
-function sortKey(a: AlertEntity, order: AlertOrder): Key {
-  if (order === 'DUE') return [a.dueAt.getTime(), -a.riskScore, a._id];
-  if (order === 'NEWEST') return [-a.raisedAt.getTime(), a._id];
-  return [-a.riskScore, a.dueAt.getTime(), a._id];
-}
-
-function compareKeys(x: Key, y: Key): number {
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const a = x[i];
-    const b = y[i];
-    if (a === b) continue;
-    return a < b ? -1 : 1;
-  }
-  return 0;
-}
-
-function comparator(order: AlertOrder) {
-  return (a: AlertEntity, b: AlertEntity) => compareKeys(sortKey(a, order), sortKey(b, order));
-}
-
-function encodeCursor(key: Key): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-function decodeCursor(cursor: string): Key | null {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    return Array.isArray(key) && key.every((k) => typeof k === 'number' || typeof k === 'string') ? key : null;
-  } catch {
-    return null;
-  }
-}
+/** The keyset order of each AlertOrder, ending with the unique _id (an index of each is declared on the schema). */
+const ALERT_ORDERS: Record<AlertOrder, SortField[]> = {
+  RISK: [{ field: 'riskScore', direction: -1 }, { field: 'dueAt', direction: 1, date: true }, { field: '_id', direction: 1 }],
+  DUE: [{ field: 'dueAt', direction: 1, date: true }, { field: 'riskScore', direction: -1 }, { field: '_id', direction: 1 }],
+  NEWEST: [{ field: 'raisedAt', direction: -1, date: true }, { field: '_id', direction: 1 }],
+};

@@ -8,11 +8,13 @@ import { InputError } from '../../errors.js';
 import type { AlertEntity } from '../../../models/alert/alert.entity.js';
 import type { AlertRepository } from '../../../models/alert/alert.repository.js';
 import type { CustomerChurnRisk, CustomerEntity } from '../../../models/customer/customer.entity.js';
-import type { CustomerRepository } from '../../../models/customer/customer.repository.js';
-import { attributeTag, type Attribute } from '../../../models/response/response.entity.js';
+import { AT_RISK_ORDER, type CustomerRepository } from '../../../models/customer/customer.repository.js';
+import { keyOf } from '../../../models/keyset.js';
+import type { Attribute } from '../../../models/response/response.entity.js';
 import type { CustomerQueryService } from '../customer-query.service.js';
+import { decodeCursor, encodeCursor, pageSize, type CursorKey, type Page } from '../paging.js';
 import { RISK_LEVELS, type RiskLevel } from '../risk/churn-risk.js';
-import { inScope, type Scope } from './alert.service.js';
+import { scopeTags, type Scope } from '../auth/scope.js';
 
 export interface AtRiskFilter {
   minLevel?: RiskLevel | null;
@@ -24,7 +26,7 @@ export interface AtRiskFilter {
 export interface AtRiskCustomer {
   /** The customer as the caller may see them (scoped: through in-scope responses; `churnRisk` set). */
   customer: CustomerEntity;
-  /** The in-scope churn risk the customer is listed by (the customer's `churnRisk`). */
+  /** The customer's latest risk (in scope). */
   risk: CustomerChurnRisk;
   owner: string | null;
   /** The newest unresolved alert of the customer, if any. */
@@ -33,17 +35,12 @@ export interface AtRiskCustomer {
   trend: number | null;
 }
 
-export interface AtRiskPage {
-  edges: { cursor: string; node: AtRiskCustomer }[];
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
+export type AtRiskPage = Page<AtRiskCustomer>;
 
-/** Customers read at most per query (the list is worked top-down; deeper pages are rare). */
+/** Customers read per request at most: a very narrow filter returns a short page whose cursor resumes the scan. */
 const MAX_SCAN = 1000;
-/** Customers whose scoped views are built per read of their responses: what the page still needs, within these bounds. */
-const VIEW_BATCH = 50;
-const MIN_VIEW_BATCH = 10;
+/** Customers read per further batch, once filters or the scope have dropped rows of the first one. */
+const SCAN_BATCH = 100;
 
 export class AtRiskCustomersService {
   constructor(
@@ -57,43 +54,62 @@ export class AtRiskCustomersService {
     },
   ) {}
 
+  /**
+   * One page, read from the database in keyset batches (the first one just the page and one row
+   * more): rows the filter, the scope or the owner drop are skipped batch by batch, never by
+   * loading every at-risk customer.
+   */
   async list(filter: AtRiskFilter = {}, first?: number | null, after?: string | null, scope?: Scope): Promise<AtRiskPage> {
-    const limit = first ?? 20;
-    if (!Number.isInteger(limit) || limit < 1 || limit > this.deps.maxPageSize) {
-      throw new InputError([{ field: 'first', message: `must be between 1 and ${this.deps.maxPageSize}` }]);
-    }
-    const offset = after ? Number(Buffer.from(after, 'base64url').toString('utf8')) : 0;
-    if (!Number.isInteger(offset) || offset < 0) throw new InputError([{ field: 'after', message: 'is not a cursor from this query' }]);
+    const size = pageSize(first, this.deps.maxPageSize);
+    let position = decodeCursor(after, ['number', 'string']);
     const minLevel = filter.minLevel ?? 'MEDIUM';
     if (!RISK_LEVELS.includes(minLevel)) throw new InputError([{ field: 'filter.minLevel', message: `must be one of ${RISK_LEVELS.join(', ')}` }]);
     const levels = RISK_LEVELS.slice(RISK_LEVELS.indexOf(minLevel));
-
     // The scope and the filter are matched separately: a filter may widen nothing the scope narrows.
-    const customers = await this.deps.customers.findAtRisk(levels, [filter.attributes ?? [], scope ?? []], MAX_SCAN);
-    // Open follow-ups of the scope only: an alert of another region never names this row's owner.
-    const open = (await this.deps.alerts.find({ statuses: ['OPEN', 'ACKNOWLEDGED'], attributeTags: (scope ?? []).map((a) => attributeTag(a.key, a.value)) }))
-      .filter((a) => inScope(a, scope));
+    const matchers = [filter.attributes ?? [], scope ?? []].map(attributeMatcher);
+
+    const rows: { node: AtRiskCustomer; key: CursorKey }[] = [];
+    let scanned = 0;
+    let exhausted = false;
+    while (rows.length <= size && !exhausted && scanned < MAX_SCAN) {
+      const limit = Math.min(scanned === 0 ? size + 1 : SCAN_BATCH, MAX_SCAN - scanned);
+      const batch = await this.deps.customers.pageAtRisk(levels, position, limit);
+      exhausted = batch.length < limit;
+      scanned += batch.length;
+      if (batch.length) position = keyOf(AT_RISK_ORDER, batch[batch.length - 1]);
+      rows.push(...(await this.rowsOf(batch.filter((c) => matchers.every((matches) => matches(c.attributes))), levels, filter.owner, scope)));
+    }
+    const page = rows.slice(0, size);
+    const edges = page.map(({ node, key }) => ({ cursor: encodeCursor(key), node }));
+    if (rows.length > size) return { edges, hasNextPage: true, endCursor: edges.at(-1)?.cursor ?? null };
+    // Out of scan budget with rows left: the cursor resumes after the last customer read, not the last listed.
+    if (!exhausted && position) return { edges, hasNextPage: true, endCursor: encodeCursor(position) };
+    return { edges, hasNextPage: false, endCursor: edges.at(-1)?.cursor ?? null };
+  }
+
+  /** The listed rows of some customers (in order): their scoped views, in-scope open follow-ups and owners. */
+  private async rowsOf(customers: CustomerEntity[], levels: RiskLevel[], owner: string | null | undefined, scope: Scope): Promise<{ node: AtRiskCustomer; key: CursorKey }[]> {
+    if (customers.length === 0) return [];
+    const views = await this.deps.views.scopedMany(customers, scope ?? []);
+    // Open follow-ups of these customers within the scope only: an alert of another region never names this row's owner.
+    const open = await this.deps.alerts.find({
+      statuses: ['OPEN', 'ACKNOWLEDGED'],
+      customerExternalIds: customers.map((c) => c.externalId),
+      attributeTags: scopeTags(scope),
+    });
     const openByCustomer = new Map<string, AlertEntity>();
     for (const a of open.sort((x, y) => y.raisedAt.getTime() - x.raisedAt.getTime())) {
       if (a.customerExternalId && !openByCustomer.has(a.customerExternalId)) openByCustomer.set(a.customerExternalId, a);
     }
-    // Views are built batch by batch, only as far as this page (and one row more, for hasNextPage) needs.
-    const rows: AtRiskCustomer[] = [];
-    for (let next = 0; next < customers.length && rows.length <= offset + limit; ) {
-      const size = Math.min(VIEW_BATCH, Math.max(MIN_VIEW_BATCH, offset + limit + 1 - rows.length));
-      const batch = customers.slice(next, next + size);
-      next += size;
-      const views = await this.deps.views.scopedMany(batch, scope ?? []);
-      for (const view of views) {
-        // Without an in-scope risk (none, or computed from an out-of-scope response) the customer is not listed.
-        if (!view?.churnRisk || !levels.includes(view.churnRisk.level)) continue;
-        const row = this.row(view, view.churnRisk, openByCustomer.get(view.externalId) ?? null);
-        if (!filter.owner || row.owner === filter.owner) rows.push(row);
-      }
-    }
-    const page = rows.slice(offset, offset + limit);
-    const edges = page.map((node, i) => ({ cursor: Buffer.from(String(offset + i + 1)).toString('base64url'), node }));
-    return { edges, hasNextPage: offset + limit < rows.length, endCursor: edges.at(-1)?.cursor ?? null };
+    const rows: { node: AtRiskCustomer; key: CursorKey }[] = [];
+    customers.forEach((customer, i) => {
+      const view = views[i];
+      // Without an in-scope risk (none, or computed from an out-of-scope response) the customer is not listed.
+      if (!view?.churnRisk || !levels.includes(view.churnRisk.level)) return;
+      const node = this.row(view, view.churnRisk, openByCustomer.get(view.externalId) ?? null);
+      if (!owner || node.owner === owner) rows.push({ node, key: keyOf(AT_RISK_ORDER, customer) });
+    });
+    return rows;
   }
 
   /** Trend and owner from what `customer` (already scoped) and its in-scope open alert show. */
@@ -105,4 +121,11 @@ export class AtRiskCustomersService {
     const owner = openAlert?.assignee ?? customer.attributes.find((a) => a.key === this.deps.ownerAttribute)?.value ?? null;
     return { customer, risk, owner, openAlert, trend };
   }
+}
+
+/** Filter semantics of attribute lists: values of one key are alternatives, every key must match. */
+function attributeMatcher(pairs: readonly Attribute[]): (attributes: readonly Attribute[]) => boolean {
+  const wanted = new Map<string, Set<string>>();
+  for (const { key, value } of pairs) wanted.set(key, (wanted.get(key) ?? new Set()).add(value));
+  return (attributes) => [...wanted].every(([key, values]) => attributes.some((a) => a.key === key && values.has(a.value)));
 }

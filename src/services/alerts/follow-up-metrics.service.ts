@@ -8,8 +8,7 @@ import { npsFigures } from '../../domain/nps.js';
 import type { AlertEntity } from '../../../models/alert/alert.entity.js';
 import type { AlertRepository } from '../../../models/alert/alert.repository.js';
 import type { OwnerNpsRepository } from '../../../models/alert/owner-nps.repository.js';
-import { attributeTag } from '../../../models/response/response.entity.js';
-import { inScope, type Scope } from './alert.service.js';
+import { scopeTags, type Scope } from '../auth/scope.js';
 
 export type MetricsGroupBy = 'OWNER' | 'TEAM';
 
@@ -82,9 +81,10 @@ export class FollowUpMetricsService {
     if (!(from instanceof Date) || Number.isNaN(from.getTime())) throw new InputError([{ field: 'from', message: 'must be a date-time' }]);
     if (!(to instanceof Date) || Number.isNaN(to.getTime()) || to <= from) throw new InputError([{ field: 'to', message: 'must be after from' }]);
     const now = this.deps.now?.() ?? new Date();
-    const tags = (scope ?? []).map((a) => attributeTag(a.key, a.value));
+    const tags = scopeTags(scope);
     // HISTORICAL alerts (old answers) were never follow-ups owed: they do not count here.
-    const alerts = (await this.deps.alerts.find({ raisedFrom: from, raisedTo: to, attributeTags: tags })).filter((a) => inScope(a, scope) && a.status !== 'HISTORICAL');
+    // The scope is in the query (tags): the database returns in-scope alerts only.
+    const alerts = (await this.deps.alerts.find({ raisedFrom: from, raisedTo: to, attributeTags: tags })).filter((a) => a.status !== 'HISTORICAL');
     const keyOf = (a: AlertEntity) => (groupBy === 'OWNER' ? a.assignee : a.team);
     const groups = new Map<string | null, AlertEntity[]>();
     for (const a of alerts) groups.set(keyOf(a), [...(groups.get(keyOf(a)) ?? []), a]);

@@ -2,7 +2,10 @@
  * Scopes: a key with a scope only sees responses whose attributes include every scope pair.
  * The scope is AND-ed into a response filter here, the one place every query path goes through.
  */
-import type { Attribute } from '../../../models/response/response.entity.js';
+import { attributeTag, type Attribute } from '../../../models/response/response.entity.js';
+
+/** A key's scope: attribute pairs a response must all carry to be seen (empty or absent: everything). */
+export type Scope = readonly Attribute[] | null | undefined;
 
 /**
  * A value no stored attribute can have (stored values are trimmed, this one starts with a
@@ -27,7 +30,12 @@ export function applyScope<F extends { attributes?: Attribute[] | null }>(filter
   return { ...(filter ?? ({} as F)), attributes };
 }
 
-/** True when the attributes include every scope pair (always true for an empty scope). */
-export function inScope(attributes: readonly Attribute[] | null | undefined, scope: readonly Attribute[]): boolean {
-  return scope.every((s) => (attributes ?? []).some((a) => a.key === s.key && a.value === s.value));
+/** True when the attributes include every scope pair (always true for an empty scope): the one scope check in memory. */
+export function inScope(attributes: readonly Attribute[] | null | undefined, scope: Scope): boolean {
+  return (scope ?? []).every((s) => (attributes ?? []).some((a) => a.key === s.key && a.value === s.value));
+}
+
+/** The same check in a query: documents whose `attributeTags` hold all of these (`$all`) are in scope. */
+export function scopeTags(scope: Scope): string[] {
+  return (scope ?? []).map((s) => attributeTag(s.key, s.value));
 }

@@ -13,7 +13,7 @@ import { deliveryId } from '../../../models/webhook/webhook.entity.js';
 import type { WebhookRepository } from '../../../models/webhook/webhook.repository.js';
 import type { DomainEvent, EventPublisher } from '../events.js';
 import type { DeliveryRef, WebhookDeliveryQueue } from './ports.js';
-import { withinScope } from './webhook.service.js';
+import { inScope } from '../auth/scope.js';
 
 export interface WebhookPublisherDeps {
   webhooks: WebhookRepository;
@@ -32,7 +32,7 @@ export class WebhookEventPublisher implements EventPublisher {
     const refs: (DeliveryRef & { eventType: string })[] = [];
     for (const event of events) {
       // An endpoint created by a scoped key gets only the events inside that scope.
-      const subscribers = endpoints.filter((endpoint) => endpoint.events.includes(event.type) && withinScope(event.attributes, endpoint.scope ?? []));
+      const subscribers = endpoints.filter((endpoint) => endpoint.events.includes(event.type) && inScope(event.attributes, endpoint.scope ?? []));
       if (subscribers.length === 0) continue;
       await this.deps.webhooks.insertEvent({
         _id: event.id,

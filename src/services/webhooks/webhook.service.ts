@@ -3,7 +3,9 @@ import type { Attribute } from '../../../models/response/response.entity.js';
 import { AppError, InputError, notFound } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { WebhookDeliveryEntity, WebhookEndpointEntity } from '../../../models/webhook/webhook.entity.js';
-import type { WebhookRepository } from '../../../models/webhook/webhook.repository.js';
+import { DELIVERY_ORDER, type WebhookRepository } from '../../../models/webhook/webhook.repository.js';
+import { keyOf } from '../../../models/keyset.js';
+import { decodeCursor, pageSize, toPage, type Page } from '../paging.js';
 import { validateWebhookFields, type CleanWebhookFields, type WebhookFields } from './webhook-input.js';
 import { newWebhookId, newWebhookSecret } from './webhook-secret.js';
 import type { SecretBox } from './secret-box.js';
@@ -35,13 +37,7 @@ export interface EndpointWithSecret {
   secret: string;
 }
 
-export interface DeliveryPage {
-  deliveries: WebhookDeliveryEntity[];
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
 
-const DEFAULT_PAGE_SIZE = 20;
 
 export class WebhookService {
   constructor(private readonly deps: WebhookServiceDeps) {}
@@ -137,31 +133,11 @@ export class WebhookService {
     return value as CleanWebhookFields & Required<Pick<CleanWebhookFields, R>>; // no problem: every required field was set
   }
 
-  async deliveries(webhookId: string, first: number | null | undefined, after: string | null | undefined, actor: WebhookActor): Promise<DeliveryPage> {
-    const size = first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(size) || size < 1 || size > this.deps.maxPageSize) {
-      throw new InputError([{ field: 'first', message: `must be between 1 and ${this.deps.maxPageSize}` }]);
-    }
-    const skip = after ? decodeOffset(after) : 0;
-    if (skip === null) throw new InputError([{ field: 'after', message: 'is not a cursor this query returned' }]);
+  async deliveries(webhookId: string, first: number | null | undefined, after: string | null | undefined, actor: WebhookActor): Promise<Page<WebhookDeliveryEntity>> {
+    const size = pageSize(first, this.deps.maxPageSize);
+    const key = decodeCursor(after, ['number', 'string']);
     await this.mustGet(webhookId, actor);
-    const rows = await this.deps.webhooks.listDeliveries(webhookId, skip, size + 1);
-    const deliveries = rows.slice(0, size);
-    return { deliveries, hasNextPage: rows.length > size, endCursor: deliveries.length ? encodeOffset(skip + deliveries.length) : null };
+    const rows = await this.deps.webhooks.listDeliveries(webhookId, key, size + 1);
+    return toPage(rows, size, (d) => keyOf(DELIVERY_ORDER, d));
   }
-}
-
-// The log is an append-mostly list read by operators: an offset cursor is enough.
-function encodeOffset(offset: number): string {
-  return Buffer.from(`o:${offset}`).toString('base64url');
-}
-
-function decodeOffset(cursor: string): number | null {
-  const match = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  return match ? Number(match[1]) : null;
-}
-
-/** True when `attributes` include every pair of `scope` (an empty scope admits everything). */
-export function withinScope(attributes: readonly Attribute[], scope: readonly Attribute[]): boolean {
-  return scope.every((want) => attributes.some((a) => a.key === want.key && a.value === want.value));
 }
