@@ -5,6 +5,7 @@
  */
 import type { AnyBulkWriteOperation, Types } from 'mongoose';
 import type { Attribute } from '../response/response.entity.js';
+import { foldByCustomer, type CustomerChange, type CustomerEntry } from './customer-batch.js';
 import { chunks } from '../bulk.js';
 import { isDuplicateKeyError } from '../response/response.repository.js';
 import type { CustomerChurnRisk, CustomerEntity } from './customer.entity.js';
@@ -14,19 +15,7 @@ import type { WriteLockRepository } from '../lock/write-lock.repository.js';
 /** Scores kept per customer: enough to see a trend, bounded so documents stay small. */
 export const SCORE_HISTORY_LIMIT = 100;
 
-export interface CustomerProfile {
-  externalId: string;
-  name?: string | null;
-  email?: string | null;
-  accountValue?: number | null;
-  attributes: Attribute[];
-}
-
-export interface RecordedResponse {
-  responseId: Types.ObjectId;
-  score: number;
-  respondedAt: Date;
-}
+export type { CustomerProfile, RecordedResponse } from './customer-batch.js';
 
 const lockKey = (externalId: string) => `customer:${externalId}`;
 
@@ -37,53 +26,70 @@ export class CustomerRepository {
   ) {}
 
   /**
-   * Upserts the profile and appends the response to the score history, exactly once: the filter
-   * skips a customer whose history already holds the response, and the write lock keeps
-   * concurrent writers of one customer apart.
+   * Upserts the profiles and appends the responses to the score histories, exactly once, with one
+   * write per customer: the batch is folded per customer, customers not stored yet are inserted in
+   * one `insertMany`, the others updated in one `bulkWrite` per chunk. The write locks keep
+   * concurrent writers of one customer apart, so what a chunk reads under them stays true.
+   * Each call's response ids must be new to the histories (ingest records fresh ids only).
    */
-  async recordResponses(entries: { profile: CustomerProfile; response: RecordedResponse }[]): Promise<void> {
-    for (const part of chunks(entries)) {
-      await this.locks.forEachLocked(part.map((e) => lockKey(e.profile.externalId)), async (locked) => {
-        const held = new Set(locked);
-        await this.writeHistory(part.filter((e) => held.has(lockKey(e.profile.externalId))));
-      });
-    }
+  async recordResponses(entries: CustomerEntry[]): Promise<void> {
+    const changes = foldByCustomer(entries);
+    // One lock round trip for the whole batch; the writes go in chunks.
+    await this.locks.forEachLocked(changes.map((c) => lockKey(c.externalId)), async (locked) => {
+      const held = new Set(locked);
+      for (const part of chunks(changes.filter((c) => held.has(lockKey(c.externalId))))) await this.writeChanges(part);
+    });
   }
 
   /** The writes of recordResponses, for customers whose locks are held. */
-  private async writeHistory(entries: { profile: CustomerProfile; response: RecordedResponse }[]): Promise<void> {
-    if (entries.length === 0) return;
-    const upserts: AnyBulkWriteOperation<CustomerEntity>[] = entries.map(({ profile, response }) => ({
+  private async writeChanges(changes: CustomerChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    // Point reads by _id (FerretDB serves only `_id` equality from an index, not `$in`), in parallel.
+    const stored = new Map<string, Date | null>();
+    await Promise.all(
+      changes.map(async ({ externalId }) => {
+        const doc = await this.model.findById(externalId, { latestRespondedAt: 1 }).lean<Pick<CustomerEntity, 'latestRespondedAt'>>().exec();
+        if (doc) stored.set(externalId, doc.latestRespondedAt ?? null);
+      }),
+    );
+    const fresh = changes.filter((c) => !stored.has(c.externalId));
+    // A lock-free writer (an older version during a rolling deploy) may have created one since the read.
+    const raced = await this.insertNew(fresh);
+    const updates = changes.filter((c) => stored.has(c.externalId)).map((c) => knownUpdate(c, stored.get(c.externalId) ?? null));
+    if (updates.length) await this.model.bulkWrite(updates, { ordered: false });
+    if (raced.length) await this.writeConditionally(raced);
+  }
+
+  /** Inserts customers not stored yet; returns those another writer inserted first. */
+  private async insertNew(changes: CustomerChange[]): Promise<CustomerChange[]> {
+    if (changes.length === 0) return [];
+    const now = new Date();
+    try {
+      await this.model.collection.insertMany(changes.map((c) => newCustomer(c, now)) as never[], { ordered: false });
+      return [];
+    } catch (err) {
+      const indexes = duplicateIndexes(err, changes.length);
+      if (!indexes) throw err;
+      return changes.filter((_, i) => indexes.has(i));
+    }
+  }
+
+  /** Without a read to rely on: an upsert of the history and a separate write of "latest" conditional on respondedAt. */
+  private async writeConditionally(changes: CustomerChange[]): Promise<void> {
+    const upserts: AnyBulkWriteOperation<CustomerEntity>[] = changes.map((c) => ({
       updateOne: {
-        filter: { _id: profile.externalId, externalId: profile.externalId, 'scoreHistory.responseId': { $ne: response.responseId } },
-        update: {
-          ...withSet(profileFields(profile)),
-          $push: { scoreHistory: { $each: [response], $slice: -SCORE_HISTORY_LIMIT } },
-          $inc: { responseCount: 1 },
-        },
+        filter: { _id: c.externalId, externalId: c.externalId, 'scoreHistory.responseId': { $nin: c.responses.map((r) => r.responseId) } },
+        update: { ...withSet(c.profile), ...historyPush(c) },
         upsert: true,
       },
     }));
-    // A first upsert can lose the insert race to a writer that does not take the lock (an older
-    // version during a rolling deploy): retried once, it updates the document that now exists.
-    // A duplicate key on the retry means the document exists and already holds the response.
-    const retry = await duplicateKeyOps(this.model, upserts);
-    if (retry.length) await duplicateKeyOps(this.model, retry);
+    // A duplicate key on the upsert means the document exists and already holds the responses.
+    await duplicateKeyOps(this.model, upserts);
     // "Latest" follows respondedAt, not arrival order, so late imports do not overwrite it.
-    const latest: AnyBulkWriteOperation<CustomerEntity>[] = entries.map(({ profile, response }) => ({
+    const latest: AnyBulkWriteOperation<CustomerEntity>[] = changes.map((c) => ({
       updateOne: {
-        filter: {
-          _id: profile.externalId,
-          $or: [{ latestRespondedAt: null }, { latestRespondedAt: { $lte: response.respondedAt } }],
-        },
-        update: {
-          $set: {
-            latestScore: response.score,
-            latestRespondedAt: response.respondedAt,
-            latestResponseId: response.responseId,
-            attributes: profile.attributes,
-          },
-        },
+        filter: { _id: c.externalId, $or: [{ latestRespondedAt: null }, { latestRespondedAt: { $lte: c.latest.respondedAt } }] },
+        update: { $set: latestFields(c) },
       },
     }));
     await this.model.bulkWrite(latest, { ordered: false });
@@ -165,11 +171,56 @@ function withSet<T extends object>(fields: T): { $set?: T } {
   return Object.keys(fields).length > 0 ? { $set: fields } : {};
 }
 
-/** Only the profile fields the submit carried: an omitted name never erases a known one. */
-function profileFields(profile: CustomerProfile): Partial<CustomerEntity> {
-  const fields: Partial<CustomerEntity> = {};
-  if (profile.name != null) fields.name = profile.name;
-  if (profile.email != null) fields.email = profile.email;
-  if (profile.accountValue != null) fields.accountValue = profile.accountValue;
-  return fields;
+function historyPush(c: CustomerChange) {
+  return {
+    $push: { scoreHistory: { $each: c.responses, $slice: -SCORE_HISTORY_LIMIT } },
+    $inc: { responseCount: c.responses.length },
+  };
+}
+
+function latestFields(c: CustomerChange): Partial<CustomerEntity> {
+  const { responseId, score, respondedAt, attributes } = c.latest;
+  return { latestScore: score, latestRespondedAt: respondedAt, latestResponseId: responseId, attributes };
+}
+
+/** One write for a stored customer whose latest respondedAt was read under its lock. */
+function knownUpdate(c: CustomerChange, storedLatest: Date | null): AnyBulkWriteOperation<CustomerEntity> {
+  // "Latest" follows respondedAt, not arrival order, so late imports do not overwrite it.
+  const newer = storedLatest === null || storedLatest.getTime() <= c.latest.respondedAt.getTime();
+  return {
+    updateOne: {
+      filter: { _id: c.externalId, 'scoreHistory.responseId': { $nin: c.responses.map((r) => r.responseId) } },
+      update: { ...withSet({ ...c.profile, ...(newer ? latestFields(c) : {}) }), ...historyPush(c) },
+    },
+  };
+}
+
+/** A customer's first document, as the schema's defaults and timestamps would make it. */
+function newCustomer(c: CustomerChange, now: Date): CustomerEntity {
+  return {
+    _id: c.externalId,
+    externalId: c.externalId,
+    name: c.profile.name ?? null,
+    email: c.profile.email ?? null,
+    accountValue: c.profile.accountValue ?? null,
+    attributes: c.latest.attributes,
+    responseCount: c.responses.length,
+    scoreHistory: c.responses.slice(-SCORE_HISTORY_LIMIT),
+    latestScore: c.latest.score,
+    latestRespondedAt: c.latest.respondedAt,
+    latestResponseId: c.latest.responseId,
+    latestSentiment: null,
+    churnRisk: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Indexes of an unordered insert that failed only on duplicate keys; null for any other error. */
+function duplicateIndexes(err: unknown, size: number): Set<number> | null {
+  const writeErrors = (err as { writeErrors?: { index: number; code?: number; err?: { code?: number } }[] }).writeErrors;
+  if (Array.isArray(writeErrors) && writeErrors.length > 0) {
+    return writeErrors.every((w) => (w.code ?? w.err?.code) === 11000) ? new Set(writeErrors.map((w) => w.index)) : null;
+  }
+  return isDuplicateKeyError(err) && size === 1 ? new Set([0]) : null;
 }
