@@ -28,8 +28,6 @@ export interface WriteLockOptions {
 const DEFAULTS: WriteLockOptions = { leaseMs: 15_000, waitMs: 30_000 };
 const MAX_WAIT_STEP_MS = 20;
 const BREAK_EXPIRED_EVERY = 50;
-/** Lock documents per insert or delete: both are one statement per command part, not the update statements BULK_WRITE_CHUNK bounds. */
-const LOCKS_PER_COMMAND = 1000;
 
 interface LockDoc {
   _id: string;
@@ -111,7 +109,7 @@ export class WriteLockRepository {
   private async tryAcquire(keys: string[], token: string): Promise<string[]> {
     const expiresAt = new Date(Date.now() + this.options.leaseMs);
     const acquired: string[] = [];
-    for (const part of chunks(keys, LOCKS_PER_COMMAND)) {
+    for (const part of chunks(keys)) {
       try {
         await this.collection.insertMany(part.map((k) => ({ _id: k, token, expiresAt })), { ordered: false });
         acquired.push(...part);
@@ -128,7 +126,7 @@ export class WriteLockRepository {
   }
 
   private async release(keys: string[], token: string): Promise<void> {
-    for (const part of chunks(keys, LOCKS_PER_COMMAND)) await this.collection.deleteMany({ _id: { $in: part }, token });
+    for (const part of chunks(keys)) await this.collection.deleteMany({ _id: { $in: part }, token });
   }
 
   /** Deletes locks whose lease ran out (their holder died), each only if it is still that holder's. */
