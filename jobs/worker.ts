@@ -11,9 +11,7 @@ import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
-import type { PubSub } from '../src/pubsub.js';
-import { afterAnalysisHooks } from '../src/services/after-analysis.js';
-import { AnalysisService } from '../src/services/analysis.service.js';
+import type { AnalysisService } from '../src/services/analysis.service.js';
 import { analyzerFactoryFromConfig } from '../src/services/analysis-engine.js';
 import { CurrentTaxonomy } from '../src/services/current-taxonomy.js';
 import type { Services } from '../src/services/index.js';
@@ -26,7 +24,6 @@ import { BullAnalysisScheduler } from './analysis.scheduler.js';
 import { createMaintenanceHandler } from './maintenance.handler.js';
 import { createWebhookHandler } from './webhooks.handler.js';
 import { startAlertJobs } from './alerts.handler.js';
-import { churnRiskAndAlertsHook } from '../src/services/alerts/alerts.hook.js';
 import { WebhookDeliveryService } from '../src/services/webhooks/webhook-delivery.service.js';
 import { SecretBox } from '../src/services/webhooks/secret-box.js';
 import { targetPolicyFor } from '../src/services/webhooks/target-policy.js';
@@ -49,8 +46,9 @@ export interface WorkerDeps {
   config: Config;
   db: Database;
   redisUrl: string;
-  pubSub: PubSub;
   services: Services;
+  /** The analysis service with the after-analysis hooks, from the composition root (src/composition.ts). */
+  analysisFor: (taxonomy: CurrentTaxonomy) => AnalysisService;
   log: Logger;
 }
 
@@ -63,7 +61,7 @@ export interface RunningWorkers {
 /** Maintenance jobs at once: a long backfill must not hold up reconciler rounds. */
 const MAINTENANCE_CONCURRENCY = 2;
 
-export async function startWorkers({ config, db, redisUrl, pubSub, services, log }: WorkerDeps): Promise<RunningWorkers> {
+export async function startWorkers({ config, db, redisUrl, services, analysisFor, log }: WorkerDeps): Promise<RunningWorkers> {
   const prefix = config.VERBATIM_QUEUE_PREFIX;
   // Workers block on Redis and must retry forever while it is down (BullMQ's requirement).
   const connections: Redis[] = [];
@@ -78,18 +76,7 @@ export async function startWorkers({ config, db, redisUrl, pubSub, services, log
   const currentTaxonomy = new CurrentTaxonomy(services.taxonomy, analyzerFactoryFromConfig(config, (message) => log.warn(message)));
   // Fail at start, not on the first job, when the configured engine cannot load (missing model files).
   await currentTaxonomy.get();
-  const analysis = new AnalysisService({
-    responses: db.responses,
-    analysisState: db.responseAnalysis,
-    customers: db.customers,
-    taxonomy: currentTaxonomy,
-    adapter: services.adapters,
-    hooks: afterAnalysisHooks({
-      pubSub, rollups: services.rollups, log, events: services.events, redactPii: config.VERBATIM_WEBHOOK_REDACT_PII,
-      churnRiskAndAlerts: churnRiskAndAlertsHook({ risk: services.churnRisk, alerts: services.alerts, pubSub }),
-    }),
-    log,
-  });
+  const analysis = analysisFor(currentTaxonomy);
   const reconciler = new ReconcilerService({
     responses: db.responseAnalysis,
     backfills: services.backfills,

@@ -1,4 +1,4 @@
-/** One connection and the models of every aggregate on it. */
+/** One connection, the models of every aggregate on it, and their repositories (src/composition.ts connects it). */
 import mongoose, { type Connection } from 'mongoose';
 import { customerModel } from './customer/customer.schema.js';
 import { CustomerRepository } from './customer/customer.repository.js';
@@ -14,7 +14,12 @@ import { taxonomyModels } from './taxonomy/taxonomy.schema.js';
 import { WebhookRepository } from './webhook/webhook.repository.js';
 import { webhookModels } from './webhook/webhook.schema.js';
 import { alertModel } from './alert/alert.schema.js';
+import { AlertRepository } from './alert/alert.repository.js';
+import { OwnerNpsRepository } from './alert/owner-nps.repository.js';
 import { routingRuleModel } from './routing/routing-rule.schema.js';
+import { RoutingRuleRepository } from './routing/routing-rule.repository.js';
+import { apiKeyModel } from './apikey/apikey.schema.js';
+import { ApiKeyRepository } from './apikey/apikey.repository.js';
 import { adapterModel } from './adapter/adapter.schema.js';
 import { AdapterRepository } from './adapter/adapter.repository.js';
 
@@ -31,6 +36,12 @@ export interface Database {
   webhooks: WebhookRepository;
   /** Versions of the corrections adapter. */
   adapters: AdapterRepository;
+  /** Follow-up cases raised for at-risk responses. */
+  alerts: AlertRepository;
+  routingRules: RoutingRuleRepository;
+  /** NPS per owner and team, read from the responses. */
+  ownerNps: OwnerNpsRepository;
+  apiKeys: ApiKeyRepository;
   /** Creates missing indexes of every model (idempotent). */
   syncIndexes(): Promise<void>;
   /** Closes the pool; after `graceMs` (if given) operations still running are cut off. */
@@ -55,9 +66,6 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   });
   await connection.asPromise();
   const models = { responses: responseModel(connection), customers: customerModel(connection) };
-  // Alerts and routing rules are wired in src/services/alerts; registered here so syncIndexes builds their indexes.
-  alertModel(connection);
-  routingRuleModel(connection);
   return {
     connection,
     responses: new ResponseRepository(models.responses),
@@ -68,6 +76,10 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     taxonomy: new TaxonomyRepository(taxonomyModels(connection)),
     webhooks: new WebhookRepository(webhookModels(connection)),
     adapters: new AdapterRepository(adapterModel(connection), models.responses),
+    alerts: new AlertRepository(alertModel(connection)),
+    routingRules: new RoutingRuleRepository(routingRuleModel(connection)),
+    ownerNps: new OwnerNpsRepository(models.responses),
+    apiKeys: new ApiKeyRepository(apiKeyModel(connection)),
     async syncIndexes() {
       for (const model of Object.values(connection.models)) await model.createIndexes();
     },

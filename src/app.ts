@@ -2,19 +2,14 @@
  * Starts the roles of one process (api, worker, or both) against configured or local services,
  * and stops them gracefully on SIGTERM/SIGINT.
  */
-import { Redis } from 'ioredis';
-import { BullAnalysisScheduler } from '../jobs/analysis.scheduler.js';
-import { BullWebhookQueue } from '../jobs/webhooks.queue.js';
-import { connectDatabase } from '../models/database.js';
 import { buildVerbatimSchema } from '../schema/build-schema.js';
 import { loadConfig, type Config } from './config.js';
 import { localAdminKey } from './local-admin-key.js';
 import { createLogger, type Logger } from './logger.js';
-import { createRedisPubSub } from './pubsub.js';
 import { registerQueueDepth, startMetricsServer } from './metrics.js';
 import { startApiServer } from './server/http-server.js';
 import { createRequestLimits } from './server/limits.js';
-import { createServices } from './services/index.js';
+import { compose } from './composition.js';
 import { forceExitAfter, runSteps, type ShutdownStep } from './shutdown.js';
 
 export type ProcessRole = 'api' | 'worker';
@@ -61,16 +56,9 @@ export async function startApp(roles: ProcessRole[], config: Config = loadConfig
     }
     if (!mongoUri || !redisUrl) throw new Error('no MongoDB or Redis URL: set MONGODB_URI and REDIS_URL, or leave them unset for local services');
 
-    const db = await connectDatabase({ uri: mongoUri, dbName: config.VERBATIM_DB_NAME });
-    onStop('database', () => db.close(graceMs));
-    await db.syncIndexes();
-
-    // The API's queue connection fails fast when Redis is down, so a submit never hangs on it.
-    const queueRedis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
-    queueRedis.on('error', (err) => log.debug({ err: err.message }, 'queue redis connection error'));
-    onStop('queue redis', async () => queueRedis.disconnect());
-    const scheduler = new BullAnalysisScheduler(queueRedis, config.VERBATIM_QUEUE_PREFIX);
-    onStop('analysis queue', () => scheduler.close());
+    const composition = await compose({ config, log, mongoUri, redisUrl });
+    onStop('services and connections', () => composition.close(graceMs));
+    const { db, queueRedis, scheduler, webhookQueue, pubSub, services } = composition;
     // Queue depth for /metrics, read from Redis at scrape time.
     const depthStates = ['waiting', 'active', 'delayed', 'failed'] as const;
     const unregisterDepth = registerQueueDepth(async () => ({
@@ -78,27 +66,16 @@ export async function startApp(roles: ProcessRole[], config: Config = loadConfig
       maintenance: await scheduler.maintenance.getJobCounts(...depthStates),
     }));
     onStop('queue depth metrics', async () => unregisterDepth());
-
-    const redisPubSub = createRedisPubSub(redisUrl, config.VERBATIM_QUEUE_PREFIX);
-    const { pubSub } = redisPubSub;
-    onStop('pub/sub', () => redisPubSub.close());
-
-    const webhookQueue = new BullWebhookQueue(queueRedis, config.VERBATIM_QUEUE_PREFIX, {
-      attempts: config.VERBATIM_WEBHOOK_ATTEMPTS,
-      backoffMs: config.VERBATIM_WEBHOOK_BACKOFF_MS,
-    });
-    onStop('webhook queue', () => webhookQueue.close());
     const unregisterWebhookDepth = registerQueueDepth(async () => ({ webhooks: await webhookQueue.queue.getJobCounts(...depthStates) }));
     onStop('webhook depth metrics', async () => unregisterWebhookDepth());
 
-    const services = createServices({ config, db, scheduler, log, webhookQueue });
     let url: string | null = null;
     let metricsUrl: string | null = null;
 
     if (roles.includes('worker')) {
       // API-only processes never load the analysis engine.
       const { startWorkers } = await import('../jobs/worker.js');
-      const workers = await startWorkers({ config, db, redisUrl, pubSub, services, log });
+      const workers = await startWorkers({ config, db, redisUrl, services, analysisFor: composition.analysisFor, log });
       onStop('workers', () => workers.close(graceMs));
       if (!roles.includes('api') && config.VERBATIM_WORKER_METRICS_PORT > 0) {
         const metricsServer = await startMetricsServer(config.VERBATIM_WORKER_METRICS_PORT, config.VERBATIM_METRICS_HOST, config.VERBATIM_METRICS_TOKEN);

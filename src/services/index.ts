@@ -1,4 +1,4 @@
-/** Wires the services from their dependencies; entry points build this once per process. */
+/** Wires the services from their dependencies; src/composition.ts calls it once per process. */
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Database } from '../../models/database.js';
@@ -17,8 +17,6 @@ import { WebhookEventPublisher } from './webhooks/webhook-publisher.js';
 import { WebhookService } from './webhooks/webhook.service.js';
 import { SecretBox } from './webhooks/secret-box.js';
 import { targetPolicyFor } from './webhooks/target-policy.js';
-import { ApiKeyRepository } from '../../models/apikey/apikey.repository.js';
-import { apiKeyModel } from '../../models/apikey/apikey.schema.js';
 import { ApiKeyService } from './auth/api-key.service.js';
 import { createAlertServices, type AlertServices } from './alerts/index.js';
 import { CorrectionService } from './corrections/correction.service.js';
@@ -47,6 +45,8 @@ export interface Services extends AlertServices {
   corrections: CorrectionService;
   /** The adapter learned from corrections: trained by a maintenance job, applied by the analysis. */
   adapters: AdapterService;
+  /** Waits for the services' pending writes and stops their timers (the composition root closes the connections after). */
+  close(): Promise<void>;
 }
 
 export interface ServiceDeps {
@@ -96,7 +96,7 @@ export function createServices({ config, db, scheduler, log, taxonomy, webhookQu
       secrets: new SecretBox(config.VERBATIM_WEBHOOK_SECRET_KEY),
       targets: targetPolicyFor(config.VERBATIM_WEBHOOK_ALLOW_HOSTS),
     }),
-    apiKeys: new ApiKeyService({ keys: new ApiKeyRepository(apiKeyModel(db.connection)), log, cacheTtlMs: config.VERBATIM_API_KEY_CACHE_SECONDS * 1000 }),
+    apiKeys: new ApiKeyService({ keys: db.apiKeys, log, cacheTtlMs: config.VERBATIM_API_KEY_CACHE_SECONDS * 1000 }),
     adapters: new AdapterService({ adapters: db.adapters, taxonomy: db.taxonomy, backfills, log }),
     corrections: new CorrectionService({ responses: db.responses, analysisState: db.responseAnalysis, taxonomy: taxonomyService, rollups, log }),
     insights: new InsightsService({
@@ -108,5 +108,6 @@ export function createServices({ config, db, scheduler, log, taxonomy, webhookQu
       maxScan: config.VERBATIM_INSIGHTS_MAX_SCAN,
       maxTrendPoints: config.VERBATIM_MAX_TREND_POINTS,
     }),
+    close: () => rollups.close(),
   };
 }

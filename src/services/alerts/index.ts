@@ -2,12 +2,6 @@
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { Database } from '../../../models/database.js';
-import { AlertRepository } from '../../../models/alert/alert.repository.js';
-import { alertModel } from '../../../models/alert/alert.schema.js';
-import { OwnerNpsRepository } from '../../../models/alert/owner-nps.repository.js';
-import { responseModel } from '../../../models/response/response.schema.js';
-import { RoutingRuleRepository } from '../../../models/routing/routing-rule.repository.js';
-import { routingRuleModel } from '../../../models/routing/routing-rule.schema.js';
 import { CustomerQueryService } from '../customer-query.service.js';
 import type { EventPublisher } from '../events.js';
 import { ChurnRiskService } from '../risk/risk.service.js';
@@ -29,8 +23,7 @@ export interface AlertServices {
 }
 
 export function createAlertServices({ config, db, events, log }: { config: Config; db: Database; events: EventPublisher; log: Logger }): AlertServices {
-  const alerts = new AlertRepository(alertModel(db.connection));
-  const rules = new RoutingRuleRepository(routingRuleModel(db.connection));
+  const { alerts, routingRules: rules } = db;
   const ruleCache = new RuleCache(rules);
   return {
     churnRisk: new ChurnRiskService({ responses: db.responses, analysisState: db.responseAnalysis, customers: db.customers, settings: riskSettingsFrom(config) }),
@@ -51,7 +44,7 @@ export function createAlertServices({ config, db, events, log }: { config: Confi
     routingRules: new RoutingRuleService({ rules, cache: ruleCache, defaultSlaHours: config.VERBATIM_DEFAULT_SLA_HOURS, ownerAttribute: config.VERBATIM_OWNER_ATTRIBUTE }),
     followUpMetrics: new FollowUpMetricsService({
       alerts,
-      ownerNps: new OwnerNpsRepository(responseModel(db.connection)),
+      ownerNps: db.ownerNps,
       ownerAttribute: config.VERBATIM_OWNER_ATTRIBUTE,
       teamAttribute: config.VERBATIM_TEAM_ATTRIBUTE,
     }),

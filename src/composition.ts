@@ -1,0 +1,110 @@
+/**
+ * The composition root: the one place that connects the database (its repositories), the queues
+ * and pub/sub, and builds the services and the after-analysis hook list from them. The API, the
+ * worker, the demo, the benches (the sandboxed processor included) and the tests start here, so
+ * no entry point wires its own copy that could drift.
+ */
+import { Redis } from 'ioredis';
+import { BullAnalysisScheduler } from '../jobs/analysis.scheduler.js';
+import { BullWebhookQueue } from '../jobs/webhooks.queue.js';
+import { connectDatabase, type Database } from '../models/database.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { createRedisPubSub, type PubSub } from './pubsub.js';
+import { afterAnalysisHooks, type AfterAnalysisHook } from './services/after-analysis.js';
+import { churnRiskAndAlertsHook } from './services/alerts/alerts.hook.js';
+import { AnalysisService } from './services/analysis.service.js';
+import type { CurrentTaxonomy } from './services/current-taxonomy.js';
+import { createServices, type Services } from './services/index.js';
+
+export interface CompositionOptions {
+  config: Config;
+  log: Logger;
+  /** Resolved addresses (config's, or the local services started for this process). */
+  mongoUri: string;
+  redisUrl: string;
+  /** Create missing indexes at start (the API and worker do; a sandboxed child need not). */
+  syncIndexes?: boolean;
+}
+
+export interface Composition {
+  db: Database;
+  /** Fails fast while Redis is down, so a submit never hangs on it (the worker's blocking connections are its own). */
+  queueRedis: Redis;
+  scheduler: BullAnalysisScheduler;
+  webhookQueue: BullWebhookQueue;
+  pubSub: PubSub;
+  services: Services;
+  /** THE list of effects after an analysis write, in order (rollups, churn risk and alerts, publishes). */
+  hooks: AfterAnalysisHook[];
+  /** The analysis service over the caller's taxonomy (the worker owns its engine's lifetime). */
+  analysisFor: (taxonomy: CurrentTaxonomy) => AnalysisService;
+  /** Closes the services, queues, pub/sub and database; database operations still running after `graceMs` are cut. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function compose({ config, log, mongoUri, redisUrl, syncIndexes = true }: CompositionOptions): Promise<Composition> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    // Reverse order of opening: services first, the database last.
+    for (const close of closers.reverse()) await close().catch((err: Error) => log.warn({ err: err.message }, 'close failed'));
+  };
+  try {
+    const db = await connectDatabase({ uri: mongoUri, dbName: config.VERBATIM_DB_NAME });
+    let dbGraceMs: number | undefined;
+    closers.push(() => db.close(dbGraceMs));
+    if (syncIndexes) await db.syncIndexes();
+
+    const queueRedis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    queueRedis.on('error', (err) => log.debug({ err: err.message }, 'queue redis connection error'));
+    closers.push(async () => queueRedis.disconnect());
+    const scheduler = new BullAnalysisScheduler(queueRedis, config.VERBATIM_QUEUE_PREFIX);
+    closers.push(() => scheduler.close());
+    const redisPubSub = createRedisPubSub(redisUrl, config.VERBATIM_QUEUE_PREFIX);
+    const { pubSub } = redisPubSub;
+    closers.push(() => redisPubSub.close());
+    const webhookQueue = new BullWebhookQueue(queueRedis, config.VERBATIM_QUEUE_PREFIX, {
+      attempts: config.VERBATIM_WEBHOOK_ATTEMPTS,
+      backoffMs: config.VERBATIM_WEBHOOK_BACKOFF_MS,
+    });
+    closers.push(() => webhookQueue.close());
+
+    const services = createServices({ config, db, scheduler, log, webhookQueue });
+    closers.push(() => services.close());
+    const hooks = afterAnalysisHooks({
+      pubSub,
+      rollups: services.rollups,
+      log,
+      events: services.events,
+      redactPii: config.VERBATIM_WEBHOOK_REDACT_PII,
+      churnRiskAndAlerts: churnRiskAndAlertsHook({ risk: services.churnRisk, alerts: services.alerts, pubSub }),
+    });
+
+    return {
+      db,
+      queueRedis,
+      scheduler,
+      webhookQueue,
+      pubSub,
+      services,
+      hooks,
+      analysisFor: (taxonomy) =>
+        new AnalysisService({
+          responses: db.responses,
+          analysisState: db.responseAnalysis,
+          customers: db.customers,
+          taxonomy,
+          adapter: services.adapters,
+          hooks,
+          log,
+        }),
+      async close(graceMs?: number) {
+        dbGraceMs = graceMs;
+        await closeAll();
+      },
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
