@@ -81,6 +81,10 @@ export const CONFIG_SPEC = {
     schema: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']).default('MEDIUM'),
     doc: 'Lowest risk level at which the default route (no rule matched) raises an alert for a detractor.',
   },
+  VERBATIM_BENCHMARK_INDUSTRY: {
+    schema: z.string().trim().min(1).max(100).optional(),
+    doc: 'Industry (as named in the benchmarks file) whose published NPS `nps { benchmark }` and weekly reports compare with; none when unset.',
+  },
   VERBATIM_FALLBACK_ASSIGNEE: { schema: z.string().min(1).max(200).default('unassigned'), doc: 'Queue that takes alerts whose owner is unknown.' },
   VERBATIM_OWNER_ATTRIBUTE: { schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('account_manager'), doc: 'Attribute naming the owner of a response (default routing, leaderboard NPS per owner).' },
   VERBATIM_TEAM_ATTRIBUTE: { schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('team'), doc: 'Attribute naming the team of a response (leaderboard NPS per team).' },

@@ -23,6 +23,8 @@ import { ApiKeyService } from './auth/api-key.service.js';
 import { createAlertServices, type AlertServices } from './alerts/index.js';
 import { CorrectionService } from './corrections/correction.service.js';
 import { AdapterService } from './corrections/adapter.service.js';
+import { BenchmarkService, loadBenchmarks } from './benchmarks/benchmark.service.js';
+import { WeeklyReportService } from './reports/weekly-report.service.js';
 
 export interface Services extends AlertServices {
   ingest: IngestService;
@@ -47,6 +49,10 @@ export interface Services extends AlertServices {
   corrections: CorrectionService;
   /** The adapter learned from corrections: trained by a maintenance job, applied by the analysis. */
   adapters: AdapterService;
+  /** Published industry NPS benchmarks. */
+  benchmarks: BenchmarkService;
+  /** Weekly reports of a scope (data, HTML, text). */
+  reports: WeeklyReportService;
 }
 
 export interface ServiceDeps {
@@ -61,7 +67,14 @@ export interface ServiceDeps {
   webhookQueue?: WebhookDeliveryQueue;
 }
 
-export function createServices({ config, db, scheduler, log, taxonomy, webhookQueue }: ServiceDeps): Services {
+export function createServices(deps: ServiceDeps): Services {
+  const services = createCoreServices(deps);
+  const benchmarks = new BenchmarkService(loadBenchmarks(), deps.config.VERBATIM_BENCHMARK_INDUSTRY ?? null);
+  const reports = new WeeklyReportService({ responses: services.responses, insights: services.insights, followUps: services.followUpMetrics, benchmarks });
+  return { ...services, benchmarks, reports };
+}
+
+function createCoreServices({ config, db, scheduler, log, taxonomy, webhookQueue }: ServiceDeps): Omit<Services, 'benchmarks' | 'reports'> {
   const backfills = new BackfillService({ taxonomy: db.taxonomy, responses: db.responseAnalysis, queue: scheduler, log });
   const taxonomyService = new TaxonomyService({ taxonomy: db.taxonomy, backfills, log });
   taxonomy ??= taxonomyService;
