@@ -31,7 +31,13 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startApp(roles: ProcessRole[], config: Config = loadConfig(), log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningApp> {
+/** `now`: the clock of report schedules (tests move it; production uses the system clock). */
+export async function startApp(
+  roles: ProcessRole[],
+  config: Config = loadConfig(),
+  log: Logger = createLogger(config.LOG_LEVEL),
+  { now }: { now?: () => Date } = {},
+): Promise<RunningApp> {
   const steps: ShutdownStep[] = [];
   const onStop = (name: string, run: () => Promise<unknown>) => steps.push({ name, run });
   // Most of VERBATIM_SHUTDOWN_TIMEOUT_MS for the steps; the rest is the margin before a forced exit.
@@ -89,7 +95,7 @@ export async function startApp(roles: ProcessRole[], config: Config = loadConfig
     const unregisterWebhookDepth = registerQueueDepth(async () => ({ webhooks: await webhookQueue.queue.getJobCounts(...depthStates) }));
     onStop('webhook depth metrics', async () => unregisterWebhookDepth());
 
-    const services = createServices({ config, db, scheduler, log, webhookQueue });
+    const services = createServices({ config, db, scheduler, log, webhookQueue, now });
     let url: string | null = null;
     let metricsUrl: string | null = null;
 

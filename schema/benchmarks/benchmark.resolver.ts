@@ -20,7 +20,8 @@ export class BenchmarkResolver {
 export class NpsBenchmarkResolver {
   @FieldResolver(() => Benchmark, {
     nullable: true,
-    description: 'The newest published benchmark of the industry (default VERBATIM_BENCHMARK_INDUSTRY) to compare with; null when there is none.',
+    description:
+      'The newest published benchmark of the industry (default VERBATIM_BENCHMARK_INDUSTRY) to compare with; null when there is none.',
   })
   benchmark(@Arg('industry', () => String, industryArg) industry: string | null, @Ctx() ctx: Context): Benchmark | null {
     return ctx.services.benchmarks.compareWith(industry);

@@ -109,7 +109,9 @@ export class WeeklyReport {
   @Field(() => [Attribute], { description: 'The scope reported on (empty: all responses).' })
   scope!: Attribute[];
 
-  @Field(() => Boolean, { description: 'False when the scope has no responses in the 13 weeks: the report says so instead of showing figures.' })
+  @Field(() => Boolean, {
+    description: 'False when the scope has no responses in the 13 weeks: the report says so instead of showing figures.',
+  })
   hasResponses!: boolean;
 
   @Field(() => String, { description: 'One sentence summing the week up.' })
@@ -145,19 +147,24 @@ export class WeeklyReport {
   @Field(() => [ReportTheme], { description: 'Themes losing share most.' })
   themesFalling!: ReportTheme[];
 
-  @Field(() => [ReportVerbatim], { description: 'The week\'s best promoter quotes.' })
+  @Field(() => [ReportVerbatim], { description: "The week's best promoter quotes." })
   promoterQuotes!: ReportVerbatim[];
 
-  @Field(() => [ReportVerbatim], { description: 'The week\'s most urgent detractor verbatims (highest churn risk first).' })
+  @Field(() => [ReportVerbatim], { description: "The week's most urgent detractor verbatims (highest churn risk first)." })
   detractorVerbatims!: ReportVerbatim[];
 
-  @Field(() => FollowUpStats, { description: 'Follow-ups (alerts) raised in the last 4 weeks: open, overdue, closed-loop rate, time to first action.' })
+  @Field(() => FollowUpStats, {
+    description: 'Follow-ups (alerts) raised in the last 4 weeks: open, overdue, closed-loop rate, time to first action.',
+  })
   followUps!: FollowUpStats;
 
   @Field(() => [FollowUpStats], { description: 'The same per owner, best closed-loop rate first.' })
   owners!: FollowUpStats[];
 
-  @Field(() => Benchmark, { nullable: true, description: 'The industry benchmark compared with; null when none is configured or asked for.' })
+  @Field(() => Benchmark, {
+    nullable: true,
+    description: 'The industry benchmark compared with; null when none is configured or asked for.',
+  })
   benchmark!: Benchmark | null;
 
   @Field(() => Float, { nullable: true, description: 'Last-13-weeks NPS minus the benchmark, in points.' })

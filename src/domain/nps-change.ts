@@ -12,7 +12,10 @@ export interface NpsChange {
  * Two independent NPS estimates: the standard error of their difference is the root of the
  * summed squared errors, so at 95% the change is significant when |Δ| > √(moe₁² + moe₂²).
  */
-export function npsChange(current: Pick<NpsFigures, 'nps' | 'marginOfError'>, previous: Pick<NpsFigures, 'nps' | 'marginOfError'>): NpsChange {
+export function npsChange(
+  current: Pick<NpsFigures, 'nps' | 'marginOfError'>,
+  previous: Pick<NpsFigures, 'nps' | 'marginOfError'>,
+): NpsChange {
   if (current.nps === null || previous.nps === null) return { points: null, significant: false };
   const points = round(current.nps - previous.nps, 2);
   if (current.marginOfError === null || previous.marginOfError === null) return { points, significant: false };

@@ -78,13 +78,24 @@ async function data(client: GqlClient, query: string, variables: Record<string, 
 beforeAll(async () => {
   app = await startTestApp(NAME, { roles: ['api', 'worker'] });
   const input = rows();
-  const imported = await app.gql(`mutation($input: [ResponseInput!]!) { importResponses(input: $input) { accepted errors { index message } } }`, { input }, { 'x-request-id': REQUEST_ID });
+  const imported = await app.gql(
+    `mutation($input: [ResponseInput!]!) { importResponses(input: $input) { accepted errors { index message } } }`,
+    { input },
+    { 'x-request-id': REQUEST_ID },
+  );
   expect(imported.data!.importResponses).toEqual({ accepted: input.length, errors: [] });
-  await waitFor(async () => (await data(app.gql, `query($r: String) { importProgress(requestId: $r) { done } }`, { r: REQUEST_ID })).importProgress.done === input.length, {
-    timeoutMs: 90_000,
-    what: 'the import analysed',
+  await waitFor(
+    async () =>
+      (await data(app.gql, `query($r: String) { importProgress(requestId: $r) { done } }`, { r: REQUEST_ID })).importProgress.done ===
+      input.length,
+    {
+      timeoutMs: 90_000,
+      what: 'the import analysed',
+    },
+  );
+  const created = await data(app.gql, `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, {
+    input: { name: 'nevada manager', role: 'MANAGER', scope: NEVADA },
   });
-  const created = await data(app.gql, `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, { input: { name: 'nevada manager', role: 'MANAGER', scope: NEVADA } });
   manager = app.as(created.createApiKey.key);
 }, 120_000);
 
@@ -115,9 +126,15 @@ describe('weeklyReport', () => {
     expect(r.trend.filter((p: { nps: number | null }) => p.nps === null)).toHaveLength(10);
 
     // Themes: the same as themeBreakdown of the last 4 weeks.
-    const breakdown = (await data(app.gql, `query($filter: ResponseFilter) { themeBreakdown(filter: $filter) { theme { key } mentions change { share } } }`, {
-      filter: { attributes: NEVADA, from: new Date(WEEK.to.getTime() - 28 * DAY), to: WEEK.to },
-    })).themeBreakdown as { theme: { key: string }; mentions: number; change: { share: number } }[];
+    const breakdown = (
+      await data(
+        app.gql,
+        `query($filter: ResponseFilter) { themeBreakdown(filter: $filter) { theme { key } mentions change { share } } }`,
+        {
+          filter: { attributes: NEVADA, from: new Date(WEEK.to.getTime() - 28 * DAY), to: WEEK.to },
+        },
+      )
+    ).themeBreakdown as { theme: { key: string }; mentions: number; change: { share: number } }[];
     for (const t of [...r.themesRising, ...r.themesFalling]) {
       const same = breakdown.find((b) => b.theme.key === t.key)!;
       expect(same.change.share).toBe(t.shareChange);
@@ -180,7 +197,15 @@ describe('weeklyReport', () => {
     for (const [variables, field] of [
       [{ week: '2026-W60' }, 'week'],
       [{ week: 'last week' }, 'week'],
-      [{ scope: [{ key: 'region', value: 'Nevada' }, { key: 'region', value: 'Texas' }] }, 'scope[1].key'],
+      [
+        {
+          scope: [
+            { key: 'region', value: 'Nevada' },
+            { key: 'region', value: 'Texas' },
+          ],
+        },
+        'scope[1].key',
+      ],
       [{ scope: [{ key: 'bad key!', value: 'x' }] }, 'scope[0].key'],
     ] as const) {
       const res = await app.gql(REPORT, variables);
@@ -197,7 +222,10 @@ describe('benchmarks', () => {
     const all = (await data(app.gql, `{ benchmarks { industry source url } }`)).benchmarks as { source: string; url: string }[];
     expect(all.length).toBeGreaterThan(1);
     for (const b of all) expect(b.url).toMatch(/^https:\/\//);
-    const { nps } = await data(manager, `{ nps { nps benchmark(industry: "Airlines") { industry value source year } none: benchmark { value } } }`);
+    const { nps } = await data(
+      manager,
+      `{ nps { nps benchmark(industry: "Airlines") { industry value source year } none: benchmark { value } } }`,
+    );
     expect(nps.benchmark).toMatchObject({ industry: 'Airlines', value: 31, year: 2024 });
     // No VERBATIM_BENCHMARK_INDUSTRY in this app: no default comparison.
     expect(nps.none).toBeNull();

@@ -24,7 +24,10 @@ export const BENCHMARKS_FILE = new URL('./benchmarks.json', import.meta.url);
 /** Reads and validates a benchmarks file; a bad file fails loudly at start, naming the row. */
 export function loadBenchmarks(file: URL | string = BENCHMARKS_FILE): Benchmark[] {
   const parsed = fileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`invalid benchmarks file ${String(file)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `invalid benchmarks file ${String(file)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data.benchmarks;
 }
 
@@ -39,7 +42,8 @@ export class BenchmarkService {
 
   /** Every benchmark of an industry (all when omitted), newest first. */
   list(industry?: string | null): Benchmark[] {
-    if (industry != null && (industry.trim() === '' || industry.length > 100)) throw new InputError([{ field: 'industry', message: 'must be 1–100 characters' }]);
+    if (industry != null && (industry.trim() === '' || industry.length > 100))
+      throw new InputError([{ field: 'industry', message: 'must be 1–100 characters' }]);
     const rows = industry == null ? [...this.benchmarks] : this.benchmarks.filter((b) => norm(b.industry) === norm(industry));
     return rows.sort((a, b) => b.year - a.year || a.industry.localeCompare(b.industry) || a.region.localeCompare(b.region));
   }

@@ -53,7 +53,8 @@ export function scopeLabel(scope: WeeklyReportData['scope']): string {
 
 const npsLine = (f: NpsFigures) =>
   f.nps === null ? 'no responses' : `${fmt(f.nps)} ±${fmt(f.marginOfError)} (n = ${f.responses}${f.smallSample ? ', small sample' : ''})`;
-const changeLine = (c: NpsChange) => (c.points === null ? 'no comparison' : `${signed(c.points)} ${c.significant ? '(significant)' : '(not significant)'}`);
+const changeLine = (c: NpsChange) =>
+  c.points === null ? 'no comparison' : `${signed(c.points)} ${c.significant ? '(significant)' : '(not significant)'}`;
 const pct = (x: number | null) => (x === null ? '–' : `${Math.round(x * 100)}%`);
 const minutes = (m: number | null) => (m === null ? '–' : m < 120 ? `${Math.round(m)} min` : `${fmt(m / 60)} h`);
 const themeLine = (t: ReportTheme) =>
@@ -68,10 +69,19 @@ export function trendSvg(trend: readonly ReportTrendPoint[], benchmark: number |
   const y = (v: number) => pad / 2 + ((100 - v) * (h - pad)) / 200;
   const points = trend.flatMap((p, i) => (p.nps === null ? [] : [`${x(i).toFixed(1)},${y(p.nps).toFixed(1)}`]));
   const dots = trend
-    .flatMap((p, i) => (p.nps === null ? [] : [`<circle cx="${x(i).toFixed(1)}" cy="${y(p.nps).toFixed(1)}" r="3" fill="#1d4ed8"><title>${escapeHtml(p.week)}: ${fmt(p.nps)} (n = ${p.responses})</title></circle>`]))
+    .flatMap((p, i) =>
+      p.nps === null
+        ? []
+        : [
+            `<circle cx="${x(i).toFixed(1)}" cy="${y(p.nps).toFixed(1)}" r="3" fill="#1d4ed8"><title>${escapeHtml(p.week)}: ${fmt(p.nps)} (n = ${p.responses})</title></circle>`,
+          ],
+    )
     .join('');
   const grid = [100, 50, 0, -50, -100]
-    .map((v) => `<line x1="${pad}" x2="${w - pad}" y1="${y(v)}" y2="${y(v)}" stroke="#e5e7eb"/><text x="2" y="${y(v) + 4}" font-size="10" fill="#6b7280">${v}</text>`)
+    .map(
+      (v) =>
+        `<line x1="${pad}" x2="${w - pad}" y1="${y(v)}" y2="${y(v)}" stroke="#e5e7eb"/><text x="2" y="${y(v) + 4}" font-size="10" fill="#6b7280">${v}</text>`,
+    )
     .join('');
   const bench =
     benchmark === null
@@ -105,7 +115,14 @@ function verbatimsHtml(items: readonly ReportVerbatim[], none: string): string {
 }
 
 const ownerRows = (owners: readonly FollowUpStats[]) =>
-  owners.map((o) => [escapeHtml(o.key ?? '(none)'), String(o.open), String(o.overdue), pct(o.closedLoopRate), minutes(o.medianMinutesToFirstAction), fmt(o.nps)]);
+  owners.map((o) => [
+    escapeHtml(o.key ?? '(none)'),
+    String(o.open),
+    String(o.overdue),
+    pct(o.closedLoopRate),
+    minutes(o.medianMinutesToFirstAction),
+    fmt(o.nps),
+  ]);
 
 export function renderReportHtml(d: WeeklyReportData): string {
   const title = `Weekly NPS report ${escapeHtml(d.week)} — ${escapeHtml(scopeLabel(d.scope))}`;
@@ -128,7 +145,9 @@ export function renderReportHtml(d: WeeklyReportData): string {
     [d.trend.map((p) => fmt(p.nps, 0)), d.trend.map((p) => `n=${p.responses}`)],
   );
   const themes = (list: readonly ReportTheme[], none: string) =>
-    list.length ? `<ul style="margin:4px 0 12px">${list.map((t) => `<li>${escapeHtml(themeLine(t))}</li>`).join('')}</ul>` : `<p style="color:#6b7280">${none}</p>`;
+    list.length
+      ? `<ul style="margin:4px 0 12px">${list.map((t) => `<li>${escapeHtml(themeLine(t))}</li>`).join('')}</ul>`
+      : `<p style="color:#6b7280">${none}</p>`;
   const f = d.followUps;
   return (
     head +
@@ -169,10 +188,12 @@ export function renderReportText(d: WeeklyReportData): string {
       `Benchmark: ${d.benchmark.industry} (${d.benchmark.region}, ${d.benchmark.year}) ${d.benchmark.statistic.toLowerCase()} ${fmt(d.benchmark.value)}${d.benchmarkGap === null ? '' : `; you ${signed(d.benchmarkGap)}`} — ${d.benchmark.source} ${d.benchmark.url}`,
     );
   }
-  const list = (title: string, items: string[], none: string) => lines.push('', title, ...(items.length ? items.map((i) => `- ${i}`) : [`  ${none}`]));
+  const list = (title: string, items: string[], none: string) =>
+    lines.push('', title, ...(items.length ? items.map((i) => `- ${i}`) : [`  ${none}`]));
   list('Themes rising:', d.themesRising.map(themeLine), 'none');
   list('Themes falling:', d.themesFalling.map(themeLine), 'none');
-  const quote = (v: ReportVerbatim) => `"${highlightText(v.comment, v.highlights)}" (score ${v.score}${v.riskLevel ? `, risk ${v.riskLevel}` : ''})`;
+  const quote = (v: ReportVerbatim) =>
+    `"${highlightText(v.comment, v.highlights)}" (score ${v.score}${v.riskLevel ? `, risk ${v.riskLevel}` : ''})`;
   list('Best promoter quotes:', d.promoterQuotes.map(quote), 'none this week');
   list('Most urgent detractors:', d.detractorVerbatims.map(quote), 'none this week');
   const f = d.followUps;
@@ -180,7 +201,10 @@ export function renderReportText(d: WeeklyReportData): string {
     'Follow-ups (last 4 weeks):',
     [
       `${f.open} open, ${f.overdue} overdue, closed-loop rate ${pct(f.closedLoopRate)}, median time to first action ${minutes(f.medianMinutesToFirstAction)}`,
-      ...d.owners.map((o) => `${o.key ?? '(none)'}: ${o.open} open, ${o.overdue} overdue, closed loop ${pct(o.closedLoopRate)}, first action ${minutes(o.medianMinutesToFirstAction)}`),
+      ...d.owners.map(
+        (o) =>
+          `${o.key ?? '(none)'}: ${o.open} open, ${o.overdue} overdue, closed loop ${pct(o.closedLoopRate)}, first action ${minutes(o.medianMinutesToFirstAction)}`,
+      ),
     ],
     '',
   );

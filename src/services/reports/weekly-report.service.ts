@@ -99,9 +99,12 @@ export interface WeeklyReportDeps {
 export function checkScope(scope: readonly Attribute[], field = 'scope'): void {
   const seen = new Set<string>();
   for (const [i, a] of scope.entries()) {
-    if (!ATTRIBUTE_KEY.test(a.key)) throw new InputError([{ field: `${field}[${i}].key`, message: 'must be an attribute key (letters, digits, _ or -)' }]);
-    if (a.value.trim() === '' || a.value.length > 200) throw new InputError([{ field: `${field}[${i}].value`, message: 'must be 1–200 characters' }]);
-    if (seen.has(a.key)) throw new InputError([{ field: `${field}[${i}].key`, message: `names ${a.key} twice; a scope has one value per key` }]);
+    if (!ATTRIBUTE_KEY.test(a.key))
+      throw new InputError([{ field: `${field}[${i}].key`, message: 'must be an attribute key (letters, digits, _ or -)' }]);
+    if (a.value.trim() === '' || a.value.length > 200)
+      throw new InputError([{ field: `${field}[${i}].value`, message: 'must be 1–200 characters' }]);
+    if (seen.has(a.key))
+      throw new InputError([{ field: `${field}[${i}].key`, message: `names ${a.key} twice; a scope has one value per key` }]);
     seen.add(a.key);
   }
 }
@@ -122,7 +125,11 @@ export class WeeklyReportService {
   }
 
   private async gather(scope: Attribute[], week: ReportWeek, industry: string | null): Promise<WeeklyReportData> {
-    const inRange = (range: { from: Date; to: Date }): ResponseQueryFilter => ({ attributes: scope.length ? scope : null, from: range.from, to: range.to });
+    const inRange = (range: { from: Date; to: Date }): ResponseQueryFilter => ({
+      attributes: scope.length ? scope : null,
+      from: range.from,
+      to: range.to,
+    });
     const weekRange = { from: week.from, to: week.to };
     const four = weeksEndingWith(week, 4);
     const previousFour = { from: new Date(four.from.getTime() - (four.to.getTime() - four.from.getTime())), to: four.from };
@@ -146,18 +153,16 @@ export class WeeklyReportService {
       this.deps.followUps.metrics(four.from, four.to, 'OWNER', scope),
     ]);
 
-    const reportThemes = themes.map(
-      (t): ReportTheme => ({
-        key: t.theme.key,
-        label: t.theme.label,
-        mentions: t.mentions,
-        share: t.share,
-        shareChange: t.change?.share ?? 0,
-        impact: t.impact,
-        impactChange: t.change?.impact != null && t.change.previousImpact != null ? round2(t.change.impact - t.change.previousImpact) : null,
-        significant: t.change?.shareSignificant ?? false,
-      }),
-    );
+    const reportThemes = themes.map((t): ReportTheme => ({
+      key: t.theme.key,
+      label: t.theme.label,
+      mentions: t.mentions,
+      share: t.share,
+      shareChange: t.change?.share ?? 0,
+      impact: t.impact,
+      impactChange: t.change?.impact != null && t.change.previousImpact != null ? round2(t.change.impact - t.change.previousImpact) : null,
+      significant: t.change?.shareSignificant ?? false,
+    }));
     const benchmark = this.deps.benchmarks.compareWith(industry);
     const data: Omit<WeeklyReportData, 'headline'> = {
       week: week.key,
@@ -173,9 +178,20 @@ export class WeeklyReportService {
       previous4Weeks,
       fourWeekChange: npsChange(last4Weeks, previous4Weeks),
       last13Weeks,
-      trend: weeks.map((w, i) => ({ week: w.key, nps: trendFigures[i].nps, responses: trendFigures[i].responses, marginOfError: trendFigures[i].marginOfError })),
-      themesRising: reportThemes.filter((t) => t.shareChange > 0).sort((a, b) => b.shareChange - a.shareChange).slice(0, THEMES_EACH_WAY),
-      themesFalling: reportThemes.filter((t) => t.shareChange < 0).sort((a, b) => a.shareChange - b.shareChange).slice(0, THEMES_EACH_WAY),
+      trend: weeks.map((w, i) => ({
+        week: w.key,
+        nps: trendFigures[i].nps,
+        responses: trendFigures[i].responses,
+        marginOfError: trendFigures[i].marginOfError,
+      })),
+      themesRising: reportThemes
+        .filter((t) => t.shareChange > 0)
+        .sort((a, b) => b.shareChange - a.shareChange)
+        .slice(0, THEMES_EACH_WAY),
+      themesFalling: reportThemes
+        .filter((t) => t.shareChange < 0)
+        .sort((a, b) => a.shareChange - b.shareChange)
+        .slice(0, THEMES_EACH_WAY),
       promoterQuotes: bestPromoterQuotes(promoters?.items ?? []),
       detractorVerbatims: mostUrgentDetractors(detractors?.items ?? []),
       followUps: followUps.overall,
@@ -193,8 +209,12 @@ function round2(n: number): number {
 
 function headline(d: Omit<WeeklyReportData, 'headline'>): string {
   if (!d.hasResponses) return `No responses in this scope in the ${TREND_WEEKS} weeks to ${d.week}: nothing to report yet.`;
-  if (d.weekNps.nps === null) return `No responses in ${d.week}; the last ${TREND_WEEKS} weeks' NPS is ${fmt(d.last13Weeks.nps)} (${d.last13Weeks.responses} responses).`;
-  const change = d.weekChange.points === null ? 'no previous week to compare with' : `${signed(d.weekChange.points)} on the previous week${d.weekChange.significant ? ' (significant)' : ' (within the margin of error)'}`;
+  if (d.weekNps.nps === null)
+    return `No responses in ${d.week}; the last ${TREND_WEEKS} weeks' NPS is ${fmt(d.last13Weeks.nps)} (${d.last13Weeks.responses} responses).`;
+  const change =
+    d.weekChange.points === null
+      ? 'no previous week to compare with'
+      : `${signed(d.weekChange.points)} on the previous week${d.weekChange.significant ? ' (significant)' : ' (within the margin of error)'}`;
   return `NPS ${fmt(d.weekNps.nps)} in ${d.week} from ${d.weekNps.responses} responses, ${change}.`;
 }
 
