@@ -8,6 +8,7 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, waitFor, type GqlClient, type TestApp } from '../helpers/app.js';
@@ -34,6 +35,8 @@ let smtp: SMTPServer;
 let app: TestApp;
 let second: TestApp | null = null;
 let manager: GqlClient;
+let receiver: Server;
+const events: { type: string; data: Record<string, any> }[] = [];
 
 const CREATE = `mutation($input: CreateReportSubscriptionInput!) { createReportSubscription(input: $input) { id scope { key value } weekday hour timeZone } }`;
 const DELIVERIES = `{ reportDeliveries { subscriptionId period week recipient status attempts lastError sentAt } }`;
@@ -71,12 +74,23 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   const { port } = smtp.server.address() as AddressInfo;
+  // A webhook receiver for the report.weekly event.
+  receiver = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+    req.on('end', () => {
+      events.push(JSON.parse(raw) as { type: string; data: Record<string, any> });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const env = {
     VERBATIM_SMTP_URL: `smtp://127.0.0.1:${port}`,
     VERBATIM_MAIL_FROM: 'Verbatim Reports <reports@example.com>',
     VERBATIM_REPORT_CHECK_EVERY_SECONDS: '1',
     VERBATIM_REPORT_BACKOFF_MS: '300',
     VERBATIM_REPORT_ATTEMPTS: '5',
+    VERBATIM_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
   };
   app = await startTestApp(NAME, { roles: ['api', 'worker'], env, now: () => clock });
   const at = (day: number, hour = 12) => new Date(WEEK.from.getTime() + day * DAY + hour * 3_600_000).toISOString();
@@ -109,12 +123,17 @@ beforeAll(async () => {
     input: { name: 'nv', role: 'MANAGER', scope: NEVADA },
   });
   manager = app.as(created.createApiKey.key);
+  const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+  await data(app.gql, `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { id } }`, {
+    input: { url: hookUrl, events: ['report.weekly'] },
+  });
 }, 150_000);
 
 afterAll(async () => {
   await second?.stop();
   await app?.stop();
   await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
 });
 
 describe('report subscriptions', () => {
@@ -197,6 +216,16 @@ describe('report subscriptions', () => {
     });
     expect(log.find((d) => d.recipient === 'nevada.manager@example.com')).toMatchObject({ status: 'SENT', attempts: 1 });
 
+    // The same report went out as a report.weekly webhook event, once per delivery, without the address.
+    const event = await waitFor(async () => events.find((e) => e.type === 'report.weekly' && e.data.subscriptionId === nv.id), {
+      timeoutMs: 30_000,
+      what: 'report.weekly event',
+    });
+    expect(event.data).toMatchObject({ week: WEEK.key, scope: NEVADA, hasResponses: true });
+    expect(event.data.weekNps).toMatchObject({ nps: nps.nps, marginOfError: nps.marginOfError, responses: 7 });
+    expect(event.data.text.trim()).toBe(report.text.trim());
+    expect(JSON.stringify(event)).not.toContain('nevada.manager@example.com');
+
     // More rounds in the same period: nothing more.
     await sleep(3_000);
     expect(mailsTo('nevada.manager@example.com')).toHaveLength(1);
@@ -215,6 +244,12 @@ describe('report subscriptions', () => {
     await sleep(4_000);
     const mails = mailsTo('nevada.manager@example.com');
     expect(mails).toHaveLength(2);
+    // One event per subscription and period: two subscriptions, two periods.
+    await waitFor(async () => events.filter((e) => e.type === 'report.weekly').length >= 4, {
+      timeoutMs: 30_000,
+      what: 'the late report events',
+    });
+    expect(events.filter((e) => e.type === 'report.weekly')).toHaveLength(4);
     expect(mails[1].subject).toBe(`NPS weekly report ${lastCompleteWeek(new Date(SLOT.getTime() + 21 * DAY)).key} — region = Nevada`);
   });
 });
