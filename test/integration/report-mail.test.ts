@@ -28,6 +28,24 @@ function isSummerInLosAngeles(date: Date): boolean {
   return new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', timeZoneName: 'short' }).format(date).includes('PDT');
 }
 
+const COMMENTS = [
+  'Support was quick and friendly, they fixed our import in minutes',
+  'Great product, the new dashboard saves me an hour a week',
+  'Easy to use and the onboarding call was excellent',
+  'Fine overall, reports could load faster',
+  'We were charged twice and the invoice is still wrong',
+  'Support never answers our tickets, we are switching to a competitor',
+  'The app is slow and crashes when exporting',
+];
+const EARLIER = [
+  'Love the product',
+  'Support is helpful',
+  'Pricing is too high for what we get',
+  'Slow support responses',
+  'The dashboard is great',
+  'Billing errors again',
+];
+
 let clock = new Date(SLOT.getTime() - 3_600_000);
 const received: ParsedMail[] = [];
 let failuresLeft = 2;
@@ -98,8 +116,16 @@ beforeAll(async () => {
     ...[10, 9, 9, 7, 3, 0, 6].map((score, i) => ({
       externalId: `nv-${i}`,
       score,
-      comment: score >= 9 ? 'Support was quick and friendly' : 'Billing is wrong and support never answers',
+      comment: COMMENTS[i],
       respondedAt: at(i),
+      attributes: [...NEVADA, { key: 'account_manager', value: i % 2 ? 'ana' : 'ben' }],
+    })),
+    // Twelve earlier weeks of Nevada answers, so the trend has a line (4 a week, scores drifting).
+    ...Array.from({ length: 48 }, (_, i) => ({
+      externalId: `nv-old-${i}`,
+      score: [10, 9, 8, 5, 9, 6, 10, 7][(i + Math.floor(i / 4)) % 8],
+      comment: EARLIER[i % EARLIER.length],
+      respondedAt: at(-7 * (1 + Math.floor(i / 4)) + (i % 4)),
       attributes: NEVADA,
     })),
     ...[1, 2, 10].map((score, i) => ({
@@ -136,7 +162,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
 });
 
-describe('report subscriptions', () => {
+describe('report subscriptions', { timeout: 180_000 }, () => {
   it('refuses bad e-mail addresses, hours, weekdays and time zones, naming the field', async () => {
     const base = {
       recipient: { email: 'ana@example.com' },
@@ -236,7 +262,11 @@ describe('report subscriptions', () => {
   it('after three missed weeks sends one late report, not three, with two workers running', async () => {
     second = await startTestApp(NAME, {
       roles: ['worker'],
-      env: { VERBATIM_SMTP_URL: app.config.VERBATIM_SMTP_URL!, VERBATIM_REPORT_CHECK_EVERY_SECONDS: '1' },
+      env: {
+        VERBATIM_SMTP_URL: app.config.VERBATIM_SMTP_URL!,
+        VERBATIM_REPORT_CHECK_EVERY_SECONDS: '1',
+        VERBATIM_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+      },
       now: () => clock,
     });
     clock = new Date(SLOT.getTime() + 21 * DAY + 5 * 3_600_000);
