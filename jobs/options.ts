@@ -88,3 +88,21 @@ export function workerLockOptions(lockSeconds: number) {
   const lockDuration = lockSeconds * 1000;
   return { lockDuration, stalledInterval: lockDuration, maxStalledCount: 2 };
 }
+
+/** The report due-check's job scheduler (one schedule however many workers upsert it). */
+export const REPORT_SCHEDULE_SCHEDULER_ID = 'report-schedule';
+
+/** One send job per subscription and period (the delivery log is the lasting guard). */
+export function reportJobId(subscriptionId: string, period: string): string {
+  return `report-${subscriptionId}-${period}`;
+}
+
+/** Retries double from `backoffMs`; per recipient, so one failing address never holds up another. */
+export function reportJobOptions(attempts: number, backoffMs: number): JobsOptions {
+  return {
+    attempts,
+    backoff: { type: 'exponential', delay: backoffMs },
+    removeOnComplete: { age: 7 * 86_400, count: 10_000 },
+    removeOnFail: { age: 30 * 86_400, count: 10_000 },
+  };
+}

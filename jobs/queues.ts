@@ -9,6 +9,8 @@ export const QUEUES = {
   webhooks: 'webhooks',
   /** The SLA sweep over open alerts (repeatable). */
   alerts: 'alerts',
+  /** Subscribed weekly reports: the repeatable due-check and one send job per delivery. */
+  reports: 'reports',
 } as const;
 
 export const JOBS = {
@@ -21,7 +23,15 @@ export const JOBS = {
   drainWebhookOutbox: 'drain-webhook-outbox',
   /** Retrains the corrections adapter when corrections changed (repeatable). */
   trainAdapter: 'train-corrections-adapter',
+  reportSchedule: 'report-schedule',
+  sendReport: 'send-report',
 } as const;
+
+export interface SendReportPayload {
+  subscriptionId: string;
+  /** Local date of the scheduled slot. */
+  period: string;
+}
 
 /** Nothing: the SLA sweep reads the open alerts from MongoDB. */
 export type AlertSlaCheckPayload = Record<string, never>;

@@ -22,6 +22,7 @@ import { apiKeyModel } from './apikey/apikey.schema.js';
 import { ApiKeyRepository } from './apikey/apikey.repository.js';
 import { adapterModel } from './adapter/adapter.schema.js';
 import { AdapterRepository } from './adapter/adapter.repository.js';
+import { reportModels } from './report/report.schema.js';
 
 export interface Database {
   connection: Connection;
@@ -66,6 +67,8 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   });
   await connection.asPromise();
   const models = { responses: responseModel(connection), customers: customerModel(connection) };
+  // Registered here so syncIndexes builds their indexes; the report services take the models from the connection.
+  reportModels(connection);
   return {
     connection,
     responses: new ResponseRepository(models.responses),

@@ -26,7 +26,13 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startApp(roles: ProcessRole[], config: Config = loadConfig(), log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningApp> {
+/** `now`: the clock of report schedules (tests move it; production uses the system clock). */
+export async function startApp(
+  roles: ProcessRole[],
+  config: Config = loadConfig(),
+  log: Logger = createLogger(config.LOG_LEVEL),
+  { now }: { now?: () => Date } = {},
+): Promise<RunningApp> {
   const steps: ShutdownStep[] = [];
   const onStop = (name: string, run: () => Promise<unknown>) => steps.push({ name, run });
   // Most of VERBATIM_SHUTDOWN_TIMEOUT_MS for the steps; the rest is the margin before a forced exit.
@@ -56,7 +62,7 @@ export async function startApp(roles: ProcessRole[], config: Config = loadConfig
     }
     if (!mongoUri || !redisUrl) throw new Error('no MongoDB or Redis URL: set MONGODB_URI and REDIS_URL, or leave them unset for local services');
 
-    const composition = await compose({ config, log, mongoUri, redisUrl });
+    const composition = await compose({ config, log, mongoUri, redisUrl, now });
     onStop('services and connections', () => composition.close(graceMs));
     const { db, queueRedis, scheduler, webhookQueue, pubSub, services } = composition;
     // Queue depth for /metrics, read from Redis at scrape time.

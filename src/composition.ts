@@ -25,6 +25,8 @@ export interface CompositionOptions {
   redisUrl: string;
   /** Create missing indexes at start (the API and worker do; a sandboxed child need not). */
   syncIndexes?: boolean;
+  /** The clock of schedules (tests move it; production uses the system clock). */
+  now?: () => Date;
 }
 
 export interface Composition {
@@ -43,7 +45,7 @@ export interface Composition {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function compose({ config, log, mongoUri, redisUrl, syncIndexes = true }: CompositionOptions): Promise<Composition> {
+export async function compose({ config, log, mongoUri, redisUrl, syncIndexes = true, now }: CompositionOptions): Promise<Composition> {
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
     // Reverse order of opening: services first, the database last.
@@ -69,7 +71,7 @@ export async function compose({ config, log, mongoUri, redisUrl, syncIndexes = t
     });
     closers.push(() => webhookQueue.close());
 
-    const services = createServices({ config, db, scheduler, log, webhookQueue });
+    const services = createServices({ config, db, scheduler, log, webhookQueue, now });
     closers.push(() => services.close());
     const hooks = afterAnalysisHooks({
       pubSub,

@@ -81,6 +81,21 @@ export const CONFIG_SPEC = {
     schema: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']).default('MEDIUM'),
     doc: 'Lowest risk level at which the default route (no rule matched) raises an alert for a detractor.',
   },
+  VERBATIM_BENCHMARK_INDUSTRY: {
+    schema: z.string().trim().min(1).max(100).optional(),
+    doc: 'Industry (as named in the benchmarks file) whose published NPS `nps { benchmark }` and weekly reports compare with; none when unset.',
+  },
+  VERBATIM_SMTP_URL: {
+    schema: z
+      .string()
+      .regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587')
+      .optional(),
+    doc: 'SMTP server for e-mailed reports, e.g. `smtp://user:pass@host:587` (smtps:// for TLS on connect); unset: reports go out only as GraphQL and `report.weekly` webhook events.',
+  },
+  VERBATIM_MAIL_FROM: { schema: z.string().min(3).max(200).default('Verbatim <verbatim@localhost>'), doc: 'Sender of report e-mails (`Name <address>`).' },
+  VERBATIM_REPORT_CHECK_EVERY_SECONDS: { schema: int(1, 3_600).default(60), doc: 'How often the scheduler looks for report subscriptions that are due.' },
+  VERBATIM_REPORT_ATTEMPTS: { schema: int(1, 50).default(8), doc: 'Attempts per report e-mail before its delivery is logged FAILED.' },
+  VERBATIM_REPORT_BACKOFF_MS: { schema: int(10, 3_600_000).default(60_000), doc: 'First retry delay of a failed report e-mail; doubles per attempt.' },
   VERBATIM_FALLBACK_ASSIGNEE: { schema: z.string().min(1).max(200).default('unassigned'), doc: 'Queue that takes alerts whose owner is unknown.' },
   VERBATIM_OWNER_ATTRIBUTE: { schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('account_manager'), doc: 'Attribute naming the owner of a response (default routing, leaderboard NPS per owner).' },
   VERBATIM_TEAM_ATTRIBUTE: { schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('team'), doc: 'Attribute naming the team of a response (leaderboard NPS per team).' },
@@ -224,7 +239,7 @@ export class ConfigError extends Error {
 }
 
 /** Values never echoed in a configuration error. */
-const SECRET_VARIABLES = new Set(['VERBATIM_ADMIN_KEY', 'VERBATIM_METRICS_TOKEN', 'VERBATIM_WEBHOOK_SECRET_KEY']);
+const SECRET_VARIABLES = new Set(['VERBATIM_ADMIN_KEY', 'VERBATIM_METRICS_TOKEN', 'VERBATIM_WEBHOOK_SECRET_KEY', 'VERBATIM_SMTP_URL']);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const values: Record<string, unknown> = {};

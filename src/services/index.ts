@@ -21,6 +21,13 @@ import { ApiKeyService } from './auth/api-key.service.js';
 import { createAlertServices, type AlertServices } from './alerts/index.js';
 import { CorrectionService } from './corrections/correction.service.js';
 import { AdapterService } from './corrections/adapter.service.js';
+import { BenchmarkService, loadBenchmarks } from './benchmarks/benchmark.service.js';
+import { WeeklyReportService } from './reports/weekly-report.service.js';
+import { ReportRepository } from '../../models/report/report.repository.js';
+import { reportModels } from '../../models/report/report.schema.js';
+import { createSmtpMailer } from './reports/mailer.js';
+import { ReportDeliveryService } from './reports/report-delivery.service.js';
+import { ReportSubscriptionService } from './reports/report-subscription.service.js';
 
 export interface Services extends AlertServices {
   ingest: IngestService;
@@ -47,6 +54,14 @@ export interface Services extends AlertServices {
   adapters: AdapterService;
   /** Waits for the services' pending writes and stops their timers (the composition root closes the connections after). */
   close(): Promise<void>;
+  /** Published industry NPS benchmarks. */
+  benchmarks: BenchmarkService;
+  /** Weekly reports of a scope (data, HTML, text). */
+  reports: WeeklyReportService;
+  /** Who gets which scope's weekly report, when. */
+  reportSubscriptions: ReportSubscriptionService;
+  /** Scheduled sending of subscribed reports (worker side). */
+  reportDeliveries: ReportDeliveryService;
 }
 
 export interface ServiceDeps {
@@ -59,9 +74,30 @@ export interface ServiceDeps {
   taxonomy?: TaxonomyPort;
   /** The webhook delivery queue; without one, events go nowhere. */
   webhookQueue?: WebhookDeliveryQueue;
+  /** The clock of report schedules (tests move it). */
+  now?: () => Date;
 }
 
-export function createServices({ config, db, scheduler, log, taxonomy, webhookQueue }: ServiceDeps): Services {
+export function createServices(deps: ServiceDeps): Services {
+  const services = createCoreServices(deps);
+  const benchmarks = new BenchmarkService(loadBenchmarks(), deps.config.VERBATIM_BENCHMARK_INDUSTRY ?? null);
+  const now = deps.now ?? (() => new Date());
+  const reports = new WeeklyReportService({ responses: services.responses, insights: services.insights, followUps: services.followUpMetrics, benchmarks, now });
+  const reportRepository = new ReportRepository(reportModels(deps.db.connection));
+  const { config } = deps;
+  const reportDeliveries = new ReportDeliveryService({
+    reports: reportRepository,
+    weekly: reports,
+    mailer: config.VERBATIM_SMTP_URL ? createSmtpMailer(config.VERBATIM_SMTP_URL, config.VERBATIM_MAIL_FROM) : null,
+    events: services.events,
+    now,
+    log: deps.log,
+  });
+  const reportSubscriptions = new ReportSubscriptionService({ reports: reportRepository, now, maxPageSize: config.VERBATIM_MAX_PAGE_SIZE });
+  return { ...services, benchmarks, reports, reportSubscriptions, reportDeliveries };
+}
+
+function createCoreServices({ config, db, scheduler, log, taxonomy, webhookQueue }: ServiceDeps): Omit<Services, 'benchmarks' | 'reports' | 'reportSubscriptions' | 'reportDeliveries'> {
   const backfills = new BackfillService({ taxonomy: db.taxonomy, responses: db.responseAnalysis, queue: scheduler, log });
   const taxonomyService = new TaxonomyService({ taxonomy: db.taxonomy, backfills, log });
   taxonomy ??= taxonomyService;
