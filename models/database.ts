@@ -17,6 +17,7 @@ import { alertModel } from './alert/alert.schema.js';
 import { routingRuleModel } from './routing/routing-rule.schema.js';
 import { adapterModel } from './adapter/adapter.schema.js';
 import { AdapterRepository } from './adapter/adapter.repository.js';
+import { programmeModels } from './programme/programme.schema.js';
 
 export interface Database {
   connection: Connection;
@@ -58,6 +59,8 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   // Alerts and routing rules are wired in src/services/alerts; registered here so syncIndexes builds their indexes.
   alertModel(connection);
   routingRuleModel(connection);
+  // The survey programme is wired in src/services/programme; registered here for the same reason.
+  programmeModels(connection);
   return {
     connection,
     responses: new ResponseRepository(models.responses),

@@ -14,11 +14,12 @@ import { WebhookResolver } from './webhooks/webhook.resolver.js';
 import { AlertResolver, AtRiskCustomerResolver } from './alerts/alert.resolver.js';
 import { RoutingRuleResolver } from './routing/routing-rule.resolver.js';
 import { CorrectionResolver } from './corrections/correction.resolver.js';
+import { ProgrammeResolver } from './programme/programme.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const RESOLVERS: NonEmptyArray<Function> = [ResponseResolver, ResponseConnectionResolver, CustomerResolver, InsightsResolver,
   TaxonomyResolver, ImportProgressResolver, ResponseAnalyzedResolver, ApiKeyResolver, WebhookResolver,
-  AlertResolver, AtRiskCustomerResolver, RoutingRuleResolver, CorrectionResolver];
+  AlertResolver, AtRiskCustomerResolver, RoutingRuleResolver, CorrectionResolver, ProgrammeResolver];
 
 export async function buildVerbatimSchema(pubSub: PubSub): Promise<GraphQLSchema> {
   // One instance per resolver class; the alert resolver publishes the changes its mutations make.

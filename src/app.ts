@@ -31,7 +31,17 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startApp(roles: ProcessRole[], config: Config = loadConfig(), log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningApp> {
+export interface AppOptions {
+  /** Time source of the survey programme; tests pass a controllable clock. */
+  clock?: () => Date;
+}
+
+export async function startApp(
+  roles: ProcessRole[],
+  config: Config = loadConfig(),
+  log: Logger = createLogger(config.LOG_LEVEL),
+  options: AppOptions = {},
+): Promise<RunningApp> {
   const steps: ShutdownStep[] = [];
   const onStop = (name: string, run: () => Promise<unknown>) => steps.push({ name, run });
   // Most of VERBATIM_SHUTDOWN_TIMEOUT_MS for the steps; the rest is the margin before a forced exit.
@@ -89,7 +99,7 @@ export async function startApp(roles: ProcessRole[], config: Config = loadConfig
     const unregisterWebhookDepth = registerQueueDepth(async () => ({ webhooks: await webhookQueue.queue.getJobCounts(...depthStates) }));
     onStop('webhook depth metrics', async () => unregisterWebhookDepth());
 
-    const services = createServices({ config, db, scheduler, log, webhookQueue });
+    const services = createServices({ config, db, scheduler, log, webhookQueue, clock: options.clock });
     let url: string | null = null;
     let metricsUrl: string | null = null;
 

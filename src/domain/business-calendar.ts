@@ -62,7 +62,13 @@ export function calendarProblems(cal: BusinessCalendar): { field: string; messag
     problems.push({ field: 'workdays', message: 'workdays must be ISO weekdays 1 (Monday) to 7 (Sunday), at least one' });
   const badHoliday = cal.holidays.find((h) => !DATE_RE.test(h) || Number.isNaN(Date.parse(`${h}T00:00:00Z`)));
   if (badHoliday !== undefined) problems.push({ field: 'holidays', message: `holiday "${badHoliday}" is not a YYYY-MM-DD date` });
-  if (!Number.isInteger(cal.openHour) || !Number.isInteger(cal.closeHour) || cal.openHour < 0 || cal.closeHour > 24 || cal.openHour >= cal.closeHour)
+  if (
+    !Number.isInteger(cal.openHour) ||
+    !Number.isInteger(cal.closeHour) ||
+    cal.openHour < 0 ||
+    cal.closeHour > 24 ||
+    cal.openHour >= cal.closeHour
+  )
     problems.push({ field: 'openHour', message: 'business hours need whole hours with 0 <= openHour < closeHour <= 24' });
   return problems;
 }

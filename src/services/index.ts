@@ -23,8 +23,10 @@ import { ApiKeyService } from './auth/api-key.service.js';
 import { createAlertServices, type AlertServices } from './alerts/index.js';
 import { CorrectionService } from './corrections/correction.service.js';
 import { AdapterService } from './corrections/adapter.service.js';
+import { createProgrammeServices, type ProgrammeServices } from './programme/index.js';
+import type { Clock } from './programme/programme.service.js';
 
-export interface Services extends AlertServices {
+export interface Services extends AlertServices, ProgrammeServices {
   ingest: IngestService;
   responses: ResponseQueryService;
   customers: CustomerQueryService;
@@ -59,9 +61,11 @@ export interface ServiceDeps {
   taxonomy?: TaxonomyPort;
   /** The webhook delivery queue; without one, events go nowhere. */
   webhookQueue?: WebhookDeliveryQueue;
+  /** Time source of the survey programme (tests pass a controllable one). */
+  clock?: Clock;
 }
 
-export function createServices({ config, db, scheduler, log, taxonomy, webhookQueue }: ServiceDeps): Services {
+export function createServices({ config, db, scheduler, log, taxonomy, webhookQueue, clock }: ServiceDeps): Services {
   const backfills = new BackfillService({ taxonomy: db.taxonomy, responses: db.responseAnalysis, queue: scheduler, log });
   const taxonomyService = new TaxonomyService({ taxonomy: db.taxonomy, backfills, log });
   taxonomy ??= taxonomyService;
@@ -87,6 +91,7 @@ export function createServices({ config, db, scheduler, log, taxonomy, webhookQu
     pipeline: new PipelineStatusService({ responses: db.responseAnalysis, queue: scheduler }),
     events,
     ...createAlertServices({ config, db, events, log }),
+    ...createProgrammeServices({ config, db, events, log, clock }),
     webhooks: new WebhookService({
       webhooks: db.webhooks,
       log,

@@ -25,7 +25,7 @@ export interface TestApp extends RunningApp {
 
 export async function startTestApp(
   name: string,
-  { roles = ['api', 'worker'] as ProcessRole[], env = {} } = {},
+  { roles = ['api', 'worker'] as ProcessRole[], env = {}, clock }: { roles?: ProcessRole[]; env?: Record<string, string>; clock?: () => Date } = {},
 ): Promise<TestApp> {
   const config = loadConfig({
     PORT: '0',
@@ -45,7 +45,7 @@ export async function startTestApp(
     VERBATIM_ANALYSIS_ENGINE: 'lexical',
     ...env,
   });
-  const app = await startApp(roles, config, createLogger(config.LOG_LEVEL));
+  const app = await startApp(roles, config, createLogger(config.LOG_LEVEL), { clock });
   const url = app.url ?? '';
   const as = (key: string) => createGqlClient(url, { authorization: `Bearer ${key}` });
   return { ...app, url, wsUrl: url.replace(/^http/, 'ws'), gql: as(TEST_ADMIN_KEY), anonymous: createGqlClient(url), as };
