@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-g
 import type { InvitationEntity, SurveyRuleEntity } from '../../models/programme/programme.entity.js';
 import type { Context } from '../context.js';
 import { INGEST_ROLES } from '../auth/roles.js';
+import { mayReadPii } from '../customer/customer.resolver.js';
 import {
   BusinessCalendar,
   BusinessCalendarInput,
@@ -28,10 +29,11 @@ const PROGRAMME_READ_ROLES = ['INGEST', 'ANALYST'] as const;
 
 const toRule = (r: SurveyRuleEntity): SurveyRule => ({ ...r, id: r._id.toHexString(), kind: r.kind as SurveyKind });
 
-export function toInvitation(i: InvitationEntity): SurveyInvitation {
+/** `withEmail`: the caller may read personal data (mayReadPii); others get a null e-mail. */
+export function toInvitation(i: InvitationEntity, withEmail: boolean): SurveyInvitation {
   return {
     id: i._id.toHexString(),
-    customer: { externalId: i.customerId, email: i.email, locale: i.locale, timeZone: i.timeZone },
+    customer: { externalId: i.customerId, email: withEmail ? i.email : null, locale: i.locale, timeZone: i.timeZone },
     touchpoint: i.touchpoint,
     kind: i.kind as SurveyKind,
     channel: i.channel,
@@ -165,7 +167,7 @@ export class ProgrammeResolver {
     const page = await ctx.services.programme.invitations(filterOf(filter), first, after);
     return {
       totalCount: page.totalCount,
-      edges: page.edges.map((e) => ({ cursor: e.cursor, node: toInvitation(e.node) })),
+      edges: page.edges.map((e) => ({ cursor: e.cursor, node: toInvitation(e.node, mayReadPii(ctx)) })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
     };
   }
@@ -175,7 +177,7 @@ export class ProgrammeResolver {
     description: 'The sending tool reports an invitation sent: QUEUED → SENT (repeating it is harmless).',
   })
   async markInvitationSent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<SurveyInvitation> {
-    return toInvitation(await ctx.services.programme.markSent(id));
+    return toInvitation(await ctx.services.programme.markSent(id), mayReadPii(ctx));
   }
 
   @Authorized([...PROGRAMME_READ_ROLES])

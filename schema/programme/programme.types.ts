@@ -168,7 +168,7 @@ export class InvitationCustomer {
   @Field(() => String)
   externalId!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Personal data: visible only to ADMIN and MANAGER keys (null for others).' })
   email!: string | null;
 
   @Field(() => String, { nullable: true })

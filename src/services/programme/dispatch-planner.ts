@@ -203,7 +203,8 @@ export function surveyDueEvent(tick: string, now: Date, invitations: InvitationE
     data: {
       invitations: invitations.map((i) => ({
         id: i._id.toHexString(),
-        customer: { externalId: i.customerId, email: i.email, locale: i.locale, timeZone: i.timeZone },
+        // Ids only, like every webhook payload: no e-mail address (docs/webhooks.md).
+        customer: { externalId: i.customerId, locale: i.locale, timeZone: i.timeZone },
         touchpoint: i.touchpoint,
         kind: i.kind,
         channel: i.channel,
