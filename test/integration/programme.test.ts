@@ -268,4 +268,58 @@ describe('dispatch planner', () => {
     const byAttribute = await app.gql(`query { responseRates(groupBy: ATTRIBUTE) { key } }`);
     expect(byAttribute.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'attributeKey' });
   }, 120_000);
+
+  it('applies holidays, quiet hours, the per-account limit and disabled rules; bad settings are refused by field', async () => {
+    const badQuiet = await app.gql(`mutation { setContactRules(input: { quietHoursStart: 14, quietHoursEnd: 12 }) { quietHoursEnd } }`);
+    expect(badQuiet.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'quietHoursEnd' });
+    const badZone = await app.gql(`mutation { setBusinessCalendar(input: { timeZone: "Mars/Olympus" }) { timeZone } }`);
+    expect(badZone.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'timeZone' });
+    const badHoliday = await app.gql(`mutation { setBusinessCalendar(input: { holidays: ["2026-13-01"] }) { holidays } }`);
+    expect(badHoliday.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'holidays' });
+
+    const rules = await app.gql(
+      `mutation { setContactRules(input: { accountAttribute: "account_id", accountMaxSurveys: 1, accountPeriodDays: 30 }) { accountAttribute accountMaxSurveys minDaysBetweenSurveys } }`,
+    );
+    expect(rules.data!.setContactRules).toEqual({ accountAttribute: 'account_id', accountMaxSurveys: 1, minDaysBetweenSurveys: 30 });
+    const calendar = await app.gql(
+      `mutation { setBusinessCalendar(input: { holidays: ["2026-11-26"] }) { workdays holidays openHour closeHour timeZone } }`,
+    );
+    expect(calendar.data!.setBusinessCalendar).toEqual({
+      workdays: [1, 2, 3, 4, 5],
+      holidays: ['2026-11-26'],
+      openHour: 9,
+      closeHour: 17,
+      timeZone: 'UTC',
+    });
+    expect((await app.gql(RULE, { input: { touchpoint: 'invoice' } })).errors).toBeUndefined();
+    expect((await app.gql(RULE, { input: { touchpoint: 'contract', enabled: false } })).errors).toBeUndefined();
+
+    const record = (id: string, touchpoint: string, customer: string) =>
+      app.gql(EVENT, {
+        input: {
+          externalId: id,
+          touchpoint,
+          occurredAt: '2026-11-25T08:00:00Z',
+          customer: { externalId: customer },
+          attributes: [{ key: 'account_id', value: 'acme' }],
+        },
+      });
+    for (const [id, touchpoint, customer] of [
+      ['a1', 'invoice', 'd1'],
+      ['a2', 'invoice', 'd2'],
+      ['a3', 'contract', 'd3'],
+    ]) {
+      expect((await record(id, touchpoint, customer)).errors).toBeUndefined();
+    }
+    // Thursday 26 November is a holiday: nothing released; the disabled rule's event is skipped.
+    expect(await tickAt('2026-11-26T10:00:00.000Z')).toMatchObject({ released: 0, skipped: 1, deferred: 2 });
+    await app.gql(`mutation { setContactRules(input: { quietHoursStart: 12, quietHoursEnd: 13 }) { quietHoursStart } }`);
+    // Friday 12:30 (UTC customers): quiet hours.
+    expect(await tickAt('2026-11-27T12:30:00.000Z')).toMatchObject({ released: 0, deferred: 2 });
+    // 13:30: one survey for the account, the second customer of the same account is skipped.
+    expect(await tickAt('2026-11-27T13:30:00.000Z')).toMatchObject({ released: 1, skipped: 1 });
+    const planned = await invitations({ touchpoints: ['invoice', 'contract'] });
+    const byCustomer = Object.fromEntries(planned.edges.map((e) => [e.node.customer.externalId, [e.node.status, e.node.skipRule]]));
+    expect(byCustomer).toEqual({ d1: ['QUEUED', null], d2: ['SKIPPED', 'ACCOUNT_LIMIT'], d3: ['SKIPPED', 'RULE_DISABLED'] });
+  }, 120_000);
 });
