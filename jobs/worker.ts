@@ -25,6 +25,7 @@ import { createMaintenanceHandler } from './maintenance.handler.js';
 import { createWebhookHandler } from './webhooks.handler.js';
 import { startAlertJobs } from './alerts.handler.js';
 import { startReportJobs } from './reports.handler.js';
+import { startDispatchJobs } from './dispatch.job.js';
 import { WebhookDeliveryService } from '../src/services/webhooks/webhook-delivery.service.js';
 import { SecretBox } from '../src/services/webhooks/secret-box.js';
 import { targetPolicyFor } from '../src/services/webhooks/target-policy.js';
@@ -222,6 +223,15 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
     lockOptions: locks,
     log,
   });
+  const dispatchJobs = await startDispatchJobs({
+    planner: services.dispatchPlanner,
+    workerConnection: connect('dispatch-worker'),
+    queueConnection: connect('dispatch-queue'),
+    prefix,
+    everySeconds: config.VERBATIM_DISPATCH_EVERY_SECONDS,
+    lockOptions: locks,
+    log,
+  });
   log.info({ concurrency: config.VERBATIM_WORKER_CONCURRENCY, prefix }, 'analysis workers started');
 
   return {
@@ -230,7 +240,7 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
       // A delivery waiting on its receiver is not worth waiting for: it goes back to the queue.
       webhookDeliveries.interrupt();
       // close() waits for running jobs to finish, so nothing is left half-written by a clean stop.
-      const closing = Promise.allSettled([analysisWorker.close(), maintenanceWorker.close(), webhookWorker.close(), alertJobs.close(), reportJobs.close()]);
+      const closing = Promise.allSettled([analysisWorker.close(), maintenanceWorker.close(), webhookWorker.close(), alertJobs.close(), reportJobs.close(), dispatchJobs.close()]);
       if (graceMs === undefined) await closing;
       else if ((await within(closing, graceMs)) === 'timeout') {
         // Their locks lapse and the stalled-job check hands them to a worker again (jobs are idempotent).

@@ -23,6 +23,7 @@ import { ApiKeyRepository } from './apikey/apikey.repository.js';
 import { adapterModel } from './adapter/adapter.schema.js';
 import { AdapterRepository } from './adapter/adapter.repository.js';
 import { reportModels } from './report/report.schema.js';
+import { programmeModels } from './programme/programme.schema.js';
 
 export interface Database {
   connection: Connection;
@@ -69,6 +70,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   const models = { responses: responseModel(connection), customers: customerModel(connection) };
   // Registered here so syncIndexes builds their indexes; the report services take the models from the connection.
   reportModels(connection);
+  programmeModels(connection);
   return {
     connection,
     responses: new ResponseRepository(models.responses),

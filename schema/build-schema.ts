@@ -17,11 +17,13 @@ import { CorrectionResolver } from './corrections/correction.resolver.js';
 import { BenchmarkResolver, NpsBenchmarkResolver } from './benchmarks/benchmark.resolver.js';
 import { ReportResolver } from './reports/report.resolver.js';
 import { ReportSubscriptionResolver } from './reports/report-subscription.resolver.js';
+import { ProgrammeResolver } from './programme/programme.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's buildSchema takes resolver classes as Function
 export const RESOLVERS: NonEmptyArray<Function> = [ResponseResolver, ResponseConnectionResolver, CustomerResolver, InsightsResolver,
   TaxonomyResolver, ImportProgressResolver, ResponseAnalyzedResolver, ApiKeyResolver, WebhookResolver,
-  AlertResolver, AtRiskCustomerResolver, RoutingRuleResolver, CorrectionResolver, BenchmarkResolver, NpsBenchmarkResolver, ReportResolver, ReportSubscriptionResolver];
+  AlertResolver, AtRiskCustomerResolver, RoutingRuleResolver, CorrectionResolver, BenchmarkResolver, NpsBenchmarkResolver, ReportResolver, ReportSubscriptionResolver,
+  ProgrammeResolver];
 
 export async function buildVerbatimSchema(pubSub: PubSub): Promise<GraphQLSchema> {
   // One instance per resolver class; the alert resolver publishes the changes its mutations make.

@@ -26,7 +26,7 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** `now`: the clock of report schedules (tests move it; production uses the system clock). */
+/** `now`: the clock of schedules (report subscriptions, the survey programme); tests move it, production uses the system clock. */
 export async function startApp(
   roles: ProcessRole[],
   config: Config = loadConfig(),

@@ -105,6 +105,9 @@ export const CONFIG_SPEC = {
     doc: 'Alerts of responses answered longer ago than this (by respondedAt: historical imports, re-analysis) are recorded as HISTORICAL: queryable, never paged, no SLA.',
   },
   VERBATIM_SLA_CHECK_EVERY_SECONDS: { schema: int(1, 86_400).default(60), doc: 'How often the SLA sweep flags overdue alerts.' },
+  VERBATIM_DISPATCH_BATCH_SIZE: { schema: int(1, 10_000).default(50), doc: 'Most surveys one dispatch planner tick releases (one `survey.due` webhook per tick).' },
+  VERBATIM_DISPATCH_EVERY_SECONDS: { schema: int(1, 86_400).default(300), doc: 'Length of a dispatch planner tick: one plan per tick however many workers run.' },
+  VERBATIM_INVITATION_EXPIRY_DAYS: { schema: int(1, 365).default(14), doc: 'Survey invitations released longer ago than this and not answered become EXPIRED.' },
   VERBATIM_WEBHOOK_ALLOW_HOSTS: {
     schema: z
       .string()

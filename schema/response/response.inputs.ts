@@ -1,5 +1,5 @@
 /** Inputs for submitting and filtering responses. Ranges are checked by the ingest service, which names the field. */
-import { Field, Float, InputType, Int } from 'type-graphql';
+import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { AttributeInput } from '../common/attribute.types.js';
 import { AnalysisStatus, NpsCategory } from '../common/enums.js';
 import { DateTime } from '../common/scalars.js';
@@ -17,6 +17,15 @@ export class CustomerInput {
 
   @Field(() => Float, { nullable: true, description: 'Yearly account value, in your currency.' })
   accountValue?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'BCP 47 language tag for surveys, e.g. de-DE (survey programme contact field).' })
+  locale?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'IANA time zone, e.g. Europe/Berlin: surveys are released in business hours there.' })
+  timeZone?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'True: never survey this customer (the planner skips them with OPTED_OUT); false opts back in.' })
+  optedOut?: boolean | null;
 }
 
 @InputType({ description: 'An NPS response as a survey tool sends it.' })
@@ -44,6 +53,9 @@ export class ResponseInput {
 
   @Field(() => [AttributeInput], { nullable: true, description: 'Segment attributes (at most 50, keys unique).' })
   attributes?: AttributeInput[] | null;
+
+  @Field(() => ID, { nullable: true, description: 'The survey invitation this answers (SurveyInvitation.id): marks it RESPONDED. submitResponse only.' })
+  invitationId?: string | null;
 }
 
 @InputType({ description: 'Which responses a query covers. All given conditions must hold.' })

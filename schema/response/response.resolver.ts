@@ -21,7 +21,14 @@ export class ResponseResolver {
   })
   async submitResponse(@Arg('input', () => ResponseInput) input: ResponseInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Response> {
     assertIngestReadable(ctx, info);
-    const { response } = await ctx.services.ingest.submit(input, ctx.requestId);
+    const { invitationId, ...submitted } = input;
+    // Checked before anything is stored, so a wrong invitation id loses nothing.
+    if (invitationId != null) await ctx.services.programme.assertAnswerable(invitationId);
+    const customer = input.customer;
+    if (customer && (customer.locale != null || customer.timeZone != null || customer.optedOut != null))
+      await ctx.services.programme.recordContact(customer, input.attributes, 'customer');
+    const { response } = await ctx.services.ingest.submit(submitted, ctx.requestId);
+    if (invitationId != null) await ctx.services.programme.recordResponse(invitationId, response._id, response.respondedAt);
     return toResponse(response);
   }
 

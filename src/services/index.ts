@@ -28,8 +28,9 @@ import { reportModels } from '../../models/report/report.schema.js';
 import { createSmtpMailer } from './reports/mailer.js';
 import { ReportDeliveryService } from './reports/report-delivery.service.js';
 import { ReportSubscriptionService } from './reports/report-subscription.service.js';
+import { createProgrammeServices, type ProgrammeServices } from './programme/index.js';
 
-export interface Services extends AlertServices {
+export interface Services extends AlertServices, ProgrammeServices {
   ingest: IngestService;
   responses: ResponseQueryService;
   customers: CustomerQueryService;
@@ -74,7 +75,7 @@ export interface ServiceDeps {
   taxonomy?: TaxonomyPort;
   /** The webhook delivery queue; without one, events go nowhere. */
   webhookQueue?: WebhookDeliveryQueue;
-  /** The clock of report schedules (tests move it). */
+  /** The clock of schedules: report subscriptions, the survey programme (tests move it). */
   now?: () => Date;
 }
 
@@ -97,7 +98,7 @@ export function createServices(deps: ServiceDeps): Services {
   return { ...services, benchmarks, reports, reportSubscriptions, reportDeliveries };
 }
 
-function createCoreServices({ config, db, scheduler, log, taxonomy, webhookQueue }: ServiceDeps): Omit<Services, 'benchmarks' | 'reports' | 'reportSubscriptions' | 'reportDeliveries'> {
+function createCoreServices({ config, db, scheduler, log, taxonomy, webhookQueue, now }: ServiceDeps): Omit<Services, 'benchmarks' | 'reports' | 'reportSubscriptions' | 'reportDeliveries'> {
   const backfills = new BackfillService({ taxonomy: db.taxonomy, responses: db.responseAnalysis, queue: scheduler, log });
   const taxonomyService = new TaxonomyService({ taxonomy: db.taxonomy, backfills, log });
   taxonomy ??= taxonomyService;
@@ -123,6 +124,7 @@ function createCoreServices({ config, db, scheduler, log, taxonomy, webhookQueue
     pipeline: new PipelineStatusService({ responses: db.responseAnalysis, queue: scheduler }),
     events,
     ...createAlertServices({ config, db, events, log }),
+    ...createProgrammeServices({ config, db, events, log, clock: now }),
     webhooks: new WebhookService({
       webhooks: db.webhooks,
       log,

@@ -1,0 +1,152 @@
+/**
+ * `npm run bench:programme`: records touchpoint events (100,000 for 20,000 customers by default) over a
+ * simulated quarter and runs the dispatch planner tick by tick on a simulated clock, then prints the
+ * invitations released per business day (checked against the batch size and the team's capacity, and
+ * never on a weekend in the customer's time zone), the surveys skipped by each rule, and the planner's
+ * time per tick.
+ *
+ * Uses MONGODB_URI when set (a fresh database, dropped at the end), else a local FerretDB in a
+ * temporary directory. BENCH_EVENTS (100000), BENCH_CUSTOMERS (20000), BENCH_DAYS (91),
+ * BENCH_TICK_MINUTES (60), BENCH_CAPACITY (200 per day), BENCH_BATCH (50).
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Types } from 'mongoose';
+import { connectDatabase } from '../models/database.js';
+import { loadConfig } from '../src/config.js';
+import { isBusinessDay } from '../src/domain/business-calendar.js';
+import { createLogger } from '../src/logger.js';
+import { NO_EVENTS } from '../src/services/events.js';
+import { createProgrammeServices } from '../src/services/programme/index.js';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 20_000);
+const DAYS = Number(process.env.BENCH_DAYS ?? 91);
+const TICK_MINUTES = Number(process.env.BENCH_TICK_MINUTES ?? 60);
+const CAPACITY = Number(process.env.BENCH_CAPACITY ?? 200);
+const BATCH = Number(process.env.BENCH_BATCH ?? 50);
+const DAY = 86_400_000;
+const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'UTC'];
+const TOUCHPOINTS = ['order_delivered', 'ticket_closed', 'invoice_paid', 'site_visit'];
+
+const log = (message: string) => console.error(`bench:programme: ${message}`);
+
+/** Small deterministic PRNG so runs are comparable. */
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+async function main() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'verbatim-bench-programme-'));
+  const local = process.env.MONGODB_URI
+    ? null
+    : await (await import('../src/local-services/index.js')).startLocalServices({ dataDir, persistent: false, needRedis: false, log });
+  const dbName = `bench_programme_${Date.now()}`;
+  const serverUri = process.env.MONGODB_URI ?? local?.mongoUri ?? '';
+  const db = await connectDatabase({ uri: withDatabase(serverUri, dbName), dbName });
+  try {
+    await db.syncIndexes();
+    const start = new Date('2026-01-05T00:00:00Z'); // a Monday
+    let now = start;
+    const config = loadConfig({ VERBATIM_DISPATCH_BATCH_SIZE: String(BATCH), VERBATIM_DISPATCH_EVERY_SECONDS: String(TICK_MINUTES * 60) });
+    const quiet = createLogger('silent');
+    const { programme, dispatchPlanner } = createProgrammeServices({ config, db, events: NO_EVENTS, log: quiet, clock: () => now });
+
+    await programme.setTeamCapacity('care', CAPACITY);
+    for (const touchpoint of TOUCHPOINTS)
+      await programme.createRule({ touchpoint, delayHours: 24, team: 'care', sampleRate: touchpoint === 'site_visit' ? 0.5 : 1 });
+    await programme.setContactRules({
+      minDaysBetweenSurveys: 30,
+      touchpointDays: 60,
+      accountAttribute: 'account',
+      accountMaxSurveys: 3,
+      accountPeriodDays: 30,
+    });
+
+    // Contacts and events go straight into the collections (the bench measures the planner, not the API).
+    const random = prng(2026);
+    const contacts = Array.from({ length: CUSTOMERS }, (_, i) => ({
+      _id: `cust-${i}`,
+      email: null,
+      locale: 'en',
+      timeZone: ZONES[i % ZONES.length],
+      optedOut: random() < 0.02,
+      account: `acct-${i % Math.max(1, Math.floor(CUSTOMERS / 10))}`,
+      lastSurveyedAt: null,
+      lastByTouchpoint: [],
+    }));
+    await db.connection.collection('programme_contacts').insertMany(contacts as never[], { ordered: false });
+    const events = Array.from({ length: EVENTS }, (_, i) => {
+      const occurredAt = new Date(start.getTime() + random() * DAYS * DAY);
+      return {
+        _id: new Types.ObjectId(),
+        externalId: `evt-${i}`,
+        customerId: `cust-${Math.floor(random() * CUSTOMERS)}`,
+        touchpoint: TOUCHPOINTS[Math.floor(random() * TOUCHPOINTS.length)],
+        occurredAt,
+        attributes: [],
+        dueAt: new Date(occurredAt.getTime() + DAY),
+        status: 'PENDING',
+        invitationId: null,
+        createdAt: occurredAt,
+      };
+    });
+    for (let i = 0; i < events.length; i += 5_000)
+      await db.connection.collection('touchpoint_events').insertMany(events.slice(i, i + 5_000), { ordered: false });
+    log(
+      `${EVENTS} events for ${CUSTOMERS} customers over ${DAYS} days; ticks every ${TICK_MINUTES} min, batch ${BATCH}, capacity ${CAPACITY}/day`,
+    );
+
+    const tickMs: number[] = [];
+    const skipped: Record<string, number> = {};
+    let maxPerTick = 0;
+    for (let t = start.getTime(); t < start.getTime() + DAYS * DAY; t += TICK_MINUTES * 60_000) {
+      now = new Date(t);
+      const summary = await dispatchPlanner.tick();
+      if (!summary) continue;
+      tickMs.push(summary.tookMs);
+      maxPerTick = Math.max(maxPerTick, summary.released);
+      for (const [rule, n] of Object.entries(summary.skipped)) skipped[rule] = (skipped[rule] ?? 0) + n;
+    }
+
+    const released = await db.connection
+      .collection('survey_invitations')
+      .find({ status: { $ne: 'SKIPPED' } }, { projection: { plannedAt: 1, timeZone: 1 } })
+      .toArray();
+    const perDay = new Map<string, number>();
+    let offDay = 0;
+    for (const r of released) {
+      const key = (r.plannedAt as Date).toISOString().slice(0, 10);
+      perDay.set(key, (perDay.get(key) ?? 0) + 1);
+      if (!isBusinessDay(r.plannedAt as Date, r.timeZone as string)) offDay++;
+    }
+    const counts = [...perDay.values()];
+    const sorted = [...tickMs].sort((a, b) => a - b);
+    const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+    console.log(`invitations released: ${released.length} on ${perDay.size} days`);
+    console.log(
+      `released per day: max ${Math.max(0, ...counts)} (capacity ${CAPACITY}), mean ${(released.length / Math.max(1, perDay.size)).toFixed(1)}; max per tick ${maxPerTick} (batch ${BATCH})`,
+    );
+    console.log(`released on a weekend or holiday in the customer's time zone: ${offDay}`);
+    console.log(`skipped by rule: ${JSON.stringify(skipped)}`);
+    console.log(`planner time per tick (ms): p50 ${pct(50)}, p95 ${pct(95)}, max ${pct(100)} over ${tickMs.length} ticks`);
+    for (const [day, n] of [...perDay].sort()) console.log(`  ${day} ${n}`);
+  } finally {
+    await db.connection.dropDatabase().catch(() => undefined);
+    await db.close();
+    await local?.stop();
+  }
+}
+
+function withDatabase(uri: string, dbName: string): string {
+  const [base, query] = uri.split('?', 2) as [string, string | undefined];
+  const hostsEnd = base.indexOf('/', base.indexOf('://') + 3);
+  return `${hostsEnd === -1 ? base : base.slice(0, hostsEnd)}/${dbName}${query ? `?${query}` : ''}`;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

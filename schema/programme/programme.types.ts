@@ -1,0 +1,413 @@
+/** GraphQL shapes of the survey programme: rules, events, invitations, settings and response rates. */
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Attribute, AttributeInput } from '../common/attribute.types.js';
+import { PageInfo } from '../common/page-info.js';
+import { DateTime } from '../common/scalars.js';
+import { CustomerInput } from '../response/response.inputs.js';
+
+export enum SurveyKind {
+  RELATIONSHIP = 'RELATIONSHIP',
+  TRANSACTIONAL = 'TRANSACTIONAL',
+}
+registerEnumType(SurveyKind, {
+  name: 'SurveyKind',
+  description: 'Relationship surveys ask about the whole relationship on a cadence; transactional ones follow one touchpoint event.',
+});
+
+export enum InvitationStatus {
+  QUEUED = 'QUEUED',
+  SENT = 'SENT',
+  RESPONDED = 'RESPONDED',
+  EXPIRED = 'EXPIRED',
+  SKIPPED = 'SKIPPED',
+}
+registerEnumType(InvitationStatus, {
+  name: 'InvitationStatus',
+  description: 'QUEUED (released to the sending tool) → SENT → RESPONDED, or EXPIRED unanswered; SKIPPED by a rule (see skipRule).',
+});
+
+export enum ResponseRateGroupBy {
+  TOUCHPOINT = 'TOUCHPOINT',
+  ATTRIBUTE = 'ATTRIBUTE',
+}
+registerEnumType(ResponseRateGroupBy, { name: 'ResponseRateGroupBy', description: 'What response rates are grouped by.' });
+
+@InputType({ description: 'A survey rule: when and how a touchpoint is surveyed.' })
+export class CreateSurveyRuleInput {
+  @Field(() => String, { description: 'Touchpoint the rule belongs to (one rule per touchpoint), e.g. order_delivered.' })
+  touchpoint!: string;
+
+  @Field(() => SurveyKind, { nullable: true, description: 'Default TRANSACTIONAL.' })
+  kind?: SurveyKind | null;
+
+  @Field(() => Float, { nullable: true, description: 'Hours after the event the survey becomes due (default 0, never negative).' })
+  delayHours?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Channel the sending tool uses, e.g. email or sms (default email).' })
+  channel?: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'Share of events surveyed, above 0 up to 1 (default 1).' })
+  sampleRate?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Default true; events of a disabled rule are skipped with RULE_DISABLED.' })
+  enabled?: boolean | null;
+
+  @Field(() => Int, { nullable: true, description: 'RELATIONSHIP cadence in days (default 90).' })
+  everyDays?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Team whose daily capacity (setTeamCapacity) its surveys count against.' })
+  team?: string | null;
+}
+
+@InputType({ description: 'Changes to a survey rule: only the fields given change (the touchpoint never does).' })
+export class UpdateSurveyRuleInput {
+  @Field(() => SurveyKind, { nullable: true })
+  kind?: SurveyKind | null;
+
+  @Field(() => Float, { nullable: true })
+  delayHours?: number | null;
+
+  @Field(() => String, { nullable: true })
+  channel?: string | null;
+
+  @Field(() => Float, { nullable: true })
+  sampleRate?: number | null;
+
+  @Field(() => Boolean, { nullable: true })
+  enabled?: boolean | null;
+
+  @Field(() => Int, { nullable: true })
+  everyDays?: number | null;
+
+  @Field(() => String, { nullable: true })
+  team?: string | null;
+}
+
+@ObjectType({ description: 'A survey rule of one touchpoint.' })
+export class SurveyRule {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  touchpoint!: string;
+
+  @Field(() => SurveyKind)
+  kind!: SurveyKind;
+
+  @Field(() => Float)
+  delayHours!: number;
+
+  @Field(() => String)
+  channel!: string;
+
+  @Field(() => Float)
+  sampleRate!: number;
+
+  @Field(() => Boolean)
+  enabled!: boolean;
+
+  @Field(() => Int)
+  everyDays!: number;
+
+  @Field(() => String, { nullable: true })
+  team!: string | null;
+}
+
+@InputType({ description: 'A moment in the customer journey that may trigger a survey.' })
+export class TouchpointEventInput {
+  @Field(() => String, {
+    nullable: true,
+    description: 'Id in your system: replaying the same id never creates a second event or invitation.',
+  })
+  externalId?: string | null;
+
+  @Field(() => String, { description: 'A touchpoint with a survey rule.' })
+  touchpoint!: string;
+
+  @Field(() => DateTime, { nullable: true, description: 'When it happened (default now).' })
+  occurredAt?: Date | null;
+
+  @Field(() => CustomerInput, {
+    description: 'The customer, with the contact fields the sending tool needs (email, locale, timeZone) and the opt-out flag.',
+  })
+  customer!: CustomerInput;
+
+  @Field(() => [AttributeInput], { nullable: true, description: 'Segment attributes carried onto the invitation (at most 50).' })
+  attributes?: AttributeInput[] | null;
+}
+
+@ObjectType({ description: 'A recorded touchpoint event.' })
+export class TouchpointEvent {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  externalId!: string;
+
+  @Field(() => String)
+  touchpoint!: string;
+
+  @Field(() => String)
+  customerExternalId!: string;
+
+  @Field(() => DateTime)
+  occurredAt!: Date;
+
+  @Field(() => DateTime, { description: "When its survey becomes due (occurredAt + the rule's delayHours)." })
+  dueAt!: Date;
+
+  @Field(() => String, { description: 'PENDING (waiting for the planner), INVITED or SKIPPED.' })
+  status!: string;
+
+  @Field(() => Boolean, { description: 'True when this externalId was recorded before (nothing new was stored).' })
+  duplicate!: boolean;
+}
+
+@ObjectType({ description: 'The customer of an invitation, as the sending tool needs it.' })
+export class InvitationCustomer {
+  @Field(() => String)
+  externalId!: string;
+
+  @Field(() => String, { nullable: true, description: 'Personal data: visible only to ADMIN and MANAGER keys (null for others).' })
+  email!: string | null;
+
+  @Field(() => String, { nullable: true })
+  locale!: string | null;
+
+  @Field(() => String)
+  timeZone!: string;
+}
+
+@ObjectType({ description: 'One survey the planner released (or skipped, with the rule that skipped it).' })
+export class SurveyInvitation {
+  @Field(() => ID, { description: 'Pass it back as `invitationId` on the response.' })
+  id!: string;
+
+  @Field(() => InvitationCustomer)
+  customer!: InvitationCustomer;
+
+  @Field(() => String)
+  touchpoint!: string;
+
+  @Field(() => SurveyKind)
+  kind!: SurveyKind;
+
+  @Field(() => String)
+  channel!: string;
+
+  @Field(() => String, { nullable: true })
+  team!: string | null;
+
+  @Field(() => DateTime)
+  dueAt!: Date;
+
+  @Field(() => InvitationStatus)
+  status!: InvitationStatus;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'SKIPPED: the rule, one of RULE_DISABLED, SAMPLED_OUT, OPTED_OUT, MIN_DAYS_BETWEEN, TOUCHPOINT_DAYS, ACCOUNT_LIMIT.',
+  })
+  skipRule!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'SKIPPED: why, in words.' })
+  skipReason!: string | null;
+
+  @Field(() => DateTime, { description: 'When the planner released or skipped it.' })
+  plannedAt!: Date;
+
+  @Field(() => DateTime, { nullable: true })
+  sentAt!: Date | null;
+
+  @Field(() => DateTime, { nullable: true })
+  respondedAt!: Date | null;
+
+  @Field(() => ID, { nullable: true, description: 'The response that answered it.' })
+  responseId!: string | null;
+
+  @Field(() => [Attribute])
+  attributes!: Attribute[];
+}
+
+@ObjectType()
+export class SurveyInvitationEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => SurveyInvitation)
+  node!: SurveyInvitation;
+}
+
+@ObjectType({ description: 'A page of invitations, newest first.' })
+export class SurveyInvitationConnection {
+  @Field(() => Int)
+  totalCount!: number;
+
+  @Field(() => [SurveyInvitationEdge])
+  edges!: SurveyInvitationEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@InputType({ description: 'Which invitations a query covers (by plannedAt for from/to).' })
+export class SurveyInvitationFilter {
+  @Field(() => [InvitationStatus], { nullable: true })
+  statuses?: InvitationStatus[] | null;
+
+  @Field(() => [String], { nullable: true })
+  touchpoints?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  customerExternalId?: string | null;
+
+  @Field(() => DateTime, { nullable: true, description: 'plannedAt ≥ from.' })
+  from?: Date | null;
+
+  @Field(() => DateTime, { nullable: true, description: 'plannedAt < to.' })
+  to?: Date | null;
+}
+
+@ObjectType({ description: 'How many released invitations were answered, for one group.' })
+export class ResponseRate {
+  @Field(() => String, { description: 'The touchpoint, or the attribute value ("(none)" when absent).' })
+  key!: string;
+
+  @Field(() => Int, { description: 'Invitations released (skipped ones not counted).' })
+  invitations!: number;
+
+  @Field(() => Int)
+  responses!: number;
+
+  @Field(() => Float, { description: 'responses / invitations, 0–1.' })
+  rate!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Median hours from sent (else released) to the answer.' })
+  medianHoursToRespond!: number | null;
+}
+
+@InputType({ description: 'Contact-frequency (fatigue) rules; only the fields given change.' })
+export class ContactRulesInput {
+  @Field(() => Float, { nullable: true, description: 'Minimum days between any two surveys of one customer (default 30).' })
+  minDaysBetweenSurveys?: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Minimum days between two surveys of one customer at the same touchpoint (default 0: off).',
+  })
+  touchpointDays?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Event attribute naming the account (company), e.g. account_id; null: no account limit.',
+  })
+  accountAttribute?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'At most this many surveys per account per accountPeriodDays (0: off).' })
+  accountMaxSurveys?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Period of the account limit, in days (default 30).' })
+  accountPeriodDays?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Local hour from which nothing is released (with quietHoursEnd).' })
+  quietHoursStart?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Local hour until which nothing is released (exclusive).' })
+  quietHoursEnd?: number | null;
+}
+
+@ObjectType({ description: 'Contact-frequency (fatigue) rules in force.' })
+export class ContactRules {
+  @Field(() => Float)
+  minDaysBetweenSurveys!: number;
+
+  @Field(() => Float)
+  touchpointDays!: number;
+
+  @Field(() => String, { nullable: true })
+  accountAttribute!: string | null;
+
+  @Field(() => Int)
+  accountMaxSurveys!: number;
+
+  @Field(() => Float)
+  accountPeriodDays!: number;
+
+  @Field(() => Int, { nullable: true })
+  quietHoursStart!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  quietHoursEnd!: number | null;
+}
+
+@InputType({ description: 'The business calendar surveys are released in; only the fields given change.' })
+export class BusinessCalendarInput {
+  @Field(() => [Int], { nullable: true, description: 'ISO weekdays that are business days, 1 = Monday … 7 = Sunday (default 1–5).' })
+  workdays?: number[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Public holidays, YYYY-MM-DD (local dates).' })
+  holidays?: string[] | null;
+
+  @Field(() => Int, { nullable: true, description: 'Opening hour, local (default 9).' })
+  openHour?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Closing hour, local, exclusive (default 17).' })
+  closeHour?: number | null;
+
+  @Field(() => String, { nullable: true, description: "Zone of customers without one, and of the teams' days (default UTC)." })
+  timeZone?: string | null;
+}
+
+@ObjectType({ description: 'The business calendar in force.' })
+export class BusinessCalendar {
+  @Field(() => [Int])
+  workdays!: number[];
+
+  @Field(() => [String])
+  holidays!: string[];
+
+  @Field(() => Int)
+  openHour!: number;
+
+  @Field(() => Int)
+  closeHour!: number;
+
+  @Field(() => String)
+  timeZone!: string;
+}
+
+@ObjectType({ description: 'How many surveys a team may release per day (so its follow-ups stay answerable).' })
+export class TeamCapacity {
+  @Field(() => String)
+  team!: string;
+
+  @Field(() => Int)
+  perDay!: number;
+}
+
+@ObjectType({ description: 'One dispatch planner tick: what it released, skipped and deferred, and how long it took.' })
+export class DispatchTick {
+  @Field(() => String, { description: 'Tick number (clock time divided by VERBATIM_DISPATCH_EVERY_SECONDS).' })
+  tick!: string;
+
+  @Field(() => DateTime)
+  at!: Date;
+
+  @Field(() => Int)
+  released!: number;
+
+  @Field(() => Int)
+  skipped!: number;
+
+  @Field(() => Int, { description: 'Due surveys held back: outside business hours, quiet hours or team capacity.' })
+  deferred!: number;
+
+  @Field(() => Int)
+  expired!: number;
+
+  @Field(() => Int)
+  tookMs!: number;
+
+  @Field(() => Boolean, { description: 'False while the tick runs.' })
+  done!: boolean;
+}

@@ -1,0 +1,325 @@
+/**
+ * The survey programme: touchpoint events, survey rules, contact-frequency rules, the business
+ * calendar and team capacities, the invitations the planner releases and the loop back from responses.
+ * Verbatim never sends surveys itself: it tells the sending tool who is due (`survey.due` webhooks).
+ */
+import { Types } from 'mongoose';
+import { DEFAULT_BUSINESS_CALENDAR } from '../../domain/business-calendar.js';
+import { AppError, InputError, notFound, type FieldProblem } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { Attribute } from '../../../models/response/response.entity.js';
+import type {
+  CalendarEntity,
+  ContactRulesEntity,
+  InvitationEntity,
+  SurveyKind,
+  SurveyRuleEntity,
+  TouchpointEventEntity,
+} from '../../../models/programme/programme.entity.js';
+import type { InvitationQuery, ProgrammeRepository } from '../../../models/programme/programme.repository.js';
+import { DEFAULT_CONTACT_RULES } from './fatigue.js';
+import {
+  calendarInputProblems,
+  contactRulesProblems,
+  nameProblem,
+  surveyRuleProblems,
+  timeZoneProblem,
+  type CalendarInput,
+  type ContactRulesInput,
+  type SurveyRuleInput,
+} from './programme-input.js';
+
+export type Clock = () => Date;
+
+export const DEFAULT_EVERY_DAYS = 90;
+
+export interface TouchpointEventInput {
+  externalId?: string | null;
+  touchpoint: string;
+  occurredAt?: Date | null;
+  customer: { externalId: string; email?: string | null; locale?: string | null; timeZone?: string | null; optedOut?: boolean | null };
+  attributes?: Attribute[] | null;
+}
+
+export interface ProgrammeDeps {
+  repo: ProgrammeRepository;
+  clock: Clock;
+  log: Logger;
+  maxPageSize: number;
+}
+
+const HOUR_MS = 3_600_000;
+const MAX_ATTRIBUTES = 50;
+
+export class ProgrammeService {
+  constructor(private readonly deps: ProgrammeDeps) {}
+
+  // Survey rules
+
+  listRules(): Promise<SurveyRuleEntity[]> {
+    return this.deps.repo.listRules();
+  }
+
+  async createRule(input: SurveyRuleInput): Promise<SurveyRuleEntity> {
+    const problems = surveyRuleProblems(input, true);
+    problems.push(...(await this.capacityProblems(input.team)));
+    if (problems.length || !input.touchpoint) throw new InputError(problems);
+    const created = await this.deps.repo.createRule({
+      touchpoint: input.touchpoint,
+      kind: input.kind ?? 'TRANSACTIONAL',
+      delayHours: input.delayHours ?? 0,
+      channel: input.channel ?? 'email',
+      sampleRate: input.sampleRate ?? 1,
+      enabled: input.enabled ?? true,
+      everyDays: input.everyDays ?? DEFAULT_EVERY_DAYS,
+      team: input.team ?? null,
+    });
+    if (created === 'duplicate')
+      throw new InputError([{ field: 'touchpoint', message: `touchpoint ${input.touchpoint} has a survey rule already; update it` }]);
+    return created;
+  }
+
+  async updateRule(id: string, input: SurveyRuleInput): Promise<SurveyRuleEntity> {
+    const problems = surveyRuleProblems(input, false);
+    if (input.touchpoint !== undefined)
+      problems.push({ field: 'touchpoint', message: 'cannot be changed; delete the rule and create another' });
+    problems.push(...(await this.capacityProblems(input.team)));
+    if (problems.length) throw new InputError(problems);
+    const set: Partial<SurveyRuleEntity> = {};
+    for (const key of ['kind', 'delayHours', 'channel', 'sampleRate', 'enabled', 'everyDays'] as const)
+      if (input[key] != null) Object.assign(set, { [key]: input[key] });
+    if (input.team !== undefined) set.team = input.team;
+    const updated = (await this.deps.repo.findRule(id)) ? await this.deps.repo.updateRule(id, set) : null;
+    if (!updated) throw notFound('survey rule', id);
+    return updated;
+  }
+
+  async deleteRule(id: string): Promise<boolean> {
+    return this.deps.repo.deleteRule(id);
+  }
+
+  /** A rule whose team may release nothing a day can never fire. */
+  private async capacityProblems(team: string | null | undefined): Promise<FieldProblem[]> {
+    if (!team) return [];
+    const capacity = (await this.deps.repo.listTeamCapacities()).find((c) => c._id === team);
+    return capacity?.perDay === 0
+      ? [{ field: 'team', message: `team ${team} has a capacity of 0 per day: the rule could never fire` }]
+      : [];
+  }
+
+  // Contact-frequency rules, calendar, capacities
+
+  async contactRules(): Promise<Omit<ContactRulesEntity, '_id'>> {
+    const { _id: _, ...stored } = (await this.deps.repo.getContactRules()) ?? { _id: 'contact-rules' };
+    return { ...DEFAULT_CONTACT_RULES, ...stored };
+  }
+
+  /** Numbers left out (or null) keep their value; accountAttribute and quiet hours set to null turn off. */
+  async setContactRules(input: ContactRulesInput): Promise<Omit<ContactRulesEntity, '_id'>> {
+    const current = await this.contactRules();
+    const merged: Omit<ContactRulesEntity, '_id'> = {
+      minDaysBetweenSurveys: input.minDaysBetweenSurveys ?? current.minDaysBetweenSurveys,
+      touchpointDays: input.touchpointDays ?? current.touchpointDays,
+      accountMaxSurveys: input.accountMaxSurveys ?? current.accountMaxSurveys,
+      accountPeriodDays: input.accountPeriodDays ?? current.accountPeriodDays,
+      accountAttribute: input.accountAttribute === undefined ? current.accountAttribute : input.accountAttribute,
+      quietHoursStart: input.quietHoursStart === undefined ? current.quietHoursStart : input.quietHoursStart,
+      quietHoursEnd: input.quietHoursEnd === undefined ? current.quietHoursEnd : input.quietHoursEnd,
+    };
+    const problems = contactRulesProblems(merged);
+    if (problems.length) throw new InputError(problems);
+    await this.deps.repo.putSetting({ _id: 'contact-rules', ...merged });
+    return merged;
+  }
+
+  async calendar(): Promise<Omit<CalendarEntity, '_id'>> {
+    const { _id: _, ...stored } = (await this.deps.repo.getCalendar()) ?? { _id: 'calendar' };
+    return { ...DEFAULT_BUSINESS_CALENDAR, workdays: [...DEFAULT_BUSINESS_CALENDAR.workdays], holidays: [], timeZone: 'UTC', ...stored };
+  }
+
+  /** Fields left out (or null) keep their value. */
+  async setCalendar(input: CalendarInput): Promise<Omit<CalendarEntity, '_id'>> {
+    const current = await this.calendar();
+    const merged: Omit<CalendarEntity, '_id'> = {
+      workdays: input.workdays ?? current.workdays,
+      holidays: input.holidays ?? current.holidays,
+      openHour: input.openHour ?? current.openHour,
+      closeHour: input.closeHour ?? current.closeHour,
+      timeZone: input.timeZone ?? current.timeZone,
+    };
+    const problems = calendarInputProblems(merged);
+    if (problems.length) throw new InputError(problems);
+    await this.deps.repo.putSetting({ _id: 'calendar', ...merged });
+    return merged;
+  }
+
+  listTeamCapacities() {
+    return this.deps.repo.listTeamCapacities();
+  }
+
+  async setTeamCapacity(team: string, perDay: number): Promise<{ _id: string; perDay: number }> {
+    const problems = nameProblem('team', team, true);
+    if (!Number.isInteger(perDay) || perDay < 0 || perDay > 100_000)
+      problems.push({ field: 'perDay', message: 'must be a whole number from 0 to 100000' });
+    if (problems.length) throw new InputError(problems);
+    await this.deps.repo.setTeamCapacity(team, perDay);
+    return { _id: team, perDay };
+  }
+
+  // Contacts and touchpoint events
+
+  async setOptOut(customerId: string, optedOut: boolean): Promise<boolean> {
+    const problems = customerId.trim() ? [] : [{ field: 'customerExternalId', message: 'is required' }];
+    if (problems.length) throw new InputError(problems);
+    await this.deps.repo.upsertContact({ customerId, optedOut });
+    return optedOut;
+  }
+
+  /** Stores the contact fields a response or event carried (only those given). */
+  async recordContact(
+    customer: TouchpointEventInput['customer'],
+    attributes: Attribute[] | null | undefined,
+    fieldPrefix = 'customer',
+  ): Promise<void> {
+    const problems = timeZoneProblem(`${fieldPrefix}.timeZone`, customer.timeZone);
+    if (customer.email != null && !/^[^\s@]+@[^\s@]+$/.test(customer.email))
+      problems.push({ field: `${fieldPrefix}.email`, message: 'is not an e-mail address' });
+    if (problems.length) throw new InputError(problems);
+    const accountAttribute = (await this.contactRules()).accountAttribute;
+    const account = accountAttribute ? (attributes?.find((a) => a.key === accountAttribute)?.value ?? null) : null;
+    await this.deps.repo.upsertContact({ customerId: customer.externalId, ...customer, account });
+  }
+
+  async recordEvent(input: TouchpointEventInput): Promise<{ event: TouchpointEventEntity; duplicate: boolean }> {
+    const problems: FieldProblem[] = [...nameProblem('touchpoint', input.touchpoint, true)];
+    if (!input.customer?.externalId?.trim()) problems.push({ field: 'customer.externalId', message: 'is required' });
+    if (input.externalId != null && (input.externalId.length === 0 || input.externalId.length > 200))
+      problems.push({ field: 'externalId', message: 'must be 1–200 characters' });
+    if ((input.attributes?.length ?? 0) > MAX_ATTRIBUTES) problems.push({ field: 'attributes', message: `at most ${MAX_ATTRIBUTES}` });
+    problems.push(...timeZoneProblem('customer.timeZone', input.customer?.timeZone));
+    const now = this.deps.clock();
+    const occurredAt = input.occurredAt ?? now;
+    if (Number.isNaN(occurredAt.getTime())) problems.push({ field: 'occurredAt', message: 'is not a date' });
+    const rule = problems.length ? null : await this.deps.repo.findRuleByTouchpoint(input.touchpoint);
+    if (!problems.length && !rule)
+      problems.push({ field: 'touchpoint', message: `unknown touchpoint ${input.touchpoint}: create a survey rule for it first` });
+    if (problems.length || !rule) throw new InputError(problems);
+
+    await this.recordContact(input.customer, input.attributes);
+    return this.deps.repo.insertEvent({
+      externalId: input.externalId ?? `evt_${new Types.ObjectId().toHexString()}`,
+      customerId: input.customer.externalId,
+      touchpoint: input.touchpoint,
+      occurredAt,
+      attributes: input.attributes ?? [],
+      dueAt: new Date(occurredAt.getTime() + rule.delayHours * HOUR_MS),
+      status: 'PENDING',
+      invitationId: null,
+    });
+  }
+
+  /** The planner's latest ticks (what each released, skipped, deferred and how long it took). */
+  async ticks(first: number | null | undefined) {
+    const limit = first ?? 20;
+    if (!Number.isInteger(limit) || limit < 1 || limit > this.deps.maxPageSize)
+      throw new InputError([{ field: 'first', message: `must be from 1 to ${this.deps.maxPageSize}` }]);
+    return this.deps.repo.listTicks(limit);
+  }
+
+  // Invitations
+
+  async invitations(q: InvitationQuery, first: number | null | undefined, after: string | null | undefined) {
+    const limit = first ?? 20;
+    if (!Number.isInteger(limit) || limit < 1 || limit > this.deps.maxPageSize)
+      throw new InputError([{ field: 'first', message: `must be from 1 to ${this.deps.maxPageSize}` }]);
+    if (after != null && !Types.ObjectId.isValid(after))
+      throw new InputError([{ field: 'after', message: 'is not a cursor from this query' }]);
+    const { totalCount, items } = await this.deps.repo.pageInvitations(q, limit + 1, after ? new Types.ObjectId(after) : null);
+    const page = items.slice(0, limit);
+    const edges = page.map((node) => ({ cursor: node._id.toHexString(), node }));
+    return { totalCount, edges, hasNextPage: items.length > limit, endCursor: edges.at(-1)?.cursor ?? null };
+  }
+
+  async invitation(id: string): Promise<InvitationEntity | null> {
+    return this.deps.repo.findInvitation(id);
+  }
+
+  /** The sending tool reports the survey sent: QUEUED → SENT (idempotent for SENT). */
+  async markSent(id: string): Promise<InvitationEntity> {
+    const current = await this.mustGet(id, 'id');
+    if (current.status === 'SENT') return current;
+    const moved = await this.deps.repo.transition(current._id, ['QUEUED'], { status: 'SENT', sentAt: this.deps.clock() });
+    if (!moved)
+      throw new AppError('CONFLICT', `invitation ${id} is ${current.status}, only QUEUED invitations can be marked sent`, {
+        field: 'id',
+        status: current.status,
+      });
+    return moved;
+  }
+
+  /** Checks an `invitationId` a response carries before the response is stored. */
+  async assertAnswerable(id: string): Promise<void> {
+    const current = await this.mustGet(id, 'invitationId');
+    if (current.status === 'SKIPPED')
+      throw new InputError([
+        { field: 'invitationId', message: `invitation ${id} was skipped (${current.skipRule}); it cannot be answered` },
+      ]);
+  }
+
+  /** A response answered the invitation: QUEUED/SENT/EXPIRED → RESPONDED (a late answer still counts). */
+  async recordResponse(id: string, responseId: Types.ObjectId, respondedAt: Date): Promise<void> {
+    const current = await this.mustGet(id, 'invitationId');
+    await this.deps.repo.transition(current._id, ['QUEUED', 'SENT', 'EXPIRED'], { status: 'RESPONDED', respondedAt, responseId });
+  }
+
+  private async mustGet(id: string, field: string): Promise<InvitationEntity> {
+    const found = await this.deps.repo.findInvitation(id);
+    if (!found) throw new AppError('NOT_FOUND', `invitation ${id} not found`, { field, id });
+    return found;
+  }
+
+  // Response rates
+
+  async responseRates(q: InvitationQuery, groupBy: 'TOUCHPOINT' | 'ATTRIBUTE', attributeKey?: string | null): Promise<ResponseRate[]> {
+    if (groupBy === 'ATTRIBUTE' && !attributeKey)
+      throw new InputError([{ field: 'attributeKey', message: 'is required when grouping by ATTRIBUTE' }]);
+    const rows = await this.deps.repo.findForRates(q);
+    const groups = new Map<string, { invitations: number; responses: number; hours: number[] }>();
+    for (const row of rows) {
+      const key = groupBy === 'TOUCHPOINT' ? row.touchpoint : (row.attributes.find((a) => a.key === attributeKey)?.value ?? '(none)');
+      const g = groups.get(key) ?? { invitations: 0, responses: 0, hours: [] };
+      g.invitations++;
+      if (row.status === 'RESPONDED' && row.respondedAt) {
+        g.responses++;
+        g.hours.push((row.respondedAt.getTime() - (row.sentAt ?? row.plannedAt).getTime()) / HOUR_MS);
+      }
+      groups.set(key, g);
+    }
+    return [...groups]
+      .map(([key, g]) => ({
+        key,
+        invitations: g.invitations,
+        responses: g.responses,
+        rate: g.responses / g.invitations,
+        medianHoursToRespond: median(g.hours),
+      }))
+      .sort((a, b) => b.invitations - a.invitations || a.key.localeCompare(b.key));
+  }
+}
+
+export interface ResponseRate {
+  key: string;
+  invitations: number;
+  responses: number;
+  rate: number;
+  medianHoursToRespond: number | null;
+}
+
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export type { SurveyKind };

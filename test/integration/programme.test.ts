@@ -1,0 +1,325 @@
+/**
+ * The survey programme over the real API, FerretDB and the BullMQ dispatch job, with a controllable
+ * clock: touchpoint events (idempotent by externalId), survey-rule validation, the planner releasing
+ * batches on business days in business hours within team capacity, every skip with its rule, one plan
+ * per tick with two workers, the signed `survey.due` webhook, and the loop closed by responses.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGqlClient, startTestApp, waitFor, type TestApp } from '../helpers/app.js';
+
+const NAME = 'programme';
+let now = new Date('2026-11-22T12:00:00Z'); // a Sunday
+const clock = () => now;
+
+const EVENT = `mutation($input: TouchpointEventInput!) { recordTouchpointEvent(input: $input) { id externalId dueAt status duplicate } }`;
+const RULE = `mutation($input: CreateSurveyRuleInput!) { createSurveyRule(input: $input) { id touchpoint kind delayHours sampleRate everyDays team enabled } }`;
+const INVITATIONS = `query($filter: SurveyInvitationFilter, $first: Int, $after: String) {
+  surveyInvitations(filter: $filter, first: $first, after: $after) {
+    totalCount edges { node { id status touchpoint skipRule skipReason customer { externalId email timeZone } plannedAt } } pageInfo { hasNextPage endCursor }
+  }
+}`;
+const TICKS = `query { dispatchTicks(first: 50) { tick at released skipped deferred done } }`;
+
+interface Delivery {
+  type: string;
+  data: { invitations: { id: string; customer: { externalId: string } }[] };
+}
+
+let app: TestApp;
+let second: TestApp;
+let server: Server;
+const received: Delivery[] = [];
+let secret = '';
+
+/** Moves the clock and waits until a tick at that time has finished (the repeatable job runs every second). */
+async function tickAt(iso: string) {
+  now = new Date(iso);
+  return waitFor(
+    async () => {
+      const res = await app.gql<{ dispatchTicks: { at: string; done: boolean; released: number; skipped: number; deferred: number }[] }>(
+        TICKS,
+      );
+      return res.data?.dispatchTicks.find((t) => t.at === now.toISOString() && t.done);
+    },
+    { what: `a planner tick at ${iso}`, timeoutMs: 60_000 },
+  );
+}
+
+async function invitations(filter: Record<string, unknown> = {}) {
+  const res = await app.gql(INVITATIONS, { filter, first: 100 });
+  expect(res.errors).toBeUndefined();
+  return res.data!.surveyInvitations as { totalCount: number; edges: { node: Record<string, any> }[] };
+}
+
+const event = (id: string, customer: string, extra: Record<string, unknown> = {}) =>
+  app.gql(EVENT, {
+    input: {
+      externalId: id,
+      touchpoint: 'order_delivered',
+      occurredAt: '2026-11-22T09:00:00Z',
+      customer: { externalId: customer, email: `${customer}@example.com`, timeZone: 'Europe/Berlin' },
+      ...extra,
+    },
+  });
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const headers = {
+        'webhook-id': String(req.headers['webhook-id']),
+        'webhook-timestamp': String(req.headers['webhook-timestamp']),
+        'webhook-signature': String(req.headers['webhook-signature']),
+      };
+      received.push(new Webhook(secret).verify(raw, headers) as Delivery);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const env = { VERBATIM_DISPATCH_EVERY_SECONDS: '1', VERBATIM_DISPATCH_BATCH_SIZE: '3', VERBATIM_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' };
+  app = await startTestApp(NAME, { env, now: clock });
+  // A second worker on the same database and queue: still one plan per tick.
+  second = await startTestApp(NAME, { roles: ['worker'], env, now: clock });
+  const hook = await app.gql(`mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { id secret } }`, {
+    input: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, events: ['survey.due'] },
+  });
+  secret = hook.data!.createWebhook.secret;
+}, 120_000);
+
+afterAll(async () => {
+  await second?.stop();
+  await app?.stop();
+  server?.close();
+});
+
+describe('survey rules', () => {
+  it('creates rules with defaults and rejects bad ones naming the field', async () => {
+    const ok = await app.gql(RULE, { input: { touchpoint: 'order_delivered', delayHours: 2, team: 'care' } });
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data!.createSurveyRule).toMatchObject({
+      touchpoint: 'order_delivered',
+      kind: 'TRANSACTIONAL',
+      delayHours: 2,
+      sampleRate: 1,
+      everyDays: 90,
+      enabled: true,
+    });
+
+    const cases: [Record<string, unknown>, string][] = [
+      [{ touchpoint: 'a', delayHours: -1 }, 'delayHours'],
+      [{ touchpoint: 'b', sampleRate: 0 }, 'sampleRate'],
+      [{ touchpoint: 'c', sampleRate: 1.5 }, 'sampleRate'],
+      [{ touchpoint: 'd', everyDays: 0 }, 'everyDays'],
+      [{ touchpoint: 'bad touchpoint!' }, 'touchpoint'],
+      [{ touchpoint: 'order_delivered' }, 'touchpoint'],
+    ];
+    for (const [input, field] of cases) {
+      const res = await app.gql(RULE, { input });
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    // A rule whose team may release nothing can never fire.
+    expect((await app.gql(`mutation { setTeamCapacity(team: "nobody", perDay: 0) { team perDay } }`)).errors).toBeUndefined();
+    const never = await app.gql(RULE, { input: { touchpoint: 'never', team: 'nobody' } });
+    expect(never.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'team' });
+  });
+
+  it('updates and deletes rules', async () => {
+    const created = await app.gql(RULE, { input: { touchpoint: 'site_visit', kind: 'RELATIONSHIP', everyDays: 180 } });
+    const id = created.data!.createSurveyRule.id as string;
+    const updated = await app.gql(
+      `mutation($id: ID!) { updateSurveyRule(id: $id, input: { sampleRate: 0.5, enabled: false }) { sampleRate enabled kind everyDays } }`,
+      { id },
+    );
+    expect(updated.data!.updateSurveyRule).toEqual({ sampleRate: 0.5, enabled: false, kind: 'RELATIONSHIP', everyDays: 180 });
+    const negative = await app.gql(`mutation($id: ID!) { updateSurveyRule(id: $id, input: { delayHours: -3 }) { id } }`, { id });
+    expect(negative.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'delayHours' });
+    expect((await app.gql(`mutation($id: ID!) { deleteSurveyRule(id: $id) }`, { id })).data!.deleteSurveyRule).toBe(true);
+  });
+});
+
+describe('touchpoint events', () => {
+  it('rejects unknown touchpoints and invalid time zones by field, and replays are duplicates', async () => {
+    const unknown = await app.gql(EVENT, { input: { touchpoint: 'nowhere', customer: { externalId: 'x' } } });
+    expect(unknown.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'touchpoint' });
+    const zone = await app.gql(EVENT, {
+      input: { touchpoint: 'order_delivered', customer: { externalId: 'x', timeZone: 'Mars/Olympus' } },
+    });
+    expect(zone.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'customer.timeZone' });
+
+    // INGEST keys record events.
+    const key = await app.gql(`mutation { createApiKey(input: { name: "shop", role: INGEST }) { key } }`);
+    const ingest = createGqlClient(app.url, { authorization: `Bearer ${key.data!.createApiKey.key}` });
+    const first = await ingest(EVENT, {
+      input: {
+        externalId: 'e1',
+        touchpoint: 'order_delivered',
+        occurredAt: '2026-11-22T09:00:00Z',
+        customer: { externalId: 'c1', email: 'c1@example.com', timeZone: 'Europe/Berlin', locale: 'de-DE' },
+      },
+    });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.recordTouchpointEvent).toMatchObject({
+      externalId: 'e1',
+      dueAt: '2026-11-22T11:00:00.000Z',
+      status: 'PENDING',
+      duplicate: false,
+    });
+    const again = await ingest(EVENT, { input: { externalId: 'e1', touchpoint: 'order_delivered', customer: { externalId: 'c1' } } });
+    expect(again.data!.recordTouchpointEvent).toMatchObject({ id: first.data!.recordTouchpointEvent.id, duplicate: true });
+  });
+});
+
+describe('dispatch planner', () => {
+  it('releases batches on business days in business hours within team capacity, recording every skip', async () => {
+    expect((await app.gql(`mutation { setTeamCapacity(team: "care", perDay: 4) { perDay } }`)).errors).toBeUndefined();
+    for (let i = 2; i <= 6; i++) expect((await event(`e${i}`, `c${i}`)).errors).toBeUndefined();
+    // Opted out: skipped with OPTED_OUT, never released.
+    expect((await event('e7', 'c7', { customer: { externalId: 'c7', timeZone: 'Europe/Berlin', optedOut: true } })).errors).toBeUndefined();
+
+    // Sunday: due, but not a business day; the opted-out customer is skipped at once, with its rule.
+    expect(await tickAt('2026-11-22T14:00:00.000Z')).toMatchObject({ released: 0, skipped: 1 });
+    const skipped = await invitations({ statuses: ['SKIPPED'] });
+    expect(skipped.edges.map((e) => [e.node.customer.externalId, e.node.skipRule])).toEqual([['c7', 'OPTED_OUT']]);
+    // Monday 07:30 in Berlin: before business hours.
+    expect(await tickAt('2026-11-23T06:30:00.000Z')).toMatchObject({ released: 0 });
+    expect((await invitations({ statuses: ['QUEUED'] })).totalCount).toBe(0);
+
+    // Monday 09:30 Berlin: a batch of 3 (the batch size), oldest due first.
+    expect(await tickAt('2026-11-23T08:30:00.000Z')).toMatchObject({ released: 3, skipped: 0 });
+    // Next tick: one more, then the team's 4 per day are used up.
+    expect(await tickAt('2026-11-23T08:31:00.000Z')).toMatchObject({ released: 1, deferred: 2, skipped: 0 });
+    expect(await tickAt('2026-11-23T08:32:00.000Z')).toMatchObject({ released: 0, deferred: 2 });
+    // Tuesday: the last two.
+    expect(await tickAt('2026-11-24T08:30:00.000Z')).toMatchObject({ released: 2 });
+    const queued = await invitations({ statuses: ['QUEUED'] });
+    expect(queued.totalCount).toBe(6);
+    expect(new Set(queued.edges.map((e) => e.node.customer.externalId))).toEqual(new Set(['c1', 'c2', 'c3', 'c4', 'c5', 'c6']));
+    expect(queued.edges.every((e) => e.node.customer.timeZone === 'Europe/Berlin')).toBe(true);
+    expect((await invitations()).totalCount).toBe(7);
+
+    // Replaying an event never creates a second invitation.
+    expect((await event('e2', 'c2')).data!.recordTouchpointEvent.duplicate).toBe(true);
+    await tickAt('2026-11-24T08:31:00.000Z');
+    expect((await invitations()).totalCount).toBe(7);
+
+    // Two workers, one plan per tick: every tick id once, and no event with two invitations.
+    const ticks = (await app.gql(TICKS)).data!.dispatchTicks as { tick: string }[];
+    expect(new Set(ticks.map((t) => t.tick)).size).toBe(ticks.length);
+
+    // The sending tool got survey.due batches of at most 3, signed (verified by standardwebhooks).
+    await waitFor(async () => received.reduce((n, d) => n + d.data.invitations.length, 0) >= 6, { what: 'survey.due deliveries' });
+    expect(received.every((d) => d.type === 'survey.due' && d.data.invitations.length <= 3)).toBe(true);
+    expect(received.flatMap((d) => d.data.invitations.map((i) => i.customer.externalId)).sort()).toEqual([
+      'c1',
+      'c2',
+      'c3',
+      'c4',
+      'c5',
+      'c6',
+    ]);
+  }, 300_000);
+
+  it('skips a customer surveyed less than 30 days ago with MIN_DAYS_BETWEEN', async () => {
+    expect((await app.gql(RULE, { input: { touchpoint: 'ticket_closed' } })).errors).toBeUndefined();
+    const res = await app.gql(EVENT, {
+      input: { externalId: 't1', touchpoint: 'ticket_closed', occurredAt: '2026-11-24T08:00:00Z', customer: { externalId: 'c2' } },
+    });
+    expect(res.errors).toBeUndefined();
+    expect(await tickAt('2026-11-25T09:00:00.000Z')).toMatchObject({ skipped: 1 });
+    const skipped = await invitations({ touchpoints: ['ticket_closed'] });
+    expect(skipped.edges[0].node).toMatchObject({ status: 'SKIPPED', skipRule: 'MIN_DAYS_BETWEEN' });
+  }, 120_000);
+
+  it('closes the loop: sent, answered by a response carrying invitationId, and counted in response rates', async () => {
+    const queued = await invitations({ statuses: ['QUEUED'], touchpoints: ['order_delivered'] });
+    const [a, b] = queued.edges.map((e) => e.node.id as string);
+    const sent = await app.gql(`mutation($id: ID!) { markInvitationSent(id: $id) { status sentAt } }`, { id: a });
+    expect(sent.data!.markInvitationSent).toEqual({ status: 'SENT', sentAt: now.toISOString() });
+
+    const bad = await app.gql(`mutation($input: ResponseInput!) { submitResponse(input: $input) { id } }`, {
+      input: { score: 9, invitationId: '0123456789abcdef01234567' },
+    });
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'invitationId' });
+
+    const answer = await app.gql(`mutation($input: ResponseInput!) { submitResponse(input: $input) { id } }`, {
+      input: { score: 9, comment: 'Fast delivery', touchpoint: 'order_delivered', invitationId: a },
+    });
+    expect(answer.errors).toBeUndefined();
+    const responded = await invitations({ statuses: ['RESPONDED'] });
+    expect(responded.edges.map((e) => e.node.id)).toEqual([a]);
+    // Marking an answered invitation sent is a conflict, not a silent change.
+    expect((await app.gql(`mutation($id: ID!) { markInvitationSent(id: $id) { status } }`, { id: a })).errors?.[0].extensions?.code).toBe(
+      'CONFLICT',
+    );
+    expect(
+      (await app.gql(`mutation($id: ID!) { markInvitationSent(id: $id) { status } }`, { id: b })).data!.markInvitationSent.status,
+    ).toBe('SENT');
+
+    const rates = await app.gql(`query { responseRates(groupBy: TOUCHPOINT) { key invitations responses rate medianHoursToRespond } }`);
+    expect(rates.errors).toBeUndefined();
+    expect(rates.data!.responseRates).toEqual([
+      { key: 'order_delivered', invitations: 6, responses: 1, rate: 1 / 6, medianHoursToRespond: expect.any(Number) },
+    ]);
+    const byAttribute = await app.gql(`query { responseRates(groupBy: ATTRIBUTE) { key } }`);
+    expect(byAttribute.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'attributeKey' });
+  }, 120_000);
+
+  it('applies holidays, quiet hours, the per-account limit and disabled rules; bad settings are refused by field', async () => {
+    const badQuiet = await app.gql(`mutation { setContactRules(input: { quietHoursStart: 14, quietHoursEnd: 12 }) { quietHoursEnd } }`);
+    expect(badQuiet.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'quietHoursEnd' });
+    const badZone = await app.gql(`mutation { setBusinessCalendar(input: { timeZone: "Mars/Olympus" }) { timeZone } }`);
+    expect(badZone.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'timeZone' });
+    const badHoliday = await app.gql(`mutation { setBusinessCalendar(input: { holidays: ["2026-13-01"] }) { holidays } }`);
+    expect(badHoliday.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'holidays' });
+
+    const rules = await app.gql(
+      `mutation { setContactRules(input: { accountAttribute: "account_id", accountMaxSurveys: 1, accountPeriodDays: 30 }) { accountAttribute accountMaxSurveys minDaysBetweenSurveys } }`,
+    );
+    expect(rules.data!.setContactRules).toEqual({ accountAttribute: 'account_id', accountMaxSurveys: 1, minDaysBetweenSurveys: 30 });
+    const calendar = await app.gql(
+      `mutation { setBusinessCalendar(input: { holidays: ["2026-11-26"] }) { workdays holidays openHour closeHour timeZone } }`,
+    );
+    expect(calendar.data!.setBusinessCalendar).toEqual({
+      workdays: [1, 2, 3, 4, 5],
+      holidays: ['2026-11-26'],
+      openHour: 9,
+      closeHour: 17,
+      timeZone: 'UTC',
+    });
+    expect((await app.gql(RULE, { input: { touchpoint: 'invoice' } })).errors).toBeUndefined();
+    expect((await app.gql(RULE, { input: { touchpoint: 'contract', enabled: false } })).errors).toBeUndefined();
+
+    const record = (id: string, touchpoint: string, customer: string) =>
+      app.gql(EVENT, {
+        input: {
+          externalId: id,
+          touchpoint,
+          occurredAt: '2026-11-25T08:00:00Z',
+          customer: { externalId: customer },
+          attributes: [{ key: 'account_id', value: 'acme' }],
+        },
+      });
+    for (const [id, touchpoint, customer] of [
+      ['a1', 'invoice', 'd1'],
+      ['a2', 'invoice', 'd2'],
+      ['a3', 'contract', 'd3'],
+    ]) {
+      expect((await record(id, touchpoint, customer)).errors).toBeUndefined();
+    }
+    // Thursday 26 November is a holiday: nothing released; the disabled rule's event is skipped.
+    expect(await tickAt('2026-11-26T10:00:00.000Z')).toMatchObject({ released: 0, skipped: 1, deferred: 2 });
+    await app.gql(`mutation { setContactRules(input: { quietHoursStart: 12, quietHoursEnd: 13 }) { quietHoursStart } }`);
+    // Friday 12:30 (UTC customers): quiet hours.
+    expect(await tickAt('2026-11-27T12:30:00.000Z')).toMatchObject({ released: 0, deferred: 2 });
+    // 13:30: one survey for the account, the second customer of the same account is skipped.
+    expect(await tickAt('2026-11-27T13:30:00.000Z')).toMatchObject({ released: 1, skipped: 1 });
+    const planned = await invitations({ touchpoints: ['invoice', 'contract'] });
+    const byCustomer = Object.fromEntries(planned.edges.map((e) => [e.node.customer.externalId, [e.node.status, e.node.skipRule]]));
+    expect(byCustomer).toEqual({ d1: ['QUEUED', null], d2: ['SKIPPED', 'ACCOUNT_LIMIT'], d3: ['SKIPPED', 'RULE_DISABLED'] });
+  }, 120_000);
+});
