@@ -17,7 +17,7 @@ import type { ResponseQueryFilter } from '../models/response/response.filter.js'
 import type { Interval } from '../src/domain/periods.js';
 import { createLogger } from '../src/logger.js';
 import { InsightsService } from '../src/services/insights/insights.service.js';
-import { RollupStore } from '../src/services/insights/rollup-store.js';
+import { RollupStore } from '../src/services/insights/rollups/rollup-store.js';
 import { generateResponses } from './insights-data.js';
 
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 100_000);

@@ -8,7 +8,7 @@
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEDGER_COLLECTION_PREFIX } from '../../models/rollup/rollup.schema.js';
-import { dayOfTs, LEDGER_SHARDS, shardId } from '../../src/services/insights/entry.js';
+import { dayOfTs, LEDGER_SHARDS, shardId } from '../../src/services/insights/rollups/entry.js';
 import { startTestApp, waitFor, type TestApp } from '../helpers/app.js';
 import { testMongoUri } from '../helpers/services.js';
 

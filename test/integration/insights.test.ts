@@ -14,8 +14,8 @@ import type { ResponseEntity, StoredThemeMatch } from '../../models/response/res
 import { categoryOf, weightOf } from '../../src/domain/nps.js';
 import { periodKeys } from '../../src/domain/periods.js';
 import { createLogger } from '../../src/logger.js';
-import { encodeEntry, entryOf, shardId, shardOf } from '../../src/services/insights/entry.js';
-import { RollupStore } from '../../src/services/insights/rollup-store.js';
+import { encodeEntry, entryOf, shardId, shardOf } from '../../src/services/insights/rollups/entry.js';
+import { RollupStore } from '../../src/services/insights/rollups/rollup-store.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { testMongoUri } from '../helpers/services.js';
 

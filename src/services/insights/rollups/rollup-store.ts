@@ -11,12 +11,12 @@
  * counters they were computed from; a cache whose counters moved is rebuilt from the ledger
  * (days) or from the day caches (months) when next read. See docs/insights.md.
  */
-import type { Logger } from '../../logger.js';
-import type { EntrySource } from '../../../models/rollup/insight-responses.repository.js';
-import type { CacheDoc, LedgerShardDoc } from '../../../models/rollup/rollup.entity.js';
-import type { RollupRepository } from '../../../models/rollup/rollup.repository.js';
-import { daysFromTo, firstDayOfMonth, lastDayOfMonth, monthOf } from './calendar.js';
-import { mapLimit } from './concurrency.js';
+import type { Logger } from '../../../logger.js';
+import type { EntrySource } from '../../../../models/rollup/insight-responses.repository.js';
+import type { CacheDoc, LedgerShardDoc } from '../../../../models/rollup/rollup.entity.js';
+import type { RollupRepository } from '../../../../models/rollup/rollup.repository.js';
+import { daysFromTo, firstDayOfMonth, lastDayOfMonth, monthOf } from '../calendar.js';
+import { mapLimit } from '../concurrency.js';
 import { dayOfTs, decodeEntry, encodeEntry, entryOf, LEDGER_SHARDS, shardId, shardOf, versionOfEncoded, type Entry } from './entry.js';
 import { examplesOf, mergeExamples, type ExampleLists, type ResponseExamples } from './examples.js';
 import { kindId, parseRows, RowSet, serializeRows, type Kind, type Row } from './rows.js';

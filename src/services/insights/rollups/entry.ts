@@ -3,9 +3,9 @@
  * attribute tags, themes with their sentiment, time), compact enough to keep one per response
  * in the day ledger, and matchable against a filter without the response itself.
  */
-import { categoryOf, type NpsCategory } from '../../domain/nps.js';
-import type { ResponseQueryFilter } from '../../../models/response/response.filter.js';
-import type { EntrySource } from '../../../models/rollup/insight-responses.repository.js';
+import { categoryOf, type NpsCategory } from '../../../domain/nps.js';
+import type { ResponseQueryFilter } from '../../../../models/response/response.filter.js';
+import type { EntrySource } from '../../../../models/rollup/insight-responses.repository.js';
 
 /** Sentiment of a theme mention: positive, neutral (u) or negative. */
 export type SentimentCode = 'p' | 'u' | 'n';
