@@ -90,6 +90,8 @@ export async function startApp(roles: ProcessRole[], config: Config = loadConfig
     onStop('webhook depth metrics', async () => unregisterWebhookDepth());
 
     const services = createServices({ config, db, scheduler, log, webhookQueue });
+    // Rollups stored in an older layout are moved before anything reads or writes them (a no-op once done).
+    await services.rollups.migrate();
     let url: string | null = null;
     let metricsUrl: string | null = null;
 
