@@ -22,7 +22,9 @@ import { InsightsService } from '../src/services/insights/insights.service.js';
 import { RollupStore } from '../src/services/insights/rollups/rollup-store.js';
 import { generateResponses, withDatabase } from './insights-data.js';
 
-const { values: args } = parseArgs({ options: { responses: { type: 'string', default: '200000' }, batch: { type: 'string', default: '10000' } } });
+const { values: args } = parseArgs({
+  options: { responses: { type: 'string', default: '200000' }, batch: { type: 'string', default: '10000' } },
+});
 const RESPONSES = Number(args.responses);
 const BATCH = Number(args.batch);
 const DAY_END = new Date('2026-06-15T23:00:00Z');
@@ -48,7 +50,11 @@ async function main() {
   try {
     await db.syncIndexes();
     // Every response between 01:00 and 23:00 UTC of one day.
-    const docs = generateResponses(RESPONSES, { seed: 2026, end: DAY_END, days: 22 / 24 }).map((d) => ({ ...d, createdAt: DAY_END, updatedAt: DAY_END }));
+    const docs = generateResponses(RESPONSES, { seed: 2026, end: DAY_END, days: 22 / 24 }).map((d) => ({
+      ...d,
+      createdAt: DAY_END,
+      updatedAt: DAY_END,
+    }));
     const quiet = createLogger('silent');
     const store = new RollupStore({ rollups: db.rollups, log: quiet });
     const insights = new InsightsService({ store, responses: db.insightResponses, log: quiet, emergingSample: 2000, maxScan: 10_000_000 });
@@ -74,14 +80,22 @@ async function main() {
     const first = batches[0];
     const last = batches.at(-1)!;
     const sorted = [...batches].sort((a, b) => a - b);
-    console.log(`\n## bench:rollups — ${RESPONSES.toLocaleString('en')} responses on one day, ${server}, batches of ${BATCH.toLocaleString('en')}\n`);
+    console.log(
+      `\n## bench:rollups — ${RESPONSES.toLocaleString('en')} responses on one day, ${server}, batches of ${BATCH.toLocaleString('en')}\n`,
+    );
     console.log('| measure | value |');
     console.log('|---|---:|');
-    console.log(`| write per batch: first / median / last / max | ${fmt(first)} / ${fmt(sorted[Math.floor(sorted.length / 2)])} / ${fmt(last)} / ${fmt(sorted.at(-1)!)} |`);
+    console.log(
+      `| write per batch: first / median / last / max | ${fmt(first)} / ${fmt(sorted[Math.floor(sorted.length / 2)])} / ${fmt(last)} / ${fmt(sorted.at(-1)!)} |`,
+    );
     console.log(`| last ÷ first batch | ${(last / first).toFixed(2)} |`);
-    console.log(`| all batches | ${fmt(batches.reduce((a, b) => a + b, 0))} (${Math.round((RESPONSES / batches.reduce((a, b) => a + b, 0)) * 1000).toLocaleString('en')} responses/s) |`);
+    console.log(
+      `| all batches | ${fmt(batches.reduce((a, b) => a + b, 0))} (${Math.round((RESPONSES / batches.reduce((a, b) => a + b, 0)) * 1000).toLocaleString('en')} responses/s) |`,
+    );
     console.log(`| last batch recorded again (duplicates: conditional updates that change nothing) | ${fmt(again.ms)} |`);
-    console.log(`| responses counted after the duplicates (expected ${RESPONSES.toLocaleString('en')}) | ${counted.toLocaleString('en')} ${counted === RESPONSES ? 'exact' : 'WRONG'} |`);
+    console.log(
+      `| responses counted after the duplicates (expected ${RESPONSES.toLocaleString('en')}) | ${counted.toLocaleString('en')} ${counted === RESPONSES ? 'exact' : 'WRONG'} |`,
+    );
     console.log(`| themeBreakdown of the day, cold (day caches rebuilt from the entries) | ${fmt(cold.ms)} (${cold.value.source}) |`);
     console.log(`| themeBreakdown of the day, warm | ${fmt(warm.ms)} (${warm.value.source}) |`);
     console.log(`| npsTrend DAY of the day | ${fmt(trend.ms)} (${trend.value.source}) |`);

@@ -51,18 +51,28 @@ function legacyShards(entries: Entry[]): { _id: string; day: string; e: Record<s
 describe('migrating the shard ledger on start', () => {
   let db: Database;
   let app: TestApp;
-  const march = Array.from({ length: 30 }, (_, i) => entry(i % 11, `2023-03-${String(1 + (i % 3)).padStart(2, '0')}`, i % 2 ? ['billing'] : ['support']));
+  const march = Array.from({ length: 30 }, (_, i) =>
+    entry(i % 11, `2023-03-${String(1 + (i % 3)).padStart(2, '0')}`, i % 2 ? ['billing'] : ['support']),
+  );
   const june = [entry(10, '2023-06-10', ['ease_of_use']), entry(2, '2023-06-11', ['billing'])];
   // Re-analysed after the old writer stored it: the newer copy (another theme) must win.
-  const reanalysed = { ...june[1], version: entryVersion(1, new Date('2023-07-01T00:00:00Z')), themes: [{ key: 'pricing', sentiment: 'n' as const, confidence: 0.8 }] };
+  const reanalysed = {
+    ...june[1],
+    version: entryVersion(1, new Date('2023-07-01T00:00:00Z')),
+    themes: [{ key: 'pricing', sentiment: 'n' as const, confidence: 0.8 }],
+  };
 
   beforeAll(async () => {
     db = await connectDatabase({ uri: testMongoUri(NAME) });
     const client = db.connection.db!;
     await client.collection('rollup_ledger_202303').insertMany(legacyShards(march) as never[]);
-    await client.collection('rollup_ledger_202306').insertMany([...legacyShards(june), { _id: '2023-06-12~0', day: '2023-06-12', e: 'not an object', rev: 1 }] as never[]);
+    await client
+      .collection('rollup_ledger_202306')
+      .insertMany([...legacyShards(june), { _id: '2023-06-12~0', day: '2023-06-12', e: 'not an object', rev: 1 }] as never[]);
     // As a writer of the new layout does: the entry, then its day's clock.
-    await db.rollups.insertEntries('2023-06', [{ day: '2023-06-11', id: reanalysed.id, v: reanalysed.version, e: encodeEntry(reanalysed) }]);
+    await db.rollups.insertEntries('2023-06', [
+      { day: '2023-06-11', id: reanalysed.id, v: reanalysed.version, e: encodeEntry(reanalysed) },
+    ]);
     await db.rollups.bumpDays(['2023-06-11']);
     app = await startTestApp(NAME, { roles: ['api'] });
   }, 120_000);
@@ -75,7 +85,9 @@ describe('migrating the shard ledger on start', () => {
   it('counts every migrated entry once, the newest version winning', async () => {
     const trend = await app.gql(TREND, { filter: FILTER });
     expect(trend.errors).toBeUndefined();
-    const points = (trend.data!.npsTrend.series[0].points as { period: string; responses: number; promoters: number; detractors: number }[]).filter((p) => p.responses > 0);
+    const points = (
+      trend.data!.npsTrend.series[0].points as { period: string; responses: number; promoters: number; detractors: number }[]
+    ).filter((p) => p.responses > 0);
     const count = (list: Entry[], from: number, to: number) => list.filter((e) => e.score >= from && e.score <= to).length;
     expect(points).toEqual([
       { period: '2023-03', responses: 30, promoters: count(march, 9, 10), detractors: count(march, 0, 6) },
@@ -84,7 +96,9 @@ describe('migrating the shard ledger on start', () => {
 
     const breakdown = await app.gql(BREAKDOWN, { filter: FILTER });
     expect(breakdown.errors).toBeUndefined();
-    const mentions = Object.fromEntries((breakdown.data!.themeBreakdown as { theme: { key: string }; mentions: number }[]).map((t) => [t.theme.key, t.mentions]));
+    const mentions = Object.fromEntries(
+      (breakdown.data!.themeBreakdown as { theme: { key: string }; mentions: number }[]).map((t) => [t.theme.key, t.mentions]),
+    );
     expect(mentions).toEqual({ billing: 15, support: 15, ease_of_use: 1, pricing: 1 });
   });
 

@@ -72,7 +72,14 @@ export class RollupReader {
    */
   async unitRows(kind: Kind, units: readonly UnitRef[], clocks: ClockMap): Promise<(Row[] | null)[]> {
     const collection = collectionOf(kind);
-    const cached = new Map((await this.deps.rollups.getCaches(collection, units.map((u) => cacheId(kind, u)))).map((c) => [c._id, c]));
+    const cached = new Map(
+      (
+        await this.deps.rollups.getCaches(
+          collection,
+          units.map((u) => cacheId(kind, u)),
+        )
+      ).map((c) => [c._id, c]),
+    );
     const monthSnapshot = (month: string) => {
       const snapshot: Record<string, number> = {};
       for (const day of daysFromTo(firstDayOfMonth(month), lastDayOfMonth(month))) {
@@ -95,11 +102,19 @@ export class RollupReader {
     const neededDays = [...new Set([...staleDays, ...[...monthDays.values()].flat()])];
     const dayRows = new Map<string, Row[] | null>();
     if (neededDays.length) {
-      const dayCaches = new Map((await this.deps.rollups.getCaches(collection, neededDays.map((day) => cacheId(kind, { day })))).map((c) => [c._id, c]));
+      const dayCaches = new Map(
+        (
+          await this.deps.rollups.getCaches(
+            collection,
+            neededDays.map((day) => cacheId(kind, { day })),
+          )
+        ).map((c) => [c._id, c]),
+      );
       const rebuild: string[] = [];
       for (const day of neededDays) {
         const doc = dayCaches.get(cacheId(kind, { day }));
-        if (doc && doc.f === CACHE_FORMAT && doc.clock === clocks.get(day)) dayRows.set(day, doc.rows === null ? null : parseRows(doc.rows));
+        if (doc && doc.f === CACHE_FORMAT && doc.clock === clocks.get(day))
+          dayRows.set(day, doc.rows === null ? null : parseRows(doc.rows));
         else rebuild.push(day);
       }
       const fresh: CacheDoc[] = [];

@@ -104,7 +104,11 @@ export class RollupStore {
   async warm(months: readonly string[]): Promise<void> {
     const clocks = await this.clocks();
     const units = months.map((month) => ({ month }));
-    for (const kind of [{ family: 'base', attribute: null }, { family: 'themes', attribute: null }] as Kind[]) await this.unitRows(kind, units, clocks);
+    for (const kind of [
+      { family: 'base', attribute: null },
+      { family: 'themes', attribute: null },
+    ] as Kind[])
+      await this.unitRows(kind, units, clocks);
   }
 
   // ───────────────────────────── reading ─────────────────────────────

@@ -192,7 +192,9 @@ export class RollupWriter {
   private async putEntries(docs: readonly NewEntryDoc[]): Promise<Set<string>> {
     const changed = new Set<string>();
     const stored: NewEntryDoc[] = [];
-    const inserts = [...groupBy(docs, (d) => monthOf(d.day))].flatMap(([month, list]) => chunks(list, INSERT_CHUNK).map((part) => ({ month, part })));
+    const inserts = [...groupBy(docs, (d) => monthOf(d.day))].flatMap(([month, list]) =>
+      chunks(list, INSERT_CHUNK).map((part) => ({ month, part })),
+    );
     await mapLimit(inserts, IO_CONCURRENCY, async ({ month, part }) => {
       const taken = await this.deps.rollups.insertEntries(month, part);
       part.forEach((doc, i) => (taken.has(i) ? stored.push(doc) : changed.add(doc.day)));
