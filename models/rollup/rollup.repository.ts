@@ -15,7 +15,7 @@ export interface NewEntryDoc {
 }
 
 /** `${day}|${responseId}`: `|` sorts before `}`, so a day's entries are the range [`day|`, `day}`). */
-export const entryId = (day: string, id: string): string => `${day}|${id}`;
+const entryId = (day: string, id: string): string => `${day}|${id}`;
 
 
 export const monthOfDay = (day: string): string => day.slice(0, 7);

@@ -11,11 +11,11 @@ import type { ExampleLists } from './examples.js';
 import { kindId, parseRows, RowSet, serializeRows, type Kind, type Row } from './rows.js';
 
 /** Bump when the row format or its meaning changes: older caches are then rebuilt. */
-export const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 2;
 /** A cache with more rows is not stored (its unit is then read from the entries). */
-export const MAX_CACHE_ROWS = 100_000;
+const MAX_CACHE_ROWS = 100_000;
 /** Nor one whose serialized rows are longer: rows carry attribute values of any length, and a document must stay far below 16 MB. */
-export const MAX_CACHE_CHARS = 8_000_000;
+const MAX_CACHE_CHARS = 8_000_000;
 /** Days whose caches are rebuilt per entry read. */
 const REBUILD_DAYS_PER_READ = 100;
 
