@@ -106,3 +106,10 @@ export function generateResponses(count: number, { seed = 42, end = new Date(), 
   }
   return docs;
 }
+
+/** The URI with its database replaced (multi-host URIs included): benches use a fresh database on the server they are given. */
+export function withDatabase(uri: string, dbName: string): string {
+  const [base, query] = uri.split('?', 2) as [string, string | undefined];
+  const hostsEnd = base.indexOf('/', base.indexOf('://') + 3);
+  return `${hostsEnd === -1 ? base : base.slice(0, hostsEnd)}/${dbName}${query ? `?${query}` : ''}`;
+}

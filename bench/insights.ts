@@ -17,8 +17,8 @@ import type { ResponseQueryFilter } from '../models/response/response.filter.js'
 import type { Interval } from '../src/domain/periods.js';
 import { createLogger } from '../src/logger.js';
 import { InsightsService } from '../src/services/insights/insights.service.js';
-import { RollupStore } from '../src/services/insights/rollup-store.js';
-import { generateResponses } from './insights-data.js';
+import { RollupStore } from '../src/services/insights/rollups/rollup-store.js';
+import { generateResponses, withDatabase } from './insights-data.js';
 
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 100_000);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 15);
@@ -141,13 +141,6 @@ async function main() {
     await local?.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
-}
-
-/** The URI with its database replaced (multi-host URIs included). */
-function withDatabase(uri: string, dbName: string): string {
-  const [base, query] = uri.split('?', 2) as [string, string | undefined];
-  const hostsEnd = base.indexOf('/', base.indexOf('://') + 3);
-  return `${hostsEnd === -1 ? base : base.slice(0, hostsEnd)}/${dbName}${query ? `?${query}` : ''}`;
 }
 
 main().catch((err) => {

@@ -73,6 +73,8 @@ export async function compose({ config, log, mongoUri, redisUrl, syncIndexes = t
 
     const services = createServices({ config, db, scheduler, log, webhookQueue, now });
     closers.push(() => services.close());
+    // Rollups stored in an older layout are moved before anything reads or writes them (a no-op once done).
+    if (syncIndexes) await services.rollups.migrate();
     const hooks = afterAnalysisHooks({
       pubSub,
       rollups: services.rollups,

@@ -1,9 +1,10 @@
 /**
  * Stored shapes of the insight rollups (see docs/insights.md).
  *
- * - ledger shard: the compact contribution of every response of one day, split over a few
- *   documents by a hash of the response id; one collection per month. Entries are SET (never incremented), so writing the
- *   same response again — a retry, a duplicate job — cannot count it twice.
+ * - entry: the compact contribution of one response, its own document addressed by
+ *   `${day}|${responseId}`, one collection per month. Entries are SET (never incremented) and only
+ *   by a newer or equal version, so writing the same response again — a retry, a duplicate job —
+ *   cannot count it twice, and no document grows with a day's volume.
  * - clock: per month, a counter per day that is bumped after every ledger change of that day.
  *   A cache is valid only while the counters it was built from are unchanged.
  * - cache: precomputed sums (rows) of one day or one month, for one kind of breakdown; one
@@ -17,7 +18,16 @@
 /** One response's contribution, stored as a JSON string (FerretDB decodes one string far faster than a sub-document). */
 export type EncodedEntry = string;
 
-export interface LedgerShardDoc {
+export interface EntryDoc {
+  /** `${day}|${responseId}`: a day's entries are one `_id` range. */
+  _id: string;
+  /** The entry's version: a write only replaces an entry of an older or equal version. */
+  v: string;
+  e: EncodedEntry;
+}
+
+/** The layout before entries had documents of their own (8 shards per day); migrated on start, see RollupStore.migrate(). */
+export interface LegacyLedgerShardDoc {
   /** `${day}~${shard}` */
   _id: string;
   day: string;

@@ -3,8 +3,20 @@ import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongoose';
 import { chunks } from '../bulk.js';
 import { isDuplicateKeyError } from '../response/response.repository.js';
-import type { CacheDoc, ClockDoc, EncodedEntry, ExamplesDoc, LedgerShardDoc, MetaDoc } from './rollup.entity.js';
-import { CACHE_COLLECTION_PREFIX, LEDGER_COLLECTION_PREFIX, type RollupModels } from './rollup.schema.js';
+import type { CacheDoc, ClockDoc, EncodedEntry, EntryDoc, ExamplesDoc, LegacyLedgerShardDoc, MetaDoc } from './rollup.entity.js';
+import { CACHE_COLLECTION_PREFIX, ENTRY_COLLECTION_PREFIX, LEGACY_LEDGER_COLLECTION_PREFIX, type RollupModels } from './rollup.schema.js';
+
+/** An entry to set: its day, response id, version and encoded body. */
+export interface NewEntryDoc {
+  day: string;
+  id: string;
+  v: string;
+  e: EncodedEntry;
+}
+
+/** `${day}|${responseId}`: `|` sorts before `}`, so a day's entries are the range [`day|`, `day}`). */
+const entryId = (day: string, id: string): string => `${day}|${id}`;
+
 
 export const monthOfDay = (day: string): string => day.slice(0, 7);
 
@@ -26,10 +38,10 @@ async function findByIds<T>(collection: Collection, ids: readonly string[], oneB
 export class RollupRepository {
   constructor(private readonly models: RollupModels) {}
 
-  // Raw driver collections: dynamic dotted paths (`e.<id>`, `d.<day>`) must not go through mongoose casting.
-  /** The ledger of one month (`2026-03` → `rollup_ledger_202603`): a write or a range read only touches its months. */
-  private ledger(month: string) {
-    return this.models.connection.collection(`${LEDGER_COLLECTION_PREFIX}${month.replace('-', '')}`);
+  // Raw driver collections: dynamic dotted paths (`d.<day>`) must not go through mongoose casting.
+  /** The entries of one month (`2026-03` → `rollup_entries_202603`): a write or a range read only touches its months. */
+  private entries(month: string) {
+    return this.models.connection.collection(`${ENTRY_COLLECTION_PREFIX}${month.replace('-', '')}`);
   }
   private get clocks() {
     return this.models.clocks.collection;
@@ -48,51 +60,79 @@ export class RollupRepository {
     return this.models.connection.collection(`${CACHE_COLLECTION_PREFIX}${name}`);
   }
 
-  /** Shards by id (`${day}~${n}`). `forWrite`: the few shards a write touches (looked up one by one unless there are many). */
-  async getShards(ids: readonly string[], { forWrite = false } = {}): Promise<LedgerShardDoc[]> {
-    const byMonth = new Map<string, string[]>();
-    for (const id of ids) byMonth.set(monthOfDay(id), [...(byMonth.get(monthOfDay(id)) ?? []), id]);
-    const found = await Promise.all([...byMonth].map(([month, monthIds]) => findByIds<LedgerShardDoc>(this.ledger(month), monthIds, forWrite ? 32 : 3)));
-    return found.flat();
-  }
-
-  /** Creates a shard; false when another writer created it first. */
-  async insertShard(id: string, day: string, entries: Record<string, EncodedEntry>): Promise<boolean> {
+  /**
+   * Inserts entries of one month (the usual case: an entry not stored yet). Returns the indexes of
+   * those refused because their `_id` is already stored; the caller replaces them with
+   * `replaceOlderEntries`.
+   */
+  async insertEntries(month: string, part: readonly NewEntryDoc[]): Promise<Set<number>> {
+    const docs = part.map(({ day, id, v, e }) => ({ _id: entryId(day, id), v, e }));
     try {
-      await this.ledger(monthOfDay(day)).insertOne({ _id: id, day, e: entries, rev: 1 } as never);
-      return true;
+      await this.entries(month).insertMany(docs as never[], { ordered: false });
+      return new Set();
     } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
-      throw err;
+      const writeErrors = (err as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
+      if (!Array.isArray(writeErrors) || writeErrors.length === 0 || writeErrors.some((w) => !isDuplicateKeyError(w))) throw err;
+      return new Set(writeErrors.map((w) => w.index));
     }
   }
 
-  /** Creates shards, one round trip per month; returns the ids another writer created first. */
-  async insertShards(docs: { _id: string; day: string; e: Record<string, EncodedEntry> }[]): Promise<Set<string>> {
-    const taken = new Set<string>();
-    const byMonth = new Map<string, typeof docs>();
-    for (const d of docs) byMonth.set(monthOfDay(d.day), [...(byMonth.get(monthOfDay(d.day)) ?? []), d]);
-    for (const [month, monthDocs] of byMonth) {
+  /**
+   * Replaces stored entries of one day whose version is older than the given one (a newer version
+   * always wins; the same version is the same state). True when any entry changed.
+   */
+  async replaceOlderEntries(day: string, part: readonly NewEntryDoc[]): Promise<boolean> {
+    const ops = part.map(({ id, v, e }) => ({ updateOne: { filter: { _id: entryId(day, id) as never, v: { $lt: v } }, update: { $set: { v, e } } } }));
+    const result = await this.entries(monthOfDay(day)).bulkWrite(ops, { ordered: false });
+    return result.modifiedCount > 0;
+  }
+
+  /**
+   * Visits every entry of the given days: one `_id` range per day, one query per month, streamed
+   * (a day of 200,000 entries is never held as one array here).
+   */
+  async visitEntries(days: readonly string[], visit: (day: string, id: string, encoded: EncodedEntry) => void): Promise<void> {
+    const byMonth = new Map<string, string[]>();
+    for (const day of new Set(days)) byMonth.set(monthOfDay(day), [...(byMonth.get(monthOfDay(day)) ?? []), day]);
+    for (const [month, monthDays] of byMonth) {
+      const ranges = monthDays.map((day) => ({ _id: { $gte: `${day}|`, $lt: `${day}}` } }));
+      const filter = ranges.length === 1 ? ranges[0] : { $or: ranges };
+      const cursor = this.entries(month).find(filter as never, { projection: { v: 0 }, batchSize: 5_000 });
       try {
-        await this.ledger(month).insertMany(monthDocs.map((d) => ({ ...d, rev: 1 })) as never[], { ordered: false });
-      } catch (err) {
-        const writeErrors = (err as { writeErrors?: { index: number; code?: number; err?: { code?: number } }[] }).writeErrors;
-        if (!Array.isArray(writeErrors) || writeErrors.length === 0) throw err;
-        for (const w of writeErrors) {
-          if ((w.code ?? w.err?.code) !== 11000) throw err;
-          taken.add(monthDocs[w.index]._id);
+        for await (const doc of cursor) {
+          const { _id, e } = doc as unknown as EntryDoc;
+          visit(_id.slice(0, 10), _id.slice(11), e);
         }
+      } finally {
+        await cursor.close();
       }
     }
-    return taken;
   }
 
-  /** Compare-and-set on the shard's revision; false when someone wrote in between. */
-  async casShard(id: string, rev: number, set: Record<string, EncodedEntry>): Promise<boolean> {
-    const update: Record<string, unknown> = { $inc: { rev: 1 } };
-    if (Object.keys(set).length) update.$set = Object.fromEntries(Object.entries(set).map(([k, v]) => [`e.${k}`, v]));
-    const result = await this.ledger(monthOfDay(id)).updateOne({ _id: id as never, rev }, update);
-    return result.matchedCount === 1;
+  /** Collections of the former shard ledger still present (the migration reads and drops them). */
+  async legacyLedgerCollections(): Promise<string[]> {
+    const db = this.models.connection.db;
+    if (!db) return [];
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    return names.filter((name) => name.startsWith(LEGACY_LEDGER_COLLECTION_PREFIX)).sort();
+  }
+
+  /** Visits the shard documents of one legacy ledger collection, one at a time. */
+  async visitLegacyShards(collection: string, visit: (shard: LegacyLedgerShardDoc) => Promise<void>): Promise<void> {
+    const cursor = this.models.connection.collection(collection).find({}, { batchSize: 1 });
+    try {
+      for await (const doc of cursor) await visit(doc as unknown as LegacyLedgerShardDoc);
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  async dropLegacyLedger(collection: string): Promise<void> {
+    if (!collection.startsWith(LEGACY_LEDGER_COLLECTION_PREFIX)) throw new Error(`not a legacy ledger collection: ${collection}`);
+    await this.models.connection.collection(collection).drop().catch((err: unknown) => {
+      // Another process finished the same migration first.
+      if ((err as { codeName?: string }).codeName !== 'NamespaceNotFound') throw err;
+    });
   }
 
   /** Bumps the change counter of each day (one write per month). */

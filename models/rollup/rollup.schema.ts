@@ -9,8 +9,11 @@ import type { ClockDoc, ExamplesDoc, JournalDoc, MetaDoc } from './rollup.entity
 
 const loose = { versionKey: false, strict: false, _id: false } as const;
 
-/** The ledger lives in one collection per month, `rollup_ledger_YYYYMM`. */
-export const LEDGER_COLLECTION_PREFIX = 'rollup_ledger_';
+/** Entries live in one collection per month, `rollup_entries_YYYYMM`, one document per response. */
+export const ENTRY_COLLECTION_PREFIX = 'rollup_entries_';
+
+/** The former ledger (8 shard documents per day, `rollup_ledger_YYYYMM`): read once by the migration, then dropped. */
+export const LEGACY_LEDGER_COLLECTION_PREFIX = 'rollup_ledger_';
 
 /** Caches live in `rollup_cache_base`, `rollup_cache_themes`, and `…__<attribute key>` per attribute: each stays small. */
 export const CACHE_COLLECTION_PREFIX = 'rollup_cache_';

@@ -5,7 +5,7 @@ import type { Database } from '../../models/database.js';
 import { CustomerQueryService } from './customer-query.service.js';
 import { IngestService } from './ingest.service.js';
 import { InsightsService, type TaxonomyPort } from './insights/insights.service.js';
-import { RollupStore } from './insights/rollup-store.js';
+import { RollupStore } from './insights/rollups/rollup-store.js';
 import { BackfillService } from './backfill.service.js';
 import type { PipelineQueue } from './pipeline.ports.js';
 import { PipelineStatusService } from './pipeline-status.service.js';

@@ -1,14 +1,13 @@
 /**
  * Losing data, item 14: a response whose analysis was stored (DONE) but whose after-analysis
  * effects (rollups, churn risk and alert, webhook events) failed on every retry of its job is
- * repaired by the reconciler, exactly once. The fault is real storage state: the rollup ledger
- * shards of the response's day hold a malformed document, so the rollups effect (the first
- * effect) fails until the shards are repaired.
+ * repaired by the reconciler, exactly once. The fault is real storage state: the rollup examples
+ * document of the response's month is malformed, so the rollups effect (the first effect) fails
+ * until it is repaired.
  */
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEDGER_COLLECTION_PREFIX } from '../../models/rollup/rollup.schema.js';
-import { dayOfTs, LEDGER_SHARDS, shardId } from '../../src/services/insights/entry.js';
+import { dayOfTs } from '../../src/services/insights/rollups/entry.js';
 import { startTestApp, waitFor, type TestApp } from '../helpers/app.js';
 import { testMongoUri } from '../helpers/services.js';
 
@@ -43,9 +42,8 @@ describe('after-analysis effects that failed past every retry', () => {
   it('are re-run by the reconciler: counted once in the rollups, the alert raised once', async () => {
     const respondedAt = new Date(Date.now() - 2 * 86_400_000);
     const day = dayOfTs(respondedAt.getTime());
-    const ledger = client.db().collection(`${LEDGER_COLLECTION_PREFIX}${day.slice(0, 7).replace('-', '')}`);
-    const poison = Array.from({ length: LEDGER_SHARDS }, (_, n) => ({ _id: shardId(day, n), day, e: 'not an object', rev: 1 }));
-    await ledger.insertMany(poison as never[]);
+    const examples = client.db().collection('rollup_examples');
+    await examples.insertOne({ _id: day.slice(0, 7), ex: 'not json', rev: 1 } as never);
 
     const res = await app.gql(SUBMIT, {
       input: {
@@ -67,9 +65,9 @@ describe('after-analysis effects that failed past every retry', () => {
     const filter = { from: new Date(respondedAt.getTime() - 86_400_000).toISOString(), to: new Date().toISOString() };
     expect((await app.gql(ALERT, { id: `${id}:default` })).data!.alert).toBeNull();
 
-    // The shards are repaired, and the day's clock bumped so its caches are rebuilt (what the
+    // The examples are repaired, and the day's clock bumped so its caches are rebuilt (what the
     // rollup sweeper does after an interrupted write).
-    await ledger.deleteMany({ _id: { $in: poison.map((p) => p._id) } } as never);
+    await examples.deleteOne({ _id: day.slice(0, 7) } as never);
     await client.db().collection('rollup_clocks').updateOne({ _id: day.slice(0, 7) } as never, { $inc: { [`d.${day}`]: 1 } }, { upsert: true });
     // The reconciler's next rounds complete the effects.
     const themes = [...new Set(((await app.gql(THEMES, { id })).data!.response.analysis.themes as { key: string }[]).map((t) => t.key))].sort();

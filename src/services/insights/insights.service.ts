@@ -16,7 +16,7 @@ import { checkFilter } from '../response-query.service.js';
 import { ATTRIBUTE_KEY } from '../response-input.js';
 import { addDays, dayOf, dayStart, firstDayOfMonth, periodEndDay, periodFirstDay, periodOfDay, periodsBetween } from './calendar.js';
 import { defaultTaxonomy, discoverCandidates, suggestTheme, type ThemeSuggestion } from './emerging.js';
-import { entryCanMatch, entryMatches } from './entry.js';
+import { entryCanMatch, entryMatches } from './rollups/entry.js';
 import {
   allThemeStats,
   baseCounts,
@@ -33,10 +33,10 @@ import {
   type ThemeChange,
   type ThemeStats,
 } from './math.js';
-import type { RollupStore } from './rollup-store.js';
-import { RowSource, type RowSourceLevel } from './row-source.js';
-import type { Row } from './rows.js';
-import { pickExamples, type ExampleLists } from './examples.js';
+import type { RollupStore } from './rollups/rollup-store.js';
+import { RowSource, type RowSourceLevel } from './rollups/row-source.js';
+import type { Row } from './rollups/rows.js';
+import { pickExamples, type ExampleLists } from './rollups/examples.js';
 
 /** The taxonomy in force: labels for display, coverage for emerging themes. Wired to the taxonomy service. */
 export interface TaxonomyPort {

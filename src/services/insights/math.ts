@@ -3,7 +3,7 @@
  * their significance, driver ranking, segment ordering. Pure: no I/O.
  */
 import { npsFigures, round, SMALL_SAMPLE, type NpsCategory, type NpsCounts, type NpsFigures } from '../../domain/nps.js';
-import type { Row } from './rows.js';
+import type { Row } from './rollups/rows.js';
 
 const Z_95 = 1.959964;
 

@@ -4,7 +4,7 @@
  * from cached day/month sums, from ledger entries, or from a scan of responses — one piece of
  * arithmetic for all three.
  */
-import type { NpsCategory } from '../../domain/nps.js';
+import type { NpsCategory } from '../../../domain/nps.js';
 import { attributeValue, type Entry, type SentimentCode } from './entry.js';
 
 export interface Row {

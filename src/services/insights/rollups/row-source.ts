@@ -7,10 +7,10 @@
  *  3. SCAN — the responses themselves, for what only they carry (comment search, analysis status).
  * All three produce the same rows, so the arithmetic above them is one.
  */
-import type { ResponseQueryFilter } from '../../../models/response/response.filter.js';
-import { InputError } from '../../errors.js';
-import { ResponseLimitExceeded, type InsightResponseRepository } from '../../../models/rollup/insight-responses.repository.js';
-import { dayOf, firstDayOfMonth, isMidnight, lastDayOfMonth, monthOf } from './calendar.js';
+import type { ResponseQueryFilter } from '../../../../models/response/response.filter.js';
+import { InputError } from '../../../errors.js';
+import { ResponseLimitExceeded, type InsightResponseRepository } from '../../../../models/rollup/insight-responses.repository.js';
+import { dayOf, firstDayOfMonth, isMidnight, lastDayOfMonth, monthOf } from '../calendar.js';
 import { dayOfTs, entryCanMatch, entryMatches, entryOf } from './entry.js';
 import type { ClockMap, RollupStore, UnitRef } from './rollup-store.js';
 import { filterRows, kindId, kindsFor, RowSet, type Kind, type Row, type RowFilter } from './rows.js';

@@ -1,11 +1,11 @@
 /**
  * A response's contribution to the rollups: what every insight needs of it (score, touchpoint,
  * attribute tags, themes with their sentiment, time), compact enough to keep one per response
- * in the day ledger, and matchable against a filter without the response itself.
+ * as its own document, and matchable against a filter without the response itself.
  */
-import { categoryOf, type NpsCategory } from '../../domain/nps.js';
-import type { ResponseQueryFilter } from '../../../models/response/response.filter.js';
-import type { EntrySource } from '../../../models/rollup/insight-responses.repository.js';
+import { categoryOf, type NpsCategory } from '../../../domain/nps.js';
+import type { ResponseQueryFilter } from '../../../../models/response/response.filter.js';
+import type { EntrySource } from '../../../../models/rollup/insight-responses.repository.js';
 
 /** Sentiment of a theme mention: positive, neutral (u) or negative. */
 export type SentimentCode = 'p' | 'u' | 'n';
@@ -33,8 +33,6 @@ export interface Entry {
   comment: string | null;
 }
 
-/** A day's entries are spread over this many documents: ~150,000 responses a day stay below 16 MB per document. */
-export const LEDGER_SHARDS = 8;
 /** Enough of a verbatim for theme discovery, without letting 5,000-character comments bloat the ledger. */
 export const COMMENT_CHARS = 500;
 
@@ -118,27 +116,8 @@ export function decodeEntry(id: string, text: string): Entry {
   };
 }
 
-/** The version of an encoded entry, without decoding the rest. */
-export function versionOfEncoded(text: string): string {
-  return (JSON.parse(text) as Encoded)[0];
-}
-
 export function dayOfTs(ts: number): string {
   return new Date(ts).toISOString().slice(0, 10);
-}
-
-/** FNV-1a: spreads a day's responses over its ledger shards. */
-export function shardOf(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % LEDGER_SHARDS;
-}
-
-export function shardId(day: string, shard: number): string {
-  return `${day}~${shard}`;
 }
 
 /** Filter fields an entry can be matched on; the others need the response itself. */

@@ -4,9 +4,9 @@
  * read of a small collection instead of one lookup per response. A response's examples are
  * replaced whenever it is recorded again (so a re-analysis that drops a theme drops its example).
  */
-import type { ResponseQueryFilter } from '../../../models/response/response.filter.js';
-import type { EntrySource } from '../../../models/rollup/insight-responses.repository.js';
-import { categoryOf } from '../../domain/nps.js';
+import type { ResponseQueryFilter } from '../../../../models/response/response.filter.js';
+import type { EntrySource } from '../../../../models/rollup/insight-responses.repository.js';
+import { categoryOf } from '../../../domain/nps.js';
 import { entryMatches, type Entry, type SentimentCode } from './entry.js';
 
 /** Kept per month and theme: enough that filtered breakdowns usually still find a few. */

@@ -1,0 +1,138 @@
+/**
+ * The insight rollups, written by RollupWriter and read by RollupReader (see their headers and
+ * docs/insights.md). This facade is what the services use: `record` after ingestion, analysis
+ * and corrections; the reads for the insight queries; and warming of month caches after writes,
+ * so the next dashboard read is fast.
+ */
+import type { Logger } from '../../../logger.js';
+import type { EntrySource } from '../../../../models/rollup/insight-responses.repository.js';
+import type { RollupRepository } from '../../../../models/rollup/rollup.repository.js';
+import { monthOf } from '../calendar.js';
+import type { Entry } from './entry.js';
+import type { ExampleLists } from './examples.js';
+import { RollupReader, type ClockMap, type UnitRef } from './rollup-reader.js';
+import { RollupWriter } from './rollup-writer.js';
+import type { Kind, Row } from './rows.js';
+
+export type { ClockMap, UnitRef } from './rollup-reader.js';
+
+const SWEEP_EVERY_MS = 10_000;
+
+export interface RollupStoreOptions {
+  /** Rebuild the caches of changed months shortly after writes, so the next dashboard read is fast. */
+  warmAfterWrites?: boolean;
+  warmDelayMs?: number;
+}
+
+export class RollupStore {
+  private readonly writer: RollupWriter;
+  private readonly reader: RollupReader;
+  private warmTimer: NodeJS.Timeout | null = null;
+  private readonly monthsToWarm = new Set<string>();
+  private closed = false;
+  private lastSweep = 0;
+
+  constructor(
+    deps: { rollups: RollupRepository; log: Logger; now?: () => Date },
+    private readonly options: RollupStoreOptions = {},
+  ) {
+    const now = deps.now ?? (() => new Date());
+    this.writer = new RollupWriter({
+      rollups: deps.rollups,
+      log: deps.log,
+      now,
+      onWritten: (days) => {
+        if (this.options.warmAfterWrites) this.scheduleWarm(days.map(monthOf), deps.log);
+      },
+    });
+    // Readers repair interrupted writes too (throttled), so no deployment depends on a sweeper being scheduled.
+    this.reader = new RollupReader({
+      rollups: deps.rollups,
+      now,
+      beforeClocks: async () => {
+        const at = now().getTime();
+        if (at - this.lastSweep < SWEEP_EVERY_MS) return;
+        this.lastSweep = at;
+        await this.writer.sweep();
+      },
+    });
+  }
+
+  // ───────────────────────────── writing ─────────────────────────────
+
+  /** Records responses as they are now (after ingestion, after analysis, after a final failure). Idempotent. */
+  record(responses: readonly EntrySource[]): Promise<void> {
+    return this.writer.record(responses);
+  }
+
+  /** Records many responses (rebuilds). */
+  recordAll(visitAll: (visit: (response: EntrySource) => void) => Promise<unknown>, bufferSize?: number): Promise<number> {
+    return this.writer.recordAll(visitAll, bufferSize);
+  }
+
+  /** Moves data of the former shard ledger into entry documents; run on start (a no-op once done). */
+  migrate(): Promise<number> {
+    return this.writer.migrateLegacyLedger();
+  }
+
+  /** Bumps the clocks named by journal entries of writers that died mid-write. Returns how many were repaired. */
+  sweep(): Promise<number> {
+    return this.writer.sweep();
+  }
+
+  /** Waits for pending writes and stops warming. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.warmTimer) clearTimeout(this.warmTimer);
+    await this.writer.drain();
+  }
+
+  private scheduleWarm(months: string[], log: Logger): void {
+    if (this.closed) return;
+    for (const m of months) this.monthsToWarm.add(m);
+    if (this.warmTimer || this.monthsToWarm.size === 0) return;
+    this.warmTimer = setTimeout(() => {
+      this.warmTimer = null;
+      const months = [...this.monthsToWarm];
+      this.monthsToWarm.clear();
+      this.warm(months).catch((err: Error) => log.warn({ err: err.message }, 'rollups: warming caches failed'));
+    }, this.options.warmDelayMs ?? 2_000);
+    this.warmTimer.unref();
+  }
+
+  /** Rebuilds stale month caches of the core kinds (attribute kinds are built when first asked for). */
+  async warm(months: readonly string[]): Promise<void> {
+    const clocks = await this.clocks();
+    const units = months.map((month) => ({ month }));
+    for (const kind of [
+      { family: 'base', attribute: null },
+      { family: 'themes', attribute: null },
+    ] as Kind[])
+      await this.unitRows(kind, units, clocks);
+  }
+
+  // ───────────────────────────── reading ─────────────────────────────
+
+  /** Day → change counter, for every day with data. Read this BEFORE any cache or entry read it validates. */
+  clocks(): Promise<ClockMap> {
+    return this.reader.clocks();
+  }
+
+  labels(): Promise<Record<string, string>> {
+    return this.reader.labels();
+  }
+
+  exampleLists(months: readonly string[]): Promise<ExampleLists[]> {
+    return this.reader.exampleLists(months);
+  }
+
+  /** Every entry of the given days, by day. */
+  ledgerEntries(days: readonly string[]): Promise<Map<string, Entry[]>> {
+    return this.reader.ledgerEntries(days);
+  }
+
+  /** Summed rows of `kind` per unit; null for a unit too big to cache (see RollupReader.unitRows). */
+  unitRows(kind: Kind, units: readonly UnitRef[], clocks: ClockMap): Promise<(Row[] | null)[]> {
+    return this.reader.unitRows(kind, units, clocks);
+  }
+}
