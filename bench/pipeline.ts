@@ -126,6 +126,21 @@ async function runMode(mode: string, mongoServer: string, redisUrl: string): Pro
   }
 }
 
+function printResults(results: Result[]): void {
+  console.log(`| worker | responses | import (s) | import → all analysed (s) | responses/s | failed | db commands | commands/response |`);
+  console.log(`|---|---:|---:|---:|---:|---:|---:|---:|`);
+  for (const r of results) {
+    const commands = total(r.commands);
+    console.log(
+      `| ${r.mode} | ${RESPONSES} | ${r.importSeconds.toFixed(1)} | ${r.analysedSeconds.toFixed(1)} | ${r.perSecond.toFixed(0)} | ${r.failed} | ${commands} | ${(commands / RESPONSES).toFixed(2)} |`,
+    );
+  }
+  for (const r of results) {
+    console.log(`\n${r.mode}: commands by name and collection (import, analysis and progress polls)\n| command | count | per response |\n|---|---:|---:|`);
+    for (const [key, count] of [...r.commands].sort((a, b) => b[1] - a[1])) console.log(`| ${key} | ${count} | ${(count / RESPONSES).toFixed(2)} |`);
+  }
+}
+
 async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), 'verbatim-bench-pipeline-'));
   const external = process.env.MONGODB_URI && process.env.REDIS_URL;
@@ -139,21 +154,11 @@ async function main() {
       log(`running ${mode}`);
       results.push(await runMode(mode, mongoServer, redisUrl));
     }
+    // Printed before the local services stop: the numbers are in even if a stop hangs.
+    printResults(results);
   } finally {
     await local?.stop();
     await rm(dataDir, { recursive: true, force: true });
-  }
-  console.log(`| worker | responses | import (s) | import → all analysed (s) | responses/s | failed | db commands | commands/response |`);
-  console.log(`|---|---:|---:|---:|---:|---:|---:|---:|`);
-  for (const r of results) {
-    const commands = total(r.commands);
-    console.log(
-      `| ${r.mode} | ${RESPONSES} | ${r.importSeconds.toFixed(1)} | ${r.analysedSeconds.toFixed(1)} | ${r.perSecond.toFixed(0)} | ${r.failed} | ${commands} | ${(commands / RESPONSES).toFixed(2)} |`,
-    );
-  }
-  for (const r of results) {
-    console.log(`\n${r.mode}: commands by name and collection (import, analysis and progress polls)\n| command | count | per response |\n|---|---:|---:|`);
-    for (const [key, count] of [...r.commands].sort((a, b) => b[1] - a[1])) console.log(`| ${key} | ${count} | ${(count / RESPONSES).toFixed(2)} |`);
   }
   process.exit(0);
 }

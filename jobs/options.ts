@@ -91,6 +91,7 @@ export function workerLockOptions(lockSeconds: number) {
 
 /** The report due-check's job scheduler (one schedule however many workers upsert it). */
 export const REPORT_SCHEDULE_SCHEDULER_ID = 'report-schedule';
+export const DISPATCH_SCHEDULER_ID = 'dispatch-plan-round';
 
 /** One send job per subscription and period (the delivery log is the lasting guard). */
 export function reportJobId(subscriptionId: string, period: string): string {

@@ -11,6 +11,8 @@ export const QUEUES = {
   alerts: 'alerts',
   /** Subscribed weekly reports: the repeatable due-check and one send job per delivery. */
   reports: 'reports',
+  /** The survey programme's planner tick (repeatable; the planner claims each tick once). */
+  dispatch: 'dispatch',
 } as const;
 
 export const JOBS = {
@@ -25,6 +27,7 @@ export const JOBS = {
   trainAdapter: 'train-corrections-adapter',
   reportSchedule: 'report-schedule',
   sendReport: 'send-report',
+  dispatchPlan: 'dispatch-plan',
 } as const;
 
 export interface SendReportPayload {

@@ -1,13 +1,13 @@
 /**
- * The worker role: BullMQ workers for the analysis queue (in-process, concurrency from config) and
- * the maintenance queue (reconciler rounds on a job scheduler, taxonomy backfills).
+ * The worker role: one BullMQ worker per queue of the job catalogue (jobs/registry.ts: handlers,
+ * concurrency, schedules), built on the services; the schedules are re-asserted periodically.
  *
  * Analysis runs in-process rather than in sandboxed processors: one verbatim takes about 1 ms of
  * CPU (a 5,000-character one under 10 ms), so the event loop, and with it lock renewal, is never
  * blocked for long, and concurrency overlaps the database round trips that dominate a job.
  * bench/pipeline.ts measures both; see the numbers in docs/pipeline.md.
  */
-import { Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
@@ -23,26 +23,17 @@ import { createAnalysisHandler, isFinalFailure } from './analysis.handler.js';
 import { BullAnalysisScheduler } from './analysis.scheduler.js';
 import { createMaintenanceHandler } from './maintenance.handler.js';
 import { createWebhookHandler } from './webhooks.handler.js';
-import { startAlertJobs } from './alerts.handler.js';
-import { startReportJobs } from './reports.handler.js';
-import { startDispatchJobs } from './dispatch.job.js';
+import { createAlertsHandler } from './alerts.handler.js';
+import { createReportsHandler } from './reports.handler.js';
+import { createDispatchHandler } from './dispatch.job.js';
+import { assertSchedules, QUEUE_CATALOGUE, type QueueHandlers, type QueueName } from './registry.js';
 import { WebhookDeliveryService } from '../src/services/webhooks/webhook-delivery.service.js';
 import { SecretBox } from '../src/services/webhooks/secret-box.js';
 import { targetPolicyFor } from '../src/services/webhooks/target-policy.js';
-import {
-  PRUNE_WEBHOOK_LOG_EVERY_MS,
-  PRUNE_WEBHOOK_LOG_SCHEDULER_ID,
-  REPEATABLE_ROUND_OPTIONS,
-  RECONCILE_SCHEDULER_ID,
-  TRAIN_ADAPTER_EVERY_MS,
-  TRAIN_ADAPTER_SCHEDULER_ID,
-  WEBHOOK_OUTBOX_BATCH,
-  WEBHOOK_OUTBOX_SCHEDULER_ID,
-  workerLockOptions,
-} from './options.js';
+import { reportJobOptions, WEBHOOK_OUTBOX_BATCH, workerLockOptions } from './options.js';
 import { BullWebhookQueue } from './webhooks.queue.js';
 import { WebhookOutbox } from '../src/services/webhooks/webhook-outbox.js';
-import { JOBS, QUEUES, type AnalyzeResponsePayload, type DeliverWebhookPayload, type MaintenancePayload } from './queues.js';
+import { QUEUES, type AnalyzeResponsePayload } from './queues.js';
 
 export interface WorkerDeps {
   config: Config;
@@ -59,9 +50,6 @@ export interface RunningWorkers {
   /** Stops taking jobs; running ones get `graceMs` (if given), then are abandoned to be retried. */
   close(graceMs?: number): Promise<void>;
 }
-
-/** Maintenance jobs at once: a long backfill must not hold up reconciler rounds. */
-const MAINTENANCE_CONCURRENCY = 2;
 
 export async function startWorkers({ config, db, redisUrl, services, analysisFor, log }: WorkerDeps): Promise<RunningWorkers> {
   const prefix = config.VERBATIM_QUEUE_PREFIX;
@@ -92,26 +80,6 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
 
   await services.taxonomy.ensureSeeded();
   const locks = workerLockOptions(config.VERBATIM_JOB_LOCK_SECONDS);
-
-  const analysisWorker = new Worker<AnalyzeResponsePayload>(QUEUES.analysis, createAnalysisHandler(analysis), {
-    connection: connect('analysis-worker'),
-    prefix,
-    concurrency: config.VERBATIM_WORKER_CONCURRENCY,
-    ...locks,
-  });
-  analysisWorker.on('failed', (job, err) => {
-    if (!job) return;
-    void onAnalysisFailed(job, err).catch((markErr: Error) =>
-      // The reconciler retries the job later: the response is still PENDING with a failed job.
-      log.warn({ err: markErr.message, jobId: job.id }, 'could not mark a failed analysis; the reconciler will retry it'),
-    );
-  });
-  analysisWorker.on('error', (err) => log.warn({ err: err.message }, 'analysis worker error'));
-  observeJobMetrics(analysisWorker);
-  // The submit's request id follows the response into its job's logs.
-  analysisWorker.on('completed', (job, outcome) =>
-    log.debug({ responseId: job.data.responseId, revision: job.data.revision, requestId: job.data.requestId, outcome }, 'analysis job completed'),
-  );
 
   const onAnalysisFailed = async (job: Job<AnalyzeResponsePayload>, err: Error) => {
     const ref = { responseId: String(job.data.responseId), revision: Number(job.data.revision) };
@@ -159,79 +127,65 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
     drainWebhookOutbox: () => outbox.drain(),
     trainAdapter: () => services.adapters.train(),
   });
-  const maintenanceWorker = new Worker<MaintenancePayload>(QUEUES.maintenance, maintenanceHandler, {
-    connection: connect('maintenance-worker'),
-    prefix,
-    concurrency: MAINTENANCE_CONCURRENCY,
-    ...locks,
+  const scheduleConnection = connect('schedules');
+  const scheduleQueues = new Map<QueueName, Queue>();
+  const queueFor = (name: QueueName) => {
+    if (!scheduleQueues.has(name)) scheduleQueues.set(name, new Queue(name, { connection: scheduleConnection, prefix }));
+    return scheduleQueues.get(name)!;
+  };
+  const handlers: QueueHandlers = {
+    [QUEUES.analysis]: createAnalysisHandler(analysis),
+    [QUEUES.maintenance]: maintenanceHandler,
+    [QUEUES.webhooks]: createWebhookHandler(webhookDeliveries),
+    [QUEUES.alerts]: createAlertsHandler(services.alerts),
+    [QUEUES.reports]: createReportsHandler(
+      services.reportDeliveries,
+      queueFor(QUEUES.reports),
+      reportJobOptions(config.VERBATIM_REPORT_ATTEMPTS, config.VERBATIM_REPORT_BACKOFF_MS),
+    ),
+    [QUEUES.dispatch]: createDispatchHandler(services.dispatchPlanner),
+  };
+  const onFailed: Record<QueueName, (job: Job | undefined, err: Error) => void> = {
+    [QUEUES.analysis]: (job, err) => {
+      if (!job) return;
+      void onAnalysisFailed(job as Job<AnalyzeResponsePayload>, err).catch((markErr: Error) =>
+        // The reconciler retries the job later: the response is still PENDING with a failed job.
+        log.warn({ err: markErr.message, jobId: job.id }, 'could not mark a failed analysis; the reconciler will retry it'),
+      );
+    },
+    [QUEUES.maintenance]: (job, err) => log.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'maintenance job failed'),
+    // Attempts that fail are in the delivery log; only give-ups are worth a warning here.
+    [QUEUES.webhooks]: (job, err) => {
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) log.warn({ jobId: job.id, err: err.message }, 'webhook delivery given up');
+    },
+    [QUEUES.alerts]: (job, err) => log.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'alerts job failed'),
+    [QUEUES.reports]: (job, err) => log.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'reports job failed'),
+    [QUEUES.dispatch]: (job, err) => log.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'dispatch job failed'),
+  };
+  // One worker per queue of the catalogue, each on its own blocking connection.
+  const workers = QUEUE_CATALOGUE.map((entry) => {
+    const worker = new Worker(entry.queue, handlers[entry.queue], {
+      connection: connect(`${entry.queue}-worker`),
+      prefix,
+      concurrency: entry.concurrency(config),
+      ...locks,
+    });
+    worker.on('failed', onFailed[entry.queue]);
+    worker.on('error', (err) => log.warn({ err: err.message, queue: entry.queue }, 'worker error'));
+    observeJobMetrics(worker);
+    return worker;
   });
-  maintenanceWorker.on('failed', (job, err) => log.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'maintenance job failed'));
-  maintenanceWorker.on('error', (err) => log.warn({ err: err.message }, 'maintenance worker error'));
-  observeJobMetrics(maintenanceWorker);
+  // The submit's request id follows the response into its job's logs.
+  workers[QUEUE_CATALOGUE.findIndex((q) => q.queue === QUEUES.analysis)].on('completed', (job: Job<AnalyzeResponsePayload>, outcome) =>
+    log.debug({ responseId: job.data.responseId, revision: job.data.revision, requestId: job.data.requestId, outcome }, 'analysis job completed'),
+  );
 
-  const webhookWorker = new Worker<DeliverWebhookPayload>(QUEUES.webhooks, createWebhookHandler(webhookDeliveries), {
-    connection: connect('webhook-worker'),
-    prefix,
-    concurrency: config.VERBATIM_WEBHOOK_CONCURRENCY,
-    ...locks,
-  });
-  // Attempts that fail are in the delivery log; only give-ups are worth a warning here.
-  webhookWorker.on('failed', (job, err) => {
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) log.warn({ jobId: job.id, err: err.message }, 'webhook delivery given up');
-  });
-  webhookWorker.on('error', (err) => log.warn({ err: err.message }, 'webhook worker error'));
-  observeJobMetrics(webhookWorker);
-
-  // Every worker upserts the same scheduler id: one schedule however many workers run.
-  await queue.maintenance.upsertJobScheduler(
-    RECONCILE_SCHEDULER_ID,
-    { every: config.VERBATIM_RECONCILE_EVERY_SECONDS * 1000 },
-    { name: JOBS.reconcile, data: {}, opts: REPEATABLE_ROUND_OPTIONS },
-  );
-  await queue.maintenance.upsertJobScheduler(
-    WEBHOOK_OUTBOX_SCHEDULER_ID,
-    { every: config.VERBATIM_WEBHOOK_OUTBOX_EVERY_SECONDS * 1000 },
-    { name: JOBS.drainWebhookOutbox, data: {}, opts: REPEATABLE_ROUND_OPTIONS },
-  );
-  await queue.maintenance.upsertJobScheduler(
-    TRAIN_ADAPTER_SCHEDULER_ID,
-    { every: TRAIN_ADAPTER_EVERY_MS },
-    { name: JOBS.trainAdapter, data: {}, opts: REPEATABLE_ROUND_OPTIONS },
-  );
-  await queue.maintenance.upsertJobScheduler(
-    PRUNE_WEBHOOK_LOG_SCHEDULER_ID,
-    { every: PRUNE_WEBHOOK_LOG_EVERY_MS },
-    { name: JOBS.pruneWebhookLog, data: {}, opts: REPEATABLE_ROUND_OPTIONS },
-  );
-  const alertJobs = await startAlertJobs({
-    alerts: services.alerts,
-    workerConnection: connect('alerts-worker'),
-    queueConnection: connect('alerts-queue'),
-    prefix,
-    everySeconds: config.VERBATIM_SLA_CHECK_EVERY_SECONDS,
-    lockOptions: locks,
-    log,
-  });
-  const reportJobs = await startReportJobs({
-    deliveries: services.reportDeliveries,
-    workerConnection: connect('reports-worker'),
-    queueConnection: connect('reports-queue'),
-    prefix,
-    everySeconds: config.VERBATIM_REPORT_CHECK_EVERY_SECONDS,
-    attempts: config.VERBATIM_REPORT_ATTEMPTS,
-    backoffMs: config.VERBATIM_REPORT_BACKOFF_MS,
-    lockOptions: locks,
-    log,
-  });
-  const dispatchJobs = await startDispatchJobs({
-    planner: services.dispatchPlanner,
-    workerConnection: connect('dispatch-worker'),
-    queueConnection: connect('dispatch-queue'),
-    prefix,
-    everySeconds: config.VERBATIM_DISPATCH_EVERY_SECONDS,
-    lockOptions: locks,
-    log,
-  });
+  // Schedules: asserted now and every VERBATIM_SCHEDULES_EVERY_SECONDS (a Redis that lost its data gets them back).
+  await assertSchedules(queueFor, config);
+  const reassert = setInterval(() => {
+    assertSchedules(queueFor, config).catch((err: Error) => log.warn({ err: err.message }, 'could not assert the job schedules; retrying next round'));
+  }, config.VERBATIM_SCHEDULES_EVERY_SECONDS * 1000);
+  reassert.unref();
   log.info({ concurrency: config.VERBATIM_WORKER_CONCURRENCY, prefix }, 'analysis workers started');
 
   return {
@@ -240,13 +194,14 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
       // A delivery waiting on its receiver is not worth waiting for: it goes back to the queue.
       webhookDeliveries.interrupt();
       // close() waits for running jobs to finish, so nothing is left half-written by a clean stop.
-      const closing = Promise.allSettled([analysisWorker.close(), maintenanceWorker.close(), webhookWorker.close(), alertJobs.close(), reportJobs.close(), dispatchJobs.close()]);
+      clearInterval(reassert);
+      const closing = Promise.allSettled(workers.map((w) => w.close()));
       if (graceMs === undefined) await closing;
       else if ((await within(closing, graceMs)) === 'timeout') {
         // Their locks lapse and the stalled-job check hands them to a worker again (jobs are idempotent).
         log.warn({ graceMs }, 'jobs still running after the shutdown grace: abandoned, they will be retried');
       }
-      const closingQueues = Promise.all([queue.close().catch(() => undefined), outboxQueue.close().catch(() => undefined)]);
+      const closingQueues = Promise.all([queue, outboxQueue, ...scheduleQueues.values()].map((q) => q.close().catch(() => undefined)));
       if (graceMs === undefined) await closingQueues;
       else await within(closingQueues, graceMs);
       await currentTaxonomy.close();

@@ -54,6 +54,10 @@ export const CONFIG_SPEC = {
   VERBATIM_CLOCK_SKEW_SECONDS: { schema: int(0, 86_400).default(300), doc: 'How far in the future `respondedAt` may be.' },
   VERBATIM_MAX_PAGE_SIZE: { schema: int(1, 1000).default(100), doc: 'Largest `first` a connection query accepts.' },
   VERBATIM_WORKER_CONCURRENCY: { schema: int(1, 256).default(16), doc: 'Analysis jobs one worker runs at once (a job mostly waits on the database, so this is well above the core count).' },
+  VERBATIM_SCHEDULES_EVERY_SECONDS: {
+    schema: int(1, 86_400).default(60),
+    doc: 'How often each worker re-asserts the repeatable jobs (reconciler, outbox drain, sweeps, report and survey rounds), so a Redis that lost its data gets them back.',
+  },
   VERBATIM_RECONCILE_EVERY_SECONDS: { schema: int(5, 86_400).default(60), doc: 'How often the reconciler looks for responses left PENDING.' },
   VERBATIM_RECONCILE_AFTER_SECONDS: { schema: int(1, 86_400).default(120), doc: 'Age after which a PENDING response is re-enqueued.' },
   VERBATIM_JOB_LOCK_SECONDS: {
