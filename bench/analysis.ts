@@ -64,7 +64,11 @@ const median = (xs: number[]): number => {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { seconds: { type: 'string', default: '20' }, json: { type: 'boolean', default: false }, 'transformer-texts': { type: 'string', default: '512' } },
+    options: {
+      seconds: { type: 'string', default: '20' },
+      json: { type: 'boolean', default: false },
+      'transformer-texts': { type: 'string', default: '512' },
+    },
   });
   const budget = Number(values.seconds) * 1000;
   const texts = loadTexts();
@@ -99,7 +103,9 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2));
     return;
   }
-  console.log(`${texts.length} texts (Amazon Alexa reviews + DEV split), ${result.avgChars} characters on average; ${result.rounds} interleaved rounds, median shown, one core`);
+  console.log(
+    `${texts.length} texts (Amazon Alexa reviews + DEV split), ${result.avgChars} characters on average; ${result.rounds} interleaved rounds, median shown, one core`,
+  );
   console.log('');
   const labels: Record<string, string> = {
     [ENGINE_VERSION]: `${ENGINE_VERSION} (full analysis)`,
@@ -111,18 +117,24 @@ async function main(): Promise<void> {
   for (const [name, rate] of Object.entries(result.perSecond)) console.log(`${labels[name].padEnd(28)}  ${String(rate).padStart(11)}`);
   console.log('');
   console.log(`engine / VADER: ${result.engineVsVader}x`);
-  console.log(`target >= 3,000/s: ${result.targets.atLeast3000PerSecond ? 'PASS' : 'FAIL'}; faster than VADER: ${result.targets.fasterThanVader ? 'PASS' : 'FAIL'}`);
+  console.log(
+    `target >= 3,000/s: ${result.targets.atLeast3000PerSecond ? 'PASS' : 'FAIL'}; faster than VADER: ${result.targets.fasterThanVader ? 'PASS' : 'FAIL'}`,
+  );
   console.log('');
   const t = result.transformer;
   if ('skipped' in t) console.log(`transformer engine: skipped, ${t.skipped}`);
   else {
-    console.log(`transformer engine (${t.model}, batched, 2 cores): ${t.perSecond} verbatims/s on ${t.texts} texts (model and taxonomy loaded in ${t.loadSeconds} s)`);
+    console.log(
+      `transformer engine (${t.model}, batched, 2 cores): ${t.perSecond} verbatims/s on ${t.texts} texts (model and taxonomy loaded in ${t.loadSeconds} s)`,
+    );
     console.log(`target >= 300/s: ${t.perSecond >= 300 ? 'PASS' : 'FAIL'}`);
   }
 }
 
 /** The transformer engine over `texts`, submitted together as the worker's parallel jobs would be. */
-async function benchTransformer(texts: string[]): Promise<{ skipped: string } | { model: string; texts: number; perSecond: number; loadSeconds: number }> {
+async function benchTransformer(
+  texts: string[],
+): Promise<{ skipped: string } | { model: string; texts: number; perSecond: number; loadSeconds: number }> {
   const options = transformerOptionsFromConfig(loadConfig());
   const { engine, warning } = await resolveEngine('auto', options);
   if (engine !== 'transformer') return { skipped: warning ?? 'model not installed' };
@@ -134,7 +146,12 @@ async function benchTransformer(texts: string[]): Promise<{ skipped: string } | 
     const start = process.hrtime.bigint();
     await Promise.all(texts.map((t) => analyzer.analyze(t)));
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    return { model: options.embeddingModel, texts: texts.length, perSecond: Math.round(texts.length / seconds), loadSeconds: Math.round(loadSeconds) };
+    return {
+      model: options.embeddingModel,
+      texts: texts.length,
+      perSecond: Math.round(texts.length / seconds),
+      loadSeconds: Math.round(loadSeconds),
+    };
   } finally {
     await analyzer.dispose();
   }

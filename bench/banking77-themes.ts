@@ -57,7 +57,11 @@ function report(name: string, s: Scores): string {
 function seededSample<T>(rows: T[], limit: number, seed: number): T[] {
   if (!(limit > 0) || limit >= rows.length) return rows;
   const random = prng(seed);
-  return rows.map((r) => ({ r, k: random() })).sort((a, b) => a.k - b.k).slice(0, limit).map(({ r }) => r);
+  return rows
+    .map((r) => ({ r, k: random() }))
+    .sort((a, b) => a.k - b.k)
+    .slice(0, limit)
+    .map(({ r }) => r);
 }
 
 interface Rule {
@@ -71,7 +75,10 @@ interface Rule {
 function predictWithKeywords(similarities: number[], hits: Set<string>, keys: string[], rule: Rule): string[] {
   const scored = similarities.map((s, i) => ({ key: keys[i], score: s + (hits.has(keys[i]) ? rule.keywordBonus : 0) }));
   const best = Math.max(...scored.map((x) => x.score));
-  return scored.filter((x) => x.score >= best - rule.margin).sort((a, b) => b.score - a.score).map((x) => x.key);
+  return scored
+    .filter((x) => x.score >= best - rule.margin)
+    .sort((a, b) => b.score - a.score)
+    .map((x) => x.key);
 }
 
 function microF1(s: Scores): number {
@@ -82,11 +89,19 @@ function microF1(s: Scores): number {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { limit: { type: 'string', default: '800' }, 'dev-limit': { type: 'string', default: '800' }, 'model-dir': { type: 'string' }, float: { type: 'boolean', default: false } },
+    options: {
+      limit: { type: 'string', default: '800' },
+      'dev-limit': { type: 'string', default: '800' },
+      'model-dir': { type: 'string' },
+      float: { type: 'boolean', default: false },
+    },
   });
   const { taxonomy, themeOfIntent } = loadBankingTaxonomy();
   const read = (split: string) =>
-    readFileSync(resolve(corpora, `banking77-${split}.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { text: string; label: string });
+    readFileSync(resolve(corpora, `banking77-${split}.jsonl`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { text: string; label: string });
   // The rule's two numbers are chosen on a sample of the train split (dev); the test split is only scored.
   const rows = seededSample(read('test'), Number(values.limit), 77);
   const dev = seededSample(read('train'), Number(values['dev-limit']), 78);
@@ -107,7 +122,13 @@ async function main(): Promise<void> {
   const lexicalStarted = Date.now();
   const lexicalResults = rows.map((r) => analyze(r.text, compiled));
   const lexicalSeconds = (Date.now() - lexicalStarted) / 1000;
-  lexicalResults.forEach((result, i) => score(results['lexical engine'], result.themes.map((t) => t.key), gold[i]));
+  lexicalResults.forEach((result, i) =>
+    score(
+      results['lexical engine'],
+      result.themes.map((t) => t.key),
+      gold[i],
+    ),
+  );
 
   const modelDir = resolve(values['model-dir'] ?? modelDirFromConfig(loadConfig()));
   const options = { modelDir, embeddingModel: EMBEDDING_MODEL_ID, quantized: !values.float };
@@ -116,13 +137,22 @@ async function main(): Promise<void> {
   const loaded = Date.now();
   const analysed = await Promise.all(rows.map((r) => analyzer.analyze(r.text)));
   const seconds = (Date.now() - loaded) / 1000;
-  analysed.forEach((a, i) => score(results['transformer engine'], [...a.themes].sort((x, y) => y.confidence - x.confidence).map((t) => t.key), gold[i]));
+  analysed.forEach((a, i) =>
+    score(
+      results['transformer engine'],
+      [...a.themes].sort((x, y) => y.confidence - x.confidence).map((t) => t.key),
+      gold[i],
+    ),
+  );
   await analyzer.dispose();
 
   const backend = await createTransformerBackend(options);
   const matcher = createEmbeddingThemeMatcher(taxonomy, backend);
   const keys = matcher.themes.map((t) => t.key);
-  const [testSimilarities, devSimilarities] = [await matcher.similarities(rows.map((r) => r.text)), await matcher.similarities(dev.map((r) => r.text))];
+  const [testSimilarities, devSimilarities] = [
+    await matcher.similarities(rows.map((r) => r.text)),
+    await matcher.similarities(dev.map((r) => r.text)),
+  ];
   await backend.dispose();
   testSimilarities.forEach((row, i) => score(results['embeddings alone (top-1)'], [keys[row.indexOf(Math.max(...row))]], gold[i]));
 
@@ -136,12 +166,28 @@ async function main(): Promise<void> {
       if (microF1(s) > bestDev) [bestDev, rule] = [microF1(s), { keywordBonus, margin }];
     }
   }
-  rows.forEach((r, i) => score(results['embeddings + keyword hits (dev rule)'], predictWithKeywords(testSimilarities[i], new Set(keywords(r.text)), keys, rule), gold[i]));
+  rows.forEach((r, i) =>
+    score(
+      results['embeddings + keyword hits (dev rule)'],
+      predictWithKeywords(testSimilarities[i], new Set(keywords(r.text)), keys, rule),
+      gold[i],
+    ),
+  );
 
   // The engine's own merge, with the embeddings allowed to drop lexical themes far below the best
   // (texts this short are embedded whole, as in the engine); the margin is chosen on dev.
   const engineThemes = (lexical: AnalysisResult, text: string, similarities: number[], lexicalMargin?: number): string[] =>
-    [...mergeEmbeddingThemes(lexical, { text, themes: matcher.themes, textSimilarities: similarities, clauseSimilarities: [], threshold: matcher.threshold, margin: matcher.margin, lexicalMargin }).themes]
+    [
+      ...mergeEmbeddingThemes(lexical, {
+        text,
+        themes: matcher.themes,
+        textSimilarities: similarities,
+        clauseSimilarities: [],
+        threshold: matcher.threshold,
+        margin: matcher.margin,
+        lexicalMargin,
+      }).themes,
+    ]
       .sort((x, y) => y.confidence - x.confidence)
       .map((t) => t.key);
   const devLexical = dev.map((r) => analyze(r.text, compiled));
@@ -152,9 +198,17 @@ async function main(): Promise<void> {
     dev.forEach((r, i) => score(s, engineThemes(devLexical[i], r.text, devSimilarities[i], candidate), goldOf(r)));
     if (microF1(s) > bestVetoDev) [bestVetoDev, lexicalMargin] = [microF1(s), candidate];
   }
-  rows.forEach((r, i) => score(results['transformer engine, lexical veto (dev)'], engineThemes(lexicalResults[i], r.text, testSimilarities[i], lexicalMargin), gold[i]));
+  rows.forEach((r, i) =>
+    score(
+      results['transformer engine, lexical veto (dev)'],
+      engineThemes(lexicalResults[i], r.text, testSimilarities[i], lexicalMargin),
+      gold[i],
+    ),
+  );
 
-  console.log(`BANKING77 test: ${rows.length} messages (seeded sample), ${taxonomy.themes.length} themes, zero-shot; dev: ${dev.length} train messages`);
+  console.log(
+    `BANKING77 test: ${rows.length} messages (seeded sample), ${taxonomy.themes.length} themes, zero-shot; dev: ${dev.length} train messages`,
+  );
   console.log(`dev rule: keyword bonus ${rule.keywordBonus}, margin ${rule.margin} (dev micro-F1 ${(100 * bestDev).toFixed(1)})`);
   console.log(`dev lexical veto: lexicalMargin ${lexicalMargin ?? 'unset'} (dev micro-F1 ${(100 * bestVetoDev).toFixed(1)})`);
   console.log(

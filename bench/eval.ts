@@ -111,9 +111,15 @@ async function main(): Promise<number> {
   const engineName = analyzers.engine ? (safeEngineName(analyzers.engine) ?? 'engine') : null;
 
   if (opts.json) {
-    console.log(JSON.stringify({ public: publicResult, regression: toJson({ engineName, taxonomySource, taxonomy, results, checks, pass, notes }) }, null, 2));
+    console.log(
+      JSON.stringify(
+        { public: publicResult, regression: toJson({ engineName, taxonomySource, taxonomy, results, checks, pass, notes }) },
+        null,
+        2,
+      ),
+    );
   } else {
-    console.log('\nREGRESSION: the project\'s own splits (self-written; TEST held out, DEV/DEV2 tuned on and trained on)');
+    console.log("\nREGRESSION: the project's own splits (self-written; TEST held out, DEV/DEV2 tuned on and trained on)");
     printReport({ engineName, taxonomySource, taxonomy, results, checks, pass, notes });
     if (opts.details) printDetails(results);
     if (opts.errors !== undefined) {

@@ -56,7 +56,16 @@ async function main() {
   const redisUrl = process.env.REDIS_URL ?? local!.redisUrl;
   const dbName = `bench_ingest_${Date.now()}`;
   const uri = mongoUri.replace(/\/([^/?]*)(\?|$)/, `/${dbName}$2`);
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MONGODB_URI: uri, REDIS_URL: redisUrl, VERBATIM_QUEUE_PREFIX: dbName, LOG_LEVEL: 'silent', VERBATIM_ADMIN_KEY: BENCH_KEY, VERBATIM_METRICS_PORT: '0' });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    MONGODB_URI: uri,
+    REDIS_URL: redisUrl,
+    VERBATIM_QUEUE_PREFIX: dbName,
+    LOG_LEVEL: 'silent',
+    VERBATIM_ADMIN_KEY: BENCH_KEY,
+    VERBATIM_METRICS_PORT: '0',
+  });
   // API only: this measures ingestion, not analysis competing for the same cores.
   const app = await startApp(['api'], config, createLogger('silent'));
   const { default: mongoose } = await import('mongoose');
@@ -64,12 +73,18 @@ async function main() {
 
   try {
     // Warm-up so connection set-up and JIT are not measured.
-    await post(app.url!, Array.from({ length: 200 }, (_, i) => row('warm', i)));
+    await post(
+      app.url!,
+      Array.from({ length: 200 }, (_, i) => row('warm', i)),
+    );
 
     const total = BATCH * BATCHES;
     let started = performance.now();
     for (let b = 0; b < BATCHES; b++) {
-      const result = await post(app.url!, Array.from({ length: BATCH }, (_, i) => row('api', b * BATCH + i)));
+      const result = await post(
+        app.url!,
+        Array.from({ length: BATCH }, (_, i) => row('api', b * BATCH + i)),
+      );
       if (result.accepted !== BATCH) throw new Error(`batch ${b}: accepted ${result.accepted} of ${BATCH}`);
     }
     const apiSeconds = (performance.now() - started) / 1000;
@@ -84,7 +99,15 @@ async function main() {
         const r = row('raw', b * BATCH + i);
         const category = categoryOf(r.score);
         const respondedAt = new Date(r.respondedAt);
-        return { _id: new Types.ObjectId(), ...r, respondedAt, receivedAt: now, category, npsWeight: weightOf(category), period: periodKeys(respondedAt) };
+        return {
+          _id: new Types.ObjectId(),
+          ...r,
+          respondedAt,
+          receivedAt: now,
+          category,
+          npsWeight: weightOf(category),
+          period: periodKeys(respondedAt),
+        };
       });
       await collection.insertMany(docs, { ordered: false });
     }
@@ -92,10 +115,14 @@ async function main() {
 
     const apiRate = total / apiSeconds;
     const rawRate = total / rawSeconds;
-    console.log(`bench:ingest — ${BATCHES} batches × ${BATCH} responses (${total} total), database: ${local ? 'local FerretDB' : 'MONGODB_URI'}`);
+    console.log(
+      `bench:ingest — ${BATCHES} batches × ${BATCH} responses (${total} total), database: ${local ? 'local FerretDB' : 'MONGODB_URI'}`,
+    );
     console.log('');
     console.log(`${'path'.padEnd(38)}${'seconds'.padStart(10)}${'responses/s'.padStart(14)}`);
-    console.log(`${'importResponses (GraphQL over HTTP)'.padEnd(38)}${apiSeconds.toFixed(2).padStart(10)}${apiRate.toFixed(0).padStart(14)}`);
+    console.log(
+      `${'importResponses (GraphQL over HTTP)'.padEnd(38)}${apiSeconds.toFixed(2).padStart(10)}${apiRate.toFixed(0).padStart(14)}`,
+    );
     console.log(`${'raw insertMany (same database)'.padEnd(38)}${rawSeconds.toFixed(2).padStart(10)}${rawRate.toFixed(0).padStart(14)}`);
     console.log('');
     console.log(`ratio importResponses / raw insertMany: ${(apiRate / rawRate).toFixed(2)}`);
@@ -109,7 +136,11 @@ async function main() {
 }
 
 async function post(url: string, input: unknown[]) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` }, body: JSON.stringify({ query: IMPORT, variables: { input } }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
+    body: JSON.stringify({ query: IMPORT, variables: { input } }),
+  });
   const body = (await res.json()) as { data?: { importResponses: { accepted: number } }; errors?: { message: string }[] };
   if (!body.data) throw new Error(body.errors?.[0]?.message ?? `HTTP ${res.status}`);
   return body.data.importResponses;

@@ -36,7 +36,10 @@ export const BENCH_ATTRIBUTES: Record<string, string[]> = {
 
 const pick = <T>(rand: () => number, list: readonly T[]): T => list[Math.floor(rand() * list.length)];
 
-export function generateResponses(count: number, { seed = 42, end = new Date(), days = 365 } = {}): Omit<ResponseEntity, 'createdAt' | 'updatedAt'>[] {
+export function generateResponses(
+  count: number,
+  { seed = 42, end = new Date(), days = 365 } = {},
+): Omit<ResponseEntity, 'createdAt' | 'updatedAt'>[] {
   const rand = prng(seed);
   const endMs = end.getTime();
   const docs: Omit<ResponseEntity, 'createdAt' | 'updatedAt'>[] = [];

@@ -57,7 +57,10 @@ async function main() {
     const inserted = await time(async () => {
       for (let i = 0; i < docs.length; i += INSERT_BATCH) {
         const stamp = new Date();
-        await collection.insertMany(docs.slice(i, i + INSERT_BATCH).map((d) => ({ ...d, createdAt: stamp, updatedAt: stamp })), { ordered: false });
+        await collection.insertMany(
+          docs.slice(i, i + INSERT_BATCH).map((d) => ({ ...d, createdAt: stamp, updatedAt: stamp })),
+          { ordered: false },
+        );
       }
     });
     log(`inserted in ${(inserted.ms / 1000).toFixed(1)} s`);
@@ -90,7 +93,12 @@ async function main() {
         name: `themeBreakdown ${name}`,
         run: async () => ({ source: (await insights.themeBreakdownReport(filter)).source }),
       });
-    const trend = (name: string, filter: ResponseQueryFilter | null, interval: Interval, groupBy: { touchpoint?: boolean; attribute?: string } | null = null) =>
+    const trend = (
+      name: string,
+      filter: ResponseQueryFilter | null,
+      interval: Interval,
+      groupBy: { touchpoint?: boolean; attribute?: string } | null = null,
+    ) =>
       cases.push({ name: `npsTrend ${name}`, run: async () => ({ source: (await insights.npsTrend(filter, interval, groupBy)).source }) });
 
     breakdown('(no filter)', null);
@@ -102,7 +110,16 @@ async function main() {
     trend('WEEK last 90 days + touchpoint', { ...last90, touchpoints: ['renewal', 'checkout'] }, 'WEEK');
     trend('DAY last 90 days by touchpoint', last90, 'DAY', { touchpoint: true });
     trend('MONTH by region', null, 'MONTH', { attribute: 'region' });
-    trend('MONTH region=emea + plan=pro (ledger)', { attributes: [{ key: 'region', value: 'emea' }, { key: 'plan', value: 'pro' }] }, 'MONTH');
+    trend(
+      'MONTH region=emea + plan=pro (ledger)',
+      {
+        attributes: [
+          { key: 'region', value: 'emea' },
+          { key: 'plan', value: 'pro' },
+        ],
+      },
+      'MONTH',
+    );
 
     const rows: { name: string; source: string; p50: number; p95: number }[] = [];
     for (const c of cases) {
@@ -123,17 +140,25 @@ async function main() {
     }
     recordSamples.sort((a, b) => a - b);
     const trendAfter = await time(() => insights.npsTrend(null, 'MONTH', null));
-    log(`recording one response: p50 ${percentile(recordSamples, 50).toFixed(0)} ms; next npsTrend (rebuilds the touched caches) ${trendAfter.ms.toFixed(0)} ms`);
+    log(
+      `recording one response: p50 ${percentile(recordSamples, 50).toFixed(0)} ms; next npsTrend (rebuilds the touched caches) ${trendAfter.ms.toFixed(0)} ms`,
+    );
 
     const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
     console.log(`\n## bench:insights — ${RESPONSES.toLocaleString('en')} responses, ${server}, ${ITERATIONS} runs per query\n`);
-    console.log(`- insert (insertMany): ${fmt(inserted.ms)}; rollup rebuild from responses: ${fmt(rebuild.ms)}; first query (cold caches): ${fmt(firstQuery.ms)}`);
+    console.log(
+      `- insert (insertMany): ${fmt(inserted.ms)}; rollup rebuild from responses: ${fmt(rebuild.ms)}; first query (cold caches): ${fmt(firstQuery.ms)}`,
+    );
     console.log(`- plain scan of the same responses (find() iterating all): ${scanMs === null ? 'skipped' : fmt(scanMs)}`);
-    console.log(`- after-analysis hook, recording one re-analysed response: p50 ${fmt(percentile(recordSamples, 50))}, p95 ${fmt(percentile(recordSamples, 95))}; first npsTrend after it: ${fmt(trendAfter.ms)}\n`);
+    console.log(
+      `- after-analysis hook, recording one re-analysed response: p50 ${fmt(percentile(recordSamples, 50))}, p95 ${fmt(percentile(recordSamples, 95))}; first npsTrend after it: ${fmt(trendAfter.ms)}\n`,
+    );
     console.log('| query | served from | p50 | p95 | plain scan ÷ p50 |');
     console.log('|---|---|---:|---:|---:|');
     for (const r of rows) {
-      console.log(`| ${r.name} | ${r.source} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${scanMs === null ? '–' : `${Math.round(scanMs / r.p50).toLocaleString('en')}×`} |`);
+      console.log(
+        `| ${r.name} | ${r.source} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${scanMs === null ? '–' : `${Math.round(scanMs / r.p50).toLocaleString('en')}×`} |`,
+      );
     }
   } finally {
     if (process.env.BENCH_KEEP_DB !== '1') await db.connection.dropDatabase().catch(() => undefined);

@@ -86,9 +86,18 @@ for (const n of STEPS) {
   let f1 = 0;
   let top1 = 0;
   for (let seed = 1; seed <= seeds; seed++) {
-    const corrections: CorrectionExample[] = sample(n, seed).map((r) => ({ text: r.text, themes: [{ key: r.theme, label: labels.get(r.theme)! }], sentiment: null, predictedSentiment: null }));
+    const corrections: CorrectionExample[] = sample(n, seed).map((r) => ({
+      text: r.text,
+      themes: [{ key: r.theme, label: labels.get(r.theme)! }],
+      sentiment: null,
+      predictedSentiment: null,
+    }));
     const adapter = n === 0 ? null : trainAdapter(corrections, 1);
-    const predicted = zeroShot.map((result, i) => applyAdapter(result, test[i].text, adapter).themes.sort((a, b) => b.confidence - a.confidence).map((t) => t.key));
+    const predicted = zeroShot.map((result, i) =>
+      applyAdapter(result, test[i].text, adapter)
+        .themes.sort((a, b) => b.confidence - a.confidence)
+        .map((t) => t.key),
+    );
     const s = score(predicted);
     f1 += s.microF1 / seeds;
     top1 += s.top1 / seeds;

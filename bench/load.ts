@@ -90,12 +90,18 @@ async function main() {
   let stopLocal: (() => Promise<void>) | null = null;
 
   if (url) {
-    if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(url)) throw new Error('VERBATIM_URL must be a loopback address (this bench is for local machines only)');
+    if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(url))
+      throw new Error('VERBATIM_URL must be a loopback address (this bench is for local machines only)');
     if (!key) throw new Error('VERBATIM_URL needs VERBATIM_BENCH_KEY (an ADMIN key, or INGEST plus read access)');
   } else {
     dataDir = await mkdtemp(join(tmpdir(), 'verbatim-load-'));
     const { startLocalServices } = await import('../src/local-services/index.js');
-    const local = await startLocalServices({ dataDir, persistent: false, env: { ...process.env, MONGODB_URI: undefined, REDIS_URL: undefined }, log: () => {} });
+    const local = await startLocalServices({
+      dataDir,
+      persistent: false,
+      env: { ...process.env, MONGODB_URI: undefined, REDIS_URL: undefined },
+      log: () => {},
+    });
     stopLocal = () => local.stop();
     key = `bench-${randomBytes(16).toString('hex')}`;
     const config = loadConfig({
@@ -118,7 +124,11 @@ async function main() {
   }
 
   const post = async (query: string, variables: unknown) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+    });
     const body = (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
     return { status: res.status, ...body };
   };
@@ -209,12 +219,31 @@ async function main() {
     renderTable(
       ['workload', 'sent', 'accepted', 'errors', 'throughput', 'p50 ms', 'p95 ms', 'p99 ms'],
       [
-        [`submitResponse @ ${RATE}/s × ${DURATION_S} s`, String(submitted), String(acceptedSubmits), String(Object.values(submitErrors).reduce((a, b) => a + b, 0) + skipped), `${(acceptedSubmits / submitSeconds).toFixed(1)}/s`, ms(quantile(submitLatencies, 0.5)), ms(quantile(submitLatencies, 0.95)), ms(quantile(submitLatencies, 0.99))],
-        [`importResponses ${ROWS} rows / ${BATCH}`, String(ROWS), String(importedAccepted), String(importErrors), `${(importedAccepted / importSeconds).toFixed(0)} rows/s`, ms(quantile(batchLatencies, 0.5)), ms(quantile(batchLatencies, 0.95)), ms(quantile(batchLatencies, 0.99))],
+        [
+          `submitResponse @ ${RATE}/s × ${DURATION_S} s`,
+          String(submitted),
+          String(acceptedSubmits),
+          String(Object.values(submitErrors).reduce((a, b) => a + b, 0) + skipped),
+          `${(acceptedSubmits / submitSeconds).toFixed(1)}/s`,
+          ms(quantile(submitLatencies, 0.5)),
+          ms(quantile(submitLatencies, 0.95)),
+          ms(quantile(submitLatencies, 0.99)),
+        ],
+        [
+          `importResponses ${ROWS} rows / ${BATCH}`,
+          String(ROWS),
+          String(importedAccepted),
+          String(importErrors),
+          `${(importedAccepted / importSeconds).toFixed(0)} rows/s`,
+          ms(quantile(batchLatencies, 0.5)),
+          ms(quantile(batchLatencies, 0.95)),
+          ms(quantile(batchLatencies, 0.99)),
+        ],
       ],
     ),
   );
-  if (skipped) console.log(`\n${skipped} submits not sent: ${MAX_IN_FLIGHT} were already in flight (the server fell behind the target rate)`);
+  if (skipped)
+    console.log(`\n${skipped} submits not sent: ${MAX_IN_FLIGHT} were already in flight (the server fell behind the target rate)`);
   if (Object.keys(submitErrors).length) console.log(`submit errors: ${JSON.stringify(submitErrors)}`);
 
   // ---- counts: stored once, then analysed (bounded wait)
@@ -234,7 +263,8 @@ async function main() {
     try {
       const text = await (await fetch(metricsUrl)).text();
       let n = 0;
-      for (const m of text.matchAll(/^verbatim_queue_jobs\{queue="analysis",state="(waiting|active|delayed|paused)"\} (\d+)/gm)) n += Number(m[2]);
+      for (const m of text.matchAll(/^verbatim_queue_jobs\{queue="analysis",state="(waiting|active|delayed|paused)"\} (\d+)/gm))
+        n += Number(m[2]);
       return n;
     } catch {
       return null;

@@ -136,20 +136,27 @@ function printResults(results: Result[]): void {
     );
   }
   for (const r of results) {
-    console.log(`\n${r.mode}: commands by name and collection (import, analysis and progress polls)\n| command | count | per response |\n|---|---:|---:|`);
-    for (const [key, count] of [...r.commands].sort((a, b) => b[1] - a[1])) console.log(`| ${key} | ${count} | ${(count / RESPONSES).toFixed(2)} |`);
+    console.log(
+      `\n${r.mode}: commands by name and collection (import, analysis and progress polls)\n| command | count | per response |\n|---|---:|---:|`,
+    );
+    for (const [key, count] of [...r.commands].sort((a, b) => b[1] - a[1]))
+      console.log(`| ${key} | ${count} | ${(count / RESPONSES).toFixed(2)} |`);
   }
 }
 
 async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), 'verbatim-bench-pipeline-'));
   const external = process.env.MONGODB_URI && process.env.REDIS_URL;
-  const local = external ? null : await (await import('../src/local-services/index.js')).startLocalServices({ dataDir, persistent: false, log });
+  const local = external
+    ? null
+    : await (await import('../src/local-services/index.js')).startLocalServices({ dataDir, persistent: false, log });
   const mongoServer = external ? process.env.MONGODB_URI! : local!.mongoUri;
   const redisUrl = external ? process.env.REDIS_URL! : local!.redisUrl;
   const results: Result[] = [];
   try {
-    log(`${RESPONSES} responses per mode, concurrency ${loadConfig({ ...process.env, MONGODB_URI: undefined }).VERBATIM_WORKER_CONCURRENCY}, ${external ? 'MONGODB_URI/REDIS_URL' : 'local FerretDB (SQLite) + Redis'}`);
+    log(
+      `${RESPONSES} responses per mode, concurrency ${loadConfig({ ...process.env, MONGODB_URI: undefined }).VERBATIM_WORKER_CONCURRENCY}, ${external ? 'MONGODB_URI/REDIS_URL' : 'local FerretDB (SQLite) + Redis'}`,
+    );
     for (const mode of MODES) {
       log(`running ${mode}`);
       results.push(await runMode(mode, mongoServer, redisUrl));

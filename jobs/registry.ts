@@ -120,13 +120,38 @@ export const QUEUE_CATALOGUE: readonly QueueEntry[] = [
 ];
 
 export const SCHEDULE_CATALOGUE: readonly ScheduleEntry[] = [
-  { id: RECONCILE_SCHEDULER_ID, queue: QUEUES.maintenance, job: JOBS.reconcile, everyMs: (config) => config.VERBATIM_RECONCILE_EVERY_SECONDS * 1000 },
-  { id: WEBHOOK_OUTBOX_SCHEDULER_ID, queue: QUEUES.maintenance, job: JOBS.drainWebhookOutbox, everyMs: (config) => config.VERBATIM_WEBHOOK_OUTBOX_EVERY_SECONDS * 1000 },
+  {
+    id: RECONCILE_SCHEDULER_ID,
+    queue: QUEUES.maintenance,
+    job: JOBS.reconcile,
+    everyMs: (config) => config.VERBATIM_RECONCILE_EVERY_SECONDS * 1000,
+  },
+  {
+    id: WEBHOOK_OUTBOX_SCHEDULER_ID,
+    queue: QUEUES.maintenance,
+    job: JOBS.drainWebhookOutbox,
+    everyMs: (config) => config.VERBATIM_WEBHOOK_OUTBOX_EVERY_SECONDS * 1000,
+  },
   { id: TRAIN_ADAPTER_SCHEDULER_ID, queue: QUEUES.maintenance, job: JOBS.trainAdapter, everyMs: () => TRAIN_ADAPTER_EVERY_MS },
   { id: PRUNE_WEBHOOK_LOG_SCHEDULER_ID, queue: QUEUES.maintenance, job: JOBS.pruneWebhookLog, everyMs: () => PRUNE_WEBHOOK_LOG_EVERY_MS },
-  { id: ALERT_SLA_SCHEDULER_ID, queue: QUEUES.alerts, job: JOBS.alertSlaCheck, everyMs: (config) => config.VERBATIM_SLA_CHECK_EVERY_SECONDS * 1000 },
-  { id: REPORT_SCHEDULE_SCHEDULER_ID, queue: QUEUES.reports, job: JOBS.reportSchedule, everyMs: (config) => config.VERBATIM_REPORT_CHECK_EVERY_SECONDS * 1000 },
-  { id: DISPATCH_SCHEDULER_ID, queue: QUEUES.dispatch, job: JOBS.dispatchPlan, everyMs: (config) => config.VERBATIM_DISPATCH_EVERY_SECONDS * 1000 },
+  {
+    id: ALERT_SLA_SCHEDULER_ID,
+    queue: QUEUES.alerts,
+    job: JOBS.alertSlaCheck,
+    everyMs: (config) => config.VERBATIM_SLA_CHECK_EVERY_SECONDS * 1000,
+  },
+  {
+    id: REPORT_SCHEDULE_SCHEDULER_ID,
+    queue: QUEUES.reports,
+    job: JOBS.reportSchedule,
+    everyMs: (config) => config.VERBATIM_REPORT_CHECK_EVERY_SECONDS * 1000,
+  },
+  {
+    id: DISPATCH_SCHEDULER_ID,
+    queue: QUEUES.dispatch,
+    job: JOBS.dispatchPlan,
+    everyMs: (config) => config.VERBATIM_DISPATCH_EVERY_SECONDS * 1000,
+  },
 ];
 
 /**
@@ -137,6 +162,10 @@ export const SCHEDULE_CATALOGUE: readonly ScheduleEntry[] = [
 export async function assertSchedules(queueFor: (name: QueueName) => Queue, config: Config): Promise<void> {
   for (const schedule of SCHEDULE_CATALOGUE) {
     const opts = QUEUE_CATALOGUE.find((q) => q.queue === schedule.queue)?.jobs(config)[schedule.job] ?? REPEATABLE_ROUND_OPTIONS;
-    await queueFor(schedule.queue).upsertJobScheduler(schedule.id, { every: schedule.everyMs(config) }, { name: schedule.job, data: {}, opts });
+    await queueFor(schedule.queue).upsertJobScheduler(
+      schedule.id,
+      { every: schedule.everyMs(config) },
+      { name: schedule.job, data: {}, opts },
+    );
   }
 }

@@ -15,7 +15,9 @@ export function createReportsHandler(deliveries: ReportDeliveryService, queue: Q
     if (job.name === JOBS.reportSchedule) {
       const due = await deliveries.due();
       // One job id per subscription and period: a due-check that runs twice enqueues each send once.
-      await queue.addBulk(due.map((d) => ({ name: JOBS.sendReport, data: d, opts: { ...sendOptions, jobId: reportJobId(d.subscriptionId, d.period) } })));
+      await queue.addBulk(
+        due.map((d) => ({ name: JOBS.sendReport, data: d, opts: { ...sendOptions, jobId: reportJobId(d.subscriptionId, d.period) } })),
+      );
       return { due: due.length };
     }
     if (job.name === JOBS.sendReport) {

@@ -1,6 +1,10 @@
 /** The webhook delivery job: one signed attempt; throws so BullMQ retries, or stops for good. */
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { DeliveryCancelledError, DeliveryInterruptedError, type WebhookDeliveryService } from '../src/services/webhooks/webhook-delivery.service.js';
+import {
+  DeliveryCancelledError,
+  DeliveryInterruptedError,
+  type WebhookDeliveryService,
+} from '../src/services/webhooks/webhook-delivery.service.js';
 import { metrics } from '../src/metrics.js';
 import type { DeliverWebhookPayload } from './queues.js';
 

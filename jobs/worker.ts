@@ -63,7 +63,10 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
   };
 
   const queue = new BullAnalysisScheduler(connect('worker-queue'), prefix);
-  const currentTaxonomy = new CurrentTaxonomy(services.taxonomy, analyzerFactoryFromConfig(config, (message) => log.warn(message)));
+  const currentTaxonomy = new CurrentTaxonomy(
+    services.taxonomy,
+    analyzerFactoryFromConfig(config, (message) => log.warn(message)),
+  );
   // Fail at start, not on the first job, when the configured engine cannot load (missing model files).
   await currentTaxonomy.get();
   const analysis = analysisFor(currentTaxonomy);
@@ -86,7 +89,10 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
     const final = await isFinalFailure(job);
     metrics.analysisFailures.inc({ final: String(final) });
     if (!final) {
-      log.debug({ ...ref, attempt: job.attemptsMade, err: err.message, requestId: job.data.requestId }, 'analysis attempt failed; will retry');
+      log.debug(
+        { ...ref, attempt: job.attemptsMade, err: err.message, requestId: job.data.requestId },
+        'analysis attempt failed; will retry',
+      );
       return;
     }
     const marked = await analysis.giveUp(ref, err.message);
@@ -177,13 +183,18 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
   });
   // The submit's request id follows the response into its job's logs.
   workers[QUEUE_CATALOGUE.findIndex((q) => q.queue === QUEUES.analysis)].on('completed', (job: Job<AnalyzeResponsePayload>, outcome) =>
-    log.debug({ responseId: job.data.responseId, revision: job.data.revision, requestId: job.data.requestId, outcome }, 'analysis job completed'),
+    log.debug(
+      { responseId: job.data.responseId, revision: job.data.revision, requestId: job.data.requestId, outcome },
+      'analysis job completed',
+    ),
   );
 
   // Schedules: asserted now and every VERBATIM_SCHEDULES_EVERY_SECONDS (a Redis that lost its data gets them back).
   await assertSchedules(queueFor, config);
   const reassert = setInterval(() => {
-    assertSchedules(queueFor, config).catch((err: Error) => log.warn({ err: err.message }, 'could not assert the job schedules; retrying next round'));
+    assertSchedules(queueFor, config).catch((err: Error) =>
+      log.warn({ err: err.message }, 'could not assert the job schedules; retrying next round'),
+    );
   }, config.VERBATIM_SCHEDULES_EVERY_SECONDS * 1000);
   reassert.unref();
   log.info({ concurrency: config.VERBATIM_WORKER_CONCURRENCY, prefix }, 'analysis workers started');

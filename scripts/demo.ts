@@ -26,7 +26,11 @@ import { COMPANY } from '../src/demo/sample-programme.js';
 
 async function main() {
   const { values } = parseArgs({
-    options: { exit: { type: 'boolean', default: false }, size: { type: 'string', default: '3000' }, seed: { type: 'string', default: '20260401' } },
+    options: {
+      exit: { type: 'boolean', default: false },
+      size: { type: 'string', default: '3000' },
+      seed: { type: 'string', default: '20260401' },
+    },
   });
   const size = Number(values.size);
   const seed = Number(values.seed);
@@ -45,7 +49,8 @@ async function main() {
     // jobs than the default: the demo's worker has the machine to itself.
     const env = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', VERBATIM_WORKER_CONCURRENCY: '8', ...process.env };
     const config = loadConfig(env);
-    if (!key && config.MONGODB_URI) throw new Error('MONGODB_URI is set: also set VERBATIM_ADMIN_KEY (the demo makes a key of its own only for a local data directory)');
+    if (!key && config.MONGODB_URI)
+      throw new Error('MONGODB_URI is set: also set VERBATIM_ADMIN_KEY (the demo makes a key of its own only for a local data directory)');
     console.log(`Starting Verbatim (data in ${config.VERBATIM_DATA_DIR}) …`);
     app = await startApp(['api', 'worker'], config, createLogger(config.LOG_LEVEL));
     url = app.url!;
@@ -66,7 +71,8 @@ async function main() {
   const loaded = await loadSampleProgramme(client, {
     size,
     seed,
-    onImported: (t) => console.log(`Imported: ${t.accepted} new, ${t.duplicates} already there${t.errors ? `, ${t.errors} rejected` : ''}.`),
+    onImported: (t) =>
+      console.log(`Imported: ${t.accepted} new, ${t.duplicates} already there${t.errors ? `, ${t.errors} rejected` : ''}.`),
     onProgress: (p) => {
       if (!started) {
         bar.start(p.total, p.done + p.failed);

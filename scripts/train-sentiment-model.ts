@@ -24,7 +24,9 @@ const { examples, missing } = trainingExamples();
 for (const m of missing) console.warn(`not found, trained without it: ${m}`);
 const counts = new Map<string, number>();
 for (const e of examples) counts.set(e.group, (counts.get(e.group) ?? 0) + 1);
-console.log(`features: ${examples.length} examples (${[...counts].map(([g, n]) => `${g} ${n}`).join(', ')}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `features: ${examples.length} examples (${[...counts].map(([g, n]) => `${g} ${n}`).join(', ')}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
 const model = train(examples, options);
 const json = JSON.stringify(model);
 writeFileSync(out, json + '\n');

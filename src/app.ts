@@ -60,7 +60,8 @@ export async function startApp(
         config = { ...config, VERBATIM_ADMIN_KEY: localAdminKey(config.VERBATIM_DATA_DIR, log).key };
       }
     }
-    if (!mongoUri || !redisUrl) throw new Error('no MongoDB or Redis URL: set MONGODB_URI and REDIS_URL, or leave them unset for local services');
+    if (!mongoUri || !redisUrl)
+      throw new Error('no MongoDB or Redis URL: set MONGODB_URI and REDIS_URL, or leave them unset for local services');
 
     const composition = await compose({ config, log, mongoUri, redisUrl, now });
     onStop('services and connections', () => composition.close(graceMs));
@@ -84,7 +85,11 @@ export async function startApp(
       const workers = await startWorkers({ config, db, redisUrl, services, analysisFor: composition.analysisFor, log });
       onStop('workers', () => workers.close(graceMs));
       if (!roles.includes('api') && config.VERBATIM_WORKER_METRICS_PORT > 0) {
-        const metricsServer = await startMetricsServer(config.VERBATIM_WORKER_METRICS_PORT, config.VERBATIM_METRICS_HOST, config.VERBATIM_METRICS_TOKEN);
+        const metricsServer = await startMetricsServer(
+          config.VERBATIM_WORKER_METRICS_PORT,
+          config.VERBATIM_METRICS_HOST,
+          config.VERBATIM_METRICS_TOKEN,
+        );
         onStop('metrics server', () => metricsServer.close());
         metricsUrl = `http://${metricsHostForUrl(config.VERBATIM_METRICS_HOST)}:${metricsServer.port}/metrics`;
         log.info({ url: metricsUrl }, 'worker metrics on /metrics');
@@ -110,7 +115,11 @@ export async function startApp(
       onStop('api server', () => server.close());
       url = server.url;
       // Metrics on their own listener, loopback by default: the public port does not show them.
-      const metricsServer = await startMetricsServer(config.VERBATIM_METRICS_PORT, config.VERBATIM_METRICS_HOST, config.VERBATIM_METRICS_TOKEN);
+      const metricsServer = await startMetricsServer(
+        config.VERBATIM_METRICS_PORT,
+        config.VERBATIM_METRICS_HOST,
+        config.VERBATIM_METRICS_TOKEN,
+      );
       onStop('metrics server', () => metricsServer.close());
       metricsUrl = `http://${metricsHostForUrl(config.VERBATIM_METRICS_HOST)}:${metricsServer.port}/metrics`;
       log.info({ url: metricsUrl }, 'metrics on /metrics');

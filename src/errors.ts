@@ -23,11 +23,10 @@ export interface FieldProblem {
 
 export class InputError extends AppError {
   constructor(readonly problems: FieldProblem[]) {
-    super(
-      'BAD_USER_INPUT',
-      problems.map((p) => `${p.field}: ${p.message}`).join('; '),
-      { field: problems[0]?.field, fields: problems.map((p) => p.field) },
-    );
+    super('BAD_USER_INPUT', problems.map((p) => `${p.field}: ${p.message}`).join('; '), {
+      field: problems[0]?.field,
+      fields: problems.map((p) => p.field),
+    });
     this.name = 'InputError';
   }
 }

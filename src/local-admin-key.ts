@@ -25,6 +25,9 @@ export function localAdminKey(dataDir: string, log: Logger): { key: string; file
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   chmodSync(file, 0o600); // writeFileSync keeps the mode of a file that already existed
-  log.warn({ file }, `VERBATIM_ADMIN_KEY is not set: created the local ADMIN key ${key} (Authorization: Bearer <key>), kept in ${file}; it is printed only this once`);
+  log.warn(
+    { file },
+    `VERBATIM_ADMIN_KEY is not set: created the local ADMIN key ${key} (Authorization: Bearer <key>), kept in ${file}; it is printed only this once`,
+  );
   return { key, file, created: true };
 }

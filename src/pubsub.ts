@@ -57,8 +57,10 @@ export function createRedisPubSub(redisUrl: string, channelPrefix: string): Redi
   const pubSub = createPubSub<Topics>({ eventTarget });
   // Namespacing keeps several deployments (or test files) on one Redis apart.
   const prefixed = {
-    publish: ((topic: string, ...args: unknown[]) => (pubSub.publish as (...a: unknown[]) => void)(`${channelPrefix}:${topic}`, ...args)) as PubSub['publish'],
-    subscribe: ((topic: string, ...args: unknown[]) => (pubSub.subscribe as (...a: unknown[]) => unknown)(`${channelPrefix}:${topic}`, ...args)) as PubSub['subscribe'],
+    publish: ((topic: string, ...args: unknown[]) =>
+      (pubSub.publish as (...a: unknown[]) => void)(`${channelPrefix}:${topic}`, ...args)) as PubSub['publish'],
+    subscribe: ((topic: string, ...args: unknown[]) =>
+      (pubSub.subscribe as (...a: unknown[]) => unknown)(`${channelPrefix}:${topic}`, ...args)) as PubSub['subscribe'],
   };
   return {
     pubSub: prefixed,

@@ -75,7 +75,10 @@ function asLabel(x: unknown, where: string): Label {
 }
 
 /** All sentiment corpora found; missing files are named in `missing` instead of failing the run. */
-export function loadSentimentCorpora(dir = DEFAULT_CORPORA_DIR, alexaTsv = DEFAULT_ALEXA_TSV): { corpora: SentimentCorpus[]; missing: string[] } {
+export function loadSentimentCorpora(
+  dir = DEFAULT_CORPORA_DIR,
+  alexaTsv = DEFAULT_ALEXA_TSV,
+): { corpora: SentimentCorpus[]; missing: string[] } {
   const corpora: SentimentCorpus[] = [];
   const missing: string[] = [];
   const file = (name: string) => {
@@ -89,14 +92,23 @@ export function loadSentimentCorpora(dir = DEFAULT_CORPORA_DIR, alexaTsv = DEFAU
   if (tweetTest) {
     const items = jsonl(tweetTest).map((r, i) => ({ text: String(r.text), label: asLabel(r.label, `${tweetTest}:${i + 1}`) }));
     const val = tweetVal ? jsonl(tweetVal).map((r, i) => ({ text: String(r.text), label: asLabel(r.label, `${tweetVal}:${i + 1}`) })) : [];
-    corpora.push({ name: 'tweeteval', group: 'tweeteval', classes: THREE, items, train: [...val, ...items], note: 'TweetEval test split, 3 classes' });
+    corpora.push({
+      name: 'tweeteval',
+      group: 'tweeteval',
+      classes: THREE,
+      items,
+      train: [...val, ...items],
+      note: 'TweetEval test split, 3 classes',
+    });
   }
 
   const uci = file('uci-labelled-sentences.jsonl');
   if (uci) {
     const rows = jsonl(uci);
     for (const source of ['amazon_cells', 'yelp', 'imdb']) {
-      const items = rows.filter((r) => r.source === source).map((r, i) => ({ text: String(r.text), label: asLabel(r.label, `${uci}:${i + 1}`) }));
+      const items = rows
+        .filter((r) => r.source === source)
+        .map((r, i) => ({ text: String(r.text), label: asLabel(r.label, `${uci}:${i + 1}`) }));
       corpora.push({ name: `uci ${source}`, group: 'uci', classes: TWO, items, train: items, note: 'UCI labelled sentences, 2 classes' });
     }
   }
@@ -115,13 +127,30 @@ export function loadSentimentCorpora(dir = DEFAULT_CORPORA_DIR, alexaTsv = DEFAU
   if (clothing) {
     const items = jsonl(clothing)
       .filter((r) => typeof r.text === 'string' && r.text.trim())
-      .map((r) => ({ text: [r.title, r.text].filter((s) => typeof s === 'string' && s.trim()).join('. '), label: ratingLabel(Number(r.rating)) }));
-    corpora.push({ name: 'clothing reviews', group: 'clothing', classes: THREE, items, train: items, note: 'title + review, stars 4-5/3/1-2, 3 classes' });
+      .map((r) => ({
+        text: [r.title, r.text].filter((s) => typeof s === 'string' && s.trim()).join('. '),
+        label: ratingLabel(Number(r.rating)),
+      }));
+    corpora.push({
+      name: 'clothing reviews',
+      group: 'clothing',
+      classes: THREE,
+      items,
+      train: items,
+      note: 'title + review, stars 4-5/3/1-2, 3 classes',
+    });
   }
 
   if (existsSync(alexaTsv)) {
     const items = alexaItems(alexaTsv);
-    corpora.push({ name: 'amazon alexa', group: 'alexa', classes: THREE, items, train: items, note: 'stars 4-5/3/1-2, 3 classes, empty and repeated reviews left out' });
+    corpora.push({
+      name: 'amazon alexa',
+      group: 'alexa',
+      classes: THREE,
+      items,
+      train: items,
+      note: 'stars 4-5/3/1-2, 3 classes, empty and repeated reviews left out',
+    });
   } else missing.push(alexaTsv);
 
   return { corpora, missing };

@@ -87,7 +87,13 @@ export function evaluateDataset(spec: DatasetSpec, analyzers: Analyzers): Datase
   const afinn = spec.items.map((it) => afinnLabel(it.text));
 
   const sentiment = {
-    engine: enginePreds ? classificationReport(gold, enginePreds.map((p) => p.label), spec.classes) : null,
+    engine: enginePreds
+      ? classificationReport(
+          gold,
+          enginePreds.map((p) => p.label),
+          spec.classes,
+        )
+      : null,
     afinn: classificationReport(gold, afinn, spec.classes),
     vader: classificationReport(gold, vader, spec.classes),
   };
@@ -101,13 +107,23 @@ export function evaluateDataset(spec: DatasetSpec, analyzers: Analyzers): Datase
     const goldThemeSentiment = spec.items.map((it) => new Map(it.themes!.map((t) => [t.key, t.sentiment])));
     keywordPreds = spec.items.map((it) => analyzers.keywords!(it.text));
     themes = {
-      engine: enginePreds ? microSetReport(goldThemes, enginePreds.map((p) => [...p.themes.keys()])) : null,
+      engine: enginePreds
+        ? microSetReport(
+            goldThemes,
+            enginePreds.map((p) => [...p.themes.keys()]),
+          )
+        : null,
       keyword: microSetReport(goldThemes, keywordPreds),
     };
     // The baseline gives every keyword theme the whole text's VADER label: no aspect-level sentiment.
     const keywordVader = keywordPreds.map((keys, i) => new Map(keys.map((k) => [k, vader[i]])));
     themeSentiment = {
-      engine: enginePreds ? themeSentimentReport(goldThemeSentiment, enginePreds.map((p) => p.themes)) : null,
+      engine: enginePreds
+        ? themeSentimentReport(
+            goldThemeSentiment,
+            enginePreds.map((p) => p.themes),
+          )
+        : null,
       keywordVader: themeSentimentReport(goldThemeSentiment, keywordVader),
     };
   }

@@ -141,11 +141,7 @@ export function themeSentimentReport(
 }
 
 /** Row-gold × column-predicted counts, for the detail tables. */
-export function confusionMatrix(
-  gold: readonly string[],
-  predicted: readonly string[],
-  labels: readonly string[],
-): number[][] {
+export function confusionMatrix(gold: readonly string[], predicted: readonly string[], labels: readonly string[]): number[][] {
   const index = new Map(labels.map((l, i) => [l, i]));
   const m = labels.map(() => labels.map(() => 0));
   for (let i = 0; i < gold.length; i++) {

@@ -41,7 +41,12 @@ export function lexicalEngine(shippedTrainedOn: readonly string[], log: (s: stri
     if (!m) {
       const started = Date.now();
       examples ??= trainingExamples().examples;
-      m = modelFromData(train(examples.filter((e) => e.group !== group), TRAIN_DEFAULTS));
+      m = modelFromData(
+        train(
+          examples.filter((e) => e.group !== group),
+          TRAIN_DEFAULTS,
+        ),
+      );
       models.set(group, m);
       log(`  trained the lexical model without ${group} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     }
@@ -191,7 +196,10 @@ function bankingThemes(engines: readonly EngineSpec[], log: (s: string) => void,
   });
   const texts = banking.test.map((it) => it.text);
   const row = (system: string, predicted: string[][], ms: number): ThemeRow => {
-    const r = microSetReport(gold.map((g) => [g]), predicted);
+    const r = microSetReport(
+      gold.map((g) => [g]),
+      predicted,
+    );
     const top1 = predicted.filter((p, i) => p[0] === gold[i]).length / gold.length;
     return { system, microF1: r.f1, precision: r.precision, recall: r.recall, top1, perSecond: texts.length / (ms / 1000) };
   };
@@ -255,4 +263,3 @@ function laptopAspects(engines: readonly EngineSpec[], log: (s: string) => void,
   }
   return rows;
 }
-

@@ -23,12 +23,19 @@ export function printPublicReport(r: PublicEvalResult): void {
         String(row.classes),
         pct(row.afinn),
         pct(row.vader),
-        ...row.engines.flatMap((e) => [pct(e.outOfDomain), signed(e.marginOutOfDomain), `${pct(e.shipped)}${e.shippedInDomain ? '*' : ''}`]),
+        ...row.engines.flatMap((e) => [
+          pct(e.outOfDomain),
+          signed(e.marginOutOfDomain),
+          `${pct(e.shipped)}${e.shippedInDomain ? '*' : ''}`,
+        ]),
       ]),
     ),
   );
   if (r.themes) {
-    out.push('', 'THEMES  BANKING77 test split, 14 themes from bench/data/corpora/banking77-taxonomy.json (zero-shot, one gold theme per text)');
+    out.push(
+      '',
+      'THEMES  BANKING77 test split, 14 themes from bench/data/corpora/banking77-taxonomy.json (zero-shot, one gold theme per text)',
+    );
     out.push(
       renderTable(
         ['system', 'micro P', 'R', 'F1', 'top-1 acc', 'verbatims/s'],
@@ -38,13 +45,25 @@ export function printPublicReport(r: PublicEvalResult): void {
   }
   if (r.aspects) {
     out.push('', 'ASPECT-TERM POLARITY  SemEval-2014 laptops (3 classes, conflict terms left out), accuracy');
-    out.push(renderTable(['system', 'terms', 'accuracy', 'how'], r.aspects.map((a) => [a.system, String(a.n), pct(a.accuracy), a.note])));
+    out.push(
+      renderTable(
+        ['system', 'terms', 'accuracy', 'how'],
+        r.aspects.map((a) => [a.system, String(a.n), pct(a.accuracy), a.note]),
+      ),
+    );
   }
   out.push('', 'THROUGHPUT over all sentiment texts above (shipped engine, one process)');
-  out.push(renderTable(['system', 'verbatims/s'], r.throughput.map((t) => [t.system, t.perSecond.toFixed(0)])));
+  out.push(
+    renderTable(
+      ['system', 'verbatims/s'],
+      r.throughput.map((t) => [t.system, t.perSecond.toFixed(0)]),
+    ),
+  );
   for (const m of r.missing) out.push(`  note: not found, skipped: ${m}`);
   for (const c of publicTargetChecks(r)) {
-    out.push(`  target ${c.target} on ${c.dataset}: ${c.value === null ? '—' : c.value.toFixed(1)} (${c.required}) ${c.pass ? 'PASS' : 'MISS'}`);
+    out.push(
+      `  target ${c.target} on ${c.dataset}: ${c.value === null ? '—' : c.value.toFixed(1)} (${c.required}) ${c.pass ? 'PASS' : 'MISS'}`,
+    );
   }
   console.log(out.join('\n'));
 }
@@ -65,7 +84,13 @@ export function publicTargetChecks(r: PublicEvalResult): TargetCheck[] {
   }
   for (const a of r.aspects ?? []) {
     if (!a.system.includes('never saw')) continue;
-    checks.push({ target: `${a.system} aspect polarity accuracy (%)`, dataset: 'laptops', value: 100 * a.accuracy, required: `>= ${100 * ASPECT_TARGET}`, pass: a.accuracy >= ASPECT_TARGET });
+    checks.push({
+      target: `${a.system} aspect polarity accuracy (%)`,
+      dataset: 'laptops',
+      value: 100 * a.accuracy,
+      required: `>= ${100 * ASPECT_TARGET}`,
+      pass: a.accuracy >= ASPECT_TARGET,
+    });
   }
   return checks;
 }

@@ -26,7 +26,9 @@ export function printReport(run: RunSummary): void {
   const out: string[] = [];
   const tax = run.taxonomy ? `${run.taxonomySource} (${run.taxonomy.themes.length} themes)` : 'none';
   out.push(`Verbatim evaluation — engine: ${run.engineName ?? 'unavailable'} · taxonomy: ${tax}`);
-  out.push('Scores in %; margins in points over the better baseline. "dev (tuning)" is tuned on; targets are judged on held-out data only.');
+  out.push(
+    'Scores in %; margins in points over the better baseline. "dev (tuning)" is tuned on; targets are judged on held-out data only.',
+  );
   for (const r of results) if (r.note) out.push(`  ${r.name}: ${r.note}`);
   for (const n of run.notes) out.push(`  note: ${n}`);
 
@@ -99,12 +101,7 @@ export function printReport(run: RunSummary): void {
   );
   const errors = results.filter((r) => r.engineErrors > 0);
   for (const r of errors) out.push(`  warning: the engine threw on ${r.engineErrors} ${r.name} verbatims (scored as neutral, no themes)`);
-  out.push(
-    '',
-    run.pass === null
-      ? 'OVERALL: not judged (engine or held-out data missing)'
-      : `OVERALL: ${run.pass ? 'PASS' : 'FAIL'}`,
-  );
+  out.push('', run.pass === null ? 'OVERALL: not judged (engine or held-out data missing)' : `OVERALL: ${run.pass ? 'PASS' : 'FAIL'}`);
   console.log(out.join('\n'));
 }
 
@@ -127,7 +124,12 @@ export function printDetails(results: readonly DatasetResult[]): void {
     }
     if (!raw.goldThemes || !raw.keyword) continue;
     const kw = perLabelSetReport(raw.goldThemes, raw.keyword);
-    const en = raw.engine ? perLabelSetReport(raw.goldThemes, raw.engine.map((p) => [...p.themes.keys()])) : null;
+    const en = raw.engine
+      ? perLabelSetReport(
+          raw.goldThemes,
+          raw.engine.map((p) => [...p.themes.keys()]),
+        )
+      : null;
     out.push('', `PER THEME — ${r.name}`);
     const keys = [...new Set([...Object.keys(kw), ...Object.keys(en ?? {})])].sort();
     out.push(
@@ -171,7 +173,9 @@ export function printErrors(r: DatasetResult, items: readonly EvalItem[], limit:
     const gold = new Map((it.themes ?? []).map((t) => [t.key, t.sentiment]));
     const missed = [...gold.keys()].filter((k) => !p.themes.has(k));
     const extra = [...p.themes.keys()].filter((k) => !gold.has(k));
-    const wrongSent = [...gold].filter(([k, s]) => p.themes.has(k) && p.themes.get(k) !== s).map(([k, s]) => `${k} ${p.themes.get(k)}≠${s}`);
+    const wrongSent = [...gold]
+      .filter(([k, s]) => p.themes.has(k) && p.themes.get(k) !== s)
+      .map(([k, s]) => `${k} ${p.themes.get(k)}≠${s}`);
     if (missed.length) problems.push(`missed ${missed.join(',')}`);
     if (extra.length) problems.push(`extra ${extra.join(',')}`);
     if (wrongSent.length) problems.push(`theme sentiment ${wrongSent.join(', ')}`);

@@ -13,4 +13,3 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
 export function pct(x: number): string {
   return (100 * x).toFixed(1);
 }
-

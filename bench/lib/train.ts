@@ -162,4 +162,3 @@ function quantise(model: SentimentModel, hashBits: number, trainedOn: string[]):
     trainedOn,
   };
 }
-

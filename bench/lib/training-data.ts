@@ -23,6 +23,11 @@ export function trainingExamples(): { examples: Example[]; missing: string[] } {
     examples.push(...aspectClauseExamples(laptops, 'laptops'));
   }
   const own = OWN_SPLITS.filter((p) => existsSync(p)).flatMap((p) => loadLabelledJsonl(p));
-  examples.push(...textExamples(own.map((it) => ({ text: it.text, label: it.sentiment })), 'own'));
+  examples.push(
+    ...textExamples(
+      own.map((it) => ({ text: it.text, label: it.sentiment })),
+      'own',
+    ),
+  );
   return { examples, missing };
 }

@@ -48,7 +48,12 @@ export class AlertRepository {
   }
 
   /** Up to `limit` matching alerts after the sort key `after`, in `order` (an index of the same order serves it). */
-  async page(query: AlertQuery, order: readonly SortField[], after: readonly (string | number)[] | null, limit: number): Promise<AlertEntity[]> {
+  async page(
+    query: AlertQuery,
+    order: readonly SortField[],
+    after: readonly (string | number)[] | null,
+    limit: number,
+  ): Promise<AlertEntity[]> {
     const filter = toFilter(query);
     const seek = after ? { $and: [filter, afterKey(order, after)] } : filter;
     return this.model.find(seek).sort(sortDocument(order)).limit(limit).lean<AlertEntity[]>().exec();
@@ -76,7 +81,10 @@ export class AlertRepository {
 
   /** Open or acknowledged alerts past due that are not flagged yet. */
   async findDueForBreach(now: Date): Promise<AlertEntity[]> {
-    return this.model.find({ status: { $in: ['OPEN', 'ACKNOWLEDGED'] }, slaBreached: false, dueAt: { $lt: now } }).lean<AlertEntity[]>().exec();
+    return this.model
+      .find({ status: { $in: ['OPEN', 'ACKNOWLEDGED'] }, slaBreached: false, dueAt: { $lt: now } })
+      .lean<AlertEntity[]>()
+      .exec();
   }
 
   /** Flags one breach; conditional on `slaBreached: false`, so each alert is flagged (and emitted) once. */

@@ -39,7 +39,9 @@ export class ApiKeyRepository {
 
   /** Revokes every live key carrying `prefix` but the one given; returns how many. */
   async revokeBootstrappedExcept(hash: string, prefix: string, at: Date): Promise<number> {
-    const result = await this.model.collection.updateMany({ _id: { $ne: hash }, prefix, revokedAt: null } as never, { $set: { revokedAt: at } });
+    const result = await this.model.collection.updateMany({ _id: { $ne: hash }, prefix, revokedAt: null } as never, {
+      $set: { revokedAt: at },
+    });
     return result.modifiedCount;
   }
 

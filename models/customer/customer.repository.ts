@@ -42,10 +42,13 @@ export class CustomerRepository {
   async recordResponses(entries: CustomerEntry[]): Promise<void> {
     // Locks are held per chunk, not per call: a long import must not keep a customer's submits waiting.
     for (const part of chunks(foldByCustomer(entries))) {
-      await this.locks.forEachLocked(part.map((c) => lockKey(c.externalId)), async (locked) => {
-        const held = new Set(locked);
-        await this.writeChanges(part.filter((c) => held.has(lockKey(c.externalId))));
-      });
+      await this.locks.forEachLocked(
+        part.map((c) => lockKey(c.externalId)),
+        async (locked) => {
+          const held = new Set(locked);
+          await this.writeChanges(part.filter((c) => held.has(lockKey(c.externalId))));
+        },
+      );
     }
   }
 
@@ -84,7 +87,10 @@ export class CustomerRepository {
 
   async findByExternalIds(externalIds: readonly string[]): Promise<CustomerEntity[]> {
     if (externalIds.length === 0) return [];
-    return this.model.find({ externalId: { $in: [...externalIds] } }).lean<CustomerEntity[]>().exec();
+    return this.model
+      .find({ externalId: { $in: [...externalIds] } })
+      .lean<CustomerEntity[]>()
+      .exec();
   }
 
   /** The latest response's risk becomes the customer's (conditional: an older response never overwrites it). */

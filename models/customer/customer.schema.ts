@@ -18,7 +18,10 @@ export const customerSchema = new Schema<CustomerEntity>(
     latestResponseId: { type: Schema.Types.ObjectId, default: null },
     latestSentiment: { type: String, default: null },
     churnRisk: {
-      type: new Schema({ score: Number, level: String, reasons: [String], responseId: Schema.Types.ObjectId, computedAt: Date }, { _id: false }),
+      type: new Schema(
+        { score: Number, level: String, reasons: [String], responseId: Schema.Types.ObjectId, computedAt: Date },
+        { _id: false },
+      ),
       default: null,
     },
   },

@@ -42,7 +42,10 @@ export class WriteLockRepository {
   /** Per key, the promise the next writer of this process waits for. */
   private readonly local = new Map<string, Promise<void>>();
 
-  constructor(private readonly connection: Connection, options: Partial<WriteLockOptions> = {}) {
+  constructor(
+    private readonly connection: Connection,
+    options: Partial<WriteLockOptions> = {},
+  ) {
     this.options = { ...DEFAULTS, ...options };
   }
 
@@ -97,7 +100,8 @@ export class WriteLockRepository {
         rest = rest.filter((k) => !done.has(k));
         if (rest.length === 0) return;
       }
-      if (Date.now() > deadline) throw new Error(`write locks still held by others after ${this.options.waitMs} ms: ${rest.slice(0, 5).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(`write locks still held by others after ${this.options.waitMs} ms: ${rest.slice(0, 5).join(', ')}`);
       // Only a writer that waited long looks for locks of dead holders (a read per look).
       if (attempt % BREAK_EXPIRED_EVERY === BREAK_EXPIRED_EVERY - 1) await this.breakExpired(rest);
       // Short jittered waits: a holder keeps a lock for a few round trips only.
@@ -111,7 +115,10 @@ export class WriteLockRepository {
     const acquired: string[] = [];
     for (const part of chunks(keys)) {
       try {
-        await this.collection.insertMany(part.map((k) => ({ _id: k, token, expiresAt })), { ordered: false });
+        await this.collection.insertMany(
+          part.map((k) => ({ _id: k, token, expiresAt })),
+          { ordered: false },
+        );
         acquired.push(...part);
       } catch (err) {
         const taken = duplicateIndexes(err, part.length);

@@ -10,7 +10,6 @@ import type { AnalysisStatus, ResponseEntity, StoredAnalysis, StoredCorrection }
 import type { ResponseModel } from './response.schema.js';
 import { chunks } from '../bulk.js';
 
-
 export interface AnalysisRef {
   _id: Types.ObjectId;
   analysisRevision: number;
@@ -37,13 +36,27 @@ export class ResponseAnalysisRepository {
    * correction the analysis was built with, null for none) — the job then retries with it.
    * Returns false when nothing was written.
    */
-  async writeAnalysis(id: Types.ObjectId, revision: number, analysis: StoredAnalysis, themeKeys: string[], correctedAt: Date | null = null, at = new Date()): Promise<boolean> {
+  async writeAnalysis(
+    id: Types.ObjectId,
+    revision: number,
+    analysis: StoredAnalysis,
+    themeKeys: string[],
+    correctedAt: Date | null = null,
+    at = new Date(),
+  ): Promise<boolean> {
     const result = await this.model
       .updateOne(
         { _id: id, analysisRevision: revision, analysisStatus: { $ne: 'DONE' }, 'correction.at': correctedAt },
         {
           // Effects are owed from this very write on: a crash or a failing effect leaves the marker set.
-          $set: { analysis, themeKeys, analysisStatus: 'DONE', analysisError: null, analysisBackfillVersion: null, effectsPendingSince: at },
+          $set: {
+            analysis,
+            themeKeys,
+            analysisStatus: 'DONE',
+            analysisError: null,
+            analysisBackfillVersion: null,
+            effectsPendingSince: at,
+          },
           $inc: { analysisAttempts: 1 },
         },
       )
@@ -63,7 +76,12 @@ export class ResponseAnalysisRepository {
   ): Promise<boolean> {
     const result = await this.model
       .updateOne(
-        { _id: read._id, analysisRevision: read.analysisRevision, analysisStatus: read.analysisStatus, 'correction.at': read.correction?.at ?? null },
+        {
+          _id: read._id,
+          analysisRevision: read.analysisRevision,
+          analysisStatus: read.analysisStatus,
+          'correction.at': read.correction?.at ?? null,
+        },
         { $set: analysis ? { correction, analysis, themeKeys } : { correction } },
       )
       .exec();
@@ -81,7 +99,10 @@ export class ResponseAnalysisRepository {
   /** Clears the effects marker of `revision` once its effects all ran (a newer revision keeps its own). */
   async markEffectsDone(id: Types.ObjectId, revision: number, at = new Date()): Promise<boolean> {
     const result = await this.model
-      .updateOne({ _id: id, analysisRevision: revision, analysisStatus: 'DONE' }, { $set: { effectsPendingSince: null, effectsDoneAt: at } })
+      .updateOne(
+        { _id: id, analysisRevision: revision, analysisStatus: 'DONE' },
+        { $set: { effectsPendingSince: null, effectsDoneAt: at } },
+      )
       .exec();
     return result.matchedCount === 1;
   }
@@ -146,7 +167,11 @@ export class ResponseAnalysisRepository {
    * Streams the responses after `afterId`, in _id order, in batches: one pass over the
    * collection per call (FerretDB reads it whole for any range query anyway).
    */
-  async scanInIdOrder(afterId: Types.ObjectId | null, batchSize: number, onBatch: (batch: ReanalysisCandidate[]) => Promise<boolean | void>): Promise<void> {
+  async scanInIdOrder(
+    afterId: Types.ObjectId | null,
+    batchSize: number,
+    onBatch: (batch: ReanalysisCandidate[]) => Promise<boolean | void>,
+  ): Promise<void> {
     const filter: FilterQuery<ResponseEntity> = afterId ? { _id: { $gt: afterId } } : {};
     const cursor = this.model.collection.find(filter as never, {
       projection: { comment: 1, analysisRevision: 1, analysisStatus: 1, 'analysis.taxonomyVersion': 1 },

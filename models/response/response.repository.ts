@@ -69,7 +69,10 @@ export class ResponseRepository {
   async findByIds(ids: readonly (string | Types.ObjectId)[]): Promise<ResponseEntity[]> {
     const valid = ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(String(id)));
     if (valid.length === 0) return [];
-    return this.model.find({ _id: { $in: valid } }).lean<ResponseEntity[]>().exec();
+    return this.model
+      .find({ _id: { $in: valid } })
+      .lean<ResponseEntity[]>()
+      .exec();
   }
 
   async findByExternalId(externalId: string): Promise<ResponseEntity | null> {
@@ -94,10 +97,7 @@ export class ResponseRepository {
   /** Promoter/passive/detractor counts of the matching responses, computed in the database. */
   async npsCounts(filter: ResponseQueryFilter | null | undefined): Promise<NpsCounts> {
     const rows = await this.model
-      .aggregate<{ _id: string; n: number }>([
-        { $match: toMongoFilter(filter) },
-        { $group: { _id: '$category', n: { $sum: 1 } } },
-      ])
+      .aggregate<{ _id: string; n: number }>([{ $match: toMongoFilter(filter) }, { $group: { _id: '$category', n: { $sum: 1 } } }])
       .exec();
     const n = (category: string) => rows.find((r) => r._id === category)?.n ?? 0;
     return { promoters: n('PROMOTER'), passives: n('PASSIVE'), detractors: n('DETRACTOR') };

@@ -25,11 +25,20 @@ export const ENTRY_FIELDS = {
   'analysis.themes.evidence': 1,
 } as const;
 
-export type EntrySource = Pick<ResponseEntity, '_id' | 'score' | 'touchpoint' | 'attributeTags' | 'respondedAt' | 'comment' | 'analysisRevision' | 'analysisStatus'> & {
+export type EntrySource = Pick<
+  ResponseEntity,
+  '_id' | 'score' | 'touchpoint' | 'attributeTags' | 'respondedAt' | 'comment' | 'analysisRevision' | 'analysisStatus'
+> & {
   analysis: {
     analyzedAt?: Date | null;
     correctedAt?: Date | null;
-    themes?: { key: string; label?: string; confidence?: number; sentiment?: { label?: string }; evidence?: { start: number; end: number; text: string }[] }[];
+    themes?: {
+      key: string;
+      label?: string;
+      confidence?: number;
+      sentiment?: { label?: string };
+      evidence?: { start: number; end: number; text: string }[];
+    }[];
   } | null;
 };
 
@@ -58,7 +67,10 @@ export class InsightResponseRepository {
   }
 
   /** The newest matching responses that have a comment. */
-  async newestWithComment(filter: ResponseQueryFilter | null | undefined, limit: number): Promise<Pick<ResponseEntity, '_id' | 'comment' | 'respondedAt' | 'score'>[]> {
+  async newestWithComment(
+    filter: ResponseQueryFilter | null | undefined,
+    limit: number,
+  ): Promise<Pick<ResponseEntity, '_id' | 'comment' | 'respondedAt' | 'score'>[]> {
     const query = { ...toMongoFilter(filter) } as Record<string, unknown>;
     // A search filter already constrains `comment`; otherwise require a non-empty one.
     if (!query.comment) query.comment = { $type: 'string', $ne: '' };

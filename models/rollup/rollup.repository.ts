@@ -17,7 +17,6 @@ export interface NewEntryDoc {
 /** `${day}|${responseId}`: `|` sorts before `}`, so a day's entries are the range [`day|`, `day}`). */
 const entryId = (day: string, id: string): string => `${day}|${id}`;
 
-
 export const monthOfDay = (day: string): string => day.slice(0, 7);
 
 /**
@@ -82,7 +81,9 @@ export class RollupRepository {
    * always wins; the same version is the same state). True when any entry changed.
    */
   async replaceOlderEntries(day: string, part: readonly NewEntryDoc[]): Promise<boolean> {
-    const ops = part.map(({ id, v, e }) => ({ updateOne: { filter: { _id: entryId(day, id) as never, v: { $lt: v } }, update: { $set: { v, e } } } }));
+    const ops = part.map(({ id, v, e }) => ({
+      updateOne: { filter: { _id: entryId(day, id) as never, v: { $lt: v } }, update: { $set: { v, e } } },
+    }));
     const result = await this.entries(monthOfDay(day)).bulkWrite(ops, { ordered: false });
     return result.modifiedCount > 0;
   }
@@ -129,10 +130,13 @@ export class RollupRepository {
 
   async dropLegacyLedger(collection: string): Promise<void> {
     if (!collection.startsWith(LEGACY_LEDGER_COLLECTION_PREFIX)) throw new Error(`not a legacy ledger collection: ${collection}`);
-    await this.models.connection.collection(collection).drop().catch((err: unknown) => {
-      // Another process finished the same migration first.
-      if ((err as { codeName?: string }).codeName !== 'NamespaceNotFound') throw err;
-    });
+    await this.models.connection
+      .collection(collection)
+      .drop()
+      .catch((err: unknown) => {
+        // Another process finished the same migration first.
+        if ((err as { codeName?: string }).codeName !== 'NamespaceNotFound') throw err;
+      });
   }
 
   /** Bumps the change counter of each day (one write per month). */

@@ -27,7 +27,9 @@ export interface RollupModels {
 }
 
 function model<T>(connection: Connection, name: string, definition: Record<string, unknown>, collection: string): Model<T> {
-  return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, new Schema<T>(definition, { ...loose, collection }));
+  return (
+    (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, new Schema<T>(definition, { ...loose, collection }))
+  );
 }
 
 export function rollupModels(connection: Connection): RollupModels {

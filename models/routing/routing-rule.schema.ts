@@ -32,5 +32,7 @@ export const routingRuleSchema = new Schema<RoutingRuleEntity>(
 export type RoutingRuleModel = Model<RoutingRuleEntity>;
 
 export function routingRuleModel(connection: Connection): RoutingRuleModel {
-  return (connection.models.RoutingRule as RoutingRuleModel | undefined) ?? connection.model<RoutingRuleEntity>('RoutingRule', routingRuleSchema);
+  return (
+    (connection.models.RoutingRule as RoutingRuleModel | undefined) ?? connection.model<RoutingRuleEntity>('RoutingRule', routingRuleSchema)
+  );
 }

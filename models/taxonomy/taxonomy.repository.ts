@@ -21,7 +21,10 @@ export class TaxonomyRepository {
   }
 
   async findTheme(key: string): Promise<ThemeEntity | null> {
-    return this.models.themes.findOne({ key: String(key) }).lean<ThemeEntity>().exec();
+    return this.models.themes
+      .findOne({ key: String(key) })
+      .lean<ThemeEntity>()
+      .exec();
   }
 
   /** Inserts a theme; returns false when the key is already taken (by an active or a retired theme). */
@@ -133,9 +136,7 @@ export class TaxonomyRepository {
 
   /** Saves the scan position after a batch was handled. */
   async advanceBackfill(version: number, cursor: Types.ObjectId, scanned: number, requeued: number): Promise<void> {
-    await this.models.backfills
-      .updateOne({ version, status: 'RUNNING' }, { $set: { cursor }, $inc: { scanned, requeued } })
-      .exec();
+    await this.models.backfills.updateOne({ version, status: 'RUNNING' }, { $set: { cursor }, $inc: { scanned, requeued } }).exec();
   }
 
   async finishBackfill(version: number, status: 'DONE' | 'SUPERSEDED', at: Date): Promise<void> {

@@ -54,7 +54,10 @@ export interface TaxonomyModels {
 export function taxonomyModels(connection: Connection): TaxonomyModels {
   return {
     themes: (connection.models.Theme as Model<ThemeEntity>) ?? connection.model<ThemeEntity>('Theme', themeSchema),
-    state: (connection.models.TaxonomyState as Model<TaxonomyStateEntity>) ?? connection.model<TaxonomyStateEntity>('TaxonomyState', taxonomyStateSchema),
-    backfills: (connection.models.TaxonomyBackfill as Model<BackfillEntity>) ?? connection.model<BackfillEntity>('TaxonomyBackfill', backfillSchema),
+    state:
+      (connection.models.TaxonomyState as Model<TaxonomyStateEntity>) ??
+      connection.model<TaxonomyStateEntity>('TaxonomyState', taxonomyStateSchema),
+    backfills:
+      (connection.models.TaxonomyBackfill as Model<BackfillEntity>) ?? connection.model<BackfillEntity>('TaxonomyBackfill', backfillSchema),
   };
 }

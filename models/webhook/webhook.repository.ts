@@ -14,7 +14,6 @@ export const DELIVERY_ORDER: readonly SortField[] = [
   { field: '_id', direction: -1 },
 ];
 
-
 export type NewEndpoint = Pick<WebhookEndpointEntity, '_id' | 'url' | 'events' | 'description' | 'secret' | 'scope' | 'ownerKeyId'>;
 export type EndpointPatch = Partial<Pick<WebhookEndpointEntity, 'url' | 'events' | 'description'>>;
 export type NewEvent = Pick<WebhookEventEntity, '_id' | 'type' | 'occurredAt' | 'data' | 'attributes'>;
@@ -59,7 +58,10 @@ export class WebhookRepository {
 
   /** Enabled endpoints subscribed to one of `types`. */
   async listSubscribed(types: string[]): Promise<WebhookEndpointEntity[]> {
-    return this.models.endpoints.find({ enabled: true, events: { $in: types } }).lean<WebhookEndpointEntity[]>().exec();
+    return this.models.endpoints
+      .find({ enabled: true, events: { $in: types } })
+      .lean<WebhookEndpointEntity[]>()
+      .exec();
   }
 
   async updateEndpoint(id: string, patch: EndpointPatch): Promise<WebhookEndpointEntity | null> {

@@ -69,7 +69,9 @@ export function webhookModels(connection: Connection): WebhookModels {
     endpoints:
       (connection.models.WebhookEndpoint as Model<WebhookEndpointEntity>) ??
       connection.model<WebhookEndpointEntity>('WebhookEndpoint', webhookEndpointSchema),
-    events: (connection.models.WebhookEvent as Model<WebhookEventEntity>) ?? connection.model<WebhookEventEntity>('WebhookEvent', webhookEventSchema),
+    events:
+      (connection.models.WebhookEvent as Model<WebhookEventEntity>) ??
+      connection.model<WebhookEventEntity>('WebhookEvent', webhookEventSchema),
     deliveries:
       (connection.models.WebhookDelivery as Model<WebhookDeliveryEntity>) ??
       connection.model<WebhookDeliveryEntity>('WebhookDelivery', webhookDeliverySchema),

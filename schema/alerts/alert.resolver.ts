@@ -1,4 +1,17 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscriptionHandlerData } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscriptionHandlerData,
+} from 'type-graphql';
 import { AppError } from '../../src/errors.js';
 import { mapPage } from '../../src/services/paging.js';
 import type { AlertRaisedMessage, AlertUpdatedMessage, PubSub } from '../../src/pubsub.js';
@@ -13,7 +26,15 @@ import { toResponse } from '../response/response.mapper.js';
 import { Response } from '../response/response.types.js';
 import { AlertOrder, AlertOutcome, MetricsGroupBy } from './alert.enums.js';
 import { toAlert } from './alert.mapper.js';
-import { Alert, AlertConnection, AlertFilter, AtRiskCustomer, AtRiskCustomerConnection, AtRiskCustomerFilter, FollowUpMetrics } from './alert.types.js';
+import {
+  Alert,
+  AlertConnection,
+  AlertFilter,
+  AtRiskCustomer,
+  AtRiskCustomerConnection,
+  AtRiskCustomerFilter,
+  FollowUpMetrics,
+} from './alert.types.js';
 
 /** Who acted, for the alert history: the caller's key id. */
 function actorOf(ctx: Context): string {
@@ -38,7 +59,10 @@ export class AlertResolver {
   }
 
   @Authorized(READ_ROLES)
-  @Query(() => AlertConnection, { description: 'Alerts matching the filter: an owner’s inbox is `filter: { assignee, statuses: [OPEN, ACKNOWLEDGED] }` (add `overdue: true` for what is late).' })
+  @Query(() => AlertConnection, {
+    description:
+      'Alerts matching the filter: an owner’s inbox is `filter: { assignee, statuses: [OPEN, ACKNOWLEDGED] }` (add `overdue: true` for what is late).',
+  })
   async alerts(
     @Arg('filter', () => AlertFilter, { nullable: true }) filter: AlertFilter | null,
     @Arg('orderBy', () => AlertOrder, { nullable: true, description: 'Default RISK.' }) orderBy: AlertOrder | null,
@@ -52,7 +76,9 @@ export class AlertResolver {
   }
 
   @Authorized(FOLLOW_UP_ROLES)
-  @Mutation(() => Alert, { description: 'OPEN → ACKNOWLEDGED: the assignee has taken it on (counts as first action). Other statuses fail with BAD_USER_INPUT.' })
+  @Mutation(() => Alert, {
+    description: 'OPEN → ACKNOWLEDGED: the assignee has taken it on (counts as first action). Other statuses fail with BAD_USER_INPUT.',
+  })
   async acknowledgeAlert(
     @Arg('id', () => ID) id: string,
     @Arg('note', () => String, { nullable: true }) note: string | null,
@@ -63,7 +89,9 @@ export class AlertResolver {
   }
 
   @Authorized(FOLLOW_UP_ROLES)
-  @Mutation(() => Alert, { description: 'OPEN or ACKNOWLEDGED → RESOLVED with the outcome and a note. A resolved alert cannot be resolved again (BAD_USER_INPUT).' })
+  @Mutation(() => Alert, {
+    description: 'OPEN or ACKNOWLEDGED → RESOLVED with the outcome and a note. A resolved alert cannot be resolved again (BAD_USER_INPUT).',
+  })
   async resolveAlert(
     @Arg('id', () => ID) id: string,
     @Arg('outcome', () => AlertOutcome) outcome: AlertOutcome,
@@ -88,7 +116,10 @@ export class AlertResolver {
   }
 
   @Authorized(READ_ROLES)
-  @Query(() => FollowUpMetrics, { description: 'The follow-up leaderboard over [from, to): closed-loop rate, median time to first action, outcomes and NPS per owner or team.' })
+  @Query(() => FollowUpMetrics, {
+    description:
+      'The follow-up leaderboard over [from, to): closed-loop rate, median time to first action, outcomes and NPS per owner or team.',
+  })
   async followUpMetrics(
     @Arg('from', () => DateTime) from: Date,
     @Arg('to', () => DateTime) to: Date,
@@ -109,7 +140,8 @@ export class AlertResolver {
     topics: 'ALERT_RAISED',
     filter: async ({ payload, args, context }: SubscriptionHandlerData<AlertRaisedMessage, { assignee?: string | null }, Context>) =>
       (!args.assignee || args.assignee === payload.assignee) && (await deliverableTo(context, payload)),
-    description: 'Each alert as soon as it is raised (routing rules with the SUBSCRIPTION channel), from any worker, on any API instance; `assignee` narrows to one owner’s alerts.',
+    description:
+      'Each alert as soon as it is raised (routing rules with the SUBSCRIPTION channel), from any worker, on any API instance; `assignee` narrows to one owner’s alerts.',
   })
   async atRiskAlert(
     @Root() message: AlertRaisedMessage,
@@ -125,12 +157,15 @@ export class AlertResolver {
   @Subscription(() => Alert, {
     topics: 'ALERT_UPDATED',
     filter: async ({ payload, args, context }: SubscriptionHandlerData<AlertUpdatedMessage, { assignee?: string | null }, Context>) =>
-      (!args.assignee || args.assignee === payload.assignee || args.assignee === payload.previousAssignee) && (await deliverableTo(context, payload)),
-    description: 'Each change of an alert (acknowledged, reassigned, resolved), from any API instance, so open inboxes stay current; `assignee` narrows to one owner’s alerts (before or after a reassignment).',
+      (!args.assignee || args.assignee === payload.assignee || args.assignee === payload.previousAssignee) &&
+      (await deliverableTo(context, payload)),
+    description:
+      'Each change of an alert (acknowledged, reassigned, resolved), from any API instance, so open inboxes stay current; `assignee` narrows to one owner’s alerts (before or after a reassignment).',
   })
   async alertUpdated(
     @Root() message: AlertUpdatedMessage,
-    @Arg('assignee', () => String, { nullable: true, description: 'Only alerts assigned to this owner, before or after the change.' }) _assignee: string | null,
+    @Arg('assignee', () => String, { nullable: true, description: 'Only alerts assigned to this owner, before or after the change.' })
+    _assignee: string | null,
     @Ctx() ctx: Context,
   ): Promise<Alert> {
     return this.atRiskAlert(message, null, ctx);
@@ -146,7 +181,9 @@ async function deliverableTo(ctx: Context, message: AlertRaisedMessage): Promise
 @Resolver(() => AtRiskCustomer)
 export class AtRiskCustomerResolver {
   @Authorized(READ_ROLES)
-  @Query(() => AtRiskCustomerConnection, { description: 'Customers by their latest churn risk, highest first, with reasons, score trend, owner and open follow-up.' })
+  @Query(() => AtRiskCustomerConnection, {
+    description: 'Customers by their latest churn risk, highest first, with reasons, score trend, owner and open follow-up.',
+  })
   async atRiskCustomers(
     @Arg('filter', () => AtRiskCustomerFilter, { nullable: true }) filter: AtRiskCustomerFilter | null,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, default 20.' }) first: number | null,

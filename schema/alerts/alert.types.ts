@@ -141,7 +141,10 @@ export class AlertConnection {
   pageInfo!: PageInfo;
 }
 
-@InputType({ description: 'Which alerts to list (all given conditions must hold). An owner’s inbox: assignee + statuses [OPEN, ACKNOWLEDGED], ordered by RISK or DUE.' })
+@InputType({
+  description:
+    'Which alerts to list (all given conditions must hold). An owner’s inbox: assignee + statuses [OPEN, ACKNOWLEDGED], ordered by RISK or DUE.',
+})
 export class AlertFilter {
   @Field(() => String, { nullable: true, description: 'Assigned to exactly this owner.' })
   assignee?: string | null;
@@ -170,7 +173,10 @@ export class AtRiskCustomer {
   @Field(() => ChurnRisk, { description: 'Risk of their latest analysed response, with reasons.' })
   risk!: ChurnRisk;
 
-  @Field(() => Int, { nullable: true, description: 'Latest score minus the previous one (negative: slipping); null with a single response.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Latest score minus the previous one (negative: slipping); null with a single response.',
+  })
   trend!: number | null;
 
   @Field(() => String, { nullable: true, description: 'Assignee of the open follow-up, else the owner attribute (account_manager).' })
@@ -230,7 +236,10 @@ export class FollowUpStats {
   @Field(() => Int, { description: 'Detractor alerts acknowledged or resolved by their due time.' })
   contactedWithinSla!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Closed-loop rate: contactedWithinSla / detractorAlerts (0–1); null without detractor alerts.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Closed-loop rate: contactedWithinSla / detractorAlerts (0–1); null without detractor alerts.',
+  })
   closedLoopRate!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'Median minutes from raised to first action, over alerts acted on.' })

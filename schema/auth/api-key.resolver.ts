@@ -29,7 +29,9 @@ export class ApiKeyResolver {
   }
 
   @Authorized()
-  @Mutation(() => ApiKey, { description: 'Revokes an API key (ADMIN); it stops working on every API instance within VERBATIM_API_KEY_CACHE_SECONDS.' })
+  @Mutation(() => ApiKey, {
+    description: 'Revokes an API key (ADMIN); it stops working on every API instance within VERBATIM_API_KEY_CACHE_SECONDS.',
+  })
   async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
     return toApiKey(await ctx.services.apiKeys.revoke(id));
   }

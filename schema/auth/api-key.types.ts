@@ -13,7 +13,7 @@ registerEnumType(ApiKeyRole, {
   valuesConfig: {
     ADMIN: { description: 'Everything, keys included.' },
     ANALYST: { description: 'Read all insights and responses (no customer names or e-mails).' },
-    MANAGER: { description: 'Read and act on follow-ups, only within the key\'s scope.' },
+    MANAGER: { description: "Read and act on follow-ups, only within the key's scope." },
     INGEST: { description: 'Submit and import responses only (survey tools).' },
     SUBSCRIBER: { description: 'Subscriptions and webhook management only.' },
   },
@@ -29,7 +29,8 @@ export class CreateApiKeyInput {
 
   @Field(() => [AttributeInput], {
     nullable: true,
-    description: 'Attributes every response the key sees must have (required for MANAGER; allowed for ANALYST and SUBSCRIBER). Keys must be distinct.',
+    description:
+      'Attributes every response the key sees must have (required for MANAGER; allowed for ANALYST and SUBSCRIBER). Keys must be distinct.',
   })
   scope?: AttributeInput[] | null;
 }

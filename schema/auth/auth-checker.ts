@@ -55,7 +55,8 @@ export function enforceRootAccess(schema: GraphQLSchema): GraphQLSchema {
       const roles = rolesOf.get(name) ?? [];
       const config = field as unknown as GraphQLFieldConfig<unknown, Context>;
       const guard = <F extends (...a: never[]) => unknown>(fn: F | undefined): F | undefined =>
-        fn && (((source: unknown, args: unknown, ctx: Context, info: unknown) => {
+        fn &&
+        (((source: unknown, args: unknown, ctx: Context, info: unknown) => {
           assertRole(ctx?.caller, roles, name);
           return (fn as unknown as (...a: unknown[]) => unknown)(source, args, ctx, info);
         }) as unknown as F);

@@ -13,7 +13,10 @@ export function scopeOf(ctx: Pick<Context, 'caller'>): Attribute[] {
 }
 
 /** The filter AND-ed with the caller's scope (a filter outside the scope matches nothing). */
-export function scopedFilter<F extends { attributes?: Attribute[] | null }>(ctx: Pick<Context, 'caller'>, filter: F | null | undefined): F | null | undefined {
+export function scopedFilter<F extends { attributes?: Attribute[] | null }>(
+  ctx: Pick<Context, 'caller'>,
+  filter: F | null | undefined,
+): F | null | undefined {
   return applyScope(filter, scopeOf(ctx));
 }
 

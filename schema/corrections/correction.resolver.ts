@@ -13,9 +13,13 @@ export class CorrectionResolver {
   @Authorized(CORRECTION_ROLES)
   @Mutation(() => Response, {
     description:
-      'Corrects the themes and/or sentiment of a response. The correction wins in every query and rollup, survives re-analysis, and the original analysis is kept (`correction.original`). NOT_FOUND for a response outside the key\'s scope.',
+      "Corrects the themes and/or sentiment of a response. The correction wins in every query and rollup, survives re-analysis, and the original analysis is kept (`correction.original`). NOT_FOUND for a response outside the key's scope.",
   })
-  async correctAnalysis(@Arg('responseId', () => ID) responseId: string, @Arg('input', () => CorrectionInput) input: CorrectionInput, @Ctx() ctx: Context): Promise<Response> {
+  async correctAnalysis(
+    @Arg('responseId', () => ID) responseId: string,
+    @Arg('input', () => CorrectionInput) input: CorrectionInput,
+    @Ctx() ctx: Context,
+  ): Promise<Response> {
     const caller = assertRole(ctx.caller, CORRECTION_ROLES, 'Mutation.correctAnalysis');
     const stored = await ctx.services.corrections.correct(
       responseId,

@@ -26,7 +26,8 @@ export class CustomerResolver {
   @Authorized(READ_ROLES)
   @Query(() => Customer, {
     nullable: true,
-    description: 'A customer by their externalId, with their score history. A scoped key sees only the customer\'s responses within its scope (null when there are none).',
+    description:
+      "A customer by their externalId, with their score history. A scoped key sees only the customer's responses within its scope (null when there are none).",
   })
   async customer(@Arg('externalId', () => String) externalId: string, @Ctx() ctx: Context): Promise<Customer | null> {
     const entity = await ctx.services.customers.get(externalId, scopeOf(ctx));

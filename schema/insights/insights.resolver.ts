@@ -14,14 +14,15 @@ const filterArg = { nullable: true, description: 'Which responses; all when omit
 export class InsightsResolver {
   @Authorized(READ_ROLES)
   @Query(() => [ThemeInsight], {
-    description: 'Every mentioned theme of the analysed responses matching the filter, most mentioned first: NPS among mentioners, impact, sentiment, change and examples.',
+    description:
+      'Every mentioned theme of the analysed responses matching the filter, most mentioned first: NPS among mentioners, impact, sentiment, change and examples.',
   })
   async themeBreakdown(
     @Arg('filter', () => ResponseFilter, filterArg) filter: ResponseFilter | null,
     @Arg('examples', () => Int, { nullable: true, description: 'Example verbatims per theme, 0–10 (default 3).' }) examples: number | null,
     @Ctx() ctx: Context,
   ): Promise<ThemeInsight[]> {
-    return (await ctx.services.insights.themeBreakdown(scopedFilter(ctx, filter), { examples }));
+    return await ctx.services.insights.themeBreakdown(scopedFilter(ctx, filter), { examples });
   }
 
   @Authorized(READ_ROLES)
@@ -31,11 +32,13 @@ export class InsightsResolver {
     @Arg('limit', () => Int, { nullable: true, description: 'Drivers per list (default 10).' }) limit: number | null,
     @Ctx() ctx: Context,
   ): Promise<DriversReport> {
-    return (await ctx.services.insights.drivers(scopedFilter(ctx, filter), { limit }));
+    return await ctx.services.insights.drivers(scopedFilter(ctx, filter), { limit });
   }
 
   @Authorized(READ_ROLES)
-  @Query(() => NpsTrend, { description: 'NPS per period with counts and margin of error, optionally one series per touchpoint or attribute value.' })
+  @Query(() => NpsTrend, {
+    description: 'NPS per period with counts and margin of error, optionally one series per touchpoint or attribute value.',
+  })
   async npsTrend(
     @Arg('filter', () => ResponseFilter, filterArg) filter: ResponseFilter | null,
     @Arg('interval', () => TrendInterval) interval: TrendInterval,
@@ -43,29 +46,35 @@ export class InsightsResolver {
     @Arg('limit', () => Int, { nullable: true, description: 'Most series returned, largest first (default 25).' }) limit: number | null,
     @Ctx() ctx: Context,
   ): Promise<NpsTrend> {
-    return (await ctx.services.insights.npsTrend(scopedFilter(ctx, filter), interval, groupBy, { limit }));
+    return await ctx.services.insights.npsTrend(scopedFilter(ctx, filter), interval, groupBy, { limit });
   }
 
   @Authorized(READ_ROLES)
-  @Query(() => SegmentReport, { description: 'NPS per value of an attribute and per touchpoint, happiest first, with each segment\'s top themes.' })
+  @Query(() => SegmentReport, {
+    description: "NPS per value of an attribute and per touchpoint, happiest first, with each segment's top themes.",
+  })
   async segments(
     @Arg('filter', () => ResponseFilter, filterArg) filter: ResponseFilter | null,
-    @Arg('attribute', () => String, { nullable: true, description: 'Attribute key, e.g. region, plan, account_manager.' }) attribute: string | null,
+    @Arg('attribute', () => String, { nullable: true, description: 'Attribute key, e.g. region, plan, account_manager.' })
+    attribute: string | null,
     @Arg('themes', () => Int, { nullable: true, description: 'Top themes per segment (default 3).' }) themes: number | null,
     @Ctx() ctx: Context,
   ): Promise<SegmentReport> {
-    return (await ctx.services.insights.segments(scopedFilter(ctx, filter), attribute, { themes }));
+    return await ctx.services.insights.segments(scopedFilter(ctx, filter), attribute, { themes });
   }
 
   @Authorized(READ_ROLES)
   @Query(() => EmergingThemesReport, {
-    description: 'Candidate new themes in the most recent matching verbatims that the taxonomy does not cover, each with a ready-to-accept theme definition.',
+    description:
+      'Candidate new themes in the most recent matching verbatims that the taxonomy does not cover, each with a ready-to-accept theme definition.',
   })
   async emergingThemes(
     @Arg('filter', () => ResponseFilter, filterArg) filter: ResponseFilter | null,
     @Arg('limit', () => Int, { nullable: true, description: 'Most candidates (default 10).' }) limit: number | null,
-    @Arg('minCount', () => Int, { nullable: true, description: 'Fewest sampled verbatims a candidate must appear in (default 3).' }) minCount: number | null,
-    @Arg('sample', () => Int, { nullable: true, description: 'Recent verbatims to read (default and maximum: VERBATIM_EMERGING_SAMPLE).' }) sample: number | null,
+    @Arg('minCount', () => Int, { nullable: true, description: 'Fewest sampled verbatims a candidate must appear in (default 3).' })
+    minCount: number | null,
+    @Arg('sample', () => Int, { nullable: true, description: 'Recent verbatims to read (default and maximum: VERBATIM_EMERGING_SAMPLE).' })
+    sample: number | null,
     @Ctx() ctx: Context,
   ): Promise<EmergingThemesReport> {
     return ctx.services.insights.emergingThemes(scopedFilter(ctx, filter), { limit, minCount, sample });

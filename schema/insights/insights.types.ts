@@ -15,7 +15,7 @@ registerEnumType(InsightSource, {
   description: 'Where the figures were computed from (for diagnosis; every source gives the same figures).',
   valuesConfig: {
     ROLLUP: { description: 'Precomputed day/month sums.' },
-    LEDGER: { description: "Per-response rollup entries of the days in range (theme filters, several attribute keys)." },
+    LEDGER: { description: 'Per-response rollup entries of the days in range (theme filters, several attribute keys).' },
     SCAN: { description: 'The responses themselves (comment search, analysis status filters).' },
   },
 });
@@ -27,7 +27,10 @@ export const TrendInterval = {
   QUARTER: 'QUARTER',
 } as const;
 export type TrendInterval = (typeof TrendInterval)[keyof typeof TrendInterval];
-registerEnumType(TrendInterval, { name: 'TrendInterval', description: 'Length of a trend point (UTC; weeks are ISO weeks starting on Monday).' });
+registerEnumType(TrendInterval, {
+  name: 'TrendInterval',
+  description: 'Length of a trend point (UTC; weeks are ISO weeks starting on Monday).',
+});
 
 @ObjectType({ description: 'A theme of the taxonomy: stable key and current label.' })
 export class ThemeRef {
@@ -308,7 +311,7 @@ export class SegmentTheme {
   @Field(() => Float, { nullable: true })
   nps!: number | null;
 
-  @Field(() => Float, { nullable: true, description: "NPS points the theme costs or earns within the segment." })
+  @Field(() => Float, { nullable: true, description: 'NPS points the theme costs or earns within the segment.' })
   impact!: number | null;
 }
 

@@ -31,10 +31,12 @@ export function matchesAnalyzedFilter(message: ResponseAnalyzedMessage, args: An
 export class ImportProgressResolver {
   @Authorized(READ_ROLES)
   @Query(() => ImportProgress, {
-    description: 'Analysis progress of the responses imported with one x-request-id (send the same header with every chunk of an import), or of all responses.',
+    description:
+      'Analysis progress of the responses imported with one x-request-id (send the same header with every chunk of an import), or of all responses.',
   })
   importProgress(
-    @Arg('requestId', () => String, { nullable: true, description: 'The x-request-id header the import was sent with.' }) requestId: string | null,
+    @Arg('requestId', () => String, { nullable: true, description: 'The x-request-id header the import was sent with.' })
+    requestId: string | null,
     @Ctx() ctx: Context,
   ): ProgressRoot {
     ctx.services.pipeline.checkRequestId(requestId);
@@ -100,11 +102,13 @@ export class ResponseAnalyzedResolver {
     @Root() message: ResponseAnalyzedMessage,
     @Arg('categories', () => [NpsCategory], { nullable: true }) _categories: NpsCategory[] | null,
     @Arg('touchpoints', () => [String], { nullable: true }) _touchpoints: string[] | null,
-    @Arg('themes', () => [String], { nullable: true, description: 'Theme keys: responses mentioning any of them.' }) _themes: string[] | null,
+    @Arg('themes', () => [String], { nullable: true, description: 'Theme keys: responses mentioning any of them.' })
+    _themes: string[] | null,
     @Ctx() ctx: Context,
   ): Promise<Response> {
     const response = await ctx.services.responses.get(message.responseId);
-    if (!response || !visible(ctx, response.attributes)) throw new AppError('NOT_FOUND', `response ${message.responseId} not found`, { id: message.responseId });
+    if (!response || !visible(ctx, response.attributes))
+      throw new AppError('NOT_FOUND', `response ${message.responseId} not found`, { id: message.responseId });
     return toResponse(response);
   }
 }

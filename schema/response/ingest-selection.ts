@@ -30,7 +30,10 @@ export function selectedFieldNames(info: Pick<GraphQLResolveInfo, 'fieldNodes' |
 }
 
 /** Throws FORBIDDEN naming the first field an INGEST caller selected but may not read. */
-export function assertIngestReadable(ctx: Pick<Context, 'caller'>, info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'fieldName'>): void {
+export function assertIngestReadable(
+  ctx: Pick<Context, 'caller'>,
+  info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'fieldName'>,
+): void {
   if (ctx.caller?.role !== 'INGEST') return;
   const refused = selectedFieldNames(info).find((name) => !INGEST_READABLE_FIELDS.includes(name));
   if (!refused) return;

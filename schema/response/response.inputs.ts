@@ -24,7 +24,10 @@ export class CustomerInput {
   @Field(() => String, { nullable: true, description: 'IANA time zone, e.g. Europe/Berlin: surveys are released in business hours there.' })
   timeZone?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'True: never survey this customer (the planner skips them with OPTED_OUT); false opts back in.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'True: never survey this customer (the planner skips them with OPTED_OUT); false opts back in.',
+  })
   optedOut?: boolean | null;
 }
 
@@ -54,7 +57,10 @@ export class ResponseInput {
   @Field(() => [AttributeInput], { nullable: true, description: 'Segment attributes (at most 50, keys unique).' })
   attributes?: AttributeInput[] | null;
 
-  @Field(() => ID, { nullable: true, description: 'The survey invitation this answers (SurveyInvitation.id): marks it RESPONDED. submitResponse only.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The survey invitation this answers (SurveyInvitation.id): marks it RESPONDED. submitResponse only.',
+  })
   invitationId?: string | null;
 }
 

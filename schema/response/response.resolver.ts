@@ -17,9 +17,14 @@ type ConnectionSource = Omit<ResponseConnection, 'totalCount'> & { filter: Respo
 export class ResponseResolver {
   @Authorized(INGEST_ROLES)
   @Mutation(() => Response, {
-    description: 'Stores one response. Idempotent by externalId: resubmitting returns the stored response. An INGEST key may select only `id`, `externalId` and `analysisStatus`; any other field is refused with FORBIDDEN (extensions.field names it) before anything is stored.',
+    description:
+      'Stores one response. Idempotent by externalId: resubmitting returns the stored response. An INGEST key may select only `id`, `externalId` and `analysisStatus`; any other field is refused with FORBIDDEN (extensions.field names it) before anything is stored.',
   })
-  async submitResponse(@Arg('input', () => ResponseInput) input: ResponseInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Response> {
+  async submitResponse(
+    @Arg('input', () => ResponseInput) input: ResponseInput,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Response> {
     assertIngestReadable(ctx, info);
     const { invitationId, ...submitted } = input;
     // Checked before anything is stored, so a wrong invitation id loses nothing.
@@ -40,7 +45,7 @@ export class ResponseResolver {
   }
 
   @Authorized(READ_ROLES)
-  @Query(() => Response, { nullable: true, description: 'One response by id; null if there is none (or it is outside the key\'s scope).' })
+  @Query(() => Response, { nullable: true, description: "One response by id; null if there is none (or it is outside the key's scope)." })
   async response(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Response | null> {
     const entity = await ctx.services.responses.get(id);
     // Outside the scope looks exactly like a response that does not exist.
@@ -62,7 +67,10 @@ export class ResponseResolver {
 
   @Authorized(READ_ROLES)
   @Query(() => NpsSummary, { description: 'NPS of the responses matching the filter, with sample size and 95% margin of error.' })
-  async nps(@Arg('filter', () => ResponseFilter, { nullable: true }) filter: ResponseFilter | null, @Ctx() ctx: Context): Promise<NpsSummary> {
+  async nps(
+    @Arg('filter', () => ResponseFilter, { nullable: true }) filter: ResponseFilter | null,
+    @Ctx() ctx: Context,
+  ): Promise<NpsSummary> {
     return ctx.services.responses.nps(scopedFilter(ctx, filter));
   }
 }

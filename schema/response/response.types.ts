@@ -112,7 +112,9 @@ export class Analysis {
   @Field(() => DateTime)
   analyzedAt!: Date;
 
-  @Field(() => Boolean, { description: 'A person corrected the themes or sentiment (see `Response.correction`); these are the corrected values.' })
+  @Field(() => Boolean, {
+    description: 'A person corrected the themes or sentiment (see `Response.correction`); these are the corrected values.',
+  })
   corrected!: boolean;
 
   @Field(() => String, { nullable: true, description: 'Name of the API key that made the latest correction.' })
@@ -136,7 +138,10 @@ export class Correction {
   @Field(() => DateTime)
   at!: Date;
 
-  @Field(() => Analysis, { nullable: true, description: 'The machine analysis before the first correction; null if the response was not analysed yet.' })
+  @Field(() => Analysis, {
+    nullable: true,
+    description: 'The machine analysis before the first correction; null if the response was not analysed yet.',
+  })
   original!: Analysis | null;
 }
 

@@ -41,7 +41,9 @@ export class RoutingRuleResolver {
   }
 
   @Authorized(['ADMIN'])
-  @Mutation(() => RoutingRule, { description: 'Adds a rule at the end of the order. Invalid input fails with BAD_USER_INPUT naming the field.' })
+  @Mutation(() => RoutingRule, {
+    description: 'Adds a rule at the end of the order. Invalid input fails with BAD_USER_INPUT naming the field.',
+  })
   async createRoutingRule(@Arg('input', () => RoutingRuleInput) input: RoutingRuleInput, @Ctx() ctx: Context): Promise<RoutingRule> {
     return toRoutingRule(await ctx.services.routingRules.create(toInput(input)));
   }
@@ -57,14 +59,20 @@ export class RoutingRuleResolver {
   }
 
   @Authorized(['ADMIN'])
-  @Mutation(() => [RoutingRule], { description: 'Sets the evaluation order: `ids` lists every rule exactly once, first to be tried first.' })
+  @Mutation(() => [RoutingRule], {
+    description: 'Sets the evaluation order: `ids` lists every rule exactly once, first to be tried first.',
+  })
   async reorderRoutingRules(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<RoutingRule[]> {
     return (await ctx.services.routingRules.reorder(ids)).map(toRoutingRule);
   }
 
   @Authorized(['ADMIN'])
   @Mutation(() => RoutingRule, { description: 'Enables or disables a rule (disabled rules are skipped).' })
-  async setRoutingRuleEnabled(@Arg('id', () => ID) id: string, @Arg('enabled', () => Boolean) enabled: boolean, @Ctx() ctx: Context): Promise<RoutingRule> {
+  async setRoutingRuleEnabled(
+    @Arg('id', () => ID) id: string,
+    @Arg('enabled', () => Boolean) enabled: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<RoutingRule> {
     return toRoutingRule(await ctx.services.routingRules.setEnabled(id, enabled));
   }
 

@@ -22,7 +22,9 @@ export class AssigneeMapping {
   assignee!: string;
 }
 
-@ObjectType({ description: 'A routing rule: rules are tried in `position` order and the first enabled one that matches a response raises its alert.' })
+@ObjectType({
+  description: 'A routing rule: rules are tried in `position` order and the first enabled one that matches a response raises its alert.',
+})
 export class RoutingRule {
   @Field(() => ID, { description: 'Rule id (part of the alert ids it raises).' })
   id!: string;
@@ -60,7 +62,10 @@ export class RoutingRule {
   @Field(() => [AssigneeMapping], { description: 'Attribute value → assignee (MAPPING).' })
   assignMapping!: AssigneeMapping[];
 
-  @Field(() => String, { nullable: true, description: 'FIXED: the team or person; otherwise who gets the alert when the attribute or mapping has no owner.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'FIXED: the team or person; otherwise who gets the alert when the attribute or mapping has no owner.',
+  })
   assignee!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Team the alerts count towards in followUpMetrics(groupBy: TEAM).' })
@@ -126,7 +131,10 @@ export class RoutingRuleInput {
   @Field(() => AssignMode, { nullable: true, description: 'Default ATTRIBUTE.' })
   assignMode?: AssignMode | null;
 
-  @Field(() => String, { nullable: true, description: 'Attribute for ATTRIBUTE / MAPPING; default VERBATIM_OWNER_ATTRIBUTE (account_manager).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Attribute for ATTRIBUTE / MAPPING; default VERBATIM_OWNER_ATTRIBUTE (account_manager).',
+  })
   assignAttribute?: string | null;
 
   @Field(() => [AssigneeMappingInput], { nullable: true, description: 'Required for MAPPING.' })
@@ -138,12 +146,18 @@ export class RoutingRuleInput {
   @Field(() => String, { nullable: true, description: 'Team for the leaderboard.' })
   team?: string | null;
 
-  @Field(() => Float, { nullable: true, description: 'Hours until due, > 0 and ≤ 8760 (fractions allowed); default VERBATIM_DEFAULT_SLA_HOURS (48).' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Hours until due, > 0 and ≤ 8760 (fractions allowed); default VERBATIM_DEFAULT_SLA_HOURS (48).',
+  })
   slaHours?: number | null;
 
   @Field(() => [AlertChannel], { nullable: true, description: 'Default both SUBSCRIPTION and WEBHOOK.' })
   channels?: AlertChannel[] | null;
 
-  @Field(() => FollowUpTask, { nullable: true, description: 'Default: the task that fits the rule’s single category (RECOVERY_CALL otherwise).' })
+  @Field(() => FollowUpTask, {
+    nullable: true,
+    description: 'Default: the task that fits the rule’s single category (RECOVERY_CALL otherwise).',
+  })
   task?: FollowUpTask | null;
 }

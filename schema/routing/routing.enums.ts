@@ -10,8 +10,13 @@ registerEnumType(AssignMode, {
   name: 'AssignMode',
   description: 'How a routing rule picks the assignee.',
   valuesConfig: {
-    ATTRIBUTE: { description: 'The value of `assignAttribute` on the response (e.g. its account_manager); else `assignee`, else the fallback queue.' },
-    MAPPING: { description: 'The value of `assignAttribute` looked up in `assignMapping` (e.g. region → manager); else `assignee`, else the fallback queue.' },
+    ATTRIBUTE: {
+      description: 'The value of `assignAttribute` on the response (e.g. its account_manager); else `assignee`, else the fallback queue.',
+    },
+    MAPPING: {
+      description:
+        'The value of `assignAttribute` looked up in `assignMapping` (e.g. region → manager); else `assignee`, else the fallback queue.',
+    },
     FIXED: { description: 'Always `assignee` (a named team or person).' },
   },
 });

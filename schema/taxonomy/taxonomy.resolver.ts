@@ -11,7 +11,8 @@ export class TaxonomyResolver {
   @Authorized(READ_ROLES)
   @Query(() => [Theme], { description: 'The themes of the taxonomy, by key.' })
   async themes(
-    @Arg('includeRetired', () => Boolean, { nullable: true, description: 'Also list retired themes (default false).' }) includeRetired: boolean | null,
+    @Arg('includeRetired', () => Boolean, { nullable: true, description: 'Also list retired themes (default false).' })
+    includeRetired: boolean | null,
     @Ctx() ctx: Context,
   ): Promise<Theme[]> {
     return (await ctx.services.taxonomy.list(includeRetired === true)).map(toTheme);
@@ -31,8 +32,14 @@ export class TaxonomyResolver {
   }
 
   @Authorized(READ_ROLES)
-  @Query(() => TaxonomyBackfill, { nullable: true, description: 'Progress of the re-analysis a taxonomy version started (default: the latest); null if none.' })
-  async taxonomyBackfill(@Arg('version', () => Int, { nullable: true }) version: number | null, @Ctx() ctx: Context): Promise<TaxonomyBackfill | null> {
+  @Query(() => TaxonomyBackfill, {
+    nullable: true,
+    description: 'Progress of the re-analysis a taxonomy version started (default: the latest); null if none.',
+  })
+  async taxonomyBackfill(
+    @Arg('version', () => Int, { nullable: true }) version: number | null,
+    @Ctx() ctx: Context,
+  ): Promise<TaxonomyBackfill | null> {
     assertUnscoped(ctx, 'taxonomyBackfill'); // its counts cover every response
     const progress = await ctx.services.backfills.progress(version);
     return progress ? toBackfill(progress) : null;
@@ -58,7 +65,8 @@ export class TaxonomyResolver {
 
   @Authorized()
   @Mutation(() => TaxonomyChange, {
-    description: 'Folds the source themes into the target (keywords and examples move over, sources are retired); affected responses are re-analysed.',
+    description:
+      'Folds the source themes into the target (keywords and examples move over, sources are retired); affected responses are re-analysed.',
   })
   async mergeThemes(
     @Arg('sourceKeys', () => [String]) sourceKeys: string[],

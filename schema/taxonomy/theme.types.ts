@@ -50,7 +50,10 @@ registerEnumType(BackfillStatus, {
   },
 });
 
-@ObjectType({ description: 'Re-analysis of the responses a taxonomy change may affect (every response with a comment not yet analysed with this version).' })
+@ObjectType({
+  description:
+    'Re-analysis of the responses a taxonomy change may affect (every response with a comment not yet analysed with this version).',
+})
 export class TaxonomyBackfill {
   @Field(() => Int, { description: 'The taxonomy version the responses are re-analysed with.' })
   version!: number;

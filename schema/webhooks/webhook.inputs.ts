@@ -5,7 +5,9 @@ export class CreateWebhookInput {
   @Field(() => String, { description: 'http:// or https:// URL without credentials.' })
   url!: string;
 
-  @Field(() => [String], { description: 'Event types to deliver (duplicates are dropped): alert.raised, alert.updated, alert.sla_breached, response.analyzed.' })
+  @Field(() => [String], {
+    description: 'Event types to deliver (duplicates are dropped): alert.raised, alert.updated, alert.sla_breached, response.analyzed.',
+  })
   events!: string[];
 
   @Field(() => String, { nullable: true, description: 'Free text for operators.' })

@@ -19,13 +19,18 @@ export class WebhookResolver {
   }
 
   @Authorized(WEBHOOK_ROLES)
-  @Query(() => [Webhook], { description: 'The endpoints the calling key owns (an ADMIN: every endpoint), oldest first; secrets are not shown.' })
+  @Query(() => [Webhook], {
+    description: 'The endpoints the calling key owns (an ADMIN: every endpoint), oldest first; secrets are not shown.',
+  })
   async webhooks(@Ctx() ctx: Context): Promise<Webhook[]> {
     return (await ctx.services.webhooks.list(actor(ctx))).map((e) => toWebhook(e));
   }
 
   @Authorized(WEBHOOK_ROLES)
-  @Query(() => Webhook, { nullable: true, description: 'One endpoint by id; null if there is none or another key owns it (ADMIN keys see every one).' })
+  @Query(() => Webhook, {
+    nullable: true,
+    description: 'One endpoint by id; null if there is none or another key owns it (ADMIN keys see every one).',
+  })
   async webhook(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Webhook | null> {
     const endpoint = await ctx.services.webhooks.get(id, actor(ctx));
     return endpoint ? toWebhook(endpoint) : null;
@@ -69,14 +74,17 @@ export class WebhookResolver {
 
   @Authorized(WEBHOOK_ROLES)
   @Mutation(() => Webhook, {
-    description: 'Re-enables an endpoint (after it was disabled for sustained failure) and resets its failure streak. New events are delivered again; deliveries cancelled while it was disabled are not replayed.',
+    description:
+      'Re-enables an endpoint (after it was disabled for sustained failure) and resets its failure streak. New events are delivered again; deliveries cancelled while it was disabled are not replayed.',
   })
   async enableWebhook(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Webhook> {
     return toWebhook(await ctx.services.webhooks.enable(id, actor(ctx)));
   }
 
   @Authorized(WEBHOOK_ROLES)
-  @Mutation(() => Webhook, { description: 'Replaces the signing secret; the response carries the new one (shown only here). Takes effect at the next attempt.' })
+  @Mutation(() => Webhook, {
+    description: 'Replaces the signing secret; the response carries the new one (shown only here). Takes effect at the next attempt.',
+  })
   async rotateWebhookSecret(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Webhook> {
     const { endpoint, secret } = await ctx.services.webhooks.rotateSecret(id, actor(ctx));
     return toWebhook(endpoint, secret);

@@ -17,12 +17,15 @@ export class Webhook {
   @Field(() => String, { nullable: true, description: 'Free text for operators.' })
   description!: string | null;
 
-  @Field(() => [Attribute], { description: 'Scope of the key that created it: only events of responses with all these attributes are delivered here.' })
+  @Field(() => [Attribute], {
+    description: 'Scope of the key that created it: only events of responses with all these attributes are delivered here.',
+  })
   scope!: Attribute[];
 
   @Field(() => ID, {
     nullable: true,
-    description: 'Id of the API key that owns it (it and ADMIN keys may change it); null for endpoints registered before ownership, which only ADMIN keys manage.',
+    description:
+      'Id of the API key that owns it (it and ADMIN keys may change it); null for endpoints registered before ownership, which only ADMIN keys manage.',
   })
   ownerKeyId!: string | null;
 
@@ -96,7 +99,10 @@ export class WebhookDelivery {
   @Field(() => Int, { description: 'Attempts made so far.' })
   attempts!: number;
 
-  @Field(() => Int, { nullable: true, description: 'HTTP status of the last attempt; null when there was no answer (timeout, connection refused).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'HTTP status of the last attempt; null when there was no answer (timeout, connection refused).',
+  })
   lastStatusCode!: number | null;
 
   @Field(() => String, { nullable: true, description: 'What went wrong in the last attempt; null after a success.' })

@@ -12,7 +12,14 @@ import { churnIntentValence, clauseWeight, round, scoreClause, toSentiment, type
 import { matchThemes, type ThemeHit } from './themes/match.js';
 import { extractKeyPhrases } from './keyphrases/extract.js';
 import { detectChurn } from './churn/detect.js';
-import { argmaxLabel, predictAll, sentimentFeatures, shippedModel, type SentimentFeatures, type SentimentModel } from './sentiment/learned.js';
+import {
+  argmaxLabel,
+  predictAll,
+  sentimentFeatures,
+  shippedModel,
+  type SentimentFeatures,
+  type SentimentModel,
+} from './sentiment/learned.js';
 
 export const ENGINE_VERSION = 'lexical@1';
 
@@ -111,7 +118,11 @@ function learnedSentiment(p: Float64Array, rules: Sentiment): Sentiment {
   if (label === rules.label) return { label, score: rules.score, confidence };
   const blended = (rules.score + (q[2] - q[0])) / 2;
   const score =
-    label === 'positive' ? Math.max(blended, 0.05) : label === 'negative' ? Math.min(blended, -0.05) : Math.max(-0.2, Math.min(0.2, blended));
+    label === 'positive'
+      ? Math.max(blended, 0.05)
+      : label === 'negative'
+        ? Math.min(blended, -0.05)
+        : Math.max(-0.2, Math.min(0.2, blended));
   return { label, score: round(score), confidence };
 }
 
@@ -152,7 +163,10 @@ function collectThemes(
     for (const h of themeHits) miss *= 1 - h.confidence;
     const confidence = round(Math.min(0.99, 1 - miss));
     if (confidence < THEME_MIN_CONFIDENCE) continue;
-    const evidence = mergeSpans(themeHits.map((h) => spanOf(tokens, h.from, h.to, original)), original);
+    const evidence = mergeSpans(
+      themeHits.map((h) => spanOf(tokens, h.from, h.to, original)),
+      original,
+    );
     const theme = taxonomy.themes[index];
     themes.push({
       key: theme.key,

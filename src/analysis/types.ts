@@ -35,13 +35,7 @@ export interface ThemeMatch {
   evidence: Span[];
 }
 
-export type ChurnSignalType =
-  | 'cancel'
-  | 'switch'
-  | 'not_renewing'
-  | 'refund'
-  | 'alternatives'
-  | 'downgrade';
+export type ChurnSignalType = 'cancel' | 'switch' | 'not_renewing' | 'refund' | 'alternatives' | 'downgrade';
 
 export interface ChurnSignal {
   type: ChurnSignalType;

@@ -8,9 +8,23 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { parse as parseCsv } from 'csv-parse';
-import { analyze, compileTaxonomy, defaultTaxonomy, validateTaxonomy, type AnalysisResult, type CompiledTaxonomy, type Taxonomy } from '../analysis/index.js';
+import {
+  analyze,
+  compileTaxonomy,
+  defaultTaxonomy,
+  validateTaxonomy,
+  type AnalysisResult,
+  type CompiledTaxonomy,
+  type Taxonomy,
+} from '../analysis/index.js';
 import { loadConfig } from '../config.js';
-import { resolveEngine, transformerAnalyzer, transformerOptionsFromConfig, type EngineChoice, type TaxonomyAnalyzer } from '../services/analysis-engine.js';
+import {
+  resolveEngine,
+  transformerAnalyzer,
+  transformerOptionsFromConfig,
+  type EngineChoice,
+  type TaxonomyAnalyzer,
+} from '../services/analysis-engine.js';
 
 const HELP = `usage: verbatim analyze --input FILE --output OUT.jsonl [options]
 
@@ -66,7 +80,12 @@ async function sniffFormat(path: string): Promise<InputFormat> {
   const stream = createReadStream(path, { start: 0, end: 4095, encoding: 'utf8' });
   let head = '';
   for await (const chunk of stream) head += chunk as string;
-  return head.replace(/^\uFEFF/, '').trimStart().startsWith('{') ? 'jsonl' : 'csv';
+  return head
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith('{')
+    ? 'jsonl'
+    : 'csv';
 }
 
 async function* readJsonl(input: NodeJS.ReadableStream): AsyncGenerator<InputRecord> {
@@ -148,7 +167,11 @@ const ENGINES: readonly EngineChoice[] = ['lexical', 'transformer', 'auto'];
 const TRANSFORMER_WINDOW = 64;
 
 /** The engine for this run, by the worker's rule; `auto` without a model warns on stderr. */
-async function createEngine(choice: EngineChoice, taxonomy: Taxonomy, maxChars: number | undefined): Promise<TaxonomyAnalyzer & { window: number }> {
+async function createEngine(
+  choice: EngineChoice,
+  taxonomy: Taxonomy,
+  maxChars: number | undefined,
+): Promise<TaxonomyAnalyzer & { window: number }> {
   const options = transformerOptionsFromConfig(loadConfig());
   const { engine, warning } = await resolveEngine(choice, options);
   if (warning) console.error(`verbatim analyze: warning: ${warning}`);
@@ -290,8 +313,10 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-async function analyzeFile(opts: Options & { input: string; output: string }, engine: TaxonomyAnalyzer & { window: number }): Promise<number> {
-
+async function analyzeFile(
+  opts: Options & { input: string; output: string },
+  engine: TaxonomyAnalyzer & { window: number },
+): Promise<number> {
   const out = opts.output === '-' ? process.stdout : createWriteStream(opts.output);
   // Typed by a cast so that the assignment in the error handler is not narrowed away.
   let outputError = null as Error | null;

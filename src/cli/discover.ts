@@ -66,7 +66,12 @@ async function collect(
 }
 
 /** Second pass: the texts of the example verbatims, by their index among the valid records. */
-async function exampleTexts(input: string, format: InputFormat | undefined, textColumn: string, wanted: Set<number>): Promise<Map<number, string>> {
+async function exampleTexts(
+  input: string,
+  format: InputFormat | undefined,
+  textColumn: string,
+  wanted: Set<number>,
+): Promise<Map<number, string>> {
   const texts = new Map<number, string>();
   if (wanted.size === 0) return texts;
   let index = 0;

@@ -86,7 +86,9 @@ export async function run(argv: string[]): Promise<number> {
     console.error(HELP);
     return 2;
   }
-  const size = await stat(file).then((s) => s.size).catch(() => -1);
+  const size = await stat(file)
+    .then((s) => s.size)
+    .catch(() => -1);
   if (size < 0) {
     console.error(`verbatim import: cannot read ${file}`);
     return 2;
@@ -115,7 +117,11 @@ export async function run(argv: string[]): Promise<number> {
     if (batch.length === 0) return;
     const rows = batch;
     batch = [];
-    const result = await send(url, key, rows.map((r) => r.input));
+    const result = await send(
+      url,
+      key,
+      rows.map((r) => r.input),
+    );
     totals.accepted += result.accepted;
     totals.duplicates += result.duplicates;
     const failedIndexes = new Set<number>();

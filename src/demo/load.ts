@@ -23,7 +23,10 @@ export function demoRequestId(seed: number, size: number): string {
   return `demo-${seed}-${size}`;
 }
 
-export async function loadSampleProgramme(client: GraphqlClient, { size, seed, end, onProgress, onImported, pollMs = 1_000 }: LoadOptions): Promise<LoadResult> {
+export async function loadSampleProgramme(
+  client: GraphqlClient,
+  { size, seed, end, onProgress, onImported, pollMs = 1_000 }: LoadOptions,
+): Promise<LoadResult> {
   const start = performance.now();
   const rows = generateSampleProgramme({ size, seed, end });
   const requestId = demoRequestId(seed, size);

@@ -52,9 +52,13 @@ async function optional<T>(fn: () => Promise<T>): Promise<T | null> {
   }
 }
 
-export async function buildReport(client: GraphqlClient, { recentDays = 90, now = new Date() }: { recentDays?: number; now?: Date } = {}): Promise<DemoReport> {
+export async function buildReport(
+  client: GraphqlClient,
+  { recentDays = 90, now = new Date() }: { recentDays?: number; now?: Date } = {},
+): Promise<DemoReport> {
   const nps = (await client.request<{ nps: DemoReport['nps'] }>(NPS)).data.nps;
-  const driverRows = (await optional(() => client.request<{ drivers: { detraction: DriverRow[] } }>(DRIVERS)))?.data.drivers.detraction ?? [];
+  const driverRows =
+    (await optional(() => client.request<{ drivers: { detraction: DriverRow[] } }>(DRIVERS)))?.data.drivers.detraction ?? [];
   const drivers = driverRows.map((d) => ({
     key: d.theme.key,
     label: d.theme.label,
@@ -65,7 +69,8 @@ export async function buildReport(client: GraphqlClient, { recentDays = 90, now 
 
   const from = new Date(now.getTime() - recentDays * 86_400_000).toISOString();
   const candidates =
-    (await optional(() => client.request<{ emergingThemes: { candidates: Candidate[] } }>(EMERGING, { filter: { from } })))?.data.emergingThemes.candidates ?? [];
+    (await optional(() => client.request<{ emergingThemes: { candidates: Candidate[] } }>(EMERGING, { filter: { from } })))?.data
+      .emergingThemes.candidates ?? [];
   // The story's topic when it is among the candidates, else the most frequent one.
   const storyWords = STORY_PHRASE.split(' ');
   const story = candidates.find((c) => storyWords.some((w) => c.phrase.toLowerCase().includes(w))) ?? candidates[0];
@@ -80,7 +85,11 @@ async function atRisk(client: GraphqlClient): Promise<DemoReport['atRisk']> {
   type QueryFields = { __type: { fields: { name: string }[] } | null };
   const fields = new Set(((await optional(() => client.request<QueryFields>(QUERY_FIELDS)))?.data.__type?.fields ?? []).map((f) => f.name));
   if (fields.has('atRiskCustomers')) {
-    const count = await countPages(client, `query($after: String) { atRiskCustomers(first: 100, after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } } }`, 'atRiskCustomers');
+    const count = await countPages(
+      client,
+      `query($after: String) { atRiskCustomers(first: 100, after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } } }`,
+      'atRiskCustomers',
+    );
     if (count !== null) return { count, source: 'customers at risk of churn' };
   }
   // Fallback: detractors whose verbatim carries a churn signal ("we're moving to X at renewal").
@@ -120,18 +129,24 @@ const signed = (n: number | null | undefined) => (n == null ? 'n/a' : `${n > 0 ?
 export function formatReport(report: DemoReport, { company, url, key }: { company: string; url: string; key: string | null }): string {
   const lines: string[] = [];
   lines.push('', `${company} — NPS programme, last 12 months`, '');
-  lines.push(`  NPS                 ${signed(report.nps.nps)} ± ${fmt(report.nps.marginOfError)} points (95%, ${report.nps.responses} responses)`);
+  lines.push(
+    `  NPS                 ${signed(report.nps.nps)} ± ${fmt(report.nps.marginOfError)} points (95%, ${report.nps.responses} responses)`,
+  );
   if (report.leastSatisfiedRegion) {
     const r = report.leastSatisfiedRegion;
     lines.push(`  Least satisfied     region ${r.value}: NPS ${signed(r.nps)} (${r.responses} responses)`);
   }
   if (report.drivers.length > 0) {
     lines.push('', '  Top detraction drivers (NPS points each theme costs):');
-    for (const d of report.drivers) lines.push(`    ${d.label.padEnd(22)} ${signed(d.impact).padStart(6)}   ${d.mentions} mentions, NPS among them ${signed(d.nps)}`);
+    for (const d of report.drivers)
+      lines.push(`    ${d.label.padEnd(22)} ${signed(d.impact).padStart(6)}   ${d.mentions} mentions, NPS among them ${signed(d.nps)}`);
   }
   if (report.emerging) {
     const e = report.emerging;
-    lines.push('', `  Emerging theme (last 90 days, not in the taxonomy): "${e.phrase}" — ${e.count} verbatims (${(e.share * 100).toFixed(1)}% of the sample)`);
+    lines.push(
+      '',
+      `  Emerging theme (last 90 days, not in the taxonomy): "${e.phrase}" — ${e.count} verbatims (${(e.share * 100).toFixed(1)}% of the sample)`,
+    );
     lines.push(`    accept it: mutation { createTheme(input: …suggestion "${e.suggestionKey}" from emergingThemes…) { version } }`);
   }
   if (report.atRisk) lines.push('', `  At risk             ${report.atRisk.count} (${report.atRisk.source})`);

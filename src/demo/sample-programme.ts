@@ -50,7 +50,23 @@ const TOUCHPOINTS = [
 ];
 const SURVEY_CHANNELS = ['email', 'in_app', 'email', 'in_app', 'sms'];
 const COMPETITORS = ['Contoso Analytics', 'Fabrikam Cloud', 'Tailspin Data'];
-const NAMES = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne', 'Hooli', 'Vandelay', 'Soylent', 'Cyberdyne', 'Wonka', 'Tyrell', 'Oscorp', 'Duff', 'Pied Piper'];
+const NAMES = [
+  'Acme',
+  'Globex',
+  'Initech',
+  'Umbrella',
+  'Stark',
+  'Wayne',
+  'Hooli',
+  'Vandelay',
+  'Soylent',
+  'Cyberdyne',
+  'Wonka',
+  'Tyrell',
+  'Oscorp',
+  'Duff',
+  'Pied Piper',
+];
 const SUFFIXES = ['Ltd', 'GmbH', 'Inc', 'BV', 'Labs', 'Group', 'SA', 'Pty'];
 
 /** Verbatim fragments by feeling; each detractor/promoter line names a theme of the default taxonomy. */

@@ -63,7 +63,12 @@ export function ferretDbCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 function sourceHash(sourceDir: string): string {
   const hash = createHash('sha256').update(`patch ${FERRETDB_PATCH_VERSION}\0`);
-  for (const file of SOURCES) hash.update(file).update('\0').update(readFileSync(join(sourceDir, file))).update('\0');
+  for (const file of SOURCES)
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(sourceDir, file)))
+      .update('\0');
   return hash.digest('hex').slice(0, 16);
 }
 

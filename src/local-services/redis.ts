@@ -31,7 +31,12 @@ export interface RedisService {
   server: ManagedServer | null;
 }
 
-export async function startRedis({ dataDir, persistent = false, log = defaultLog, env = process.env }: RedisOptions): Promise<RedisService> {
+export async function startRedis({
+  dataDir,
+  persistent = false,
+  log = defaultLog,
+  env = process.env,
+}: RedisOptions): Promise<RedisService> {
   const external = env.REDIS_URL?.trim();
   if (external) {
     log(`using the Redis server at ${redactUri(external)} (REDIS_URL)`);

@@ -12,13 +12,15 @@ import type { Logger } from '../logger.js';
 export const APP_DIST_DIR = fileURLToPath(new URL('../../dist/app', import.meta.url));
 
 /** Scripts only from the app itself; the key lives in sessionStorage, so no foreign script may run. */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'";
 
 export function appRouter(basePath: string, log: Logger, dir = APP_DIST_DIR): Router {
   const router = express.Router({ strict: true });
   const indexFile = join(dir, 'index.html');
   // Read per request (a small file, loaded once per visit), so a rebuild needs no restart.
-  const readIndex = () => (existsSync(indexFile) ? readFileSync(indexFile, 'utf8').replace('<head>', `<head>\n    <base href="${basePath}/">`) : null);
+  const readIndex = () =>
+    existsSync(indexFile) ? readFileSync(indexFile, 'utf8').replace('<head>', `<head>\n    <base href="${basePath}/">`) : null;
   if (!existsSync(indexFile)) log.warn({ dir }, `the insight app is not built, ${basePath} answers 503: run npm run app:build`);
 
   router.get(basePath, (req, res) => res.redirect(301, `${basePath}/${req.url.slice(basePath.length)}`));

@@ -75,7 +75,8 @@ export interface CostOptions {
 function pageSize(maxPageSize: number) {
   return (node: FieldNode, args: FieldArgs): number => {
     const first = node.arguments?.find((a) => a.name.value === 'first');
-    if (!first || first.value.kind !== Kind.INT) return first ? maxPageSize : Math.min(Number(args.first ?? DEFAULT_PAGE_SIZE), maxPageSize);
+    if (!first || first.value.kind !== Kind.INT)
+      return first ? maxPageSize : Math.min(Number(args.first ?? DEFAULT_PAGE_SIZE), maxPageSize);
     return Math.max(1, Math.min(Number(first.value.value), maxPageSize));
   };
 }
@@ -100,7 +101,13 @@ export function operationCost({ schema, document, operationName, variables, maxP
     return cost + childComplexity * Math.max(1, items);
   };
   try {
-    const cost = getComplexity({ schema, query: document, operationName: operationName ?? undefined, variables: variables ?? {}, estimators: [estimator] });
+    const cost = getComplexity({
+      schema,
+      query: document,
+      operationName: operationName ?? undefined,
+      variables: variables ?? {},
+      estimators: [estimator],
+    });
     return { cost, expensive };
   } catch (err) {
     // Variables that do not fit their types: execution refuses them (BAD_USER_INPUT) before any
@@ -114,7 +121,10 @@ export function operationCost({ schema, document, operationName, variables, maxP
 
 /** The error for an operation above VERBATIM_MAX_QUERY_COST. */
 export function tooCostly(cost: number, maxCost: number): GraphQLErrorType {
-  return new GraphQLError(`Query costs more than the limit of ${maxCost} (it costs ${cost}; insight and search fields weigh more, see docs/security.md)`, {
-    extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost, http: { status: 400 } },
-  });
+  return new GraphQLError(
+    `Query costs more than the limit of ${maxCost} (it costs ${cost}; insight and search fields weigh more, see docs/security.md)`,
+    {
+      extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost, http: { status: 400 } },
+    },
+  );
 }

@@ -37,13 +37,19 @@ export interface GraphqlWsOptions {
   httpServer: http.Server;
   schema: GraphQLSchema;
   services: Services;
-  config: Pick<Config, 'VERBATIM_INTROSPECTION' | 'VERBATIM_MAX_BODY_BYTES' | 'VERBATIM_WS_MAX_OPERATIONS' | 'VERBATIM_WS_MAX_CONNECTIONS_PER_KEY'>;
+  config: Pick<
+    Config,
+    'VERBATIM_INTROSPECTION' | 'VERBATIM_MAX_BODY_BYTES' | 'VERBATIM_WS_MAX_OPERATIONS' | 'VERBATIM_WS_MAX_CONNECTIONS_PER_KEY'
+  >;
   log: Logger;
   limits: RequestLimits;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
 
-export function attachGraphqlWs({ httpServer, schema, services, config, log, limits, formatError }: GraphqlWsOptions): { dispose(): Promise<void>; terminateAll(): void } {
+export function attachGraphqlWs({ httpServer, schema, services, config, log, limits, formatError }: GraphqlWsOptions): {
+  dispose(): Promise<void>;
+  terminateAll(): void;
+} {
   const wsServer = new WebSocketServer({
     server: httpServer,
     path: '/graphql',
@@ -60,7 +66,10 @@ export function attachGraphqlWs({ httpServer, schema, services, config, log, lim
         done(true);
       })().catch((err: unknown) => {
         const code = err instanceof GraphQLError ? err.extensions.code : undefined;
-        if (code === 'RATE_LIMITED') return done(false, 429, 'Too Many Requests', { 'retry-after': String(err instanceof GraphQLError ? err.extensions.retryAfterSeconds : 60) });
+        if (code === 'RATE_LIMITED')
+          return done(false, 429, 'Too Many Requests', {
+            'retry-after': String(err instanceof GraphQLError ? err.extensions.retryAfterSeconds : 60),
+          });
         log.warn({ err: (err as Error).message }, 'WebSocket upgrade check failed');
         done(false, 503, 'Service Unavailable');
       });
@@ -78,12 +87,16 @@ export function attachGraphqlWs({ httpServer, schema, services, config, log, lim
       onConnect: async (ctx) => {
         // The header's key, when the upgrade carried one, stands for connectionParams.
         const header = ctx.extra.request.headers.authorization;
-        const params = ctx.connectionParams?.authorization || !header ? ctx.connectionParams : { ...ctx.connectionParams, authorization: header };
+        const params =
+          ctx.connectionParams?.authorization || !header ? ctx.connectionParams : { ...ctx.connectionParams, authorization: header };
         if (!(await onConnect({ connectionParams: params, extra: ctx.extra })) || !ctx.extra.caller) return false;
         const keyId = ctx.extra.caller.keyId;
         const open = connectionsPerKey.get(keyId) ?? 0;
         if (config.VERBATIM_WS_MAX_CONNECTIONS_PER_KEY > 0 && open >= config.VERBATIM_WS_MAX_CONNECTIONS_PER_KEY) {
-          ctx.extra.socket.close(WS_TOO_MANY_CONNECTIONS, `TOO_MANY_CONNECTIONS: at most ${config.VERBATIM_WS_MAX_CONNECTIONS_PER_KEY} per key`);
+          ctx.extra.socket.close(
+            WS_TOO_MANY_CONNECTIONS,
+            `TOO_MANY_CONNECTIONS: at most ${config.VERBATIM_WS_MAX_CONNECTIONS_PER_KEY} per key`,
+          );
           return false;
         }
         connectionsPerKey.set(keyId, open + 1);
@@ -103,7 +116,11 @@ export function attachGraphqlWs({ httpServer, schema, services, config, log, lim
       onSubscribe: async (ctx, id, payload) => {
         // graphql-ws has registered this id already, so the count includes it.
         if (Object.keys(ctx.subscriptions).length > config.VERBATIM_WS_MAX_OPERATIONS) {
-          return [limitError(`At most ${config.VERBATIM_WS_MAX_OPERATIONS} operations may be open on one connection`, 'TOO_MANY_OPERATIONS', { max: config.VERBATIM_WS_MAX_OPERATIONS })];
+          return [
+            limitError(`At most ${config.VERBATIM_WS_MAX_OPERATIONS} operations may be open on one connection`, 'TOO_MANY_OPERATIONS', {
+              max: config.VERBATIM_WS_MAX_OPERATIONS,
+            }),
+          ];
         }
         let document: DocumentNode;
         try {
@@ -125,7 +142,14 @@ export function attachGraphqlWs({ httpServer, schema, services, config, log, lim
         const caller = await wsCaller(services, ctx.extra);
         if (!caller) return [limitError('The API key of this connection is no longer valid', 'UNAUTHENTICATED')];
         try {
-          const admission = await limits.admit({ caller, schema, document, operation, operationName: payload.operationName, variables: payload.variables });
+          const admission = await limits.admit({
+            caller,
+            schema,
+            document,
+            operation,
+            operationName: payload.operationName,
+            variables: payload.variables,
+          });
           ctx.extra.admissions?.set(id, admission);
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
@@ -170,5 +194,10 @@ function limitError(message: string, code: string, extensions: Record<string, un
 function withCode(err: unknown, code: string): GraphQLErrorType {
   if (!(err instanceof GraphQLError)) return limitError('The operation could not be read', code);
   if (err.extensions.code) return err;
-  return new GraphQLError(err.message, { nodes: err.nodes, source: err.source, positions: err.positions, extensions: { ...err.extensions, code } });
+  return new GraphQLError(err.message, {
+    nodes: err.nodes,
+    source: err.source,
+    positions: err.positions,
+    extensions: { ...err.extensions, code },
+  });
 }

@@ -77,7 +77,13 @@ export interface RequestLimits {
 }
 
 /** A JSON body shaped like a GraphQL response, so every client can read the code. */
-export function sendGraphqlError(res: Response, status: number, code: string, message: string, extensions: Record<string, unknown> = {}): void {
+export function sendGraphqlError(
+  res: Response,
+  status: number,
+  code: string,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): void {
   res.status(status).json({ errors: [{ message, extensions: { code, ...extensions } }] });
 }
 
@@ -102,7 +108,9 @@ export function createRequestLimits({
         res,
         400,
         'BATCH_TOO_LARGE',
-        maxBatch <= 1 ? 'Batched requests are disabled; send one operation per request' : `At most ${maxBatch} operations per batched request`,
+        maxBatch <= 1
+          ? 'Batched requests are disabled; send one operation per request'
+          : `At most ${maxBatch} operations per batched request`,
         { max: maxBatch },
       );
       return;
@@ -189,8 +197,14 @@ export function createRequestLimits({
     validationRules: [
       // Fragments count where they are spread; introspection (`__schema`) is left out so tools work.
       maxDepthRule({ n: depth, flattenFragments: true, ...reported(`Query is nested deeper than the limit of ${depth} levels`) }),
-      maxAliasesRule({ n: config.VERBATIM_MAX_ALIASES, ...reported(`Query uses more than the limit of ${config.VERBATIM_MAX_ALIASES} aliases`) }),
-      maxDirectivesRule({ n: config.VERBATIM_MAX_DIRECTIVES, ...reported(`Query uses more than the limit of ${config.VERBATIM_MAX_DIRECTIVES} directives`) }),
+      maxAliasesRule({
+        n: config.VERBATIM_MAX_ALIASES,
+        ...reported(`Query uses more than the limit of ${config.VERBATIM_MAX_ALIASES} aliases`),
+      }),
+      maxDirectivesRule({
+        n: config.VERBATIM_MAX_DIRECTIVES,
+        ...reported(`Query uses more than the limit of ${config.VERBATIM_MAX_DIRECTIVES} directives`),
+      }),
     ],
     parseOptions: { maxTokens: config.VERBATIM_MAX_TOKENS },
     allowBatchedHttpRequests: maxBatch > 1,
@@ -252,7 +266,11 @@ function createBudgets({ config, redis, log }: { config: LimitsConfig; redis: Re
           const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
           metrics.rateLimited.inc({ budget });
           throw new GraphQLError(`Too many requests; retry after ${retryAfter} s`, {
-            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter, http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) } },
+            extensions: {
+              code: 'RATE_LIMITED',
+              retryAfterSeconds: retryAfter,
+              http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) },
+            },
           });
         }
         // The limiter itself failed (should not happen with the in-memory insurance): let the request through.
@@ -280,7 +298,11 @@ class ExpensiveOperations {
     const now = this.running.get(keyId) ?? 0;
     if (now >= this.max) {
       throw new GraphQLError(`This key already has ${this.max} insight operations running; wait for one to finish`, {
-        extensions: { code: 'TOO_MANY_CONCURRENT_OPERATIONS', max: this.max, http: { status: 429, headers: new Map([['retry-after', '1']]) } },
+        extensions: {
+          code: 'TOO_MANY_CONCURRENT_OPERATIONS',
+          max: this.max,
+          http: { status: 429, headers: new Map([['retry-after', '1']]) },
+        },
       });
     }
     this.running.set(keyId, now + 1);

@@ -79,7 +79,13 @@ export interface AfterAnalysisDeps {
  * Every effect of an analysis, in order. Later capabilities add theirs here: churn risk and
  * alerts (before the publish, so subscribers see them), the `response.analyzed` webhook event.
  */
-export function afterAnalysisHooks({ pubSub, rollups, events, redactPii = true, churnRiskAndAlerts }: AfterAnalysisDeps): AfterAnalysisHook[] {
+export function afterAnalysisHooks({
+  pubSub,
+  rollups,
+  events,
+  redactPii = true,
+  churnRiskAndAlerts,
+}: AfterAnalysisDeps): AfterAnalysisHook[] {
   return [
     recordInRollups(rollups),
     ...(churnRiskAndAlerts ? [churnRiskAndAlerts] : []),

@@ -60,7 +60,9 @@ export class AnalysisService {
     if (!response) throw new PermanentAnalysisError(`response ${request.responseId} does not exist`);
     if (response.analysisRevision > request.revision) return { status: 'superseded', currentRevision: response.analysisRevision };
     if (response.analysisRevision < request.revision) {
-      throw new PermanentAnalysisError(`response ${request.responseId} is at revision ${response.analysisRevision}, not ${request.revision}`);
+      throw new PermanentAnalysisError(
+        `response ${request.responseId} is at revision ${response.analysisRevision}, not ${request.revision}`,
+      );
     }
     if (response.analysisStatus === 'DONE') {
       // Stored by an earlier run that died (or failed in an effect) before the job completed.
@@ -69,14 +71,25 @@ export class AnalysisService {
     }
 
     const { version, analyzer } = await this.deps.taxonomy.get();
-    const result = applyAdapter(await analyzer.analyze(response.comment ?? ''), response.comment ?? '', (await this.deps.adapter?.current()) ?? null);
+    const result = applyAdapter(
+      await analyzer.analyze(response.comment ?? ''),
+      response.comment ?? '',
+      (await this.deps.adapter?.current()) ?? null,
+    );
     // A person's correction wins over every re-analysis (taxonomy or adapter backfills).
     const labels = new Map(result.themes.map((t) => [t.key, t.label]));
     for (const t of response.analysis?.themes ?? []) if (!labels.has(t.key)) labels.set(t.key, t.label);
     const analysis = applyCorrection(toStoredAnalysis(result, version, this.now()), response.correction, labels);
     const themeKeys = [...new Set(analysis.themes.map((t) => t.key))];
 
-    const written = await this.deps.analysisState.writeAnalysis(response._id, request.revision, analysis, themeKeys, response.correction?.at ?? null, this.now());
+    const written = await this.deps.analysisState.writeAnalysis(
+      response._id,
+      request.revision,
+      analysis,
+      themeKeys,
+      response.correction?.at ?? null,
+      this.now(),
+    );
     if (!written) {
       // Someone else got there first: a newer revision, or a concurrent run of this job.
       const now = await this.deps.responses.findById(request.responseId);
@@ -86,8 +99,11 @@ export class AnalysisService {
         return { status: 'already-analyzed' };
       }
       // Corrected while this run analysed: analyse again with the correction.
-      if (now && now.analysisRevision === request.revision && now.correction?.at?.getTime() !== response.correction?.at?.getTime()) return this.analyzeResponse(request);
-      throw new Error(`analysis of response ${request.responseId} at revision ${request.revision} was not stored (status ${now?.analysisStatus ?? 'gone'})`);
+      if (now && now.analysisRevision === request.revision && now.correction?.at?.getTime() !== response.correction?.at?.getTime())
+        return this.analyzeResponse(request);
+      throw new Error(
+        `analysis of response ${request.responseId} at revision ${request.revision} was not stored (status ${now?.analysisStatus ?? 'gone'})`,
+      );
     }
 
     const stored: ResponseEntity = {
@@ -110,13 +126,18 @@ export class AnalysisService {
    */
   async resumeEffects(ref: { responseId: string; revision: number }): Promise<boolean> {
     const response = await this.deps.responses.findById(ref.responseId);
-    if (!response || response.analysisRevision !== ref.revision || response.analysisStatus !== 'DONE' || !response.effectsPendingSince) return false;
+    if (!response || response.analysisRevision !== ref.revision || response.analysisStatus !== 'DONE' || !response.effectsPendingSince)
+      return false;
     await this.completeEffects(response, null, true);
     return true;
   }
 
   /** Runs the effects, then clears the marker set with the analysis write. */
-  private async completeEffects(response: ResponseEntity, previous: { analysis: StoredAnalysis | null; themeKeys: string[] } | null, redelivered: boolean): Promise<void> {
+  private async completeEffects(
+    response: ResponseEntity,
+    previous: { analysis: StoredAnalysis | null; themeKeys: string[] } | null,
+    redelivered: boolean,
+  ): Promise<void> {
     await this.runEffects(response, previous, redelivered);
     await this.deps.analysisState.markEffectsDone(response._id, response.analysisRevision, this.now());
   }
@@ -144,7 +165,11 @@ export class AnalysisService {
   }
 
   /** The customer's latest sentiment, then every after-analysis hook, in order. Idempotent. */
-  private async runEffects(response: ResponseEntity, previous: { analysis: StoredAnalysis | null; themeKeys: string[] } | null, redelivered: boolean): Promise<void> {
+  private async runEffects(
+    response: ResponseEntity,
+    previous: { analysis: StoredAnalysis | null; themeKeys: string[] } | null,
+    redelivered: boolean,
+  ): Promise<void> {
     if (response.customerExternalId && response.analysis) {
       await this.deps.customers.setLatestSentiment(response.customerExternalId, response._id, response.analysis.sentiment.label);
     }
@@ -152,7 +177,9 @@ export class AnalysisService {
       try {
         await hook.analyzed({ response, previous, redelivered });
       } catch (err) {
-        throw new Error(`after-analysis hook "${hook.name}" failed for response ${response._id.toHexString()}: ${(err as Error).message}`, { cause: err });
+        throw new Error(`after-analysis hook "${hook.name}" failed for response ${response._id.toHexString()}: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
     }
   }

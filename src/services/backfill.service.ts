@@ -114,7 +114,10 @@ export class BackfillService {
   async progress(version?: number | null): Promise<BackfillProgress | null> {
     const record = version == null ? await this.deps.taxonomy.latestBackfill() : await this.deps.taxonomy.findBackfill(version);
     if (!record) return null;
-    const counts = await this.deps.responses.statusCounts({ analysisBackfillVersion: record.version, analysisStatus: { $in: ['PENDING', 'FAILED'] } });
+    const counts = await this.deps.responses.statusCounts({
+      analysisBackfillVersion: record.version,
+      analysisStatus: { $in: ['PENDING', 'FAILED'] },
+    });
     const pending = record.status === 'SUPERSEDED' ? 0 : counts.PENDING;
     const failed = counts.FAILED;
     return {

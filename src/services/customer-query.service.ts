@@ -37,7 +37,9 @@ export class CustomerQueryService {
 /** The customer seen through the in-scope responses (`inside`, by id); null when none of theirs is in it. */
 function viewThrough(customer: CustomerEntity, inside: ReadonlyMap<string, ResponseEntity>): CustomerEntity | null {
   const history = customer.scoreHistory.filter((p) => inside.has(p.responseId.toHexString()));
-  const ordered = history.flatMap((p) => inside.get(p.responseId.toHexString()) ?? []).sort((a, b) => a.respondedAt.getTime() - b.respondedAt.getTime());
+  const ordered = history
+    .flatMap((p) => inside.get(p.responseId.toHexString()) ?? [])
+    .sort((a, b) => a.respondedAt.getTime() - b.respondedAt.getTime());
   const latest = ordered.at(-1);
   if (!latest) return null;
   const latestAnalysed = ordered.filter((r) => r.analysis).at(-1);

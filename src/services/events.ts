@@ -8,7 +8,14 @@
  */
 import type { Attribute } from '../../models/response/response.entity.js';
 
-export const EVENT_TYPES = ['alert.raised', 'alert.updated', 'alert.sla_breached', 'response.analyzed', 'report.weekly', 'survey.due'] as const;
+export const EVENT_TYPES = [
+  'alert.raised',
+  'alert.updated',
+  'alert.sla_breached',
+  'response.analyzed',
+  'report.weekly',
+  'survey.due',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface DomainEvent {

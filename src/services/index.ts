@@ -83,7 +83,13 @@ export function createServices(deps: ServiceDeps): Services {
   const services = createCoreServices(deps);
   const benchmarks = new BenchmarkService(loadBenchmarks(), deps.config.VERBATIM_BENCHMARK_INDUSTRY ?? null);
   const now = deps.now ?? (() => new Date());
-  const reports = new WeeklyReportService({ responses: services.responses, insights: services.insights, followUps: services.followUpMetrics, benchmarks, now });
+  const reports = new WeeklyReportService({
+    responses: services.responses,
+    insights: services.insights,
+    followUps: services.followUpMetrics,
+    benchmarks,
+    now,
+  });
   const reportRepository = new ReportRepository(reportModels(deps.db.connection));
   const { config } = deps;
   const reportDeliveries = new ReportDeliveryService({
@@ -98,7 +104,15 @@ export function createServices(deps: ServiceDeps): Services {
   return { ...services, benchmarks, reports, reportSubscriptions, reportDeliveries };
 }
 
-function createCoreServices({ config, db, scheduler, log, taxonomy, webhookQueue, now }: ServiceDeps): Omit<Services, 'benchmarks' | 'reports' | 'reportSubscriptions' | 'reportDeliveries'> {
+function createCoreServices({
+  config,
+  db,
+  scheduler,
+  log,
+  taxonomy,
+  webhookQueue,
+  now,
+}: ServiceDeps): Omit<Services, 'benchmarks' | 'reports' | 'reportSubscriptions' | 'reportDeliveries'> {
   const backfills = new BackfillService({ taxonomy: db.taxonomy, responses: db.responseAnalysis, queue: scheduler, log });
   const taxonomyService = new TaxonomyService({ taxonomy: db.taxonomy, backfills, log });
   taxonomy ??= taxonomyService;
@@ -136,7 +150,13 @@ function createCoreServices({ config, db, scheduler, log, taxonomy, webhookQueue
     }),
     apiKeys: new ApiKeyService({ keys: db.apiKeys, log, cacheTtlMs: config.VERBATIM_API_KEY_CACHE_SECONDS * 1000 }),
     adapters: new AdapterService({ adapters: db.adapters, taxonomy: db.taxonomy, backfills, log }),
-    corrections: new CorrectionService({ responses: db.responses, analysisState: db.responseAnalysis, taxonomy: taxonomyService, rollups, log }),
+    corrections: new CorrectionService({
+      responses: db.responses,
+      analysisState: db.responseAnalysis,
+      taxonomy: taxonomyService,
+      rollups,
+      log,
+    }),
     insights: new InsightsService({
       store: rollups,
       responses: db.insightResponses,

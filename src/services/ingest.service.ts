@@ -150,7 +150,10 @@ export class IngestService {
       );
     } catch (err) {
       // Not fatal: the response is stored PENDING and the reconciler will schedule it.
-      this.deps.log.warn({ err: (err as Error).message, count: stored.length, requestId }, 'could not enqueue analysis; reconciler will retry');
+      this.deps.log.warn(
+        { err: (err as Error).message, count: stored.length, requestId },
+        'could not enqueue analysis; reconciler will retry',
+      );
     }
   }
 }

@@ -20,7 +20,12 @@ export class PipelineStatusService {
 
   checkRequestId(requestId: string | null | undefined): void {
     if (requestId != null && !REQUEST_ID.test(requestId)) {
-      throw new InputError([{ field: 'requestId', message: 'must be 1–100 letters, digits, dots, underscores or dashes (the x-request-id the import was sent with)' }]);
+      throw new InputError([
+        {
+          field: 'requestId',
+          message: 'must be 1–100 letters, digits, dots, underscores or dashes (the x-request-id the import was sent with)',
+        },
+      ]);
     }
   }
 

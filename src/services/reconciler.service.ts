@@ -59,8 +59,16 @@ export class ReconcilerService {
       if ((await this.deps.queue.ensureBackfillQueued(backfill.version)) !== 'queued') backfillsRequeued++;
     }
     const { repaired: effectsRepaired, failed: effectsFailed } = await this.repairEffects(before);
-    const report = { stale: stale.length, added: outcome.added, retried: outcome.retried, backfillsRequeued, effectsRepaired, effectsFailed };
-    if (report.added || report.retried || backfillsRequeued || effectsRepaired || effectsFailed) this.deps.log.info(report, 'reconciler re-enqueued lost work');
+    const report = {
+      stale: stale.length,
+      added: outcome.added,
+      retried: outcome.retried,
+      backfillsRequeued,
+      effectsRepaired,
+      effectsFailed,
+    };
+    if (report.added || report.retried || backfillsRequeued || effectsRepaired || effectsFailed)
+      this.deps.log.info(report, 'reconciler re-enqueued lost work');
     else this.deps.log.debug(report, 'reconciler found nothing lost');
     return report;
   }

@@ -53,7 +53,10 @@ const EARLIEST = Date.UTC(2000, 0, 1);
 /** Removes NUL and other control characters (keeping tab and newlines) and repairs lone surrogates. */
 export function cleanText(text: string): string {
   // eslint-disable-next-line no-control-regex -- removing control characters is this pattern's job
-  return text.toWellFormed().replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim();
+  return text
+    .toWellFormed()
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+    .trim();
 }
 
 export function validateResponseInput(
@@ -113,7 +116,12 @@ export function validateResponseInput(
     if (email && !EMAIL.test(email)) problem('customer.email', 'must be an e-mail address');
     let accountValue: number | null = null;
     if (c.accountValue !== undefined && c.accountValue !== null) {
-      if (typeof c.accountValue !== 'number' || !Number.isFinite(c.accountValue) || c.accountValue < 0 || c.accountValue > LIMITS.accountValue) {
+      if (
+        typeof c.accountValue !== 'number' ||
+        !Number.isFinite(c.accountValue) ||
+        c.accountValue < 0 ||
+        c.accountValue > LIMITS.accountValue
+      ) {
         problem('customer.accountValue', `must be a number from 0 to ${LIMITS.accountValue}`);
       } else accountValue = c.accountValue;
     }

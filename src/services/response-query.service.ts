@@ -8,7 +8,6 @@ import type { ResponseRepository } from '../../models/response/response.reposito
 import { decodeCursor, pageSize, toPage, type Page } from './paging.js';
 import { ATTRIBUTE_KEY } from './response-input.js';
 
-
 const FILTER_LIST_LIMIT = 100;
 const FILTER_TEXT_LIMIT = 200;
 
@@ -16,7 +15,8 @@ const FILTER_TEXT_LIMIT = 200;
 function afterId(after: string | null | undefined): Types.ObjectId | null {
   const key = decodeCursor(after, ['string']);
   if (!key) return null;
-  if (!Types.ObjectId.isValid(key[0]) || !/^[0-9a-f]{24}$/.test(String(key[0]))) throw new InputError([{ field: 'after', message: 'is not a cursor of this query' }]);
+  if (!Types.ObjectId.isValid(key[0]) || !/^[0-9a-f]{24}$/.test(String(key[0])))
+    throw new InputError([{ field: 'after', message: 'is not a cursor of this query' }]);
   return new Types.ObjectId(key[0]);
 }
 
@@ -26,11 +26,14 @@ export function checkFilter(filter: ResponseQueryFilter | null | undefined): voi
   const problems: { field: string; message: string }[] = [];
   const lists = { categories: filter.categories, touchpoints: filter.touchpoints, attributes: filter.attributes, themes: filter.themes };
   for (const [name, list] of Object.entries(lists)) {
-    if (list && list.length > FILTER_LIST_LIMIT) problems.push({ field: `filter.${name}`, message: `must have at most ${FILTER_LIST_LIMIT} entries` });
+    if (list && list.length > FILTER_LIST_LIMIT)
+      problems.push({ field: `filter.${name}`, message: `must have at most ${FILTER_LIST_LIMIT} entries` });
   }
   for (const [i, a] of (filter.attributes ?? []).entries()) {
-    if (!ATTRIBUTE_KEY.test(a.key)) problems.push({ field: `filter.attributes[${i}].key`, message: 'must be an attribute key (letters, digits, _ or -)' });
-    if (a.value.length > FILTER_TEXT_LIMIT) problems.push({ field: `filter.attributes[${i}].value`, message: `must be at most ${FILTER_TEXT_LIMIT} characters` });
+    if (!ATTRIBUTE_KEY.test(a.key))
+      problems.push({ field: `filter.attributes[${i}].key`, message: 'must be an attribute key (letters, digits, _ or -)' });
+    if (a.value.length > FILTER_TEXT_LIMIT)
+      problems.push({ field: `filter.attributes[${i}].value`, message: `must be at most ${FILTER_TEXT_LIMIT} characters` });
   }
   if (filter.search && filter.search.length > FILTER_TEXT_LIMIT) {
     problems.push({ field: 'filter.search', message: `must be at most ${FILTER_TEXT_LIMIT} characters` });
@@ -46,7 +49,11 @@ export class ResponseQueryService {
     return this.deps.responses.findById(id);
   }
 
-  async page(filter: ResponseQueryFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<Page<ResponseEntity>> {
+  async page(
+    filter: ResponseQueryFilter | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Page<ResponseEntity>> {
     checkFilter(filter);
     const size = pageSize(first, this.deps.maxPageSize);
     const rows = await this.deps.responses.page(filter, size + 1, afterId(after));

@@ -157,8 +157,10 @@ export class TaxonomyService {
     await this.ensureSeeded();
     const sources = [...new Set(sourceKeys.map((k) => String(k).trim()))];
     if (sources.length === 0) throw new InputError([{ field: 'sourceKeys', message: 'must name at least one theme' }]);
-    if (sources.length > MAX_MERGE_SOURCES) throw new InputError([{ field: 'sourceKeys', message: `must name at most ${MAX_MERGE_SOURCES} themes` }]);
-    if (sources.includes(targetKey)) throw new InputError([{ field: 'sourceKeys', message: `cannot merge theme "${targetKey}" into itself` }]);
+    if (sources.length > MAX_MERGE_SOURCES)
+      throw new InputError([{ field: 'sourceKeys', message: `must name at most ${MAX_MERGE_SOURCES} themes` }]);
+    if (sources.includes(targetKey))
+      throw new InputError([{ field: 'sourceKeys', message: `cannot merge theme "${targetKey}" into itself` }]);
     const target = await this.requireActive(targetKey, 'targetKey');
     const active = await this.deps.taxonomy.listThemes(false);
     const byKey = new Map(active.map((t) => [t.key, t]));
@@ -181,7 +183,9 @@ export class TaxonomyService {
     );
     const remaining = active
       .filter((t) => !sources.includes(t.key))
-      .map((t) => (t.key === targetKey ? mergedTarget : { ...toDefinition(t), parent: t.parent && sources.includes(t.parent) ? targetKey : t.parent }));
+      .map((t) =>
+        t.key === targetKey ? mergedTarget : { ...toDefinition(t), parent: t.parent && sources.includes(t.parent) ? targetKey : t.parent },
+      );
     validateWhole(remaining, targetKey, 'targetKey');
 
     await this.deps.taxonomy.updateTheme(targetKey, {
@@ -230,7 +234,13 @@ export class TaxonomyService {
 }
 
 function toDefinition(theme: Pick<ThemeEntity, 'key' | 'label' | 'description' | 'keywords' | 'examples' | 'parent'>): ThemeDefinition {
-  const definition: ThemeDefinition = { key: theme.key, label: theme.label, keywords: theme.keywords, examples: theme.examples, parent: theme.parent ?? null };
+  const definition: ThemeDefinition = {
+    key: theme.key,
+    label: theme.label,
+    keywords: theme.keywords,
+    examples: theme.examples,
+    parent: theme.parent ?? null,
+  };
   if (theme.description) definition.description = theme.description;
   return definition;
 }
@@ -268,13 +278,21 @@ function survivingAncestor(parent: string | null, byKey: Map<string, ThemeEntity
 
 function checkKey(key: string, field: string): void {
   if (!key) throw new InputError([{ field, message: 'must not be empty' }]);
-  if (key.length > TAXONOMY_LIMITS.keyLength) throw new InputError([{ field, message: `must be at most ${TAXONOMY_LIMITS.keyLength} characters` }]);
-  if (!THEME_KEY.test(key)) throw new InputError([{ field, message: `must be snake_case (lower-case letters, digits, underscores, starting with a letter), got "${key}"` }]);
+  if (key.length > TAXONOMY_LIMITS.keyLength)
+    throw new InputError([{ field, message: `must be at most ${TAXONOMY_LIMITS.keyLength} characters` }]);
+  if (!THEME_KEY.test(key))
+    throw new InputError([
+      { field, message: `must be snake_case (lower-case letters, digits, underscores, starting with a letter), got "${key}"` },
+    ]);
 }
 
 function keyTaken(existing: Pick<ThemeEntity, 'key' | 'retired'>): AppError {
   return existing.retired
-    ? new AppError('CONFLICT', `theme key "${existing.key}" belonged to a retired theme; keys are never reused so old analyses stay unambiguous`, { field: 'input.key' })
+    ? new AppError(
+        'CONFLICT',
+        `theme key "${existing.key}" belonged to a retired theme; keys are never reused so old analyses stay unambiguous`,
+        { field: 'input.key' },
+      )
     : new AppError('CONFLICT', `theme "${existing.key}" already exists`, { field: 'input.key' });
 }
 

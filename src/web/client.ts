@@ -35,7 +35,10 @@ export const ViewerQuery = graphql(`
   query Viewer {
     viewer {
       role
-      scope { key value }
+      scope {
+        key
+        value
+      }
     }
   }
 `);
@@ -48,13 +51,20 @@ export async function checkKey(key: string): Promise<{ ok: true } | { ok: false;
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({ query: 'query Viewer { viewer { role } }' }),
     });
-    const body = (await res.json().catch(() => null)) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } | null;
+    const body = (await res.json().catch(() => null)) as {
+      data?: unknown;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    } | null;
     const code = body?.errors?.[0]?.extensions?.code;
     if (res.status === 401 || code === 'UNAUTHENTICATED') {
-      return { ok: false, message: 'That API key was not accepted. Check it for typos, or ask an administrator for a new key (it may have been revoked).' };
+      return {
+        ok: false,
+        message: 'That API key was not accepted. Check it for typos, or ask an administrator for a new key (it may have been revoked).',
+      };
     }
     if (code === 'RATE_LIMITED') return { ok: false, message: 'Too many attempts. Wait a minute and try again.' };
-    if (!res.ok || !body?.data) return { ok: false, message: `The service could not check the key (HTTP ${res.status}). Try again shortly.` };
+    if (!res.ok || !body?.data)
+      return { ok: false, message: `The service could not check the key (HTTP ${res.status}). Try again shortly.` };
     return { ok: true };
   } catch {
     return { ok: false, message: 'The service cannot be reached. Check your connection and try again.' };

@@ -10,12 +10,20 @@ export const fmtInt = (n: number) => n.toLocaleString();
 export function slaText(dueAt: string, now = Date.now()): { text: string; overdue: boolean } {
   const ms = new Date(dueAt).getTime() - now;
   const abs = Math.abs(ms);
-  const span = abs >= 86_400_000 ? `${Math.round(abs / 86_400_000)} d` : abs >= 3_600_000 ? `${Math.round(abs / 3_600_000)} h` : `${Math.max(1, Math.round(abs / 60_000))} min`;
+  const span =
+    abs >= 86_400_000
+      ? `${Math.round(abs / 86_400_000)} d`
+      : abs >= 3_600_000
+        ? `${Math.round(abs / 3_600_000)} h`
+        : `${Math.max(1, Math.round(abs / 60_000))} min`;
   return ms >= 0 ? { text: `due in ${span}`, overdue: false } : { text: `${span} overdue`, overdue: true };
 }
 
 /** Two NPS figures differ significantly when the gap exceeds their combined 95% margin. */
-export function significantChange(a: { nps: number | null; marginOfError: number | null }, b: { nps: number | null; marginOfError: number | null }): boolean {
+export function significantChange(
+  a: { nps: number | null; marginOfError: number | null },
+  b: { nps: number | null; marginOfError: number | null },
+): boolean {
   if (a.nps === null || b.nps === null || a.marginOfError === null || b.marginOfError === null) return false;
   return Math.abs(a.nps - b.nps) > Math.hypot(a.marginOfError, b.marginOfError);
 }

@@ -29,10 +29,23 @@ function App() {
   const [key, setKey] = useState(session.key());
   const api = useMemo(() => (key ? createApiClient(key) : null), [key]);
   useEffect(() => () => api?.close(), [api]);
-  if (!key || !api) return <SignIn onSignedIn={(k) => { session.signIn(k); setKey(k); }} />;
+  if (!key || !api)
+    return (
+      <SignIn
+        onSignedIn={(k) => {
+          session.signIn(k);
+          setKey(k);
+        }}
+      />
+    );
   return (
     <Provider value={api.client}>
-      <Shell onSignOut={() => { session.signOut(); setKey(null); }} />
+      <Shell
+        onSignOut={() => {
+          session.signOut();
+          setKey(null);
+        }}
+      />
     </Provider>
   );
 }
@@ -60,9 +73,24 @@ function SignIn({ onSignedIn }: { onSignedIn: (key: string) => void }) {
         <h1>Verbatim insights</h1>
         <p>Sign in with the API key you were given. It stays in this browser tab only.</p>
         <label for="apiKey">API key</label>
-        <input id="apiKey" type="password" name="apiKey" autocomplete="current-password" autofocus required aria-invalid={error ? true : undefined} aria-describedby={error ? 'signin-error' : undefined} />
-        {error && <p id="signin-error" class="notice error" role="alert">{error}</p>}
-        <button type="submit" class="primary" disabled={busy}>{busy ? 'Checking…' : 'Sign in'}</button>
+        <input
+          id="apiKey"
+          type="password"
+          name="apiKey"
+          autocomplete="current-password"
+          autofocus
+          required
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'signin-error' : undefined}
+        />
+        {error && (
+          <p id="signin-error" class="notice error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? 'Checking…' : 'Sign in'}
+        </button>
       </form>
     </main>
   );
@@ -73,7 +101,11 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   const [{ data, error, fetching }] = useQuery({ query: ViewerQuery });
   useEffect(() => {
     // A revoked or expired key: back to sign-in rather than a page of errors.
-    if (error?.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED') || (error?.response as Response | undefined)?.status === 401) onSignOut();
+    if (
+      error?.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED') ||
+      (error?.response as Response | undefined)?.status === 401
+    )
+      onSignOut();
   }, [error]);
   const title = NAV.find((n) => n.view === state.view)?.label ?? '';
   useTitle(title);
@@ -81,12 +113,21 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   const { role, scope } = data.viewer;
   return (
     <>
-      <a class="skip" href="#main">Skip to content</a>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
       <header class="top">
         <span class="brand">Verbatim</span>
         <nav aria-label="Views">
           {NAV.map((n) => (
-            <a href={`?view=${n.view}`} aria-current={n.view === state.view ? 'page' : undefined} onClick={(e) => { e.preventDefault(); update({ view: n.view, theme: '' }); }}>
+            <a
+              href={`?view=${n.view}`}
+              aria-current={n.view === state.view ? 'page' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                update({ view: n.view, theme: '' });
+              }}
+            >
               {n.label}
             </a>
           ))}
@@ -94,7 +135,9 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         <span class="who">
           {role.toLowerCase()}
           {scope.length > 0 && <> · {scope.map((s) => `${s.key}: ${s.value}`).join(', ')}</>}
-          <button type="button" class="link" onClick={onSignOut}>Sign out</button>
+          <button type="button" class="link" onClick={onSignOut}>
+            Sign out
+          </button>
         </span>
       </header>
       <main id="main">

@@ -28,7 +28,15 @@ export interface UrlState {
 }
 
 const DEFAULTS: UrlState = {
-  view: 'overview', period: '90d', interval: 'WEEK', touchpoint: '', segment: '', category: '', theme: '', attribute: 'region', assignee: '',
+  view: 'overview',
+  period: '90d',
+  interval: 'WEEK',
+  touchpoint: '',
+  segment: '',
+  category: '',
+  theme: '',
+  attribute: 'region',
+  assignee: '',
 };
 
 function oneOf<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {

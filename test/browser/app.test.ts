@@ -21,7 +21,10 @@ const MARKED = ['North America', 'EMEA', 'APAC', 'LATAM'].map((region, i) => ({
   comment: `Marker ${region.replace(' ', '')}Quokka: the billing portal failed again and we are cancelling next month.`,
   touchpoint: 'support_ticket_closed',
   customer: { externalId: `marked-customer-${i}`, name: `Marked ${region}`, accountValue: 90_000 },
-  attributes: [{ key: 'region', value: region }, { key: 'account_manager', value: 'Priya Shah' }],
+  attributes: [
+    { key: 'region', value: region },
+    { key: 'account_manager', value: 'Priya Shah' },
+  ],
 }));
 
 describe('insight app in a browser', () => {
@@ -35,7 +38,11 @@ describe('insight app in a browser', () => {
   const contexts: BrowserContext[] = [];
 
   const newPage = async (width = 1280, height = 900): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, bypassCSP: true /* to inject axe-core */ });
+    const context = await browser.newContext({
+      viewport: { width, height },
+      deviceScaleFactor: 1,
+      bypassCSP: true /* to inject axe-core */,
+    });
     contexts.push(context);
     return context.newPage();
   };
@@ -47,10 +54,13 @@ describe('insight app in a browser', () => {
     await loadSampleProgramme(new GraphqlClient(app.url, TEST_ADMIN_KEY), { size: SIZE, seed: SEED, pollMs: 500 });
     const imported = await app.gql(`mutation($rows: [ResponseInput!]!) { importResponses(input: $rows) { accepted } }`, { rows: MARKED });
     expect(imported.data?.importResponses.accepted).toBe(MARKED.length);
-    await waitFor(async () => {
-      const r = await app.gql(`{ responses(first: 1, filter: { analysisStatus: PENDING }) { totalCount } }`);
-      return r.data?.responses.totalCount === 0;
-    }, { what: 'analysis of the marked responses', timeoutMs: 60_000 });
+    await waitFor(
+      async () => {
+        const r = await app.gql(`{ responses(first: 1, filter: { analysisStatus: PENDING }) { totalCount } }`);
+        return r.data?.responses.totalCount === 0;
+      },
+      { what: 'analysis of the marked responses', timeoutMs: 60_000 },
+    );
 
     const key = async (name: string, role: string, scope?: { key: string; value: string }[]) => {
       const r = await app.gql(`mutation($in: CreateApiKeyInput!) { createApiKey(input: $in) { key } }`, { in: { name, role, scope } });

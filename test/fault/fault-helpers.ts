@@ -55,7 +55,10 @@ export async function expectAllAnalysedOnce(gql: GqlClient, accepted: Set<string
   );
   const externalIds = responses.map((r) => r.externalId);
   expect(new Set(externalIds).size, 'no duplicated responses').toBe(externalIds.length);
-  expect([...accepted].filter((id) => !externalIds.includes(id)), 'no lost responses').toEqual([]);
+  expect(
+    [...accepted].filter((id) => !externalIds.includes(id)),
+    'no lost responses',
+  ).toEqual([]);
   expect(responses.length).toBe(accepted.size);
 
   // The rollups behind nps and themeBreakdown count each analysis exactly once.
@@ -67,7 +70,8 @@ export async function expectAllAnalysedOnce(gql: GqlClient, accepted: Set<string
     detractors: responses.filter((r) => r.score <= 6).length,
   });
   const direct = new Map<string, number>();
-  for (const r of responses) for (const key of new Set(r.analysis?.themes.map((t) => t.key) ?? [])) direct.set(key, (direct.get(key) ?? 0) + 1);
+  for (const r of responses)
+    for (const key of new Set(r.analysis?.themes.map((t) => t.key) ?? [])) direct.set(key, (direct.get(key) ?? 0) + 1);
   const breakdown: any = await gql(`{ themeBreakdown { theme { key } mentions } }`);
   expect(breakdown.errors).toBeUndefined();
   const fromRollups = new Map<string, number>(breakdown.data.themeBreakdown.map((t: any) => [t.theme.key, t.mentions]));

@@ -21,7 +21,12 @@ beforeAll(async () => {
   // Not ephemeral: its data must survive the restart, as a real server's does.
   mongo = await startMongo({ dataDir, ephemeral: false, log: () => {}, env: { ...process.env, MONGODB_URI: undefined } });
   app = await startTestApp('fault-mongo', {
-    env: { MONGODB_URI: `${mongo.uri}fault_mongo`, VERBATIM_RECONCILE_EVERY_SECONDS: '5', VERBATIM_RECONCILE_AFTER_SECONDS: '1', VERBATIM_JOB_LOCK_SECONDS: '5' },
+    env: {
+      MONGODB_URI: `${mongo.uri}fault_mongo`,
+      VERBATIM_RECONCILE_EVERY_SECONDS: '5',
+      VERBATIM_RECONCILE_AFTER_SECONDS: '1',
+      VERBATIM_JOB_LOCK_SECONDS: '5',
+    },
   });
 });
 
@@ -33,7 +38,7 @@ afterAll(async () => {
 
 const readyz = async () => {
   const res = await fetch(app.url.replace(/\/graphql$/, '/readyz'));
-  return { status: res.status, body: (await res.json()) };
+  return { status: res.status, body: await res.json() };
 };
 
 describe('MongoDB-compatible server restarted while serving', () => {
@@ -68,10 +73,13 @@ describe('MongoDB-compatible server restarted while serving', () => {
     // The submits refused during the outage are retried by their client, as a survey tool would.
     for (const i of [100, 101, ...Array.from({ length: 10 }, (_, k) => 10 + k)]) {
       const input = responseInput('mongo', i);
-      const result = await waitFor(async () => {
-        const r = await app.gql(SUBMIT, { input });
-        return r.errors?.[0]?.extensions?.code === 'SERVICE_UNAVAILABLE' ? null : r;
-      }, { timeoutMs: 30_000, what: `submit ${i} after the restart` });
+      const result = await waitFor(
+        async () => {
+          const r = await app.gql(SUBMIT, { input });
+          return r.errors?.[0]?.extensions?.code === 'SERVICE_UNAVAILABLE' ? null : r;
+        },
+        { timeoutMs: 30_000, what: `submit ${i} after the restart` },
+      );
       expect(result.errors, `submit ${i}`).toBeUndefined();
       accepted.add(input.externalId);
     }

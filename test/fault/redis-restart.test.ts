@@ -21,7 +21,12 @@ beforeAll(async () => {
   // Append-only file on, as `npm start` runs it: BullMQ's job scheduler survives the restart.
   redis = await startRedis({ dataDir, persistent: true, log: () => {}, env: { ...process.env, REDIS_URL: undefined } });
   app = await startTestApp('fault-redis', {
-    env: { REDIS_URL: redis.url, VERBATIM_RECONCILE_EVERY_SECONDS: '5', VERBATIM_RECONCILE_AFTER_SECONDS: '1', VERBATIM_JOB_LOCK_SECONDS: '5' },
+    env: {
+      REDIS_URL: redis.url,
+      VERBATIM_RECONCILE_EVERY_SECONDS: '5',
+      VERBATIM_RECONCILE_AFTER_SECONDS: '1',
+      VERBATIM_JOB_LOCK_SECONDS: '5',
+    },
   });
 });
 
@@ -47,7 +52,7 @@ describe('Redis restarted during submits', () => {
     await redis.stop();
     const ready = await fetch(app.url.replace(/\/graphql$/, '/readyz'));
     expect(ready.status).toBe(503);
-    expect(((await ready.json())).checks.redis).toMatch(/^error/);
+    expect((await ready.json()).checks.redis).toMatch(/^error/);
     // During the outage: stored PENDING, enqueue left to the reconciler.
     for (let i = 10; i < 25; i++) await submit(i);
     const pending = await app.gql(`{ responses(filter: { analysisStatus: PENDING }, first: 1) { totalCount } }`);

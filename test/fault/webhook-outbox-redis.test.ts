@@ -67,17 +67,28 @@ afterAll(async () => {
 describe('webhook outbox while Redis is down', () => {
   it('commits alert changes without an error and delivers every committed event once Redis is back', async () => {
     const hook = await app.gql(`mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { id } }`, {
-      input: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, events: ['alert.raised', 'alert.updated', 'alert.sla_breached'] },
+      input: {
+        url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+        events: ['alert.raised', 'alert.updated', 'alert.sla_breached'],
+      },
     });
     expect(hook.errors).toBeUndefined();
     const webhookId = hook.data!.createWebhook.id as string;
 
     const submitted = await app.gql(`mutation($input: ResponseInput!) { submitResponse(input: $input) { id } }`, {
-      input: { externalId: 'outbox-1', score: 1, comment: "Support never answers, I'm cancelling and switching to a competitor", attributes: [{ key: 'account_manager', value: 'dana' }] },
+      input: {
+        externalId: 'outbox-1',
+        score: 1,
+        comment: "Support never answers, I'm cancelling and switching to a competitor",
+        attributes: [{ key: 'account_manager', value: 'dana' }],
+      },
     });
     expect(submitted.errors).toBeUndefined();
     const alertId = `${submitted.data!.submitResponse.id}:default`;
-    await waitFor(async () => received.some((r) => r.id === `alert.raised:${alertId}`), { timeoutMs: 60_000, what: 'alert.raised delivered' });
+    await waitFor(async () => received.some((r) => r.id === `alert.raised:${alertId}`), {
+      timeoutMs: 60_000,
+      what: 'alert.raised delivered',
+    });
 
     await redis.stop();
     // The follow-up mutations commit in MongoDB and must not fail because Redis is gone.
@@ -94,7 +105,13 @@ describe('webhook outbox while Redis is down', () => {
     const queue = new BullWebhookQueue(queueRedis, app.config.VERBATIM_QUEUE_PREFIX, { attempts: 5, backoffMs: 200 });
     queue.queue.on('error', () => undefined);
     const publisher = new WebhookEventPublisher({ webhooks: db.webhooks, queue, log: createLogger('silent') });
-    const breach = { id: `alert.sla_breached:${alertId}`, type: 'alert.sla_breached' as const, occurredAt: new Date(), data: { alert: { id: alertId } }, attributes: [] };
+    const breach = {
+      id: `alert.sla_breached:${alertId}`,
+      type: 'alert.sla_breached' as const,
+      occurredAt: new Date(),
+      data: { alert: { id: alertId } },
+      attributes: [],
+    };
     await expect(publisher.publish([breach])).resolves.toBeUndefined();
     await queue.close().catch(() => undefined);
     queueRedis.disconnect();
@@ -105,10 +122,14 @@ describe('webhook outbox while Redis is down', () => {
     expect(received.map((r) => r.id)).toEqual([`alert.raised:${alertId}`]);
 
     await redis.restart();
-    await waitFor(async () => expected.every((id) => received.some((r) => r.id === id)), { timeoutMs: 60_000, what: 'every committed event delivered' });
+    await waitFor(async () => expected.every((id) => received.some((r) => r.id === id)), {
+      timeoutMs: 60_000,
+      what: 'every committed event delivered',
+    });
     const log = await waitFor(
       async () => {
-        const nodes = (await app.gql(LOG, { id: webhookId })).data?.webhookDeliveries.nodes as { eventId: string; status: string; attempts: number }[] | undefined;
+        const nodes = (await app.gql(LOG, { id: webhookId })).data?.webhookDeliveries.nodes as
+          { eventId: string; status: string; attempts: number }[] | undefined;
         return nodes && nodes.length === expected.length && nodes.every((d) => d.status === 'DELIVERED') ? nodes : null;
       },
       { timeoutMs: 30_000, what: 'every delivery logged DELIVERED' },

@@ -25,7 +25,11 @@ export interface TestApp extends RunningApp {
 
 export async function startTestApp(
   name: string,
-  { roles = ['api', 'worker'] as ProcessRole[], env = {}, now }: { roles?: ProcessRole[]; env?: Record<string, string>; now?: () => Date } = {},
+  {
+    roles = ['api', 'worker'] as ProcessRole[],
+    env = {},
+    now,
+  }: { roles?: ProcessRole[]; env?: Record<string, string>; now?: () => Date } = {},
 ): Promise<TestApp> {
   const config = loadConfig({
     PORT: '0',
@@ -76,7 +80,10 @@ export function createGqlClient(url: string, defaultHeaders: Record<string, stri
 }
 
 /** Polls until `check` returns a truthy value or the time runs out. */
-export async function waitFor<T>(check: () => Promise<T | null | undefined | false>, { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {}): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | null | undefined | false>,
+  { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -11,7 +11,12 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { APP_DIST_DIR } from '../../src/server/app-static.js';
 
 export const ARTIFACTS_DIR = fileURLToPath(new URL('../artifacts/', import.meta.url));
-const CHROMIUM_CANDIDATES = [process.env.VERBATIM_TEST_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const CHROMIUM_CANDIDATES = [
+  process.env.VERBATIM_TEST_CHROMIUM,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+];
 
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = CHROMIUM_CANDIDATES.find((p): p is string => !!p && existsSync(p));

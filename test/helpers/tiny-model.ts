@@ -153,7 +153,12 @@ function encoderGraph(name: string, vocab: string[]): OnnxGraph {
     nodes: encoderNodes(),
     initializers: [
       { name: 'word_embeddings', dataType: OnnxDataType.FLOAT, dims: [vocab.length, TINY_HIDDEN_SIZE], data: embeddingTable(vocab) },
-      { name: 'token_type_embeddings', dataType: OnnxDataType.FLOAT, dims: [2, TINY_HIDDEN_SIZE], data: new Float32Array(2 * TINY_HIDDEN_SIZE) },
+      {
+        name: 'token_type_embeddings',
+        dataType: OnnxDataType.FLOAT,
+        dims: [2, TINY_HIDDEN_SIZE],
+        data: new Float32Array(2 * TINY_HIDDEN_SIZE),
+      },
       { name: 'last_axis', dataType: OnnxDataType.INT64, dims: [1], data: BigInt64Array.from([-1n]) },
     ],
     inputs: [int64Input('input_ids'), int64Input('attention_mask'), int64Input('token_type_ids')],
@@ -177,7 +182,12 @@ function classifierGraph(name: string, vocab: string[]): OnnxGraph {
     ...encoder,
     nodes: [
       ...encoder.nodes,
-      { opType: 'ReduceSum', inputs: ['last_hidden_state', 'sequence_axis'], outputs: ['token_sum'], attributes: [{ name: 'keepdims', int: 0 }] },
+      {
+        opType: 'ReduceSum',
+        inputs: ['last_hidden_state', 'sequence_axis'],
+        outputs: ['token_sum'],
+        attributes: [{ name: 'keepdims', int: 0 }],
+      },
       { opType: 'ReduceSum', inputs: ['mask_3d', 'sequence_axis'], outputs: ['token_count'], attributes: [{ name: 'keepdims', int: 0 }] },
       { opType: 'Div', inputs: ['token_sum', 'token_count'], outputs: ['pooled'] },
       { opType: 'MatMul', inputs: ['pooled', 'classifier_weight'], outputs: ['scores'] },
@@ -214,7 +224,11 @@ function tokenizerJson(vocab: string[]): object {
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+      single: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+      ],
       pair: [
         { SpecialToken: { id: '[CLS]', type_id: 0 } },
         { Sequence: { id: 'A', type_id: 0 } },
@@ -262,7 +276,13 @@ export interface TinyModelOptions {
   quantized?: boolean;
 }
 
-export async function writeModelFolder(folder: string, config: object, graph: OnnxGraph, vocab: string[], options: TinyModelOptions = {}): Promise<string> {
+export async function writeModelFolder(
+  folder: string,
+  config: object,
+  graph: OnnxGraph,
+  vocab: string[],
+  options: TinyModelOptions = {},
+): Promise<string> {
   await mkdir(path.join(folder, 'onnx'), { recursive: true });
   const onnx = encodeOnnxModel(graph);
   await writeFile(path.join(folder, 'config.json'), JSON.stringify(config, null, 2));

@@ -28,7 +28,17 @@ function wsRun(client: Client, query: string, variables: Record<string, unknown>
       { query, variables, ...(operationName ? { operationName } : {}) },
       {
         next: (value) => (result = value as WsResult),
-        error: (err) => resolve({ errors: Array.isArray(err) ? err : [{ message: String((err as { reason?: string })?.reason ?? err), extensions: { closeCode: (err as { code?: number })?.code } }] }),
+        error: (err) =>
+          resolve({
+            errors: Array.isArray(err)
+              ? err
+              : [
+                  {
+                    message: String((err as { reason?: string })?.reason ?? err),
+                    extensions: { closeCode: (err as { code?: number })?.code },
+                  },
+                ],
+          }),
         complete: () => resolve(result),
       },
     );
@@ -75,10 +85,13 @@ describe('items 8 and 9: cost, aliases, trend points, concurrency, over HTTP and
     }));
     const imported = await app.gql(IMPORT, { input: rows });
     expect(imported.data!.importResponses.accepted).toBe(180);
-    await waitFor(async () => (await app.gql(`{ responses(filter: { analysisStatus: PENDING }) { totalCount } }`)).data?.responses.totalCount === 0, {
-      timeoutMs: 120_000,
-      what: 'analysis of the imported answers',
-    });
+    await waitFor(
+      async () => (await app.gql(`{ responses(filter: { analysisStatus: PENDING }) { totalCount } }`)).data?.responses.totalCount === 0,
+      {
+        timeoutMs: 120_000,
+        what: 'analysis of the imported answers',
+      },
+    );
   });
 
   afterAll(async () => {
@@ -100,7 +113,9 @@ describe('items 8 and 9: cost, aliases, trend points, concurrency, over HTTP and
     expect(costly.errors![0].extensions!.cost).toBeGreaterThan(20_000);
 
     // A dashboard's worth of insight fields still runs.
-    const dashboard = await app.gql(`{ nps { nps } themeBreakdown { theme { key } mentions } npsTrend(interval: MONTH) { series { points { nps } } } }`);
+    const dashboard = await app.gql(
+      `{ nps { nps } themeBreakdown { theme { key } mentions } npsTrend(interval: MONTH) { series { points { nps } } } }`,
+    );
     expect(dashboard.errors).toBeUndefined();
   });
 
@@ -110,7 +125,10 @@ describe('items 8 and 9: cost, aliases, trend points, concurrency, over HTTP and
     expect(daily.errors![0].message).toMatch(/at most 30/);
 
     const from = new Date(Date.now() - 15 * DAY_MS).toISOString();
-    const series = await app.gql(`query($from: DateTime) { npsTrend(interval: DAY, groupBy: { touchpoint: true }, filter: { from: $from }) { series { points { period } } } }`, { from });
+    const series = await app.gql(
+      `query($from: DateTime) { npsTrend(interval: DAY, groupBy: { touchpoint: true }, filter: { from: $from }) { series { points { period } } } }`,
+      { from },
+    );
     expect(series.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'limit' });
 
     const weekly = await app.gql(`{ npsTrend(interval: WEEK, groupBy: { touchpoint: true }) { series { group points { period } } } }`);
@@ -162,7 +180,9 @@ describe('items 8 and 9: cost, aliases, trend points, concurrency, over HTTP and
     socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${TEST_ADMIN_KEY}` } }));
     await new Promise((resolve) => setTimeout(resolve, 300));
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: '{ nps { responses } }', variables: { pad: 'x'.repeat(150_000) } } }));
+    socket.send(
+      JSON.stringify({ id: '1', type: 'subscribe', payload: { query: '{ nps { responses } }', variables: { pad: 'x'.repeat(150_000) } } }),
+    );
     expect(await closed).toBe(1009);
     expect(messages.filter((m) => m.includes('"next"'))).toHaveLength(0);
   });
@@ -197,7 +217,10 @@ describe('items 8 and 9: cost, aliases, trend points, concurrency, over HTTP and
     clients.push(ws);
     const errors: unknown[] = [];
     for (let i = 0; i < 4; i++) {
-      ws.subscribe({ query: `subscription { atRiskAlert { id } }` }, { next: () => undefined, error: (e) => errors.push(e), complete: () => undefined });
+      ws.subscribe(
+        { query: `subscription { atRiskAlert { id } }` },
+        { next: () => undefined, error: (e) => errors.push(e), complete: () => undefined },
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(errors).toHaveLength(1);
@@ -280,7 +303,8 @@ describe('items 9 and 10: rate budgets keyed on verified keys, over HTTP and Web
 
   it('charges requests with a made-up or revoked bearer token to the per-IP anonymous budget', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await anon.as(`made-up-${randomBytes(12).toString('hex')}`)(`{ nps { responses } }`)).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await anon.as(`made-up-${randomBytes(12).toString('hex')}`)(`{ nps { responses } }`)).status);
     expect(statuses).toEqual([401, 401, 401]);
     const fourth = await anon.as(`made-up-${randomBytes(12).toString('hex')}`)(`{ nps { responses } }`);
     expect(fourth.status).toBe(429);

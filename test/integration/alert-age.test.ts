@@ -25,7 +25,9 @@ describe('alerts of old answers', () => {
   const paged: string[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp('alert-age', { env: { VERBATIM_SLA_CHECK_EVERY_SECONDS: '1', VERBATIM_ALERT_MAX_AGE_DAYS: '14', VERBATIM_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' } });
+    app = await startTestApp('alert-age', {
+      env: { VERBATIM_SLA_CHECK_EVERY_SECONDS: '1', VERBATIM_ALERT_MAX_AGE_DAYS: '14', VERBATIM_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' },
+    });
     receiver = createServer((req, res) => {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
@@ -43,7 +45,10 @@ describe('alerts of old answers', () => {
     const c = wsClient(app);
     ws = c.client;
     await c.connected;
-    ws.subscribe({ query: SUBSCRIBE }, { next: (msg) => paged.push((msg.data as any).atRiskAlert.id), error: () => undefined, complete: () => undefined });
+    ws.subscribe(
+      { query: SUBSCRIBE },
+      { next: (msg) => paged.push((msg.data as any).atRiskAlert.id), error: () => undefined, complete: () => undefined },
+    );
   });
 
   afterAll(async () => {
@@ -57,7 +62,8 @@ describe('alerts of old answers', () => {
       input: {
         externalId,
         score: 1,
-        comment: 'Support never answers, the pigeon post is late and the invoice was wrong. We are cancelling and switching to another vendor.',
+        comment:
+          'Support never answers, the pigeon post is late and the invoice was wrong. We are cancelling and switching to another vendor.',
         respondedAt: respondedAt.toISOString(),
         customer: { externalId: `${externalId}-cust`, accountValue: 80000 },
         attributes: [{ key: 'account_manager', value: 'dana' }],
@@ -76,8 +82,20 @@ describe('alerts of old answers', () => {
     const fresh = await submit('age-fresh', new Date(Date.now() - 3_600_000));
     const old = await submit('age-old', new Date(Date.now() - 90 * DAY));
 
-    const [freshAlert] = await waitFor(async () => { const a = await alertsOf(fresh); return a.length ? a : null; }, { what: 'alert of the fresh answer' });
-    const [oldAlert] = await waitFor(async () => { const a = await alertsOf(old); return a.length ? a : null; }, { what: 'alert of the old answer' });
+    const [freshAlert] = await waitFor(
+      async () => {
+        const a = await alertsOf(fresh);
+        return a.length ? a : null;
+      },
+      { what: 'alert of the fresh answer' },
+    );
+    const [oldAlert] = await waitFor(
+      async () => {
+        const a = await alertsOf(old);
+        return a.length ? a : null;
+      },
+      { what: 'alert of the old answer' },
+    );
     expect(freshAlert).toMatchObject({ status: 'OPEN', assignee: 'dana', slaBreached: false, overdue: false });
     expect(oldAlert).toMatchObject({ status: 'HISTORICAL', assignee: 'dana', slaBreached: false, overdue: false });
     expect(new Date(oldAlert.dueAt).getTime()).toBeLessThan(Date.now());
@@ -88,23 +106,32 @@ describe('alerts of old answers', () => {
 
     // The fresh alert pages (subscription and webhook); the old one never does, and the SLA sweep
     // (every second here) never flags it although its due date has passed.
-    await waitFor(async () => (paged.includes(freshAlert.id) && delivered.some((d) => d.type === 'alert.raised' && d.alertId === freshAlert.id) ? true : null), { what: 'the fresh alert paged' });
+    await waitFor(
+      async () =>
+        paged.includes(freshAlert.id) && delivered.some((d) => d.type === 'alert.raised' && d.alertId === freshAlert.id) ? true : null,
+      { what: 'the fresh alert paged' },
+    );
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(paged).not.toContain(oldAlert.id);
     expect(delivered.filter((d) => d.alertId === oldAlert.id)).toEqual([]);
     expect((await alertsOf(old))[0]).toMatchObject({ status: 'HISTORICAL', slaBreached: false });
 
     // A new rule would route both responses elsewhere; a taxonomy edit re-analyses them.
-    const rule = await app.gql(CREATE_RULE, { input: { name: 'All detractors', categories: ['DETRACTOR'], assignMode: 'FIXED', assignee: 'escalations', slaHours: 24 } });
+    const rule = await app.gql(CREATE_RULE, {
+      input: { name: 'All detractors', categories: ['DETRACTOR'], assignMode: 'FIXED', assignee: 'escalations', slaHours: 24 },
+    });
     expect(rule.errors).toBeUndefined();
     const theme = await app.gql(CREATE_THEME, { input: { key: 'pigeon_post', label: 'Pigeon post', keywords: ['pigeon'] } });
     expect(theme.errors).toBeUndefined();
     const version = theme.data!.createTheme.version as number;
     for (const id of [fresh, old]) {
-      await waitFor(async () => {
-        const r = (await app.gql(RESPONSE, { id })).data?.response;
-        return r?.analysisStatus === 'DONE' && r.analysis.taxonomyVersion >= version ? true : null;
-      }, { timeoutMs: 60_000, what: `re-analysis of ${id}` });
+      await waitFor(
+        async () => {
+          const r = (await app.gql(RESPONSE, { id })).data?.response;
+          return r?.analysisStatus === 'DONE' && r.analysis.taxonomyVersion >= version ? true : null;
+        },
+        { timeoutMs: 60_000, what: `re-analysis of ${id}` },
+      );
     }
     // Give the re-analysis effects time to run (they follow the analysis write).
     await new Promise((resolve) => setTimeout(resolve, 3_000));

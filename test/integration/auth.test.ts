@@ -88,7 +88,12 @@ afterAll(async () => {
 
 describe('unauthenticated', () => {
   it('refuses HTTP requests without a valid key with UNAUTHENTICATED, and keeps the health endpoints open', async () => {
-    for (const headers of [undefined, { authorization: 'Bearer vbt_not-a-key' }, { authorization: `Basic ${TEST_ADMIN_KEY}` }, { authorization: TEST_ADMIN_KEY }]) {
+    for (const headers of [
+      undefined,
+      { authorization: 'Bearer vbt_not-a-key' },
+      { authorization: `Basic ${TEST_ADMIN_KEY}` },
+      { authorization: TEST_ADMIN_KEY },
+    ]) {
       const res = headers ? await app.anonymous(NPS, {}, headers) : await app.anonymous(NPS);
       expect(res.status).toBe(401);
       expect(code(res)).toBe('UNAUTHENTICATED');
@@ -147,18 +152,23 @@ describe('keys', () => {
 
   it('records the last use, and bootstraps VERBATIM_ADMIN_KEY once however often the API starts', async () => {
     await app.as(keys.ANALYST)(NPS);
-    const list = await waitFor(async () => {
-      const res = await app.gql(LIST_KEYS);
-      const analyst = res.data!.apiKeys.find((k: { id: string }) => k.id === createHash('sha256').update(keys.ANALYST).digest('hex'));
-      return analyst?.lastUsedAt ? res.data!.apiKeys : null;
-    }, { what: 'lastUsedAt of the analyst key' });
+    const list = await waitFor(
+      async () => {
+        const res = await app.gql(LIST_KEYS);
+        const analyst = res.data!.apiKeys.find((k: { id: string }) => k.id === createHash('sha256').update(keys.ANALYST).digest('hex'));
+        return analyst?.lastUsedAt ? res.data!.apiKeys : null;
+      },
+      { what: 'lastUsedAt of the analyst key' },
+    );
     expect(list.filter((k: { name: string }) => k.name === 'VERBATIM_ADMIN_KEY')).toHaveLength(1);
 
     const second = await startTestApp(NAME, { roles: ['api'] });
     try {
       const res = await second.gql(LIST_KEYS);
       expect(res.errors).toBeUndefined();
-      expect(res.data!.apiKeys.filter((k: { name: string; role: string }) => k.name === 'VERBATIM_ADMIN_KEY' && k.role === 'ADMIN')).toHaveLength(1);
+      expect(
+        res.data!.apiKeys.filter((k: { name: string; role: string }) => k.name === 'VERBATIM_ADMIN_KEY' && k.role === 'ADMIN'),
+      ).toHaveLength(1);
     } finally {
       await second.stop();
     }
@@ -169,7 +179,14 @@ describe('keys', () => {
       { name: 'm', role: 'MANAGER' },
       { name: 'i', role: 'INGEST', scope: [{ key: 'region', value: 'Nevada' }] },
       { name: 'm2', role: 'MANAGER', scope: [{ key: '$where', value: 'x' }] },
-      { name: 'm3', role: 'MANAGER', scope: [{ key: 'region', value: 'Nevada' }, { key: 'region', value: 'Texas' }] },
+      {
+        name: 'm3',
+        role: 'MANAGER',
+        scope: [
+          { key: 'region', value: 'Nevada' },
+          { key: 'region', value: 'Texas' },
+        ],
+      },
       { name: '', role: 'ANALYST' },
     ]) {
       const res = await app.gql(CREATE_KEY, { input });
@@ -198,7 +215,12 @@ describe('keys', () => {
 describe('roles', () => {
   it('INGEST submits and imports but cannot read or manage', async () => {
     const ingest = app.as(keys.INGEST);
-    const input = { externalId: 'ingest-1', score: 9, comment: 'Great', customer: { externalId: 'c-pii', name: 'Ada Lovelace', email: 'ada@example.com' } };
+    const input = {
+      externalId: 'ingest-1',
+      score: 9,
+      comment: 'Great',
+      customer: { externalId: 'c-pii', name: 'Ada Lovelace', email: 'ada@example.com' },
+    };
     // Reading the stored response back (score) is refused before anything is stored.
     expect((await ingest(SUBMIT, { input })).errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'score' });
     const submitted = await ingest(INGEST_SUBMIT, { input });
@@ -207,7 +229,14 @@ describe('roles', () => {
     const imported = await ingest(IMPORT, { input: [{ externalId: 'ingest-2', score: 3 }] });
     expect(imported.data!.importResponses.accepted).toBe(1);
 
-    for (const query of [RESPONSES, NPS, LIST_KEYS, `{ themes { key } }`, `{ themeBreakdown { mentions } }`, `{ importProgress { total } }`]) {
+    for (const query of [
+      RESPONSES,
+      NPS,
+      LIST_KEYS,
+      `{ themes { key } }`,
+      `{ themeBreakdown { mentions } }`,
+      `{ importProgress { total } }`,
+    ]) {
       const res = await ingest(query);
       expect(code(res), query).toBe('FORBIDDEN');
     }
@@ -242,7 +271,8 @@ describe('roles', () => {
 
   it('SUBSCRIBER subscribes over WebSocket but cannot read responses; INGEST cannot subscribe', async () => {
     const subscriber = app.as(keys.SUBSCRIBER);
-    for (const query of [RESPONSES, NPS, `{ segments { overall { nps } } }`]) expect(code(await subscriber(query)), query).toBe('FORBIDDEN');
+    for (const query of [RESPONSES, NPS, `{ segments { overall { nps } } }`])
+      expect(code(await subscriber(query)), query).toBe('FORBIDDEN');
     expect((await subscriber(`{ viewer { role } }`)).data!.viewer.role).toBe('SUBSCRIBER');
 
     const sub = connect({ authorization: `Bearer ${keys.SUBSCRIBER}` });
@@ -255,7 +285,9 @@ describe('roles', () => {
 
     const submitted = await app.as(keys.INGEST)(INGEST_SUBMIT, { input: { externalId: 'sub-event-1', score: 4, comment: 'Slow support' } });
     const id = submitted.data!.submitResponse.id;
-    await waitFor(async () => events.data.some((d) => (d as { responseAnalyzed: { id: string } }).responseAnalyzed.id === id), { what: 'the analysed event on the SUBSCRIBER connection' });
+    await waitFor(async () => events.data.some((d) => (d as { responseAnalyzed: { id: string } }).responseAnalyzed.id === id), {
+      what: 'the analysed event on the SUBSCRIBER connection',
+    });
     expect(events.errors).toEqual([]);
     await waitFor(async () => refused.errors.length > 0, { what: 'FORBIDDEN for the INGEST subscription' });
     expect(refused.errors[0].extensions?.code).toBe('FORBIDDEN');
@@ -266,7 +298,14 @@ describe('roles', () => {
   });
 
   it('MANAGER sees customer PII within its scope; only ADMIN creates themes', async () => {
-    await app.gql(SUBMIT, { input: { externalId: 'nv-pii', score: 2, attributes: [{ key: 'region', value: 'Nevada' }], customer: { externalId: 'c-nv', name: 'Grace Hopper', email: 'grace@example.com' } } });
+    await app.gql(SUBMIT, {
+      input: {
+        externalId: 'nv-pii',
+        score: 2,
+        attributes: [{ key: 'region', value: 'Nevada' }],
+        customer: { externalId: 'c-nv', name: 'Grace Hopper', email: 'grace@example.com' },
+      },
+    });
     const manager = app.as(keys.MANAGER);
     const res = await manager(CUSTOMER, { id: 'c-nv' });
     expect(res.data!.customer).toMatchObject({ name: 'Grace Hopper', email: 'grace@example.com' });

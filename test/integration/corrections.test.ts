@@ -44,17 +44,27 @@ async function data(client: GqlClient, query: string, variables: Record<string, 
 
 const mentions = async (filter: Record<string, unknown>) =>
   new Map<string, { mentions: number; sentiment: Record<string, number> }>(
-    (await data(app.gql, BREAKDOWN, { filter })).themeBreakdown.map((t: { theme: { key: string }; mentions: number; sentiment: Record<string, number> }) => [t.theme.key, t]),
+    (await data(app.gql, BREAKDOWN, { filter })).themeBreakdown.map(
+      (t: { theme: { key: string }; mentions: number; sentiment: Record<string, number> }) => [t.theme.key, t],
+    ),
   );
 
 beforeAll(async () => {
   app = await startTestApp('corrections', { roles: ['api', 'worker'] });
   const input = rows.map(({ region, ...r }) => ({ ...r, touchpoint: 'support_closed', attributes: [{ key: 'region', value: region }] }));
-  expect((await app.gql(IMPORT, { input }, { 'x-request-id': REQUEST_ID })).data!.importResponses).toEqual({ accepted: rows.length, errors: [] });
-  await waitFor(async () => (await data(app.gql, `query($r: String) { importProgress(requestId: $r) { done } }`, { r: REQUEST_ID })).importProgress.done === rows.length, {
-    timeoutMs: 60_000,
-    what: 'the import analysed',
+  expect((await app.gql(IMPORT, { input }, { 'x-request-id': REQUEST_ID })).data!.importResponses).toEqual({
+    accepted: rows.length,
+    errors: [],
   });
+  await waitFor(
+    async () =>
+      (await data(app.gql, `query($r: String) { importProgress(requestId: $r) { done } }`, { r: REQUEST_ID })).importProgress.done ===
+      rows.length,
+    {
+      timeoutMs: 60_000,
+      what: 'the import analysed',
+    },
+  );
   const page = await data(app.gql, `{ responses(first: 10) { edges { node { id externalId } } } }`);
   for (const { node } of page.responses.edges) ids.set(node.externalId, node.id);
 });
@@ -73,8 +83,11 @@ describe('correctAnalysis', () => {
     const filter = { attributes: [{ key: 'region', value: 'south' }] };
     expect((await mentions(filter)).has('pricing')).toBe(false);
 
-    const analyst = app.as((await data(app.gql, `mutation { createApiKey(input: { name: "pat the analyst", role: ANALYST }) { key } }`)).createApiKey.key);
-    const corrected = (await data(analyst, CORRECT, { id, input: { themes: ['pricing', 'billing'], sentiment: 'NEGATIVE' } })).correctAnalysis;
+    const analyst = app.as(
+      (await data(app.gql, `mutation { createApiKey(input: { name: "pat the analyst", role: ANALYST }) { key } }`)).createApiKey.key,
+    );
+    const corrected = (await data(analyst, CORRECT, { id, input: { themes: ['pricing', 'billing'], sentiment: 'NEGATIVE' } }))
+      .correctAnalysis;
     expect(corrected.themeKeys).toMatchObject({ corrected: true, correctedBy: 'pat the analyst', sentiment: { label: 'NEGATIVE' } });
     expect(corrected.themeKeys.themes).toEqual([
       { key: 'pricing', label: 'Pricing', confidence: 1 },
@@ -82,21 +95,35 @@ describe('correctAnalysis', () => {
     ]);
     expect(corrected.correction).toMatchObject({ themes: ['pricing', 'billing'], sentiment: 'NEGATIVE', by: 'pat the analyst' });
     // The machine analysis before the correction, for audit.
-    expect(corrected.correction.original).toEqual({ themes: before.analysis.themes, sentiment: before.analysis.sentiment, corrected: false });
+    expect(corrected.correction.original).toEqual({
+      themes: before.analysis.themes,
+      sentiment: before.analysis.sentiment,
+      corrected: false,
+    });
 
     const after = (await data(app.gql, RESPONSE, { id })).response;
     expect(after.analysis.themes.map((t: { key: string }) => t.key)).toEqual(['pricing', 'billing']);
     expect(after.analysis.sentiment.label).toBe('NEGATIVE');
-    const listed = await data(app.gql, `query($f: ResponseFilter) { responses(filter: $f) { totalCount edges { node { id analysis { sentiment { label } } } } } }`, { f: { themes: ['pricing'] } });
+    const listed = await data(
+      app.gql,
+      `query($f: ResponseFilter) { responses(filter: $f) { totalCount edges { node { id analysis { sentiment { label } } } } } }`,
+      { f: { themes: ['pricing'] } },
+    );
     expect(listed.responses.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([id]);
     expect(listed.responses.edges[0].node.analysis.sentiment.label).toBe('NEGATIVE');
 
     // The rollups follow: the south breakdown now holds exactly the corrected themes, negative.
     const breakdown = await mentions(filter);
     expect([...breakdown.keys()].sort()).toEqual(['billing', 'pricing']);
-    expect(breakdown.get('pricing')).toEqual({ theme: { key: 'pricing' }, mentions: 1, sentiment: { positive: 0, neutral: 0, negative: 1 } });
+    expect(breakdown.get('pricing')).toEqual({
+      theme: { key: 'pricing' },
+      mentions: 1,
+      sentiment: { positive: 0, neutral: 0, negative: 1 },
+    });
     const drivers = (await data(app.gql, DRIVERS, { filter })).drivers;
-    expect([...drivers.detraction, ...drivers.promotion].map((d: { theme: { key: string } }) => d.theme.key)).not.toContain(before.analysis.themes[0]?.key ?? 'none-before');
+    expect([...drivers.detraction, ...drivers.promotion].map((d: { theme: { key: string } }) => d.theme.key)).not.toContain(
+      before.analysis.themes[0]?.key ?? 'none-before',
+    );
 
     // A second correction of the sentiment alone keeps the corrected themes and the first original.
     const again = (await data(analyst, CORRECT, { id, input: { sentiment: 'NEUTRAL' } })).correctAnalysis;
@@ -109,7 +136,10 @@ describe('correctAnalysis', () => {
   it('keeps the correction through a taxonomy backfill', async () => {
     const id = ids.get('c-2')!;
     await data(app.gql, CORRECT, { id, input: { themes: ['product_quality'] } });
-    const created = await data(app.gql, `mutation { createTheme(input: { key: "invoices", label: "Invoices", keywords: ["invoice"] }) { version } }`);
+    const created = await data(
+      app.gql,
+      `mutation { createTheme(input: { key: "invoices", label: "Invoices", keywords: ["invoice"] }) { version } }`,
+    );
     const version = created.createTheme.version as number;
     const reanalysed = await waitFor(
       async () => {
@@ -121,12 +151,17 @@ describe('correctAnalysis', () => {
     expect(reanalysed.analysis.themes.map((t: { key: string }) => t.key)).toEqual(['product_quality']);
     expect(reanalysed.analysis.corrected).toBe(true);
     // c-2 is the only verbatim naming an invoice, and its correction holds: nobody has the new theme.
-    const other = (await data(app.gql, `query($f: ResponseFilter) { responses(filter: $f) { totalCount } }`, { f: { themes: ['invoices'] } })).responses;
+    const other = (
+      await data(app.gql, `query($f: ResponseFilter) { responses(filter: $f) { totalCount } }`, { f: { themes: ['invoices'] } })
+    ).responses;
     expect(other.totalCount).toBe(0);
-    await waitFor(async () => (await mentions({ attributes: [{ key: 'region', value: 'north' }] })).get('product_quality')?.mentions === 1, {
-      timeoutMs: 15_000,
-      what: 'the breakdown to keep the corrected theme',
-    });
+    await waitFor(
+      async () => (await mentions({ attributes: [{ key: 'region', value: 'north' }] })).get('product_quality')?.mentions === 1,
+      {
+        timeoutMs: 15_000,
+        what: 'the breakdown to keep the corrected theme',
+      },
+    );
   });
 
   it('refuses unknown themes, empty input, unknown and out-of-scope responses, and roles that may not correct', async () => {
@@ -140,7 +175,12 @@ describe('correctAnalysis', () => {
     expect(badLabel.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 
     const southManager = app.as(
-      (await data(app.gql, `mutation { createApiKey(input: { name: "south", role: MANAGER, scope: [{ key: "region", value: "south" }] }) { key } }`)).createApiKey.key,
+      (
+        await data(
+          app.gql,
+          `mutation { createApiKey(input: { name: "south", role: MANAGER, scope: [{ key: "region", value: "south" }] }) { key } }`,
+        )
+      ).createApiKey.key,
     );
     const outside = await southManager(CORRECT, { id: north, input: { sentiment: 'NEGATIVE' } });
     const missing = await southManager(CORRECT, { id: '0123456789abcdef01234567', input: { sentiment: 'NEGATIVE' } });
@@ -156,7 +196,9 @@ describe('correctAnalysis', () => {
     const inside = await data(southManager, CORRECT, { id: ids.get('c-3')!, input: { sentiment: 'POSITIVE' } });
     expect(inside.correctAnalysis.correction.by).toBe('south');
 
-    const ingest = app.as((await data(app.gql, `mutation { createApiKey(input: { name: "feeder", role: INGEST }) { key } }`)).createApiKey.key);
+    const ingest = app.as(
+      (await data(app.gql, `mutation { createApiKey(input: { name: "feeder", role: INGEST }) { key } }`)).createApiKey.key,
+    );
     const refused = await ingest(CORRECT, { id: north, input: { sentiment: 'NEGATIVE' } });
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });

@@ -35,7 +35,12 @@ describe('concurrent first submits for one new customer', () => {
       const results = await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
           app.gql(SUBMIT, {
-            input: { externalId: `${customer}-r${i}`, score: i % 11, comment: 'The invoice was wrong again, thinking about switching to another vendor', customer: { externalId: customer, name: 'Race Ltd' } },
+            input: {
+              externalId: `${customer}-r${i}`,
+              score: i % 11,
+              comment: 'The invoice was wrong again, thinking about switching to another vendor',
+              customer: { externalId: customer, name: 'Race Ltd' },
+            },
           }),
         ),
       );
@@ -49,10 +54,13 @@ describe('concurrent first submits for one new customer', () => {
     }
 
     // The worker's customer writes (latest sentiment, churn risk) must not drop any entry either.
-    await waitFor(async () => {
-      const p = (await app.gql(PROGRESS)).data?.importProgress;
-      return p && p.pending === 0;
-    }, { timeoutMs: 90_000, what: 'analysis of every response' });
+    await waitFor(
+      async () => {
+        const p = (await app.gql(PROGRESS)).data?.importProgress;
+        return p && p.pending === 0;
+      },
+      { timeoutMs: 90_000, what: 'analysis of every response' },
+    );
     for (const [customer, ids] of rounds) {
       const after = await customerOf(customer);
       expect(after.scoreHistory.map((p) => p.responseId).sort(), customer).toEqual(ids);

@@ -61,10 +61,13 @@ beforeAll(async () => {
     });
     expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
   }
-  await waitFor(async () => (await app.gql(`{ responses(filter: { analysisStatus: PENDING }) { totalCount } }`)).data?.responses.totalCount === 0, {
-    timeoutMs: 90_000,
-    what: 'the seeded responses to be analysed',
-  });
+  await waitFor(
+    async () => (await app.gql(`{ responses(filter: { analysisStatus: PENDING }) { totalCount } }`)).data?.responses.totalCount === 0,
+    {
+      timeoutMs: 90_000,
+      what: 'the seeded responses to be analysed',
+    },
+  );
   alertId = await waitFor(async () => (await app.gql(`{ alerts(first: 1) { edges { node { id } } } }`)).data?.alerts.edges[0]?.node.id, {
     timeoutMs: 30_000,
     what: 'an alert',
@@ -80,14 +83,13 @@ describe('documented queries against a live service', () => {
     expect(examples.filter((e) => e.operation === 'query').length).toBeGreaterThanOrEqual(12);
   });
 
-  it.each(examples.filter((e) => e.operation === 'query').map((e) => [`${e.where} ${e.source.replace(/\s+/g, ' ').slice(0, 70)}`, e] as const))(
-    '%s runs without errors',
-    async (_name, example) => {
-      const res = await app.gql(example.source.replace(PLACEHOLDER_ID, JSON.stringify(alertId)), example.variables);
-      expect(res.errors, `${example.where}: ${JSON.stringify(res.errors)}`).toBeUndefined();
-      expect(res.data, example.where).toBeTruthy();
-    },
-  );
+  it.each(
+    examples.filter((e) => e.operation === 'query').map((e) => [`${e.where} ${e.source.replace(/\s+/g, ' ').slice(0, 70)}`, e] as const),
+  )('%s runs without errors', async (_name, example) => {
+    const res = await app.gql(example.source.replace(PLACEHOLDER_ID, JSON.stringify(alertId)), example.variables);
+    expect(res.errors, `${example.where}: ${JSON.stringify(res.errors)}`).toBeUndefined();
+    expect(res.data, example.where).toBeTruthy();
+  });
 
   it('the README curl examples run as written', async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -101,8 +103,8 @@ describe('documented queries against a live service', () => {
       .join('\n');
     // Asynchronously: the service answering curl runs in this process.
     const cwd = mkdtempSync(join(tmpdir(), 'verbatim-readme-'));
-    const run = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { cwd, encoding: 'utf8', timeout: 60_000 }).finally(() =>
-      rmSync(cwd, { recursive: true, force: true }),
+    const run = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { cwd, encoding: 'utf8', timeout: 60_000 }).finally(
+      () => rmSync(cwd, { recursive: true, force: true }),
     );
     const answers = run.stdout.split('\n').filter((l) => l.trim());
     expect(answers.length).toBe((block!.text.match(/^\s*gql '/gm) ?? []).length);

@@ -59,7 +59,11 @@ describe('after-analysis effects that failed past every retry', () => {
     const id = res.data!.submitResponse.id as string;
 
     // The analysis is stored, then every attempt of the job fails in the rollups effect.
-    await waitFor(async () => ((await progress()).queue.failed >= 1 ? true : null), { timeoutMs: 90_000, intervalMs: 500, what: 'the job to fail for good' });
+    await waitFor(async () => ((await progress()).queue.failed >= 1 ? true : null), {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+      what: 'the job to fail for good',
+    });
     const stuck = await progress();
     expect(stuck).toMatchObject({ pending: 0, done: 1, failed: 0, effectsPending: 1 });
     const filter = { from: new Date(respondedAt.getTime() - 86_400_000).toISOString(), to: new Date().toISOString() };
@@ -68,14 +72,30 @@ describe('after-analysis effects that failed past every retry', () => {
     // The examples are repaired, and the day's clock bumped so its caches are rebuilt (what the
     // rollup sweeper does after an interrupted write).
     await examples.deleteOne({ _id: day.slice(0, 7) } as never);
-    await client.db().collection('rollup_clocks').updateOne({ _id: day.slice(0, 7) } as never, { $inc: { [`d.${day}`]: 1 } }, { upsert: true });
+    await client
+      .db()
+      .collection('rollup_clocks')
+      .updateOne({ _id: day.slice(0, 7) } as never, { $inc: { [`d.${day}`]: 1 } }, { upsert: true });
     // The reconciler's next rounds complete the effects.
-    const themes = [...new Set(((await app.gql(THEMES, { id })).data!.response.analysis.themes as { key: string }[]).map((t) => t.key))].sort();
+    const themes = [
+      ...new Set(((await app.gql(THEMES, { id })).data!.response.analysis.themes as { key: string }[]).map((t) => t.key)),
+    ].sort();
     expect(themes.length).toBeGreaterThan(0);
     const expected = themes.map((key) => ({ theme: { key }, mentions: 1 }));
-    const breakdown = async () => ((await app.gql(BREAKDOWN, { filter })).data!.themeBreakdown as { theme: { key: string } }[]).sort((a, b) => a.theme.key.localeCompare(b.theme.key));
-    await waitFor(async () => ((await breakdown()).length > 0 ? true : null), { timeoutMs: 60_000, intervalMs: 500, what: 'the response in the rollups' });
-    await waitFor(async () => ((await progress()).effectsPending === 0 ? true : null), { timeoutMs: 30_000, intervalMs: 500, what: 'the effects marker cleared' });
+    const breakdown = async () =>
+      ((await app.gql(BREAKDOWN, { filter })).data!.themeBreakdown as { theme: { key: string } }[]).sort((a, b) =>
+        a.theme.key.localeCompare(b.theme.key),
+      );
+    await waitFor(async () => ((await breakdown()).length > 0 ? true : null), {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+      what: 'the response in the rollups',
+    });
+    await waitFor(async () => ((await progress()).effectsPending === 0 ? true : null), {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      what: 'the effects marker cleared',
+    });
     const alert = (await app.gql(ALERT, { id: `${id}:default` })).data!.alert;
     expect(alert).toMatchObject({ id: `${id}:default`, status: 'OPEN', history: [{ action: 'RAISED' }] });
     expect(await breakdown()).toEqual(expected);

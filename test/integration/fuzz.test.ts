@@ -29,9 +29,40 @@ function prng(seed: number) {
 type Rng = ReturnType<typeof prng>;
 
 const PIECES = [
-  'great product', 'support never answers', '{"$gt": ""}', '$where', 'a.b', '$ne', '.*', '(a|b)+$', '\\', '"', "'; DROP TABLE responses; --",
-  '<script>alert(1)</script>', '\u0000', '\u0007', '\u001b[31m', '\ud800', '\udfff', '🙂', '👨‍👩‍👧', '\u202e', 'ǅ', 'ﬀ', '\n', '\t', ' ', '🔥'.repeat(50),
-  'x'.repeat(6000), '__proto__', 'constructor', 'null', 'undefined', 'NaN', '-0', '1e309',
+  'great product',
+  'support never answers',
+  '{"$gt": ""}',
+  '$where',
+  'a.b',
+  '$ne',
+  '.*',
+  '(a|b)+$',
+  '\\',
+  '"',
+  "'; DROP TABLE responses; --",
+  '<script>alert(1)</script>',
+  '\u0000',
+  '\u0007',
+  '\u001b[31m',
+  '\ud800',
+  '\udfff',
+  '🙂',
+  '👨‍👩‍👧',
+  '\u202e',
+  'ǅ',
+  'ﬀ',
+  '\n',
+  '\t',
+  ' ',
+  '🔥'.repeat(50),
+  'x'.repeat(6000),
+  '__proto__',
+  'constructor',
+  'null',
+  'undefined',
+  'NaN',
+  '-0',
+  '1e309',
 ];
 
 function hostileString(rng: Rng): string {
@@ -43,17 +74,28 @@ function hostileString(rng: Rng): string {
 
 function anyValue(rng: Rng, depth = 0): unknown {
   switch (rng.int(depth > 3 ? 8 : 11)) {
-    case 0: return hostileString(rng);
-    case 1: return rng.pick([0, -1, 11, 2 ** 31, 2 ** 53 + 1, 1e308, -1e308, 5e-324]);
-    case 2: return rng.pick([3.5, 7.000001, -0.5]);
-    case 3: return rng.chance(0.5);
-    case 4: return null;
-    case 5: return rng.int(11);
-    case 6: return '9';
-    case 7: return { $gt: '' };
-    case 8: return Array.from({ length: rng.int(4) }, () => anyValue(rng, depth + 1));
-    case 9: return { [rng.pick(['$where', 'key', 'a.b', 'value'])]: anyValue(rng, depth + 1) };
-    default: return nested(rng.int(60));
+    case 0:
+      return hostileString(rng);
+    case 1:
+      return rng.pick([0, -1, 11, 2 ** 31, 2 ** 53 + 1, 1e308, -1e308, 5e-324]);
+    case 2:
+      return rng.pick([3.5, 7.000001, -0.5]);
+    case 3:
+      return rng.chance(0.5);
+    case 4:
+      return null;
+    case 5:
+      return rng.int(11);
+    case 6:
+      return '9';
+    case 7:
+      return { $gt: '' };
+    case 8:
+      return Array.from({ length: rng.int(4) }, () => anyValue(rng, depth + 1));
+    case 9:
+      return { [rng.pick(['$where', 'key', 'a.b', 'value'])]: anyValue(rng, depth + 1) };
+    default:
+      return nested(rng.int(60));
   }
 }
 
@@ -72,8 +114,20 @@ function responseInput(rng: Rng, id: string): Record<string, unknown> {
     respondedAt: rng.pick([undefined, '2026-05-01T10:00:00Z', new Date(Date.now() - 86_400_000).toISOString()]),
     touchpoint: rng.pick([undefined, 'onboarding', hostileString(rng)]),
     channel: rng.pick([undefined, 'email', hostileString(rng)]),
-    customer: rng.chance(0.6) ? { externalId: `c-${rng.int(50)}`, name: hostileString(rng), email: rng.chance(0.8) ? 'ada@example.com' : hostileString(rng), accountValue: rng.chance(0.7) ? 100 : rng.pick([1e15, -5, 3.25]) } : undefined,
-    attributes: rng.chance(0.6) ? Array.from({ length: rng.int(4) }, () => ({ key: rng.pick(['region', 'plan', '$where', 'a.b', hostileString(rng)]), value: hostileString(rng) })) : undefined,
+    customer: rng.chance(0.6)
+      ? {
+          externalId: `c-${rng.int(50)}`,
+          name: hostileString(rng),
+          email: rng.chance(0.8) ? 'ada@example.com' : hostileString(rng),
+          accountValue: rng.chance(0.7) ? 100 : rng.pick([1e15, -5, 3.25]),
+        }
+      : undefined,
+    attributes: rng.chance(0.6)
+      ? Array.from({ length: rng.int(4) }, () => ({
+          key: rng.pick(['region', 'plan', '$where', 'a.b', hostileString(rng)]),
+          value: hostileString(rng),
+        }))
+      : undefined,
   };
   // Four in ten inputs stay valid (apart from hostile text), so the success path is fuzzed too.
   const mutations = rng.chance(0.4) ? 0 : 1 + rng.int(2);
@@ -95,8 +149,13 @@ function typedInput(rng: Rng, id: string): Record<string, unknown> {
     comment: rng.chance(0.7) ? hostileString(rng) : null,
     touchpoint: rng.chance(0.5) ? hostileString(rng) : 'renewal',
     respondedAt: rng.pick([undefined, '2026-05-01T10:00:00Z', '2999-01-01T00:00:00Z', '1970-01-01T00:00:00Z']),
-    customer: rng.chance(0.5) ? { externalId: rng.chance(0.9) ? `c-${rng.int(50)}` : hostileString(rng), email: rng.chance(0.8) ? null : hostileString(rng) } : null,
-    attributes: Array.from({ length: rng.int(3) }, () => ({ key: rng.chance(0.8) ? 'region' : rng.pick(['$where', 'a.b', hostileString(rng)]), value: hostileString(rng) })),
+    customer: rng.chance(0.5)
+      ? { externalId: rng.chance(0.9) ? `c-${rng.int(50)}` : hostileString(rng), email: rng.chance(0.8) ? null : hostileString(rng) }
+      : null,
+    attributes: Array.from({ length: rng.int(3) }, () => ({
+      key: rng.chance(0.8) ? 'region' : rng.pick(['$where', 'a.b', hostileString(rng)]),
+      value: hostileString(rng),
+    })),
   };
 }
 
@@ -106,7 +165,10 @@ function filterInput(rng: Rng): unknown {
   if (rng.chance(0.3)) filter.search = rng.chance(0.7) ? hostileString(rng).slice(0, 150) : anyValue(rng);
   if (rng.chance(0.3)) filter.touchpoints = rng.chance(0.7) ? [hostileString(rng)] : anyValue(rng);
   if (rng.chance(0.3)) filter.categories = rng.pick([['PROMOTER'], ['NOPE'], 'DETRACTOR', [1]]);
-  if (rng.chance(0.3)) filter.attributes = [{ key: rng.pick(['region', '$where', 'a.b', hostileString(rng)]), value: rng.chance(0.8) ? hostileString(rng) : anyValue(rng) }];
+  if (rng.chance(0.3))
+    filter.attributes = [
+      { key: rng.pick(['region', '$where', 'a.b', hostileString(rng)]), value: rng.chance(0.8) ? hostileString(rng) : anyValue(rng) },
+    ];
   if (rng.chance(0.2)) filter.from = rng.pick(['2026-01-01T00:00:00Z', 'yesterday', 1e20, '9999-99-99']);
   if (rng.chance(0.1)) filter.analysisStatus = rng.pick(['PENDING', 'DONE', 'BROKEN', { $ne: 1 }]);
   if (rng.chance(0.1)) filter[rng.pick(['$where', 'unknown'])] = anyValue(rng);
@@ -115,10 +177,14 @@ function filterInput(rng: Rng): unknown {
 
 function garbageQuery(rng: Rng): string {
   switch (rng.int(4)) {
-    case 0: return `{ ${'responses { edges { node { '.repeat(1 + rng.int(40))}id${' } } }'.repeat(1 + rng.int(40))} }`;
-    case 1: return hostileString(rng);
-    case 2: return `{ nps(filter: ${'{ attributes: ['.repeat(rng.int(50))} }`;
-    default: return `query { ${Array.from({ length: 1 + rng.int(2000) }, (_, i) => `n${i}: nps { nps }`).join(' ')} }`;
+    case 0:
+      return `{ ${'responses { edges { node { '.repeat(1 + rng.int(40))}id${' } } }'.repeat(1 + rng.int(40))} }`;
+    case 1:
+      return hostileString(rng);
+    case 2:
+      return `{ nps(filter: ${'{ attributes: ['.repeat(rng.int(50))} }`;
+    default:
+      return `query { ${Array.from({ length: 1 + rng.int(2000) }, (_, i) => `n${i}: nps { nps }`).join(' ')} }`;
   }
 }
 
@@ -128,7 +194,13 @@ let db: mongoose.mongo.MongoClient;
 beforeAll(async () => {
   app = await startTestApp('fuzz', {
     roles: ['api'],
-    env: { VERBATIM_MAX_IMPORT_ROWS: '40', VERBATIM_MAX_BATCH_OPERATIONS: '3', VERBATIM_MAX_QUERY_COST: '700', VERBATIM_RATE_LIMIT_PER_MINUTE: '0', VERBATIM_INGEST_RATE_LIMIT_PER_MINUTE: '0' },
+    env: {
+      VERBATIM_MAX_IMPORT_ROWS: '40',
+      VERBATIM_MAX_BATCH_OPERATIONS: '3',
+      VERBATIM_MAX_QUERY_COST: '700',
+      VERBATIM_RATE_LIMIT_PER_MINUTE: '0',
+      VERBATIM_INGEST_RATE_LIMIT_PER_MINUTE: '0',
+    },
   });
   db = await new mongoose.mongo.MongoClient(testMongoUri('fuzz')).connect();
 });
@@ -166,14 +238,44 @@ describe('fuzzing the GraphQL inputs', () => {
     for (let i = 0; i < CASES; i++) {
       const kind = rng.pick(['submit', 'submit', 'import', 'responses', 'nps', 'garbage', 'raw'] as const);
       let body: unknown;
-      if (kind === 'submit') body = { query: SUBMIT, variables: { input: rng.chance(0.1) ? anyValue(rng) : responseInput(rng, `fz-${i}-${hostileString(rng).slice(0, 20)}`) } };
+      if (kind === 'submit')
+        body = {
+          query: SUBMIT,
+          variables: { input: rng.chance(0.1) ? anyValue(rng) : responseInput(rng, `fz-${i}-${hostileString(rng).slice(0, 20)}`) },
+        };
       else if (kind === 'import') {
         const n = rng.chance(0.1) ? 41 + rng.int(20) : rng.int(12);
-        body = { query: IMPORT, variables: { input: rng.chance(0.05) ? anyValue(rng) : Array.from({ length: n }, (_, j) => (rng.chance(0.97) ? typedInput : responseInput)(rng, `fz-imp-${i}-${j}`)) } };
-      } else if (kind === 'responses') body = { query: RESPONSES, variables: { filter: filterInput(rng), first: rng.pick([undefined, 0, 5, 101, -1, 2 ** 40, 2.5, '10']), after: rng.pick([undefined, hostileString(rng), 'abc', null]) } };
+        body = {
+          query: IMPORT,
+          variables: {
+            input: rng.chance(0.05)
+              ? anyValue(rng)
+              : Array.from({ length: n }, (_, j) => (rng.chance(0.97) ? typedInput : responseInput)(rng, `fz-imp-${i}-${j}`)),
+          },
+        };
+      } else if (kind === 'responses')
+        body = {
+          query: RESPONSES,
+          variables: {
+            filter: filterInput(rng),
+            first: rng.pick([undefined, 0, 5, 101, -1, 2 ** 40, 2.5, '10']),
+            after: rng.pick([undefined, hostileString(rng), 'abc', null]),
+          },
+        };
       else if (kind === 'nps') body = { query: NPS, variables: { filter: filterInput(rng) } };
       else if (kind === 'garbage') body = { query: garbageQuery(rng), variables: rng.chance(0.5) ? anyValue(rng) : undefined };
-      else body = rng.pick(['', 'null', '[]', '[1,2,3,4]', '{"query": 5}', '{"query": "{ nps { nps } }", "variables": "x"}', '{"query":', '\u0000', JSON.stringify(anyValue(rng))]);
+      else
+        body = rng.pick([
+          '',
+          'null',
+          '[]',
+          '[1,2,3,4]',
+          '{"query": 5}',
+          '{"query": "{ nps { nps } }", "variables": "x"}',
+          '{"query":',
+          '\u0000',
+          JSON.stringify(anyValue(rng)),
+        ]);
 
       const { status, json, text } = await send(body);
       const where = `case ${i} (${kind}): ${JSON.stringify(body).slice(0, 300)} → ${status} ${text.slice(0, 300)}`;

@@ -44,7 +44,10 @@ describe('submitResponse', () => {
     const response = submitted.data!.submitResponse;
     expect(response).toMatchObject({ externalId: 'sub-1', score: 6, category: 'DETRACTOR', analysisStatus: 'PENDING' });
 
-    const read = await app.gql(`query($id: ID!) { response(id: $id) { id score category comment customer { externalId } attributes { key value } } }`, { id: response.id });
+    const read = await app.gql(
+      `query($id: ID!) { response(id: $id) { id score category comment customer { externalId } attributes { key value } } }`,
+      { id: response.id },
+    );
     expect(read.data!.response).toEqual({
       id: response.id,
       score: 6,
@@ -77,7 +80,9 @@ describe('submitResponse', () => {
 
   it('stores one response for 20 concurrent submits of the same externalId', async () => {
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => app.gql(SUBMIT, { input: { externalId: 'race-1', score: 4, touchpoint: 'race', customer: { externalId: 'race-cust' } } })),
+      Array.from({ length: 20 }, () =>
+        app.gql(SUBMIT, { input: { externalId: 'race-1', score: 4, touchpoint: 'race', customer: { externalId: 'race-cust' } } }),
+      ),
     );
     for (const r of results) expect(r.errors).toBeUndefined();
     expect(new Set(results.map((r) => r.data!.submitResponse.id)).size).toBe(1);
@@ -147,7 +152,11 @@ describe('importResponses', () => {
     }));
     const badIndexes = [3, 100, 250, 400, 555, 600, 700, 800, 900, 1005];
     for (const [n, index] of badIndexes.entries()) {
-      rows.splice(index, 0, n % 2 === 0 ? { externalId: `imp-bad-${n}`, score: 11 } : { externalId: `imp-bad-${n}`, score: 5, comment: 'y'.repeat(6000) });
+      rows.splice(
+        index,
+        0,
+        n % 2 === 0 ? { externalId: `imp-bad-${n}`, score: 11 } : { externalId: `imp-bad-${n}`, score: 5, comment: 'y'.repeat(6000) },
+      );
     }
     const result = await app.gql(IMPORT, { input: rows });
     expect(result.errors).toBeUndefined();
@@ -168,7 +177,13 @@ describe('importResponses', () => {
   });
 
   it('counts a row repeated within one batch as a duplicate', async () => {
-    const result = await app.gql(IMPORT, { input: [{ externalId: 'same', score: 9 }, { externalId: 'same', score: 9 }, { externalId: 'other', score: 1 }] });
+    const result = await app.gql(IMPORT, {
+      input: [
+        { externalId: 'same', score: 9 },
+        { externalId: 'same', score: 9 },
+        { externalId: 'other', score: 1 },
+      ],
+    });
     expect(result.data!.importResponses).toMatchObject({ accepted: 2, duplicates: 1, errors: [] });
   });
 
@@ -182,11 +197,15 @@ describe('importResponses', () => {
 describe('customers', () => {
   it('upserts the customer and keeps the history of their scores in respondedAt order', async () => {
     const customer = { externalId: 'hist-1', name: 'Grace', email: 'Grace@Example.com', accountValue: 5000 };
-    await app.gql(SUBMIT, { input: { externalId: 'h-2', score: 6, respondedAt: '2025-06-01T00:00:00Z', customer: { externalId: 'hist-1' } } });
+    await app.gql(SUBMIT, {
+      input: { externalId: 'h-2', score: 6, respondedAt: '2025-06-01T00:00:00Z', customer: { externalId: 'hist-1' } },
+    });
     await app.gql(SUBMIT, { input: { externalId: 'h-1', score: 9, respondedAt: '2025-03-01T00:00:00Z', customer } });
     // A duplicate submit must not add a second history entry.
     await app.gql(SUBMIT, { input: { externalId: 'h-1', score: 9, respondedAt: '2025-03-01T00:00:00Z', customer } });
-    const { data } = await app.gql(`query { customer(externalId: "hist-1") { externalId name email accountValue responseCount latestScore scoreHistory { score respondedAt } } }`);
+    const { data } = await app.gql(
+      `query { customer(externalId: "hist-1") { externalId name email accountValue responseCount latestScore scoreHistory { score respondedAt } } }`,
+    );
     expect(data!.customer).toEqual({
       externalId: 'hist-1',
       name: 'Grace',
@@ -210,7 +229,15 @@ describe('nps', () => {
     const rows = scores.map((score, i) => ({ externalId: `nps-${i}`, score, touchpoint: 'nps-fixture' }));
     await app.gql(IMPORT, { input: rows });
     const { data } = await app.gql(NPS, { filter: { touchpoints: ['nps-fixture'] } });
-    expect(data!.nps).toEqual({ nps: 30, responses: 100, promoters: 50, passives: 30, detractors: 20, marginOfError: 15.31, smallSample: false });
+    expect(data!.nps).toEqual({
+      nps: 30,
+      responses: 100,
+      promoters: 50,
+      passives: 30,
+      detractors: 20,
+      marginOfError: 15.31,
+      smallSample: false,
+    });
   });
 
   it('flags small samples and handles an empty set', async () => {
@@ -257,7 +284,14 @@ describe('responses', () => {
     expect(await count({ ...january, categories: ['DETRACTOR'] })).toBe(1);
     expect(await count({ from: '2025-01-01T00:00:00Z', to: '2025-03-01T00:00:00Z', attributes: [{ key: 'plan', value: 'pro' }] })).toBe(2);
     expect(
-      await count({ from: '2025-01-01T00:00:00Z', to: '2025-03-01T00:00:00Z', attributes: [{ key: 'plan', value: 'pro' }, { key: 'plan', value: 'free' }] }),
+      await count({
+        from: '2025-01-01T00:00:00Z',
+        to: '2025-03-01T00:00:00Z',
+        attributes: [
+          { key: 'plan', value: 'pro' },
+          { key: 'plan', value: 'free' },
+        ],
+      }),
     ).toBe(3);
   });
 

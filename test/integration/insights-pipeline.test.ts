@@ -66,7 +66,8 @@ describe.skipIf(!hasWorker)('insights through the analysis pipeline', () => {
     );
 
     const expected = new Map<string, number>();
-    for (const n of nodes) for (const t of new Set<string>(n.analysis.themes.map((x: any) => x.key))) expected.set(t, (expected.get(t) ?? 0) + 1);
+    for (const n of nodes)
+      for (const t of new Set<string>(n.analysis.themes.map((x: any) => x.key))) expected.set(t, (expected.get(t) ?? 0) + 1);
     // The hook records right after each analysis is stored; the breakdown then matches exactly.
     const breakdown = await waitFor(
       async () => {

@@ -155,13 +155,50 @@ describe('themeBreakdown and drivers on a hand-computed fixture', () => {
   // Overall NPS −20 (P3 Pa2 D5). Impacts: billing −34.29, support −20, pricing −3.33, ease_of_use +30.
   const FIXTURE: Spec[] = [
     { score: 10, themes: [['ease_of_use', 'positive']], at: '2021-03-01T10:00:00Z', attributes: { region: 'emea' } },
-    { score: 9, themes: [['ease_of_use', 'positive'], ['pricing', 'negative']], at: '2021-03-02T10:00:00Z', attributes: { region: 'emea' } },
+    {
+      score: 9,
+      themes: [
+        ['ease_of_use', 'positive'],
+        ['pricing', 'negative'],
+      ],
+      at: '2021-03-02T10:00:00Z',
+      attributes: { region: 'emea' },
+    },
     { score: 9, at: '2021-03-03T10:00:00Z', attributes: { region: 'emea' } },
-    { score: 8, themes: [['pricing', 'negative']], at: '2021-03-04T10:00:00Z', touchpoint: 'support_closed', attributes: { region: 'emea' } },
-    { score: 7, themes: [['support', 'neutral']], at: '2021-03-05T10:00:00Z', touchpoint: 'support_closed', attributes: { region: 'emea' } },
-    { score: 6, themes: [['pricing', 'negative'], ['support', 'negative']], at: '2021-04-06T10:00:00Z', attributes: { region: 'apac' } },
+    {
+      score: 8,
+      themes: [['pricing', 'negative']],
+      at: '2021-03-04T10:00:00Z',
+      touchpoint: 'support_closed',
+      attributes: { region: 'emea' },
+    },
+    {
+      score: 7,
+      themes: [['support', 'neutral']],
+      at: '2021-03-05T10:00:00Z',
+      touchpoint: 'support_closed',
+      attributes: { region: 'emea' },
+    },
+    {
+      score: 6,
+      themes: [
+        ['pricing', 'negative'],
+        ['support', 'negative'],
+      ],
+      at: '2021-04-06T10:00:00Z',
+      attributes: { region: 'apac' },
+    },
     { score: 4, themes: [['billing', 'negative']], at: '2021-04-07T10:00:00Z', attributes: { region: 'apac' } },
-    { score: 3, themes: [['billing', 'negative'], ['pricing', 'negative']], at: '2021-04-08T10:00:00Z', touchpoint: 'support_closed', attributes: { region: 'apac' } },
+    {
+      score: 3,
+      themes: [
+        ['billing', 'negative'],
+        ['pricing', 'negative'],
+      ],
+      at: '2021-04-08T10:00:00Z',
+      touchpoint: 'support_closed',
+      attributes: { region: 'apac' },
+    },
     { score: 2, themes: [['billing', 'negative']], at: '2021-04-09T10:00:00Z', attributes: { region: 'apac' } },
     { score: 0, themes: [['support', 'negative']], at: '2021-04-10T10:00:00Z', attributes: { region: 'apac' } },
   ];
@@ -176,7 +213,13 @@ describe('themeBreakdown and drivers on a hand-computed fixture', () => {
     const byKey = Object.fromEntries(themeBreakdown.map((t: any) => [t.theme.key, t]));
     expect(themeBreakdown.map((t: any) => t.theme.key)).toEqual(['pricing', 'billing', 'support', 'ease_of_use']);
     expect(byKey.pricing).toMatchObject({ mentions: 4, share: 0.4, nps: -25, npsWithout: -16.67, impact: -3.33, averageScore: 6.5 });
-    expect(byKey.pricing).toMatchObject({ promoters: 1, passives: 1, detractors: 2, smallSample: true, sentiment: { positive: 0, neutral: 0, negative: 4 } });
+    expect(byKey.pricing).toMatchObject({
+      promoters: 1,
+      passives: 1,
+      detractors: 2,
+      smallSample: true,
+      sentiment: { positive: 0, neutral: 0, negative: 4 },
+    });
     expect(byKey.billing).toMatchObject({ mentions: 3, nps: -100, npsWithout: 14.29, impact: -34.29 });
     expect(byKey.support).toMatchObject({ mentions: 3, nps: -66.67, impact: -20, sentiment: { positive: 0, neutral: 1, negative: 2 } });
     expect(byKey.ease_of_use).toMatchObject({ mentions: 2, nps: 100, impact: 30, theme: { label: 'Ease of use' } });
@@ -210,11 +253,24 @@ describe('themeBreakdown and drivers on a hand-computed fixture', () => {
 
   it('applies filters: attribute, touchpoint, category, theme, partial days and comment search', async () => {
     const mentions = async (filter: Record<string, unknown>) =>
-      Object.fromEntries((await query(BREAKDOWN, { filter: { ...year(2021), ...filter } })).themeBreakdown.map((t: any) => [t.theme.key, [t.mentions, t.impact]]));
+      Object.fromEntries(
+        (await query(BREAKDOWN, { filter: { ...year(2021), ...filter } })).themeBreakdown.map((t: any) => [
+          t.theme.key,
+          [t.mentions, t.impact],
+        ]),
+      );
     // emea = #1–#5: P3 Pa2 → NPS 60; pricing (#2 P, #4 Pa): NPS 50, without (#1 P, #3 P, #5 Pa) 66.67.
-    expect(await mentions({ attributes: [{ key: 'region', value: 'emea' }] })).toEqual({ pricing: [2, -6.67], ease_of_use: [2, 26.67], support: [1, -15] });
+    expect(await mentions({ attributes: [{ key: 'region', value: 'emea' }] })).toEqual({
+      pricing: [2, -6.67],
+      ease_of_use: [2, 26.67],
+      support: [1, -15],
+    });
     // support_closed = #4 (8), #5 (7), #8 (3): NPS −33.33; without pricing only #5 (passive) → 0.
-    expect(await mentions({ touchpoints: ['support_closed'] })).toEqual({ pricing: [2, -33.33], support: [1, 16.67], billing: [1, -33.33] });
+    expect(await mentions({ touchpoints: ['support_closed'] })).toEqual({
+      pricing: [2, -33.33],
+      support: [1, 16.67],
+      billing: [1, -33.33],
+    });
     expect(Object.keys(await mentions({ categories: ['PROMOTER'] })).sort()).toEqual(['ease_of_use', 'pricing']);
     // Responses mentioning billing (ledger path): #7, #8, #9 — all detractors, so pricing (#8) has no impact.
     expect(await mentions({ themes: ['billing'] })).toEqual({ billing: [3, null], pricing: [1, 0] });
@@ -260,7 +316,12 @@ describe('npsTrend', () => {
       ['2022-W02', 1, 0],
       ['2022-W03', 0, null],
     ]);
-    expect(series.points[0]).toMatchObject({ start: '2022-01-03T00:00:00.000Z', end: '2022-01-10T00:00:00.000Z', promoters: 2, detractors: 1 });
+    expect(series.points[0]).toMatchObject({
+      start: '2022-01-03T00:00:00.000Z',
+      end: '2022-01-10T00:00:00.000Z',
+      promoters: 2,
+      detractors: 1,
+    });
     expect(series.points[0].marginOfError).toBeGreaterThan(0);
   });
 
@@ -297,7 +358,8 @@ describe('npsTrend', () => {
     ]);
     const byPlan = (await query(TREND, { filter: year(2022), interval: 'QUARTER', groupBy: { attribute: 'plan' } })).npsTrend.series;
     expect(byPlan.find((s: any) => s.group === 'free').points[0]).toMatchObject({ responses: 3, nps: -66.67 });
-    const days = (await query(TREND, { filter: { from: '2022-01-03T08:30:00Z', to: '2022-01-10T00:00:01Z' }, interval: 'DAY' })).npsTrend.series[0].points;
+    const days = (await query(TREND, { filter: { from: '2022-01-03T08:30:00Z', to: '2022-01-10T00:00:01Z' }, interval: 'DAY' })).npsTrend
+      .series[0].points;
     expect(days.filter((p: any) => p.responses > 0).map((p: any) => [p.period, p.responses])).toEqual([
       ['2022-01-03', 1],
       ['2022-01-09', 1],
@@ -317,8 +379,20 @@ describe('segments', () => {
     const specs: Spec[] = [];
     // north: NPS +40 over 35 responses; south: −40 over 35; west: +100 over 2 (small sample).
     for (let i = 0; i < 35; i++) {
-      specs.push({ score: i < 21 ? 10 : i < 28 ? 8 : 3, themes: i < 21 ? [['ease_of_use', 'positive']] : [], at: `2023-05-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z`, touchpoint: 'onboarding', attributes: { region: 'north' } });
-      specs.push({ score: i < 7 ? 9 : i < 14 ? 7 : 1, themes: i >= 14 ? [['billing', 'negative']] : [], at: `2023-06-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z`, touchpoint: 'renewal', attributes: { region: 'south' } });
+      specs.push({
+        score: i < 21 ? 10 : i < 28 ? 8 : 3,
+        themes: i < 21 ? [['ease_of_use', 'positive']] : [],
+        at: `2023-05-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z`,
+        touchpoint: 'onboarding',
+        attributes: { region: 'north' },
+      });
+      specs.push({
+        score: i < 7 ? 9 : i < 14 ? 7 : 1,
+        themes: i >= 14 ? [['billing', 'negative']] : [],
+        at: `2023-06-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z`,
+        touchpoint: 'renewal',
+        attributes: { region: 'south' },
+      });
     }
     specs.push({ score: 10, at: '2023-07-01T10:00:00Z', touchpoint: 'checkout', attributes: { region: 'west' } });
     specs.push({ score: 10, at: '2023-07-02T10:00:00Z', touchpoint: 'checkout', attributes: { region: 'west' } });
@@ -341,7 +415,16 @@ describe('segments', () => {
   });
 
   it('orders touchpoints too, and narrows with the filter', async () => {
-    const { segments } = await query(SEGMENTS, { filter: { ...year(2023), attributes: [{ key: 'region', value: 'north' }, { key: 'region', value: 'south' }] }, attribute: 'region' });
+    const { segments } = await query(SEGMENTS, {
+      filter: {
+        ...year(2023),
+        attributes: [
+          { key: 'region', value: 'north' },
+          { key: 'region', value: 'south' },
+        ],
+      },
+      attribute: 'region',
+    });
     expect(segments.byTouchpoint.segments.map((s: any) => [s.value, s.nps])).toEqual([
       ['onboarding', 40],
       ['renewal', -40],
@@ -397,7 +480,11 @@ describe('rollups stay exact', () => {
   });
 
   it('when a day fills up across many writes (caches rebuilt, never double counted)', async () => {
-    const day = Array.from({ length: 40 }, (_, i) => ({ score: i % 11, themes: [['billing', 'negative']] as [string, Sentiment][], at: `2024-03-01T${String(i % 24).padStart(2, '0')}:00:00Z` }));
+    const day = Array.from({ length: 40 }, (_, i) => ({
+      score: i % 11,
+      themes: [['billing', 'negative']] as [string, Sentiment][],
+      at: `2024-03-01T${String(i % 24).padStart(2, '0')}:00:00Z`,
+    }));
     await store(day.slice(0, 20));
     const before = (await themeCounts()).billing[0];
     await Promise.all([store(day.slice(20, 30)), store(day.slice(30))]);
@@ -408,7 +495,8 @@ describe('rollups stay exact', () => {
 describe('a writer that dies between the ledger write and the clock bump', () => {
   it('is repaired by the sweep, from its journal entry', async () => {
     const filter = { from: '2024-05-01T00:00:00Z', to: '2024-05-02T00:00:00Z' };
-    const mentions = async () => (await query(BREAKDOWN, { filter })).themeBreakdown.find((t: any) => t.theme.key === 'delivery')?.mentions ?? 0;
+    const mentions = async () =>
+      (await query(BREAKDOWN, { filter })).themeBreakdown.find((t: any) => t.theme.key === 'delivery')?.mentions ?? 0;
     await store([{ score: 4, themes: [['delivery', 'negative']], at: '2024-05-01T09:00:00Z' }]);
     expect(await mentions()).toBe(1);
 
@@ -417,7 +505,9 @@ describe('a writer that dies between the ledger write and the clock bump', () =>
     await db.connection.collection('responses').insertOne(lost);
     const entry = entryOf(lost);
     await db.rollups.openJournal(['2024-05-01'], new Date());
-    const refused = await db.rollups.insertEntries('2024-05', [{ day: '2024-05-01', id: entry.id, v: entry.version, e: encodeEntry(entry) }]);
+    const refused = await db.rollups.insertEntries('2024-05', [
+      { day: '2024-05-01', id: entry.id, v: entry.version, e: encodeEntry(entry) },
+    ]);
     expect(refused.size).toBe(0);
     // The day's cache still carries the clock it was built from, so it is still served.
     expect(await mentions()).toBe(1);
@@ -441,7 +531,14 @@ describe('emergingThemes', () => {
       'The invoice was wrong again',
       'Support answered quickly',
     ];
-    await store(comments.map((comment, i) => ({ score: 3 + (i % 4), comment, at: `2020-06-${String(10 + i).padStart(2, '0')}T10:00:00Z`, analysed: false })));
+    await store(
+      comments.map((comment, i) => ({
+        score: 3 + (i % 4),
+        comment,
+        at: `2020-06-${String(10 + i).padStart(2, '0')}T10:00:00Z`,
+        analysed: false,
+      })),
+    );
   });
 
   it('suggests a theme for recent verbatims the taxonomy does not cover', async () => {
@@ -463,7 +560,9 @@ describe('emergingThemes', () => {
   it('samples only the newest matching verbatims', async () => {
     const { emergingThemes } = await query(EMERGING, { filter: { from: '2020-06-14T00:00:00Z', to: '2021-01-01T00:00:00Z' } });
     expect(emergingThemes.sampled).toBe(3);
-    const limited = (await app.gql(`query { emergingThemes(filter: { from: "2020-01-01T00:00:00Z", to: "2021-01-01T00:00:00Z" }, sample: 2) { sampled } }`)).data as any;
+    const limited = (
+      await app.gql(`query { emergingThemes(filter: { from: "2020-01-01T00:00:00Z", to: "2021-01-01T00:00:00Z" }, sample: 2) { sampled } }`)
+    ).data as any;
     expect(limited.emergingThemes.sampled).toBe(2);
   });
 });

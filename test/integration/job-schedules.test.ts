@@ -47,10 +47,13 @@ describe('job schedules', () => {
   it('puts the schedules back after Redis lost them, without a restart', async () => {
     for (const schedule of SCHEDULE_CATALOGUE) await queue(schedule.queue).removeJobScheduler(schedule.id);
     expect((await scheduledIds()).size).toBe(0);
-    const back = await waitFor(async () => {
-      const ids = await scheduledIds();
-      return ids.size === everySchedule.length ? ids : null;
-    }, { timeoutMs: 30_000, intervalMs: 200, what: 'the schedules to come back' });
+    const back = await waitFor(
+      async () => {
+        const ids = await scheduledIds();
+        return ids.size === everySchedule.length ? ids : null;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'the schedules to come back' },
+    );
     expect([...back].sort()).toEqual(everySchedule);
   });
 });

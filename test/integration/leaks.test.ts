@@ -25,8 +25,14 @@ let manager: GqlClient;
 const nevadaIds = new Set<string>();
 
 const at = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString();
-const nevada = (owner = 'nv-owner') => [{ key: 'region', value: 'Nevada' }, { key: 'account_manager', value: owner }];
-const texas = (owner = 'tex-owner') => [{ key: 'region', value: 'Texas' }, { key: 'account_manager', value: owner }];
+const nevada = (owner = 'nv-owner') => [
+  { key: 'region', value: 'Nevada' },
+  { key: 'account_manager', value: owner },
+];
+const texas = (owner = 'tex-owner') => [
+  { key: 'region', value: 'Texas' },
+  { key: 'account_manager', value: owner },
+];
 
 async function submit(input: Record<string, unknown>): Promise<string> {
   const res = await app.gql(SUBMIT, { input });
@@ -38,10 +44,13 @@ async function submit(input: Record<string, unknown>): Promise<string> {
 
 /** Waits until the worker stored the response's churn risk (and so its alert, if any). */
 async function analysed(id: string): Promise<{ score: number; reasons: string[] }> {
-  return waitFor(async () => {
-    const r = (await app.gql(RESPONSE, { id })).data?.response;
-    return r?.analysisStatus === 'DONE' && r.analysis?.churnRisk ? r.analysis.churnRisk : null;
-  }, { timeoutMs: 180_000, what: `the risk of ${id}` });
+  return waitFor(
+    async () => {
+      const r = (await app.gql(RESPONSE, { id })).data?.response;
+      return r?.analysisStatus === 'DONE' && r.analysis?.churnRisk ? r.analysis.churnRisk : null;
+    },
+    { timeoutMs: 180_000, what: `the risk of ${id}` },
+  );
 }
 
 beforeAll(async () => {
@@ -64,8 +73,12 @@ describe('1. an INGEST key reads back only an id and a status', () => {
 
   it('refuses every other field of submitResponse, over HTTP and WebSocket, before storing anything', async () => {
     const storedId = await submit({
-      externalId: 'leak-ingest-1', score: 3, comment: SECRET, respondedAt: at(1),
-      customer: { externalId: 'c-ingest', name: 'Private Person' }, attributes: texas(),
+      externalId: 'leak-ingest-1',
+      score: 3,
+      comment: SECRET,
+      respondedAt: at(1),
+      customer: { externalId: 'c-ingest', name: 'Private Person' },
+      attributes: texas(),
     });
     const resubmit = { externalId: 'leak-ingest-1', score: 10, comment: 'guessing' };
 
@@ -77,7 +90,9 @@ describe('1. an INGEST key reads back only an id and a status', () => {
       'analysis { churnRisk { reasons } }',
     ]) {
       const fragment = selection.includes('...stored') ? ' fragment stored on Response { attributes { value } }' : '';
-      const res = await ingest(`mutation($input: ResponseInput!) { submitResponse(input: $input) { ${selection} } }${fragment}`, { input: resubmit });
+      const res = await ingest(`mutation($input: ResponseInput!) { submitResponse(input: $input) { ${selection} } }${fragment}`, {
+        input: resubmit,
+      });
       expect(res.errors?.[0]?.extensions, selection).toMatchObject({ code: 'FORBIDDEN' });
       expect(typeof res.errors![0].extensions!.field).toBe('string');
       expect(res.data?.submitResponse ?? null).toBeNull();
@@ -85,19 +100,29 @@ describe('1. an INGEST key reads back only an id and a status', () => {
     }
 
     // The allowed answer: id, externalId and status.
-    const ok = await ingest(`mutation($input: ResponseInput!) { submitResponse(input: $input) { id externalId analysisStatus __typename } }`, { input: resubmit });
+    const ok = await ingest(
+      `mutation($input: ResponseInput!) { submitResponse(input: $input) { id externalId analysisStatus __typename } }`,
+      { input: resubmit },
+    );
     expect(ok.errors).toBeUndefined();
     expect(ok.data!.submitResponse).toMatchObject({ id: storedId, externalId: 'leak-ingest-1', __typename: 'Response' });
 
     // The same rule over graphql-ws.
-    const { client, connected } = wsClient(app, (await app.gql(CREATE_KEY, { input: { name: 'ws ingest', role: 'INGEST' } })).data!.createApiKey.key);
+    const { client, connected } = wsClient(
+      app,
+      (await app.gql(CREATE_KEY, { input: { name: 'ws ingest', role: 'INGEST' } })).data!.createApiKey.key,
+    );
     await connected;
     try {
       const viaWs = await new Promise<{ data?: unknown; errors?: { extensions?: Record<string, unknown> }[] }>((resolve) => {
         let result: { data?: unknown; errors?: { extensions?: Record<string, unknown> }[] } = {};
         client.subscribe(
           { query: `mutation($input: ResponseInput!) { submitResponse(input: $input) { id comment } }`, variables: { input: resubmit } },
-          { next: (msg) => (result = msg as typeof result), error: (err) => resolve({ errors: err as never }), complete: () => resolve(result) },
+          {
+            next: (msg) => (result = msg as typeof result),
+            error: (err) => resolve({ errors: err as never }),
+            complete: () => resolve(result),
+          },
         );
       });
       expect(viaWs.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'comment' });
@@ -107,11 +132,19 @@ describe('1. an INGEST key reads back only an id and a status', () => {
     }
 
     // A refused submit stored nothing: the same row imported afterwards is new, not a duplicate.
-    const refused = await ingest(`mutation($input: ResponseInput!) { submitResponse(input: $input) { id score } }`, { input: { externalId: 'leak-ingest-new', score: 5 } });
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'score' });
-    const imported = await ingest(`mutation($rows: [ResponseInput!]!) { importResponses(input: $rows) { accepted duplicates errors { index field message } } }`, {
-      rows: [{ externalId: 'leak-ingest-new', score: 5 }, { externalId: 'leak-ingest-1', score: 9 }],
+    const refused = await ingest(`mutation($input: ResponseInput!) { submitResponse(input: $input) { id score } }`, {
+      input: { externalId: 'leak-ingest-new', score: 5 },
     });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'score' });
+    const imported = await ingest(
+      `mutation($rows: [ResponseInput!]!) { importResponses(input: $rows) { accepted duplicates errors { index field message } } }`,
+      {
+        rows: [
+          { externalId: 'leak-ingest-new', score: 5 },
+          { externalId: 'leak-ingest-1', score: 9 },
+        ],
+      },
+    );
     expect(imported.data!.importResponses).toEqual({ accepted: 1, duplicates: 1, errors: [] });
   });
 });
@@ -127,7 +160,8 @@ describe('4. accepting an emerging-theme suggestion', () => {
 
   it('puts anonymised phrases shared by several responses into the taxonomy, never raw verbatims', async () => {
     const ids = [];
-    for (const [i, comment] of COMMENTS.entries()) ids.push(await submit({ externalId: `emerging-${i}`, score: 6, comment, respondedAt: at(0.1), attributes: texas(`tex-${i}`) }));
+    for (const [i, comment] of COMMENTS.entries())
+      ids.push(await submit({ externalId: `emerging-${i}`, score: 6, comment, respondedAt: at(0.1), attributes: texas(`tex-${i}`) }));
     await Promise.all(ids.map(analysed));
     const report = await app.gql(`{ emergingThemes(minCount: 3, filter: { attributes: [{ key: "region", value: "Texas" }] }) {
       candidates { phrase count suggestion { key label description keywords examples } } } }`);
@@ -140,7 +174,9 @@ describe('4. accepting an emerging-theme suggestion', () => {
     expect(accepted.errors).toBeUndefined();
 
     // Any key, of any region, reads the taxonomy.
-    const themes = await manager(`query($key: String!) { theme(key: $key) { key label description keywords examples } }`, { key: suggestion.key });
+    const themes = await manager(`query($key: String!) { theme(key: $key) { key label description keywords examples } }`, {
+      key: suggestion.key,
+    });
     expect(themes.errors).toBeUndefined();
     const theme = themes.data!.theme;
     const stored = JSON.stringify(theme);
@@ -162,34 +198,90 @@ describe('2 and 3. a Nevada manager sees at-risk customers and risk reasons only
 
   beforeAll(async () => {
     // c-slip: a Texas promoter 10 days ago, a Nevada detractor yesterday. Its "previous response" is Texas.
-    ids.slipTexas = await submit({ externalId: 'slip-tx', score: 10, comment: 'Armadillo crew loves it', respondedAt: at(10), customer: { externalId: 'c-slip' }, attributes: texas() });
+    ids.slipTexas = await submit({
+      externalId: 'slip-tx',
+      score: 10,
+      comment: 'Armadillo crew loves it',
+      respondedAt: at(10),
+      customer: { externalId: 'c-slip' },
+      attributes: texas(),
+    });
     await analysed(ids.slipTexas);
-    ids.slipNevada = await submit({ externalId: 'slip-nv', score: 2, comment: 'Slow support, we are thinking about cancelling', respondedAt: at(1), customer: { externalId: 'c-slip' }, attributes: nevada() });
+    ids.slipNevada = await submit({
+      externalId: 'slip-nv',
+      score: 2,
+      comment: 'Slow support, we are thinking about cancelling',
+      respondedAt: at(1),
+      customer: { externalId: 'c-slip' },
+      attributes: nevada(),
+    });
 
     // c-nvslip: both answers in Nevada: slipping is still flagged.
-    ids.nvFirst = await submit({ externalId: 'nvslip-1', score: 9, comment: 'Works well', respondedAt: at(20), customer: { externalId: 'c-nvslip' }, attributes: nevada() });
+    ids.nvFirst = await submit({
+      externalId: 'nvslip-1',
+      score: 9,
+      comment: 'Works well',
+      respondedAt: at(20),
+      customer: { externalId: 'c-nvslip' },
+      attributes: nevada(),
+    });
     await analysed(ids.nvFirst);
-    ids.nvSecond = await submit({ externalId: 'nvslip-2', score: 5, comment: 'The app keeps crashing and support is slow', respondedAt: at(2), customer: { externalId: 'c-nvslip' }, attributes: nevada() });
+    ids.nvSecond = await submit({
+      externalId: 'nvslip-2',
+      score: 5,
+      comment: 'The app keeps crashing and support is slow',
+      respondedAt: at(2),
+      customer: { externalId: 'c-nvslip' },
+      attributes: nevada(),
+    });
 
     // c-both: a Nevada detractor (latest by respondedAt), then an older Texas detractor whose alert is raised later.
-    ids.bothNevada = await submit({ externalId: 'both-nv', score: 3, comment: 'Billing is a mess, we will cancel', respondedAt: at(3), customer: { externalId: 'c-both' }, attributes: nevada() });
+    ids.bothNevada = await submit({
+      externalId: 'both-nv',
+      score: 3,
+      comment: 'Billing is a mess, we will cancel',
+      respondedAt: at(3),
+      customer: { externalId: 'c-both' },
+      attributes: nevada(),
+    });
     await analysed(ids.bothNevada);
-    ids.bothTexas = await submit({ externalId: 'both-tx', score: 1, comment: 'Armadillo office: we are cancelling and switching to a competitor', respondedAt: at(5), customer: { externalId: 'c-both' }, attributes: texas() });
+    ids.bothTexas = await submit({
+      externalId: 'both-tx',
+      score: 1,
+      comment: 'Armadillo office: we are cancelling and switching to a competitor',
+      respondedAt: at(5),
+      customer: { externalId: 'c-both' },
+      attributes: texas(),
+    });
 
     // c-trim: a Nevada detractor (latest), then 100 older Texas answers, which may push it out of the kept score
     // history (100 entries): the row must then not fall back to the full, Texan, customer.
-    ids.trimNevada = await submit({ externalId: 'trim-nv', score: 2, comment: 'Terrible, we are cancelling next month', respondedAt: at(1), customer: { externalId: 'c-trim' }, attributes: nevada() });
+    ids.trimNevada = await submit({
+      externalId: 'trim-nv',
+      score: 2,
+      comment: 'Terrible, we are cancelling next month',
+      respondedAt: at(1),
+      customer: { externalId: 'c-trim' },
+      attributes: nevada(),
+    });
     await analysed(ids.trimNevada);
     const rows = Array.from({ length: 100 }, (_, i) => ({
-      externalId: `trim-tx-${i}`, score: 10, comment: null, respondedAt: new Date(Date.now() - (30 + i) * DAY).toISOString(),
-      customer: { externalId: 'c-trim' }, attributes: texas(),
+      externalId: `trim-tx-${i}`,
+      score: 10,
+      comment: null,
+      respondedAt: new Date(Date.now() - (30 + i) * DAY).toISOString(),
+      customer: { externalId: 'c-trim' },
+      attributes: texas(),
     }));
     const imported = await app.gql(`mutation($rows: [ResponseInput!]!) { importResponses(input: $rows) { accepted } }`, { rows });
     expect(imported.data!.importResponses.accepted).toBe(100);
 
     await Promise.all([ids.slipNevada, ids.nvSecond, ids.bothTexas].map(analysed));
     // The Texas alert of c-both exists (and is newer than the Nevada one) before the manager looks.
-    await waitFor(async () => (await app.gql(`query($id: ID!) { alert(id: $id) { id } }`, { id: `${ids.bothTexas}:default` })).data?.alert, { what: 'the Texas alert of c-both' });
+    await waitFor(
+      async () => (await app.gql(`query($id: ID!) { alert(id: $id) { id } }`, { id: `${ids.bothTexas}:default` })).data?.alert,
+      { what: 'the Texas alert of c-both' },
+    );
     // Five waits for the worker, which may be slow on a busy machine.
   }, 300_000);
 
@@ -213,7 +305,12 @@ describe('2 and 3. a Nevada manager sees at-risk customers and risk reasons only
     }
 
     const both = rows.find((r) => r.customer.externalId === 'c-both');
-    expect(both).toMatchObject({ trend: null, owner: 'nv-owner', openFollowUp: { id: `${ids.bothNevada}:default` }, customer: { responseCount: 1, latestScore: 3 } });
+    expect(both).toMatchObject({
+      trend: null,
+      owner: 'nv-owner',
+      openFollowUp: { id: `${ids.bothNevada}:default` },
+      customer: { responseCount: 1, latestScore: 3 },
+    });
     const nvslip = rows.find((r) => r.customer.externalId === 'c-nvslip');
     expect(nvslip).toMatchObject({ trend: -4, customer: { responseCount: 2 } });
 

@@ -14,7 +14,11 @@ const COUNT = `query Count($filter: ResponseFilter) { responses(filter: $filter,
 let strict: TestApp;
 
 async function post(url: string, body: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}`, ...headers }, body });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}`, ...headers },
+    body,
+  });
   const text = await res.text();
   let json: any = null;
   try {
@@ -78,12 +82,17 @@ describe('query depth and cost', () => {
   });
 
   it('applies the page size of a variable `first` as the maximum', async () => {
-    const result = await strict.gql(`query($n: Int) { responses(first: $n) { edges { node { id externalId score comment category touchpoint } } } }`, { n: 2 });
+    const result = await strict.gql(
+      `query($n: Int) { responses(first: $n) { edges { node { id externalId score comment category touchpoint } } } }`,
+      { n: 2 },
+    );
     expect(result.errors![0].message).toMatch(/costs more/);
   });
 
   it('leaves introspection fields out of depth and cost, so tools keep working', async () => {
-    const result = await strict.gql(`{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }`);
+    const result = await strict.gql(
+      `{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }`,
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data!.__schema.types.length).toBeGreaterThan(10);
   });
@@ -118,7 +127,10 @@ describe('page, import and batch sizes', () => {
 
 describe('request body', () => {
   it('answers 413 with a JSON error when the body is larger than VERBATIM_MAX_BODY_BYTES', async () => {
-    const result = await post(strict.url, JSON.stringify({ query: SUBMIT, variables: { input: { score: 5, comment: 'x'.repeat(30_000) } } }));
+    const result = await post(
+      strict.url,
+      JSON.stringify({ query: SUBMIT, variables: { input: { score: 5, comment: 'x'.repeat(30_000) } } }),
+    );
     expect(result.status).toBe(413);
     expect(result.json.errors[0].extensions).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', maxBytes: 20000 });
     expect(result.text).not.toMatch(/at .*\.js/);
@@ -134,11 +146,29 @@ describe('request body', () => {
 
 describe('operator injection', () => {
   it('stores operator-looking strings as plain text and finds them only literally', async () => {
-    const hostile = { externalId: '{"$gt": ""}', score: 4, comment: 'price is $where {"$ne": null} .* (a|b)+', touchpoint: '{"$gt": ""}', attributes: [{ key: 'plan', value: '{"$regex": ".*"}' }] };
+    const hostile = {
+      externalId: '{"$gt": ""}',
+      score: 4,
+      comment: 'price is $where {"$ne": null} .* (a|b)+',
+      touchpoint: '{"$gt": ""}',
+      attributes: [{ key: 'plan', value: '{"$regex": ".*"}' }],
+    };
     const stored = await strict.gql(SUBMIT, { input: hostile });
     expect(stored.errors).toBeUndefined();
-    expect(stored.data!.submitResponse).toMatchObject({ externalId: hostile.externalId, touchpoint: hostile.touchpoint, attributes: hostile.attributes });
-    await strict.gql(SUBMIT, { input: { externalId: 'plain-1', score: 9, comment: 'plain words here', touchpoint: 'web', attributes: [{ key: 'plan', value: 'pro' }] } });
+    expect(stored.data!.submitResponse).toMatchObject({
+      externalId: hostile.externalId,
+      touchpoint: hostile.touchpoint,
+      attributes: hostile.attributes,
+    });
+    await strict.gql(SUBMIT, {
+      input: {
+        externalId: 'plain-1',
+        score: 9,
+        comment: 'plain words here',
+        touchpoint: 'web',
+        attributes: [{ key: 'plan', value: 'pro' }],
+      },
+    });
 
     const cases: [Record<string, unknown>, string[]][] = [
       [{ touchpoints: ['{"$gt": ""}'] }, ['{"$gt": ""}']],
@@ -219,7 +249,13 @@ describe('rate limits shared through Redis', () => {
 
   /** A real key: a made-up token is charged to the anonymous per-IP budget (abuse-limits.test.ts). */
   async function createKey(name: string): Promise<string> {
-    const created = await post(a.url, JSON.stringify({ query: `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, variables: { input: { name, role: 'ADMIN' } } }));
+    const created = await post(
+      a.url,
+      JSON.stringify({
+        query: `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`,
+        variables: { input: { name, role: 'ADMIN' } },
+      }),
+    );
     expect(created.json.errors).toBeUndefined();
     return created.json.data.createApiKey.key;
   }
@@ -227,7 +263,10 @@ describe('rate limits shared through Redis', () => {
   it('lets a key make its budget of requests across both instances, then answers 429 with Retry-After', async () => {
     const key = await createKey('rate key');
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await post((i % 2 ? b : a).url, JSON.stringify({ query: '{ nps { responses } }' }), { authorization: `Bearer ${key}` })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push(
+        (await post((i % 2 ? b : a).url, JSON.stringify({ query: '{ nps { responses } }' }), { authorization: `Bearer ${key}` })).status,
+      );
     expect(statuses.every((s) => s !== 429)).toBe(true);
 
     const limited = await post(b.url, JSON.stringify({ query: '{ nps { responses } }' }), { authorization: `Bearer ${key}` });
@@ -249,17 +288,26 @@ describe('rate limits shared through Redis', () => {
     expect(read.status).toBe(429);
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) {
-      statuses.push((await post(b.url, JSON.stringify({ query: SUBMIT, variables: { input: { score: 7 } } }), { authorization: `Bearer ${key}` })).status);
+      statuses.push(
+        (await post(b.url, JSON.stringify({ query: SUBMIT, variables: { input: { score: 7 } } }), { authorization: `Bearer ${key}` }))
+          .status,
+      );
     }
     expect(statuses.filter((s) => s === 429)).toHaveLength(0);
-    const over = await post(a.url, JSON.stringify({ query: SUBMIT, variables: { input: { score: 7 } } }), { authorization: `Bearer ${key}` });
+    const over = await post(a.url, JSON.stringify({ query: SUBMIT, variables: { input: { score: 7 } } }), {
+      authorization: `Bearer ${key}`,
+    });
     expect(over.status).toBe(429);
     expect(over.json.errors[0].extensions.code).toBe('RATE_LIMITED');
   });
 
   it('limits anonymous callers per IP address', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await fetch(a.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ nps { responses } }"}' })).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push(
+        (await fetch(a.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ nps { responses } }"}' }))
+          .status,
+      );
     expect(statuses.slice(0, 3).every((s) => s !== 429)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
   });

@@ -55,7 +55,7 @@ async function gql(query: string, variables: Record<string, unknown>, headers: R
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}`, ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, requestId: res.headers.get('x-request-id'), body: (await res.json()) };
+  return { status: res.status, requestId: res.headers.get('x-request-id'), body: await res.json() };
 }
 
 beforeAll(async () => {
@@ -91,18 +91,33 @@ describe('/metrics', () => {
     expect(ok.body.errors).toBeUndefined();
     const bad = await gql(SUBMIT, { input: { externalId: 'm-2', score: 42 } });
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    await waitFor(async () => (await gql(`query($id: ID!) { response(id: $id) { analysisStatus } }`, { id: ok.body.data.submitResponse.id })).body.data.response.analysisStatus === 'DONE', {
-      timeoutMs: 60_000,
-      what: 'analysis',
-    });
+    await waitFor(
+      async () =>
+        (await gql(`query($id: ID!) { response(id: $id) { analysisStatus } }`, { id: ok.body.data.submitResponse.id })).body.data.response
+          .analysisStatus === 'DONE',
+      {
+        timeoutMs: 60_000,
+        what: 'analysis',
+      },
+    );
 
-    const text = await waitFor(async () => {
-      const t = await scrape(app.metricsUrl);
-      return (value(t, 'verbatim_job_duration_seconds_count', { queue: 'analysis', job: 'analyze-response', outcome: 'completed' }) ?? 0) >= 1 ? t : null;
-    }, { what: 'job duration metric' });
+    const text = await waitFor(
+      async () => {
+        const t = await scrape(app.metricsUrl);
+        return (value(t, 'verbatim_job_duration_seconds_count', { queue: 'analysis', job: 'analyze-response', outcome: 'completed' }) ??
+          0) >= 1
+          ? t
+          : null;
+      },
+      { what: 'job duration metric' },
+    );
 
-    expect(value(text, 'verbatim_graphql_operations_total', { operation: 'submitResponse', type: 'mutation', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
-    expect(value(text, 'verbatim_graphql_operations_total', { operation: 'submitResponse', type: 'mutation', outcome: 'BAD_USER_INPUT' })).toBeGreaterThanOrEqual(1);
+    expect(
+      value(text, 'verbatim_graphql_operations_total', { operation: 'submitResponse', type: 'mutation', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(text, 'verbatim_graphql_operations_total', { operation: 'submitResponse', type: 'mutation', outcome: 'BAD_USER_INPUT' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(value(text, 'verbatim_graphql_operation_duration_seconds_count', { operation: 'submitResponse' })).toBeGreaterThanOrEqual(2);
     expect(value(text, 'verbatim_http_requests_total', { route: '/graphql', method: 'POST', status: '200' })).toBeGreaterThanOrEqual(2);
     expect(value(text, 'verbatim_http_request_duration_seconds_bucket', { route: '/graphql', le: '+Inf' })).toBeGreaterThanOrEqual(2);
@@ -110,7 +125,13 @@ describe('/metrics', () => {
       expect(value(text, 'verbatim_queue_jobs', { queue: 'analysis', state }), state).not.toBeNull();
     }
     // Declared even before anything happened, so dashboards and alerts can rely on them.
-    for (const name of ['verbatim_analysis_failures_total', 'verbatim_alerts_raised_total', 'verbatim_alert_sla_breaches_total', 'verbatim_webhook_deliveries_total', 'verbatim_rate_limited_total']) {
+    for (const name of [
+      'verbatim_analysis_failures_total',
+      'verbatim_alerts_raised_total',
+      'verbatim_alert_sla_breaches_total',
+      'verbatim_webhook_deliveries_total',
+      'verbatim_rate_limited_total',
+    ]) {
       expect(text).toContain(`# TYPE ${name} counter`);
     }
     expect(text).toContain('verbatim_process_resident_memory_bytes');
@@ -163,7 +184,10 @@ describe('/metrics with VERBATIM_METRICS_TOKEN', () => {
     let worker: TestApp | null = null;
     try {
       api = await startTestApp(`${NAME}-token`, { roles: ['api'], env: { VERBATIM_METRICS_TOKEN: TOKEN } });
-      worker = await startTestApp(`${NAME}-token`, { roles: ['worker'], env: { VERBATIM_METRICS_TOKEN: TOKEN, VERBATIM_WORKER_METRICS_PORT: String(port) } });
+      worker = await startTestApp(`${NAME}-token`, {
+        roles: ['worker'],
+        env: { VERBATIM_METRICS_TOKEN: TOKEN, VERBATIM_WORKER_METRICS_PORT: String(port) },
+      });
       for (const base of [api.url.replace(/\/graphql$/, ''), `http://127.0.0.1:${port}`]) {
         const anonymous = await fetch(`${base}/metrics`);
         expect(anonymous.status).toBe(401);
@@ -185,7 +209,11 @@ describe('/metrics with VERBATIM_METRICS_TOKEN', () => {
 describe('request ids', () => {
   it('follow a response from the submit to its stored record and its analysis job logs', async () => {
     const requestId = `req-trace-${Date.now()}`;
-    const submitted = await gql(SUBMIT, { input: { externalId: 'trace-1', score: 9, comment: 'Lovely onboarding' } }, { 'x-request-id': requestId });
+    const submitted = await gql(
+      SUBMIT,
+      { input: { externalId: 'trace-1', score: 9, comment: 'Lovely onboarding' } },
+      { 'x-request-id': requestId },
+    );
     expect(submitted.requestId).toBe(requestId);
     const id = submitted.body.data.submitResponse.id;
 

@@ -34,7 +34,10 @@ describe('MongoDB-compatible server', () => {
     // Stock FerretDB 1.24 held every matched statement's SQLite connection until the command
     // returned, so the 101st statement waited forever for one of the pool's 100 (patch 3).
     const ids = Array.from({ length: 1000 }, (_, i) => `bulk-${i}`);
-    await Docs.insertMany(ids.map((_id, n) => ({ _id, n })), { ordered: false });
+    await Docs.insertMany(
+      ids.map((_id, n) => ({ _id, n })),
+      { ordered: false },
+    );
     const result = await Docs.bulkWrite(
       ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $inc: { n: 1 } } } })),
       { ordered: false },

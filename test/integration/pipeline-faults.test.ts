@@ -53,7 +53,8 @@ function startWorker(): ChildProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Warnings and errors of the worker show in the test output (pino writes to stdout).
-  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => process.stderr.write(`[worker ${child.pid}] ${chunk.toString()}`));
+  for (const stream of [child.stdout, child.stderr])
+    stream.on('data', (chunk: Buffer) => process.stderr.write(`[worker ${child.pid}] ${chunk.toString()}`));
   return child;
 }
 
@@ -130,11 +131,17 @@ describe('worker killed mid-import', () => {
     } while (after);
     expect(nodes).toHaveLength(total);
     const expected = new Map<string, number>();
-    for (const n of nodes) for (const key of new Set<string>(n.analysis.themes.map((t: any) => t.key))) expected.set(key, (expected.get(key) ?? 0) + 1);
+    for (const n of nodes)
+      for (const key of new Set<string>(n.analysis.themes.map((t: any) => t.key))) expected.set(key, (expected.get(key) ?? 0) + 1);
 
     const count = (c: string) => nodes.filter((n) => n.category === c).length;
     const nps = (await app.gql(NPS, { filter })).data!.nps;
-    expect(nps).toMatchObject({ responses: total, promoters: count('PROMOTER'), passives: count('PASSIVE'), detractors: count('DETRACTOR') });
+    expect(nps).toMatchObject({
+      responses: total,
+      promoters: count('PROMOTER'),
+      passives: count('PASSIVE'),
+      detractors: count('DETRACTOR'),
+    });
     const rows = (await app.gql(BREAKDOWN, { filter })).data!.themeBreakdown as any[];
     expect(Object.fromEntries(rows.map((r) => [r.theme.key, r.mentions]))).toEqual(Object.fromEntries(expected));
   }, 300_000);

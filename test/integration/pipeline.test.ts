@@ -40,7 +40,13 @@ const COMMENTS = [
 /** 2,000 as the issue asks; PIPELINE_TEST_ROWS overrides it on a machine too busy for that. */
 const BULK_ROWS = Number(process.env.PIPELINE_TEST_ROWS ?? 2000);
 
-type Node = { id: string; score: number; category: string; analysisStatus: string; analysis: { taxonomyVersion: number; themes: { key: string }[] } | null };
+type Node = {
+  id: string;
+  score: number;
+  category: string;
+  analysisStatus: string;
+  analysis: { taxonomyVersion: number; themes: { key: string }[] } | null;
+};
 
 async function allResponses(app: TestApp, filter: Record<string, unknown>): Promise<Node[]> {
   const all: Node[] = [];
@@ -86,7 +92,10 @@ describe('analysis pipeline', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp('pipeline', { roles: ['api', 'worker'], env: { VERBATIM_MAX_PAGE_SIZE: '1000', VERBATIM_WORKER_CONCURRENCY: '8' } });
+    app = await startTestApp('pipeline', {
+      roles: ['api', 'worker'],
+      env: { VERBATIM_MAX_PAGE_SIZE: '1000', VERBATIM_WORKER_CONCURRENCY: '8' },
+    });
   });
 
   afterAll(async () => {
@@ -95,7 +104,12 @@ describe('analysis pipeline', () => {
 
   it('analyses a submitted response within seconds', async () => {
     const submitted = await app.gql(SUBMIT, {
-      input: { externalId: 'pipe-single', score: 3, comment: 'Billing charged us twice and support never answered', touchpoint: 'support_closed' },
+      input: {
+        externalId: 'pipe-single',
+        score: 3,
+        comment: 'Billing charged us twice and support never answered',
+        touchpoint: 'support_closed',
+      },
     });
     expect(submitted.errors).toBeUndefined();
     const id = submitted.data!.submitResponse.id;
@@ -138,7 +152,12 @@ describe('analysis pipeline', () => {
 
     const nps = (await app.gql(NPS, { filter })).data!.nps;
     const byCategory = (c: string) => nodes.filter((n) => n.category === c).length;
-    expect(nps).toMatchObject({ responses: BULK_ROWS, promoters: byCategory('PROMOTER'), passives: byCategory('PASSIVE'), detractors: byCategory('DETRACTOR') });
+    expect(nps).toMatchObject({
+      responses: BULK_ROWS,
+      promoters: byCategory('PROMOTER'),
+      passives: byCategory('PASSIVE'),
+      detractors: byCategory('DETRACTOR'),
+    });
 
     // The after-analysis hook records each analysis right after storing it: the rollups match exactly.
     const expected = mentionsOf(nodes);

@@ -14,7 +14,9 @@ const REQUEST_ID = 'scope-import-1';
 const DAY = 86_400_000;
 
 const QUERIES: Record<string, { query: string; variables?: Record<string, unknown> }> = {
-  responses: { query: `query($filter: ResponseFilter) { responses(filter: $filter, first: 100) { totalCount edges { node { id comment score attributes { key value } customer { externalId } } } } }` },
+  responses: {
+    query: `query($filter: ResponseFilter) { responses(filter: $filter, first: 100) { totalCount edges { node { id comment score attributes { key value } customer { externalId } } } } }`,
+  },
   nps: { query: `query($filter: ResponseFilter) { nps(filter: $filter) { nps responses promoters passives detractors marginOfError } }` },
   themeBreakdown: {
     query: `query($filter: ResponseFilter) { themeBreakdown(filter: $filter, examples: 5) {
@@ -22,7 +24,9 @@ const QUERIES: Record<string, { query: string; variables?: Record<string, unknow
       sentiment { positive neutral negative } examples { id comment }
       change { previousMentions mentions previousNps nps } } }`,
   },
-  drivers: { query: `query($filter: ResponseFilter) { drivers(filter: $filter) { overall { nps responses } detraction { theme { key } impact } promotion { theme { key } impact } } }` },
+  drivers: {
+    query: `query($filter: ResponseFilter) { drivers(filter: $filter) { overall { nps responses } detraction { theme { key } impact } promotion { theme { key } impact } } }`,
+  },
   npsTrend: {
     query: `query($filter: ResponseFilter) { npsTrend(filter: $filter, interval: WEEK) { series { group responses points { period nps responses promoters detractors } } } }`,
   },
@@ -54,8 +58,20 @@ const ids: { nevada: string[]; texas: string[] } = { nevada: [], texas: [] };
 function row(i: number, region: 'Nevada' | 'Texas') {
   const nv = region === 'Nevada';
   const comments = nv
-    ? ['We were charged twice and the invoice is wrong, we will cancel and switch to a competitor', 'Support was quick and friendly', 'Please add dark mode to the dashboard', 'The dark mode request is still open', 'Great product, love it']
-    : ['Armadillo team: the offline sync breaks every day', 'Armadillo office says support never answers', 'offline sync lost our armadillo data, we are cancelling and not renewing', 'Billing for armadillo seats is confusing', 'Fine'];
+    ? [
+        'We were charged twice and the invoice is wrong, we will cancel and switch to a competitor',
+        'Support was quick and friendly',
+        'Please add dark mode to the dashboard',
+        'The dark mode request is still open',
+        'Great product, love it',
+      ]
+    : [
+        'Armadillo team: the offline sync breaks every day',
+        'Armadillo office says support never answers',
+        'offline sync lost our armadillo data, we are cancelling and not renewing',
+        'Billing for armadillo seats is confusing',
+        'Fine',
+      ];
   const scores = nv ? [2, 9, 6, 7, 10, 3] : [1, 0, 8, 9, 4, 10];
   return {
     externalId: `${region}-${i}`,
@@ -68,11 +84,23 @@ function row(i: number, region: 'Nevada' | 'Texas') {
       { key: 'plan', value: i % 3 ? 'pro' : 'basic' },
     ],
     // c-mixed answers in both regions (last in Nevada, today); c-tx only in Texas; c-nv only in Nevada.
-    customer: i === 0 ? { externalId: 'c-mixed', name: 'Mixed Person', email: 'mixed@example.com' } : i === 1 && !nv ? { externalId: 'c-tx', name: 'Tex', email: 'tex@example.com' } : i === 2 && nv ? { externalId: 'c-mixed', name: 'Mixed Person', email: 'mixed@example.com' } : i === 5 && nv ? { externalId: 'c-nv', name: 'Nev', email: 'nev@example.com' } : undefined,
+    customer:
+      i === 0
+        ? { externalId: 'c-mixed', name: 'Mixed Person', email: 'mixed@example.com' }
+        : i === 1 && !nv
+          ? { externalId: 'c-tx', name: 'Tex', email: 'tex@example.com' }
+          : i === 2 && nv
+            ? { externalId: 'c-mixed', name: 'Mixed Person', email: 'mixed@example.com' }
+            : i === 5 && nv
+              ? { externalId: 'c-nv', name: 'Nev', email: 'nev@example.com' }
+              : undefined,
   };
 }
 
-const withNevada = (filter: Record<string, unknown> = {}) => ({ ...filter, attributes: [...((filter.attributes as unknown[]) ?? []), ...NEVADA] });
+const withNevada = (filter: Record<string, unknown> = {}) => ({
+  ...filter,
+  attributes: [...((filter.attributes as unknown[]) ?? []), ...NEVADA],
+});
 
 async function data(client: GqlClient, query: string, variables: Record<string, unknown> = {}) {
   const res = await client(query, variables);
@@ -83,14 +111,24 @@ async function data(client: GqlClient, query: string, variables: Record<string, 
 beforeAll(async () => {
   app = await startTestApp(NAME, { roles: ['api', 'worker'] });
   const rows = [...Array.from({ length: 10 }, (_, i) => row(i, 'Nevada')), ...Array.from({ length: 10 }, (_, i) => row(i, 'Texas'))];
-  const imported = await app.gql(`mutation($input: [ResponseInput!]!) { importResponses(input: $input) { accepted errors { index message } } }`, { input: rows }, { 'x-request-id': REQUEST_ID });
+  const imported = await app.gql(
+    `mutation($input: [ResponseInput!]!) { importResponses(input: $input) { accepted errors { index message } } }`,
+    { input: rows },
+    { 'x-request-id': REQUEST_ID },
+  );
   expect(imported.data!.importResponses).toEqual({ accepted: 20, errors: [] });
-  await waitFor(async () => (await data(app.gql, `query($r: String) { importProgress(requestId: $r) { complete done } }`, { r: REQUEST_ID })).importProgress.done === 20, {
-    timeoutMs: 60_000,
-    what: 'the import analysed',
-  });
+  await waitFor(
+    async () =>
+      (await data(app.gql, `query($r: String) { importProgress(requestId: $r) { complete done } }`, { r: REQUEST_ID })).importProgress
+        .done === 20,
+    {
+      timeoutMs: 60_000,
+      what: 'the import analysed',
+    },
+  );
   const all = await data(app.gql, QUERIES.responses.query, { filter: {} });
-  for (const { node } of all.responses.edges) (node.attributes.some((a: { value: string }) => a.value === 'Nevada') ? ids.nevada : ids.texas).push(node.id);
+  for (const { node } of all.responses.edges)
+    (node.attributes.some((a: { value: string }) => a.value === 'Nevada') ? ids.nevada : ids.texas).push(node.id);
   const created = await data(app.gql, `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, {
     input: { name: 'nevada manager', role: 'MANAGER', scope: NEVADA },
   });
@@ -118,7 +156,13 @@ describe('a MANAGER scoped to region = Nevada', () => {
     expect(scoped.responses.totalCount).toBe(10);
     expect(scoped.responses.edges.map((e: { node: { id: string } }) => e.node.id).sort()).toEqual([...ids.nevada].sort());
     // Hand-computed: Nevada scores 2 9 6 7 10 3 2 9 6 7 → 3 promoters, 2 passives, 5 detractors.
-    expect((await data(manager, QUERIES.nps.query)).nps).toMatchObject({ nps: -20, responses: 10, promoters: 3, passives: 2, detractors: 5 });
+    expect((await data(manager, QUERIES.nps.query)).nps).toMatchObject({
+      nps: -20,
+      responses: 10,
+      promoters: 3,
+      passives: 2,
+      detractors: 5,
+    });
     expect((await data(manager, QUERIES.themeBreakdown.query)).themeBreakdown.length).toBeGreaterThan(0);
     expect((await data(manager, QUERIES.drivers.query)).drivers.overall.responses).toBe(10);
     const emerging = (await data(manager, QUERIES.emergingThemes.query)).emergingThemes;
@@ -137,15 +181,24 @@ describe('a MANAGER scoped to region = Nevada', () => {
     for (const filter of filters) {
       for (const [name, { query }] of Object.entries(QUERIES)) {
         if (name === 'emergingThemes' && filter.search) continue;
-        expect(await data(manager, query, { filter }), `${name} ${JSON.stringify(filter)}`).toEqual(await data(app.gql, query, { filter: withNevada(filter) }));
+        expect(await data(manager, query, { filter }), `${name} ${JSON.stringify(filter)}`).toEqual(
+          await data(app.gql, query, { filter: withNevada(filter) }),
+        );
       }
     }
   });
 
   it('asking for Texas yields nothing, not an error', async () => {
     const texas = { attributes: [{ key: 'region', value: 'Texas' }] };
-    const either = { attributes: [{ key: 'region', value: 'Texas' }, { key: 'region', value: 'Nevada' }] };
-    const res = await data(manager, `query($f: ResponseFilter) {
+    const either = {
+      attributes: [
+        { key: 'region', value: 'Texas' },
+        { key: 'region', value: 'Nevada' },
+      ],
+    };
+    const res = await data(
+      manager,
+      `query($f: ResponseFilter) {
       responses(filter: $f) { totalCount edges { node { id } } }
       nps(filter: $f) { responses }
       themeBreakdown(filter: $f) { mentions }
@@ -153,7 +206,9 @@ describe('a MANAGER scoped to region = Nevada', () => {
       segments(filter: $f, attribute: "region") { overall { responses } byAttribute { segments { value } } }
       emergingThemes(filter: $f, minCount: 1) { candidates { phrase } }
       npsTrend(filter: $f, interval: MONTH) { series { responses } }
-    }`, { f: texas });
+    }`,
+      { f: texas },
+    );
     expect(res.responses).toEqual({ totalCount: 0, edges: [] });
     expect(res.nps.responses).toBe(0);
     expect(res.themeBreakdown).toEqual([]);
@@ -184,7 +239,9 @@ describe('a MANAGER scoped to region = Nevada', () => {
   });
 
   it('counts only Nevada in importProgress, and may not read figures that span every scope', async () => {
-    const progress = await data(manager, `query($r: String) { importProgress(requestId: $r) { total done pending failed complete } }`, { r: REQUEST_ID });
+    const progress = await data(manager, `query($r: String) { importProgress(requestId: $r) { total done pending failed complete } }`, {
+      r: REQUEST_ID,
+    });
     expect(progress.importProgress).toEqual({ total: 10, done: 10, pending: 0, failed: 0, complete: true });
     const queue = await manager(`{ importProgress { queue { waiting } } }`);
     expect(queue.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -195,9 +252,14 @@ describe('a MANAGER scoped to region = Nevada', () => {
   it('sees, and acts on, only Nevada alerts and at-risk customers', async () => {
     const ALERTS = `query($filter: AlertFilter) { alerts(filter: $filter, first: 100) { totalCount edges { node { id assignee riskScore attributes { key value } customerExternalId response { id comment } } } } }`;
     const texasFilter = { attributes: [{ key: 'region', value: 'Texas' }] };
-    await waitFor(async () => (await data(app.gql, ALERTS, { filter: texasFilter })).alerts.totalCount > 0 && (await data(app.gql, ALERTS, { filter: { attributes: NEVADA } })).alerts.totalCount > 0, {
-      what: 'alerts in both regions',
-    });
+    await waitFor(
+      async () =>
+        (await data(app.gql, ALERTS, { filter: texasFilter })).alerts.totalCount > 0 &&
+        (await data(app.gql, ALERTS, { filter: { attributes: NEVADA } })).alerts.totalCount > 0,
+      {
+        what: 'alerts in both regions',
+      },
+    );
     const scoped = await data(manager, ALERTS, {});
     expect(scoped).toEqual(await data(app.gql, ALERTS, { filter: { attributes: NEVADA } }));
     expect(scoped.alerts.totalCount).toBeGreaterThan(0);
@@ -225,7 +287,9 @@ describe('a MANAGER scoped to region = Nevada', () => {
   });
 
   it('receives only Nevada events on the responseAnalyzed and atRiskAlert subscriptions', async () => {
-    const created = await data(app.gql, `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, { input: { name: 'nv ws', role: 'MANAGER', scope: NEVADA } });
+    const created = await data(app.gql, `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, {
+      input: { name: 'nv ws', role: 'MANAGER', scope: NEVADA },
+    });
     const clients: Client[] = [];
     const listen = async (key: string, query = `subscription { responseAnalyzed { id comment } }`, field = 'responseAnalyzed') => {
       const { client, connected } = wsClient(app, key);
@@ -235,7 +299,11 @@ describe('a MANAGER scoped to region = Nevada', () => {
       const errors: unknown[] = [];
       client.subscribe<Record<string, { id: string }>>(
         { query },
-        { next: (m) => (m.errors ? errors.push(m.errors) : m.data && received.push(m.data[field])), error: (e) => errors.push(e), complete: () => undefined },
+        {
+          next: (m) => (m.errors ? errors.push(m.errors) : m.data && received.push(m.data[field])),
+          error: (e) => errors.push(e),
+          complete: () => undefined,
+        },
       );
       return { received, errors };
     };
@@ -248,16 +316,35 @@ describe('a MANAGER scoped to region = Nevada', () => {
 
     const submit = `mutation($input: ResponseInput!) { submitResponse(input: $input) { id } }`;
     const churn = 'We are cancelling and switching to a competitor, the armadillo service is terrible';
-    const tx = (await data(app.gql, submit, { input: { externalId: 'ws-tx', score: 0, comment: churn, attributes: [{ key: 'region', value: 'Texas' }] } })).submitResponse.id;
-    const nv = (await data(app.gql, submit, { input: { externalId: 'ws-nv', score: 0, comment: 'We are cancelling and switching to a competitor', attributes: [{ key: 'region', value: 'Nevada' }] } })).submitResponse.id;
-    await waitFor(async () => [tx, nv].every((id) => admin.received.some((r) => r.id === id)), { what: 'both events on the admin subscription' });
+    const tx = (
+      await data(app.gql, submit, {
+        input: { externalId: 'ws-tx', score: 0, comment: churn, attributes: [{ key: 'region', value: 'Texas' }] },
+      })
+    ).submitResponse.id;
+    const nv = (
+      await data(app.gql, submit, {
+        input: {
+          externalId: 'ws-nv',
+          score: 0,
+          comment: 'We are cancelling and switching to a competitor',
+          attributes: [{ key: 'region', value: 'Nevada' }],
+        },
+      })
+    ).submitResponse.id;
+    await waitFor(async () => [tx, nv].every((id) => admin.received.some((r) => r.id === id)), {
+      what: 'both events on the admin subscription',
+    });
     await waitFor(async () => scoped.received.some((r) => r.id === nv), { what: 'the Nevada event on the scoped subscription' });
     // The Texas event was published before the Nevada one reached the admin; give the scoped filter the same time.
     await new Promise((r) => setTimeout(r, 500));
     expect(scoped.received.map((r) => r.id)).toEqual([nv]);
     expect(scoped.errors).toEqual([]);
-    await waitFor(async () => [tx, nv].every((id) => adminAlerts.received.some((a) => a.response?.id === id)), { what: 'both alerts on the admin subscription' });
-    await waitFor(async () => scopedAlerts.received.some((a) => a.response?.id === nv), { what: 'the Nevada alert on the scoped subscription' });
+    await waitFor(async () => [tx, nv].every((id) => adminAlerts.received.some((a) => a.response?.id === id)), {
+      what: 'both alerts on the admin subscription',
+    });
+    await waitFor(async () => scopedAlerts.received.some((a) => a.response?.id === nv), {
+      what: 'the Nevada alert on the scoped subscription',
+    });
     await new Promise((r) => setTimeout(r, 500));
     expect(scopedAlerts.received.map((a) => a.response?.id)).toEqual([nv]);
     expect(JSON.stringify(scopedAlerts.received)).not.toMatch(/Texas|armadillo/i);

@@ -27,7 +27,15 @@ function serverProcesses(): string[] {
 }
 
 async function startService(port: number, adminKey?: string): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', VERBATIM_DATA_DIR: dataDir, VERBATIM_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn', VERBATIM_METRICS_PORT: '0' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    VERBATIM_DATA_DIR: dataDir,
+    VERBATIM_ADMIN_KEY: adminKey,
+    LOG_LEVEL: 'warn',
+    VERBATIM_METRICS_PORT: '0',
+  };
   if (!adminKey) delete env.VERBATIM_ADMIN_KEY;
   delete env.MONGODB_URI;
   delete env.REDIS_URL;
@@ -39,7 +47,10 @@ async function startService(port: number, adminKey?: string): Promise<ChildProce
   await waitFor(
     async () => {
       if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}: ${stderr.slice(-2000)}`);
-      return fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      return fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
     },
     { timeoutMs: 240_000, intervalMs: 250, what: 'the service to become ready' },
   );
@@ -60,14 +71,27 @@ describe('npm start', () => {
 
     let service = await startService(port, TEST_ADMIN_KEY);
     expect(serverProcesses().length).toBeGreaterThanOrEqual(2); // FerretDB and Redis
-    const submitted = await gql(SUBMIT, { in: { externalId: 'life-1', score: 3, comment: 'Billing is a mess', attributes: [{ key: 'batch', value: 'life' }] } });
+    const submitted = await gql(SUBMIT, {
+      in: { externalId: 'life-1', score: 3, comment: 'Billing is a mess', attributes: [{ key: 'batch', value: 'life' }] },
+    });
     expect(submitted.errors, JSON.stringify(submitted.errors)).toBeUndefined();
     expect(submitted.data?.submitResponse).toMatchObject({ category: 'DETRACTOR' });
 
     // The import command streams a JSONL file (one bad line) through importResponses.
     const file = join(dataDir, 'rows.jsonl');
-    writeFileSync(file, ['{"externalId":"life-2","score":10,"attributes":[{"key":"batch","value":"life"}]}', '{"externalId":"life-3","score":42}', '{"externalId":"life-4","score":8,"attributes":[{"key":"batch","value":"life"}]}'].join('\n'));
-    const cli = spawnSync(process.execPath, ['bin/verbatim.js', 'import', file, '--url', `http://127.0.0.1:${port}/graphql`, '--key', TEST_ADMIN_KEY], { cwd: ROOT, encoding: 'utf8' });
+    writeFileSync(
+      file,
+      [
+        '{"externalId":"life-2","score":10,"attributes":[{"key":"batch","value":"life"}]}',
+        '{"externalId":"life-3","score":42}',
+        '{"externalId":"life-4","score":8,"attributes":[{"key":"batch","value":"life"}]}',
+      ].join('\n'),
+    );
+    const cli = spawnSync(
+      process.execPath,
+      ['bin/verbatim.js', 'import', file, '--url', `http://127.0.0.1:${port}/graphql`, '--key', TEST_ADMIN_KEY],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(cli.status).toBe(1); // one row failed
     expect(cli.stdout + cli.stderr).toMatch(/stored: 2\b/);
     expect(cli.stdout + cli.stderr).toMatch(/line 2/i);

@@ -47,113 +47,134 @@ function exited(child: ChildProcess): Promise<number | null> {
 const SUBMIT = `mutation($in: ResponseInput!) { submitResponse(input: $in) { id } }`;
 
 describe('SIGTERM', () => {
-  it('ends the process within the shutdown timeout with code 0, with subscriptions open and webhook deliveries hanging', { timeout: 300_000 }, async () => {
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      MONGODB_URI: testMongoUri('shutdown'),
-      REDIS_URL: testRedisUrl(),
-      VERBATIM_QUEUE_PREFIX: testRedisPrefix('shutdown'),
-      VERBATIM_ADMIN_KEY: TEST_ADMIN_KEY,
-      LOG_LEVEL: 'info',
-      VERBATIM_RATE_LIMIT_PER_MINUTE: '0',
-      VERBATIM_INGEST_RATE_LIMIT_PER_MINUTE: '0',
-      VERBATIM_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
-      // The receiver is on this machine; a long delivery timeout, so only shutdown can end a stuck attempt.
-      VERBATIM_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
-      VERBATIM_WEBHOOK_TIMEOUT_MS: '120000',
-      VERBATIM_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-    };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    child.once('exit', () => running.delete(child));
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`main.ts exited with ${child.exitCode}: ${output.slice(-2000)}`);
-        return fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
-      },
-      { timeoutMs: 120_000, intervalMs: 250, what: 'the service to become ready' },
-    );
-    const url = `http://127.0.0.1:${port}/graphql`;
-    const gql = createGqlClient(url, { authorization: `Bearer ${TEST_ADMIN_KEY}` });
+  it(
+    'ends the process within the shutdown timeout with code 0, with subscriptions open and webhook deliveries hanging',
+    { timeout: 300_000 },
+    async () => {
+      const port = await freePort();
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        MONGODB_URI: testMongoUri('shutdown'),
+        REDIS_URL: testRedisUrl(),
+        VERBATIM_QUEUE_PREFIX: testRedisPrefix('shutdown'),
+        VERBATIM_ADMIN_KEY: TEST_ADMIN_KEY,
+        LOG_LEVEL: 'info',
+        VERBATIM_RATE_LIMIT_PER_MINUTE: '0',
+        VERBATIM_INGEST_RATE_LIMIT_PER_MINUTE: '0',
+        VERBATIM_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
+        // The receiver is on this machine; a long delivery timeout, so only shutdown can end a stuck attempt.
+        VERBATIM_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+        VERBATIM_WEBHOOK_TIMEOUT_MS: '120000',
+        VERBATIM_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+      };
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      running.add(child);
+      child.once('exit', () => running.delete(child));
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
+      await waitFor(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`main.ts exited with ${child.exitCode}: ${output.slice(-2000)}`);
+          return fetch(`http://127.0.0.1:${port}/readyz`).then(
+            (r) => r.ok,
+            () => false,
+          );
+        },
+        { timeoutMs: 120_000, intervalMs: 250, what: 'the service to become ready' },
+      );
+      const url = `http://127.0.0.1:${port}/graphql`;
+      const gql = createGqlClient(url, { authorization: `Bearer ${TEST_ADMIN_KEY}` });
 
-    const receiverPort = await neverAnswers();
-    const hook = await gql(`mutation($in: CreateWebhookInput!) { createWebhook(input: $in) { id } }`, {
-      in: { url: `http://127.0.0.1:${receiverPort}/hooks`, events: ['response.analyzed', 'alert.raised'] },
-    });
-    expect(hook.errors, JSON.stringify(hook.errors)).toBeUndefined();
-
-    // Subscriptions on several sockets.
-    const clients = Array.from({ length: 5 }, () => {
-      let onConnected!: () => void;
-      const connected = new Promise<void>((resolve) => (onConnected = resolve));
-      const client = createClient({
-        url: url.replace(/^http/, 'ws'),
-        webSocketImpl: WebSocket,
-        connectionParams: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
-        lazy: false,
-        retryAttempts: 0,
-        // The server closing the socket (1001) is what this test expects.
-        onNonLazyError: () => undefined,
-        on: { connected: () => onConnected() },
+      const receiverPort = await neverAnswers();
+      const hook = await gql(`mutation($in: CreateWebhookInput!) { createWebhook(input: $in) { id } }`, {
+        in: { url: `http://127.0.0.1:${receiverPort}/hooks`, events: ['response.analyzed', 'alert.raised'] },
       });
-      return { client, connected };
-    });
-    await Promise.all(clients.map((c) => c.connected));
-    for (const { client } of clients) {
-      for (let i = 0; i < 4; i++) {
-        client.subscribe({ query: 'subscription { responseAnalyzed { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
-        client.subscribe({ query: 'subscription { atRiskAlert { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+      expect(hook.errors, JSON.stringify(hook.errors)).toBeUndefined();
+
+      // Subscriptions on several sockets.
+      const clients = Array.from({ length: 5 }, () => {
+        let onConnected!: () => void;
+        const connected = new Promise<void>((resolve) => (onConnected = resolve));
+        const client = createClient({
+          url: url.replace(/^http/, 'ws'),
+          webSocketImpl: WebSocket,
+          connectionParams: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
+          lazy: false,
+          retryAttempts: 0,
+          // The server closing the socket (1001) is what this test expects.
+          onNonLazyError: () => undefined,
+          on: { connected: () => onConnected() },
+        });
+        return { client, connected };
+      });
+      await Promise.all(clients.map((c) => c.connected));
+      for (const { client } of clients) {
+        for (let i = 0; i < 4; i++) {
+          client.subscribe(
+            { query: 'subscription { responseAnalyzed { id } }' },
+            { next: () => undefined, error: () => undefined, complete: () => undefined },
+          );
+          client.subscribe(
+            { query: 'subscription { atRiskAlert { id } }' },
+            { next: () => undefined, error: () => undefined, complete: () => undefined },
+          );
+        }
       }
-    }
 
-    // Responses whose analysis triggers deliveries to the receiver that never answers.
-    for (let i = 0; i < 12; i++) {
-      const res = await gql(SUBMIT, {
-        in: { externalId: `shutdown-${i}`, score: i % 3 === 0 ? 1 : 9, comment: i % 3 === 0 ? 'I will cancel, billing is a mess' : 'Great support', customer: { externalId: `c-${i}` } },
-      });
-      expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-    }
-    await waitFor(async () => sockets.size > 0, { timeoutMs: 90_000, intervalMs: 250, what: 'a webhook delivery to reach the receiver' });
+      // Responses whose analysis triggers deliveries to the receiver that never answers.
+      for (let i = 0; i < 12; i++) {
+        const res = await gql(SUBMIT, {
+          in: {
+            externalId: `shutdown-${i}`,
+            score: i % 3 === 0 ? 1 : 9,
+            comment: i % 3 === 0 ? 'I will cancel, billing is a mess' : 'Great support',
+            customer: { externalId: `c-${i}` },
+          },
+        });
+        expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+      }
+      await waitFor(async () => sockets.size > 0, { timeoutMs: 90_000, intervalMs: 250, what: 'a webhook delivery to reach the receiver' });
 
-    const started = Date.now();
-    child.kill('SIGTERM');
-    const code = await Promise.race([exited(child), new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), SHUTDOWN_TIMEOUT_MS + 20_000))]);
-    const tookMs = Date.now() - started;
-    for (const { client } of clients) await client.dispose();
+      const started = Date.now();
+      child.kill('SIGTERM');
+      const code = await Promise.race([
+        exited(child),
+        new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), SHUTDOWN_TIMEOUT_MS + 20_000)),
+      ]);
+      const tookMs = Date.now() - started;
+      for (const { client } of clients) await client.dispose();
 
-    const after = `exit ${code} after ${tookMs} ms; log:\n${output.slice(output.indexOf('shutting down') - 200)}`;
-    expect(code, after).toBe(0);
-    // The deadline plus the time a loaded shared machine needs to schedule and tear down a Node
-    // process (the hang this guards against lasted minutes).
-    expect(tookMs, after).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 10_000);
-    expect(output).toMatch(/shutting down/);
+      const after = `exit ${code} after ${tookMs} ms; log:\n${output.slice(output.indexOf('shutting down') - 200)}`;
+      expect(code, after).toBe(0);
+      // The deadline plus the time a loaded shared machine needs to schedule and tear down a Node
+      // process (the hang this guards against lasted minutes).
+      expect(tookMs, after).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 10_000);
+      expect(output).toMatch(/shutting down/);
 
-    // The interrupted deliveries are back on the queue with no attempt used, none failed or stuck
-    // active, and the endpoint is not charged with a failure.
-    const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-    const queue = new Queue(QUEUES.webhooks, { connection, prefix: testRedisPrefix('shutdown') });
-    try {
-      const counts = await queue.getJobCounts('active', 'delayed', 'waiting', 'failed');
-      expect(counts).toMatchObject({ active: 0, failed: 0 });
-      const delayed = await queue.getJobs(['delayed']);
-      expect(delayed.length).toBeGreaterThan(0);
-      expect(delayed.every((job) => job.attemptsMade === 0)).toBe(true);
-    } finally {
-      await queue.close();
-      connection.disconnect();
-    }
-    const db = await mongoose.createConnection(testMongoUri('shutdown')).asPromise();
-    try {
-      expect(await db.collection('webhook_deliveries').countDocuments({ status: { $in: ['FAILED', 'RETRYING'] } })).toBe(0);
-      expect((await db.collection('webhook_endpoints').findOne({}))?.consecutiveFailures ?? 0).toBe(0);
-    } finally {
-      await db.close();
-    }
-  });
+      // The interrupted deliveries are back on the queue with no attempt used, none failed or stuck
+      // active, and the endpoint is not charged with a failure.
+      const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+      const queue = new Queue(QUEUES.webhooks, { connection, prefix: testRedisPrefix('shutdown') });
+      try {
+        const counts = await queue.getJobCounts('active', 'delayed', 'waiting', 'failed');
+        expect(counts).toMatchObject({ active: 0, failed: 0 });
+        const delayed = await queue.getJobs(['delayed']);
+        expect(delayed.length).toBeGreaterThan(0);
+        expect(delayed.every((job) => job.attemptsMade === 0)).toBe(true);
+      } finally {
+        await queue.close();
+        connection.disconnect();
+      }
+      const db = await mongoose.createConnection(testMongoUri('shutdown')).asPromise();
+      try {
+        expect(await db.collection('webhook_deliveries').countDocuments({ status: { $in: ['FAILED', 'RETRYING'] } })).toBe(0);
+        expect((await db.collection('webhook_endpoints').findOne({}))?.consecutiveFailures ?? 0).toBe(0);
+      } finally {
+        await db.close();
+      }
+    },
+  );
 });

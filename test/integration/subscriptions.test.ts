@@ -42,7 +42,6 @@ function subscribe(client: Client, variables: Record<string, unknown> = {}) {
   return { received, errors, stop };
 }
 
-
 /** A subscription is registered on the server shortly after `subscribe` is sent; a short pause covers it. */
 const settle = () => new Promise((r) => setTimeout(r, 500));
 
@@ -73,7 +72,12 @@ describe('responseAnalyzed subscription', () => {
       expect(res.errors).toBeUndefined();
       return res.data!.submitResponse.id as string;
     };
-    const angry = await submit({ externalId: 'sub-1', score: 2, touchpoint: 'renewal', comment: 'We were charged twice and the invoice is wrong' });
+    const angry = await submit({
+      externalId: 'sub-1',
+      score: 2,
+      touchpoint: 'renewal',
+      comment: 'We were charged twice and the invoice is wrong',
+    });
     const happy = await submit({ externalId: 'sub-2', score: 10, touchpoint: 'renewal', comment: 'Support was quick and friendly' });
     const onboarding = await submit({ externalId: 'sub-3', score: 3, touchpoint: 'onboarding', comment: 'Setup took weeks' });
 
@@ -121,7 +125,9 @@ describe('responseAnalyzed across API instances', () => {
     expect(apiA.url).not.toBe(apiB.url);
     const sub = subscribe(ws);
     await settle();
-    const res = await apiA.gql(SUBMIT, { input: { externalId: 'multi-1', score: 9, touchpoint: 'renewal', comment: 'Great onboarding team' } });
+    const res = await apiA.gql(SUBMIT, {
+      input: { externalId: 'multi-1', score: 9, touchpoint: 'renewal', comment: 'Great onboarding team' },
+    });
     expect(res.errors).toBeUndefined();
     const id = res.data!.submitResponse.id;
     const got = await waitFor(async () => sub.received.find((r) => r.id === id), { timeoutMs: 30_000, what: 'the event on instance B' });

@@ -140,21 +140,43 @@ describe('SSRF: internal webhook targets', () => {
       closed: `http://127.0.0.1:${closedPort}/hooks`,
     };
     for (const [name, url] of Object.entries(targets)) {
-      await db.webhooks.insertEndpoint({ _id: `wh_ssrf_${name}`, url, events: ['alert.raised'], description: null, scope: [], ownerKeyId: null, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+      await db.webhooks.insertEndpoint({
+        _id: `wh_ssrf_${name}`,
+        url,
+        events: ['alert.raised'],
+        description: null,
+        scope: [],
+        ownerKeyId: null,
+        secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      });
     }
-    const event: DomainEvent = { id: 'alert.raised:ssrf-1', type: 'alert.raised', occurredAt: new Date(), data: { probe: true }, attributes: [] };
+    const event: DomainEvent = {
+      id: 'alert.raised:ssrf-1',
+      type: 'alert.raised',
+      occurredAt: new Date(),
+      data: { probe: true },
+      attributes: [],
+    };
     await publisher.publish([event]);
 
     const logs = await waitFor(
       async () => {
-        const all = await Promise.all(Object.keys(targets).map(async (name) => (await app.gql(LOG, { id: `wh_ssrf_${name}` })).data?.webhookDeliveries.nodes[0]));
+        const all = await Promise.all(
+          Object.keys(targets).map(async (name) => (await app.gql(LOG, { id: `wh_ssrf_${name}` })).data?.webhookDeliveries.nodes[0]),
+        );
         return all.every((d) => d && d.status === 'FAILED') ? all : null;
       },
       { timeoutMs: 30_000, what: 'every refused delivery to give up' },
     );
     expect(hits).toBe(0);
     for (const entry of logs) {
-      expect(entry).toMatchObject({ eventId: event.id, status: 'FAILED', attempts: 2, lastStatusCode: null, lastError: 'refused: target not allowed' });
+      expect(entry).toMatchObject({
+        eventId: event.id,
+        status: 'FAILED',
+        attempts: 2,
+        lastStatusCode: null,
+        lastError: 'refused: target not allowed',
+      });
     }
   });
 });
@@ -169,7 +191,9 @@ describe('ownership of endpoints', () => {
     expect(aliceHook.ownerKeyId).not.toBe(adminHook.ownerKeyId);
 
     for (const victim of [adminHook, aliceHook]) {
-      expect((await mallory(UPDATE, { id: victim.id, input: { url: `${PUBLIC}/mallory` } })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expect((await mallory(UPDATE, { id: victim.id, input: { url: `${PUBLIC}/mallory` } })).errors?.[0]?.extensions?.code).toBe(
+        'NOT_FOUND',
+      );
       expect((await mallory(ROTATE, { id: victim.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       expect((await mallory(ENABLE, { id: victim.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       expect((await mallory(LOG, { id: victim.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -195,7 +219,15 @@ describe('ownership of endpoints', () => {
   });
 
   it('leaves endpoints without an owner (registered before ownership) to ADMIN keys', async () => {
-    await db.webhooks.insertEndpoint({ _id: 'wh_legacy', url: `${PUBLIC}/legacy`, events: ['response.analyzed'], description: null, scope: [], ownerKeyId: null, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+    await db.webhooks.insertEndpoint({
+      _id: 'wh_legacy',
+      url: `${PUBLIC}/legacy`,
+      events: ['response.analyzed'],
+      description: null,
+      scope: [],
+      ownerKeyId: null,
+      secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    });
     const subscriber = await newKey('legacy probe');
     expect((await subscriber(GET, { id: 'wh_legacy' })).data!.webhook).toBeNull();
     expect((await subscriber(ROTATE, { id: 'wh_legacy' })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

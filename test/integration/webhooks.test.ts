@@ -182,7 +182,11 @@ afterAll(async () => {
 describe('managing endpoints', () => {
   it('returns the secret only from createWebhook, and de-duplicates events', async () => {
     const created = await app.gql(CREATE, {
-      input: { url: 'https://hooks.example.com/verbatim', events: ['alert.raised', 'alert.raised', 'response.analyzed'], description: 'CRM' },
+      input: {
+        url: 'https://hooks.example.com/verbatim',
+        events: ['alert.raised', 'alert.raised', 'response.analyzed'],
+        description: 'CRM',
+      },
     });
     expect(created.errors).toBeUndefined();
     const hook = created.data!.createWebhook;
@@ -201,7 +205,9 @@ describe('managing endpoints', () => {
     const enabled = await app.gql(ENABLE, { id: hook.id });
     expect(enabled.data!.enableWebhook.secret).toBeNull();
 
-    const updated = await app.gql(`mutation($id: ID!) { updateWebhook(id: $id, input: { events: ["alert.updated"] }) { events secret } }`, { id: hook.id });
+    const updated = await app.gql(`mutation($id: ID!) { updateWebhook(id: $id, input: { events: ["alert.updated"] }) { events secret } }`, {
+      id: hook.id,
+    });
     expect(updated.data!.updateWebhook).toEqual({ events: ['alert.updated'], secret: null });
 
     const rotated = await app.gql(`mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`, { id: hook.id });
@@ -226,7 +232,9 @@ describe('managing endpoints', () => {
 
   it('lets SUBSCRIBER keys manage webhooks and refuses other roles', async () => {
     const key = async (role: string) => {
-      const res = await app.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, { input: { name: `wh-${role}`, role } });
+      const res = await app.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, {
+        input: { name: `wh-${role}`, role },
+      });
       expect(res.errors).toBeUndefined();
       return res.data!.createApiKey.key as string;
     };
@@ -237,7 +245,9 @@ describe('managing endpoints', () => {
     await subscriber(`mutation($id: ID!) { deleteWebhook(id: $id) }`, { id: created.data!.createWebhook.id });
 
     const analyst = app.as(await key('ANALYST'));
-    expect((await analyst(CREATE, { input: { url: 'https://hooks.example.com/a', events: ['alert.raised'] } })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(
+      (await analyst(CREATE, { input: { url: 'https://hooks.example.com/a', events: ['alert.raised'] } })).errors?.[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
     expect((await analyst(`{ webhooks { id } }`)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await app.anonymous(`{ webhooks { id } }`)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
@@ -268,7 +278,10 @@ describe('deliveries', () => {
     expect(submitted.errors).toBeUndefined();
     const responseId = submitted.data!.submitResponse.id as string;
 
-    const got = await waitFor(async () => rx.requests.find((r) => r.body.type === 'response.analyzed'), { timeoutMs: 30_000, what: 'response.analyzed delivery' });
+    const got = await waitFor(async () => rx.requests.find((r) => r.body.type === 'response.analyzed'), {
+      timeoutMs: 30_000,
+      what: 'response.analyzed delivery',
+    });
     expect(got.verified).toBe(true);
     expect(got.id).toMatch(new RegExp(`^response\\.analyzed:${responseId}:r\\d+$`));
     expect(got.signature).toMatch(/^v1,[A-Za-z0-9+/=]+$/);
@@ -292,10 +305,13 @@ describe('deliveries', () => {
     expect(raw).not.toContain('Grace Hopper');
     expect(raw).not.toContain('123-4567');
 
-    const log = await waitFor(async () => {
-      const rows = await deliveryLog(hook.id);
-      return rows.length === 1 && rows[0].status === 'DELIVERED' ? rows : null;
-    }, { what: 'delivery log entry' });
+    const log = await waitFor(
+      async () => {
+        const rows = await deliveryLog(hook.id);
+        return rows.length === 1 && rows[0].status === 'DELIVERED' ? rows : null;
+      },
+      { what: 'delivery log entry' },
+    );
     expect(log[0]).toMatchObject({ eventId: got.id, attempts: 1, lastStatusCode: 200, lastError: null, nextRetryAt: null });
     expect(log[0].deliveredAt).not.toBeNull();
   });
@@ -316,10 +332,13 @@ describe('deliveries', () => {
     });
     expect(submitted.errors).toBeUndefined();
     const responseId = submitted.data!.submitResponse.id as string;
-    const got = await waitFor(async () => rx.requests.find((r) => r.body.type === 'alert.raised' && r.body.data.response?.id === responseId), {
-      timeoutMs: 30_000,
-      what: 'alert.raised delivery',
-    });
+    const got = await waitFor(
+      async () => rx.requests.find((r) => r.body.type === 'alert.raised' && r.body.data.response?.id === responseId),
+      {
+        timeoutMs: 30_000,
+        what: 'alert.raised delivery',
+      },
+    );
     expect(got.verified).toBe(true);
     expect(got.id).toMatch(/^alert\.raised:/);
     expect(got.body.data.alert).toMatchObject({ status: 'OPEN', assignee: 'jane.doe' });
@@ -339,10 +358,13 @@ describe('deliveries', () => {
 
     const ids = events.map((e) => e.id).sort();
     await waitFor(async () => new Set(rx.accepted()).size === ids.length, { timeoutMs: 30_000, what: 'all events accepted' });
-    const log = await waitFor(async () => {
-      const rows = await deliveryLog(hook.id);
-      return rows.length === 3 && rows.every((r) => r.status === 'DELIVERED') ? rows : null;
-    }, { what: 'every delivery DELIVERED' });
+    const log = await waitFor(
+      async () => {
+        const rows = await deliveryLog(hook.id);
+        return rows.length === 3 && rows.every((r) => r.status === 'DELIVERED') ? rows : null;
+      },
+      { what: 'every delivery DELIVERED' },
+    );
     await new Promise((r) => setTimeout(r, 500)); // any stray duplicate would arrive by now
     expect(rx.accepted().sort()).toEqual(ids);
     expect(rx.requests.every((r) => r.verified)).toBe(true);
@@ -364,10 +386,13 @@ describe('deliveries', () => {
     await publisher.publish(events);
 
     // Down: every delivery has failed at least once with no HTTP answer, and is scheduled again.
-    const failing = await waitFor(async () => {
-      const rows = await deliveryLog(hook.id);
-      return rows.length === 2 && rows.every((r) => r.attempts >= 1 && r.status === 'RETRYING') ? rows : null;
-    }, { what: 'failed attempts in the log' });
+    const failing = await waitFor(
+      async () => {
+        const rows = await deliveryLog(hook.id);
+        return rows.length === 2 && rows.every((r) => r.attempts >= 1 && r.status === 'RETRYING') ? rows : null;
+      },
+      { what: 'failed attempts in the log' },
+    );
     expect(failing.every((r) => r.lastStatusCode === null && /ECONNREFUSED|fetch failed/.test(r.lastError ?? ''))).toBe(true);
     expect(failing.every((r) => r.nextRetryAt !== null)).toBe(true);
 
@@ -388,18 +413,24 @@ describe('deliveries', () => {
     const events = ['x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8'].map((n) => alertEvent('alert.sla_breached', n));
     await publisher.publish(events);
 
-    const disabled = await waitFor(async () => {
-      const w = (await app.gql(GET, { id: hook.id })).data!.webhook;
-      return w.enabled === false ? w : null;
-    }, { timeoutMs: 30_000, what: 'endpoint disabled' });
+    const disabled = await waitFor(
+      async () => {
+        const w = (await app.gql(GET, { id: hook.id })).data!.webhook;
+        return w.enabled === false ? w : null;
+      },
+      { timeoutMs: 30_000, what: 'endpoint disabled' },
+    );
     expect(disabled.disabledReason).toMatch(/attempts in a row failed.*HTTP 503/);
     expect(disabled.consecutiveFailures).toBeGreaterThanOrEqual(DISABLE_AFTER);
 
     // Pending deliveries stop rather than retrying for hours.
-    const stopped = await waitFor(async () => {
-      const rows = await deliveryLog(hook.id);
-      return rows.length === 8 && rows.every((r) => r.status === 'CANCELLED' || r.status === 'FAILED') ? rows : null;
-    }, { timeoutMs: 30_000, what: 'deliveries stopped' });
+    const stopped = await waitFor(
+      async () => {
+        const rows = await deliveryLog(hook.id);
+        return rows.length === 8 && rows.every((r) => r.status === 'CANCELLED' || r.status === 'FAILED') ? rows : null;
+      },
+      { timeoutMs: 30_000, what: 'deliveries stopped' },
+    );
     expect(stopped.some((r) => r.status === 'CANCELLED' && /endpoint disabled/.test(r.lastError ?? ''))).toBe(true);
 
     // A disabled endpoint gets no new deliveries.
@@ -428,7 +459,13 @@ describe('deliveries', () => {
     rx.secret = created.data!.createWebhook.secret;
     const hookId = created.data!.createWebhook.id as string;
 
-    const inside = { ...alertEvent('alert.updated', 'scope-in'), attributes: [{ key: 'region', value: 'EMEA' }, { key: 'plan', value: 'pro' }] };
+    const inside = {
+      ...alertEvent('alert.updated', 'scope-in'),
+      attributes: [
+        { key: 'region', value: 'EMEA' },
+        { key: 'plan', value: 'pro' },
+      ],
+    };
     const outside = { ...alertEvent('alert.updated', 'scope-out'), attributes: [{ key: 'region', value: 'APAC' }] };
     await publisher.publish([outside, inside]);
     await waitFor(async () => rx.accepted().includes(inside.id), { timeoutMs: 30_000, what: 'the in-scope delivery' });

@@ -6,7 +6,13 @@
 
 /** Lowercase letters, digits and `_` only: valid for MongoDB, FerretDB and Redis keys alike. */
 function slug(name: string, max: number): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, max) || 'test';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, max) || 'test'
+  );
 }
 
 export function databasePrefix(runId: string): string {

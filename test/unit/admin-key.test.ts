@@ -16,21 +16,27 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('VERBATIM_ADMIN_KEY', () => {
-  it.each(['verbatim-demo-admin-key', 'change-me-to-a-long-random-secret', 'change-me-to-a-long-secret', 'aaaaaaaaaaaaaaaaaaaaaaaa', 'abababababababababab', 'please-changeme-now-2026'])(
-    'refuses %s, without echoing it',
-    (key) => {
-      expect(() => loadConfig({ VERBATIM_ADMIN_KEY: key })).toThrow(ConfigError);
-      try {
-        loadConfig({ VERBATIM_ADMIN_KEY: key });
-      } catch (err) {
-        expect((err as Error).message).toMatch(/VERBATIM_ADMIN_KEY=\(hidden\)/);
-        expect((err as Error).message).not.toContain(key);
-      }
-    },
-  );
+  it.each([
+    'verbatim-demo-admin-key',
+    'change-me-to-a-long-random-secret',
+    'change-me-to-a-long-secret',
+    'aaaaaaaaaaaaaaaaaaaaaaaa',
+    'abababababababababab',
+    'please-changeme-now-2026',
+  ])('refuses %s, without echoing it', (key) => {
+    expect(() => loadConfig({ VERBATIM_ADMIN_KEY: key })).toThrow(ConfigError);
+    try {
+      loadConfig({ VERBATIM_ADMIN_KEY: key });
+    } catch (err) {
+      expect((err as Error).message).toMatch(/VERBATIM_ADMIN_KEY=\(hidden\)/);
+      expect((err as Error).message).not.toContain(key);
+    }
+  });
 
   it('takes a random key', () => {
-    expect(loadConfig({ VERBATIM_ADMIN_KEY: 'f3a9c1d27be84e6a0c5d9e71b2a4f608' }).VERBATIM_ADMIN_KEY).toBe('f3a9c1d27be84e6a0c5d9e71b2a4f608');
+    expect(loadConfig({ VERBATIM_ADMIN_KEY: 'f3a9c1d27be84e6a0c5d9e71b2a4f608' }).VERBATIM_ADMIN_KEY).toBe(
+      'f3a9c1d27be84e6a0c5d9e71b2a4f608',
+    );
   });
 });
 

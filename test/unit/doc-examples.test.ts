@@ -15,10 +15,13 @@ describe('GraphQL examples in the documentation', () => {
     expect(examples.some((e) => e.operation === 'subscription')).toBe(true);
   });
 
-  it.each(examples.map((e) => [`${e.where} ${e.source.replace(/\s+/g, ' ').slice(0, 80)}`, e] as const))('%s validates against schema/schema.graphql', (_name, example) => {
-    const errors = validate(schema, example.document).map((e) => e.message);
-    expect(errors, `${example.where}\n${print(example.document)}`).toEqual([]);
-  });
+  it.each(examples.map((e) => [`${e.where} ${e.source.replace(/\s+/g, ' ').slice(0, 80)}`, e] as const))(
+    '%s validates against schema/schema.graphql',
+    (_name, example) => {
+      const errors = validate(schema, example.document).map((e) => e.message);
+      expect(errors, `${example.where}\n${print(example.document)}`).toEqual([]);
+    },
+  );
 
   it('finds examples in every form the docs use', () => {
     const md = [

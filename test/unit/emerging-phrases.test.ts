@@ -15,7 +15,11 @@ describe('sharedPhrases', () => {
   });
 
   it('never yields numbers, addresses or capitalised names, even when every text repeats them', () => {
-    const texts = ['Ask Jane Doe about the offset report at jane@x.io or 5551234', 'Ask Jane Doe about the offset report at jane@x.io or 5551234', 'Ask Jane Doe about the offset report at jane@x.io or 5551234'];
+    const texts = [
+      'Ask Jane Doe about the offset report at jane@x.io or 5551234',
+      'Ask Jane Doe about the offset report at jane@x.io or 5551234',
+      'Ask Jane Doe about the offset report at jane@x.io or 5551234',
+    ];
     const phrases = sharedPhrases(texts, ['offset report']);
     expect(phrases).toEqual(['about the offset report at']);
     expect(phrases.join(' ')).not.toMatch(/jane|doe|@|\d/i);
@@ -32,7 +36,12 @@ describe('sharedPhrases', () => {
   });
 
   it('makes suggestions whose examples and keywords hold no raw verbatim', () => {
-    const suggestion = suggestTheme({ phrase: 'carbon offset report', count: 5, relatedPhrases: ['report 88213'], exampleIndexes: [0, 1, 2, 3, 4] }, 8, TEXTS, new Set());
+    const suggestion = suggestTheme(
+      { phrase: 'carbon offset report', count: 5, relatedPhrases: ['report 88213'], exampleIndexes: [0, 1, 2, 3, 4] },
+      8,
+      TEXTS,
+      new Set(),
+    );
     expect(suggestion.keywords).toEqual(['carbon offset report']);
     expect(suggestion.examples).toEqual(['the carbon offset report']);
   });

@@ -81,8 +81,20 @@ describe('microSetReport', () => {
 
 describe('themeSentimentReport', () => {
   it('scores only themes present on both sides', () => {
-    const gold = [new Map([['billing', 'negative'], ['pricing', 'positive']]), new Map([['delivery', 'negative']])];
-    const pred = [new Map([['billing', 'negative'], ['support', 'negative']]), new Map([['delivery', 'neutral']])];
+    const gold = [
+      new Map([
+        ['billing', 'negative'],
+        ['pricing', 'positive'],
+      ]),
+      new Map([['delivery', 'negative']]),
+    ];
+    const pred = [
+      new Map([
+        ['billing', 'negative'],
+        ['support', 'negative'],
+      ]),
+      new Map([['delivery', 'neutral']]),
+    ];
     expect(themeSentimentReport(gold, pred)).toEqual({ n: 2, correct: 1, accuracy: 0.5 });
   });
 

@@ -18,7 +18,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { categoryOf } from '../../src/domain/nps.js';
-import { entryMatches, entryVersion, encodeEntry, decodeEntry, type Entry, type SentimentCode } from '../../src/services/insights/rollups/entry.js';
+import {
+  entryMatches,
+  entryVersion,
+  encodeEntry,
+  decodeEntry,
+  type Entry,
+  type SentimentCode,
+} from '../../src/services/insights/rollups/entry.js';
 import {
   allThemeStats,
   extremes,
@@ -39,13 +46,31 @@ import { npsFigures } from '../../src/domain/nps.js';
 
 const FIXTURE: [number, [string, SentimentCode][]][] = [
   [10, [['ease_of_use', 'p']]],
-  [9, [['ease_of_use', 'p'], ['pricing', 'n']]],
+  [
+    9,
+    [
+      ['ease_of_use', 'p'],
+      ['pricing', 'n'],
+    ],
+  ],
   [9, []],
   [8, [['pricing', 'n']]],
   [7, [['support', 'u']]],
-  [6, [['pricing', 'n'], ['support', 'n']]],
+  [
+    6,
+    [
+      ['pricing', 'n'],
+      ['support', 'n'],
+    ],
+  ],
   [4, [['billing', 'n']]],
-  [3, [['billing', 'n'], ['pricing', 'n']]],
+  [
+    3,
+    [
+      ['billing', 'n'],
+      ['pricing', 'n'],
+    ],
+  ],
   [2, [['billing', 'n']]],
   [0, [['support', 'n']]],
 ];
@@ -149,9 +174,15 @@ describe('rows', () => {
 
 describe('significance', () => {
   it('flags large NPS differences between large samples, not small ones', () => {
-    expect(npsDifferenceSignificant({ promoters: 60, passives: 20, detractors: 20 }, { promoters: 20, passives: 20, detractors: 60 })).toBe(true);
-    expect(npsDifferenceSignificant({ promoters: 2, passives: 1, detractors: 1 }, { promoters: 1, passives: 1, detractors: 2 })).toBe(false);
-    expect(npsDifferenceSignificant({ promoters: 0, passives: 0, detractors: 0 }, { promoters: 5, passives: 0, detractors: 0 })).toBe(false);
+    expect(npsDifferenceSignificant({ promoters: 60, passives: 20, detractors: 20 }, { promoters: 20, passives: 20, detractors: 60 })).toBe(
+      true,
+    );
+    expect(npsDifferenceSignificant({ promoters: 2, passives: 1, detractors: 1 }, { promoters: 1, passives: 1, detractors: 2 })).toBe(
+      false,
+    );
+    expect(npsDifferenceSignificant({ promoters: 0, passives: 0, detractors: 0 }, { promoters: 5, passives: 0, detractors: 0 })).toBe(
+      false,
+    );
   });
 
   it('tests share changes with a pooled two-proportion z-test', () => {
@@ -207,8 +238,23 @@ describe('entries', () => {
   it('match filters like the MongoDB filter does', () => {
     const e = entry(4, 8, [['pricing', 'n']], { tags: ['region=emea', 'plan=pro'] });
     expect(entryMatches(e, { categories: ['PASSIVE'], themes: ['pricing', 'billing'] })).toBe(true);
-    expect(entryMatches(e, { attributes: [{ key: 'region', value: 'apac' }, { key: 'region', value: 'emea' }], touchpoints: ['support_closed'] })).toBe(true);
-    expect(entryMatches(e, { attributes: [{ key: 'region', value: 'emea' }, { key: 'plan', value: 'free' }] })).toBe(false);
+    expect(
+      entryMatches(e, {
+        attributes: [
+          { key: 'region', value: 'apac' },
+          { key: 'region', value: 'emea' },
+        ],
+        touchpoints: ['support_closed'],
+      }),
+    ).toBe(true);
+    expect(
+      entryMatches(e, {
+        attributes: [
+          { key: 'region', value: 'emea' },
+          { key: 'plan', value: 'free' },
+        ],
+      }),
+    ).toBe(false);
     expect(entryMatches(e, { from: new Date(e.ts + 1) })).toBe(false);
     expect(entryMatches(e, { to: new Date(e.ts) })).toBe(false);
     expect(entryMatches(e, { touchpoints: ['renewal'] })).toBe(false);
@@ -216,11 +262,31 @@ describe('entries', () => {
 });
 
 describe('examples', () => {
-  const example = (id: string, version: string, f: number, t = 1): StoredExample => ({ i: id, v: version, c: `text ${id}`, s: 3, p: 'renewal', g: ['region=emea'], h: ['billing'], t, e: 'n', f, r: [[0, 4, 'text']] });
-  const update = (id: string, version: string, themes: Record<string, StoredExample>): ResponseExamples => ({ id, version, month: '2026-03', byTheme: new Map(Object.entries(themes)) });
+  const example = (id: string, version: string, f: number, t = 1): StoredExample => ({
+    i: id,
+    v: version,
+    c: `text ${id}`,
+    s: 3,
+    p: 'renewal',
+    g: ['region=emea'],
+    h: ['billing'],
+    t,
+    e: 'n',
+    f,
+    r: [[0, 4, 'text']],
+  });
+  const update = (id: string, version: string, themes: Record<string, StoredExample>): ResponseExamples => ({
+    id,
+    version,
+    month: '2026-03',
+    byTheme: new Map(Object.entries(themes)),
+  });
 
   it('replace a re-analysed response and keep the best first', () => {
-    const first = mergeExamples({}, [update('a', 'v1', { billing: example('a', 'v1', 0.5) }), update('b', 'v1', { billing: example('b', 'v1', 0.9) })])!;
+    const first = mergeExamples({}, [
+      update('a', 'v1', { billing: example('a', 'v1', 0.5) }),
+      update('b', 'v1', { billing: example('b', 'v1', 0.9) }),
+    ])!;
     expect(first.billing.map((e) => e.i)).toEqual(['b', 'a']);
     // 'a' re-analysed: no longer about billing.
     const second = mergeExamples(first, [update('a', 'v2', { pricing: example('a', 'v2', 0.7) })])!;
@@ -266,7 +332,12 @@ describe('theme suggestions', () => {
     expect(suggestKey('Dark mode', new Set(['dark_mode']))).toBe('dark_mode_2');
     expect(suggestKey('2FA codes', new Set())).toBe('theme_2fa_codes');
     const texts = ['Please add a dark mode', 'Please add a dark mode for night shifts', 'We would love you to add a dark mode'];
-    const s = suggestTheme({ phrase: 'dark mode', count: 12, relatedPhrases: ['dark theme', 'Dark mode'], exampleIndexes: [0, 1, 2] }, 200, texts, new Set());
+    const s = suggestTheme(
+      { phrase: 'dark mode', count: 12, relatedPhrases: ['dark theme', 'Dark mode'], exampleIndexes: [0, 1, 2] },
+      200,
+      texts,
+      new Set(),
+    );
     // Examples are phrases shared by at least three of the verbatims, never a verbatim itself.
     expect(s).toMatchObject({ key: 'dark_mode', label: 'Dark mode', keywords: ['dark mode', 'dark theme'], examples: ['add a dark mode'] });
     expect(s.description).toContain('12 of 200');

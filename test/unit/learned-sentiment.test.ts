@@ -5,9 +5,15 @@ import { learnedSentimentInputs } from '../../src/analysis/analyze.js';
 import type { SentimentItem } from '../../bench/lib/corpora.js';
 
 const toy: SentimentItem[] = [
-  ...['lovely staff', 'great value', 'really happy', 'wonderful service', 'works perfectly'].map((text) => ({ text, label: 'positive' as const })),
+  ...['lovely staff', 'great value', 'really happy', 'wonderful service', 'works perfectly'].map((text) => ({
+    text,
+    label: 'positive' as const,
+  })),
   ...['awful staff', 'terrible value', 'really angry', 'rude service', 'broke twice'].map((text) => ({ text, label: 'negative' as const })),
-  ...['the parcel came on tuesday', 'i have two accounts', 'it is blue', 'we moved in may', 'my name is sam'].map((text) => ({ text, label: 'neutral' as const })),
+  ...['the parcel came on tuesday', 'i have two accounts', 'it is blue', 'we moved in may', 'my name is sam'].map((text) => ({
+    text,
+    label: 'neutral' as const,
+  })),
 ];
 const options = { ...TRAIN_DEFAULTS, hashBits: 12, epochs: 20 };
 

@@ -22,7 +22,13 @@ describe('churn risk scoring', () => {
   });
 
   it('a detractor with churn intent and strong negative sentiment is CRITICAL, churn intent named', () => {
-    const risk = scoreChurnRisk({ ...base, score: 2, category: 'DETRACTOR', sentiment: { label: 'negative', score: -0.72 }, churnSignals: ['cancel', 'switch'] });
+    const risk = scoreChurnRisk({
+      ...base,
+      score: 2,
+      category: 'DETRACTOR',
+      sentiment: { label: 'negative', score: -0.72 },
+      churnSignals: ['cancel', 'switch'],
+    });
     // 30 + 2·4 detractor, 35 churn (30 + 5 for the second signal), 14 sentiment
     expect(risk.score).toBe(87);
     expect(risk.level).toBe('CRITICAL');
@@ -46,7 +52,11 @@ describe('churn risk scoring', () => {
   it('counts repeated complaints about the same theme, capped', () => {
     const risk = scoreChurnRisk({
       ...base,
-      negativeThemes: [{ key: 'billing', label: 'Billing' }, { key: 'support', label: 'Support' }, { key: 'ux', label: 'UX' }],
+      negativeThemes: [
+        { key: 'billing', label: 'Billing' },
+        { key: 'support', label: 'Support' },
+        { key: 'ux', label: 'UX' },
+      ],
       recentNegativeThemes: [['billing'], ['support', 'ux']],
     });
     expect(risk.reasons).toContain('Repeated complaint about Billing, Support, UX (also in earlier responses)');
@@ -57,8 +67,15 @@ describe('churn risk scoring', () => {
     expect(scoreChurnRisk({ ...base, accountValue: 49_999 }).score).toBe(8);
     expect(scoreChurnRisk({ ...base, accountValue: 50_000 }).reasons).toContain('High-value account (50000)');
     const max = scoreChurnRisk({
-      ...base, score: 0, category: 'DETRACTOR', sentiment: { label: 'negative', score: -1 }, churnSignals: ['cancel', 'switch', 'refund'],
-      previous: { score: 10, category: 'PROMOTER' }, negativeThemes: [{ key: 'a', label: 'A' }], recentNegativeThemes: [['a']], accountValue: 1e6,
+      ...base,
+      score: 0,
+      category: 'DETRACTOR',
+      sentiment: { label: 'negative', score: -1 },
+      churnSignals: ['cancel', 'switch', 'refund'],
+      previous: { score: 10, category: 'PROMOTER' },
+      negativeThemes: [{ key: 'a', label: 'A' }],
+      recentNegativeThemes: [['a']],
+      accountValue: 1e6,
     });
     expect(max.score).toBe(100);
     expect(max.level).toBe('CRITICAL');
@@ -66,7 +83,16 @@ describe('churn risk scoring', () => {
 
   it('bands scores by the thresholds', () => {
     const t = DEFAULT_RISK_SETTINGS.thresholds;
-    expect([0, 24, 25, 49, 50, 74, 75, 100].map((s) => levelOf(s, t))).toEqual(['LOW', 'LOW', 'MEDIUM', 'MEDIUM', 'HIGH', 'HIGH', 'CRITICAL', 'CRITICAL']);
+    expect([0, 24, 25, 49, 50, 74, 75, 100].map((s) => levelOf(s, t))).toEqual([
+      'LOW',
+      'LOW',
+      'MEDIUM',
+      'MEDIUM',
+      'HIGH',
+      'HIGH',
+      'CRITICAL',
+      'CRITICAL',
+    ]);
   });
 
   it('takes weights and thresholds from configuration strings', () => {
@@ -82,15 +108,35 @@ describe('churn risk scoring', () => {
 describe('routing', () => {
   const defaults = { ownerAttribute: 'account_manager', fallbackAssignee: 'unassigned', slaHours: 48, minRiskLevel: 'MEDIUM' as const };
   const rule = (over: Partial<RoutingRuleEntity>): RoutingRuleEntity => ({
-    _id: 'r1', name: 'r1', enabled: true, position: 0,
+    _id: 'r1',
+    name: 'r1',
+    enabled: true,
+    position: 0,
     match: { categories: [], minRiskLevel: null, touchpoints: [], themes: [], attributes: [] },
     assign: { mode: 'ATTRIBUTE', attribute: 'account_manager', mapping: [], assignee: null },
-    team: null, slaHours: 24, channels: ['SUBSCRIPTION'], task: 'RECOVERY_CALL', createdAt: new Date(), updatedAt: new Date(), ...over,
+    team: null,
+    slaHours: 24,
+    channels: ['SUBSCRIPTION'],
+    task: 'RECOVERY_CALL',
+    createdAt: new Date(),
+    updatedAt: new Date(),
+    ...over,
   });
-  const facts = { category: 'DETRACTOR' as const, riskLevel: 'HIGH' as const, touchpoint: 'renewal', themeKeys: ['billing'], attributes: [{ key: 'region', value: 'EMEA' }] };
+  const facts = {
+    category: 'DETRACTOR' as const,
+    riskLevel: 'HIGH' as const,
+    touchpoint: 'renewal',
+    themeKeys: ['billing'],
+    attributes: [{ key: 'region', value: 'EMEA' }],
+  };
 
   it('with no rules, routes an at-risk detractor to account_manager, else the fallback queue', () => {
-    expect(chooseRoute([], { ...facts, attributes: [{ key: 'account_manager', value: 'ana' }] }, defaults)).toMatchObject({ ruleId: null, assignee: 'ana', slaHours: 48, task: 'RECOVERY_CALL' });
+    expect(chooseRoute([], { ...facts, attributes: [{ key: 'account_manager', value: 'ana' }] }, defaults)).toMatchObject({
+      ruleId: null,
+      assignee: 'ana',
+      slaHours: 48,
+      task: 'RECOVERY_CALL',
+    });
     expect(chooseRoute([], facts, defaults)).toMatchObject({ assignee: 'unassigned' });
     expect(chooseRoute([], { ...facts, category: 'PASSIVE' }, defaults)).toBeNull();
     expect(chooseRoute([], { ...facts, riskLevel: 'LOW' }, defaults)).toBeNull();
@@ -106,17 +152,40 @@ describe('routing', () => {
   });
 
   it('matches on risk level, touchpoint, themes and attributes', () => {
-    const m = (over: Partial<RoutingRuleEntity['match']>) => rule({ match: { categories: [], minRiskLevel: null, touchpoints: [], themes: [], attributes: [], ...over } });
+    const m = (over: Partial<RoutingRuleEntity['match']>) =>
+      rule({ match: { categories: [], minRiskLevel: null, touchpoints: [], themes: [], attributes: [], ...over } });
     expect(chooseRoute([m({ minRiskLevel: 'CRITICAL' })], facts, defaults)?.ruleId).toBeNull();
-    expect(chooseRoute([m({ touchpoints: ['renewal'], themes: ['billing', 'ux'], attributes: [{ key: 'region', values: ['EMEA', 'APAC'] }] })], facts, defaults)?.ruleId).toBe('r1');
+    expect(
+      chooseRoute(
+        [m({ touchpoints: ['renewal'], themes: ['billing', 'ux'], attributes: [{ key: 'region', values: ['EMEA', 'APAC'] }] })],
+        facts,
+        defaults,
+      )?.ruleId,
+    ).toBe('r1');
     expect(chooseRoute([m({ attributes: [{ key: 'region', values: ['US'] }] })], facts, defaults)?.ruleId).toBeNull();
   });
 
   it('resolves assignees by attribute, mapping or fixed name', () => {
     const attrs = [{ key: 'region', value: 'EMEA' }];
-    expect(resolveAssignee(rule({ assign: { mode: 'MAPPING', attribute: 'region', mapping: [{ value: 'EMEA', assignee: 'sam' }], assignee: null } }), attrs, 'q')).toBe('sam');
-    expect(resolveAssignee(rule({ assign: { mode: 'MAPPING', attribute: 'region', mapping: [{ value: 'US', assignee: 'jo' }], assignee: 'lead' } }), attrs, 'q')).toBe('lead');
-    expect(resolveAssignee(rule({ assign: { mode: 'ATTRIBUTE', attribute: 'account_manager', mapping: [], assignee: null } }), attrs, 'q')).toBe('q');
-    expect(resolveAssignee(rule({ assign: { mode: 'FIXED', attribute: null, mapping: [], assignee: 'care-team' } }), attrs, 'q')).toBe('care-team');
+    expect(
+      resolveAssignee(
+        rule({ assign: { mode: 'MAPPING', attribute: 'region', mapping: [{ value: 'EMEA', assignee: 'sam' }], assignee: null } }),
+        attrs,
+        'q',
+      ),
+    ).toBe('sam');
+    expect(
+      resolveAssignee(
+        rule({ assign: { mode: 'MAPPING', attribute: 'region', mapping: [{ value: 'US', assignee: 'jo' }], assignee: 'lead' } }),
+        attrs,
+        'q',
+      ),
+    ).toBe('lead');
+    expect(
+      resolveAssignee(rule({ assign: { mode: 'ATTRIBUTE', attribute: 'account_manager', mapping: [], assignee: null } }), attrs, 'q'),
+    ).toBe('q');
+    expect(resolveAssignee(rule({ assign: { mode: 'FIXED', attribute: null, mapping: [], assignee: 'care-team' } }), attrs, 'q')).toBe(
+      'care-team',
+    );
   });
 });

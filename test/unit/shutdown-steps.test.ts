@@ -13,7 +13,13 @@ describe('runSteps', () => {
       [
         { name: 'first', run: async () => void ran.push('first') },
         { name: 'stuck', run: () => new Promise(() => ran.push('stuck')) },
-        { name: 'failing', run: async () => { ran.push('failing'); throw new Error('boom'); } },
+        {
+          name: 'failing',
+          run: async () => {
+            ran.push('failing');
+            throw new Error('boom');
+          },
+        },
         { name: 'last', run: async () => void ran.push('last') },
       ],
       300,

@@ -1,7 +1,13 @@
 /** The webhook target policy (SSRF protection) on literal addresses, names and allow-lists; DNS is a stub here. */
 import type { LookupAddress } from 'node:dns';
 import { describe, expect, it } from 'vitest';
-import { parseAllowList, TARGET_REFUSED, TargetPolicy, TargetRefusedError, type Resolver } from '../../src/services/webhooks/target-policy.js';
+import {
+  parseAllowList,
+  TARGET_REFUSED,
+  TargetPolicy,
+  TargetRefusedError,
+  type Resolver,
+} from '../../src/services/webhooks/target-policy.js';
 
 const dns: Record<string, string[]> = {
   'hooks.partner.test': ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946'],
@@ -53,9 +59,12 @@ describe('webhook target policy', () => {
     expect(await policy().urlProblem(new URL(url).toString())).toBe(TARGET_REFUSED);
   });
 
-  it.each(['https://93.184.216.34/hook', 'https://[2606:2800:220:1:248:1893:25c8:1946]/', 'https://hooks.partner.test/x'])('allows the public %s', async (url) => {
-    expect(await policy().urlProblem(url)).toBeNull();
-  });
+  it.each(['https://93.184.216.34/hook', 'https://[2606:2800:220:1:248:1893:25c8:1946]/', 'https://hooks.partner.test/x'])(
+    'allows the public %s',
+    async (url) => {
+      expect(await policy().urlProblem(url)).toBeNull();
+    },
+  );
 
   it('allows what VERBATIM_WEBHOOK_ALLOW_HOSTS lists: IPs, CIDRs and host names', async () => {
     const allowed = policy('127.0.0.1, 10.0.0.0/8, fd00::/8, intranet.corp.test, unresolved.corp.test');
@@ -79,7 +88,9 @@ describe('webhook target policy', () => {
   it('lookup connects only to the addresses it checked, so a rebinding DNS answer is refused', async () => {
     // First answer public (passes registration), every later one loopback (the rebinding attack).
     let calls = 0;
-    const rebinding = new TargetPolicy(parseAllowList('').allowList, async () => [{ address: calls++ === 0 ? '93.184.216.34' : '127.0.0.1', family: 4 }]);
+    const rebinding = new TargetPolicy(parseAllowList('').allowList, async () => [
+      { address: calls++ === 0 ? '93.184.216.34' : '127.0.0.1', family: 4 },
+    ]);
     expect(await rebinding.urlProblem('http://rebind.test/')).toBeNull();
     const looked = await new Promise<{ err: NodeJS.ErrnoException | null; address: string | LookupAddress[] }>((resolve) =>
       rebinding.lookup('rebind.test', { all: true }, (err, address) => resolve({ err, address: address as never })),

@@ -81,7 +81,11 @@ function cosine(a: Map<number, number>, b: readonly [number, number][]): number 
   return dot;
 }
 
-export function trainAdapter(examples: readonly CorrectionExample[], version: number, threshold = DEFAULT_PROTOTYPE_THRESHOLD): AdapterData {
+export function trainAdapter(
+  examples: readonly CorrectionExample[],
+  version: number,
+  threshold = DEFAULT_PROTOTYPE_THRESHOLD,
+): AdapterData {
   const sums = new Map<string, { label: string; support: number; vector: Map<number, number> }>();
   const confusion = new Map<SentimentLabel, Map<SentimentLabel, number>>();
   for (const ex of examples) {
@@ -100,7 +104,12 @@ export function trainAdapter(examples: readonly CorrectionExample[], version: nu
       row.set(ex.sentiment, (row.get(ex.sentiment) ?? 0) + 1);
     }
   }
-  const prototypes = [...sums].map(([key, s]) => ({ key, label: s.label, support: s.support, vector: [...normalise(s.vector)].sort((a, b) => a[0] - b[0]) }));
+  const prototypes = [...sums].map(([key, s]) => ({
+    key,
+    label: s.label,
+    support: s.support,
+    vector: [...normalise(s.vector)].sort((a, b) => a[0] - b[0]),
+  }));
   prototypes.sort((a, b) => a.key.localeCompare(b.key));
   const sentimentRemap: AdapterData['sentimentRemap'] = {};
   for (const [predicted, row] of confusion) {
@@ -132,16 +141,33 @@ export const CONFIDENT_SIMILARITY = 0.6;
  * every match above the threshold cost more precision than it gained recall. The sentiment
  * label is calibrated. Themes whose key is not in `activeKeys` (retired since training) are ignored.
  */
-export function applyAdapter<R extends Pick<AnalysisResult, 'themes' | 'sentiment'>>(result: R, text: string, adapter: AdapterData | null, activeKeys?: ReadonlySet<string>): R {
+export function applyAdapter<R extends Pick<AnalysisResult, 'themes' | 'sentiment'>>(
+  result: R,
+  text: string,
+  adapter: AdapterData | null,
+  activeKeys?: ReadonlySet<string>,
+): R {
   if (!adapter) return result;
   const remapped = adapter.sentimentRemap[result.sentiment.label];
-  const sentiment = remapped ? { ...result.sentiment, label: remapped, score: remapped === 'neutral' ? 0 : Math.abs(result.sentiment.score || 0.3) * (remapped === 'positive' ? 1 : -1) } : result.sentiment;
+  const sentiment = remapped
+    ? {
+        ...result.sentiment,
+        label: remapped,
+        score: remapped === 'neutral' ? 0 : Math.abs(result.sentiment.score || 0.3) * (remapped === 'positive' ? 1 : -1),
+      }
+    : result.sentiment;
   const present = new Set(result.themes.map((t) => t.key));
   const added: ThemeMatch[] = prototypeThemes(text, adapter)
     .filter((m) => !activeKeys || activeKeys.has(m.key))
     .slice(0, 1)
     .filter((m) => !present.has(m.key) && (present.size === 0 || m.similarity >= CONFIDENT_SIMILARITY))
-    .map((m) => ({ key: m.key, label: m.label, confidence: Math.min(1, Math.round(m.similarity * 1000) / 1000), sentiment: { ...sentiment }, evidence: [] }));
+    .map((m) => ({
+      key: m.key,
+      label: m.label,
+      confidence: Math.min(1, Math.round(m.similarity * 1000) / 1000),
+      sentiment: { ...sentiment },
+      evidence: [],
+    }));
   if (!remapped && added.length === 0) return result;
   return { ...result, sentiment, themes: [...result.themes, ...added] };
 }

@@ -21,7 +21,11 @@ export interface TransformerAnalysisOptions {
 }
 
 /** The whole text and each clause (when wanted), deduplicated so a one-clause text is embedded once. */
-function uniqueInputs(text: string, lexical: AnalysisResult, withClauses: boolean): { inputs: string[]; textIndex: number; clauseIndexes: number[] } {
+function uniqueInputs(
+  text: string,
+  lexical: AnalysisResult,
+  withClauses: boolean,
+): { inputs: string[]; textIndex: number; clauseIndexes: number[] } {
   const inputs: string[] = [];
   const indexOf = new Map<string, number>();
   const add = (t: string) => {

@@ -78,7 +78,9 @@ export async function resolveLocalModel(modelDir: string, modelId: string, quant
   if (!useQuantized && !hasFull) missing.push(quantized === false ? FULL_ONNX_FILE : `${FULL_ONNX_FILE} or ${QUANTIZED_ONNX_FILE}`);
 
   if (missing.length > 0) {
-    throw new ModelFilesError(`Model "${modelId}" in "${folder}" is incomplete: missing ${missing.join(', ')}. Expected ${EXPECTED_LAYOUT}.`);
+    throw new ModelFilesError(
+      `Model "${modelId}" in "${folder}" is incomplete: missing ${missing.join(', ')}. Expected ${EXPECTED_LAYOUT}.`,
+    );
   }
   return { folder, quantized: useQuantized };
 }

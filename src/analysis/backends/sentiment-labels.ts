@@ -77,6 +77,9 @@ export function toModelSentiment(classes: ReadonlyArray<{ label: string; score: 
     const label: SentimentLabel = score > 0 ? 'positive' : 'negative';
     return { label, score, confidence: mass[label] };
   }
-  const label = (['negative', 'neutral', 'positive'] as const).reduce((best, l) => (mass[l] > mass[best] ? l : best), 'neutral' as SentimentLabel);
+  const label = (['negative', 'neutral', 'positive'] as const).reduce(
+    (best, l) => (mass[l] > mass[best] ? l : best),
+    'neutral' as SentimentLabel,
+  );
   return { label, score, confidence: mass[label] };
 }

@@ -94,7 +94,9 @@ async function loadPipeline({ task, modelId, options }: LoadRequest): Promise<Lo
   const allowRemote = options.allowRemote === true;
   assertModelId(modelId);
   // Without remote access every file must be local: check first, for an error that lists what is missing.
-  const quantized = allowRemote ? (options.quantized ?? true) : (await resolveLocalModel(options.modelDir, modelId, options.quantized)).quantized;
+  const quantized = allowRemote
+    ? (options.quantized ?? true)
+    : (await resolveLocalModel(options.modelDir, modelId, options.quantized)).quantized;
 
   const transformers = await importTransformers();
   return serialised(async () => {
@@ -117,7 +119,9 @@ async function loadPipeline({ task, modelId, options }: LoadRequest): Promise<Lo
       if (allowRemote) throw err;
       // The files are there (checked above) but unreadable: a truncated or corrupt download or conversion.
       const folder = path.join(path.resolve(options.modelDir), modelId);
-      throw new ModelFilesError(`Model "${modelId}" in "${folder}" could not be loaded (${(err as Error).message}); the files may be corrupt: ${INSTALL_HINT} (add --force to replace an install).`);
+      throw new ModelFilesError(
+        `Model "${modelId}" in "${folder}" could not be loaded (${(err as Error).message}); the files may be corrupt: ${INSTALL_HINT} (add --force to replace an install).`,
+      );
     }
   });
 }
@@ -214,7 +218,10 @@ export async function createTransformerBackend(options: TransformerBackendOption
     const order = prepared.map((_, i) => i).sort((a, b) => prepared[a].length - prepared[b].length);
     const vectors = new Array<Float32Array>(texts.length);
     for (const batch of chunks(order, batchSize)) {
-      const output = (await extractor(batch.map((i) => prepared[i]), { pooling: 'mean', normalize: true })) as OutputTensor;
+      const output = (await extractor(
+        batch.map((i) => prepared[i]),
+        { pooling: 'mean', normalize: true },
+      )) as OutputTensor;
       splitRows(output, batch.length).forEach((vector, j) => (vectors[batch[j]] = vector));
     }
     return vectors;

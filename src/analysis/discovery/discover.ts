@@ -121,7 +121,10 @@ interface Cluster {
 
 function related(head: readonly string[], stems: readonly string[]): boolean {
   const headNoun = head[head.length - 1];
-  if (stems[stems.length - 1] === headNoun && (head.length === 1 || stems.length === 1 || head.some((s) => s !== headNoun && stems.includes(s)))) {
+  if (
+    stems[stems.length - 1] === headNoun &&
+    (head.length === 1 || stems.length === 1 || head.some((s) => s !== headNoun && stems.includes(s)))
+  ) {
     return true;
   }
   return stems.every((s) => head.includes(s)) || head.every((s) => stems.includes(s));

@@ -20,8 +20,34 @@ interface TrieNode<T> {
 }
 
 const NUMBER_WORDS = new Set([
-  'a', 'an', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'fifteen',
-  'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'ninety', 'hundred', 'few', 'several', 'couple', 'many', 'multiple', 'half',
+  'a',
+  'an',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'fifteen',
+  'twenty',
+  'thirty',
+  'forty',
+  'fifty',
+  'sixty',
+  'ninety',
+  'hundred',
+  'few',
+  'several',
+  'couple',
+  'many',
+  'multiple',
+  'half',
 ]);
 
 const isNumeric = (t: Token): boolean => t.kind === 'number' || (t.kind === 'word' && (NUMBER_WORDS.has(t.norm) || /^\d/.test(t.norm)));
@@ -61,7 +87,10 @@ export function expandGroups(pattern: string): string[] {
   const optional = pattern[close + 1] === '?';
   const before = pattern.slice(0, open);
   const after = pattern.slice(close + (optional ? 2 : 1));
-  const alternatives = pattern.slice(open + 1, close).split('|').map((a) => a.trim());
+  const alternatives = pattern
+    .slice(open + 1, close)
+    .split('|')
+    .map((a) => a.trim());
   if (optional) alternatives.push('');
   return alternatives.flatMap((alt) => expandGroups(`${before} ${alt} ${after}`.replace(/\s+/g, ' ').trim()));
 }
@@ -136,7 +165,7 @@ export class PhraseTrie<T> {
   /** Non-overlapping matches from left to right, preferring the longest at each position. */
   findAll(tokens: readonly Token[], from: number, to: number): PhraseMatch<T>[] {
     const out: PhraseMatch<T>[] = [];
-    for (let i = from; i < to; ) {
+    for (let i = from; i < to;) {
       const m = this.longestAt(tokens, i, to);
       if (m) {
         out.push(m);

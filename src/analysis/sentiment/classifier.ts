@@ -12,8 +12,38 @@ import type { Token } from '../text/tokenize.js';
 
 /** Function words that carry no sentiment; negators and "still", "again" are kept on purpose. */
 const SKIP = new Set([
-  'the', 'a', 'an', 'and', 'of', 'to', 'is', 'it', 'i', 'in', 'for', 'on', 'my', 'we', 'was', 'this', 'that', 'with', 'at',
-  'be', 'are', 'our', 'you', 'they', 'me', 'have', 'has', 'had', 'as', 'so', 'its', "it's",
+  'the',
+  'a',
+  'an',
+  'and',
+  'of',
+  'to',
+  'is',
+  'it',
+  'i',
+  'in',
+  'for',
+  'on',
+  'my',
+  'we',
+  'was',
+  'this',
+  'that',
+  'with',
+  'at',
+  'be',
+  'are',
+  'our',
+  'you',
+  'they',
+  'me',
+  'have',
+  'has',
+  'had',
+  'as',
+  'so',
+  'its',
+  "it's",
 ]);
 
 /** The classifier's features: stems of the words, in order. Shared by training and use. */
@@ -47,4 +77,3 @@ export function classifications(features: readonly string[]): { label: string; v
   }
   return classifier.classifier.getClassifications(sparse);
 }
-

@@ -49,7 +49,13 @@ export function modelFromData(data: SentimentModelData): SentimentModel {
   }
   const hashed = new Float32Array(size);
   for (let i = 0; i < size; i++) hashed[i] = q[i] * data.scale;
-  return { mask: (1 << data.hashBits) - 1, hashed, dense: Float32Array.from(data.dense), bias: Float32Array.from(data.bias), trainedOn: data.trainedOn };
+  return {
+    mask: (1 << data.hashBits) - 1,
+    hashed,
+    dense: Float32Array.from(data.dense),
+    bias: Float32Array.from(data.bias),
+    trainedOn: data.trainedOn,
+  };
 }
 
 /** The model trained on every corpus, loaded once at import. */
@@ -232,5 +238,8 @@ export function sentimentFeatures(
     const ownContrast = c.role === 'after_contrast' ? scores[i].raw : 0;
     return { hashes, dense: ruleFeatures(scores[i], 0, wordCount(tokens, c.from, c.to), ownContrast) };
   });
-  return { text: { hashes: all, dense: ruleFeatures(total, churnSignals, wordCount(tokens, 0, tokens.length), afterContrast) }, clauses: perClause };
+  return {
+    text: { hashes: all, dense: ruleFeatures(total, churnSignals, wordCount(tokens, 0, tokens.length), afterContrast) },
+    clauses: perClause,
+  };
 }

@@ -128,7 +128,7 @@ export function scoreClause(tokens: readonly Token[], clause: Clause, ctx: Scori
     hits++;
   };
 
-  for (let i = clause.from; i < clause.to; ) {
+  for (let i = clause.from; i < clause.to;) {
     const token = tokens[i];
     if (token.kind === 'break') {
       for (const ch of token.norm) {
@@ -209,7 +209,8 @@ export function toSentiment(raw: number, positive: number, negative: number, hit
   const score = round(normalizeScore(raw));
   const label = labelOf(score, hits, cutoffs);
   let confidence: number;
-  if (hits === 0) confidence = 0.6; // nothing evaluative was said: likely neutral
+  if (hits === 0)
+    confidence = 0.6; // nothing evaluative was said: likely neutral
   else {
     const agreement = Math.abs(positive - negative) / Math.max(positive + negative, 1e-9);
     confidence = label === 'neutral' ? 0.35 + 0.3 * (1 - agreement) : 0.45 + 0.35 * Math.min(1, Math.abs(score)) + 0.2 * agreement;

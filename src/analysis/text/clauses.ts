@@ -28,8 +28,35 @@ const CONTRAST = new Set(['but', 'however', 'nevertheless', 'nonetheless', 'unfo
 const CONCESSIVE = new Set(['although', 'though', 'despite', 'while', 'whilst']);
 /** Words that start a new subject, after which "and"/"," opens a new clause. */
 const SUBJECT_START = new Set([
-  'the', 'my', 'our', 'their', 'your', 'his', 'her', 'this', 'that', 'these', 'those', 'it', "it's", 'they', "they're",
-  'i', "i'm", "i've", 'we', "we're", 'he', 'she', 'you', 'there', "there's", 'its', 'everything', 'nothing', 'some',
+  'the',
+  'my',
+  'our',
+  'their',
+  'your',
+  'his',
+  'her',
+  'this',
+  'that',
+  'these',
+  'those',
+  'it',
+  "it's",
+  'they',
+  "they're",
+  'i',
+  "i'm",
+  "i've",
+  'we',
+  "we're",
+  'he',
+  'she',
+  'you',
+  'there',
+  "there's",
+  'its',
+  'everything',
+  'nothing',
+  'some',
 ]);
 
 /** "yet"/"though" only contrast in some positions ("not yet", "as though"). */
@@ -75,7 +102,8 @@ export function splitClauses(tokens: readonly Token[]): Clause[] {
     if (t.kind === 'break') {
       // Keep the break ("!!!") inside the clause it ends; it carries emphasis.
       let end = i + 1;
-      while (end < tokens.length && (tokens[end].kind === 'break' || tokens[end].kind === 'emoji' || tokens[end].kind === 'emoticon')) end++;
+      while (end < tokens.length && (tokens[end].kind === 'break' || tokens[end].kind === 'emoji' || tokens[end].kind === 'emoticon'))
+        end++;
       close(end, 'plain');
       i = end - 1;
       sentence++;
@@ -110,7 +138,8 @@ export function splitClauses(tokens: readonly Token[]): Clause[] {
     const prev = tokens[i - 1];
     const opensSubject = SUBJECT_START.has(t.norm) && (prev.norm === 'and' || (prev.kind === 'punct' && prev.norm === ','));
     // After a comma, two or more words before and after make a clause of their own: "Food good, service slow".
-    const afterComma = prev.kind === 'punct' && prev.norm === ',' && wordsBetween(tokens, start, i - 1) >= 2 && wordsUntilPunct(tokens, i) >= 2;
+    const afterComma =
+      prev.kind === 'punct' && prev.norm === ',' && wordsBetween(tokens, start, i - 1) >= 2 && wordsUntilPunct(tokens, i) >= 2;
     if ((opensSubject && wordsBetween(tokens, start, i - 1) >= 3) || (afterComma && role !== 'concessive')) {
       close(i - 1, role === 'concessive' ? 'plain' : role === 'after_contrast' ? 'after_contrast' : 'plain');
       start = i - 1;

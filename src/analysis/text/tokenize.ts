@@ -37,10 +37,30 @@ const TOKEN_RE = new RegExp(
 
 /** Typed-without-apostrophe contractions, spelt as the lexicons spell them. */
 const CONTRACTIONS: Readonly<Record<string, string>> = {
-  dont: "don't", doesnt: "doesn't", didnt: "didn't", cant: "can't", wont: "won't", isnt: "isn't", wasnt: "wasn't",
-  arent: "aren't", werent: "weren't", havent: "haven't", hasnt: "hasn't", hadnt: "hadn't", wouldnt: "wouldn't",
-  couldnt: "couldn't", shouldnt: "shouldn't", aint: "ain't", im: "i'm", ive: "i've", youre: "you're", theyre: "they're",
-  thats: "that's", whats: "what's", cannot: "can't", "can not": "can't",
+  dont: "don't",
+  doesnt: "doesn't",
+  didnt: "didn't",
+  cant: "can't",
+  wont: "won't",
+  isnt: "isn't",
+  wasnt: "wasn't",
+  arent: "aren't",
+  werent: "weren't",
+  havent: "haven't",
+  hasnt: "hasn't",
+  hadnt: "hadn't",
+  wouldnt: "wouldn't",
+  couldnt: "couldn't",
+  shouldnt: "shouldn't",
+  aint: "ain't",
+  im: "i'm",
+  ive: "i've",
+  youre: "you're",
+  theyre: "they're",
+  thats: "that's",
+  whats: "what's",
+  cannot: "can't",
+  'can not': "can't",
 };
 /** 's that is "is"/"has"/"us", not a possessive. */
 const KEEP_S = new Set(["it's", "that's", "there's", "here's", "he's", "she's", "what's", "who's", "where's", "let's", "how's"]);

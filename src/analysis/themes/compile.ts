@@ -70,14 +70,29 @@ export interface CompiledTaxonomy {
 }
 
 const SYNONYMS: ReadonlyMap<string, readonly string[]> = new Map(
-  (synonymLines).map((line) => {
+  synonymLines.map((line) => {
     const [word, ...rest] = line.split(' ');
     return [word, rest] as const;
   }),
 );
 
 /** Words too vague to stand for a theme on their own even if a taxonomy lists them. */
-const TOO_GENERIC = new Set(['thing', 'stuff', 'time', 'way', 'day', 'people', 'one', 'lot', 'kind', 'good', 'bad', 'great', 'nice', 'work']);
+const TOO_GENERIC = new Set([
+  'thing',
+  'stuff',
+  'time',
+  'way',
+  'day',
+  'people',
+  'one',
+  'lot',
+  'kind',
+  'good',
+  'bad',
+  'great',
+  'nice',
+  'work',
+]);
 
 interface WordForm {
   norm: string;
@@ -148,7 +163,8 @@ export function compileTaxonomy(taxonomy: Taxonomy): CompiledTaxonomy {
         const info = wordInfo(synonym);
         if (STOPWORDS.has(synonym) || TOO_GENERIC.has(synonym) || keywordStemThemes.has(info.stem)) continue;
         const list = synonyms.get(info.lemma) ?? [];
-        if (!list.some((e) => e.theme === t)) synonyms.set(info.lemma, [...list, { theme: t, weak: true, kind: 'synonym', source: synonym }]);
+        if (!list.some((e) => e.theme === t))
+          synonyms.set(info.lemma, [...list, { theme: t, weak: true, kind: 'synonym', source: synonym }]);
       }
     }
   });
@@ -157,7 +173,13 @@ export function compileTaxonomy(taxonomy: Taxonomy): CompiledTaxonomy {
   const raw: { theme: number; text: string; stems: string[] }[] = [];
   source.themes.forEach((theme, t) => {
     for (const text of theme.examples) {
-      const stems = [...new Set(words(text).filter(isContent).map((w) => w.stem))].filter((s) => !TOO_GENERIC.has(s));
+      const stems = [
+        ...new Set(
+          words(text)
+            .filter(isContent)
+            .map((w) => w.stem),
+        ),
+      ].filter((s) => !TOO_GENERIC.has(s));
       if (stems.length > 0) raw.push({ theme: t, text, stems });
     }
   });
@@ -192,7 +214,13 @@ export function compileTaxonomy(taxonomy: Taxonomy): CompiledTaxonomy {
   };
   for (const e of raw) for (const stem of e.stems) countUse(stem, e.theme);
   source.themes.forEach((theme, t) => {
-    for (const keyword of theme.keywords) for (const stem of new Set(words(keyword).filter(isContent).map((w) => w.stem))) countUse(stem, t);
+    for (const keyword of theme.keywords)
+      for (const stem of new Set(
+        words(keyword)
+          .filter(isContent)
+          .map((w) => w.stem),
+      ))
+        countUse(stem, t);
   });
   const themeCount = Math.max(source.themes.length, 1);
   const profile = new Map<string, { theme: number; weight: number }[]>();

@@ -67,7 +67,15 @@ function phraseHits(tokens: readonly Token[], clause: Clause, clauseIndex: numbe
       for (const start of positions.get(phrase.stems[0]) ?? []) {
         const end = matchOrdered(tokens, phrase, start, clause.to);
         if (end > 0) {
-          out.push({ theme: phrase.theme, clause: clauseIndex, from: start, to: end, confidence: HIT_CONFIDENCE.phrase, kind: 'phrase', weak: false });
+          out.push({
+            theme: phrase.theme,
+            clause: clauseIndex,
+            from: start,
+            to: end,
+            confidence: HIT_CONFIDENCE.phrase,
+            kind: 'phrase',
+            weak: false,
+          });
           matched = true;
           break;
         }
@@ -87,7 +95,15 @@ function phraseHits(tokens: readonly Token[], clause: Clause, clauseIndex: numbe
         hi = Math.max(hi, p[0]);
       }
       if (all && hi - lo <= phrase.contentStems.length + 2) {
-        out.push({ theme: phrase.theme, clause: clauseIndex, from: lo, to: hi + 1, confidence: HIT_CONFIDENCE.phraseUnordered, kind: 'phrase', weak: false });
+        out.push({
+          theme: phrase.theme,
+          clause: clauseIndex,
+          from: lo,
+          to: hi + 1,
+          confidence: HIT_CONFIDENCE.phraseUnordered,
+          kind: 'phrase',
+          weak: false,
+        });
       }
     }
   }

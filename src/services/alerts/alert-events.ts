@@ -42,6 +42,7 @@ export function alertEventId(type: EventType, alert: AlertEntity): string {
 export function alertEvent(type: EventType, alert: AlertEntity, occurredAt: Date): DomainEvent {
   const last = alert.history[alert.history.length - 1];
   const data = alertPayload(alert);
-  if (type === 'alert.updated' && last) data.change = { action: last.action, actor: last.actor, from: last.from, to: last.to, note: last.note, at: last.at.toISOString() };
+  if (type === 'alert.updated' && last)
+    data.change = { action: last.action, actor: last.actor, from: last.from, to: last.to, note: last.note, at: last.at.toISOString() };
   return { id: alertEventId(type, alert), type, occurredAt, data, attributes: alert.attributes };
 }

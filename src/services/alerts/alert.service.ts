@@ -75,13 +75,17 @@ export class AlertService {
    * paged, no SLA. Returns null when no route applies.
    */
   async raiseFor(response: ResponseEntity, risk: ChurnRiskResult): Promise<RaiseOutcome | null> {
-    const route = chooseRoute(await this.deps.rules.list(), {
-      category: response.category,
-      riskLevel: risk.level,
-      touchpoint: response.touchpoint,
-      themeKeys: response.themeKeys,
-      attributes: response.attributes,
-    }, this.deps.defaults);
+    const route = chooseRoute(
+      await this.deps.rules.list(),
+      {
+        category: response.category,
+        riskLevel: risk.level,
+        touchpoint: response.touchpoint,
+        themeKeys: response.themeKeys,
+        attributes: response.attributes,
+      },
+      this.deps.defaults,
+    );
     if (!route) return null;
 
     const id = alertId(response._id.toHexString(), route.ruleId);
@@ -141,11 +145,14 @@ export class AlertService {
     };
     // Insert first: the common case is a new alert, and a duplicate key is the "already raised" answer.
     const inserted = await this.deps.alerts.insertIfAbsent(alert);
-    const stored = inserted ? ({ ...alert, createdAt: now, updatedAt: now }) : await this.deps.alerts.findById(id);
+    const stored = inserted ? { ...alert, createdAt: now, updatedAt: now } : await this.deps.alerts.findById(id);
     if (!stored) throw new Error(`alert ${id} was neither inserted nor found`);
     // On a retry this re-publishes with the same event id, which receivers drop as a repeat.
     if (stored.status !== 'HISTORICAL') await this.publish('alert.raised', stored);
-    this.deps.log.debug({ alertId: id, assignee: stored.assignee, riskScore: risk.score, inserted }, inserted ? 'alert raised' : 'alert already raised');
+    this.deps.log.debug(
+      { alertId: id, assignee: stored.assignee, riskScore: risk.score, inserted },
+      inserted ? 'alert raised' : 'alert already raised',
+    );
     return { alert: stored, raised: inserted };
   }
 
@@ -154,16 +161,26 @@ export class AlertService {
     return alert && inScope(alert.attributes, scope) ? alert : null;
   }
 
-  async list(filter: AlertFilter = {}, order: AlertOrder = 'RISK', first?: number | null, after?: string | null, scope?: Scope): Promise<AlertPage> {
+  async list(
+    filter: AlertFilter = {},
+    order: AlertOrder = 'RISK',
+    first?: number | null,
+    after?: string | null,
+    scope?: Scope,
+  ): Promise<AlertPage> {
     const size = pageSize(first, this.deps.maxPageSize);
     if (filter.minRiskScore != null && (filter.minRiskScore < 0 || filter.minRiskScore > 100)) {
       throw new InputError([{ field: 'filter.minRiskScore', message: 'must be between 0 and 100' }]);
     }
     const sort = ALERT_ORDERS[order];
-    const key = decodeCursor(after, sort.map((f) => (f.field === '_id' ? 'string' : 'number')));
+    const key = decodeCursor(
+      after,
+      sort.map((f) => (f.field === '_id' ? 'string' : 'number')),
+    );
     const tags = [...scopeTags(scope), ...scopeTags(filter.attributes)];
     let statuses = filter.statuses ?? null;
-    if (filter.overdue) statuses = (statuses?.length ? statuses : ['OPEN', 'ACKNOWLEDGED']).filter((s) => s !== 'RESOLVED') as AlertStatus[];
+    if (filter.overdue)
+      statuses = (statuses?.length ? statuses : ['OPEN', 'ACKNOWLEDGED']).filter((s) => s !== 'RESOLVED') as AlertStatus[];
     if (statuses && statuses.length === 0) return { totalCount: 0, edges: [], hasNextPage: false, endCursor: null };
     // The scope is part of the query (every scope pair as a tag): the database returns only in-scope alerts.
     const query = {
@@ -182,8 +199,12 @@ export class AlertService {
     const current = await this.mustGet(id, scope);
     if (current.status !== 'OPEN') throw transitionError(current, 'acknowledged', 'OPEN');
     const now = this.now();
-    return this.apply(current, ['OPEN'], { status: 'ACKNOWLEDGED', acknowledgedAt: now, firstActionAt: current.firstActionAt ?? now },
-      { at: now, actor, action: 'ACKNOWLEDGED', from: 'OPEN', to: 'ACKNOWLEDGED', note: checkNote(note) });
+    return this.apply(
+      current,
+      ['OPEN'],
+      { status: 'ACKNOWLEDGED', acknowledgedAt: now, firstActionAt: current.firstActionAt ?? now },
+      { at: now, actor, action: 'ACKNOWLEDGED', from: 'OPEN', to: 'ACKNOWLEDGED', note: checkNote(note) },
+    );
   }
 
   async resolve(id: string, actor: string, outcome: AlertOutcome, note?: string | null, scope?: Scope): Promise<AlertEntity> {
@@ -192,8 +213,19 @@ export class AlertService {
     if (current.status === 'RESOLVED') throw transitionError(current, 'resolved', 'OPEN or ACKNOWLEDGED');
     const now = this.now();
     const resolutionNote = checkNote(note);
-    return this.apply(current, [current.status], { status: 'RESOLVED', resolvedAt: now, outcome, resolutionNote, firstActionAt: current.firstActionAt ?? now },
-      { at: now, actor, action: 'RESOLVED', from: current.status, to: 'RESOLVED', note: resolutionNote ? `${outcome}: ${resolutionNote}` : outcome });
+    return this.apply(
+      current,
+      [current.status],
+      { status: 'RESOLVED', resolvedAt: now, outcome, resolutionNote, firstActionAt: current.firstActionAt ?? now },
+      {
+        at: now,
+        actor,
+        action: 'RESOLVED',
+        from: current.status,
+        to: 'RESOLVED',
+        note: resolutionNote ? `${outcome}: ${resolutionNote}` : outcome,
+      },
+    );
   }
 
   async reassign(id: string, actor: string, assignee: string, note?: string | null, scope?: Scope): Promise<AlertEntity> {
@@ -202,8 +234,12 @@ export class AlertService {
     const current = await this.mustGet(id, scope);
     if (current.status === 'RESOLVED') throw transitionError(current, 'reassigned', 'OPEN or ACKNOWLEDGED');
     if (current.assignee === to) throw new InputError([{ field: 'assignee', message: `alert is already assigned to ${to}` }]);
-    return this.apply(current, [current.status], { assignee: to },
-      { at: this.now(), actor, action: 'REASSIGNED', from: current.assignee, to, note: checkNote(note) });
+    return this.apply(
+      current,
+      [current.status],
+      { assignee: to },
+      { at: this.now(), actor, action: 'REASSIGNED', from: current.assignee, to, note: checkNote(note) },
+    );
   }
 
   /** The SLA sweep: flags every open alert past due, once each, and emits `alert.sla_breached`. */
@@ -212,7 +248,11 @@ export class AlertService {
     let breached = 0;
     for (const candidate of await this.deps.alerts.findDueForBreach(now)) {
       const flagged = await this.deps.alerts.flagBreach(candidate._id, now, {
-        at: now, actor: SYSTEM, action: 'SLA_BREACHED', from: null, to: candidate.assignee,
+        at: now,
+        actor: SYSTEM,
+        action: 'SLA_BREACHED',
+        from: null,
+        to: candidate.assignee,
         note: `not ${candidate.status === 'OPEN' ? 'acknowledged' : 'resolved'} within ${candidate.slaHours} h`,
       });
       // Null: another worker flagged it, or it was resolved meanwhile.
@@ -230,7 +270,12 @@ export class AlertService {
     return alert;
   }
 
-  private async apply(current: AlertEntity, from: AlertStatus[], set: Partial<AlertEntity>, entry: AlertHistoryEntry): Promise<AlertEntity> {
+  private async apply(
+    current: AlertEntity,
+    from: AlertStatus[],
+    set: Partial<AlertEntity>,
+    entry: AlertHistoryEntry,
+  ): Promise<AlertEntity> {
     const updated = await this.deps.alerts.transition(current._id, { fromStatuses: from }, set, entry);
     if (!updated) throw new AppError('CONFLICT', `alert ${current._id} changed meanwhile; reload it and try again`, { id: current._id });
     await this.publish('alert.updated', updated);
@@ -256,7 +301,18 @@ function checkNote(note: string | null | undefined): string | null {
 
 /** The keyset order of each AlertOrder, ending with the unique _id (an index of each is declared on the schema). */
 const ALERT_ORDERS: Record<AlertOrder, SortField[]> = {
-  RISK: [{ field: 'riskScore', direction: -1 }, { field: 'dueAt', direction: 1, date: true }, { field: '_id', direction: 1 }],
-  DUE: [{ field: 'dueAt', direction: 1, date: true }, { field: 'riskScore', direction: -1 }, { field: '_id', direction: 1 }],
-  NEWEST: [{ field: 'raisedAt', direction: -1, date: true }, { field: '_id', direction: 1 }],
+  RISK: [
+    { field: 'riskScore', direction: -1 },
+    { field: 'dueAt', direction: 1, date: true },
+    { field: '_id', direction: 1 },
+  ],
+  DUE: [
+    { field: 'dueAt', direction: 1, date: true },
+    { field: 'riskScore', direction: -1 },
+    { field: '_id', direction: 1 },
+  ],
+  NEWEST: [
+    { field: 'raisedAt', direction: -1, date: true },
+    { field: '_id', direction: 1 },
+  ],
 };

@@ -10,7 +10,15 @@ import type { AfterAnalysisHook } from '../after-analysis.js';
 import type { ChurnRiskService } from '../risk/risk.service.js';
 import type { AlertService } from './alert.service.js';
 
-export function churnRiskAndAlertsHook({ risk, alerts, pubSub }: { risk: ChurnRiskService; alerts: AlertService; pubSub: PubSub }): AfterAnalysisHook {
+export function churnRiskAndAlertsHook({
+  risk,
+  alerts,
+  pubSub,
+}: {
+  risk: ChurnRiskService;
+  alerts: AlertService;
+  pubSub: PubSub;
+}): AfterAnalysisHook {
   return {
     name: 'churn-risk-and-alerts',
     async analyzed({ response }) {
@@ -24,7 +32,11 @@ export function churnRiskAndAlertsHook({ risk, alerts, pubSub }: { risk: ChurnRi
       const paged = outcome?.raised === true && outcome.alert.status !== 'HISTORICAL';
       if (paged) metrics.alertsRaised.inc();
       if (paged && outcome.alert.channels.includes('SUBSCRIPTION')) {
-        pubSub.publish('ALERT_RAISED', { alertId: outcome.alert._id, assignee: outcome.alert.assignee, attributes: outcome.alert.attributes });
+        pubSub.publish('ALERT_RAISED', {
+          alertId: outcome.alert._id,
+          assignee: outcome.alert.assignee,
+          attributes: outcome.alert.attributes,
+        });
       }
     },
   };

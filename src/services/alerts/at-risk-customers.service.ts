@@ -63,7 +63,8 @@ export class AtRiskCustomersService {
     const size = pageSize(first, this.deps.maxPageSize);
     let position = decodeCursor(after, ['number', 'string']);
     const minLevel = filter.minLevel ?? 'MEDIUM';
-    if (!RISK_LEVELS.includes(minLevel)) throw new InputError([{ field: 'filter.minLevel', message: `must be one of ${RISK_LEVELS.join(', ')}` }]);
+    if (!RISK_LEVELS.includes(minLevel))
+      throw new InputError([{ field: 'filter.minLevel', message: `must be one of ${RISK_LEVELS.join(', ')}` }]);
     const levels = RISK_LEVELS.slice(RISK_LEVELS.indexOf(minLevel));
     // The scope and the filter are matched separately: a filter may widen nothing the scope narrows.
     const matchers = [filter.attributes ?? [], scope ?? []].map(attributeMatcher);
@@ -77,7 +78,14 @@ export class AtRiskCustomersService {
       exhausted = batch.length < limit;
       scanned += batch.length;
       if (batch.length) position = keyOf(AT_RISK_ORDER, batch[batch.length - 1]);
-      rows.push(...(await this.rowsOf(batch.filter((c) => matchers.every((matches) => matches(c.attributes))), levels, filter.owner, scope)));
+      rows.push(
+        ...(await this.rowsOf(
+          batch.filter((c) => matchers.every((matches) => matches(c.attributes))),
+          levels,
+          filter.owner,
+          scope,
+        )),
+      );
     }
     const page = rows.slice(0, size);
     const edges = page.map(({ node, key }) => ({ cursor: encodeCursor(key), node }));
@@ -88,7 +96,12 @@ export class AtRiskCustomersService {
   }
 
   /** The listed rows of some customers (in order): their scoped views, in-scope open follow-ups and owners. */
-  private async rowsOf(customers: CustomerEntity[], levels: RiskLevel[], owner: string | null | undefined, scope: Scope): Promise<{ node: AtRiskCustomer; key: CursorKey }[]> {
+  private async rowsOf(
+    customers: CustomerEntity[],
+    levels: RiskLevel[],
+    owner: string | null | undefined,
+    scope: Scope,
+  ): Promise<{ node: AtRiskCustomer; key: CursorKey }[]> {
     if (customers.length === 0) return [];
     const views = await this.deps.views.scopedMany(customers, scope ?? []);
     // Open follow-ups of these customers within the scope only: an alert of another region never names this row's owner.

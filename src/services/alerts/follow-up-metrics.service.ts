@@ -79,17 +79,25 @@ export class FollowUpMetricsService {
 
   async metrics(from: Date, to: Date, groupBy: MetricsGroupBy, scope?: Scope): Promise<FollowUpMetrics> {
     if (!(from instanceof Date) || Number.isNaN(from.getTime())) throw new InputError([{ field: 'from', message: 'must be a date-time' }]);
-    if (!(to instanceof Date) || Number.isNaN(to.getTime()) || to <= from) throw new InputError([{ field: 'to', message: 'must be after from' }]);
+    if (!(to instanceof Date) || Number.isNaN(to.getTime()) || to <= from)
+      throw new InputError([{ field: 'to', message: 'must be after from' }]);
     const now = this.deps.now?.() ?? new Date();
     const tags = scopeTags(scope);
     // HISTORICAL alerts (old answers) were never follow-ups owed: they do not count here.
     // The scope is in the query (tags): the database returns in-scope alerts only.
-    const alerts = (await this.deps.alerts.find({ raisedFrom: from, raisedTo: to, attributeTags: tags })).filter((a) => a.status !== 'HISTORICAL');
+    const alerts = (await this.deps.alerts.find({ raisedFrom: from, raisedTo: to, attributeTags: tags })).filter(
+      (a) => a.status !== 'HISTORICAL',
+    );
     const keyOf = (a: AlertEntity) => (groupBy === 'OWNER' ? a.assignee : a.team);
     const groups = new Map<string | null, AlertEntity[]>();
     for (const a of alerts) groups.set(keyOf(a), [...(groups.get(keyOf(a)) ?? []), a]);
 
-    const counts = await this.deps.ownerNps.countByOwner(groupBy === 'OWNER' ? this.deps.ownerAttribute : this.deps.teamAttribute, from, to, tags);
+    const counts = await this.deps.ownerNps.countByOwner(
+      groupBy === 'OWNER' ? this.deps.ownerAttribute : this.deps.teamAttribute,
+      from,
+      to,
+      tags,
+    );
     const nps = new Map<string, { promoters: number; passives: number; detractors: number }>();
     for (const c of counts) {
       const n = nps.get(c.owner) ?? { promoters: 0, passives: 0, detractors: 0 };
@@ -105,9 +113,23 @@ export class FollowUpMetricsService {
       return { ...statsOf(key, groups.get(key) ?? [], now), responses: figures?.responses ?? 0, nps: figures?.nps ?? null };
     });
     // Leaderboard order: best closed-loop rate first, then NPS.
-    rows.sort((a, b) => (b.closedLoopRate ?? -1) - (a.closedLoopRate ?? -1) || (b.nps ?? -101) - (a.nps ?? -101) || String(a.key).localeCompare(String(b.key)));
-    const total = [...nps.values()].reduce((s, n) => ({ promoters: s.promoters + n.promoters, passives: s.passives + n.passives, detractors: s.detractors + n.detractors }), { promoters: 0, passives: 0, detractors: 0 });
+    rows.sort(
+      (a, b) =>
+        (b.closedLoopRate ?? -1) - (a.closedLoopRate ?? -1) ||
+        (b.nps ?? -101) - (a.nps ?? -101) ||
+        String(a.key).localeCompare(String(b.key)),
+    );
+    const total = [...nps.values()].reduce(
+      (s, n) => ({ promoters: s.promoters + n.promoters, passives: s.passives + n.passives, detractors: s.detractors + n.detractors }),
+      { promoters: 0, passives: 0, detractors: 0 },
+    );
     const overallFigures = npsFigures(total);
-    return { from, to, groupBy, overall: { ...statsOf(null, alerts, now), responses: overallFigures.responses, nps: overallFigures.nps }, rows };
+    return {
+      from,
+      to,
+      groupBy,
+      overall: { ...statsOf(null, alerts, now), responses: overallFigures.responses, nps: overallFigures.nps },
+      rows,
+    };
   }
 }

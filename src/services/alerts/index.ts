@@ -22,11 +22,26 @@ export interface AlertServices {
   atRiskCustomers: AtRiskCustomersService;
 }
 
-export function createAlertServices({ config, db, events, log }: { config: Config; db: Database; events: EventPublisher; log: Logger }): AlertServices {
+export function createAlertServices({
+  config,
+  db,
+  events,
+  log,
+}: {
+  config: Config;
+  db: Database;
+  events: EventPublisher;
+  log: Logger;
+}): AlertServices {
   const { alerts, routingRules: rules } = db;
   const ruleCache = new RuleCache(rules);
   return {
-    churnRisk: new ChurnRiskService({ responses: db.responses, analysisState: db.responseAnalysis, customers: db.customers, settings: riskSettingsFrom(config) }),
+    churnRisk: new ChurnRiskService({
+      responses: db.responses,
+      analysisState: db.responseAnalysis,
+      customers: db.customers,
+      settings: riskSettingsFrom(config),
+    }),
     alerts: new AlertService({
       alerts,
       rules: ruleCache,
@@ -41,13 +56,24 @@ export function createAlertServices({ config, db, events, log }: { config: Confi
       maxPageSize: config.VERBATIM_MAX_PAGE_SIZE,
       log,
     }),
-    routingRules: new RoutingRuleService({ rules, cache: ruleCache, defaultSlaHours: config.VERBATIM_DEFAULT_SLA_HOURS, ownerAttribute: config.VERBATIM_OWNER_ATTRIBUTE }),
+    routingRules: new RoutingRuleService({
+      rules,
+      cache: ruleCache,
+      defaultSlaHours: config.VERBATIM_DEFAULT_SLA_HOURS,
+      ownerAttribute: config.VERBATIM_OWNER_ATTRIBUTE,
+    }),
     followUpMetrics: new FollowUpMetricsService({
       alerts,
       ownerNps: db.ownerNps,
       ownerAttribute: config.VERBATIM_OWNER_ATTRIBUTE,
       teamAttribute: config.VERBATIM_TEAM_ATTRIBUTE,
     }),
-    atRiskCustomers: new AtRiskCustomersService({ customers: db.customers, alerts, views: new CustomerQueryService({ customers: db.customers, responses: db.responses }), ownerAttribute: config.VERBATIM_OWNER_ATTRIBUTE, maxPageSize: config.VERBATIM_MAX_PAGE_SIZE }),
+    atRiskCustomers: new AtRiskCustomersService({
+      customers: db.customers,
+      alerts,
+      views: new CustomerQueryService({ customers: db.customers, responses: db.responses }),
+      ownerAttribute: config.VERBATIM_OWNER_ATTRIBUTE,
+      maxPageSize: config.VERBATIM_MAX_PAGE_SIZE,
+    }),
   };
 }

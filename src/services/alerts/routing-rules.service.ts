@@ -3,7 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { InputError, notFound, type FieldProblem } from '../../errors.js';
 import type { NpsCategory } from '../../domain/nps.js';
 import type {
-  AlertChannel, AssignMode, FollowUpTask, RiskLevelName, RoutingRuleEntity,
+  AlertChannel,
+  AssignMode,
+  FollowUpTask,
+  RiskLevelName,
+  RoutingRuleEntity,
 } from '../../../models/routing/routing-rule.entity.js';
 import type { NewRoutingRule, RoutingRuleRepository } from '../../../models/routing/routing-rule.repository.js';
 import { RISK_LEVELS } from '../risk/churn-risk.js';
@@ -36,7 +40,14 @@ const MAX_LIST = 100;
 const MAX_SLA_HOURS = 8760;
 
 export class RoutingRuleService {
-  constructor(private readonly deps: { rules: RoutingRuleRepository; defaultSlaHours: number; ownerAttribute: string; cache?: { invalidate(): void } }) {}
+  constructor(
+    private readonly deps: {
+      rules: RoutingRuleRepository;
+      defaultSlaHours: number;
+      ownerAttribute: string;
+      cache?: { invalidate(): void };
+    },
+  ) {}
 
   private changed<T>(result: T): T {
     this.deps.cache?.invalidate();
@@ -119,12 +130,14 @@ export class RoutingRuleService {
 
     const mode = pick(input.assignMode, current?.assign.mode ?? 'ATTRIBUTE');
     if (!MODES.includes(mode)) bad('assignMode', `must be one of ${MODES.join(', ')}`);
-    const assignAttribute = input.assignAttribute === undefined
-      ? (current?.assign.attribute ?? (mode === 'FIXED' ? null : this.deps.ownerAttribute))
-      : input.assignAttribute;
+    const assignAttribute =
+      input.assignAttribute === undefined
+        ? (current?.assign.attribute ?? (mode === 'FIXED' ? null : this.deps.ownerAttribute))
+        : input.assignAttribute;
     const mapping = pick(input.assignMapping, current?.assign.mapping ?? []);
     const assignee = (input.assignee === undefined ? (current?.assign.assignee ?? null) : input.assignee)?.trim() || null;
-    if (mode !== 'FIXED' && (!assignAttribute || !KEY.test(assignAttribute))) bad('assignAttribute', `is required for ${mode} (an attribute key)`);
+    if (mode !== 'FIXED' && (!assignAttribute || !KEY.test(assignAttribute)))
+      bad('assignAttribute', `is required for ${mode} (an attribute key)`);
     if (mode === 'FIXED' && !assignee) bad('assignee', 'is required when assignMode is FIXED (the team or person)');
     if (mode === 'MAPPING' && !mapping.length) bad('assignMapping', 'is required when assignMode is MAPPING');
     mapping.forEach((m, i) => {
@@ -134,7 +147,8 @@ export class RoutingRuleService {
     if (assignee && assignee.length > 200) bad('assignee', 'must be at most 200 characters');
 
     const slaHours = pick(input.slaHours, current?.slaHours ?? this.deps.defaultSlaHours);
-    if (!Number.isFinite(slaHours) || slaHours <= 0 || slaHours > MAX_SLA_HOURS) bad('slaHours', `must be more than 0 and at most ${MAX_SLA_HOURS}`);
+    if (!Number.isFinite(slaHours) || slaHours <= 0 || slaHours > MAX_SLA_HOURS)
+      bad('slaHours', `must be more than 0 and at most ${MAX_SLA_HOURS}`);
     const channels = [...new Set(pick(input.channels, current?.channels ?? ALL_CHANNELS))];
     if (!channels.length || channels.some((c) => !ALL_CHANNELS.includes(c))) bad('channels', `one or more of ${ALL_CHANNELS.join(', ')}`);
     const task = pick(input.task, current?.task ?? taskFor(categories.length === 1 ? categories[0] : 'DETRACTOR'));

@@ -149,7 +149,10 @@ export class ApiKeyService {
       return cached.key;
     }
     const doc = await this.deps.keys.findByHash(hash);
-    const key = doc && !doc.revokedAt ? { keyId: doc._id, name: doc.name, role: doc.role, scope: (doc.scope ?? []).map(({ key: k, value }) => ({ key: k, value })) } : null;
+    const key =
+      doc && !doc.revokedAt
+        ? { keyId: doc._id, name: doc.name, role: doc.role, scope: (doc.scope ?? []).map(({ key: k, value }) => ({ key: k, value })) }
+        : null;
     if (this.deps.cacheTtlMs > 0) {
       if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
       this.cache.set(hash, { key, expires: nowMs + this.deps.cacheTtlMs });
@@ -164,7 +167,9 @@ export class ApiKeyService {
     if (nowMs - last < TOUCH_EVERY_MS) return;
     this.touchedAt.set(hash, nowMs);
     if (this.touchedAt.size > CACHE_MAX_ENTRIES) this.touchedAt.clear();
-    this.deps.keys.touch(hash, new Date(nowMs)).catch((err: Error) => this.deps.log.warn({ err: err.message }, 'could not record API key use'));
+    this.deps.keys
+      .touch(hash, new Date(nowMs))
+      .catch((err: Error) => this.deps.log.warn({ err: err.message }, 'could not record API key use'));
   }
 }
 
@@ -176,14 +181,17 @@ function validateNewKey(input: NewApiKey): Attribute[] {
   const scope = (input.scope ?? []).map((a) => ({ key: String(a.key), value: String(a.value) }));
   if (scope.length > MAX_SCOPE) problems.push({ field: 'input.scope', message: `must have at most ${MAX_SCOPE} entries` });
   scope.forEach((a, i) => {
-    if (!ATTRIBUTE_KEY.test(a.key)) problems.push({ field: `input.scope[${i}].key`, message: 'must be an attribute key (letters, digits, _ or -)' });
+    if (!ATTRIBUTE_KEY.test(a.key))
+      problems.push({ field: `input.scope[${i}].key`, message: 'must be an attribute key (letters, digits, _ or -)' });
     if (a.value.trim() !== a.value || a.value.length < 1 || a.value.length > 200) {
       problems.push({ field: `input.scope[${i}].value`, message: 'must be 1–200 characters without surrounding spaces' });
     }
     if (scope.findIndex((b) => b.key === a.key) !== i) problems.push({ field: `input.scope[${i}].key`, message: 'must not repeat a key' });
   });
-  if (scope.length > 0 && !SCOPED_ROLES.includes(input.role)) problems.push({ field: 'input.scope', message: `only ${SCOPED_ROLES.join(', ')} keys take a scope` });
-  if (input.role === 'MANAGER' && scope.length === 0) problems.push({ field: 'input.scope', message: 'a MANAGER key needs a scope, e.g. [{ key: "region", value: "Nevada" }]' });
+  if (scope.length > 0 && !SCOPED_ROLES.includes(input.role))
+    problems.push({ field: 'input.scope', message: `only ${SCOPED_ROLES.join(', ')} keys take a scope` });
+  if (input.role === 'MANAGER' && scope.length === 0)
+    problems.push({ field: 'input.scope', message: 'a MANAGER key needs a scope, e.g. [{ key: "region", value: "Nevada" }]' });
   if (problems.length) throw new InputError(problems);
   return scope;
 }

@@ -18,7 +18,10 @@ export const OUT_OF_SCOPE_VALUE = ' (outside scope)';
  * so the scope cannot simply be appended; for each scoped key the filter's own values are
  * intersected with the scope's (empty intersection → matches nothing, not an error).
  */
-export function applyScope<F extends { attributes?: Attribute[] | null }>(filter: F | null | undefined, scope: readonly Attribute[]): F | null | undefined {
+export function applyScope<F extends { attributes?: Attribute[] | null }>(
+  filter: F | null | undefined,
+  scope: readonly Attribute[],
+): F | null | undefined {
   if (scope.length === 0) return filter;
   const asked = filter?.attributes ?? [];
   const attributes = asked.filter((a) => !scope.some((s) => s.key === a.key));

@@ -18,9 +18,12 @@ const MIN_DISTINCT_CHARACTERS = 8;
 export function weakKeyReason(key: string): string | null {
   if (WELL_KNOWN_KEYS.includes(key.trim().toLowerCase())) return 'is a published example key; generate one, e.g. `openssl rand -hex 32`';
   if (/change-?me|placeholder|your-?key/i.test(key)) return 'looks like a placeholder; generate one, e.g. `openssl rand -hex 32`';
-  if (new Set(key).size < MIN_DISTINCT_CHARACTERS) return `has fewer than ${MIN_DISTINCT_CHARACTERS} distinct characters; generate one, e.g. \`openssl rand -hex 32\``;
+  if (new Set(key).size < MIN_DISTINCT_CHARACTERS)
+    return `has fewer than ${MIN_DISTINCT_CHARACTERS} distinct characters; generate one, e.g. \`openssl rand -hex 32\``;
   return null;
 }
 
 /** SHA-256 hashes of the well-known keys, as API keys are stored. */
-export const WELL_KNOWN_KEY_HASHES: ReadonlySet<string> = new Set(WELL_KNOWN_KEYS.map((k) => createHash('sha256').update(k, 'utf8').digest('hex')));
+export const WELL_KNOWN_KEY_HASHES: ReadonlySet<string> = new Set(
+  WELL_KNOWN_KEYS.map((k) => createHash('sha256').update(k, 'utf8').digest('hex')),
+);

@@ -31,7 +31,11 @@ export class AdapterService {
     const corrected = await this.deps.adapters.corrected(MAX_TRAINING_CORRECTIONS);
     const lastCorrectionAt = corrected.reduce<Date | null>((max, r) => (!max || r.correction.at > max ? r.correction.at : max), null);
     const latest = await this.deps.adapters.latest();
-    if (corrected.length === 0 || (latest && latest.corrections === corrected.length && latest.lastCorrectionAt?.getTime() === lastCorrectionAt?.getTime())) return null;
+    if (
+      corrected.length === 0 ||
+      (latest && latest.corrections === corrected.length && latest.lastCorrectionAt?.getTime() === lastCorrectionAt?.getTime())
+    )
+      return null;
 
     const examples: CorrectionExample[] = corrected.map((r) => {
       const labels = new Map((r.analysis?.themes ?? []).map((t) => [t.key, t.label]));
@@ -45,7 +49,14 @@ export class AdapterService {
     const version = (latest?._id ?? 0) + 1;
     const data = trainAdapter(examples, version);
     const taxonomyVersion = await this.deps.taxonomy.bumpVersion();
-    const stored = await this.deps.adapters.insert({ _id: version, data, corrections: corrected.length, lastCorrectionAt, taxonomyVersion, trainedAt: this.deps.now?.() ?? new Date() });
+    const stored = await this.deps.adapters.insert({
+      _id: version,
+      data,
+      corrections: corrected.length,
+      lastCorrectionAt,
+      taxonomyVersion,
+      trainedAt: this.deps.now?.() ?? new Date(),
+    });
     if (!stored) return null;
     await this.deps.backfills.start(taxonomyVersion, `corrections adapter v${version}`);
     this.deps.log.info({ version, corrections: corrected.length, taxonomyVersion }, 'trained the corrections adapter');

@@ -11,8 +11,16 @@ const CORRECTED_SCORE: Record<StoredSentiment['label'], number> = { positive: 0.
 type AppliedCorrection = Pick<StoredCorrection, 'themes' | 'sentiment' | 'byName' | 'at'> | null | undefined;
 
 // An analysis in, an analysis out: callers with one need no null check.
-export function applyCorrection(analysis: StoredAnalysis, correction: AppliedCorrection, labels: ReadonlyMap<string, string>): StoredAnalysis;
-export function applyCorrection(analysis: StoredAnalysis | null, correction: AppliedCorrection, labels: ReadonlyMap<string, string>): StoredAnalysis | null;
+export function applyCorrection(
+  analysis: StoredAnalysis,
+  correction: AppliedCorrection,
+  labels: ReadonlyMap<string, string>,
+): StoredAnalysis;
+export function applyCorrection(
+  analysis: StoredAnalysis | null,
+  correction: AppliedCorrection,
+  labels: ReadonlyMap<string, string>,
+): StoredAnalysis | null;
 export function applyCorrection(
   analysis: StoredAnalysis | null,
   correction: AppliedCorrection,
@@ -21,7 +29,11 @@ export function applyCorrection(
   if (!analysis || !correction) return analysis;
   const before = analysis.sentiment;
   const sentiment: StoredSentiment = correction.sentiment
-    ? { label: correction.sentiment, score: correction.sentiment === before.label ? before.score : CORRECTED_SCORE[correction.sentiment], confidence: 1 }
+    ? {
+        label: correction.sentiment,
+        score: correction.sentiment === before.label ? before.score : CORRECTED_SCORE[correction.sentiment],
+        confidence: 1,
+      }
     : before;
   // Theme mentions that simply followed the overall sentiment follow its correction; aspects
   // with a sentiment of their own (mixed verbatims) keep it.

@@ -43,14 +43,24 @@ export class CorrectionService {
 
   async correct(responseId: string, input: CorrectionInputData, by: Corrector): Promise<ResponseEntity> {
     const themes = input.themes == null ? null : [...new Set(input.themes.map((k) => k.trim()))];
-    if (themes == null && input.sentiment == null) throw new InputError([{ field: 'input', message: 'must correct `themes`, `sentiment` or both' }]);
-    if (themes && themes.length > MAX_CORRECTED_THEMES) throw new InputError([{ field: 'input.themes', message: `must have at most ${MAX_CORRECTED_THEMES} entries` }]);
+    if (themes == null && input.sentiment == null)
+      throw new InputError([{ field: 'input', message: 'must correct `themes`, `sentiment` or both' }]);
+    if (themes && themes.length > MAX_CORRECTED_THEMES)
+      throw new InputError([{ field: 'input.themes', message: `must have at most ${MAX_CORRECTED_THEMES} entries` }]);
 
     const taxonomy = await this.deps.taxonomy.current();
     const labels = new Map(taxonomy.themes.map((t) => [t.key, t.label]));
     const unknown = (themes ?? []).filter((k) => !labels.has(k));
     if (unknown.length > 0) {
-      throw new InputError([{ field: 'input.themes', message: `unknown theme key${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 10).map((k) => JSON.stringify(k.slice(0, 100))).join(', ')}: not in the taxonomy in force` }]);
+      throw new InputError([
+        {
+          field: 'input.themes',
+          message: `unknown theme key${unknown.length > 1 ? 's' : ''} ${unknown
+            .slice(0, 10)
+            .map((k) => JSON.stringify(k.slice(0, 100)))
+            .join(', ')}: not in the taxonomy in force`,
+        },
+      ]);
     }
 
     for (let attempt = 1; ; attempt++) {
@@ -74,10 +84,14 @@ export class CorrectionService {
         const stored: ResponseEntity = { ...response, correction, analysis, themeKeys };
         // Pending responses get their analysis (and rollup entry) from the job, which applies the correction.
         if (analysis) await this.deps.rollups.record([stored]);
-        this.deps.log.info({ responseId, by: correction.byName, themes: correction.themes, sentiment: correction.sentiment }, 'analysis corrected');
+        this.deps.log.info(
+          { responseId, by: correction.byName, themes: correction.themes, sentiment: correction.sentiment },
+          'analysis corrected',
+        );
         return stored;
       }
-      if (attempt >= WRITE_ATTEMPTS) throw new AppError('CONFLICT', `response ${responseId} kept changing while it was corrected; retry`, { id: responseId });
+      if (attempt >= WRITE_ATTEMPTS)
+        throw new AppError('CONFLICT', `response ${responseId} kept changing while it was corrected; retry`, { id: responseId });
     }
   }
 }

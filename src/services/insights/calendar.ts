@@ -74,7 +74,7 @@ export function periodEndDay(key: string, interval: Interval): string {
 /** Every period from the one holding `firstDay` to the one holding `lastDay`, in order. */
 export function periodsBetween(firstDay: string, lastDay: string, interval: Interval): string[] {
   const keys: string[] = [];
-  for (let key = periodOfDay(firstDay, interval); ; ) {
+  for (let key = periodOfDay(firstDay, interval); ;) {
     keys.push(key);
     const next = periodEndDay(key, interval);
     if (next > lastDay) break;

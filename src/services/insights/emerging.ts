@@ -46,7 +46,12 @@ export function suggestLabel(phrase: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-export function suggestTheme(candidate: ThemeCandidate, sampled: number, mentioningTexts: string[], taken: ReadonlySet<string>): ThemeSuggestion {
+export function suggestTheme(
+  candidate: ThemeCandidate,
+  sampled: number,
+  mentioningTexts: string[],
+  taken: ReadonlySet<string>,
+): ThemeSuggestion {
   const keywords: string[] = [];
   for (const k of [candidate.phrase, ...candidate.relatedPhrases]) {
     const kw = k.trim().toLowerCase();
@@ -119,7 +124,10 @@ function plainRuns(text: string): string[][] {
     if (lead) end();
     const capitalised = /^\p{Lu}/u.test(word);
     // Letters only (any script), lower case, or capitalised as a sentence's first word.
-    const plain = /^[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*$/u.test(word) && (!capitalised || sentenceStart) && /^[\p{Lu}\p{Ll}][\p{Ll}\p{M}'’-]*$/u.test(word);
+    const plain =
+      /^[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*$/u.test(word) &&
+      (!capitalised || sentenceStart) &&
+      /^[\p{Lu}\p{Ll}][\p{Ll}\p{M}'’-]*$/u.test(word);
     if (plain) run.push(word.toLowerCase().replace(/’/g, "'"));
     else end();
     if (trail) end();

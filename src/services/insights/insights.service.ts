@@ -224,7 +224,10 @@ export class InsightsService {
 
   // ───────────────────────────── themeBreakdown ─────────────────────────────
 
-  async themeBreakdown(filter: ResponseQueryFilter | null | undefined, options: { examples?: number | null } = {}): Promise<ThemeInsight[]> {
+  async themeBreakdown(
+    filter: ResponseQueryFilter | null | undefined,
+    options: { examples?: number | null } = {},
+  ): Promise<ThemeInsight[]> {
     return (await this.themeBreakdownReport(filter, options)).themes;
   }
 
@@ -292,7 +295,12 @@ export class InsightsService {
   }
 
   /** The best example verbatims of each theme (kept beside the rollups), with the spans that mention it. */
-  private examples(filter: ResponseQueryFilter | null | undefined, lists: ExampleLists[], themes: readonly ThemeStats[], perTheme: number): Map<string, ThemeExample[]> {
+  private examples(
+    filter: ResponseQueryFilter | null | undefined,
+    lists: ExampleLists[],
+    themes: readonly ThemeStats[],
+    perTheme: number,
+  ): Map<string, ThemeExample[]> {
     const result = new Map<string, ThemeExample[]>();
     if (perTheme === 0) return result;
     for (const t of themes) {
@@ -361,7 +369,8 @@ export class InsightsService {
   ): Promise<NpsTrend> {
     checkFilter(filter);
     const seriesLimit = boundedInt(options.limit ?? 25, 1, MAX_SERIES, 'limit');
-    if (groupBy?.touchpoint && groupBy.attribute) throw new InputError([{ field: 'groupBy', message: 'group by a touchpoint or an attribute, not both' }]);
+    if (groupBy?.touchpoint && groupBy.attribute)
+      throw new InputError([{ field: 'groupBy', message: 'group by a touchpoint or an attribute, not both' }]);
     if (groupBy?.attribute) checkAttributeKey(groupBy.attribute, 'groupBy.attribute');
     const view = { attribute: groupBy?.attribute ?? filterAttribute(filter), withThemes: false };
     const granularity = interval === 'DAY' || interval === 'WEEK' ? 'day' : 'month';
@@ -373,7 +382,12 @@ export class InsightsService {
     const periods = periodsBetween(first, result.lastDay, interval);
     const maxPoints = this.deps.maxTrendPoints ?? DEFAULT_MAX_TREND_POINTS;
     if (periods.length > maxPoints) {
-      throw new InputError([{ field: 'interval', message: `would give ${periods.length} points (at most ${maxPoints}); use a longer interval or a shorter range` }]);
+      throw new InputError([
+        {
+          field: 'interval',
+          message: `would give ${periods.length} points (at most ${maxPoints}); use a longer interval or a shorter range`,
+        },
+      ]);
     }
 
     const groupOf = (r: Row): string | null => (groupBy?.touchpoint ? r.tp : groupBy?.attribute ? r.av : null);
@@ -442,14 +456,22 @@ export class InsightsService {
         [...groupRows(rows, by)].map(([value, segmentRows]): Segment => {
           const counts = baseCounts(segmentRows, false);
           const n = total(counts);
-          const topThemes = allThemeStats(segmentRows).themes.slice(0, themesPerSegment).map((t) => ({
-            theme: { key: t.key, label: labels(t.key) },
-            mentions: t.mentions,
-            share: round(t.share, 4),
-            nps: t.figures.nps,
-            impact: t.impact,
-          }));
-          return { ...npsFigures(counts), value, share: all ? round(n / all, 4) : 0, averageScore: n ? round(counts.scoreSum / n, 2) : null, topThemes };
+          const topThemes = allThemeStats(segmentRows)
+            .themes.slice(0, themesPerSegment)
+            .map((t) => ({
+              theme: { key: t.key, label: labels(t.key) },
+              mentions: t.mentions,
+              share: round(t.share, 4),
+              nps: t.figures.nps,
+              impact: t.impact,
+            }));
+          return {
+            ...npsFigures(counts),
+            value,
+            share: all ? round(n / all, 4) : 0,
+            averageScore: n ? round(counts.scoreSum / n, 2) : null,
+            topThemes,
+          };
         }),
       );
       const { happiest, leastSatisfied } = extremes(segments);
@@ -493,9 +515,21 @@ export class InsightsService {
       candidates: candidates.map((c) => {
         const mentioning = c.exampleIndexes.map((i) => sample[i]).filter(Boolean);
         const examples = mentioning.slice(0, 3);
-        const suggestion = suggestTheme(c, sample.length, mentioning.map((e) => e.comment), taken);
+        const suggestion = suggestTheme(
+          c,
+          sample.length,
+          mentioning.map((e) => e.comment),
+          taken,
+        );
         taken.add(suggestion.key);
-        return { phrase: c.phrase, count: c.count, share: round(c.count / sample.length, 4), relatedPhrases: c.relatedPhrases, examples, suggestion };
+        return {
+          phrase: c.phrase,
+          count: c.count,
+          share: round(c.count / sample.length, 4),
+          relatedPhrases: c.relatedPhrases,
+          examples,
+          suggestion,
+        };
       }),
     };
   }
@@ -503,13 +537,21 @@ export class InsightsService {
   /** The newest matching verbatims with a comment, at most `limit`, newest first. */
   private async recentComments(filter: ResponseQueryFilter | null | undefined, limit: number): Promise<EmergingExample[]> {
     if (!entryCanMatch(filter)) {
-      return (await this.deps.responses.newestWithComment(filter, limit)).map((r) => ({ id: String(r._id), comment: r.comment ?? '', score: r.score, respondedAt: r.respondedAt }));
+      return (await this.deps.responses.newestWithComment(filter, limit)).map((r) => ({
+        id: String(r._id),
+        comment: r.comment ?? '',
+        score: r.score,
+        respondedAt: r.respondedAt,
+      }));
     }
     // Walk the day ledgers back from the newest day (entries carry the comment): no scan or sort of the responses.
     const clocks = await this.deps.store.clocks();
     const fromDay = filter?.from ? dayOf(filter.from) : '';
     const lastDay = filter?.to ? dayOf(new Date(filter.to.getTime() - 1)) : '9999-12-31';
-    const days = [...clocks.keys()].filter((d) => d >= fromDay && d <= lastDay).sort().reverse();
+    const days = [...clocks.keys()]
+      .filter((d) => d >= fromDay && d <= lastDay)
+      .sort()
+      .reverse();
     const picked: EmergingExample[] = [];
     // Growing batches of days: the newest few usually hold enough.
     for (let i = 0, size = 2; i < days.length && picked.length < limit; i += size, size *= 2) {
@@ -517,7 +559,8 @@ export class InsightsService {
       const byDay = await this.deps.store.ledgerEntries(batch);
       for (const day of batch) {
         const matching = (byDay.get(day) ?? []).filter((e) => e.comment !== null && entryMatches(e, filter)).sort((a, b) => b.ts - a.ts);
-        for (const e of matching.slice(0, limit - picked.length)) picked.push({ id: e.id, comment: e.comment ?? '', score: e.score, respondedAt: new Date(e.ts) });
+        for (const e of matching.slice(0, limit - picked.length))
+          picked.push({ id: e.id, comment: e.comment ?? '', score: e.score, respondedAt: new Date(e.ts) });
       }
     }
     return picked;
@@ -546,15 +589,24 @@ export function changeWindows(
   if (filter?.from) {
     const to = filter.to ?? now;
     const length = Math.max(to.getTime() - filter.from.getTime(), 1);
-    return { current: { from: filter.from, to }, previous: { from: new Date(filter.from.getTime() - length), to: filter.from }, reuseMain: true };
+    return {
+      current: { from: filter.from, to },
+      previous: { from: new Date(filter.from.getTime() - length), to: filter.from },
+      reuseMain: true,
+    };
   }
   const end = filter?.to ?? dayStart(addDays(dayOf(now), 1));
   const start = new Date(end.getTime() - CHANGE_WINDOW_DAYS * DAY_MS);
-  return { current: { from: start, to: end }, previous: { from: new Date(start.getTime() - CHANGE_WINDOW_DAYS * DAY_MS), to: start }, reuseMain: false };
+  return {
+    current: { from: start, to: end },
+    previous: { from: new Date(start.getTime() - CHANGE_WINDOW_DAYS * DAY_MS), to: start },
+    reuseMain: false,
+  };
 }
 
 function boundedInt(value: number, min: number, max: number, field: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new InputError([{ field, message: `must be an integer from ${min} to ${max}` }]);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new InputError([{ field, message: `must be an integer from ${min} to ${max}` }]);
   return value;
 }
 

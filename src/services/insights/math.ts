@@ -23,7 +23,12 @@ function addTo(c: Counts, cat: NpsCategory, n: number, scoreSum: number): void {
 }
 
 export function minus(a: Counts, b: Counts): Counts {
-  return { promoters: a.promoters - b.promoters, passives: a.passives - b.passives, detractors: a.detractors - b.detractors, scoreSum: a.scoreSum - b.scoreSum };
+  return {
+    promoters: a.promoters - b.promoters,
+    passives: a.passives - b.passives,
+    detractors: a.detractors - b.detractors,
+    scoreSum: a.scoreSum - b.scoreSum,
+  };
 }
 
 /** Responses counted once each (base rows); `analysedOnly` keeps those with an analysis. */
@@ -182,7 +187,8 @@ export function themeChange(
   const prevShare = total(previous.base) ? prevMentions / total(previous.base) : 0;
   const curNps = npsValue(current.counts);
   const prevNps = npsValue(previous.counts);
-  const diff = (a: number | null | undefined, b: number | null | undefined) => (a === null || a === undefined || b === null || b === undefined ? null : round(a - b, 2));
+  const diff = (a: number | null | undefined, b: number | null | undefined) =>
+    a === null || a === undefined || b === null || b === undefined ? null : round(a - b, 2);
   return {
     previousMentions: prevMentions,
     previousShare: round(prevShare, 4),

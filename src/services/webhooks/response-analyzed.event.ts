@@ -36,7 +36,9 @@ export function responseAnalyzedEvent(response: ResponseEntity, { redactPii }: {
       sentiment: analysis ? { label: analysis.sentiment.label, score: analysis.sentiment.score } : null,
       themes: (analysis?.themes ?? []).map((t) => ({ key: t.key, label: t.label, sentiment: t.sentiment.label })),
       churnSignals: (analysis?.churnSignals ?? []).map((s) => ({ type: s.type, evidence: text(s.evidence.text) })),
-      churnRisk: analysis?.churnRisk ? { score: analysis.churnRisk.score, level: analysis.churnRisk.level, reasons: analysis.churnRisk.reasons } : null,
+      churnRisk: analysis?.churnRisk
+        ? { score: analysis.churnRisk.score, level: analysis.churnRisk.level, reasons: analysis.churnRisk.reasons }
+        : null,
       attributes: response.attributes.map(({ key, value }) => ({ key, value })),
       taxonomyVersion: analysis?.taxonomyVersion ?? null,
     },

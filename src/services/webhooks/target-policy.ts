@@ -42,7 +42,10 @@ export function parseAllowList(raw: string | undefined | null): { allowList: All
   const hosts = new Set<string>();
   const cidrs: Cidr[] = [];
   const problems: string[] = [];
-  for (const entry of (raw ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (raw ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const bare = entry.replace(/^\[(.*)\]$/, '$1');
     if (bare.includes('/')) {
       try {

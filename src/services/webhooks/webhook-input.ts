@@ -37,7 +37,10 @@ export function validateWebhookFields(
   if (input.events !== undefined && input.events !== null) {
     const unknown = input.events.filter((e) => !(EVENT_TYPES as readonly string[]).includes(e));
     if (unknown.length > 0) {
-      problems.push({ field: 'events', message: `unknown event type ${unknown.map((e) => JSON.stringify(e)).join(', ')}; allowed: ${EVENT_TYPES.join(', ')}` });
+      problems.push({
+        field: 'events',
+        message: `unknown event type ${unknown.map((e) => JSON.stringify(e)).join(', ')}; allowed: ${EVENT_TYPES.join(', ')}`,
+      });
     } else if (input.events.length === 0) {
       problems.push({ field: 'events', message: 'must name at least one event type' });
     } else {

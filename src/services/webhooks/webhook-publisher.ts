@@ -32,7 +32,9 @@ export class WebhookEventPublisher implements EventPublisher {
     const refs: (DeliveryRef & { eventType: string })[] = [];
     for (const event of events) {
       // An endpoint created by a scoped key gets only the events inside that scope.
-      const subscribers = endpoints.filter((endpoint) => endpoint.events.includes(event.type) && inScope(event.attributes, endpoint.scope ?? []));
+      const subscribers = endpoints.filter(
+        (endpoint) => endpoint.events.includes(event.type) && inScope(event.attributes, endpoint.scope ?? []),
+      );
       if (subscribers.length === 0) continue;
       await this.deps.webhooks.insertEvent({
         _id: event.id,
@@ -50,7 +52,10 @@ export class WebhookEventPublisher implements EventPublisher {
       await this.deps.queue.enqueue(refs.map(({ webhookId, eventId }) => ({ webhookId, eventId })));
       this.deps.log.debug({ events: events.length, deliveries: refs.length }, 'webhook deliveries enqueued');
     } catch (err) {
-      this.deps.log.warn({ err: (err as Error).message, deliveries: refs.length }, 'webhook deliveries logged but not enqueued; the outbox drain will send them');
+      this.deps.log.warn(
+        { err: (err as Error).message, deliveries: refs.length },
+        'webhook deliveries logged but not enqueued; the outbox drain will send them',
+      );
     }
   }
 }

@@ -37,8 +37,6 @@ export interface EndpointWithSecret {
   secret: string;
 }
 
-
-
 export class WebhookService {
   constructor(private readonly deps: WebhookServiceDeps) {}
 
@@ -51,9 +49,13 @@ export class WebhookService {
       });
     }
     if ((await this.deps.webhooks.countEndpoints(actor.keyId)) >= this.deps.maxPerKey) {
-      throw new AppError('BAD_USER_INPUT', `this API key owns ${this.deps.maxPerKey} webhook endpoints, the most one key may own; delete one first`, {
-        field: 'url',
-      });
+      throw new AppError(
+        'BAD_USER_INPUT',
+        `this API key owns ${this.deps.maxPerKey} webhook endpoints, the most one key may own; delete one first`,
+        {
+          field: 'url',
+        },
+      );
     }
     const secret = newWebhookSecret();
     const endpoint = await this.deps.webhooks.insertEndpoint({
@@ -125,15 +127,29 @@ export class WebhookService {
    * Field rules, then the target policy on the URL (it resolves the host, so it runs last). Returns the
    * cleaned fields, the `required` ones present (a missing one is a problem, and problems are thrown).
    */
-  private async validate<R extends keyof CleanWebhookFields>(input: WebhookFields, required: R[]): Promise<CleanWebhookFields & Required<Pick<CleanWebhookFields, R>>> {
+  private async validate<R extends keyof CleanWebhookFields>(
+    input: WebhookFields,
+    required: R[],
+  ): Promise<CleanWebhookFields & Required<Pick<CleanWebhookFields, R>>> {
     const { value, problems } = validateWebhookFields(input, required);
     if (problems.length > 0) throw new InputError(problems);
     const refused = value.url ? await this.deps.targets.urlProblem(value.url) : null;
-    if (refused) throw new InputError([{ field: 'url', message: `${refused}: private, loopback, link-local, multicast, reserved and unresolvable hosts are refused unless VERBATIM_WEBHOOK_ALLOW_HOSTS lists them` }]);
+    if (refused)
+      throw new InputError([
+        {
+          field: 'url',
+          message: `${refused}: private, loopback, link-local, multicast, reserved and unresolvable hosts are refused unless VERBATIM_WEBHOOK_ALLOW_HOSTS lists them`,
+        },
+      ]);
     return value as CleanWebhookFields & Required<Pick<CleanWebhookFields, R>>; // no problem: every required field was set
   }
 
-  async deliveries(webhookId: string, first: number | null | undefined, after: string | null | undefined, actor: WebhookActor): Promise<Page<WebhookDeliveryEntity>> {
+  async deliveries(
+    webhookId: string,
+    first: number | null | undefined,
+    after: string | null | undefined,
+    actor: WebhookActor,
+  ): Promise<Page<WebhookDeliveryEntity>> {
     const size = pageSize(first, this.deps.maxPageSize);
     const key = decodeCursor(after, ['number', 'string']);
     await this.mustGet(webhookId, actor);

@@ -6,7 +6,13 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { DataTable, type TableSpec } from './DataTable';
 
-export function Chart({ title, description, render, table, height = 260 }: {
+export function Chart({
+  title,
+  description,
+  render,
+  table,
+  height = 260,
+}: {
   title: string;
   description?: string;
   render: (size: { width: number; height: number }) => SVGSVGElement | HTMLElement;
@@ -46,7 +52,17 @@ export function Chart({ title, description, render, table, height = 260 }: {
   );
 }
 
-export function Card({ title, children, actions, half = false }: { title: ComponentChildren; children: ComponentChildren; actions?: ComponentChildren; half?: boolean }) {
+export function Card({
+  title,
+  children,
+  actions,
+  half = false,
+}: {
+  title: ComponentChildren;
+  children: ComponentChildren;
+  actions?: ComponentChildren;
+  half?: boolean;
+}) {
   return (
     <section class={half ? 'card half' : 'card'}>
       <header class="card-head">

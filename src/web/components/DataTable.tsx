@@ -15,7 +15,9 @@ export function DataTable({ caption, columns, rows, visuallyHiddenCaption = true
         <thead>
           <tr>
             {columns.map((c) => (
-              <th scope="col" class={c.numeric ? 'num' : ''}>{c.label}</th>
+              <th scope="col" class={c.numeric ? 'num' : ''}>
+                {c.label}
+              </th>
             ))}
           </tr>
         </thead>
@@ -27,7 +29,9 @@ export function DataTable({ caption, columns, rows, visuallyHiddenCaption = true
           ))}
           {rows.length === 0 && (
             <tr>
-              <td colSpan={columns.length} class="empty">No data for these filters.</td>
+              <td colSpan={columns.length} class="empty">
+                No data for these filters.
+              </td>
             </tr>
           )}
         </tbody>

@@ -10,10 +10,27 @@ const AtRiskQuery = graphql(`
     atRiskCustomers(first: 25) {
       edges {
         node {
-          customer { externalId name scoreHistory { score respondedAt } }
-          risk { score level reasons }
-          trend owner lastVerbatim
-          openFollowUp { id status dueAt }
+          customer {
+            externalId
+            name
+            scoreHistory {
+              score
+              respondedAt
+            }
+          }
+          risk {
+            score
+            level
+            reasons
+          }
+          trend
+          owner
+          lastVerbatim
+          openFollowUp {
+            id
+            status
+            dueAt
+          }
         }
       }
     }
@@ -28,7 +45,15 @@ export function AtRisk() {
       <DataTable
         caption="Customers by their latest churn risk, highest first"
         visuallyHiddenCaption
-        columns={[{ label: 'Customer' }, { label: 'Risk', numeric: true }, { label: 'Why' }, { label: 'Scores (oldest → latest)' }, { label: 'Owner' }, { label: 'Follow-up' }, { label: 'Latest verbatim' }]}
+        columns={[
+          { label: 'Customer' },
+          { label: 'Risk', numeric: true },
+          { label: 'Why' },
+          { label: 'Scores (oldest → latest)' },
+          { label: 'Owner' },
+          { label: 'Follow-up' },
+          { label: 'Latest verbatim' },
+        ]}
         rows={data.atRiskCustomers.edges.map(({ node }) => [
           node.customer.name ?? node.customer.externalId,
           <span class={`risk ${node.risk.level.toLowerCase()}`}>{node.risk.score}</span>,

@@ -15,20 +15,51 @@ const EmergingQuery = graphql(`
     emergingThemes(filter: $filter, limit: 8) {
       sampled
       candidates {
-        phrase count share relatedPhrases
-        examples { id comment score respondedAt }
-        suggestion { key label description keywords examples }
+        phrase
+        count
+        share
+        relatedPhrases
+        examples {
+          id
+          comment
+          score
+          respondedAt
+        }
+        suggestion {
+          key
+          label
+          description
+          keywords
+          examples
+        }
       }
     }
   }
 `);
 
 const AcceptTheme = graphql(`
-  mutation AcceptTheme($input: CreateThemeInput!) { createTheme(input: $input) { version theme { key label } } }
+  mutation AcceptTheme($input: CreateThemeInput!) {
+    createTheme(input: $input) {
+      version
+      theme {
+        key
+        label
+      }
+    }
+  }
 `);
 
 const BackfillQuery = graphql(`
-  query Backfill($version: Int) { taxonomyBackfill(version: $version) { status total done failed pending complete } }
+  query Backfill($version: Int) {
+    taxonomyBackfill(version: $version) {
+      status
+      total
+      done
+      failed
+      pending
+      complete
+    }
+  }
 `);
 
 export function Emerging({ state, isAdmin }: { state: UrlState; isAdmin: boolean }) {
@@ -41,35 +72,68 @@ export function Emerging({ state, isAdmin }: { state: UrlState; isAdmin: boolean
   return (
     <div class="grid">
       {accepted && <Backfill version={accepted.version} label={accepted.label} />}
-      {result.error && <p class="notice error" role="alert">{result.error.graphQLErrors[0]?.message ?? result.error.message}</p>}
-      <p class="hint">Read {data.emergingThemes.sampled} recent verbatims that no theme covers well. {isAdmin ? 'Accept a candidate to add it to the taxonomy.' : 'An ADMIN key can accept a candidate into the taxonomy.'}</p>
+      {result.error && (
+        <p class="notice error" role="alert">
+          {result.error.graphQLErrors[0]?.message ?? result.error.message}
+        </p>
+      )}
+      <p class="hint">
+        Read {data.emergingThemes.sampled} recent verbatims that no theme covers well.{' '}
+        {isAdmin ? 'Accept a candidate to add it to the taxonomy.' : 'An ADMIN key can accept a candidate into the taxonomy.'}
+      </p>
       {data.emergingThemes.candidates.length === 0 && <p class="empty">No emerging themes in this period.</p>}
       {data.emergingThemes.candidates.map((c) => (
         <Card
-          title={<>“{c.suggestion.label}” <span class="count">{c.count} mentions · {fmtPct(c.share)}</span></>}
+          title={
+            <>
+              “{c.suggestion.label}”{' '}
+              <span class="count">
+                {c.count} mentions · {fmtPct(c.share)}
+              </span>
+            </>
+          }
           actions={
-            isAdmin && (accepting === c.suggestion.key ? (
+            isAdmin &&
+            (accepting === c.suggestion.key ? (
               <span class="actions">
-                <button type="button" class="primary" disabled={result.fetching} onClick={() => {
-                  const s = c.suggestion;
-                  // urql answers errors in the result (shown by the mutation's status), so nothing is left to reject.
-                  void accept({ input: { key: s.key, label: s.label, description: s.description, keywords: s.keywords, examples: s.examples } }).then((r) => {
-                    if (r.data) setAccepted({ version: r.data.createTheme.version, label: r.data.createTheme.theme.label });
-                    setAccepting('');
-                  });
-                }}>Confirm: add “{c.suggestion.label}”</button>
-                <button type="button" onClick={() => setAccepting('')}>Cancel</button>
+                <button
+                  type="button"
+                  class="primary"
+                  disabled={result.fetching}
+                  onClick={() => {
+                    const s = c.suggestion;
+                    // urql answers errors in the result (shown by the mutation's status), so nothing is left to reject.
+                    void accept({
+                      input: { key: s.key, label: s.label, description: s.description, keywords: s.keywords, examples: s.examples },
+                    }).then((r) => {
+                      if (r.data) setAccepted({ version: r.data.createTheme.version, label: r.data.createTheme.theme.label });
+                      setAccepting('');
+                    });
+                  }}
+                >
+                  Confirm: add “{c.suggestion.label}”
+                </button>
+                <button type="button" onClick={() => setAccepting('')}>
+                  Cancel
+                </button>
               </span>
             ) : (
-              <button type="button" onClick={() => setAccepting(c.suggestion.key)}>Accept…</button>
+              <button type="button" onClick={() => setAccepting(c.suggestion.key)}>
+                Accept…
+              </button>
             ))
           }
         >
-          <p class="meta">Keywords: {c.suggestion.keywords.join(', ')}{c.relatedPhrases.length ? ` · related: ${c.relatedPhrases.join(', ')}` : ''}</p>
+          <p class="meta">
+            Keywords: {c.suggestion.keywords.join(', ')}
+            {c.relatedPhrases.length ? ` · related: ${c.relatedPhrases.join(', ')}` : ''}
+          </p>
           <ul class="verbatims">
             {c.examples.slice(0, 3).map((e) => (
               <li class="verbatim">
-                <span class="score" aria-label={`score ${e.score}`}>{e.score}</span>
+                <span class="score" aria-label={`score ${e.score}`}>
+                  {e.score}
+                </span>
                 <blockquote>{e.comment}</blockquote>
                 <p class="meta">{fmtDate(e.respondedAt)}</p>
               </li>
@@ -93,7 +157,17 @@ function Backfill({ version, label }: { version: number; label: string }) {
   return (
     <p class="notice" role="status">
       Added “{label}” (taxonomy version {version}).{' '}
-      {b ? (b.complete ? `Re-analysis done: ${b.done} responses.` : <>Re-analysing: <progress max={100} value={pct} /> {b.done}/{b.total}</>) : 'Starting re-analysis…'}
+      {b ? (
+        b.complete ? (
+          `Re-analysis done: ${b.done} responses.`
+        ) : (
+          <>
+            Re-analysing: <progress max={100} value={pct} /> {b.done}/{b.total}
+          </>
+        )
+      ) : (
+        'Starting re-analysis…'
+      )}
     </p>
   );
 }

@@ -10,11 +10,34 @@ import { periodRanges, responseFilter, type UrlState } from '../url-state';
 
 const OverviewQuery = graphql(`
   query Overview($filter: ResponseFilter, $previous: ResponseFilter, $withPrevious: Boolean!, $interval: TrendInterval!) {
-    nps(filter: $filter) { nps marginOfError responses promoters passives detractors smallSample }
-    previous: nps(filter: $previous) @include(if: $withPrevious) { nps marginOfError responses smallSample }
+    nps(filter: $filter) {
+      nps
+      marginOfError
+      responses
+      promoters
+      passives
+      detractors
+      smallSample
+    }
+    previous: nps(filter: $previous) @include(if: $withPrevious) {
+      nps
+      marginOfError
+      responses
+      smallSample
+    }
     npsTrend(filter: $filter, interval: $interval, limit: 1) {
       series {
-        points { period start nps marginOfError responses promoters passives detractors smallSample }
+        points {
+          period
+          start
+          nps
+          marginOfError
+          responses
+          promoters
+          passives
+          detractors
+          smallSample
+        }
       }
     }
   }
@@ -58,14 +81,20 @@ export function Overview({ state }: { state: UrlState }) {
       <section class="kpis" aria-label="Headline figures">
         <div class="kpi">
           <span class="kpi-label">NPS</span>
-          <span class="kpi-value" data-testid="nps">{fmtNps(now.nps)}</span>
-          <span class="kpi-sub">{fmtMoe(now.marginOfError)} (95%) · {fmtInt(now.responses)} responses{now.smallSample ? ' · small sample' : ''}</span>
+          <span class="kpi-value" data-testid="nps">
+            {fmtNps(now.nps)}
+          </span>
+          <span class="kpi-sub">
+            {fmtMoe(now.marginOfError)} (95%) · {fmtInt(now.responses)} responses{now.smallSample ? ' · small sample' : ''}
+          </span>
         </div>
         <div class="kpi">
           <span class="kpi-label">Change vs previous period</span>
           <span class={`kpi-value ${delta === null ? '' : delta >= 0 ? 'up' : 'down'}`}>{delta === null ? '–' : fmtPoints(delta)}</span>
           <span class="kpi-sub">
-            {before ? `was ${fmtNps(before.nps)} (${fmtInt(before.responses)} responses) · ${significant ? 'significant' : 'within the margin of error'}` : 'no previous period for “all time”'}
+            {before
+              ? `was ${fmtNps(before.nps)} (${fmtInt(before.responses)} responses) · ${significant ? 'significant' : 'within the margin of error'}`
+              : 'no previous period for “all time”'}
           </span>
         </div>
         {split.map((s) => (
@@ -82,20 +111,52 @@ export function Overview({ state }: { state: UrlState }) {
           title={`NPS per ${state.interval.toLowerCase()} with its 95% margin band`}
           render={({ width, height }) =>
             Plot.plot({
-              width, height, marginLeft: 44,
+              width,
+              height,
+              marginLeft: 44,
               x: { type: 'utc', label: null },
               y: { label: 'NPS', grid: true, nice: true },
               marks: [
                 Plot.ruleY([0], { stroke: COLORS.grid }),
-                Plot.areaY(withNps, { x: (d: NpsPoint) => new Date(d.start), y1: (d: NpsPoint) => d.nps - (d.marginOfError ?? 0), y2: (d: NpsPoint) => d.nps + (d.marginOfError ?? 0), fill: COLORS.band, fillOpacity: 0.45, curve: 'monotone-x' }),
-                Plot.lineY(withNps, { x: (d: NpsPoint) => new Date(d.start), y: 'nps', stroke: COLORS.accent, strokeWidth: 2, curve: 'monotone-x' }),
-                Plot.dot(withNps, { x: (d: NpsPoint) => new Date(d.start), y: 'nps', fill: (d: NpsPoint) => (d.smallSample ? 'white' : COLORS.accent), stroke: COLORS.accent, tip: true, title: (d: NpsPoint) => `${d.period}: ${fmtNps(d.nps)} ${fmtMoe(d.marginOfError)} (${d.responses})` }),
+                Plot.areaY(withNps, {
+                  x: (d: NpsPoint) => new Date(d.start),
+                  y1: (d: NpsPoint) => d.nps - (d.marginOfError ?? 0),
+                  y2: (d: NpsPoint) => d.nps + (d.marginOfError ?? 0),
+                  fill: COLORS.band,
+                  fillOpacity: 0.45,
+                  curve: 'monotone-x',
+                }),
+                Plot.lineY(withNps, {
+                  x: (d: NpsPoint) => new Date(d.start),
+                  y: 'nps',
+                  stroke: COLORS.accent,
+                  strokeWidth: 2,
+                  curve: 'monotone-x',
+                }),
+                Plot.dot(withNps, {
+                  x: (d: NpsPoint) => new Date(d.start),
+                  y: 'nps',
+                  fill: (d: NpsPoint) => (d.smallSample ? 'white' : COLORS.accent),
+                  stroke: COLORS.accent,
+                  tip: true,
+                  title: (d: NpsPoint) => `${d.period}: ${fmtNps(d.nps)} ${fmtMoe(d.marginOfError)} (${d.responses})`,
+                }),
               ],
             })
           }
           table={{
-            columns: [{ label: 'Period' }, { label: 'NPS', numeric: true }, { label: 'Margin (95%)', numeric: true }, { label: 'Responses', numeric: true }],
-            rows: points.map((p) => [`${p.period} (from ${fmtDate(p.start)})`, fmtNps(p.nps), fmtMoe(p.marginOfError), fmtInt(p.responses)]),
+            columns: [
+              { label: 'Period' },
+              { label: 'NPS', numeric: true },
+              { label: 'Margin (95%)', numeric: true },
+              { label: 'Responses', numeric: true },
+            ],
+            rows: points.map((p) => [
+              `${p.period} (from ${fmtDate(p.start)})`,
+              fmtNps(p.nps),
+              fmtMoe(p.marginOfError),
+              fmtInt(p.responses),
+            ]),
           }}
         />
         <p class="hint">Hollow dots are small samples: read them with care.</p>
@@ -107,8 +168,20 @@ export function Overview({ state }: { state: UrlState }) {
           height={90}
           render={({ width, height }) =>
             Plot.plot({
-              width, height, x: { label: null, percent: true, domain: [0, 100] }, color: { ...CATEGORY_SCALE, legend: true },
-              marks: [Plot.barX(split, Plot.stackX({ x: (d: (typeof split)[number]) => d.count / total, fill: 'category', title: (d: (typeof split)[number]) => `${d.category}: ${fmtPct(d.count / total)}` }))],
+              width,
+              height,
+              x: { label: null, percent: true, domain: [0, 100] },
+              color: { ...CATEGORY_SCALE, legend: true },
+              marks: [
+                Plot.barX(
+                  split,
+                  Plot.stackX({
+                    x: (d: (typeof split)[number]) => d.count / total,
+                    fill: 'category',
+                    title: (d: (typeof split)[number]) => `${d.category}: ${fmtPct(d.count / total)}`,
+                  }),
+                ),
+              ],
             })
           }
           table={{
@@ -123,15 +196,35 @@ export function Overview({ state }: { state: UrlState }) {
           title={`Responses per ${state.interval.toLowerCase()} by category`}
           render={({ width, height }) =>
             Plot.plot({
-              width, height, marginLeft: 44,
-              x: { label: null, tickRotate: points.length > 16 ? -45 : 0, ticks: points.filter((_, i) => i % Math.ceil(points.length / 12) === 0).map((p) => p.period) },
+              width,
+              height,
+              marginLeft: 44,
+              x: {
+                label: null,
+                tickRotate: points.length > 16 ? -45 : 0,
+                ticks: points.filter((_, i) => i % Math.ceil(points.length / 12) === 0).map((p) => p.period),
+              },
               y: { label: 'Responses', grid: true },
               color: { ...CATEGORY_SCALE, legend: true },
-              marks: [Plot.barY(volume, { x: 'period', y: 'count', fill: 'category', order: CATEGORY_SCALE.domain, title: (d: (typeof volume)[number]) => `${d.period} ${d.category}: ${d.count}` }), Plot.ruleY([0])],
+              marks: [
+                Plot.barY(volume, {
+                  x: 'period',
+                  y: 'count',
+                  fill: 'category',
+                  order: CATEGORY_SCALE.domain,
+                  title: (d: (typeof volume)[number]) => `${d.period} ${d.category}: ${d.count}`,
+                }),
+                Plot.ruleY([0]),
+              ],
             })
           }
           table={{
-            columns: [{ label: 'Period' }, { label: 'Promoters', numeric: true }, { label: 'Passives', numeric: true }, { label: 'Detractors', numeric: true }],
+            columns: [
+              { label: 'Period' },
+              { label: 'Promoters', numeric: true },
+              { label: 'Passives', numeric: true },
+              { label: 'Detractors', numeric: true },
+            ],
             rows: points.map((p) => [p.period, fmtInt(p.promoters), fmtInt(p.passives), fmtInt(p.detractors)]),
           }}
         />

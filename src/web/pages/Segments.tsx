@@ -12,15 +12,38 @@ import { ATTRIBUTE_KEYS } from '../components/Filters';
 const SegmentsQuery = graphql(`
   query Segments($filter: ResponseFilter, $attribute: String) {
     segments(filter: $filter, attribute: $attribute, themes: 5) {
-      byTouchpoint { ...SegmentGroupFields }
-      byAttribute { ...SegmentGroupFields }
+      byTouchpoint {
+        ...SegmentGroupFields
+      }
+      byAttribute {
+        ...SegmentGroupFields
+      }
     }
   }
   fragment SegmentGroupFields on SegmentGroup @_unmask {
     dimension
-    happiest { value nps }
-    leastSatisfied { value nps }
-    segments { value nps marginOfError responses smallSample topThemes { theme { label } impact mentions } }
+    happiest {
+      value
+      nps
+    }
+    leastSatisfied {
+      value
+      nps
+    }
+    segments {
+      value
+      nps
+      marginOfError
+      responses
+      smallSample
+      topThemes {
+        theme {
+          label
+        }
+        impact
+        mentions
+      }
+    }
   }
 `);
 
@@ -28,7 +51,10 @@ type Group = NonNullable<ResultOf<typeof SegmentsQuery>['segments']['byAttribute
 
 export function Segments({ state, update }: { state: UrlState; update: (p: Partial<UrlState>) => void }) {
   const { current } = periodRanges(state.period);
-  const [{ data, fetching, error }] = useQuery({ query: SegmentsQuery, variables: { filter: responseFilter(state, current), attribute: state.attribute } });
+  const [{ data, fetching, error }] = useQuery({
+    query: SegmentsQuery,
+    variables: { filter: responseFilter(state, current), attribute: state.attribute },
+  });
   if (!data) return <QueryStatus fetching={fetching} error={error} />;
   const byAttribute = data.segments.byAttribute;
   return (
@@ -41,7 +67,9 @@ export function Segments({ state, update }: { state: UrlState; update: (p: Parti
           <label class="inline-filters">
             Group by{' '}
             <select value={state.attribute} onChange={(e) => update({ attribute: e.currentTarget.value })}>
-              {ATTRIBUTE_KEYS.map((k) => <option value={k}>{k}</option>)}
+              {ATTRIBUTE_KEYS.map((k) => (
+                <option value={k}>{k}</option>
+              ))}
             </select>
           </label>
         }
@@ -68,8 +96,16 @@ function SegmentBars({ group }: { group: Group }) {
     <>
       {(group.happiest || group.leastSatisfied) && (
         <p class="hint">
-          {group.happiest && <>Happiest: <strong>{group.happiest.value ?? '(none)'}</strong> ({fmtNps(group.happiest.nps)}). </>}
-          {group.leastSatisfied && <>Least satisfied: <strong>{group.leastSatisfied.value ?? '(none)'}</strong> ({fmtNps(group.leastSatisfied.nps)}).</>}
+          {group.happiest && (
+            <>
+              Happiest: <strong>{group.happiest.value ?? '(none)'}</strong> ({fmtNps(group.happiest.nps)}).{' '}
+            </>
+          )}
+          {group.leastSatisfied && (
+            <>
+              Least satisfied: <strong>{group.leastSatisfied.value ?? '(none)'}</strong> ({fmtNps(group.leastSatisfied.nps)}).
+            </>
+          )}
         </p>
       )}
       <Chart
@@ -77,19 +113,41 @@ function SegmentBars({ group }: { group: Group }) {
         height={Math.max(120, rows.length * 28 + 40)}
         render={({ width, height }) =>
           Plot.plot({
-            width, height, marginLeft: Math.min(180, width / 3),
+            width,
+            height,
+            marginLeft: Math.min(180, width / 3),
             x: { label: 'NPS', grid: true, domain: [-100, 100] },
             y: { label: null, domain: rows.map((r) => r.value ?? '(none)') },
             marks: [
-              Plot.barX(rows, { x: 'nps', y: (d: Row) => d.value ?? '(none)', fill: (d: Row) => (d.nps < 0 ? COLORS.detractor : COLORS.accent), fillOpacity: (d: Row) => (d.smallSample ? 0.4 : 0.9) }),
-              Plot.ruleY(rows, { y: (d: Row) => d.value ?? '(none)', x1: (d: Row) => d.nps - (d.marginOfError ?? 0), x2: (d: Row) => d.nps + (d.marginOfError ?? 0), stroke: '#24292f' }),
+              Plot.barX(rows, {
+                x: 'nps',
+                y: (d: Row) => d.value ?? '(none)',
+                fill: (d: Row) => (d.nps < 0 ? COLORS.detractor : COLORS.accent),
+                fillOpacity: (d: Row) => (d.smallSample ? 0.4 : 0.9),
+              }),
+              Plot.ruleY(rows, {
+                y: (d: Row) => d.value ?? '(none)',
+                x1: (d: Row) => d.nps - (d.marginOfError ?? 0),
+                x2: (d: Row) => d.nps + (d.marginOfError ?? 0),
+                stroke: '#24292f',
+              }),
               Plot.ruleX([0]),
             ],
           })
         }
         table={{
-          columns: [{ label: group.dimension }, { label: 'NPS', numeric: true }, { label: 'Margin', numeric: true }, { label: 'Responses', numeric: true }],
-          rows: group.segments.map((s) => [s.value ?? '(none)', `${fmtNps(s.nps)}${s.smallSample ? ' (small)' : ''}`, fmtMoe(s.marginOfError), fmtInt(s.responses)]),
+          columns: [
+            { label: group.dimension },
+            { label: 'NPS', numeric: true },
+            { label: 'Margin', numeric: true },
+            { label: 'Responses', numeric: true },
+          ],
+          rows: group.segments.map((s) => [
+            s.value ?? '(none)',
+            `${fmtNps(s.nps)}${s.smallSample ? ' (small)' : ''}`,
+            fmtMoe(s.marginOfError),
+            fmtInt(s.responses),
+          ]),
         }}
       />
     </>
@@ -97,7 +155,9 @@ function SegmentBars({ group }: { group: Group }) {
 }
 
 function HeatMap({ group }: { group: Group }) {
-  const cells = group.segments.flatMap((s) => s.topThemes.map((t) => ({ segment: s.value ?? '(none)', theme: t.theme.label, impact: t.impact ?? 0, mentions: t.mentions })));
+  const cells = group.segments.flatMap((s) =>
+    s.topThemes.map((t) => ({ segment: s.value ?? '(none)', theme: t.theme.label, impact: t.impact ?? 0, mentions: t.mentions })),
+  );
   type Cell = (typeof cells)[number];
   return (
     <Card title={`Themes per ${group.dimension}`}>
@@ -106,18 +166,38 @@ function HeatMap({ group }: { group: Group }) {
         height={Math.max(140, group.segments.length * 34 + 110)}
         render={({ width, height }) =>
           Plot.plot({
-            width, height, marginLeft: Math.min(160, width / 3), marginBottom: 90, padding: 0.05,
+            width,
+            height,
+            marginLeft: Math.min(160, width / 3),
+            marginBottom: 90,
+            padding: 0.05,
             x: { label: null, tickRotate: -35 },
             y: { label: null },
             color: { type: 'diverging', scheme: 'RdBu', pivot: 0, legend: true, label: 'Impact (points)' },
             marks: [
-              Plot.cell(cells, { x: 'theme', y: 'segment', fill: 'impact', inset: 0.5, title: (d: Cell) => `${d.segment} · ${d.theme}: ${fmtPoints(d.impact)} points, ${d.mentions} mentions` }),
-              Plot.text(cells, { x: 'theme', y: 'segment', text: (d: Cell) => fmtPoints(d.impact), fill: (d: Cell) => (Math.abs(d.impact) > 6 ? 'white' : 'black') }),
+              Plot.cell(cells, {
+                x: 'theme',
+                y: 'segment',
+                fill: 'impact',
+                inset: 0.5,
+                title: (d: Cell) => `${d.segment} · ${d.theme}: ${fmtPoints(d.impact)} points, ${d.mentions} mentions`,
+              }),
+              Plot.text(cells, {
+                x: 'theme',
+                y: 'segment',
+                text: (d: Cell) => fmtPoints(d.impact),
+                fill: (d: Cell) => (Math.abs(d.impact) > 6 ? 'white' : 'black'),
+              }),
             ],
           })
         }
         table={{
-          columns: [{ label: group.dimension }, { label: 'Theme' }, { label: 'Impact (points)', numeric: true }, { label: 'Mentions', numeric: true }],
+          columns: [
+            { label: group.dimension },
+            { label: 'Theme' },
+            { label: 'Impact (points)', numeric: true },
+            { label: 'Mentions', numeric: true },
+          ],
           rows: cells.map((c) => [c.segment, c.theme, fmtPoints(c.impact), fmtInt(c.mentions)]),
         }}
       />

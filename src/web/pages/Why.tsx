@@ -16,15 +16,54 @@ import { CATEGORIES, periodRanges, responseFilter, type UrlState } from '../url-
 const WhyQuery = graphql(`
   query Why($filter: ResponseFilter) {
     drivers(filter: $filter, limit: 8) {
-      overall { nps responses }
-      detraction { theme { key label } impact mentions significant }
-      promotion { theme { key label } impact mentions significant }
+      overall {
+        nps
+        responses
+      }
+      detraction {
+        theme {
+          key
+          label
+        }
+        impact
+        mentions
+        significant
+      }
+      promotion {
+        theme {
+          key
+          label
+        }
+        impact
+        mentions
+        significant
+      }
     }
     themeBreakdown(filter: $filter, examples: 0) {
-      theme { key label }
-      mentions share nps marginOfError impact significant smallSample
-      sentiment { positive neutral negative }
-      change { share previousShare shareSignificant nps previousNps npsSignificant }
+      theme {
+        key
+        label
+      }
+      mentions
+      share
+      nps
+      marginOfError
+      impact
+      significant
+      smallSample
+      sentiment {
+        positive
+        neutral
+        negative
+      }
+      change {
+        share
+        previousShare
+        shareSignificant
+        nps
+        previousNps
+        npsSignificant
+      }
     }
   }
 `);
@@ -35,12 +74,31 @@ const ThemeVerbatimsQuery = graphql(`
       totalCount
       edges {
         node {
-          id score category comment respondedAt touchpoint
-          attributes { key value }
-          analysis { themes { key evidence { start end } } }
+          id
+          score
+          category
+          comment
+          respondedAt
+          touchpoint
+          attributes {
+            key
+            value
+          }
+          analysis {
+            themes {
+              key
+              evidence {
+                start
+                end
+              }
+            }
+          }
         }
       }
-      pageInfo { hasNextPage endCursor }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `);
@@ -63,40 +121,75 @@ export function Why({ state, update }: { state: UrlState; update: (p: Partial<Ur
           height={Math.max(160, drivers.length * 26 + 40)}
           render={({ width, height }) =>
             Plot.plot({
-              width, height, marginLeft: Math.min(200, width / 3), marginRight: 40,
+              width,
+              height,
+              marginLeft: Math.min(200, width / 3),
+              marginRight: 40,
               x: { label: 'NPS points', grid: true, insetLeft: 36, insetRight: 36 },
               y: { label: null, domain: drivers.map((d) => d.theme.label) },
               marks: [
-                Plot.barX(drivers, { x: 'impact', y: (d: Driver) => d.theme.label, fill: (d: Driver) => (d.impact < 0 ? COLORS.detractor : COLORS.promoter), title: (d: Driver) => `${d.theme.label}: ${fmtPoints(d.impact)} points` }),
-                Plot.text(drivers.filter((d) => d.impact < 0), { x: 'impact', y: (d: Driver) => d.theme.label, text: (d: Driver) => fmtPoints(d.impact), textAnchor: 'end', dx: -4 }),
-                Plot.text(drivers.filter((d) => d.impact >= 0), { x: 'impact', y: (d: Driver) => d.theme.label, text: (d: Driver) => fmtPoints(d.impact), textAnchor: 'start', dx: 4 }),
+                Plot.barX(drivers, {
+                  x: 'impact',
+                  y: (d: Driver) => d.theme.label,
+                  fill: (d: Driver) => (d.impact < 0 ? COLORS.detractor : COLORS.promoter),
+                  title: (d: Driver) => `${d.theme.label}: ${fmtPoints(d.impact)} points`,
+                }),
+                Plot.text(
+                  drivers.filter((d) => d.impact < 0),
+                  { x: 'impact', y: (d: Driver) => d.theme.label, text: (d: Driver) => fmtPoints(d.impact), textAnchor: 'end', dx: -4 },
+                ),
+                Plot.text(
+                  drivers.filter((d) => d.impact >= 0),
+                  { x: 'impact', y: (d: Driver) => d.theme.label, text: (d: Driver) => fmtPoints(d.impact), textAnchor: 'start', dx: 4 },
+                ),
                 Plot.ruleX([0]),
               ],
             })
           }
           table={{
-            columns: [{ label: 'Theme' }, { label: 'Impact (points)', numeric: true }, { label: 'Mentions', numeric: true }, { label: 'Significant' }],
+            columns: [
+              { label: 'Theme' },
+              { label: 'Impact (points)', numeric: true },
+              { label: 'Mentions', numeric: true },
+              { label: 'Significant' },
+            ],
             rows: drivers.map((d) => [d.theme.label, fmtPoints(d.impact), fmtInt(d.mentions), d.significant ? 'yes' : 'no']),
           }}
         />
       </Card>
 
       <Card title="Themes">
-        <p class="hint">Overall NPS {fmtNps(data.drivers.overall.nps)} over {fmtInt(data.drivers.overall.responses)} responses. Select a theme to read its verbatims.</p>
+        <p class="hint">
+          Overall NPS {fmtNps(data.drivers.overall.nps)} over {fmtInt(data.drivers.overall.responses)} responses. Select a theme to read its
+          verbatims.
+        </p>
         <DataTable
           caption="Every theme mentioned, most mentioned first"
           columns={[
-            { label: 'Theme' }, { label: 'Mentions', numeric: true }, { label: 'Share', numeric: true }, { label: 'NPS of mentioners', numeric: true },
-            { label: 'Impact', numeric: true }, { label: 'Sentiment (+ / = / −)', numeric: true }, { label: 'Change in share', numeric: true },
+            { label: 'Theme' },
+            { label: 'Mentions', numeric: true },
+            { label: 'Share', numeric: true },
+            { label: 'NPS of mentioners', numeric: true },
+            { label: 'Impact', numeric: true },
+            { label: 'Sentiment (+ / = / −)', numeric: true },
+            { label: 'Change in share', numeric: true },
           ]}
           rows={data.themeBreakdown.map((t) => [
-            <button type="button" class={`link ${t.theme.key === state.theme ? 'active' : ''}`} aria-pressed={t.theme.key === state.theme} onClick={() => update({ theme: t.theme.key === state.theme ? '' : t.theme.key })}>
+            <button
+              type="button"
+              class={`link ${t.theme.key === state.theme ? 'active' : ''}`}
+              aria-pressed={t.theme.key === state.theme}
+              onClick={() => update({ theme: t.theme.key === state.theme ? '' : t.theme.key })}
+            >
               {t.theme.label}
             </button>,
             fmtInt(t.mentions),
             fmtPct(t.share),
             `${fmtNps(t.nps)}${t.smallSample ? ' (small)' : ''}`,
-            <span class={t.impact !== null && t.impact < 0 ? 'down' : 'up'}>{fmtPoints(t.impact)}{t.significant ? ' *' : ''}</span>,
+            <span class={t.impact !== null && t.impact < 0 ? 'down' : 'up'}>
+              {fmtPoints(t.impact)}
+              {t.significant ? ' *' : ''}
+            </span>,
             `${t.sentiment.positive} / ${t.sentiment.neutral} / ${t.sentiment.negative}`,
             t.change ? `${fmtPoints((t.change.share - t.change.previousShare) * 100)} pp${t.change.shareSignificant ? ' *' : ''}` : '–',
           ])}
@@ -104,9 +197,7 @@ export function Why({ state, update }: { state: UrlState; update: (p: Partial<Ur
         <p class="hint">* significant at 95%.</p>
       </Card>
 
-      {state.theme && (
-        <ThemeVerbatims state={state} update={update} label={selected?.theme.label ?? state.theme} />
-      )}
+      {state.theme && <ThemeVerbatims state={state} update={update} label={selected?.theme.label ?? state.theme} />}
     </div>
   );
 }
@@ -127,10 +218,14 @@ function ThemeVerbatims({ state, update, label }: { state: UrlState; update: (p:
             Category{' '}
             <select value={state.category} onChange={(e) => update({ category: (e.currentTarget.value || '') as UrlState['category'] })}>
               <option value="">All</option>
-              {CATEGORIES.map((c) => <option value={c}>{c.toLowerCase()}s</option>)}
+              {CATEGORIES.map((c) => (
+                <option value={c}>{c.toLowerCase()}s</option>
+              ))}
             </select>
           </label>
-          <button type="button" onClick={() => update({ theme: '' })}>Close</button>
+          <button type="button" onClick={() => update({ theme: '' })}>
+            Close
+          </button>
         </div>
       }
     >
@@ -141,7 +236,9 @@ function ThemeVerbatims({ state, update, label }: { state: UrlState; update: (p:
           const spans = node.analysis?.themes.find((t) => t.key === state.theme)?.evidence ?? [];
           return (
             <li class={`verbatim ${node.category.toLowerCase()}`}>
-              <span class="score" aria-label={`score ${node.score}`}>{node.score}</span>
+              <span class="score" aria-label={`score ${node.score}`}>
+                {node.score}
+              </span>
               <blockquote>
                 <Highlight text={node.comment ?? ''} spans={spans} />
               </blockquote>

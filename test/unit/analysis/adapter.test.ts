@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { applyAdapter, featureVector, prototypeThemes, trainAdapter, type CorrectionExample } from '../../../src/analysis/adapter/adapter.js';
+import {
+  applyAdapter,
+  featureVector,
+  prototypeThemes,
+  trainAdapter,
+  type CorrectionExample,
+} from '../../../src/analysis/adapter/adapter.js';
 import type { Sentiment, ThemeMatch } from '../../../src/analysis/types.js';
 
 const theme = (key: string, label: string) => ({ key, label });
@@ -22,7 +28,10 @@ describe('the corrections adapter', () => {
   it('learns one prototype per corrected theme and finds the theme in new text', () => {
     const adapter = trainAdapter(examples, 3);
     expect(adapter.version).toBe(3);
-    expect(adapter.prototypes.map((p) => [p.key, p.support])).toEqual([['cards', 2], ['transfers', 2]]);
+    expect(adapter.prototypes.map((p) => [p.key, p.support])).toEqual([
+      ['cards', 2],
+      ['transfers', 2],
+    ]);
     expect(prototypeThemes('my card has still not arrived', adapter)[0]?.key).toBe('cards');
     expect(prototypeThemes('the transfer failed again', adapter)[0]?.key).toBe('transfers');
     expect(prototypeThemes('lovely weather today', adapter)).toEqual([]);
@@ -42,7 +51,13 @@ describe('the corrections adapter', () => {
 
   it('keeps the engine themes and adds a prototype beside them only when it is very close', () => {
     const adapter = trainAdapter(examples, 1);
-    const engine: ThemeMatch = { key: 'fees', label: 'Fees', confidence: 0.7, sentiment: neutral, evidence: [{ start: 0, end: 4, text: 'fees' }] };
+    const engine: ThemeMatch = {
+      key: 'fees',
+      label: 'Fees',
+      confidence: 0.7,
+      sentiment: neutral,
+      evidence: [{ start: 0, end: 4, text: 'fees' }],
+    };
     expect(applyAdapter(result([engine]), 'fees and my card has not arrived', adapter).themes.map((t) => t.key)).toEqual(['fees']);
     expect(applyAdapter(result([engine]), 'my new card has not arrived yet', adapter).themes.map((t) => t.key)).toEqual(['fees', 'cards']);
   });
@@ -50,7 +65,10 @@ describe('the corrections adapter', () => {
   it('calibrates a sentiment label that people mostly correct to another, on enough evidence', () => {
     const moved = (predicted: 'positive' | 'neutral', sentiment: 'negative' | 'neutral', n: number): CorrectionExample[] =>
       Array.from({ length: n }, (_, i) => ({ text: `text ${i}`, themes: null, sentiment, predictedSentiment: predicted }));
-    const adapter = trainAdapter([...moved('neutral', 'negative', 4), ...moved('neutral', 'neutral', 1), ...moved('positive', 'negative', 3)], 1);
+    const adapter = trainAdapter(
+      [...moved('neutral', 'negative', 4), ...moved('neutral', 'neutral', 1), ...moved('positive', 'negative', 3)],
+      1,
+    );
     expect(adapter.sentimentRemap).toEqual({ neutral: 'negative' }); // positive → negative has only 3 corrections
     const applied = applyAdapter(result([], { label: 'neutral', score: 0, confidence: 0.4 }), 'text', adapter);
     expect(applied.sentiment.label).toBe('negative');

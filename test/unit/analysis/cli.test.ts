@@ -40,7 +40,11 @@ const file = (name: string, content: string): string => {
   return path;
 };
 
-const outputLines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const outputLines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('verbatim analyze', { timeout: 60_000 }, () => {
   it('analyses JSONL into JSONL in input order, skipping and reporting bad lines', async () => {
@@ -64,7 +68,9 @@ describe('verbatim analyze', { timeout: 60_000 }, () => {
     expect(lines.map((l) => l.id)).toEqual(['a', 'b', 7]);
     expect(lines[0]).toMatchObject({
       sentiment: { label: 'negative' },
-      themes: expect.arrayContaining([expect.objectContaining({ key: 'customer_support', label: 'Customer support', sentiment: 'negative' })]),
+      themes: expect.arrayContaining([
+        expect.objectContaining({ key: 'customer_support', label: 'Customer support', sentiment: 'negative' }),
+      ]),
     });
     expect(lines[1].churnSignals).toEqual([{ type: 'cancel', evidence: expect.stringMatching(/cancel/i) }]);
     expect(Object.keys(lines[2])).toEqual(expect.arrayContaining(['id', 'sentiment', 'themes', 'keyPhrases', 'churnSignals']));
@@ -84,9 +90,14 @@ describe('verbatim analyze', { timeout: 60_000 }, () => {
   it('uses a taxonomy file, and fails clearly on a bad one', async () => {
     const input = file('tax-in.jsonl', JSON.stringify({ id: 1, text: 'The car park was full' }));
     const output = join(dir, 'tax-out.jsonl');
-    const good = file('good.json', JSON.stringify({ themes: [{ key: 'parking', label: 'Parking', keywords: ['car park'], examples: [] }] }));
+    const good = file(
+      'good.json',
+      JSON.stringify({ themes: [{ key: 'parking', label: 'Parking', keywords: ['car park'], examples: [] }] }),
+    );
     expect((await cli('analyze', '--input', input, '--output', output, '--taxonomy', good, '--quiet')).code).toBe(0);
-    expect(outputLines(output)[0].themes).toEqual([{ key: 'parking', label: 'Parking', confidence: expect.any(Number), sentiment: expect.any(String) }]);
+    expect(outputLines(output)[0].themes).toEqual([
+      { key: 'parking', label: 'Parking', confidence: expect.any(Number), sentiment: expect.any(String) },
+    ]);
 
     const bad = file('bad.json', JSON.stringify({ themes: [{ key: 'Bad Key', label: 'x', keywords: ['y'] }] }));
     const r = await cli('analyze', '--input', input, '--output', output, '--taxonomy', bad);
@@ -126,7 +137,16 @@ describe('verbatim analyze --engine', { timeout: 60_000 }, () => {
   });
 
   it('transformer without a model fails with exit 1, naming the folder and the install command', async () => {
-    const r = await cliWithEnv({ VERBATIM_MODEL_DIR: emptyModelDir }, 'analyze', '--input', input(), '--output', join(dir, 'x.jsonl'), '--engine', 'transformer');
+    const r = await cliWithEnv(
+      { VERBATIM_MODEL_DIR: emptyModelDir },
+      'analyze',
+      '--input',
+      input(),
+      '--output',
+      join(dir, 'x.jsonl'),
+      '--engine',
+      'transformer',
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(emptyModelDir);
     expect(r.stderr).toContain('npx verbatim models install');

@@ -4,7 +4,13 @@ import { tokenize } from '../../../src/analysis/text/tokenize.js';
 
 const matchIn = (trie: PhraseTrie<string>, text: string) => {
   const tokens = tokenize(text);
-  return trie.findAll(tokens, 0, tokens.length).map((m) => `${m.value}:${tokens.slice(m.from, m.to).map((t) => t.norm).join(' ')}`);
+  return trie.findAll(tokens, 0, tokens.length).map(
+    (m) =>
+      `${m.value}:${tokens
+        .slice(m.from, m.to)
+        .map((t) => t.norm)
+        .join(' ')}`,
+  );
 };
 
 describe('phrase patterns', () => {
@@ -24,10 +30,13 @@ describe('phrase patterns', () => {
     trie.add("can't imagine (*|* *) without", 'love');
     expect(matchIn(trie, 'It took ages, no real issues though')).toEqual(['slow:took ages', 'fine:no real issues']);
     expect(matchIn(trie, 'crashed again and again')).toEqual(['crash:crashed again']);
-    expect(matchIn(trie, 'on hold for 45 minutes, then on hold for two hours')).toEqual(['hold:on hold for 45 minutes', 'hold:on hold for two hours']);
+    expect(matchIn(trie, 'on hold for 45 minutes, then on hold for two hours')).toEqual([
+      'hold:on hold for 45 minutes',
+      'hold:on hold for two hours',
+    ]);
     expect(matchIn(trie, 'put on hold')).toEqual(['hold-short:on hold']);
     expect(matchIn(trie, "can't imagine running the business without it")).toEqual([]);
-    expect(matchIn(trie, "can't imagine my day without it")).toEqual(['love:can\'t imagine my day without']);
+    expect(matchIn(trie, "can't imagine my day without it")).toEqual(["love:can't imagine my day without"]);
   });
 
   it('does not match across punctuation', () => {

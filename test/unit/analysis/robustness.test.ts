@@ -5,8 +5,39 @@ import { prng } from '../../../src/domain/prng.js';
 
 const ALPHABET = [
   ...'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ .,;:!?!!...\'"’-()<>/&#@%$£€0123456789\n\t',
-  '😀', '👍🏽', '❤️', '🙃', '\u200d', '\ufeff', '\u0000', '\u0007', '\u001b', '\ud800', '\udc00', 'é', 'ß', 'ñ', '中', 'я', 'ا', '\u0301',
-  ' not ', ' but ', ' great ', ' cancel ', ' never ', ' support ', ' slow ', ' delivery ', ' refund ', '<b>', '</p>', '&amp;', '&#x1F600;', ':)', ':(',
+  '😀',
+  '👍🏽',
+  '❤️',
+  '🙃',
+  '\u200d',
+  '\ufeff',
+  '\u0000',
+  '\u0007',
+  '\u001b',
+  '\ud800',
+  '\udc00',
+  'é',
+  'ß',
+  'ñ',
+  '中',
+  'я',
+  'ا',
+  '\u0301',
+  ' not ',
+  ' but ',
+  ' great ',
+  ' cancel ',
+  ' never ',
+  ' support ',
+  ' slow ',
+  ' delivery ',
+  ' refund ',
+  '<b>',
+  '</p>',
+  '&amp;',
+  '&#x1F600;',
+  ':)',
+  ':(',
 ];
 
 function randomText(rand: () => number, maxLength: number): string {
@@ -29,7 +60,9 @@ function checkWellFormed(text: string, r: AnalysisResult): void {
     expect(s.start).toBeGreaterThanOrEqual(0);
     expect(s.end).toBeGreaterThanOrEqual(s.start);
     expect(s.end).toBeLessThanOrEqual(analysed.length);
-    expect(s.text).toBe(analysed.slice(s.start, s.end).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
+    expect(s.text).toBe(
+      analysed.slice(s.start, s.end).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'),
+    );
   }
   for (const t of r.themes) expect(t.confidence).toBeLessThanOrEqual(1);
   expect(() => JSON.stringify(r)).not.toThrow();

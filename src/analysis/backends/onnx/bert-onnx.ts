@@ -86,14 +86,22 @@ function dense(g: GraphBuilder, x: string, w: DenseWeights, name: string, quanti
   const xQuantised = `${name}.x_uint8`;
   const xScale = `${name}.x_scale`;
   const xZeroPoint = `${name}.x_zero_point`;
-  g.nodes.push({ opType: 'DynamicQuantizeLinear', inputs: [x], outputs: [xQuantised, xScale, xZeroPoint], name: `DynamicQuantizeLinear_${g.nodes.length}` });
+  g.nodes.push({
+    opType: 'DynamicQuantizeLinear',
+    inputs: [x],
+    outputs: [xQuantised, xScale, xZeroPoint],
+    name: `DynamicQuantizeLinear_${g.nodes.length}`,
+  });
   const product = g.op('MatMulInteger', [xQuantised, `${name}.weight_int8`, xZeroPoint]);
   const scale = g.op('Mul', [xScale, weightScale]);
   return g.op('Add', [g.op('Mul', [g.op('Cast', [product], [{ name: 'to', int: OnnxDataType.FLOAT }]), scale]), bias]);
 }
 
 function layerNorm(g: GraphBuilder, x: string, w: LayerNormWeights, name: string, eps: string): string {
-  const lastAxis: OnnxAttribute[] = [{ name: 'axes', ints: [-1] }, { name: 'keepdims', int: 1 }];
+  const lastAxis: OnnxAttribute[] = [
+    { name: 'axes', ints: [-1] },
+    { name: 'keepdims', int: 1 },
+  ];
   const centred = g.op('Sub', [x, g.op('ReduceMean', [x], lastAxis)]);
   const variance = g.op('ReduceMean', [g.op('Mul', [centred, centred])], lastAxis);
   const normalised = g.op('Div', [centred, g.op('Sqrt', [g.op('Add', [variance, eps])])]);
@@ -136,18 +144,31 @@ export function bertEncoderGraph(weights: BertWeights, { name = 'bert-encoder', 
 
   // Embeddings.
   const gather0: OnnxAttribute[] = [{ name: 'axis', int: 0 }];
-  const words = g.op('Gather', [g.float('embeddings.word_embeddings', [config.vocab_size, H], weights.wordEmbeddings), 'input_ids'], gather0);
+  const words = g.op(
+    'Gather',
+    [g.float('embeddings.word_embeddings', [config.vocab_size, H], weights.wordEmbeddings), 'input_ids'],
+    gather0,
+  );
   const sequenceLength = g.op('Gather', [g.op('Shape', ['input_ids']), 'const.int_one'], gather0);
   const positionIds = g.op('Range', ['const.int_zero', sequenceLength, 'const.int_one']);
-  const positions = g.op('Gather', [g.float('embeddings.position_embeddings', [config.max_position_embeddings, H], weights.positionEmbeddings), positionIds], gather0);
-  const types = g.op('Gather', [g.float('embeddings.token_type_embeddings', [config.type_vocab_size, H], weights.tokenTypeEmbeddings), 'token_type_ids'], gather0);
+  const positions = g.op(
+    'Gather',
+    [g.float('embeddings.position_embeddings', [config.max_position_embeddings, H], weights.positionEmbeddings), positionIds],
+    gather0,
+  );
+  const types = g.op(
+    'Gather',
+    [g.float('embeddings.token_type_embeddings', [config.type_vocab_size, H], weights.tokenTypeEmbeddings), 'token_type_ids'],
+    gather0,
+  );
   let hidden = layerNorm(g, g.op('Add', [g.op('Add', [words, positions]), types]), weights.embeddingLayerNorm, 'embeddings.LayerNorm', eps);
 
   // Attention bias [batch, 1, 1, sequence]: 0 where attended, MASKED_SCORE at padding.
   const mask = g.op('Unsqueeze', [g.op('Cast', ['attention_mask'], [{ name: 'to', int: OnnxDataType.FLOAT }]), 'const.mask_axes']);
   const attentionBias = g.op('Mul', [g.op('Sub', ['const.one', mask]), 'const.masked_score']);
 
-  const splitHeads = (x: string, perm: number[]) => g.op('Transpose', [g.op('Reshape', [x, 'const.heads_shape'])], [{ name: 'perm', ints: perm }]);
+  const splitHeads = (x: string, perm: number[]) =>
+    g.op('Transpose', [g.op('Reshape', [x, 'const.heads_shape'])], [{ name: 'perm', ints: perm }]);
   weights.layers.forEach((layer, i) => {
     const p = `encoder.layer.${i}`;
     const query = splitHeads(dense(g, hidden, layer.query, `${p}.query`, quantised), [0, 2, 1, 3]); // [B, heads, S, d]
@@ -159,9 +180,21 @@ export function bertEncoderGraph(weights: BertWeights, { name = 'bert-encoder', 
       g.op('Transpose', [g.op('MatMul', [probabilities, value])], [{ name: 'perm', ints: [0, 2, 1, 3] }]),
       'const.hidden_shape',
     ]);
-    const attended = layerNorm(g, g.op('Add', [dense(g, context, layer.attentionOutput, `${p}.attention.output`, quantised), hidden]), layer.attentionLayerNorm, `${p}.attention.LayerNorm`, eps);
+    const attended = layerNorm(
+      g,
+      g.op('Add', [dense(g, context, layer.attentionOutput, `${p}.attention.output`, quantised), hidden]),
+      layer.attentionLayerNorm,
+      `${p}.attention.LayerNorm`,
+      eps,
+    );
     const intermediate = gelu(g, dense(g, attended, layer.intermediate, `${p}.intermediate`, quantised));
-    hidden = layerNorm(g, g.op('Add', [dense(g, intermediate, layer.output, `${p}.output`, quantised), attended]), layer.outputLayerNorm, `${p}.output.LayerNorm`, eps);
+    hidden = layerNorm(
+      g,
+      g.op('Add', [dense(g, intermediate, layer.output, `${p}.output`, quantised), attended]),
+      layer.outputLayerNorm,
+      `${p}.output.LayerNorm`,
+      eps,
+    );
   });
   g.op('Identity', [hidden], undefined, 'last_hidden_state');
 

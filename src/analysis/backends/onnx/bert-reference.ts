@@ -94,17 +94,25 @@ function selfAttention(x: Matrix, query: Matrix, key: Matrix, value: Matrix, hea
 export function bertHiddenStates(weights: BertWeights, tokenIds: number[]): Matrix {
   const { config } = weights;
   const H = config.hidden_size;
-  if (tokenIds.length > config.max_position_embeddings) throw new Error(`sequence of ${tokenIds.length} tokens exceeds ${config.max_position_embeddings} positions`);
+  if (tokenIds.length > config.max_position_embeddings)
+    throw new Error(`sequence of ${tokenIds.length} tokens exceeds ${config.max_position_embeddings} positions`);
   const summed = new Float64Array(tokenIds.length * H);
   tokenIds.forEach((id, position) => {
     for (let i = 0; i < H; i++) {
-      summed[position * H + i] = weights.wordEmbeddings[id * H + i] + weights.positionEmbeddings[position * H + i] + weights.tokenTypeEmbeddings[i];
+      summed[position * H + i] =
+        weights.wordEmbeddings[id * H + i] + weights.positionEmbeddings[position * H + i] + weights.tokenTypeEmbeddings[i];
     }
   });
   const zero: Matrix = { rows: tokenIds.length, width: H, data: new Float64Array(summed.length) };
   let hidden = addLayerNorm({ rows: tokenIds.length, width: H, data: summed }, zero, weights.embeddingLayerNorm, config.layer_norm_eps);
   for (const layer of weights.layers) {
-    const context = selfAttention(hidden, denseForward(hidden, layer.query), denseForward(hidden, layer.key), denseForward(hidden, layer.value), config.num_attention_heads);
+    const context = selfAttention(
+      hidden,
+      denseForward(hidden, layer.query),
+      denseForward(hidden, layer.key),
+      denseForward(hidden, layer.value),
+      config.num_attention_heads,
+    );
     const attended = addLayerNorm(denseForward(context, layer.attentionOutput), hidden, layer.attentionLayerNorm, config.layer_norm_eps);
     const intermediate = denseForward(attended, layer.intermediate);
     for (let i = 0; i < intermediate.data.length; i++) {

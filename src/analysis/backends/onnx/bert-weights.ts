@@ -60,12 +60,15 @@ export function parseBertConfig(json: unknown): BertConfig {
   const raw = (json ?? {}) as Record<string, unknown>;
   const int = (name: keyof BertConfig): number => {
     const v = raw[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new BertWeightsError(`config.json: ${name} must be a positive integer, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
+      throw new BertWeightsError(`config.json: ${name} must be a positive integer, got ${JSON.stringify(v)}`);
     return v;
   };
-  if (raw.model_type !== 'bert') throw new BertWeightsError(`config.json: model_type must be "bert", got ${JSON.stringify(raw.model_type)}`);
+  if (raw.model_type !== 'bert')
+    throw new BertWeightsError(`config.json: model_type must be "bert", got ${JSON.stringify(raw.model_type)}`);
   const hiddenAct = raw.hidden_act ?? 'gelu';
-  if (hiddenAct !== 'gelu') throw new BertWeightsError(`config.json: hidden_act ${JSON.stringify(hiddenAct)} is not supported (only "gelu")`);
+  if (hiddenAct !== 'gelu')
+    throw new BertWeightsError(`config.json: hidden_act ${JSON.stringify(hiddenAct)} is not supported (only "gelu")`);
   const config: BertConfig = {
     vocab_size: int('vocab_size'),
     hidden_size: int('hidden_size'),
@@ -78,7 +81,9 @@ export function parseBertConfig(json: unknown): BertConfig {
     hidden_act: 'gelu',
   };
   if (config.hidden_size % config.num_attention_heads !== 0) {
-    throw new BertWeightsError(`config.json: hidden_size ${config.hidden_size} is not a multiple of num_attention_heads ${config.num_attention_heads}`);
+    throw new BertWeightsError(
+      `config.json: hidden_size ${config.hidden_size} is not a multiple of num_attention_heads ${config.num_attention_heads}`,
+    );
   }
   return config;
 }

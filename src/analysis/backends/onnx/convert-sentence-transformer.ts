@@ -46,7 +46,9 @@ export function convertSentenceTransformer(checkpoint: Map<string, Uint8Array>):
 
   // sentence-transformers truncates at max_seq_length (256 for all-MiniLM-L6-v2), not at the tokenizer's 512.
   const tokenizerConfig = json(checkpoint, 'tokenizer_config.json');
-  const maxSeqLength = checkpoint.has('sentence_bert_config.json') ? json(checkpoint, 'sentence_bert_config.json').max_seq_length : undefined;
+  const maxSeqLength = checkpoint.has('sentence_bert_config.json')
+    ? json(checkpoint, 'sentence_bert_config.json').max_seq_length
+    : undefined;
   if (typeof maxSeqLength === 'number') tokenizerConfig.model_max_length = maxSeqLength;
 
   const files = new Map<string, Uint8Array>([

@@ -88,10 +88,7 @@ export interface OnnxValueInfo {
   shape: Array<number | string>;
 }
 
-export type OnnxAttribute =
-  | { name: string; int: number }
-  | { name: string; float: number }
-  | { name: string; ints: number[] };
+export type OnnxAttribute = { name: string; int: number } | { name: string; float: number } | { name: string; ints: number[] };
 
 export interface OnnxNode {
   opType: string;
@@ -167,10 +164,5 @@ function encodeGraph(graph: OnnxGraph): Uint8Array {
 /** Serialises a ModelProto (IR version 8, default-domain opset `opset`). */
 export function encodeOnnxModel(graph: OnnxGraph, opset = 13, producer = 'verbatim'): Uint8Array {
   const opsetImport = new ProtoWriter().string(1, '').int(2, opset).finish();
-  return new ProtoWriter()
-    .int(1, 8)
-    .string(2, producer)
-    .bytes(8, opsetImport)
-    .bytes(7, encodeGraph(graph))
-    .finish();
+  return new ProtoWriter().int(1, 8).string(2, producer).bytes(8, opsetImport).bytes(7, encodeGraph(graph)).finish();
 }

@@ -37,7 +37,11 @@ export function readSafetensors(bytes: Uint8Array): Map<string, Float32Tensor> {
   const tensors = new Map<string, Float32Tensor>();
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    const { dtype, shape, data_offsets: [begin, end] } = entry as HeaderEntry;
+    const {
+      dtype,
+      shape,
+      data_offsets: [begin, end],
+    } = entry as HeaderEntry;
     if (dtype !== 'F32') continue;
     const count = shape.reduce((n, d) => n * d, 1);
     if (end - begin !== count * 4 || dataStart + end > bytes.byteLength) {

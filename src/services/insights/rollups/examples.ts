@@ -140,7 +140,12 @@ export function exampleMatches(example: StoredExample, filter: ResponseQueryFilt
 }
 
 /** The best examples of a theme across months that match the filter. */
-export function pickExamples(lists: readonly ExampleLists[], key: string, filter: ResponseQueryFilter | null | undefined, count: number): StoredExample[] {
+export function pickExamples(
+  lists: readonly ExampleLists[],
+  key: string,
+  filter: ResponseQueryFilter | null | undefined,
+  count: number,
+): StoredExample[] {
   const seen = new Set<string>();
   return lists
     .flatMap((l) => l[key] ?? [])

@@ -32,7 +32,6 @@ export interface RowsResult {
   lastDay: string | null;
 }
 
-
 export interface RowsRequest {
   filter: ResponseQueryFilter | null | undefined;
   /** `attribute` adds that attribute's value to the rows (responses without it are left out); `withThemes` adds theme rows. */
@@ -97,7 +96,11 @@ export class RowSource {
     const read = await Promise.all(
       [...byKind].map(async ([id, { kind, units }]) => {
         const refs = [...units.entries()];
-        const rows = await store.unitRows(kind, refs.map(([, ref]) => ref), clocks);
+        const rows = await store.unitRows(
+          kind,
+          refs.map(([, ref]) => ref),
+          clocks,
+        );
         return { id, byUnit: new Map(refs.map(([unitId], i) => [unitId, rows[i]])) };
       }),
     );
@@ -180,7 +183,9 @@ export class RowSource {
       );
     } catch (err) {
       if (err instanceof ResponseLimitExceeded) {
-        throw new InputError([{ field: 'filter', message: `matches more than ${err.limit} responses for a comment search; narrow it (e.g. with from/to)` }]);
+        throw new InputError([
+          { field: 'filter', message: `matches more than ${err.limit} responses for a comment search; narrow it (e.g. with from/to)` },
+        ]);
       }
       throw err;
     }
@@ -250,7 +255,8 @@ function plan(request: RowsRequest, clocks: ClockMap): Plan {
       if (inside && ![...result.ledgerDays].some((d) => monthOf(d) === month)) wholeMonths.add(month);
     }
   }
-  for (const month of wholeMonths) result.units.push({ ref: { month }, id: `m|${month}`, days: cacheDays.filter((d) => monthOf(d) === month) });
+  for (const month of wholeMonths)
+    result.units.push({ ref: { month }, id: `m|${month}`, days: cacheDays.filter((d) => monthOf(d) === month) });
   for (const day of cacheDays) if (!wholeMonths.has(monthOf(day))) result.units.push({ ref: { day }, id: `d|${day}`, days: [day] });
   return result;
 }

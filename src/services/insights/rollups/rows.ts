@@ -36,7 +36,12 @@ export const kindId = (k: Kind): string => (k.attribute ? `${k.family}@${k.attri
 
 /** The kinds a query reads: base rows, plus theme rows when it needs themes. */
 export function kindsFor(attribute: string | null, withThemes: boolean): Kind[] {
-  return withThemes ? [{ family: 'base', attribute }, { family: 'themes', attribute }] : [{ family: 'base', attribute }];
+  return withThemes
+    ? [
+        { family: 'base', attribute },
+        { family: 'themes', attribute },
+      ]
+    : [{ family: 'base', attribute }];
 }
 
 const rowKey = (r: Row) => JSON.stringify([r.tp, r.cat, r.an, r.th, r.se, r.av]);
