@@ -136,8 +136,9 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
   const scheduleConnection = connect('schedules');
   const scheduleQueues = new Map<QueueName, Queue>();
   const queueFor = (name: QueueName) => {
-    if (!scheduleQueues.has(name)) scheduleQueues.set(name, new Queue(name, { connection: scheduleConnection, prefix }));
-    return scheduleQueues.get(name)!;
+    let queue = scheduleQueues.get(name);
+    if (!queue) scheduleQueues.set(name, (queue = new Queue(name, { connection: scheduleConnection, prefix })));
+    return queue;
   };
   const handlers: QueueHandlers = {
     [QUEUES.analysis]: createAnalysisHandler(analysis),

@@ -4,7 +4,6 @@
  * document lose writes on FerretDB 1.24, and a customer is exactly what concurrent submits share.
  */
 import type { AnyBulkWriteOperation, Types } from 'mongoose';
-import type { Attribute } from '../response/response.entity.js';
 import { foldByCustomer, type CustomerChange, type CustomerEntry } from './customer-batch.js';
 import { chunks } from '../bulk.js';
 import { afterKey, sortDocument, type SortField } from '../keyset.js';
@@ -15,8 +14,6 @@ import type { WriteLockRepository } from '../lock/write-lock.repository.js';
 
 /** Scores kept per customer: enough to see a trend, bounded so documents stay small. */
 export const SCORE_HISTORY_LIMIT = 100;
-
-export type { CustomerProfile, RecordedResponse } from './customer-batch.js';
 
 /** The at-risk list's order: latest risk score, highest first (customers.schema declares its index). */
 export const AT_RISK_ORDER: readonly SortField[] = [

@@ -22,7 +22,6 @@ export interface BusinessWindow {
 }
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -166,9 +165,4 @@ export function addBusinessHours(start: Date, hours: number, tz: string, cal: Bu
     remaining -= available;
     at = window.end;
   }
-}
-
-/** Whole calendar days between two instants (for "at least N days since the last survey"). */
-export function daysBetween(earlier: Date, later: Date): number {
-  return (later.getTime() - earlier.getTime()) / DAY_MS;
 }

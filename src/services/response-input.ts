@@ -52,12 +52,11 @@ const EARLIEST = Date.UTC(2000, 0, 1);
 
 /** Removes NUL and other control characters (keeping tab and newlines) and repairs lone surrogates. */
 export function cleanText(text: string): string {
-  // eslint-disable-next-line no-control-regex -- removing control characters is this pattern's job
-  return text
-    .toWellFormed()
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
-    .trim();
+  return text.toWellFormed().replace(CONTROL_CHARACTERS, '').trim();
 }
+
+// eslint-disable-next-line no-control-regex -- removing control characters is this pattern's job
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 export function validateResponseInput(
   input: ResponseInputData,

@@ -6,7 +6,7 @@
  * database: the point is the reads, and analysing a few hundred responses first would only be slow.
  */
 import mongoose, { Types, type Connection } from 'mongoose';
-import type { CommandStartedEvent, CommandSucceededEvent } from 'mongodb';
+import type { mongo } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../models/database.js';
 import { startTestApp, type GqlClient, type TestApp } from '../helpers/app.js';
@@ -83,11 +83,11 @@ async function documentsReturned(run: () => Promise<unknown>): Promise<Record<st
   const client = appConnection.getClient();
   const collectionOf = new Map<number, string>();
   const returned: Record<string, number> = {};
-  const started = (e: CommandStartedEvent) => {
+  const started = (e: mongo.CommandStartedEvent) => {
     if (e.commandName === 'find') collectionOf.set(e.requestId, String(e.command.find));
     if (e.commandName === 'getMore') collectionOf.set(e.requestId, String(e.command.collection));
   };
-  const succeeded = (e: CommandSucceededEvent) => {
+  const succeeded = (e: mongo.CommandSucceededEvent) => {
     const collection = collectionOf.get(e.requestId);
     const cursor = (e.reply as { cursor?: { firstBatch?: unknown[]; nextBatch?: unknown[] } }).cursor;
     if (collection && cursor) returned[collection] = (returned[collection] ?? 0) + (cursor.firstBatch ?? cursor.nextBatch ?? []).length;

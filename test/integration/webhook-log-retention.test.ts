@@ -48,18 +48,16 @@ describe('webhook delivery log retention', () => {
       { id: 'old-retrying', status: 'RETRYING', touched: ago(40), created: ago(40) },
     ];
     const raw = db.connection.db!;
-    await raw
-      .collection('webhook_events')
-      .insertMany(
-        rows.map((r) => ({
-          _id: `evt-${r.id}` as never,
-          type: 'alert.raised',
-          occurredAt: r.created,
-          data: {},
-          attributes: [],
-          createdAt: r.created,
-        })),
-      );
+    await raw.collection('webhook_events').insertMany(
+      rows.map((r) => ({
+        _id: `evt-${r.id}` as never,
+        type: 'alert.raised',
+        occurredAt: r.created,
+        data: {},
+        attributes: [],
+        createdAt: r.created,
+      })),
+    );
     await raw.collection('webhook_deliveries').insertMany(
       rows.map((r) => ({
         _id: `wh-1:evt-${r.id}` as never,

@@ -12,7 +12,6 @@ import type {
   CalendarEntity,
   ContactRulesEntity,
   InvitationEntity,
-  SurveyKind,
   SurveyRuleEntity,
   TouchpointEventEntity,
 } from '../../../models/programme/programme.entity.js';
@@ -321,5 +320,3 @@ export function median(values: number[]): number | null {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
-
-export type { SurveyKind };
