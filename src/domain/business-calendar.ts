@@ -46,6 +46,8 @@ function formatter(tz: string): Intl.DateTimeFormat {
 
 /** True when `tz` is an IANA time zone name this runtime knows (e.g. `Europe/Berlin`). */
 export function isValidTimeZone(tz: string): boolean {
+  // Bounded so a hostile string never reaches Intl (IANA names are far shorter).
+  if (tz.length === 0 || tz.length > 64) return false;
   try {
     formatter(tz);
     return true;
@@ -74,7 +76,8 @@ export function calendarProblems(cal: BusinessCalendar): { field: string; messag
 
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
-interface LocalParts {
+/** Wall-clock fields of an instant in a time zone (weekday ISO 1 = Monday … 7 = Sunday). */
+export interface LocalParts {
   year: number;
   month: number;
   day: number;
@@ -84,7 +87,7 @@ interface LocalParts {
   weekday: number;
 }
 
-function localParts(date: Date, tz: string): LocalParts {
+export function localParts(date: Date, tz: string): LocalParts {
   const parts: Record<string, string> = {};
   for (const p of formatter(tz).formatToParts(date)) parts[p.type] = p.value;
   return {
@@ -111,7 +114,7 @@ function offsetMs(date: Date, tz: string): number {
 }
 
 /** The instant of a local wall-clock time in `tz` (a skipped DST hour maps forward). */
-function zonedTime(year: number, month: number, day: number, hour: number, tz: string): Date {
+export function zonedTime(year: number, month: number, day: number, hour: number, tz: string): Date {
   const wall = Date.UTC(year, month - 1, day, hour);
   const first = wall - offsetMs(new Date(wall), tz);
   return new Date(wall - offsetMs(new Date(first), tz));

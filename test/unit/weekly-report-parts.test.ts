@@ -9,7 +9,8 @@ import { BenchmarkService, loadBenchmarks } from '../../src/services/benchmarks/
 import { escapeHtml, highlightHtml, highlightText, trendSvg } from '../../src/services/reports/render-report.js';
 import { lastCompleteWeek, parseWeek, weekOf } from '../../src/services/reports/report-week.js';
 import { highlightsOf } from '../../src/services/reports/weekly-report.service.js';
-import { isTimeZone, latestSlot, zonedTime } from '../../src/services/reports/schedule.js';
+import { isValidTimeZone, zonedTime } from '../../src/domain/business-calendar.js';
+import { latestSlot } from '../../src/services/reports/schedule.js';
 
 describe('report weeks', () => {
   it('maps ISO week keys to UTC Monday-to-Monday ranges and back', () => {
@@ -133,7 +134,7 @@ describe('report schedule', () => {
   });
 
   it('knows time zones', () => {
-    expect(isTimeZone('America/Los_Angeles')).toBe(true);
-    expect(isTimeZone('Mars/Olympus')).toBe(false);
+    expect(isValidTimeZone('America/Los_Angeles')).toBe(true);
+    expect(isValidTimeZone('Mars/Olympus')).toBe(false);
   });
 });

@@ -5,7 +5,8 @@ import type { ReportDeliveryEntity, ReportSubscriptionEntity, Weekday } from '..
 import type { ReportRepository } from '../../../models/report/report.repository.js';
 import { InputError, notFound, type FieldProblem } from '../../errors.js';
 import { inScope } from '../auth/scope.js';
-import { isTimeZone, WEEKDAYS } from './schedule.js';
+import { isValidTimeZone } from '../../domain/business-calendar.js';
+import { WEEKDAYS } from './schedule.js';
 import { checkScope } from './weekly-report.service.js';
 
 /** Deliberately plain: one @, no spaces, a dot in the domain; the SMTP server has the last word. */
@@ -36,7 +37,7 @@ export class ReportSubscriptionService {
     if (!WEEKDAYS.includes(input.weekday)) problems.push({ field: 'input.weekday', message: `must be one of ${WEEKDAYS.join(', ')}` });
     if (!Number.isInteger(input.hour) || input.hour < 0 || input.hour > 23)
       problems.push({ field: 'input.hour', message: 'must be an hour from 0 to 23' });
-    if (!isTimeZone(input.timeZone))
+    if (!isValidTimeZone(input.timeZone))
       problems.push({ field: 'input.timeZone', message: 'must be an IANA time zone such as America/Los_Angeles' });
     if (problems.length) throw new InputError(problems);
     checkScope(input.scope, 'input.scope');
