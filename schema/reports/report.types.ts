@@ -3,7 +3,7 @@ import { FollowUpStats } from '../alerts/alert.types.js';
 import { Benchmark } from '../benchmarks/benchmark.types.js';
 import { Attribute } from '../common/attribute.types.js';
 import { DateTime } from '../common/scalars.js';
-import { NpsSummary } from '../response/response.types.js';
+import { EvidenceSpan, NpsSummary } from '../response/response.types.js';
 
 @ObjectType({ description: 'How NPS moved between two periods, and whether the move exceeds sampling noise (95%).' })
 export class NpsChangeSummary {
@@ -56,18 +56,6 @@ export class ReportTheme {
   significant!: boolean;
 }
 
-@ObjectType({ description: 'A span of a verbatim the analysis took as evidence (character offsets).' })
-export class ReportHighlight {
-  @Field(() => Int)
-  start!: number;
-
-  @Field(() => Int)
-  end!: number;
-
-  @Field(() => String)
-  text!: string;
-}
-
 @ObjectType({ description: 'A verbatim quoted in the report, with its evidence spans.' })
 export class ReportVerbatim {
   @Field(() => ID, { description: 'Response id.' })
@@ -85,8 +73,8 @@ export class ReportVerbatim {
   @Field(() => String, { nullable: true })
   touchpoint!: string | null;
 
-  @Field(() => [ReportHighlight])
-  highlights!: ReportHighlight[];
+  @Field(() => [EvidenceSpan])
+  highlights!: EvidenceSpan[];
 
   @Field(() => String, { nullable: true, description: 'Churn-risk level, when scored.' })
   riskLevel!: string | null;
