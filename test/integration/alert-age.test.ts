@@ -3,11 +3,10 @@
  * HISTORICAL — queryable, never paged (no subscription message, no alert.raised webhook), no SLA
  * breach — and re-analysing a response that has an alert never raises a second one.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, waitFor, wsClient, type TestApp } from '../helpers/app.js';
+import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const SUBMIT = `mutation($input: ResponseInput!) { submitResponse(input: $input) { id } }`;
 const ALERTS = `query($filter: AlertFilter) { alerts(filter: $filter, first: 100) { totalCount edges { node { id status assignee dueAt overdue slaBreached history { action note } response { id } } } } }`;
@@ -20,26 +19,17 @@ const DAY = 86_400_000;
 describe('alerts of old answers', () => {
   let app: TestApp;
   let ws: Client;
-  let receiver: Server;
-  const delivered: { type: string; alertId: string }[] = [];
+  const receiver = new WebhookReceiver();
+  const delivered = () => receiver.events().map((e) => ({ type: e.type, alertId: String(e.data.alert.id) }));
   const paged: string[] = [];
 
   beforeAll(async () => {
     app = await startTestApp('alert-age', {
       env: { VERBATIM_SLA_CHECK_EVERY_SECONDS: '1', VERBATIM_ALERT_MAX_AGE_DAYS: '14', VERBATIM_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' },
     });
-    receiver = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        const event = JSON.parse(body);
-        delivered.push({ type: event.type, alertId: event.data.alert.id });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    await receiver.listen();
     const hook = await app.gql(`mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { id } }`, {
-      input: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, events: ['alert.raised', 'alert.sla_breached'] },
+      input: { url: receiver.url(), events: ['alert.raised', 'alert.sla_breached'] },
     });
     expect(hook.errors).toBeUndefined();
     const c = wsClient(app);
@@ -54,7 +44,7 @@ describe('alerts of old answers', () => {
   afterAll(async () => {
     await ws?.dispose();
     await app?.stop();
-    await new Promise((resolve) => receiver?.close(resolve));
+    await receiver.close();
   });
 
   const submit = async (externalId: string, respondedAt: Date): Promise<string> => {
@@ -108,12 +98,12 @@ describe('alerts of old answers', () => {
     // (every second here) never flags it although its due date has passed.
     await waitFor(
       async () =>
-        paged.includes(freshAlert.id) && delivered.some((d) => d.type === 'alert.raised' && d.alertId === freshAlert.id) ? true : null,
+        paged.includes(freshAlert.id) && delivered().some((d) => d.type === 'alert.raised' && d.alertId === freshAlert.id) ? true : null,
       { what: 'the fresh alert paged' },
     );
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(paged).not.toContain(oldAlert.id);
-    expect(delivered.filter((d) => d.alertId === oldAlert.id)).toEqual([]);
+    expect(delivered().filter((d) => d.alertId === oldAlert.id)).toEqual([]);
     expect((await alertsOf(old))[0]).toMatchObject({ status: 'HISTORICAL', slaBreached: false });
 
     // A new rule would route both responses elsewhere; a taxonomy edit re-analyses them.
@@ -137,6 +127,10 @@ describe('alerts of old answers', () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect((await alertsOf(fresh)).map((a) => a.id)).toEqual([freshAlert.id]);
     expect((await alertsOf(old)).map((a) => a.id)).toEqual([oldAlert.id]);
-    expect(delivered.filter((d) => d.type === 'alert.raised').map((d) => d.alertId)).toEqual([freshAlert.id]);
+    expect(
+      delivered()
+        .filter((d) => d.type === 'alert.raised')
+        .map((d) => d.alertId),
+    ).toEqual([freshAlert.id]);
   }, 180_000);
 });

@@ -3,8 +3,6 @@
  * analysed by the BullMQ worker, scored, routed and raised as alerts, announced over a real
  * graphql-ws subscription, acted on through mutations, and swept by the repeatable SLA job.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../models/database.js';
@@ -16,6 +14,7 @@ import { churnRiskAndAlertsHook } from '../../src/services/alerts/alerts.hook.js
 import { NO_EVENTS } from '../../src/services/events.js';
 import { startTestApp, waitFor, wsClient, type TestApp } from '../helpers/app.js';
 import { testMongoUri, testRedisUrl } from '../helpers/services.js';
+import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const NAME = 'alerts';
 const SUBMIT = `mutation($input: ResponseInput!) { submitResponse(input: $input) { id } }`;
@@ -32,9 +31,9 @@ describe('churn risk, routing and alerts', () => {
   let ws: Client;
   let db: Database;
   let pubsub: RedisPubSub;
-  /** A local webhook receiver: every event body it was sent (the webhook tests verify signatures). */
-  let receiver: Server;
-  const delivered: { id: string; type: string; data: any }[] = [];
+  /** A local webhook receiver: every event it was sent, once per webhook-id (the webhook tests verify signatures). */
+  const receiver = new WebhookReceiver();
+  const delivered = () => receiver.events();
 
   const submit = async (input: Record<string, unknown>): Promise<string> => {
     const res = await app.gql(SUBMIT, { input });
@@ -71,21 +70,10 @@ describe('churn risk, routing and alerts', () => {
     await c.connected;
     db = await connectDatabase({ uri: testMongoUri(NAME) });
     pubsub = createRedisPubSub(testRedisUrl(), app.config.VERBATIM_QUEUE_PREFIX);
-    receiver = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        const event = JSON.parse(body);
-        // Redeliveries of one event carry the same webhook-id: keep each id once.
-        if (!delivered.some((d) => d.id === req.headers['webhook-id']))
-          delivered.push({ id: String(req.headers['webhook-id']), type: event.type, data: event.data });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    await receiver.listen();
     const hook = await app.gql(`mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { id } }`, {
       input: {
-        url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+        url: receiver.url(),
         events: ['alert.raised', 'alert.updated', 'alert.sla_breached'],
       },
     });
@@ -97,7 +85,7 @@ describe('churn risk, routing and alerts', () => {
     await pubsub?.close();
     await db?.close();
     await app?.stop();
-    await new Promise((resolve) => receiver?.close(resolve));
+    await receiver.close();
   });
 
   it('with no rules, routes an at-risk detractor to its account_manager, else to the fallback queue', async () => {
@@ -255,7 +243,7 @@ describe('churn risk, routing and alerts', () => {
     // Raised once and updated three times, each a distinct event.
     const events = await waitFor(
       async () => {
-        const mine = delivered.filter((d) => d.data.alert?.id === churnAlertId);
+        const mine = delivered().filter((d) => d.data.alert?.id === churnAlertId);
         return mine.length >= 4 ? mine : null;
       },
       { timeoutMs: 30_000, what: 'the alert events as webhooks' },
@@ -321,12 +309,12 @@ describe('churn risk, routing and alerts', () => {
     const later = (await app.gql(ALERT, { id: `${id}:${ruleId}` })).data!.alert;
     expect(later.history.filter((h: any) => h.action === 'SLA_BREACHED')).toHaveLength(1);
     // …and was emitted as one alert.sla_breached event.
-    await waitFor(async () => delivered.some((d) => d.type === 'alert.sla_breached' && d.data.alert.id === `${id}:${ruleId}`), {
+    await waitFor(async () => delivered().some((d) => d.type === 'alert.sla_breached' && d.data.alert.id === `${id}:${ruleId}`), {
       timeoutMs: 30_000,
       what: 'the sla_breached webhook',
     });
-    expect(delivered.filter((d) => d.type === 'alert.sla_breached' && d.data.alert.id === `${id}:${ruleId}`)).toHaveLength(1);
-    expect(delivered.find((d) => d.type === 'alert.sla_breached')!.id).toBe(`alert.sla_breached:${id}:${ruleId}`);
+    expect(delivered().filter((d) => d.type === 'alert.sla_breached' && d.data.alert.id === `${id}:${ruleId}`)).toHaveLength(1);
+    expect(delivered().find((d) => d.type === 'alert.sla_breached')!.id).toBe(`alert.sla_breached:${id}:${ruleId}`);
     await app.gql(`mutation($id: ID!, $on: Boolean!) { setRoutingRuleEnabled(id: $id, enabled: $on) { enabled } }`, {
       id: ruleId,
       on: false,

@@ -4,11 +4,9 @@
  * batches on business days in business hours within team capacity, every skip with its rule, one plan
  * per tick with two workers, the signed `survey.due` webhook, and the loop closed by responses.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGqlClient, startTestApp, waitFor, type TestApp } from '../helpers/app.js';
+import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const NAME = 'programme';
 let now = new Date('2026-11-22T12:00:00Z'); // a Sunday
@@ -30,9 +28,9 @@ interface Delivery {
 
 let app: TestApp;
 let second: TestApp;
-let server: Server;
-const received: Delivery[] = [];
-let secret = '';
+/** The sending tool's endpoint: verifies every request's signature with the endpoint's secret. */
+const receiver = new WebhookReceiver();
+const received = (): Delivery[] => receiver.events().map((e) => ({ type: e.type, data: e.data as Delivery['data'] }));
 
 /** Moves the clock and waits until a tick at that time has finished (the repeatable job runs every second). */
 async function tickAt(iso: string) {
@@ -66,35 +64,21 @@ const event = (id: string, customer: string, extra: Record<string, unknown> = {}
   });
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const headers = {
-        'webhook-id': String(req.headers['webhook-id']),
-        'webhook-timestamp': String(req.headers['webhook-timestamp']),
-        'webhook-signature': String(req.headers['webhook-signature']),
-      };
-      received.push(new Webhook(secret).verify(raw, headers) as Delivery);
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await receiver.listen();
   const env = { VERBATIM_DISPATCH_EVERY_SECONDS: '1', VERBATIM_DISPATCH_BATCH_SIZE: '3', VERBATIM_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' };
   app = await startTestApp(NAME, { env, now: clock });
   // A second worker on the same database and queue: still one plan per tick.
   second = await startTestApp(NAME, { roles: ['worker'], env, now: clock });
   const hook = await app.gql(`mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { id secret } }`, {
-    input: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, events: ['survey.due'] },
+    input: { url: receiver.url(), events: ['survey.due'] },
   });
-  secret = hook.data!.createWebhook.secret;
+  receiver.secret = hook.data!.createWebhook.secret;
 }, 120_000);
 
 afterAll(async () => {
   await second?.stop();
   await app?.stop();
-  server?.close();
+  await receiver.close();
 });
 
 describe('survey rules', () => {
@@ -212,16 +196,14 @@ describe('dispatch planner', () => {
     expect(new Set(ticks.map((t) => t.tick)).size).toBe(ticks.length);
 
     // The sending tool got survey.due batches of at most 3, signed (verified by standardwebhooks).
-    await waitFor(async () => received.reduce((n, d) => n + d.data.invitations.length, 0) >= 6, { what: 'survey.due deliveries' });
-    expect(received.every((d) => d.type === 'survey.due' && d.data.invitations.length <= 3)).toBe(true);
-    expect(received.flatMap((d) => d.data.invitations.map((i) => i.customer.externalId)).sort()).toEqual([
-      'c1',
-      'c2',
-      'c3',
-      'c4',
-      'c5',
-      'c6',
-    ]);
+    await waitFor(async () => received().reduce((n, d) => n + d.data.invitations.length, 0) >= 6, { what: 'survey.due deliveries' });
+    expect(receiver.requests.every((r) => r.verified)).toBe(true);
+    expect(received().every((d) => d.type === 'survey.due' && d.data.invitations.length <= 3)).toBe(true);
+    expect(
+      received()
+        .flatMap((d) => d.data.invitations.map((i) => i.customer.externalId))
+        .sort(),
+    ).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6']);
   }, 300_000);
 
   it('skips a customer surveyed less than 30 days ago with MIN_DAYS_BETWEEN', async () => {

@@ -8,10 +8,10 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, waitFor, type GqlClient, type TestApp } from '../helpers/app.js';
+import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { ARTIFACTS_DIR } from '../helpers/browser.js';
 import { lastCompleteWeek } from '../../src/services/reports/report-week.js';
 
@@ -53,8 +53,7 @@ let smtp: SMTPServer;
 let app: TestApp;
 let second: TestApp | null = null;
 let manager: GqlClient;
-let receiver: Server;
-const events: { type: string; data: Record<string, any> }[] = [];
+const receiver = new WebhookReceiver();
 
 const CREATE = `mutation($input: CreateReportSubscriptionInput!) { createReportSubscription(input: $input) { id scope { key value } weekday hour timeZone } }`;
 const DELIVERIES = `{ reportDeliveries { subscriptionId period week recipient status attempts lastError sentAt } }`;
@@ -93,15 +92,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   const { port } = smtp.server.address() as AddressInfo;
   // A webhook receiver for the report.weekly event.
-  receiver = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-    req.on('end', () => {
-      events.push(JSON.parse(raw) as { type: string; data: Record<string, any> });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  await receiver.listen();
   const env = {
     VERBATIM_SMTP_URL: `smtp://127.0.0.1:${port}`,
     VERBATIM_MAIL_FROM: 'Verbatim Reports <reports@example.com>',
@@ -149,7 +140,7 @@ beforeAll(async () => {
     input: { name: 'nv', role: 'MANAGER', scope: NEVADA },
   });
   manager = app.as(created.createApiKey.key);
-  const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+  const hookUrl = receiver.url();
   await data(app.gql, `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { id } }`, {
     input: { url: hookUrl, events: ['report.weekly'] },
   });
@@ -159,7 +150,7 @@ afterAll(async () => {
   await second?.stop();
   await app?.stop();
   await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
-  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
+  await receiver.close();
 });
 
 describe('report subscriptions', { timeout: 180_000 }, () => {
@@ -243,7 +234,7 @@ describe('report subscriptions', { timeout: 180_000 }, () => {
     expect(log.find((d) => d.recipient === 'nevada.manager@example.com')).toMatchObject({ status: 'SENT', attempts: 1 });
 
     // The same report went out as a report.weekly webhook event, once per delivery, without the address.
-    const event = await waitFor(async () => events.find((e) => e.type === 'report.weekly' && e.data.subscriptionId === nv.id), {
+    const event = await waitFor(async () => receiver.events().find((e) => e.type === 'report.weekly' && e.data.subscriptionId === nv.id), {
       timeoutMs: 30_000,
       what: 'report.weekly event',
     });
@@ -275,11 +266,11 @@ describe('report subscriptions', { timeout: 180_000 }, () => {
     const mails = mailsTo('nevada.manager@example.com');
     expect(mails).toHaveLength(2);
     // One event per subscription and period: two subscriptions, two periods.
-    await waitFor(async () => events.filter((e) => e.type === 'report.weekly').length >= 4, {
+    await waitFor(async () => receiver.events().filter((e) => e.type === 'report.weekly').length >= 4, {
       timeoutMs: 30_000,
       what: 'the late report events',
     });
-    expect(events.filter((e) => e.type === 'report.weekly')).toHaveLength(4);
+    expect(receiver.events().filter((e) => e.type === 'report.weekly')).toHaveLength(4);
     expect(mails[1].subject).toBe(`NPS weekly report ${lastCompleteWeek(new Date(SLOT.getTime() + 21 * DAY)).key} — region = Nevada`);
   });
 });

@@ -4,10 +4,7 @@
  * library; retries after 500s and after a closed port, the delivery log, auto-disable and
  * re-enable, input validation, and the secret shown only once.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullWebhookQueue } from '../../jobs/webhooks.queue.js';
 import { connectDatabase, type Database } from '../../models/database.js';
@@ -16,6 +13,7 @@ import type { DomainEvent, EventType } from '../../src/services/events.js';
 import { WebhookEventPublisher } from '../../src/services/webhooks/webhook-publisher.js';
 import { startTestApp, waitFor, type TestApp } from '../helpers/app.js';
 import { testMongoUri, testRedisPrefix, testRedisUrl } from '../helpers/services.js';
+import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const NAME = 'webhooks';
 const ATTEMPTS = 8;
@@ -31,76 +29,9 @@ const LOG = `query($id: ID!, $first: Int, $after: String) {
 }`;
 const ENABLE = `mutation($id: ID!) { enableWebhook(id: $id) { id enabled disabledReason consecutiveFailures secret } }`;
 
-interface Received {
-  id: string;
-  timestamp: string;
-  signature: string;
-  body: { type: string; timestamp: string; data: Record<string, any> };
-  verified: boolean;
-  status: number;
-}
-
-/** A local endpoint: verifies each request with the endpoint's secret and answers `status()`. */
-class Receiver {
-  server: Server | null = null;
-  secret = '';
-  requests: Received[] = [];
-  status: (n: number) => number = () => 200;
-
-  async listen(port = 0): Promise<number> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const headers = {
-          'webhook-id': String(req.headers['webhook-id']),
-          'webhook-timestamp': String(req.headers['webhook-timestamp']),
-          'webhook-signature': String(req.headers['webhook-signature']),
-        };
-        let verified: boolean;
-        try {
-          new Webhook(this.secret).verify(raw, headers);
-          verified = true;
-        } catch {
-          verified = false;
-        }
-        const status = verified ? this.status(this.requests.length) : 401;
-        this.requests.push({
-          id: headers['webhook-id'],
-          timestamp: headers['webhook-timestamp'],
-          signature: headers['webhook-signature'],
-          body: JSON.parse(raw),
-          verified,
-          status,
-        });
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(String(status));
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  url(port: number): string {
-    return `http://127.0.0.1:${port}/hooks`;
-  }
-
-  /** Ids this receiver accepted (answered 2xx). */
-  accepted(): string[] {
-    return this.requests.filter((r) => r.verified && r.status < 300).map((r) => r.id);
-  }
-
-  async close(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server!.close(resolve));
-    this.server = null;
-  }
-}
-
 /** A port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
-  const probe = new Receiver();
+  const probe = new WebhookReceiver();
   const port = await probe.listen();
   await probe.close();
   return port;
@@ -111,10 +42,10 @@ let db: Database;
 let redis: Redis;
 let publisher: WebhookEventPublisher;
 let webhookQueue: BullWebhookQueue;
-const receivers: Receiver[] = [];
+const receivers: WebhookReceiver[] = [];
 
-function receiver(): Receiver {
-  const r = new Receiver();
+function receiver(): WebhookReceiver {
+  const r = new WebhookReceiver();
   receivers.push(r);
   return r;
 }
