@@ -1,4 +1,5 @@
 /** All reads and writes of responses. Reads are lean and return plain objects. */
+import type { Readable } from 'node:stream';
 import { Types, mongo } from 'mongoose';
 import type { NpsCounts } from '../../src/domain/nps.js';
 import type { ResponseEntity } from './response.entity.js';
@@ -88,6 +89,11 @@ export class ResponseRepository {
     const query = toMongoFilter(filter);
     if (afterId) query._id = { $lt: afterId };
     return this.model.find(query).sort({ _id: -1 }).limit(limit).lean<ResponseEntity[]>().exec();
+  }
+
+  /** Every matching response, newest first, as a stream read in batches: exports never hold all rows. */
+  stream(filter: ResponseQueryFilter | null | undefined, batchSize: number): Readable {
+    return this.model.find(toMongoFilter(filter)).sort({ _id: -1 }).lean<ResponseEntity[]>().batchSize(batchSize).cursor();
   }
 
   async count(filter: ResponseQueryFilter | null | undefined): Promise<number> {

@@ -1,6 +1,6 @@
 /**
  * The API's HTTP server: GraphQL over HTTP and WebSocket (graphql-ws) on /graphql,
- * liveness on /healthz and readiness on /readyz.
+ * exports on /export/* (src/server/exports.ts), liveness on /healthz and readiness on /readyz.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -20,6 +20,7 @@ import { graphqlMetricsPlugin, httpMetricsMiddleware, metricsHandler } from '../
 import { attachGraphqlWs } from './graphql-ws.js';
 import type { RequestLimits } from './limits.js';
 import { appRouter } from './app-static.js';
+import { exportRouter } from './exports.js';
 
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -89,6 +90,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const ready = Object.values(results).every((r) => r === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: results });
   });
+  app.use(exportRouter(services, log));
   if (config.VERBATIM_APP_BASE_PATH !== 'off') app.use(appRouter(config.VERBATIM_APP_BASE_PATH, log));
   app.use(
     '/graphql',

@@ -1,4 +1,5 @@
 /** Reading responses: one by id, pages of a filter, and NPS of a filter. */
+import type { Readable } from 'node:stream';
 import { Types } from 'mongoose';
 import { npsFigures, type NpsFigures } from '../domain/nps.js';
 import { InputError } from '../errors.js';
@@ -10,6 +11,8 @@ import { ATTRIBUTE_KEY } from './response-input.js';
 
 const FILTER_LIST_LIMIT = 100;
 const FILTER_TEXT_LIMIT = 200;
+/** Documents per cursor batch of an export: memory stays at one batch however many rows match. */
+const EXPORT_BATCH_SIZE = 500;
 
 /** The ObjectId of an `after` cursor (responses page newest first by _id). */
 function afterId(after: string | null | undefined): Types.ObjectId | null {
@@ -58,6 +61,12 @@ export class ResponseQueryService {
     const size = pageSize(first, this.deps.maxPageSize);
     const rows = await this.deps.responses.page(filter, size + 1, afterId(after));
     return toPage(rows, size, (r) => [r._id.toHexString()]);
+  }
+
+  /** Every matching response (plain objects), newest first, read from a database cursor (for exports). */
+  stream(filter: ResponseQueryFilter | null | undefined): Readable {
+    checkFilter(filter);
+    return this.deps.responses.stream(filter, EXPORT_BATCH_SIZE);
   }
 
   async count(filter: ResponseQueryFilter | null | undefined): Promise<number> {
