@@ -96,7 +96,8 @@ describe('docker-compose.yml', () => {
 
   it('publishes the API on loopback only by default', () => {
     const resolved = interpolate(text, { VERBATIM_ADMIN_KEY: 'f3a9c1d27be84e6a0c5d9e71b2a4f608' });
-    const ports = [...resolved.matchAll(/^\s+- "?([^"\n]*:\d+)"?$/gm)].map((m) => m[1]);
+    // A YAML list item, plain or in either kind of quotes.
+    const ports = [...resolved.matchAll(/^\s+- ["']?([^"'\n]*:\d+)["']?$/gm)].map((m) => m[1]);
     expect(ports).toEqual(['127.0.0.1:4000:4000']);
   });
 
