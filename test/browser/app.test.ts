@@ -14,6 +14,8 @@ import { ensureAppBuilt, launchBrowser, screenshot, seriousAxeViolations, signIn
 const SIZE = 200;
 const SEED = 7;
 const REGION = 'EMEA';
+/** The sample programme is a B2B SaaS company: its overview compares with that industry's published NPS. */
+const BENCHMARK_INDUSTRY = 'B2B SaaS';
 /** One unmistakable verbatim per region, so a leak across scopes cannot hide among similar texts. */
 const MARKED = ['North America', 'EMEA', 'APAC', 'LATAM'].map((region, i) => ({
   externalId: `marked-${i}`,
@@ -49,7 +51,7 @@ describe('insight app in a browser', () => {
 
   beforeAll(async () => {
     ensureAppBuilt();
-    app = await startTestApp('app-browser');
+    app = await startTestApp('app-browser', { env: { VERBATIM_BENCHMARK_INDUSTRY: BENCHMARK_INDUSTRY } });
     appUrl = app.url.replace(/\/graphql$/, '/app/');
     await loadSampleProgramme(new GraphqlClient(app.url, TEST_ADMIN_KEY), { size: SIZE, seed: SEED, pollMs: 500 });
     const imported = await app.gql(`mutation($rows: [ResponseInput!]!) { importResponses(input: $rows) { accepted } }`, { rows: MARKED });
@@ -103,6 +105,14 @@ describe('insight app in a browser', () => {
     expect(await page.getByTestId('nps').textContent()).toMatch(/^[+-]?\d+$/);
     expect(await page.evaluate(() => sessionStorage.getItem('verbatim.apiKey'))).toBe(analystKey);
     expect(page.url()).not.toContain(analystKey);
+    // The industry benchmark: a dashed rule on the trend, its source named, and a row of the trend's table.
+    const benchmark = (await app.gql(`{ benchmarks(industry: "${BENCHMARK_INDUSTRY}") { source } }`)).data!.benchmarks[0] as {
+      source: string;
+    };
+    expect(await page.getByTestId('benchmark').textContent()).toContain(benchmark.source);
+    const trend = page.locator('.card', { hasText: 'NPS trend' });
+    expect(await trend.locator('svg [stroke-dasharray]').count()).toBeGreaterThan(0);
+    expect(await trend.locator('table').textContent()).toContain(`${BENCHMARK_INDUSTRY} benchmark`);
     await screenshot(page, 'overview');
     expect(await seriousAxeViolations(page)).toEqual([]);
 
