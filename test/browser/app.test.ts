@@ -16,6 +16,8 @@ const SEED = 7;
 const REGION = 'EMEA';
 /** The sample programme is a B2B SaaS company: its overview compares with that industry's published NPS. */
 const BENCHMARK_INDUSTRY = 'B2B SaaS';
+/** The sample programme's touchpoints in the order its customers meet them (VERBATIM_JOURNEY_TOUCHPOINTS). */
+const JOURNEY = ['onboarding_complete', 'support_ticket_closed', 'renewal', 'quarterly_relationship'];
 /** One unmistakable verbatim per region, so a leak across scopes cannot hide among similar texts. */
 const MARKED = ['North America', 'EMEA', 'APAC', 'LATAM'].map((region, i) => ({
   externalId: `marked-${i}`,
@@ -51,7 +53,9 @@ describe('insight app in a browser', () => {
 
   beforeAll(async () => {
     ensureAppBuilt();
-    app = await startTestApp('app-browser', { env: { VERBATIM_BENCHMARK_INDUSTRY: BENCHMARK_INDUSTRY } });
+    app = await startTestApp('app-browser', {
+      env: { VERBATIM_BENCHMARK_INDUSTRY: BENCHMARK_INDUSTRY, VERBATIM_JOURNEY_TOUCHPOINTS: JOURNEY.join(',') },
+    });
     appUrl = app.url.replace(/\/graphql$/, '/app/');
     await loadSampleProgramme(new GraphqlClient(app.url, TEST_ADMIN_KEY), { size: SIZE, seed: SEED, pollMs: 500 });
     const imported = await app.gql(`mutation($rows: [ResponseInput!]!) { importResponses(input: $rows) { accepted } }`, { rows: MARKED });
@@ -136,6 +140,11 @@ describe('insight app in a browser', () => {
       await page.locator('main .card').first().waitFor();
       await screenshot(page, view);
       expect(await seriousAxeViolations(page), view).toEqual([]);
+      if (view === 'segments') {
+        // Touchpoints in journey order, not happiest first.
+        const touchpoints = page.locator('.card', { hasText: 'journey order' }).locator('table tbody tr th');
+        expect(await touchpoints.allTextContents()).toEqual(JOURNEY);
+      }
     }
   });
 
