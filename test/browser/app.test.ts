@@ -135,6 +135,21 @@ describe('insight app in a browser', () => {
     await page.reload();
     await page.getByTestId('verbatims').locator('mark').first().waitFor();
 
+    // An analyst corrects the first verbatim's sentiment and themes; the API then serves the correction.
+    const theme = new URL(page.url()).searchParams.get('theme')!;
+    const verbatim = page.getByTestId('verbatims').locator('li').first();
+    const responseId = (await verbatim.getAttribute('data-response-id'))!;
+    await verbatim.getByRole('button', { name: 'Correct…' }).click();
+    await verbatim.getByLabel(/Themes/).fill(theme);
+    await verbatim.getByLabel('Sentiment').selectOption('POSITIVE');
+    await verbatim.getByRole('button', { name: 'Save correction' }).click();
+    await expect.poll(() => verbatim.getByTestId('corrected').textContent()).toContain(`themes ${theme}; sentiment positive`);
+    const stored = await app.gql(`query($id: ID!) { response(id: $id) { analysis { corrected sentiment { label } themes { key } } } }`, {
+      id: responseId,
+    });
+    expect(stored.data?.response.analysis).toEqual({ corrected: true, sentiment: { label: 'POSITIVE' }, themes: [{ key: theme }] });
+    await screenshot(page, 'correction');
+
     for (const view of ['segments', 'emerging', 'atrisk']) {
       await page.goto(`${appUrl}?view=${view}`);
       await page.locator('main .card').first().waitFor();
@@ -159,6 +174,8 @@ describe('insight app in a browser', () => {
       if (view === 'why') {
         await page.locator('table button.link').first().click();
         await page.getByTestId('verbatims').locator('li').first().waitFor();
+        // Corrections are for ADMIN and ANALYST keys: a manager is not offered one.
+        expect(await page.getByRole('button', { name: 'Correct…' }).count()).toBe(0);
       }
       if (view === 'followups') await page.locator('[data-alert-id]').first().waitFor();
       const text = await page.locator('body').innerText();
