@@ -120,6 +120,19 @@ export const CONFIG_SPEC = {
     schema: z.string().trim().min(1).max(100).optional(),
     doc: 'Industry (as named in the benchmarks file) whose published NPS `nps { benchmark }` and weekly reports compare with; none when unset.',
   },
+  VERBATIM_JOURNEY_TOUCHPOINTS: {
+    schema: z
+      .string()
+      .optional()
+      .transform((v) =>
+        (v ?? '')
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().max(100)).max(50)),
+    doc: 'Touchpoints in the order customers meet them, comma-separated (e.g. `onboarding_complete,support_ticket_closed,renewal`): `journey` returns it and the app lists touchpoints in this order; unset or empty: no order (the app lists them happiest first).',
+  },
   VERBATIM_SMTP_URL: {
     schema: z
       .string()

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { InvitationEntity, SurveyRuleEntity } from '../../models/programme/programme.entity.js';
 import type { Context } from '../context.js';
-import { INGEST_ROLES } from '../auth/roles.js';
+import { INGEST_ROLES, READ_ROLES } from '../auth/roles.js';
 import { mayReadPii } from '../customer/customer.resolver.js';
 import {
   BusinessCalendar,
@@ -82,6 +82,15 @@ export class ProgrammeResolver {
     @Ctx() ctx: Context,
   ): Promise<boolean> {
     return ctx.services.programme.setOptOut(customerExternalId, optedOut);
+  }
+
+  @Authorized(READ_ROLES)
+  @Query(() => [String], {
+    description:
+      'Touchpoints in the order customers meet them (VERBATIM_JOURNEY_TOUCHPOINTS); empty when none is configured. Touchpoints not listed have no place in it.',
+  })
+  journey(@Ctx() ctx: Context): string[] {
+    return [...ctx.services.journey];
   }
 
   @Query(() => [SurveyRule], { description: 'Every survey rule, by touchpoint.' })

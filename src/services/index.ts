@@ -57,6 +57,8 @@ export interface Services extends AlertServices, ProgrammeServices {
   close(): Promise<void>;
   /** Published industry NPS benchmarks. */
   benchmarks: BenchmarkService;
+  /** Touchpoints in journey order (VERBATIM_JOURNEY_TOUCHPOINTS): the API knows no order of its own. */
+  journey: readonly string[];
   /** Weekly reports of a scope (data, HTML, text). */
   reports: WeeklyReportService;
   /** Who gets which scope's weekly report, when. */
@@ -101,7 +103,7 @@ export function createServices(deps: ServiceDeps): Services {
     log: deps.log,
   });
   const reportSubscriptions = new ReportSubscriptionService({ reports: reportRepository, now, maxPageSize: config.VERBATIM_MAX_PAGE_SIZE });
-  return { ...services, benchmarks, reports, reportSubscriptions, reportDeliveries };
+  return { ...services, benchmarks, reports, reportSubscriptions, reportDeliveries, journey: config.VERBATIM_JOURNEY_TOUCHPOINTS };
 }
 
 function createCoreServices({
@@ -112,7 +114,7 @@ function createCoreServices({
   taxonomy,
   webhookQueue,
   now,
-}: ServiceDeps): Omit<Services, 'benchmarks' | 'reports' | 'reportSubscriptions' | 'reportDeliveries'> {
+}: ServiceDeps): Omit<Services, 'benchmarks' | 'reports' | 'reportSubscriptions' | 'reportDeliveries' | 'journey'> {
   const backfills = new BackfillService({ taxonomy: db.taxonomy, responses: db.responseAnalysis, queue: scheduler, log });
   const taxonomyService = new TaxonomyService({ taxonomy: db.taxonomy, backfills, log });
   taxonomy ??= taxonomyService;

@@ -144,7 +144,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         <h1>{title}</h1>
         {state.view !== 'followups' && state.view !== 'atrisk' && <Filters state={state} update={update} />}
         {state.view === 'overview' && <Overview state={state} />}
-        {state.view === 'why' && <Why state={state} update={update} />}
+        {state.view === 'why' && <Why state={state} update={update} canCorrect={role === 'ADMIN' || role === 'ANALYST'} />}
         {state.view === 'segments' && <Segments state={state} update={update} />}
         {state.view === 'followups' && <FollowUps state={state} update={update} canAct={role === 'MANAGER' || role === 'ADMIN'} />}
         {state.view === 'atrisk' && <AtRisk />}

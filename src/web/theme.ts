@@ -6,6 +6,7 @@ export const COLORS = {
   passive: '#8c959f',
   detractor: '#cf222e',
   grid: '#d0d7de',
+  benchmark: '#8a4600',
 };
 
 export const CATEGORY_SCALE = {

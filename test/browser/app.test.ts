@@ -14,6 +14,10 @@ import { ensureAppBuilt, launchBrowser, screenshot, seriousAxeViolations, signIn
 const SIZE = 200;
 const SEED = 7;
 const REGION = 'EMEA';
+/** The sample programme is a B2B SaaS company: its overview compares with that industry's published NPS. */
+const BENCHMARK_INDUSTRY = 'B2B SaaS';
+/** The sample programme's touchpoints in the order its customers meet them (VERBATIM_JOURNEY_TOUCHPOINTS). */
+const JOURNEY = ['onboarding_complete', 'support_ticket_closed', 'renewal', 'quarterly_relationship'];
 /** One unmistakable verbatim per region, so a leak across scopes cannot hide among similar texts. */
 const MARKED = ['North America', 'EMEA', 'APAC', 'LATAM'].map((region, i) => ({
   externalId: `marked-${i}`,
@@ -49,7 +53,9 @@ describe('insight app in a browser', () => {
 
   beforeAll(async () => {
     ensureAppBuilt();
-    app = await startTestApp('app-browser');
+    app = await startTestApp('app-browser', {
+      env: { VERBATIM_BENCHMARK_INDUSTRY: BENCHMARK_INDUSTRY, VERBATIM_JOURNEY_TOUCHPOINTS: JOURNEY.join(',') },
+    });
     appUrl = app.url.replace(/\/graphql$/, '/app/');
     await loadSampleProgramme(new GraphqlClient(app.url, TEST_ADMIN_KEY), { size: SIZE, seed: SEED, pollMs: 500 });
     const imported = await app.gql(`mutation($rows: [ResponseInput!]!) { importResponses(input: $rows) { accepted } }`, { rows: MARKED });
@@ -103,6 +109,14 @@ describe('insight app in a browser', () => {
     expect(await page.getByTestId('nps').textContent()).toMatch(/^[+-]?\d+$/);
     expect(await page.evaluate(() => sessionStorage.getItem('verbatim.apiKey'))).toBe(analystKey);
     expect(page.url()).not.toContain(analystKey);
+    // The industry benchmark: a dashed rule on the trend, its source named, and a row of the trend's table.
+    const benchmark = (await app.gql(`{ benchmarks(industry: "${BENCHMARK_INDUSTRY}") { source } }`)).data!.benchmarks[0] as {
+      source: string;
+    };
+    expect(await page.getByTestId('benchmark').textContent()).toContain(benchmark.source);
+    const trend = page.locator('.card', { hasText: 'NPS trend' });
+    expect(await trend.locator('svg [stroke-dasharray]').count()).toBeGreaterThan(0);
+    expect(await trend.locator('table').textContent()).toContain(`${BENCHMARK_INDUSTRY} benchmark`);
     await screenshot(page, 'overview');
     expect(await seriousAxeViolations(page)).toEqual([]);
 
@@ -121,11 +135,31 @@ describe('insight app in a browser', () => {
     await page.reload();
     await page.getByTestId('verbatims').locator('mark').first().waitFor();
 
+    // An analyst corrects the first verbatim's sentiment and themes; the API then serves the correction.
+    const theme = new URL(page.url()).searchParams.get('theme')!;
+    const verbatim = page.getByTestId('verbatims').locator('li').first();
+    const responseId = (await verbatim.getAttribute('data-response-id'))!;
+    await verbatim.getByRole('button', { name: 'Correct…' }).click();
+    await verbatim.getByLabel(/Themes/).fill(theme);
+    await verbatim.getByLabel('Sentiment').selectOption('POSITIVE');
+    await verbatim.getByRole('button', { name: 'Save correction' }).click();
+    await expect.poll(() => verbatim.getByTestId('corrected').textContent()).toContain(`themes ${theme}; sentiment positive`);
+    const stored = await app.gql(`query($id: ID!) { response(id: $id) { analysis { corrected sentiment { label } themes { key } } } }`, {
+      id: responseId,
+    });
+    expect(stored.data?.response.analysis).toEqual({ corrected: true, sentiment: { label: 'POSITIVE' }, themes: [{ key: theme }] });
+    await screenshot(page, 'correction');
+
     for (const view of ['segments', 'emerging', 'atrisk']) {
       await page.goto(`${appUrl}?view=${view}`);
       await page.locator('main .card').first().waitFor();
       await screenshot(page, view);
       expect(await seriousAxeViolations(page), view).toEqual([]);
+      if (view === 'segments') {
+        // Touchpoints in journey order, not happiest first.
+        const touchpoints = page.locator('.card', { hasText: 'journey order' }).locator('table tbody tr th');
+        expect(await touchpoints.allTextContents()).toEqual(JOURNEY);
+      }
     }
   });
 
@@ -140,6 +174,8 @@ describe('insight app in a browser', () => {
       if (view === 'why') {
         await page.locator('table button.link').first().click();
         await page.getByTestId('verbatims').locator('li').first().waitFor();
+        // Corrections are for ADMIN and ANALYST keys: a manager is not offered one.
+        expect(await page.getByRole('button', { name: 'Correct…' }).count()).toBe(0);
       }
       if (view === 'followups') await page.locator('[data-alert-id]').first().waitFor();
       const text = await page.locator('body').innerText();

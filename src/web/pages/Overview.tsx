@@ -18,6 +18,14 @@ const OverviewQuery = graphql(`
       passives
       detractors
       smallSample
+      benchmark {
+        industry
+        region
+        statistic
+        value
+        source
+        year
+      }
     }
     previous: nps(filter: $previous) @include(if: $withPrevious) {
       nps
@@ -74,6 +82,11 @@ export function Overview({ state }: { state: UrlState }) {
   ]);
   type NpsPoint = (typeof points)[number] & { nps: number };
   const withNps = points.filter((p) => p.nps !== null) as NpsPoint[];
+  // The industry's published figure (VERBATIM_BENCHMARK_INDUSTRY), drawn as a rule; null when none is configured.
+  const benchmark = now.benchmark ?? null;
+  const benchmarkLabel = benchmark
+    ? `${benchmark.industry} benchmark ${fmtNps(benchmark.value)} (${benchmark.statistic.toLowerCase()}, ${benchmark.region}, ${benchmark.source} ${benchmark.year})`
+    : null;
 
   return (
     <div class="grid">
@@ -109,6 +122,7 @@ export function Overview({ state }: { state: UrlState }) {
       <Card title="NPS trend" half>
         <Chart
           title={`NPS per ${state.interval.toLowerCase()} with its 95% margin band`}
+          description={benchmarkLabel ? `dashed line: ${benchmarkLabel}` : undefined}
           render={({ width, height }) =>
             Plot.plot({
               width,
@@ -118,6 +132,14 @@ export function Overview({ state }: { state: UrlState }) {
               y: { label: 'NPS', grid: true, nice: true },
               marks: [
                 Plot.ruleY([0], { stroke: COLORS.grid }),
+                benchmark
+                  ? Plot.ruleY([benchmark.value], {
+                      stroke: COLORS.benchmark,
+                      strokeDasharray: '6 4',
+                      strokeWidth: 1.5,
+                      title: () => benchmarkLabel,
+                    })
+                  : null,
                 Plot.areaY(withNps, {
                   x: (d: NpsPoint) => new Date(d.start),
                   y1: (d: NpsPoint) => d.nps - (d.marginOfError ?? 0),
@@ -151,14 +173,17 @@ export function Overview({ state }: { state: UrlState }) {
               { label: 'Margin (95%)', numeric: true },
               { label: 'Responses', numeric: true },
             ],
-            rows: points.map((p) => [
-              `${p.period} (from ${fmtDate(p.start)})`,
-              fmtNps(p.nps),
-              fmtMoe(p.marginOfError),
-              fmtInt(p.responses),
-            ]),
+            rows: [
+              ...points.map((p) => [`${p.period} (from ${fmtDate(p.start)})`, fmtNps(p.nps), fmtMoe(p.marginOfError), fmtInt(p.responses)]),
+              ...(benchmark ? [[benchmarkLabel ?? '', fmtNps(benchmark.value), '–', '–']] : []),
+            ],
           }}
         />
+        {benchmarkLabel ? (
+          <p class="hint" data-testid="benchmark">
+            <span class="benchmark-key" aria-hidden="true" /> Dashed line: {benchmarkLabel}.
+          </p>
+        ) : null}
         <p class="hint">Hollow dots are small samples: read them with care.</p>
       </Card>
 

@@ -11,6 +11,7 @@ import { ATTRIBUTE_KEYS } from '../components/Filters';
 
 const SegmentsQuery = graphql(`
   query Segments($filter: ResponseFilter, $attribute: String) {
+    journey
     segments(filter: $filter, attribute: $attribute, themes: 5) {
       byTouchpoint {
         ...SegmentGroupFields
@@ -57,10 +58,14 @@ export function Segments({ state, update }: { state: UrlState; update: (p: Parti
   });
   if (!data) return <QueryStatus fetching={fetching} error={error} />;
   const byAttribute = data.segments.byAttribute;
+  const journey = data.journey;
   return (
     <div class="grid">
       <QueryStatus fetching={fetching} error={error} />
-      <SegmentChart title="NPS per touchpoint" group={data.segments.byTouchpoint} />
+      <SegmentChart
+        title={journey.length ? 'NPS per touchpoint, in journey order' : 'NPS per touchpoint'}
+        group={inJourneyOrder(data.segments.byTouchpoint, journey)}
+      />
       <Card
         title={`NPS per ${state.attribute}`}
         actions={
@@ -79,6 +84,19 @@ export function Segments({ state, update }: { state: UrlState; update: (p: Parti
       {byAttribute && <HeatMap group={byAttribute} />}
     </div>
   );
+}
+
+/**
+ * Touchpoints in the configured journey order (the API's `journey`); any not in it follow, happiest
+ * first as the API lists them. No journey configured: the API's order.
+ */
+function inJourneyOrder(group: Group, journey: readonly string[]): Group {
+  const rank = (value: string | null) => {
+    const i = value === null ? -1 : journey.indexOf(value);
+    return i === -1 ? journey.length : i;
+  };
+  // Array.prototype.sort is stable, so touchpoints outside the journey keep the API's order.
+  return { ...group, segments: [...group.segments].sort((a, b) => rank(a.value) - rank(b.value)) };
 }
 
 function SegmentChart({ title, group }: { title: string; group: Group }) {

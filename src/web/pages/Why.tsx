@@ -6,6 +6,7 @@ import * as Plot from '@observablehq/plot';
 import { useQuery } from '@urql/preact';
 import { Card, Chart } from '../components/Chart';
 import { DataTable } from '../components/DataTable';
+import { CorrectAnalysis } from '../components/CorrectAnalysis';
 import { Highlight } from '../components/Highlight';
 import { QueryStatus } from '../components/Status';
 import { fmtDate, fmtInt, fmtNps, fmtPct, fmtPoints } from '../format';
@@ -85,6 +86,10 @@ const ThemeVerbatimsQuery = graphql(`
             value
           }
           analysis {
+            corrected
+            sentiment {
+              label
+            }
             themes {
               key
               evidence {
@@ -103,7 +108,7 @@ const ThemeVerbatimsQuery = graphql(`
   }
 `);
 
-export function Why({ state, update }: { state: UrlState; update: (p: Partial<UrlState>) => void }) {
+export function Why({ state, update, canCorrect }: { state: UrlState; update: (p: Partial<UrlState>) => void; canCorrect: boolean }) {
   const { current } = periodRanges(state.period);
   const [{ data, fetching, error }] = useQuery({ query: WhyQuery, variables: { filter: responseFilter(state, current) } });
   if (!data) return <QueryStatus fetching={fetching} error={error} />;
@@ -197,12 +202,22 @@ export function Why({ state, update }: { state: UrlState; update: (p: Partial<Ur
         <p class="hint">* significant at 95%.</p>
       </Card>
 
-      {state.theme && <ThemeVerbatims state={state} update={update} label={selected?.theme.label ?? state.theme} />}
+      {state.theme && <ThemeVerbatims state={state} update={update} label={selected?.theme.label ?? state.theme} canCorrect={canCorrect} />}
     </div>
   );
 }
 
-function ThemeVerbatims({ state, update, label }: { state: UrlState; update: (p: Partial<UrlState>) => void; label: string }) {
+function ThemeVerbatims({
+  state,
+  update,
+  label,
+  canCorrect,
+}: {
+  state: UrlState;
+  update: (p: Partial<UrlState>) => void;
+  label: string;
+  canCorrect: boolean;
+}) {
   const { current } = periodRanges(state.period);
   const [{ data, fetching, error }] = useQuery({
     query: ThemeVerbatimsQuery,
@@ -235,7 +250,7 @@ function ThemeVerbatims({ state, update, label }: { state: UrlState; update: (p:
         {edges.map(({ node }) => {
           const spans = node.analysis?.themes.find((t) => t.key === state.theme)?.evidence ?? [];
           return (
-            <li class={`verbatim ${node.category.toLowerCase()}`}>
+            <li class={`verbatim ${node.category.toLowerCase()}`} data-response-id={node.id}>
               <span class="score" aria-label={`score ${node.score}`}>
                 {node.score}
               </span>
@@ -246,7 +261,15 @@ function ThemeVerbatims({ state, update, label }: { state: UrlState; update: (p:
                 {fmtDate(node.respondedAt)}
                 {node.touchpoint ? ` · ${node.touchpoint}` : ''}
                 {node.attributes.length > 0 ? ` · ${node.attributes.map((a) => `${a.key}: ${a.value}`).join(', ')}` : ''}
+                {node.analysis?.corrected ? ' · corrected' : ''}
               </p>
+              {canCorrect && node.analysis && (
+                <CorrectAnalysis
+                  responseId={node.id}
+                  themes={node.analysis.themes.map((t) => t.key)}
+                  sentiment={node.analysis.sentiment?.label ?? null}
+                />
+              )}
             </li>
           );
         })}

@@ -1,0 +1,85 @@
+/** Correct one response's themes or sentiment (correctAnalysis, see docs/corrections.md): ADMIN and ANALYST keys. */
+import { useMutation } from '@urql/preact';
+import { useState } from 'preact/hooks';
+import { formText } from '../form';
+import { graphql } from '../graphql';
+
+const SENTIMENTS = ['POSITIVE', 'NEUTRAL', 'NEGATIVE'] as const;
+type Sentiment = (typeof SENTIMENTS)[number];
+
+const Correct = graphql(`
+  mutation CorrectAnalysis($id: ID!, $input: CorrectionInput!) {
+    correctAnalysis(responseId: $id, input: $input) {
+      id
+      analysis {
+        corrected
+        correctedBy
+        sentiment {
+          label
+        }
+        themes {
+          key
+        }
+      }
+    }
+  }
+`);
+
+export function CorrectAnalysis({ responseId, themes, sentiment }: { responseId: string; themes: string[]; sentiment: Sentiment | null }) {
+  const [open, setOpen] = useState(false);
+  const [result, correct] = useMutation(Correct);
+  const done = result.data?.correctAnalysis.analysis;
+  if (!open)
+    return (
+      <div class="correction">
+        {done && (
+          <p class="notice" role="status" data-testid="corrected">
+            Corrected by {done.correctedBy ?? 'you'}: themes {done.themes.map((t) => t.key).join(', ') || 'none'}; sentiment{' '}
+            {done.sentiment?.label.toLowerCase() ?? '–'}.
+          </p>
+        )}
+        <button type="button" onClick={() => setOpen(true)}>
+          Correct…
+        </button>
+      </div>
+    );
+  return (
+    <form
+      class="inline-form correction"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const keys = formText(e.currentTarget, 'themes')
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean);
+        const label = formText(e.currentTarget, 'sentiment') as Sentiment;
+        void correct({ id: responseId, input: { themes: keys, sentiment: label } }).then((r) => {
+          if (!r.error) setOpen(false);
+        });
+      }}
+    >
+      <label>
+        Themes (keys, comma-separated) <input name="themes" defaultValue={themes.join(', ')} size={28} />
+      </label>
+      <label>
+        Sentiment{' '}
+        <select name="sentiment" defaultValue={sentiment ?? 'NEUTRAL'}>
+          {SENTIMENTS.map((s) => (
+            <option value={s}>{s.toLowerCase()}</option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" disabled={result.fetching}>
+        Save correction
+      </button>
+      <button type="button" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+      {result.error && (
+        <p class="notice error" role="alert">
+          {result.error.graphQLErrors[0]?.message ?? result.error.message}
+        </p>
+      )}
+    </form>
+  );
+}
