@@ -35,7 +35,7 @@ import {
 } from './queues.js';
 
 /** The payload of every job name. */
-export interface JobPayloads {
+interface JobPayloads {
   [JOBS.analyzeResponse]: AnalyzeResponsePayload;
   [JOBS.reconcile]: ReconcilePayload;
   [JOBS.taxonomyBackfill]: TaxonomyBackfillPayload;
@@ -49,7 +49,7 @@ export interface JobPayloads {
   [JOBS.dispatchPlan]: Record<string, never>;
 }
 
-export type JobName = keyof JobPayloads;
+type JobName = keyof JobPayloads;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 /** The handler of each queue, built by the worker from the services. */

@@ -3,7 +3,7 @@
  * on any server. Stock FerretDB 1.24 also hangs past 100 update statements that match existing
  * documents; the local build is patched (docs/ferretdb.md), a server someone else built may not be.
  */
-export const BULK_WRITE_CHUNK = 50;
+const BULK_WRITE_CHUNK = 50;
 
 export function chunks<T>(items: readonly T[], size = BULK_WRITE_CHUNK): T[][] {
   const out: T[][] = [];

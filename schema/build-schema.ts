@@ -20,7 +20,7 @@ import { ReportSubscriptionResolver } from './reports/report-subscription.resolv
 import { ProgrammeResolver } from './programme/programme.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's buildSchema takes resolver classes as Function
-export const RESOLVERS: NonEmptyArray<Function> = [
+const RESOLVERS: NonEmptyArray<Function> = [
   ResponseResolver,
   ResponseConnectionResolver,
   CustomerResolver,

@@ -15,7 +15,7 @@ import { graphql } from './server/graphql-module.js';
 
 const { Kind } = graphql;
 
-export const registry = new Registry();
+const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'verbatim_' });
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

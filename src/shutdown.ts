@@ -12,7 +12,7 @@ export interface ShutdownStep {
 }
 
 /** Exit code of a process whose shutdown outran VERBATIM_SHUTDOWN_TIMEOUT_MS and was cut short. */
-export const FORCED_EXIT_CODE = 1;
+const FORCED_EXIT_CODE = 1;
 
 /** Resolves to 'done', or to 'timeout' once `ms` have passed (the promise keeps running). */
 export async function within(promise: Promise<unknown>, ms: number): Promise<'done' | 'timeout'> {

@@ -31,7 +31,7 @@ export interface IntentItem {
   intent: string;
 }
 
-export interface AspectTerm {
+interface AspectTerm {
   term: string;
   from: number;
   to: number;
@@ -43,8 +43,8 @@ export interface AspectSentence {
   aspects: AspectTerm[];
 }
 
-export const DEFAULT_CORPORA_DIR = resolve(import.meta.dirname, '../../../shared/data/corpora');
-export const DEFAULT_ALEXA_TSV = resolve(import.meta.dirname, '../../../shared/data/amazon_alexa.tsv');
+const DEFAULT_CORPORA_DIR = resolve(import.meta.dirname, '../../../shared/data/corpora');
+const DEFAULT_ALEXA_TSV = resolve(import.meta.dirname, '../../../shared/data/amazon_alexa.tsv');
 
 const THREE: readonly Label[] = ['positive', 'neutral', 'negative'];
 const TWO: readonly Label[] = ['positive', 'negative'];
@@ -63,7 +63,7 @@ function jsonl(path: string): Record<string, unknown>[] {
 }
 
 /** Star ratings: 4–5 positive, 3 neutral, 1–2 negative (a noisy label). */
-export function ratingLabel(stars: number): Label {
+function ratingLabel(stars: number): Label {
   return stars >= 4 ? 'positive' : stars === 3 ? 'neutral' : 'negative';
 }
 

@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 export type Label = 'positive' | 'neutral' | 'negative';
 export const LABELS: readonly Label[] = ['positive', 'neutral', 'negative'];
 
-export interface GoldTheme {
+interface GoldTheme {
   key: string;
   sentiment: Label;
 }

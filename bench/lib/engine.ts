@@ -11,7 +11,7 @@ interface EngineApi {
   analyze(text: string, compiled: never): AnalysisResult;
 }
 
-export interface Engine {
+interface Engine {
   defaultTaxonomy: Taxonomy;
   /** Analyses with the taxonomy compiled once. */
   analyzer(taxonomy: Taxonomy): (text: string) => AnalysisResult;

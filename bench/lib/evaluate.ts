@@ -13,7 +13,7 @@ import {
   type ThemeSentimentReport,
 } from './metrics.js';
 
-export type SplitKind = 'test' | 'dev' | 'external';
+type SplitKind = 'test' | 'dev' | 'external';
 
 export interface DatasetSpec {
   name: string;
@@ -26,7 +26,7 @@ export interface DatasetSpec {
   note?: string;
 }
 
-export interface Prediction {
+interface Prediction {
   label: Label;
   themes: Map<string, Label>;
 }
@@ -156,7 +156,7 @@ export interface TargetCheck {
 }
 
 /** The targets: +10 points sentiment macro-F1 and theme micro-F1 over the baselines, aspect sentiment > 70%. */
-export const TARGETS = { sentimentMarginPoints: 10, themeMarginPoints: 10, themeSentimentAccuracy: 0.7 } as const;
+const TARGETS = { sentimentMarginPoints: 10, themeMarginPoints: 10, themeSentimentAccuracy: 0.7 } as const;
 
 export function targetChecks(results: readonly DatasetResult[]): TargetCheck[] {
   const checks: TargetCheck[] = [];

@@ -2,7 +2,7 @@
  * Evaluation metrics, kept free of I/O so the F1 arithmetic is unit-tested on its own.
  */
 
-export interface ClassScore {
+interface ClassScore {
   precision: number;
   recall: number;
   f1: number;

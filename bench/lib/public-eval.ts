@@ -18,7 +18,7 @@ import { classificationReport, microSetReport } from './metrics.js';
 import { trainingExamples } from './training-data.js';
 import { train, TRAIN_DEFAULTS, type Example } from './train.js';
 
-export type Analyzer = (text: string) => AnalysisResult;
+type Analyzer = (text: string) => AnalysisResult;
 
 export interface EngineSpec {
   name: string;
@@ -67,7 +67,7 @@ export function lexicalEngine(shippedTrainedOn: readonly string[], log: (s: stri
 
 const asLabel = (x: string): Label => (x === 'positive' || x === 'negative' ? x : 'neutral');
 
-export interface SentimentRow {
+interface SentimentRow {
   corpus: string;
   group: string;
   n: number;
@@ -78,7 +78,7 @@ export interface SentimentRow {
   engines: { name: string; outOfDomain: number; shipped: number; shippedInDomain: boolean; marginOutOfDomain: number }[];
 }
 
-export interface ThemeRow {
+interface ThemeRow {
   system: string;
   microF1: number;
   precision: number;
@@ -87,7 +87,7 @@ export interface ThemeRow {
   perSecond: number;
 }
 
-export interface AspectRow {
+interface AspectRow {
   system: string;
   n: number;
   accuracy: number;
@@ -164,7 +164,7 @@ export function runPublicEval(engines: readonly EngineSpec[], log: (s: string) =
   };
 }
 
-export interface BankingTaxonomyFile {
+interface BankingTaxonomyFile {
   taxonomy: Taxonomy;
   intents: Record<string, string[]>;
 }

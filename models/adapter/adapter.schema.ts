@@ -17,7 +17,7 @@ export interface AdapterEntity {
 /** As stored: the adapter data as JSON text. */
 export type StoredAdapter = Omit<AdapterEntity, 'data'> & { data: string };
 
-export const adapterSchema = new Schema<StoredAdapter>(
+const adapterSchema = new Schema<StoredAdapter>(
   {
     _id: Number,
     // JSON text: FerretDB 1.24 stores no nested arrays (the sparse vectors are [bucket, weight] pairs).

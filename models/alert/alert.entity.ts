@@ -7,7 +7,7 @@ import type { AlertChannel, FollowUpTask, RiskLevelName } from '../routing/routi
 /** HISTORICAL: raised for an answer too old to page anyone (VERBATIM_ALERT_MAX_AGE_DAYS); kept as a record, no SLA. */
 export type AlertStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED' | 'HISTORICAL';
 export type AlertOutcome = 'RECOVERED' | 'NOT_RECOVERED' | 'NO_RESPONSE';
-export type AlertAction = 'RAISED' | 'ACKNOWLEDGED' | 'REASSIGNED' | 'RESOLVED' | 'SLA_BREACHED';
+type AlertAction = 'RAISED' | 'ACKNOWLEDGED' | 'REASSIGNED' | 'RESOLVED' | 'SLA_BREACHED';
 
 export interface AlertHistoryEntry {
   at: Date;

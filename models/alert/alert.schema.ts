@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { AlertEntity } from './alert.entity.js';
 
-export const alertSchema = new Schema<AlertEntity>(
+const alertSchema = new Schema<AlertEntity>(
   {
     // Deterministic `${responseId}:${ruleId}`: the primary key itself makes a retried job's second
     // insert a duplicate-key error, and _id is the one index FerretDB serves lookups from.

@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ApiKeyEntity } from './apikey.entity.js';
 
-export const apiKeySchema = new Schema<ApiKeyEntity>(
+const apiKeySchema = new Schema<ApiKeyEntity>(
   {
     // The secret's hash is the _id: authenticating a request is a point read by _id.
     _id: { type: String, required: true },

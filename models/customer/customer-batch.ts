@@ -5,7 +5,7 @@
 import type { Types } from 'mongoose';
 import type { Attribute } from '../response/response.entity.js';
 
-export interface CustomerProfile {
+interface CustomerProfile {
   externalId: string;
   name?: string | null;
   email?: string | null;
@@ -13,7 +13,7 @@ export interface CustomerProfile {
   attributes: Attribute[];
 }
 
-export interface RecordedResponse {
+interface RecordedResponse {
   responseId: Types.ObjectId;
   score: number;
   respondedAt: Date;

@@ -2,7 +2,7 @@
 import type { Types } from 'mongoose';
 import type { Attribute } from '../response/response.entity.js';
 
-export interface ScoreHistoryEntry {
+interface ScoreHistoryEntry {
   responseId: Types.ObjectId;
   score: number;
   respondedAt: Date;

@@ -13,7 +13,7 @@ import type { CustomerModel } from './customer.schema.js';
 import type { WriteLockRepository } from '../lock/write-lock.repository.js';
 
 /** Scores kept per customer: enough to see a trend, bounded so documents stay small. */
-export const SCORE_HISTORY_LIMIT = 100;
+const SCORE_HISTORY_LIMIT = 100;
 
 /** The at-risk list's order: latest risk score, highest first (customers.schema declares its index). */
 export const AT_RISK_ORDER: readonly SortField[] = [

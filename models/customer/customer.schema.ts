@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { CustomerEntity } from './customer.entity.js';
 
-export const customerSchema = new Schema<CustomerEntity>(
+const customerSchema = new Schema<CustomerEntity>(
   {
     // The externalId doubles as _id: FerretDB serves only `_id` lookups from an index, and every
     // ingest writes the customer, so the hot path stays a point write there too.

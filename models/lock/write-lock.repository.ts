@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { chunks } from '../bulk.js';
 
-export const WRITE_LOCK_COLLECTION = 'write_locks';
+const WRITE_LOCK_COLLECTION = 'write_locks';
 
 export interface WriteLockOptions {
   /** How long a lock is honoured without its holder releasing it (the holder died). */

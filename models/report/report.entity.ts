@@ -19,7 +19,7 @@ export interface ReportSubscriptionEntity {
   createdAt: Date;
 }
 
-export type DeliveryStatus = 'SENDING' | 'RETRYING' | 'SENT' | 'FAILED' | 'NO_SMTP';
+type DeliveryStatus = 'SENDING' | 'RETRYING' | 'SENT' | 'FAILED' | 'NO_SMTP';
 
 export interface ReportDeliveryEntity {
   _id: Types.ObjectId;

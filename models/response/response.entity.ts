@@ -30,7 +30,7 @@ export interface StoredThemeMatch {
   evidence: StoredSpan[];
 }
 
-export interface StoredChurnRisk {
+interface StoredChurnRisk {
   score: number;
   level: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
   reasons: string[];

@@ -20,7 +20,7 @@ export interface ResponseQueryFilter {
   customerExternalId?: string | null;
 }
 
-export function escapeRegex(text: string): string {
+function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -36,7 +36,7 @@ const correctionSchema = new Schema(
   { _id: false },
 );
 
-export const responseSchema = new Schema<ResponseEntity>(
+const responseSchema = new Schema<ResponseEntity>(
   {
     externalId: { type: String, required: true },
     score: { type: Number, required: true, min: 0, max: 10 },

@@ -8,7 +8,7 @@ import { toMongoFilter, type ResponseQueryFilter } from '../response/response.fi
 import type { ResponseModel } from '../response/response.schema.js';
 
 /** Only what a rollup entry needs: never the whole analysis. */
-export const ENTRY_FIELDS = {
+const ENTRY_FIELDS = {
   score: 1,
   touchpoint: 1,
   attributeTags: 1,

@@ -17,7 +17,7 @@ export interface NewEntryDoc {
 /** `${day}|${responseId}`: `|` sorts before `}`, so a day's entries are the range [`day|`, `day}`). */
 const entryId = (day: string, id: string): string => `${day}|${id}`;
 
-export const monthOfDay = (day: string): string => day.slice(0, 7);
+const monthOfDay = (day: string): string => day.slice(0, 7);
 
 /**
  * Up to `oneByOneUpTo` ids are read with one `_id` lookup each (in parallel), more with one `$in`.

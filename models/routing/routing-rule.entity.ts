@@ -6,13 +6,13 @@ export type AssignMode = 'ATTRIBUTE' | 'MAPPING' | 'FIXED';
 export type AlertChannel = 'SUBSCRIPTION' | 'WEBHOOK';
 export type FollowUpTask = 'RECOVERY_CALL' | 'ASK_WHAT_WOULD_MAKE_IT_A_10' | 'THANK_AND_ASK_REVIEW';
 
-export interface RuleAttributeMatch {
+interface RuleAttributeMatch {
   key: string;
   /** Any of these values matches. */
   values: string[];
 }
 
-export interface RuleMatch {
+interface RuleMatch {
   /** Empty: any category. */
   categories: NpsCategory[];
   /** Null: any risk level. */
@@ -24,7 +24,7 @@ export interface RuleMatch {
   attributes: RuleAttributeMatch[];
 }
 
-export interface RuleAssign {
+interface RuleAssign {
   mode: AssignMode;
   /** ATTRIBUTE: the owner is this attribute's value; MAPPING: this attribute's value is looked up. */
   attribute: string | null;

@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { RoutingRuleEntity } from './routing-rule.entity.js';
 
-export const routingRuleSchema = new Schema<RoutingRuleEntity>(
+const routingRuleSchema = new Schema<RoutingRuleEntity>(
   {
     _id: { type: String, required: true },
     name: { type: String, required: true },

@@ -2,7 +2,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { BackfillEntity, TaxonomyStateEntity, ThemeEntity } from './taxonomy.entity.js';
 
-export const themeSchema = new Schema<ThemeEntity>(
+const themeSchema = new Schema<ThemeEntity>(
   {
     key: { type: String, required: true },
     label: { type: String, required: true },
@@ -19,7 +19,7 @@ export const themeSchema = new Schema<ThemeEntity>(
 // One theme per key, also when two processes seed the defaults at once.
 themeSchema.index({ key: 1 }, { unique: true });
 
-export const taxonomyStateSchema = new Schema<TaxonomyStateEntity>(
+const taxonomyStateSchema = new Schema<TaxonomyStateEntity>(
   {
     _id: { type: String, required: true },
     version: { type: Number, required: true },
@@ -28,7 +28,7 @@ export const taxonomyStateSchema = new Schema<TaxonomyStateEntity>(
   { collection: 'taxonomy_state', timestamps: { createdAt: false, updatedAt: true }, versionKey: false },
 );
 
-export const backfillSchema = new Schema<BackfillEntity>(
+const backfillSchema = new Schema<BackfillEntity>(
   {
     version: { type: Number, required: true },
     reason: { type: String, required: true },

@@ -4,7 +4,7 @@ import type { WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEventEntity }
 
 const attributeSchema = new Schema({ key: { type: String, required: true }, value: { type: String, required: true } }, { _id: false });
 
-export const webhookEndpointSchema = new Schema<WebhookEndpointEntity>(
+const webhookEndpointSchema = new Schema<WebhookEndpointEntity>(
   {
     _id: { type: String, required: true },
     url: { type: String, required: true },
@@ -25,7 +25,7 @@ export const webhookEndpointSchema = new Schema<WebhookEndpointEntity>(
 // One key's endpoints (the per-key cap and a non-admin's list).
 webhookEndpointSchema.index({ ownerKeyId: 1 });
 
-export const webhookEventSchema = new Schema<WebhookEventEntity>(
+const webhookEventSchema = new Schema<WebhookEventEntity>(
   {
     _id: { type: String, required: true },
     type: { type: String, required: true },
@@ -37,7 +37,7 @@ export const webhookEventSchema = new Schema<WebhookEventEntity>(
   { collection: 'webhook_events', timestamps: { createdAt: true, updatedAt: false }, versionKey: false, minimize: false },
 );
 
-export const webhookDeliverySchema = new Schema<WebhookDeliveryEntity>(
+const webhookDeliverySchema = new Schema<WebhookDeliveryEntity>(
   {
     _id: { type: String, required: true },
     webhookId: { type: String, required: true },

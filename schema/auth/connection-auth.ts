@@ -9,7 +9,7 @@ import type { Caller } from '../context.js';
 import { unauthenticated } from './auth-checker.js';
 
 /** WebSocket close code for a connection without a valid key (as graphql-ws uses for "Unauthorized"). */
-export const WS_UNAUTHENTICATED = 4401;
+const WS_UNAUTHENTICATED = 4401;
 
 export async function httpCaller(services: Pick<Services, 'apiKeys'>, authorization: string | string[] | undefined): Promise<Caller> {
   const caller = await services.apiKeys.authenticate(bearerToken(authorization));
@@ -18,7 +18,7 @@ export async function httpCaller(services: Pick<Services, 'apiKeys'>, authorizat
 }
 
 /** The key in `connection_init`'s payload: `authorization` (or `Authorization`), with or without `Bearer `. */
-export function connectionKey(params: Readonly<Record<string, unknown>> | undefined): string | null {
+function connectionKey(params: Readonly<Record<string, unknown>> | undefined): string | null {
   const raw = params?.authorization ?? params?.Authorization;
   if (typeof raw !== 'string') return null;
   return bearerToken(raw) ?? (/^\S{1,512}$/.test(raw) ? raw : null);

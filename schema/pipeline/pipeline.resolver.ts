@@ -20,7 +20,7 @@ interface AnalyzedFilterArgs {
 }
 
 /** A message passes when it matches every filter given (any value within one filter). */
-export function matchesAnalyzedFilter(message: ResponseAnalyzedMessage, args: AnalyzedFilterArgs): boolean {
+function matchesAnalyzedFilter(message: ResponseAnalyzedMessage, args: AnalyzedFilterArgs): boolean {
   if (args.categories?.length && !args.categories.includes(message.category as NpsCategory)) return false;
   if (args.touchpoints?.length && !args.touchpoints.includes(message.touchpoint ?? '')) return false;
   if (args.themes?.length && !args.themes.some((t) => message.themeKeys.includes(t))) return false;

@@ -30,7 +30,7 @@ const PROGRAMME_READ_ROLES = ['INGEST', 'ANALYST'] as const;
 const toRule = (r: SurveyRuleEntity): SurveyRule => ({ ...r, id: r._id.toHexString(), kind: r.kind as SurveyKind });
 
 /** `withEmail`: the caller may read personal data (mayReadPii); others get a null e-mail. */
-export function toInvitation(i: InvitationEntity, withEmail: boolean): SurveyInvitation {
+function toInvitation(i: InvitationEntity, withEmail: boolean): SurveyInvitation {
   return {
     id: i._id.toHexString(),
     customer: { externalId: i.customerId, email: withEmail ? i.email : null, locale: i.locale, timeZone: i.timeZone },

@@ -9,10 +9,10 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { AppError } from '../../src/errors.js';
 import type { Context } from '../context.js';
 
-export const INGEST_READABLE_FIELDS: readonly string[] = ['id', 'externalId', 'analysisStatus', '__typename'];
+const INGEST_READABLE_FIELDS: readonly string[] = ['id', 'externalId', 'analysisStatus', '__typename'];
 
 /** Top-level field names selected on this field's result, through fragments (directives count as selected). */
-export function selectedFieldNames(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): string[] {
+function selectedFieldNames(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): string[] {
   const names = new Set<string>();
   const seen = new Set<string>();
   const visit = (set: SelectionSetNode | undefined) => {

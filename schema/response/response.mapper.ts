@@ -2,7 +2,7 @@
 import type { ResponseEntity, StoredAnalysis, StoredCorrection } from '../../models/response/response.entity.js';
 import type { Analysis, Correction, Response } from './response.types.js';
 
-export function toAnalysis(analysis: StoredAnalysis | null | undefined): Analysis | null {
+function toAnalysis(analysis: StoredAnalysis | null | undefined): Analysis | null {
   if (!analysis) return null;
   return {
     sentiment: { ...analysis.sentiment, label: analysis.sentiment.label },
@@ -28,7 +28,7 @@ export function toAnalysis(analysis: StoredAnalysis | null | undefined): Analysi
   };
 }
 
-export function toCorrection(correction: StoredCorrection | null | undefined): Correction | null {
+function toCorrection(correction: StoredCorrection | null | undefined): Correction | null {
   if (!correction) return null;
   return {
     themes: correction.themes,

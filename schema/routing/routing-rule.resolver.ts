@@ -5,7 +5,7 @@ import type { Context } from '../context.js';
 import type { AlertChannel, AssignMode, FollowUpTask } from './routing.enums.js';
 import { RoutingRule, RoutingRuleInput } from './routing-rule.types.js';
 
-export function toRoutingRule(rule: RoutingRuleEntity): RoutingRule {
+function toRoutingRule(rule: RoutingRuleEntity): RoutingRule {
   return {
     id: rule._id,
     name: rule.name,

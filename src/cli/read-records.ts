@@ -15,7 +15,7 @@ export interface FileRecord {
 
 export type FileFormat = 'jsonl' | 'csv';
 
-export function formatOf(path: string): FileFormat {
+function formatOf(path: string): FileFormat {
   return /\.(csv|tsv)$/i.test(path) ? 'csv' : 'jsonl';
 }
 

@@ -19,7 +19,7 @@ export interface LoadResult {
 }
 
 /** The x-request-id of a programme: the same on every run, so progress also covers earlier loads. */
-export function demoRequestId(seed: number, size: number): string {
+function demoRequestId(seed: number, size: number): string {
   return `demo-${seed}-${size}`;
 }
 

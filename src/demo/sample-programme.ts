@@ -11,7 +11,7 @@
 import { prng } from '../domain/prng.js';
 
 export const COMPANY = 'Northwind Cloud';
-export const STORY_REGION = 'EMEA';
+const STORY_REGION = 'EMEA';
 /** The phrase the story's verbatims share, so the report can point at it. */
 export const STORY_PHRASE = 'sso login loop';
 

@@ -11,7 +11,7 @@ export type Interval = 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
-export function isoWeek(date: Date): { year: number; week: number } {
+function isoWeek(date: Date): { year: number; week: number } {
   // Thursday of this week decides the ISO year.
   const d = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
   const weekday = d.getUTCDay() || 7;

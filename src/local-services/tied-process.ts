@@ -37,7 +37,7 @@ export interface TiedProcessOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export interface ExitInfo {
+interface ExitInfo {
   code: number | null;
   signal: NodeJS.Signals | null;
 }

@@ -34,7 +34,7 @@ const byPage = (_args: FieldArgs, page: () => number) => page();
  * a themeBreakdown ~150 ms, an emergingThemes ~1 s, an atRiskCustomers page ~100 ms or more,
  * against ~1 ms for a field of a loaded object.
  */
-export const FIELD_WEIGHTS: Record<string, FieldWeight> = {
+const FIELD_WEIGHTS: Record<string, FieldWeight> = {
   'Query.themeBreakdown': { cost: withSearch(1_000), items: () => 25, expensive: true },
   'Query.drivers': { cost: withSearch(1_000), items: (args) => Math.min(Number(args.limit ?? 10), 100), expensive: true },
   'Query.npsTrend': { cost: withSearch(500), expensive: true },

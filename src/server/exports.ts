@@ -58,7 +58,7 @@ const THEME_COLUMNS = [
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** A text cell as a spreadsheet shows it, never as a formula. Numbers are cast separately, so −12.5 stays a number. */
-export function defuseFormula(text: string): string {
+function defuseFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 

@@ -22,7 +22,7 @@ import type { Admission, RequestLimits } from './limits.js';
 const { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, parse, specifiedRules, validate } = graphql;
 
 /** WebSocket close code when a key holds too many connections (graphql-ws leaves 4400–4499 to servers). */
-export const WS_TOO_MANY_CONNECTIONS = 4429;
+const WS_TOO_MANY_CONNECTIONS = 4429;
 
 type Extra = Partial<WsAuthExtra> & {
   socket: WsAuthExtra['socket'];

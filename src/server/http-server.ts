@@ -22,7 +22,7 @@ import type { RequestLimits } from './limits.js';
 import { appRouter } from './app-static.js';
 import { exportRouter } from './exports.js';
 
-export type ReadinessCheck = () => Promise<unknown>;
+type ReadinessCheck = () => Promise<unknown>;
 
 export interface ApiServerOptions {
   config: Config;

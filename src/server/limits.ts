@@ -42,7 +42,7 @@ export type LimitsConfig = Pick<
 >;
 
 /** What an operation asks of the guard once it is parsed, validated and its caller verified. */
-export interface AdmitRequest {
+interface AdmitRequest {
   caller: Caller;
   schema: GraphQLSchema;
   document: DocumentNode;

@@ -12,7 +12,7 @@ import type { PubSub } from '../pubsub.js';
 import type { EventPublisher } from './events.js';
 import { publishResponseAnalyzedWebhook } from './webhooks/response-analyzed.event.js';
 
-export interface ResponseAnalyzedEvent {
+interface ResponseAnalyzedEvent {
   /** The response as stored after the write: status DONE, `analysis` and `themeKeys` set. */
   response: ResponseEntity;
   /** What the response held before, when this run wrote it; null when unknown (a re-run after a crash). */
@@ -21,7 +21,7 @@ export interface ResponseAnalyzedEvent {
   redelivered: boolean;
 }
 
-export interface ResponseAnalysisFailedEvent {
+interface ResponseAnalysisFailedEvent {
   /** The response as stored after it was marked FAILED (a previous analysis may still be there). */
   response: ResponseEntity;
   reason: string;
@@ -36,7 +36,7 @@ export interface AfterAnalysisHook {
 }
 
 /** Publishes `RESPONSE_ANALYZED` over Redis pub/sub: the `responseAnalyzed` subscription of every API instance. */
-export function publishResponseAnalyzed(pubSub: PubSub): AfterAnalysisHook {
+function publishResponseAnalyzed(pubSub: PubSub): AfterAnalysisHook {
   return {
     name: 'publish-response-analyzed',
     async analyzed({ response }) {
@@ -55,7 +55,7 @@ export function publishResponseAnalyzed(pubSub: PubSub): AfterAnalysisHook {
 }
 
 /** Keeps the insight rollups exact (their writes are idempotent by response and revision). */
-export function recordInRollups(rollups: { record(responses: readonly ResponseEntity[]): Promise<void> }): AfterAnalysisHook {
+function recordInRollups(rollups: { record(responses: readonly ResponseEntity[]): Promise<void> }): AfterAnalysisHook {
   return {
     name: 'rollups',
     analyzed: ({ response }) => rollups.record([response]),

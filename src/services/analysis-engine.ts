@@ -66,7 +66,7 @@ export async function resolveEngine(choice: EngineChoice, options: TransformerBa
  * Verbatims shorter than this are embedded whole: one model run per text instead of one per clause
  * (about 3× fewer on typical reviews). Longer ones, which often cover several topics, also per clause.
  */
-export const CLAUSE_EMBEDDING_MIN_CHARS = 200;
+const CLAUSE_EMBEDDING_MIN_CHARS = 200;
 
 /** The transformer engine for one taxonomy; rejects with a clear error when model files are missing. */
 export function transformerAnalyzer(

@@ -185,7 +185,7 @@ export class AnalysisService {
   }
 }
 
-export function toStoredAnalysis(result: AnalysisResult, taxonomyVersion: number, analyzedAt: Date): StoredAnalysis {
+function toStoredAnalysis(result: AnalysisResult, taxonomyVersion: number, analyzedAt: Date): StoredAnalysis {
   return {
     engine: result.engine,
     taxonomyVersion,

@@ -17,7 +17,7 @@ import type { BackfillEntity, BackfillStatus } from '../../models/taxonomy/taxon
 import type { TaxonomyRepository } from '../../models/taxonomy/taxonomy.repository.js';
 import type { PipelineQueue } from './pipeline.ports.js';
 
-export const BACKFILL_BATCH_SIZE = 200;
+const BACKFILL_BATCH_SIZE = 200;
 
 export interface BackfillProgress {
   version: number;
@@ -40,7 +40,7 @@ export interface BackfillProgress {
   complete: boolean;
 }
 
-export function needsReanalysis(response: ReanalysisCandidate, version: number): boolean {
+function needsReanalysis(response: ReanalysisCandidate, version: number): boolean {
   if (typeof response.comment !== 'string' || response.comment.trim() === '') return false;
   const analysedWith = response.analysis?.taxonomyVersion;
   return !(typeof analysedWith === 'number' && analysedWith >= version);

@@ -18,7 +18,7 @@ export interface IngestLimits extends InputLimits {
   maxImportRows: number;
 }
 
-export interface ImportRowError {
+interface ImportRowError {
   index: number;
   field: string | null;
   message: string;

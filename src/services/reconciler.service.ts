@@ -18,9 +18,9 @@ import { mapLimit } from './insights/concurrency.js';
 import type { PipelineQueue } from './pipeline.ports.js';
 
 /** Most stale responses one round handles (the next round takes the rest). */
-export const RECONCILE_BATCH = 1000;
+const RECONCILE_BATCH = 1000;
 /** Most responses whose effects one round re-runs, and how many at once (each is a few writes). */
-export const EFFECTS_REPAIR_BATCH = 200;
+const EFFECTS_REPAIR_BATCH = 200;
 const EFFECTS_REPAIR_CONCURRENCY = 4;
 
 export interface ReconcileReport {

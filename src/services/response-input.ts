@@ -36,7 +36,7 @@ export interface InputLimits {
   clockSkewSeconds: number;
 }
 
-export const LIMITS = {
+const LIMITS = {
   externalId: 200,
   shortText: 200,
   email: 320,
@@ -51,7 +51,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const EARLIEST = Date.UTC(2000, 0, 1);
 
 /** Removes NUL and other control characters (keeping tab and newlines) and repairs lone surrogates. */
-export function cleanText(text: string): string {
+function cleanText(text: string): string {
   return text.toWellFormed().replace(CONTROL_CHARACTERS, '').trim();
 }
 

@@ -11,7 +11,7 @@ import type { ThemeEntity } from '../../models/taxonomy/taxonomy.entity.js';
 import type { NewTheme, TaxonomyRepository, ThemePatch } from '../../models/taxonomy/taxonomy.repository.js';
 import type { BackfillService } from './backfill.service.js';
 
-export const THEME_KEY = /^[a-z][a-z0-9_]*$/;
+const THEME_KEY = /^[a-z][a-z0-9_]*$/;
 const MAX_MERGE_SOURCES = 50;
 
 export interface ThemeInputData {

@@ -4,14 +4,14 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 
-export const VIEWS = ['overview', 'why', 'segments', 'followups', 'atrisk', 'emerging'] as const;
+const VIEWS = ['overview', 'why', 'segments', 'followups', 'atrisk', 'emerging'] as const;
 export type View = (typeof VIEWS)[number];
 export const PERIODS = { '30d': 30, '90d': 90, '12m': 365, all: 0 } as const;
 export type Period = keyof typeof PERIODS;
 export const INTERVALS = ['DAY', 'WEEK', 'MONTH', 'QUARTER'] as const;
-export type Interval = (typeof INTERVALS)[number];
+type Interval = (typeof INTERVALS)[number];
 export const CATEGORIES = ['PROMOTER', 'PASSIVE', 'DETRACTOR'] as const;
-export type Category = (typeof CATEGORIES)[number];
+type Category = (typeof CATEGORIES)[number];
 
 export interface UrlState {
   view: View;
@@ -43,7 +43,7 @@ function oneOf<T extends string>(value: string | null, allowed: readonly T[], fa
   return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
 }
 
-export function readUrlState(search = location.search): UrlState {
+function readUrlState(search = location.search): UrlState {
   const p = new URLSearchParams(search);
   return {
     view: oneOf(p.get('view'), VIEWS, DEFAULTS.view),

@@ -23,7 +23,7 @@ export function responseInput(prefix: string, i: number) {
   return { externalId: `${prefix}-${i}`, score: i % 11, comment: COMMENTS[i % COMMENTS.length], touchpoint: 'fault' };
 }
 
-export interface StoredResponse {
+interface StoredResponse {
   id: string;
   externalId: string;
   score: number;
@@ -31,7 +31,7 @@ export interface StoredResponse {
   analysis: { themes: { key: string }[] } | null;
 }
 
-export async function allResponses(gql: GqlClient): Promise<StoredResponse[]> {
+async function allResponses(gql: GqlClient): Promise<StoredResponse[]> {
   const out: StoredResponse[] = [];
   let after: string | null = null;
   for (let page = 0; page < 100; page++) {

@@ -19,7 +19,7 @@ export interface DocExample {
   document: DocumentNode;
 }
 
-export function docFiles(): string[] {
+function docFiles(): string[] {
   return [
     'README.md',
     ...readdirSync(join(ROOT, 'docs'))

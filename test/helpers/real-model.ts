@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EMBEDDING_MODEL_ID, installEmbeddingModel } from '../../src/services/model-install/install-embedding-model.js';
 
-export const REAL_MODEL_DIR = path.resolve(process.env.VERBATIM_TEST_MODEL_DIR ?? path.join(os.homedir(), '.cache', 'verbatim', 'models'));
+const REAL_MODEL_DIR = path.resolve(process.env.VERBATIM_TEST_MODEL_DIR ?? path.join(os.homedir(), '.cache', 'verbatim', 'models'));
 export const REAL_MODEL_ID = EMBEDDING_MODEL_ID;
 /** Installing from scratch downloads, converts and checks: minutes on a busy 2-core machine. */
 export const REAL_MODEL_INSTALL_TIMEOUT_MS = 600_000;

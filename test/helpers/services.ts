@@ -18,7 +18,7 @@ function provided(key: 'verbatimMongoUri' | 'verbatimRedisUrl' | 'verbatimRunId'
 }
 
 /** The database name `testMongoUri(name)` uses: unique to this run, this name and this worker process. */
-export function testDbName(name: string): string {
+function testDbName(name: string): string {
   return testDatabaseName(provided('verbatimRunId'), name);
 }
 

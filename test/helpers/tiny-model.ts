@@ -109,7 +109,7 @@ function noiseVector(token: string, scale: number, fromAxis: number): number[] {
 }
 
 /** The deterministic vector of one vocabulary token. */
-export function tokenVector(token: string): number[] {
+function tokenVector(token: string): number[] {
   if (token === '[PAD]') return new Array<number>(TINY_HIDDEN_SIZE).fill(0);
   // Special tokens get a tiny shared vector so an empty text still has a direction.
   if (token === '[CLS]' || token === '[SEP]' || token === '[MASK]') return noiseVector('[special]', 0.02, FIRST_NOISE_AXIS);
@@ -166,7 +166,7 @@ function encoderGraph(name: string, vocab: string[]): OnnxGraph {
   };
 }
 
-export const TINY_SENTIMENT_LABELS = ['negative', 'neutral', 'positive'] as const;
+const TINY_SENTIMENT_LABELS = ['negative', 'neutral', 'positive'] as const;
 
 /**
  * A sequence classifier on top of the encoder: masked mean pooling, then a

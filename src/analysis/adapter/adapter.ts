@@ -7,13 +7,13 @@
 import type { AnalysisResult, SentimentLabel, ThemeMatch } from '../types.js';
 
 /** Buckets of the hashed feature space. */
-export const ADAPTER_DIMENSIONS = 1 << 18;
+const ADAPTER_DIMENSIONS = 1 << 18;
 /** Cosine similarity to a theme's prototype above which the adapter adds the theme. */
-export const DEFAULT_PROTOTYPE_THRESHOLD = 0.3;
+const DEFAULT_PROTOTYPE_THRESHOLD = 0.3;
 /** Corrections of one predicted label needed before the calibration may remap it. */
-export const MIN_CALIBRATION_SUPPORT = 5;
+const MIN_CALIBRATION_SUPPORT = 5;
 
-export interface AdapterPrototype {
+interface AdapterPrototype {
   key: string;
   label: string;
   /** Corrected verbatims the prototype averages. */
@@ -132,7 +132,7 @@ export function prototypeThemes(text: string, adapter: AdapterData): { key: stri
 }
 
 /** Similarity at which the best prototype is added even beside themes the engine found. */
-export const CONFIDENT_SIMILARITY = 0.6;
+const CONFIDENT_SIMILARITY = 0.6;
 
 /**
  * The engine's result with the adapter applied: the best prototype match is added (with the

@@ -7,7 +7,7 @@
 import type { Taxonomy } from '../types.js';
 import type { TransformerBackend } from './transformer-backend.js';
 
-export interface ThemeSimilarity {
+interface ThemeSimilarity {
   key: string;
   similarity: number;
 }
@@ -39,12 +39,12 @@ export interface EmbeddingThemeMatcher {
   warmUp(): Promise<void>;
 }
 
-export const DEFAULT_SIMILARITY_THRESHOLD = 0.45;
+const DEFAULT_SIMILARITY_THRESHOLD = 0.45;
 /**
  * Multi-label, but calibrated per text: a theme found only by embeddings must be within this
  * cosine of the text's best theme. Chosen a priori (not tuned on the BANKING77 test split).
  */
-export const DEFAULT_THEME_MARGIN = 0.05;
+const DEFAULT_THEME_MARGIN = 0.05;
 
 /**
  * The texts that stand for a theme: its description and examples. A theme without examples (a

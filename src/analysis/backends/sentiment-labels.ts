@@ -24,7 +24,7 @@ const INDEXED_LABEL_WEIGHTS: Record<number, number[]> = {
 };
 
 /** For binary models (no neutral class), polarities closer to 0 than this read as neutral. */
-export const BINARY_NEUTRAL_BAND = 0.3;
+const BINARY_NEUTRAL_BAND = 0.3;
 
 function namedLabelWeight(label: string): number | undefined {
   const name = label.trim().toLowerCase();

@@ -10,8 +10,6 @@ import path from 'node:path';
 import { resolveLocalModel, assertModelId, INSTALL_HINT, ModelFilesError } from './model-files.js';
 import { labelWeightsFromConfig, toModelSentiment, type LabelWeights, type ModelSentiment } from './sentiment-labels.js';
 
-export type { ModelSentiment } from './sentiment-labels.js';
-
 export interface TransformerBackendOptions {
   /** Local model directory; a model id such as "Xenova/all-MiniLM-L6-v2" is a folder inside it. */
   modelDir: string;
@@ -42,7 +40,7 @@ export interface TransformerBackend {
 }
 
 /** Longest text handed to the tokenizer; models truncate at a few hundred tokens anyway. */
-export const MAX_TEXT_CHARS = 8192;
+const MAX_TEXT_CHARS = 8192;
 const DEFAULT_BATCH_SIZE = 32;
 
 // Minimal structural types of the parts of @xenova/transformers used here.

@@ -9,7 +9,7 @@ import type { Token } from '../text/tokenize.js';
 import { STOPWORDS } from '../text/vocabulary.js';
 import { sentimentModel } from '../sentiment/lexicon.js';
 
-export const MAX_KEY_PHRASES = 8;
+const MAX_KEY_PHRASES = 8;
 const MAX_PHRASE_WORDS = 4;
 
 /** Gerunds that name things ("shipping", "billing") rather than actions. */

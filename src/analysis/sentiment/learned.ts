@@ -107,7 +107,7 @@ function wordHashes(w: string, negated: boolean): Uint32Array {
  * which ends at punctuation as in the rules), word bigrams, character n-grams, emoji, ! and ?.
  * Pushes raw 32-bit hashes; the model masks them to its size.
  */
-export function hashedFeatures(tokens: readonly Token[], from: number, to: number, out: number[]): void {
+function hashedFeatures(tokens: readonly Token[], from: number, to: number, out: number[]): void {
   let negation = 0;
   let prev = '';
   for (let i = from; i < to; i++) {
@@ -133,7 +133,7 @@ export function hashedFeatures(tokens: readonly Token[], from: number, to: numbe
 }
 
 /** What the rules found in a clause or text, as the model's dense features. */
-export function ruleFeatures(score: ClauseScore, churnSignals: number, words: number, afterContrast: number): Float32Array {
+function ruleFeatures(score: ClauseScore, churnSignals: number, words: number, afterContrast: number): Float32Array {
   const label = labelOf(normalizeScore(score.raw), score.hits);
   return Float32Array.from([
     Math.tanh(score.raw / 4),
@@ -148,14 +148,14 @@ export function ruleFeatures(score: ClauseScore, churnSignals: number, words: nu
   ]);
 }
 
-export function wordCount(tokens: readonly Token[], from: number, to: number): number {
+function wordCount(tokens: readonly Token[], from: number, to: number): number {
   let n = 0;
   for (let i = from; i < to; i++) if (tokens[i].kind === 'word') n++;
   return n;
 }
 
 /** Unscaled sums of the hashed weights of some features, per class. */
-export function hashedSums(model: SentimentModel, hashes: readonly number[]): Float64Array {
+function hashedSums(model: SentimentModel, hashes: readonly number[]): Float64Array {
   const z = new Float64Array(N_CLASSES);
   const w = model.hashed;
   for (const h of hashes) {
@@ -171,7 +171,7 @@ export function hashedSums(model: SentimentModel, hashes: readonly number[]): Fl
  * Class scores (logits) from hashed sums over `count` features (L2-normalised by count) and the
  * dense rule features.
  */
-export function logitsFromSums(model: SentimentModel, sums: Float64Array, count: number, dense: Float32Array): Float64Array {
+function logitsFromSums(model: SentimentModel, sums: Float64Array, count: number, dense: Float32Array): Float64Array {
   const z = new Float64Array(N_CLASSES);
   const v = count > 0 ? 1 / Math.sqrt(count) : 0;
   for (let c = 0; c < N_CLASSES; c++) z[c] = model.bias[c] + v * sums[c];

@@ -11,7 +11,7 @@ import { afinn, patternLexicon } from '../deps.js';
 import { PhraseTrie } from '../match/phrase-trie.js';
 import type { ClauseRole } from '../text/clauses.js';
 
-export interface SentimentPhrase {
+interface SentimentPhrase {
   valence: number;
   /** The phrase carries its own negation ("no issues"), so a negator before it does not flip it. */
   selfNegated: boolean;

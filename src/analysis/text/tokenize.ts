@@ -4,7 +4,7 @@
  */
 import { wordInfo, type Pos } from './vocabulary.js';
 
-export type TokenKind = 'word' | 'number' | 'emoji' | 'emoticon' | 'punct' | 'break' | 'other';
+type TokenKind = 'word' | 'number' | 'emoji' | 'emoticon' | 'punct' | 'break' | 'other';
 
 export interface Token {
   kind: TokenKind;

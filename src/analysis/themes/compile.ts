@@ -11,7 +11,7 @@ import { validateTaxonomy } from './validate.js';
 
 export type HitKind = 'keyword' | 'phrase' | 'synonym' | 'example' | 'profile';
 
-export interface KeywordEntry {
+interface KeywordEntry {
   theme: number;
   /** Adjectives and adverbs ("slow", "friendly") describe whatever noun they go with, so they
    *  only count when no other theme is named in the same clause. */
@@ -30,7 +30,7 @@ export interface PhraseEntry {
   source: string;
 }
 
-export interface ExampleEntry {
+interface ExampleEntry {
   theme: number;
   text: string;
   /** Content stem → IDF weight. */

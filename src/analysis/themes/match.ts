@@ -20,7 +20,7 @@ export interface ThemeHit {
 }
 
 /** Confidence each kind of evidence gives on its own. */
-export const HIT_CONFIDENCE = {
+const HIT_CONFIDENCE = {
   phrase: 0.85,
   phraseUnordered: 0.7,
   keyword: 0.75,
@@ -28,10 +28,10 @@ export const HIT_CONFIDENCE = {
   synonym: 0.5,
 } as const;
 /** Minimum cosine similarity between a clause and an example phrase, and the words they must share. */
-export const EXAMPLE_MIN_SIMILARITY = 0.45;
-export const EXAMPLE_MIN_SHARED = 2;
+const EXAMPLE_MIN_SIMILARITY = 0.45;
+const EXAMPLE_MIN_SHARED = 2;
 /** A word used by at most this many themes counts as specific. */
-export const EXAMPLE_SPECIFIC_THEMES = 3;
+const EXAMPLE_SPECIFIC_THEMES = 3;
 
 const isContentToken = (t: Token): boolean => (t.kind === 'word' || t.kind === 'number') && !STOPWORDS.has(t.norm) && t.norm.length > 1;
 
@@ -156,7 +156,7 @@ function exampleHits(tokens: readonly Token[], clause: Clause, clauseIndex: numb
 }
 
 /** How far (in tokens) a describing word reaches to the noun it describes. */
-export const DESCRIBES_WINDOW = 3;
+const DESCRIBES_WINDOW = 3;
 
 /** True when a weak hit sits next to another theme's strong hit and none of its own theme's. */
 function describesOtherTheme(weak: ThemeHit, clauseHits: readonly ThemeHit[]): boolean {
@@ -173,11 +173,11 @@ function describesOtherTheme(weak: ThemeHit, clauseHits: readonly ThemeHit[]): b
 }
 
 /** Minimum summed profile weight, and distinct stems, for a profile hit. */
-export const PROFILE_MIN_SCORE = 1.5;
-export const PROFILE_MIN_STEMS = 2;
+const PROFILE_MIN_SCORE = 1.5;
+const PROFILE_MIN_STEMS = 2;
 
 /** Profile words only support each other this close together (in tokens). */
-export const PROFILE_WINDOW = 6;
+const PROFILE_WINDOW = 6;
 
 function profileHits(tokens: readonly Token[], clause: Clause, clauseIndex: number, tax: CompiledTaxonomy, out: ThemeHit[]): void {
   const found = new Map<number, { at: number; stem: string; weight: number }[]>();

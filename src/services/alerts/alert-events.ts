@@ -3,7 +3,7 @@ import type { AlertEntity } from '../../../models/alert/alert.entity.js';
 import type { DomainEvent, EventType } from '../events.js';
 
 /** The JSON payload of every alert event (documented in docs/alerts.md). */
-export function alertPayload(alert: AlertEntity): Record<string, unknown> {
+function alertPayload(alert: AlertEntity): Record<string, unknown> {
   return {
     alert: {
       id: alert._id,
@@ -32,7 +32,7 @@ export function alertPayload(alert: AlertEntity): Record<string, unknown> {
   };
 }
 
-export function alertEventId(type: EventType, alert: AlertEntity): string {
+function alertEventId(type: EventType, alert: AlertEntity): string {
   if (type === 'alert.raised') return `alert.raised:${alert._id}`;
   if (type === 'alert.sla_breached') return `alert.sla_breached:${alert._id}`;
   // Each change appends one history entry: its length names the change.

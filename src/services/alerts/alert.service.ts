@@ -43,7 +43,7 @@ const SYSTEM = 'system';
 const OUTCOMES: AlertOutcome[] = ['RECOVERED', 'NOT_RECOVERED', 'NO_RESPONSE'];
 const MAX_NOTE = 2000;
 
-export function alertId(responseId: string, ruleId: string | null): string {
+function alertId(responseId: string, ruleId: string | null): string {
   return `${responseId}:${ruleId ?? DEFAULT_ROUTE_ID}`;
 }
 

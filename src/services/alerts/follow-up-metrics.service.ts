@@ -39,14 +39,14 @@ export interface FollowUpMetrics {
   rows: FollowUpStats[];
 }
 
-export function median(values: number[]): number | null {
+function median(values: number[]): number | null {
   if (!values.length) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-export function statsOf(key: string | null, alerts: AlertEntity[], now: Date): Omit<FollowUpStats, 'responses' | 'nps'> {
+function statsOf(key: string | null, alerts: AlertEntity[], now: Date): Omit<FollowUpStats, 'responses' | 'nps'> {
   const detractors = alerts.filter((a) => a.category === 'DETRACTOR');
   const contacted = detractors.filter((a) => a.firstActionAt && a.firstActionAt.getTime() <= a.dueAt.getTime()).length;
   const minutes = alerts.flatMap((a) => (a.firstActionAt ? [(a.firstActionAt.getTime() - a.raisedAt.getTime()) / 60_000] : []));

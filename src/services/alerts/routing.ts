@@ -45,7 +45,7 @@ export function taskFor(category: NpsCategory): FollowUpTask {
   return 'RECOVERY_CALL';
 }
 
-export function ruleMatches(rule: RoutingRuleEntity, facts: RoutingFacts): boolean {
+function ruleMatches(rule: RoutingRuleEntity, facts: RoutingFacts): boolean {
   const m = rule.match;
   if (m.categories.length && !m.categories.includes(facts.category)) return false;
   if (m.minRiskLevel && !levelAtLeast(facts.riskLevel, m.minRiskLevel)) return false;

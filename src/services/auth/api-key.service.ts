@@ -40,7 +40,7 @@ const MAX_SCOPE = 10;
 /** Roles a scope makes sense for (ADMIN sees everything; INGEST writes). */
 const SCOPED_ROLES: readonly ApiKeyRole[] = ['MANAGER', 'ANALYST', 'SUBSCRIBER'];
 
-export function hashSecret(secret: string): string {
+function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 

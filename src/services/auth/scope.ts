@@ -11,7 +11,7 @@ export type Scope = readonly Attribute[] | null | undefined;
  * A value no stored attribute can have (stored values are trimmed, this one starts with a
  * space): a filter that asks for another value of a scoped key matches nothing.
  */
-export const OUT_OF_SCOPE_VALUE = ' (outside scope)';
+const OUT_OF_SCOPE_VALUE = ' (outside scope)';
 
 /**
  * The filter narrowed to the scope. Filter semantics: the same key twice means either value,

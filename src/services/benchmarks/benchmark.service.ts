@@ -19,7 +19,7 @@ const fileSchema = z.object({ note: z.string().optional(), benchmarks: z.array(b
 
 export type Benchmark = z.output<typeof benchmarkSchema>;
 
-export const BENCHMARKS_FILE = new URL('./benchmarks.json', import.meta.url);
+const BENCHMARKS_FILE = new URL('./benchmarks.json', import.meta.url);
 
 /** Reads and validates a benchmarks file; a bad file fails loudly at start, naming the row. */
 export function loadBenchmarks(file: URL | string = BENCHMARKS_FILE): Benchmark[] {

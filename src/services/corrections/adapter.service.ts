@@ -11,7 +11,7 @@ import type { TaxonomyRepository } from '../../../models/taxonomy/taxonomy.repos
 import type { BackfillService } from '../backfill.service.js';
 
 /** Newest corrections an adapter learns from: bounds the training scan and the adapter's size. */
-export const MAX_TRAINING_CORRECTIONS = 5_000;
+const MAX_TRAINING_CORRECTIONS = 5_000;
 
 export class AdapterService {
   private cached: { version: number; data: AdapterData | null; taxonomyVersion: number } | null = null;

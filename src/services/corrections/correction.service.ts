@@ -14,7 +14,7 @@ import { inScope } from '../auth/scope.js';
 import type { TaxonomySource } from '../current-taxonomy.js';
 import { applyCorrection, themeKeysOf } from './apply-correction.js';
 
-export const MAX_CORRECTED_THEMES = 50;
+const MAX_CORRECTED_THEMES = 50;
 const WRITE_ATTEMPTS = 3;
 
 export interface CorrectionInputData {

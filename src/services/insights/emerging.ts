@@ -21,7 +21,7 @@ const MAX_KEY = 64;
 const MAX_KEYWORDS = 10;
 const MAX_EXAMPLES = 3;
 /** Distinct responses that must share a phrase before it may serve as an example. */
-export const MIN_SHARED_RESPONSES = 3;
+const MIN_SHARED_RESPONSES = 3;
 /** Words in an example phrase. */
 const MIN_WORDS = 2;
 const MAX_WORDS = 6;
@@ -41,7 +41,7 @@ export function suggestKey(phrase: string, taken: ReadonlySet<string>): string {
   return key;
 }
 
-export function suggestLabel(phrase: string): string {
+function suggestLabel(phrase: string): string {
   const text = phrase.trim();
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

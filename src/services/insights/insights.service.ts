@@ -43,7 +43,7 @@ export interface TaxonomyPort {
   current(): Promise<Taxonomy>;
 }
 
-export interface ThemeRef {
+interface ThemeRef {
   key: string;
   label: string;
 }
@@ -66,7 +66,7 @@ export interface Period {
   to: Date;
 }
 
-export interface ThemeChangeInsight extends ThemeChange {
+interface ThemeChangeInsight extends ThemeChange {
   period: Period;
   previousPeriod: Period;
 }
@@ -84,7 +84,7 @@ export interface ThemeInsight extends NpsFigures {
   examples: ThemeExample[];
 }
 
-export interface DriverInsight {
+interface DriverInsight {
   theme: ThemeRef;
   impact: number;
   mentions: number;
@@ -105,13 +105,13 @@ export interface DriversReport {
   promotion: DriverInsight[];
 }
 
-export interface TrendPoint extends NpsFigures {
+interface TrendPoint extends NpsFigures {
   period: string;
   start: Date;
   end: Date;
 }
 
-export interface TrendSeries {
+interface TrendSeries {
   /** Touchpoint or attribute value; null for the ungrouped series (or responses without a touchpoint). */
   group: string | null;
   responses: number;
@@ -129,7 +129,7 @@ export interface NpsTrend {
   series: TrendSeries[];
 }
 
-export interface SegmentTheme {
+interface SegmentTheme {
   theme: ThemeRef;
   mentions: number;
   share: number;
@@ -137,7 +137,7 @@ export interface SegmentTheme {
   impact: number | null;
 }
 
-export interface Segment extends NpsFigures {
+interface Segment extends NpsFigures {
   value: string | null;
   /** Fraction (0–1) of the group's responses in this segment. */
   share: number;
@@ -145,7 +145,7 @@ export interface Segment extends NpsFigures {
   topThemes: SegmentTheme[];
 }
 
-export interface SegmentGroup {
+interface SegmentGroup {
   dimension: string;
   segments: Segment[];
   happiest: Segment | null;
@@ -166,7 +166,7 @@ export interface EmergingExample {
   respondedAt: Date;
 }
 
-export interface EmergingTheme {
+interface EmergingTheme {
   phrase: string;
   count: number;
   share: number;
@@ -573,7 +573,7 @@ const LEVELS: RowSourceLevel[] = ['ROLLUP', 'LEDGER', 'SCAN'];
 const slowest = (a: RowSourceLevel, b: RowSourceLevel | undefined): RowSourceLevel => (b && LEVELS.indexOf(b) > LEVELS.indexOf(a) ? b : a);
 
 /** The attribute whose rows serve a filter from caches: the filter's one attribute key, if it has exactly one. */
-export function filterAttribute(filter: ResponseQueryFilter | null | undefined): string | null {
+function filterAttribute(filter: ResponseQueryFilter | null | undefined): string | null {
   const keys = new Set((filter?.attributes ?? []).map((a) => a.key));
   return keys.size === 1 ? [...keys][0] : null;
 }

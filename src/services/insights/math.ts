@@ -22,7 +22,7 @@ function addTo(c: Counts, cat: NpsCategory, n: number, scoreSum: number): void {
   c.scoreSum += scoreSum;
 }
 
-export function minus(a: Counts, b: Counts): Counts {
+function minus(a: Counts, b: Counts): Counts {
   return {
     promoters: a.promoters - b.promoters,
     passives: a.passives - b.passives,
@@ -39,13 +39,13 @@ export function baseCounts(rows: readonly Row[], analysedOnly: boolean): Counts 
 }
 
 /** NPS in points, unrounded; null without responses. */
-export function npsValue(c: NpsCounts): number | null {
+function npsValue(c: NpsCounts): number | null {
   const n = total(c);
   return n === 0 ? null : ((c.promoters - c.detractors) / n) * 100;
 }
 
 /** Standard error of an NPS, in points. */
-export function npsStandardError(c: NpsCounts): number | null {
+function npsStandardError(c: NpsCounts): number | null {
   const n = total(c);
   if (n < 2) return null;
   const p = c.promoters / n;
@@ -131,7 +131,7 @@ export interface ThemeStats {
   shareOfPromoters: number;
 }
 
-export function themeStats(base: Counts, tally: ThemeTally): ThemeStats {
+function themeStats(base: Counts, tally: ThemeTally): ThemeStats {
   const mentions = total(tally.counts);
   const without = minus(base, tally.counts);
   const overall = npsValue(base);

@@ -42,7 +42,7 @@ export const MODEL_PACKAGE = {
 } as const;
 
 /** Sentences the converted model must embed like the reference forward pass. */
-export const CHECK_SENTENCES = [
+const CHECK_SENTENCES = [
   'This is an example sentence',
   'The checkout page crashed twice and support never answered.',
   'I love how quickly my refund arrived!',

@@ -194,7 +194,7 @@ export class DispatchPlanner {
 }
 
 /** The batch of surveys one tick released, for the sending tool (documented in docs/programme.md). */
-export function surveyDueEvent(tick: string, now: Date, invitations: InvitationEntity[]) {
+function surveyDueEvent(tick: string, now: Date, invitations: InvitationEntity[]) {
   return {
     id: `survey.due:${tick}`,
     type: 'survey.due' as const,

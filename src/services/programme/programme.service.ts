@@ -30,7 +30,7 @@ import {
 
 export type Clock = () => Date;
 
-export const DEFAULT_EVERY_DAYS = 90;
+const DEFAULT_EVERY_DAYS = 90;
 
 export interface TouchpointEventInput {
   externalId?: string | null;
@@ -314,7 +314,7 @@ export interface ResponseRate {
   medianHoursToRespond: number | null;
 }
 
-export function median(values: number[]): number | null {
+function median(values: number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

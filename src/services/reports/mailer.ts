@@ -1,7 +1,7 @@
 /** Outgoing e-mail: SMTP through nodemailer, behind a port so services never see the transport. */
 import nodemailer from 'nodemailer';
 
-export interface MailMessage {
+interface MailMessage {
   to: { email: string; name: string | null };
   subject: string;
   html: string;

@@ -248,7 +248,7 @@ function verbatim(r: ResponseEntity): ReportVerbatim {
 const hasComment = (r: ResponseEntity) => (r.comment ?? '').trim().length > 0;
 
 /** Best promoter quotes: highest score, then most positive, then most specific (more evidence). */
-export function bestPromoterQuotes(items: ResponseEntity[]): ReportVerbatim[] {
+function bestPromoterQuotes(items: ResponseEntity[]): ReportVerbatim[] {
   const key = (r: ResponseEntity) => [r.score, r.analysis?.sentiment.score ?? 0, highlightsOf(r).length];
   return items
     .filter(hasComment)
@@ -258,7 +258,7 @@ export function bestPromoterQuotes(items: ResponseEntity[]): ReportVerbatim[] {
 }
 
 /** Most urgent detractors: highest churn risk, then lowest score, then newest. */
-export function mostUrgentDetractors(items: ResponseEntity[]): ReportVerbatim[] {
+function mostUrgentDetractors(items: ResponseEntity[]): ReportVerbatim[] {
   const key = (r: ResponseEntity) => [r.analysis?.churnRisk?.score ?? 0, -r.score, r.respondedAt.getTime()];
   return items
     .filter(hasComment)

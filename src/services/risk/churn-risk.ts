@@ -36,7 +36,7 @@ export interface RiskSettings {
   highValueAccount: number;
 }
 
-export const DEFAULT_RISK_WEIGHTS: RiskWeights = {
+const DEFAULT_RISK_WEIGHTS: RiskWeights = {
   detractor: 30,
   detractorPerPoint: 2,
   passive: 8,

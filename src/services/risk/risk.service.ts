@@ -17,21 +17,21 @@ import { categoryOf } from '../../domain/nps.js';
 import { inScope } from '../auth/scope.js';
 
 /** Earlier comparable responses read for repeated complaints. */
-export const RECENT_RESPONSES = 5;
+const RECENT_RESPONSES = 5;
 /** Newest earlier responses of the customer read (one query) to find the comparable ones. */
-export const EARLIER_READ = 20;
+const EARLIER_READ = 20;
 
 /**
  * Whether an earlier response may be compared with this one: it carries every attribute pair of
  * this one, i.e. it passes every scope this response passes (the scope check, with this
  * response's attributes as the scope).
  */
-export function comparable(response: Pick<ResponseEntity, 'attributes'>, earlier: Pick<ResponseEntity, 'attributes'>): boolean {
+function comparable(response: Pick<ResponseEntity, 'attributes'>, earlier: Pick<ResponseEntity, 'attributes'>): boolean {
   return inScope(earlier.attributes, response.attributes);
 }
 
 /** Themes a response complains about: negative aspect sentiment, or any theme of a detractor. */
-export function complaintThemes(response: Pick<ResponseEntity, 'category' | 'analysis'>): { key: string; label: string }[] {
+function complaintThemes(response: Pick<ResponseEntity, 'category' | 'analysis'>): { key: string; label: string }[] {
   const themes = response.analysis?.themes ?? [];
   return themes
     .filter((t) => t.sentiment.label === 'negative' || response.category === 'DETRACTOR')

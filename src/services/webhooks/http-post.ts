@@ -15,7 +15,7 @@ export interface PostOptions {
   signal?: AbortSignal;
 }
 
-export class PostTimeoutError extends Error {
+class PostTimeoutError extends Error {
   override name = 'TimeoutError';
 }
 

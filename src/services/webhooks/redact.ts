@@ -8,8 +8,8 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 const PHONE_CANDIDATE = /(?<![\w+])(?:\+|00)?\(?\d[\d\s().-]{5,}\d(?![\w])/g;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export const EMAIL_MASK = '[email]';
-export const PHONE_MASK = '[phone]';
+const EMAIL_MASK = '[email]';
+const PHONE_MASK = '[phone]';
 
 export function redactContactDetails(text: string): string {
   return text.replace(EMAIL, EMAIL_MASK).replace(PHONE_CANDIDATE, (match) => {

@@ -9,11 +9,11 @@ import type { DomainEvent, EventPublisher } from '../events.js';
 import { redactContactDetails } from './redact.js';
 
 /** Same response and revision, same id: a retried analysis job publishes the same event. */
-export function responseAnalyzedEventId(responseId: string, revision: number): string {
+function responseAnalyzedEventId(responseId: string, revision: number): string {
   return `response.analyzed:${responseId}:r${revision}`;
 }
 
-export function responseAnalyzedEvent(response: ResponseEntity, { redactPii }: { redactPii: boolean }): DomainEvent {
+function responseAnalyzedEvent(response: ResponseEntity, { redactPii }: { redactPii: boolean }): DomainEvent {
   const text = (value: string) => (redactPii ? redactContactDetails(value) : value);
   const analysis = response.analysis;
   const responseId = response._id.toHexString();

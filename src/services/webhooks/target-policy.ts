@@ -33,7 +33,7 @@ export interface AllowList {
   cidrs: readonly Cidr[];
 }
 
-export const EMPTY_ALLOW_LIST: AllowList = { hosts: new Set(), cidrs: [] };
+const EMPTY_ALLOW_LIST: AllowList = { hosts: new Set(), cidrs: [] };
 
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
 

@@ -14,7 +14,7 @@ import { retryDelayMs, type DeliveryRef } from './ports.js';
 import type { SecretBox } from './secret-box.js';
 import { TARGET_REFUSED, TargetRefusedError, type TargetPolicy } from './target-policy.js';
 
-export interface DeliveryPolicy {
+interface DeliveryPolicy {
   timeoutMs: number;
   backoffMs: number;
   /** Disable an endpoint after this many failed attempts in a row… */
@@ -37,7 +37,7 @@ export class DeliveryCancelledError extends Error {
 }
 
 /** The receiver did not take it (non-2xx, timeout, connection error): retry later. */
-export class DeliveryFailedError extends Error {
+class DeliveryFailedError extends Error {
   override name = 'DeliveryFailedError';
 }
 

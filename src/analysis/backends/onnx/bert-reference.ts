@@ -91,7 +91,7 @@ function selfAttention(x: Matrix, query: Matrix, key: Matrix, value: Matrix, hea
 }
 
 /** The last hidden state of one sequence of token ids (token type 0, no padding). */
-export function bertHiddenStates(weights: BertWeights, tokenIds: number[]): Matrix {
+function bertHiddenStates(weights: BertWeights, tokenIds: number[]): Matrix {
   const { config } = weights;
   const H = config.hidden_size;
   if (tokenIds.length > config.max_position_embeddings)

@@ -31,7 +31,7 @@ export interface DenseWeights {
   outFeatures: number;
 }
 
-export interface BertLayerWeights {
+interface BertLayerWeights {
   query: DenseWeights;
   key: DenseWeights;
   value: DenseWeights;
@@ -51,7 +51,7 @@ export interface BertWeights {
   layers: BertLayerWeights[];
 }
 
-export class BertWeightsError extends Error {
+class BertWeightsError extends Error {
   override name = 'BertWeightsError';
 }
 

@@ -10,7 +10,7 @@ const WIRE_LENGTH_DELIMITED = 2;
 
 /** ONNX TensorProto.DataType values used here. */
 export const OnnxDataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT64: 7 } as const;
-export type OnnxDataTypeValue = (typeof OnnxDataType)[keyof typeof OnnxDataType];
+type OnnxDataTypeValue = (typeof OnnxDataType)[keyof typeof OnnxDataType];
 
 /** ONNX AttributeProto.AttributeType values used here. */
 const AttributeType = { FLOAT: 1, INT: 2, INTS: 7 } as const;
@@ -82,7 +82,7 @@ export interface OnnxTensor {
 }
 
 /** A dimension is either fixed (number) or symbolic (string such as 'batch'). */
-export interface OnnxValueInfo {
+interface OnnxValueInfo {
   name: string;
   dataType: OnnxDataTypeValue;
   shape: Array<number | string>;

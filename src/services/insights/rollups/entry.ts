@@ -10,7 +10,7 @@ import type { EntrySource } from '../../../../models/rollup/insight-responses.re
 /** Sentiment of a theme mention: positive, neutral (u) or negative. */
 export type SentimentCode = 'p' | 'u' | 'n';
 
-export interface EntryTheme {
+interface EntryTheme {
   key: string;
   sentiment: SentimentCode;
   confidence: number;
@@ -34,7 +34,7 @@ export interface Entry {
 }
 
 /** Enough of a verbatim for theme discovery, without letting 5,000-character comments bloat the ledger. */
-export const COMMENT_CHARS = 500;
+const COMMENT_CHARS = 500;
 
 const SENTIMENT_CODES: Record<string, SentimentCode> = { positive: 'p', neutral: 'u', negative: 'n' };
 

@@ -10,7 +10,7 @@ import { categoryOf } from '../../../domain/nps.js';
 import { entryMatches, type Entry, type SentimentCode } from './entry.js';
 
 /** Kept per month and theme: enough that filtered breakdowns usually still find a few. */
-export const EXAMPLES_PER_THEME_MONTH = 20;
+const EXAMPLES_PER_THEME_MONTH = 20;
 const MAX_COMMENT = 500;
 /** A month's examples stay well below MongoDB's 16 MB document limit. */
 const MAX_DOC_CHARS = 8_000_000;
@@ -120,7 +120,7 @@ function sorted(lists: ExampleLists): [string, StoredExample[]][] {
 }
 
 /** Whether a stored example belongs to the responses a filter selects (as far as it can tell). */
-export function exampleMatches(example: StoredExample, filter: ResponseQueryFilter | null | undefined): boolean {
+function exampleMatches(example: StoredExample, filter: ResponseQueryFilter | null | undefined): boolean {
   if (!filter) return true;
   if (filter.analysisStatus && filter.analysisStatus !== 'DONE') return false;
   const search = filter.search?.trim().toLowerCase();

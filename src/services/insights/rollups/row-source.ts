@@ -18,7 +18,7 @@ import { filterRows, kindId, kindsFor, RowSet, type Kind, type Row, type RowFilt
 export type RowSourceLevel = 'ROLLUP' | 'LEDGER' | 'SCAN';
 export type Granularity = 'day' | 'month';
 
-export interface Unit {
+interface Unit {
   /** Day (YYYY-MM-DD) or month (YYYY-MM) key. */
   key: string;
   rows: Row[];
