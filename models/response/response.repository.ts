@@ -81,10 +81,9 @@ export class ResponseRepository {
   }
 
   /**
-   * Newest first, keyset-paginated on _id: a page never shifts when responses arrive
-   * while a client is paging, because new ids sort before the cursor.
+   * Up to `limit` matching responses, newest first, older than `afterId`: keyset-paginated on _id,
+   * so a page never shifts when responses arrive while a client is paging (new ids sort before the cursor).
    */
-  /** Up to `limit` matching responses, newest first, older than `afterId` (keyset on _id). */
   async page(filter: ResponseQueryFilter | null | undefined, limit: number, afterId: Types.ObjectId | null): Promise<ResponseEntity[]> {
     const query = toMongoFilter(filter);
     if (afterId) query._id = { $lt: afterId };

@@ -90,6 +90,7 @@ export function createServices(deps: ServiceDeps): Services {
     insights: services.insights,
     followUps: services.followUpMetrics,
     benchmarks,
+    maxPageSize: deps.config.VERBATIM_MAX_PAGE_SIZE,
     now,
   });
   const reportRepository = new ReportRepository(reportModels(deps.db.connection));

@@ -19,7 +19,7 @@ import { fmt, renderReportHtml, renderReportText, signed } from './render-report
 const TREND_WEEKS = 13;
 const QUOTES = 3;
 const THEMES_EACH_WAY = 3;
-/** Most verbatims of one category read to pick the quotes from (the newest of the week). */
+/** Most verbatims of one category read to pick the quotes from (the newest of the week), within the page-size limit. */
 const QUOTE_POOL = 100;
 
 export interface ReportVerbatim {
@@ -92,6 +92,8 @@ export interface WeeklyReportDeps {
   insights: InsightsService;
   followUps: FollowUpMetricsService;
   benchmarks: BenchmarkService;
+  /** VERBATIM_MAX_PAGE_SIZE: the quote pool is read as one page of the responses query. */
+  maxPageSize: number;
   now?: () => Date;
 }
 
@@ -146,10 +148,11 @@ export class WeeklyReportService {
       Promise.all(weeks.map((w) => this.deps.responses.nps(inRange(w)))),
     ]);
     const hasResponses = last13Weeks.responses > 0;
+    const pool = Math.min(QUOTE_POOL, this.deps.maxPageSize);
     const [themes, promoters, detractors, followUps] = await Promise.all([
       hasResponses ? this.deps.insights.themeBreakdown(inRange(four), { examples: 0 }) : Promise.resolve([]),
-      weekNps.promoters ? this.deps.responses.page({ ...inRange(weekRange), categories: ['PROMOTER'] }, QUOTE_POOL, null) : null,
-      weekNps.detractors ? this.deps.responses.page({ ...inRange(weekRange), categories: ['DETRACTOR'] }, QUOTE_POOL, null) : null,
+      weekNps.promoters ? this.deps.responses.page({ ...inRange(weekRange), categories: ['PROMOTER'] }, pool, null) : null,
+      weekNps.detractors ? this.deps.responses.page({ ...inRange(weekRange), categories: ['DETRACTOR'] }, pool, null) : null,
       this.deps.followUps.metrics(four.from, four.to, 'OWNER', scope),
     ]);
 
