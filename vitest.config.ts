@@ -14,6 +14,8 @@ export default defineConfig({
     // These machines have 2 cores, and the services under test need CPU too.
     poolOptions: { forks: { minForks: 1, maxForks: 2 } },
     teardownTimeout: 30_000,
+    // The slow-files reporter names the files still running every few minutes (see the file).
+    reporters: ['default', './test/setup/slow-files-reporter.ts'],
     projects: [
       {
         extends: true,

@@ -1,7 +1,7 @@
 /** Alerts: point reads and conditional writes by _id; inbox lists page in the database (keyset on an indexed sort). */
 import type { FilterQuery, Types } from 'mongoose';
 import { afterKey, sortDocument, type SortField } from '../keyset.js';
-import { isDuplicateKeyError } from '../response/response.repository.js';
+import { isDuplicateKeyError } from '../bulk.js';
 import type { AlertEntity, AlertHistoryEntry, AlertStatus, NewAlert } from './alert.entity.js';
 import type { AlertModel } from './alert.schema.js';
 

@@ -1,7 +1,7 @@
 /** API keys by the hash of their secret. The collection is small (one document per key). */
 import type { ApiKeyEntity } from './apikey.entity.js';
 import type { ApiKeyModel } from './apikey.schema.js';
-import { isDuplicateKeyError } from '../response/response.repository.js';
+import { isDuplicateKeyError } from '../bulk.js';
 
 export class ApiKeyRepository {
   constructor(private readonly model: ApiKeyModel) {}

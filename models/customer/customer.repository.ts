@@ -5,9 +5,8 @@
  */
 import type { AnyBulkWriteOperation, Types } from 'mongoose';
 import { foldByCustomer, type CustomerChange, type CustomerEntry } from './customer-batch.js';
-import { chunks } from '../bulk.js';
+import { chunks, duplicateKeyIndexes } from '../bulk.js';
 import { afterKey, sortDocument, type SortField } from '../keyset.js';
-import { isDuplicateKeyError } from '../response/response.repository.js';
 import type { CustomerChurnRisk, CustomerEntity } from './customer.entity.js';
 import type { CustomerModel } from './customer.schema.js';
 import type { WriteLockRepository } from '../lock/write-lock.repository.js';
@@ -135,12 +134,9 @@ async function duplicateKeyOps(
     await model.bulkWrite(ops, { ordered: false });
     return [];
   } catch (err) {
-    const writeErrors = (err as { writeErrors?: { index: number; code?: number; err?: { code?: number } }[] }).writeErrors;
-    if (Array.isArray(writeErrors) && writeErrors.length > 0 && writeErrors.every((w) => (w.code ?? w.err?.code) === 11000)) {
-      return writeErrors.map((w) => ops[w.index]);
-    }
-    if (isDuplicateKeyError(err) && ops.length === 1) return ops;
-    throw err;
+    const refused = duplicateKeyIndexes(err, ops.length);
+    if (!refused) throw err;
+    return ops.filter((_, i) => refused.has(i));
   }
 }
 

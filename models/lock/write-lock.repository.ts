@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { chunks } from '../bulk.js';
+import { chunks, duplicateKeyIndexes } from '../bulk.js';
 
 const WRITE_LOCK_COLLECTION = 'write_locks';
 
@@ -121,7 +121,7 @@ export class WriteLockRepository {
         );
         acquired.push(...part);
       } catch (err) {
-        const taken = duplicateIndexes(err, part.length);
+        const taken = duplicateKeyIndexes(err, part.length);
         if (!taken) {
           await this.release(acquired, token).catch(() => undefined);
           throw err;
@@ -141,13 +141,4 @@ export class WriteLockRepository {
     const expired = await this.collection.find({ _id: { $in: keys }, expiresAt: { $lt: new Date() } }).toArray();
     for (const lock of expired) await this.collection.deleteOne({ _id: lock._id, token: lock.token });
   }
-}
-
-/** Indexes of an unordered insert that failed only on duplicate keys; null for any other error. */
-function duplicateIndexes(err: unknown, size: number): Set<number> | null {
-  const writeErrors = (err as { writeErrors?: { index: number; code?: number; err?: { code?: number } }[] }).writeErrors;
-  if (Array.isArray(writeErrors) && writeErrors.length > 0) {
-    return writeErrors.every((w) => (w.code ?? w.err?.code) === 11000) ? new Set(writeErrors.map((w) => w.index)) : null;
-  }
-  return (err as { code?: number }).code === 11000 && size === 1 ? new Set([0]) : null;
 }

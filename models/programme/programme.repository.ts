@@ -1,6 +1,6 @@
 /** Reads and writes of the survey programme; reads are lean and return plain objects. */
 import { Types, type FilterQuery } from 'mongoose';
-import { isDuplicateKeyError } from '../response/response.repository.js';
+import { isDuplicateKeyError } from '../bulk.js';
 import type {
   CalendarEntity,
   ContactEntity,

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { isDuplicateKeyError } from '../response/response.repository.js';
+import { isDuplicateKeyError } from '../bulk.js';
 import type { ReportDeliveryEntity, ReportSubscriptionEntity } from './report.entity.js';
 import type { ReportModels } from './report.schema.js';
 

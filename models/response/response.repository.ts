@@ -5,6 +5,7 @@ import type { NpsCounts } from '../../src/domain/nps.js';
 import type { ResponseEntity } from './response.entity.js';
 import { toMongoFilter, type ResponseQueryFilter } from './response.filter.js';
 import type { ResponseModel } from './response.schema.js';
+import { isDuplicateKeyError } from '../bulk.js';
 
 export type NewResponse = Omit<ResponseEntity, '_id' | 'createdAt' | 'updatedAt'>;
 
@@ -15,12 +16,6 @@ export interface BulkInsertOutcome {
   duplicates: number[];
   /** Input indexes that failed for another reason. */
   failed: { index: number; message: string }[];
-}
-
-const DUPLICATE_KEY = 11000;
-
-export function isDuplicateKeyError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === DUPLICATE_KEY;
 }
 
 export class ResponseRepository {
@@ -52,7 +47,7 @@ export class ResponseRepository {
       const writeErrors = [err.writeErrors].flat();
       for (const writeError of writeErrors) {
         failedIndexes.add(writeError.index);
-        if (writeError.code === DUPLICATE_KEY) outcome.duplicates.push(writeError.index);
+        if (isDuplicateKeyError(writeError)) outcome.duplicates.push(writeError.index);
         else outcome.failed.push({ index: writeError.index, message: writeError.errmsg ?? 'write failed' });
       }
     }

@@ -1,8 +1,7 @@
 /** Reads and writes of the rollup collections, all addressed by `_id` (see rollup.schema.ts). */
 import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongoose';
-import { chunks } from '../bulk.js';
-import { isDuplicateKeyError } from '../response/response.repository.js';
+import { chunks, duplicateKeyIndexes, isDuplicateKeyError } from '../bulk.js';
 import type { CacheDoc, ClockDoc, EncodedEntry, EntryDoc, ExamplesDoc, LegacyLedgerShardDoc, MetaDoc } from './rollup.entity.js';
 import { CACHE_COLLECTION_PREFIX, ENTRY_COLLECTION_PREFIX, LEGACY_LEDGER_COLLECTION_PREFIX, type RollupModels } from './rollup.schema.js';
 
@@ -70,9 +69,9 @@ export class RollupRepository {
       await this.entries(month).insertMany(docs as never[], { ordered: false });
       return new Set();
     } catch (err) {
-      const writeErrors = (err as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
-      if (!Array.isArray(writeErrors) || writeErrors.length === 0 || writeErrors.some((w) => !isDuplicateKeyError(w))) throw err;
-      return new Set(writeErrors.map((w) => w.index));
+      const refused = duplicateKeyIndexes(err, docs.length);
+      if (!refused) throw err;
+      return refused;
     }
   }
 
@@ -168,10 +167,16 @@ export class RollupRepository {
   async putCaches(collection: string, docs: readonly CacheDoc[]): Promise<void> {
     if (docs.length === 0) return;
     for (const part of chunks(docs)) {
-      await this.cache(collection).bulkWrite(
-        part.map((doc) => ({ replaceOne: { filter: { _id: doc._id as never }, replacement: doc, upsert: true } })),
-        { ordered: false },
-      );
+      try {
+        await this.cache(collection).bulkWrite(
+          part.map((doc) => ({ replaceOne: { filter: { _id: doc._id as never }, replacement: doc, upsert: true } })),
+          { ordered: false },
+        );
+      } catch (err) {
+        // Two readers rebuilding the same cache race on the upsert's insert; the loser's copy is
+        // not needed (a cache is checked against the clocks on every read).
+        if (!duplicateKeyIndexes(err, part.length)) throw err;
+      }
     }
   }
 

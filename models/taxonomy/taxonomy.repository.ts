@@ -3,7 +3,7 @@
  * The theme collection is small (hundreds of documents at most), so listing it is cheap everywhere.
  */
 import type { Types } from 'mongoose';
-import { isDuplicateKeyError } from '../response/response.repository.js';
+import { duplicateKeyIndexes, isDuplicateKeyError } from '../bulk.js';
 import { TAXONOMY_STATE_ID, type BackfillEntity, type TaxonomyStateEntity, type ThemeEntity } from './taxonomy.entity.js';
 import type { TaxonomyModels } from './taxonomy.schema.js';
 
@@ -47,9 +47,7 @@ export class TaxonomyRepository {
         { ordered: false },
       );
     } catch (err) {
-      const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
-      const onlyDuplicates = Array.isArray(writeErrors) && writeErrors.every((e) => (e.code ?? e.err?.code) === 11000);
-      if (!isDuplicateKeyError(err) && !onlyDuplicates) throw err;
+      if (!duplicateKeyIndexes(err, themes.length)) throw err;
     }
   }
 

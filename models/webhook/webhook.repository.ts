@@ -2,8 +2,7 @@
  * Reads and writes of webhook endpoints, published events and the delivery log. Hot writes (one per
  * delivery attempt) go by deterministic `_id`; the endpoint collection is small, so scanning it is cheap.
  */
-import { chunks } from '../bulk.js';
-import { isDuplicateKeyError } from '../response/response.repository.js';
+import { chunks, duplicateKeyIndexes, isDuplicateKeyError } from '../bulk.js';
 import type { DeliveryStatus, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEventEntity } from './webhook.entity.js';
 import type { WebhookModels } from './webhook.schema.js';
 import { afterKey, sortDocument, type SortField } from '../keyset.js';
@@ -164,9 +163,7 @@ export class WebhookRepository {
       try {
         await this.models.deliveries.insertMany(chunk, { ordered: false });
       } catch (err) {
-        const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
-        const onlyDuplicates = Array.isArray(writeErrors) && writeErrors.every((e) => (e.code ?? e.err?.code) === 11000);
-        if (!isDuplicateKeyError(err) && !onlyDuplicates) throw err;
+        if (!duplicateKeyIndexes(err, chunk.length)) throw err;
       }
     }
   }
