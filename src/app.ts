@@ -146,23 +146,31 @@ export async function runUntilSignalled(roles: ProcessRole[]): Promise<void> {
     process.exit(78); // EX_CONFIG
   }
   const log = createLogger(config.LOG_LEVEL);
-  let app: RunningApp;
-  try {
-    app = await startApp(roles, config, log);
-  } catch (err) {
-    log.fatal({ err }, 'could not start');
-    process.exit(1);
-  }
-  let stopping = false;
+  // Listening from the first moment: a signal during a slow start (building FerretDB, migrating
+  // rollups, waiting for a server) stops the process too, once what has started is stopped.
+  let app: RunningApp | null = null;
+  let signalled: string | null = null;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (signalled) return;
+    signalled = signal;
     log.info({ signal, timeoutMs: config.VERBATIM_SHUTDOWN_TIMEOUT_MS }, 'shutting down');
     forceExitAfter(config.VERBATIM_SHUTDOWN_TIMEOUT_MS, log);
+    if (!app) return; // still starting: stopped as soon as the start returns (below)
     await app.stop();
     log.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  try {
+    app = await startApp(roles, config, log);
+  } catch (err) {
+    log.fatal({ err }, 'could not start');
+    process.exit(1);
+  }
+  if (signalled) {
+    await app.stop();
+    log.info('stopped');
+    process.exit(0);
+  }
 }
