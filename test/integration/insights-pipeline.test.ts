@@ -71,7 +71,9 @@ describe.skipIf(!hasWorker)('insights through the analysis pipeline', () => {
     // The hook records right after each analysis is stored; the breakdown then matches exactly.
     const breakdown = await waitFor(
       async () => {
-        const rows = (await app.gql(BREAKDOWN, { filter })).data!.themeBreakdown as any[];
+        const result = await app.gql(BREAKDOWN, { filter });
+        expect(result.errors, 'themeBreakdown while the worker writes').toBeUndefined();
+        const rows = result.data!.themeBreakdown as any[];
         const got = new Map(rows.map((r) => [r.theme.key, r.mentions]));
         return got.size === expected.size && [...expected].every(([k, v]) => got.get(k) === v) ? rows : null;
       },

@@ -58,11 +58,14 @@ function startWorker(): ChildProcess {
   return child;
 }
 
+/** Stops the worker with `signal`; one that is still there after 30 s is killed, so none outlives the file. */
 async function stopWorker(child: ChildProcess | null, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);
+  const late = setTimeout(() => child.kill('SIGKILL'), 30_000);
   await exited;
+  clearTimeout(late);
 }
 
 describe('worker killed mid-import', () => {
