@@ -140,7 +140,10 @@ describe('insight app in a browser', () => {
     const verbatim = page.getByTestId('verbatims').locator('li').first();
     const responseId = (await verbatim.getAttribute('data-response-id'))!;
     await verbatim.getByRole('button', { name: 'Correct…' }).click();
-    await verbatim.getByLabel(/Themes/).fill(theme);
+    // Themes are picked from the taxonomy: only the drilled-down theme stays ticked.
+    const picker = verbatim.getByRole('group', { name: 'Themes' });
+    await picker.getByRole('checkbox').first().waitFor();
+    for (const box of await picker.getByRole('checkbox').all()) await box.setChecked((await box.getAttribute('value')) === theme);
     await verbatim.getByLabel('Sentiment').selectOption('POSITIVE');
     await verbatim.getByRole('button', { name: 'Save correction' }).click();
     await expect.poll(() => verbatim.getByTestId('corrected').textContent()).toContain(`themes ${theme}; sentiment positive`);

@@ -1,5 +1,9 @@
-/** Correct one response's themes or sentiment (correctAnalysis, see docs/corrections.md): ADMIN and ANALYST keys. */
-import { useMutation } from '@urql/preact';
+/**
+ * Correct one response's themes or sentiment (correctAnalysis, see docs/corrections.md): ADMIN and
+ * ANALYST keys. Themes are picked from the taxonomy in force, so a correction never names a key
+ * that does not exist.
+ */
+import { useMutation, useQuery } from '@urql/preact';
 import { useState } from 'preact/hooks';
 import { formText } from '../form';
 import { graphql } from '../graphql';
@@ -25,9 +29,20 @@ const Correct = graphql(`
   }
 `);
 
+const Themes = graphql(`
+  query CorrectionThemes {
+    themes {
+      key
+      label
+    }
+  }
+`);
+
 export function CorrectAnalysis({ responseId, themes, sentiment }: { responseId: string; themes: string[]; sentiment: Sentiment | null }) {
   const [open, setOpen] = useState(false);
   const [result, correct] = useMutation(Correct);
+  // Asked for only once the form is open; urql's cache serves every later form.
+  const [taxonomy] = useQuery({ query: Themes, pause: !open });
   const done = result.data?.correctAnalysis.analysis;
   if (!open)
     return (
@@ -48,19 +63,27 @@ export function CorrectAnalysis({ responseId, themes, sentiment }: { responseId:
       class="inline-form correction"
       onSubmit={(e) => {
         e.preventDefault();
-        const keys = formText(e.currentTarget, 'themes')
-          .split(',')
-          .map((k) => k.trim())
-          .filter(Boolean);
+        const keys = new FormData(e.currentTarget).getAll('themes').filter((k): k is string => typeof k === 'string');
         const label = formText(e.currentTarget, 'sentiment') as Sentiment;
         void correct({ id: responseId, input: { themes: keys, sentiment: label } }).then((r) => {
           if (!r.error) setOpen(false);
         });
       }}
     >
-      <label>
-        Themes (keys, comma-separated) <input name="themes" defaultValue={themes.join(', ')} size={28} />
-      </label>
+      <fieldset class="theme-picker">
+        <legend>Themes</legend>
+        {taxonomy.fetching && <span>Loading themes…</span>}
+        {taxonomy.error && (
+          <span class="notice error" role="alert">
+            Themes could not be loaded: {taxonomy.error.message}
+          </span>
+        )}
+        {taxonomy.data?.themes.map((t) => (
+          <label key={t.key} title={t.key}>
+            <input type="checkbox" name="themes" value={t.key} defaultChecked={themes.includes(t.key)} /> {t.label}
+          </label>
+        ))}
+      </fieldset>
       <label>
         Sentiment{' '}
         <select name="sentiment" defaultValue={sentiment ?? 'NEUTRAL'}>
