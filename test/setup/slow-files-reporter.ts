@@ -10,6 +10,7 @@
  * `<that name>.failed`: after a stall without failures `.ci/run` re-runs the others once and says so.
  */
 import { appendFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 
 const STALLED_EXIT_CODE = 75;
@@ -17,7 +18,8 @@ const PASSED_LIST = process.env.VERBATIM_TEST_PASSED_LIST;
 
 const LIMIT_MS = Number(process.env.VERBATIM_TEST_FILE_LIMIT_MINUTES ?? 15) * 60_000;
 const EVERY_MS = Math.min(3 * 60_000, LIMIT_MS);
-const shortName = (m: TestModule) => m.moduleId.replace(/^.*?\/test\//, 'test/');
+// Relative to the project root (where npm runs vitest), as `.ci/run` lists the test files.
+const shortName = (m: TestModule) => relative(process.cwd(), m.moduleId);
 
 export default class SlowFilesReporter implements Reporter {
   private readonly running = new Map<string, number>();
