@@ -185,7 +185,8 @@ export class AnalysisService {
   }
 }
 
-function toStoredAnalysis(result: AnalysisResult, taxonomyVersion: number, analyzedAt: Date): StoredAnalysis {
+/** The engine's result as a response stores it (bench:app seeds analysed responses with it too). */
+export function toStoredAnalysis(result: AnalysisResult, taxonomyVersion: number, analyzedAt: Date): StoredAnalysis {
   return {
     engine: result.engine,
     taxonomyVersion,
