@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { INGEST_ROLES, READ_ROLES } from '../auth/roles.js';
 import { scopeOf } from '../auth/scope.js';
 import { mayReadPii } from '../customer/customer.resolver.js';
+import { ImportResult } from '../response/response.types.js';
 import {
   BusinessCalendar,
   BusinessCalendarInput,
@@ -72,6 +73,18 @@ export class ProgrammeResolver {
   ): Promise<TouchpointEvent> {
     const { event, duplicate } = await ctx.services.programme.recordEvent(input);
     return { ...event, id: event._id.toHexString(), customerExternalId: event.customerId, duplicate };
+  }
+
+  @Authorized([...INGEST_ROLES])
+  @Mutation(() => ImportResult, {
+    description:
+      'Records up to VERBATIM_MAX_IMPORT_ROWS (default 5,000) touchpoint events, each as recordTouchpointEvent; valid rows are stored even when others fail (errors name the row and field). Replays by externalId count as duplicates. `verbatim import-events` sends files through it.',
+  })
+  async importTouchpointEvents(
+    @Arg('input', () => [TouchpointEventInput]) input: TouchpointEventInput[],
+    @Ctx() ctx: Context,
+  ): Promise<ImportResult> {
+    return ctx.services.programme.importEvents(input);
   }
 
   @Mutation(() => Boolean, {

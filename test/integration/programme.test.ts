@@ -4,8 +4,13 @@
  * batches on business days in business hours within team capacity, every skip with its rule, one plan
  * per tick with two workers, the signed `survey.due` webhook, and the loop closed by responses.
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGqlClient, startTestApp, waitFor, type TestApp } from '../helpers/app.js';
+import { createGqlClient, startTestApp, TEST_ADMIN_KEY, waitFor, type TestApp } from '../helpers/app.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const NAME = 'programme';
@@ -416,5 +421,44 @@ describe('dispatch planner', () => {
       { key: 'Nevada', invitations: 2 },
       { key: 'Texas', invitations: 2 },
     ]);
+  }, 120_000);
+
+  it('verbatim import-events records events from CSV (replays are duplicates, bad rows named); verbatim import answers by invitationId', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verbatim-programme-cli-'));
+    // The CLI runs as a child process (async: this process serves the API it calls).
+    const cli = async (args: string[]) => {
+      const argv = ['bin/verbatim.js', ...args, '--url', app.url, '--key', TEST_ADMIN_KEY];
+      const res = await promisify(execFile)(process.execPath, argv, { cwd: process.cwd() }).catch(
+        (err: { code: number; stdout: string; stderr: string }) => err,
+      );
+      return { code: 'code' in res ? res.code : 0, out: `${res.stdout}${res.stderr}` };
+    };
+    const events = join(dir, 'events.csv');
+    writeFileSync(
+      events,
+      [
+        'externalId,touchpoint,occurredAt,customerId,customerEmail,customerTimeZone,customerOptedOut,state',
+        'csv-1,store_visit,2026-12-28T09:00:00Z,csv-c1,csv-c1@example.com,America/Chicago,false,Texas',
+        'csv-1,store_visit,2026-12-28T09:00:00Z,csv-c1,,,,Texas',
+        'csv-2,nowhere,2026-12-28T09:00:00Z,csv-c2,,,,Texas',
+        'csv-3,store_visit,2026-12-28T09:00:00Z,csv-c3,,Mars/Olympus,,Texas',
+      ].join('\n'),
+    );
+    const imported = await cli(['import-events', events]);
+    expect(imported.code).toBe(1);
+    expect(imported.out).toMatch(/stored: 1\b/);
+    expect(imported.out).toMatch(/duplicates: 1\b/);
+    expect(imported.out).toMatch(/line 4: touchpoint: unknown touchpoint nowhere/);
+    expect(imported.out).toMatch(/line 5: customer\.timeZone/);
+    const replay = await app.gql(EVENT, { input: { externalId: 'csv-1', touchpoint: 'store_visit', customer: { externalId: 'csv-c1' } } });
+    expect(replay.data!.recordTouchpointEvent).toMatchObject({ duplicate: true, dueAt: '2026-12-28T09:00:00.000Z' });
+
+    const [nv1] = (await invitations({ customerExternalId: 'nv1' })).edges.map((e) => e.node.id as string);
+    const responses = join(dir, 'responses.csv');
+    writeFileSync(responses, ['externalId,score,comment,invitationId,customerId', `csv-r1,9,Helpful staff,${nv1},nv1`].join('\n'));
+    const answered = await cli(['import', responses]);
+    expect(answered).toMatchObject({ code: 0 });
+    expect(answered.out).toMatch(/stored: 1\b/);
+    expect((await invitations({ customerExternalId: 'nv1' })).edges[0].node.status).toBe('RESPONDED');
   }, 120_000);
 });

@@ -55,6 +55,14 @@ export interface ProgrammeDeps {
   clock: Clock;
   log: Logger;
   maxPageSize: number;
+  /** Most rows one importTouchpointEvents call takes (VERBATIM_MAX_IMPORT_ROWS). */
+  maxImportRows: number;
+}
+
+interface ImportRowError {
+  index: number;
+  field: string | null;
+  message: string;
 }
 
 const HOUR_MS = 3_600_000;
@@ -243,6 +251,27 @@ export class ProgrammeService {
       status: 'PENDING',
       invitationId: null,
     });
+  }
+
+  /**
+   * Records many events (an import): each row as recordEvent; a bad row is reported by index with its
+   * field and the rest are stored. Replays (same externalId) count as duplicates.
+   */
+  async importEvents(rows: TouchpointEventInput[]): Promise<{ accepted: number; duplicates: number; errors: ImportRowError[] }> {
+    if (rows.length > this.deps.maxImportRows)
+      throw new InputError([{ field: 'input', message: `must have at most ${this.deps.maxImportRows} rows (got ${rows.length})` }]);
+    const outcome = { accepted: 0, duplicates: 0, errors: [] as ImportRowError[] };
+    for (const [index, row] of rows.entries()) {
+      try {
+        const { duplicate } = await this.recordEvent(row);
+        if (duplicate) outcome.duplicates++;
+        else outcome.accepted++;
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        outcome.errors.push(...err.problems.map((p) => ({ index, field: p.field, message: `${p.field}: ${p.message}` })));
+      }
+    }
+    return outcome;
   }
 
   /** The planner's latest ticks (what each released, skipped, deferred and how long it took). */
