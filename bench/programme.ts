@@ -3,11 +3,13 @@
  * simulated quarter and runs the dispatch planner tick by tick on a simulated clock, then prints the
  * invitations released per business day (checked against the batch size and the team's capacity, and
  * never on a weekend in the customer's time zone), the surveys skipped by each rule, and the planner's
- * time per tick.
+ * time per tick. A RELATIONSHIP rule (every BENCH_EVERY_DAYS, 90) surveys customers with no triggering
+ * event: their last relationship survey is spread over the quarter before the start, so the cadence
+ * makes them due through the simulated quarter, within the same batch, capacity and fatigue rules.
  *
  * Uses MONGODB_URI when set (a fresh database, dropped at the end), else a local FerretDB in a
  * temporary directory. BENCH_EVENTS (100000), BENCH_CUSTOMERS (20000), BENCH_DAYS (91),
- * BENCH_TICK_MINUTES (60), BENCH_CAPACITY (200 per day), BENCH_BATCH (50).
+ * BENCH_TICK_MINUTES (60), BENCH_CAPACITY (200 per day), BENCH_BATCH (50), BENCH_EVERY_DAYS (90).
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,7 @@ const DAYS = Number(process.env.BENCH_DAYS ?? 91);
 const TICK_MINUTES = Number(process.env.BENCH_TICK_MINUTES ?? 60);
 const CAPACITY = Number(process.env.BENCH_CAPACITY ?? 200);
 const BATCH = Number(process.env.BENCH_BATCH ?? 50);
+const EVERY_DAYS = Number(process.env.BENCH_EVERY_DAYS ?? 90);
 const DAY = 86_400_000;
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'UTC'];
 const TOUCHPOINTS = ['order_delivered', 'ticket_closed', 'invoice_paid', 'site_visit'];
@@ -57,6 +60,7 @@ async function main() {
     await programme.setTeamCapacity('care', CAPACITY);
     for (const touchpoint of TOUCHPOINTS)
       await programme.createRule({ touchpoint, delayHours: 24, team: 'care', sampleRate: touchpoint === 'site_visit' ? 0.5 : 1 });
+    await programme.createRule({ touchpoint: 'relationship', kind: 'RELATIONSHIP', everyDays: EVERY_DAYS, team: 'care' });
     await programme.setContactRules({
       minDaysBetweenSurveys: 30,
       touchpointDays: 60,
@@ -69,13 +73,16 @@ async function main() {
     const random = prng(2026);
     const contacts = Array.from({ length: CUSTOMERS }, (_, i) => ({
       _id: `cust-${i}`,
-      email: null,
+      email: `cust-${i}@example.com`,
       locale: 'en',
       timeZone: ZONES[i % ZONES.length],
       optedOut: random() < 0.02,
       account: `acct-${i % Math.max(1, Math.floor(CUSTOMERS / 10))}`,
       lastSurveyedAt: null,
       lastByTouchpoint: [],
+      // Last relationship survey somewhere in the quarter before the start.
+      relationshipAnchor: new Date(start.getTime() - random() * EVERY_DAYS * DAY),
+      createdAt: new Date(start.getTime() - EVERY_DAYS * DAY),
     }));
     await db.connection.collection('programme_contacts').insertMany(contacts as never[], { ordered: false });
     const events = Array.from({ length: EVENTS }, (_, i) => {
@@ -101,6 +108,7 @@ async function main() {
 
     const tickMs: number[] = [];
     const skipped: Record<string, number> = {};
+    let relationship = 0;
     let maxPerTick = 0;
     for (let t = start.getTime(); t < start.getTime() + DAYS * DAY; t += TICK_MINUTES * 60_000) {
       now = new Date(t);
@@ -108,12 +116,13 @@ async function main() {
       if (!summary) continue;
       tickMs.push(summary.tookMs);
       maxPerTick = Math.max(maxPerTick, summary.released);
+      relationship += summary.relationship;
       for (const [rule, n] of Object.entries(summary.skipped)) skipped[rule] = (skipped[rule] ?? 0) + n;
     }
 
     const released = await db.connection
       .collection('survey_invitations')
-      .find({ status: { $ne: 'SKIPPED' } }, { projection: { plannedAt: 1, timeZone: 1 } })
+      .find({ status: { $ne: 'SKIPPED' } }, { projection: { plannedAt: 1, timeZone: 1, kind: 1 } })
       .toArray();
     const perDay = new Map<string, number>();
     let offDay = 0;
@@ -126,6 +135,9 @@ async function main() {
     const sorted = [...tickMs].sort((a, b) => a - b);
     const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
     console.log(`invitations released: ${released.length} on ${perDay.size} days`);
+    console.log(
+      `relationship cadence: ${relationship} surveys made due for customers with no triggering event, ${released.filter((r) => r.kind === 'RELATIONSHIP').length} released`,
+    );
     console.log(
       `released per day: max ${Math.max(0, ...counts)} (capacity ${CAPACITY}), mean ${(released.length / Math.max(1, perDay.size)).toFixed(1)}; max per tick ${maxPerTick} (batch ${BATCH})`,
     );

@@ -6,11 +6,15 @@ const COMMANDS: Record<string, { describe: string; load: () => Promise<{ run(arg
   analyze: { describe: 'analyse verbatims from a JSONL/CSV file into JSONL', load: () => import('./cli/analyze.js') },
   discover: { describe: 'propose candidate new themes from a file of verbatims', load: () => import('./cli/discover.js') },
   import: { describe: 'import responses from a CSV/JSONL file into the service', load: () => import('./cli/import.js') },
+  'import-events': {
+    describe: 'import touchpoint events (survey programme) from a CSV/JSONL file',
+    load: () => import('./cli/import-events.js'),
+  },
   models: { describe: 'install the sentence-embedding model of the transformer engine', load: () => import('./cli/models.js') },
 };
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.describe}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)} ${c.describe}`);
   return `usage: verbatim <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'verbatim <command> --help' for a command's options.`;
 }
 

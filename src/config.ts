@@ -66,7 +66,10 @@ export const CONFIG_SPEC = {
     schema: int(1, 100_000).default(5000),
     doc: 'Longest accepted comment, in characters; longer is rejected.',
   },
-  VERBATIM_MAX_IMPORT_ROWS: { schema: int(1, 100_000).default(5000), doc: 'Most rows one `importResponses` call takes.' },
+  VERBATIM_MAX_IMPORT_ROWS: {
+    schema: int(1, 100_000).default(5000),
+    doc: 'Most rows one `importResponses` or `importTouchpointEvents` call takes.',
+  },
   VERBATIM_CLOCK_SKEW_SECONDS: { schema: int(0, 86_400).default(300), doc: 'How far in the future `respondedAt` may be.' },
   VERBATIM_MAX_PAGE_SIZE: { schema: int(1, 1000).default(100), doc: 'Largest `first` a connection query accepts.' },
   VERBATIM_WORKER_CONCURRENCY: {
@@ -328,7 +331,7 @@ export const CONFIG_SPEC = {
   },
   VERBATIM_INGEST_RATE_LIMIT_PER_MINUTE: {
     schema: int(0, 10_000_000).default(30_000),
-    doc: 'Operations per minute per valid API key whose every root field is `submitResponse`/`importResponses`; 0 = no limit.',
+    doc: 'Operations per minute per valid API key whose every root field is `submitResponse`/`importResponses`/`recordTouchpointEvent`/`importTouchpointEvents`; 0 = no limit.',
   },
   VERBATIM_ANONYMOUS_RATE_LIMIT_PER_MINUTE: {
     schema: int(0, 10_000_000).default(300),

@@ -36,6 +36,13 @@ export interface ContactEntity {
   lastSurveyedAt: Date | null;
   /** Absent on contacts created before their first survey. */
   lastByTouchpoint?: { touchpoint: string; at: Date }[];
+  /** Latest attributes of the customer's events or responses: relationship surveys carry them (and scopes read them). */
+  attributes?: Attribute[];
+  /**
+   * Start of the relationship cadence: the last relationship survey planned, or first seen. Due for a
+   * RELATIONSHIP rule once older than its `everyDays` (indexed: the planner reads a page by this date).
+   */
+  relationshipAnchor?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -72,6 +79,8 @@ export interface InvitationEntity {
   /** The customer's account (contact rules' accountAttribute), for the per-account limit. */
   account: string | null;
   attributes: Attribute[];
+  /** `key=value` tags of `attributes` (attributeTag): MANAGER scopes match them with `$all`. */
+  attributeTags: string[];
   dueAt: Date;
   status: InvitationStatus;
   skipRule: SkipRule | null;
@@ -124,6 +133,8 @@ export interface CapacityUseEntity {
 export interface DispatchTickEntity {
   _id: string;
   at: Date;
+  /** Relationship surveys the cadence made due (absent on ticks of older versions). */
+  relationship?: number;
   released: number;
   skipped: number;
   deferred: number;

@@ -14,6 +14,7 @@ import type {
   DispatchTickEntity,
 } from './programme.entity.js';
 import type { ProgrammeModels } from './programme.schema.js';
+import type { Attribute } from '../response/response.entity.js';
 
 export interface ContactProfile {
   customerId: string;
@@ -22,6 +23,8 @@ export interface ContactProfile {
   timeZone?: string | null;
   optedOut?: boolean | null;
   account?: string | null;
+  /** The customer's latest attributes (of an event or response): relationship surveys carry them. */
+  attributes?: Attribute[] | null;
 }
 
 export interface InvitationQuery {
@@ -32,6 +35,8 @@ export interface InvitationQuery {
   from?: Date | null;
   /** plannedAt < to. */
   to?: Date | null;
+  /** Tags (attributeTag) an invitation must all carry: a MANAGER's scope (scopeTags). Empty: every invitation. */
+  requiredTags?: string[] | null;
 }
 
 export class ProgrammeRepository {
@@ -65,17 +70,26 @@ export class ProgrammeRepository {
   }
 
   // Contacts
-  /** Sets only the fields given: an omitted e-mail never erases a known one. */
-  async upsertContact(p: ContactProfile): Promise<void> {
-    const set: Partial<ContactEntity> = {};
-    if (p.email != null) set.email = p.email;
-    if (p.locale != null) set.locale = p.locale;
-    if (p.timeZone != null) set.timeZone = p.timeZone;
-    if (p.optedOut != null) set.optedOut = p.optedOut;
-    if (p.account != null) set.account = p.account;
-    await this.m.contacts
-      .updateOne({ _id: p.customerId }, Object.keys(set).length ? { $set: set } : { $setOnInsert: { optedOut: false } }, { upsert: true })
-      .exec();
+  /** Sets only the fields given: an omitted e-mail never erases a known one. A new contact's cadence starts `now`. */
+  async upsertContact(p: ContactProfile, now: Date): Promise<void> {
+    await this.upsertContacts([p], now);
+  }
+  /** One write for many contacts (an import): each as upsertContact. */
+  async upsertContacts(profiles: ContactProfile[], now: Date): Promise<void> {
+    if (profiles.length === 0) return;
+    const ops = profiles.map((p) => {
+      const set: Partial<ContactEntity> = {};
+      if (p.email != null) set.email = p.email;
+      if (p.locale != null) set.locale = p.locale;
+      if (p.timeZone != null) set.timeZone = p.timeZone;
+      if (p.optedOut != null) set.optedOut = p.optedOut;
+      if (p.account != null) set.account = p.account;
+      if (p.attributes?.length) set.attributes = p.attributes;
+      // First seen: the relationship cadence counts from here until the first relationship survey.
+      const onInsert: Partial<ContactEntity> = { relationshipAnchor: now, ...(p.optedOut == null ? { optedOut: false } : {}) };
+      return { updateOne: { filter: { _id: p.customerId }, update: { $set: set, $setOnInsert: onInsert }, upsert: true } };
+    });
+    await this.m.contacts.bulkWrite(ops as never, { ordered: false });
   }
   findContact(id: string): Promise<ContactEntity | null> {
     return this.m.contacts.findById(id).lean<ContactEntity>().exec();
@@ -87,12 +101,65 @@ export class ProgrammeRepository {
       .lean<ContactEntity[]>()
       .exec();
   }
-  async markSurveyed(customerId: string, touchpoint: string, at: Date): Promise<void> {
+  /** A survey was released: the fatigue rules count from `at`; a relationship survey restarts the cadence. */
+  async markSurveyed(customerId: string, touchpoint: string, at: Date, relationship: boolean): Promise<void> {
     const contact = await this.findContact(customerId);
     const byTouchpoint = (contact?.lastByTouchpoint ?? []).filter((t) => t.touchpoint !== touchpoint).concat({ touchpoint, at });
+    const set = { lastSurveyedAt: at, lastByTouchpoint: byTouchpoint, ...(relationship ? { relationshipAnchor: at } : {}) };
     await this.m.contacts
-      .updateOne({ _id: customerId }, { $set: { lastSurveyedAt: at, lastByTouchpoint: byTouchpoint } }, { upsert: true })
+      .updateOne({ _id: customerId }, { $set: set, $setOnInsert: relationship ? {} : { relationshipAnchor: at } }, { upsert: true })
       .exec();
+  }
+
+  // Relationship cadence
+  /**
+   * Contacts whose relationship cadence started (last relationship survey, or first seen) at or before
+   * `before`, oldest first: one indexed range read of at most `limit`, never a scan of every contact.
+   */
+  findCadenceDue(before: Date, limit: number): Promise<ContactEntity[]> {
+    if (limit <= 0) return Promise.resolve([]);
+    return this.m.contacts
+      .find({ relationshipAnchor: { $lte: before } })
+      .sort({ relationshipAnchor: 1, _id: 1 })
+      .limit(limit)
+      .lean<ContactEntity[]>()
+      .exec();
+  }
+  /** Restarts the cadence of these contacts at `at` (a relationship survey was planned, or none can be). */
+  async restartCadence(ids: string[], at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.m.contacts.updateMany({ _id: { $in: ids } }, { $set: { relationshipAnchor: at } }).exec();
+  }
+  /** Contacts stored before the cadence existed get their first-seen date as its start (a page per call). */
+  async anchorLegacyContacts(limit: number): Promise<number> {
+    const legacy = await this.m.contacts
+      .find({ relationshipAnchor: null }, { _id: 1, createdAt: 1 })
+      .limit(limit)
+      .lean<Pick<ContactEntity, '_id' | 'createdAt'>[]>()
+      .exec();
+    if (legacy.length === 0) return 0;
+    await this.m.contacts.bulkWrite(
+      legacy.map((c) => ({
+        updateOne: { filter: { _id: c._id }, update: { $set: { relationshipAnchor: c.createdAt ?? new Date(0) } } },
+      })) as never,
+      { ordered: false },
+    );
+    return legacy.length;
+  }
+  /** Pending events due by `now`, counted up to `limit` (the planner's backlog, bounded). */
+  countDueBacklog(now: Date, limit: number): Promise<number> {
+    return this.m.events.countDocuments({ status: 'PENDING', dueAt: { $lte: now } }, { limit }).exec();
+  }
+  /** Inserts cadence events; replays (same externalId, e.g. after a crash) are ignored. Returns how many are new. */
+  async insertEvents(events: Omit<TouchpointEventEntity, '_id' | 'createdAt'>[]): Promise<number> {
+    if (events.length === 0) return 0;
+    try {
+      return (await this.m.events.insertMany(events, { ordered: false })).length;
+    } catch (err) {
+      const inserted = (err as { insertedDocs?: unknown[] }).insertedDocs;
+      if (isDuplicateKeyError(err) || (err as { writeErrors?: unknown[] }).writeErrors) return inserted?.length ?? 0;
+      throw err;
+    }
   }
 
   // Touchpoint events
@@ -140,6 +207,14 @@ export class ProgrammeRepository {
     if (!Types.ObjectId.isValid(id)) return Promise.resolve(null);
     return this.m.invitations.findById(id).lean<InvitationEntity>().exec();
   }
+  findInvitations(ids: string[]): Promise<InvitationEntity[]> {
+    const valid = ids.filter((id) => Types.ObjectId.isValid(id));
+    if (valid.length === 0) return Promise.resolve([]);
+    return this.m.invitations
+      .find({ _id: { $in: valid.map((id) => new Types.ObjectId(id)) } })
+      .lean<InvitationEntity[]>()
+      .exec();
+  }
   /** Moves an invitation from one of `from` to `set.status`; null when it was in no such status. */
   transition(id: Types.ObjectId, from: InvitationStatus[], set: Partial<InvitationEntity>): Promise<InvitationEntity | null> {
     return this.m.invitations
@@ -162,6 +237,7 @@ export class ProgrammeRepository {
     if (q.touchpoints?.length) f.touchpoint = { $in: q.touchpoints };
     if (q.customerId) f.customerId = q.customerId;
     if (q.from || q.to) f.plannedAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
+    if (q.requiredTags?.length) f.attributeTags = { $all: q.requiredTags };
     return f;
   }
   /** Newest first, keyset-paged by id. */
@@ -228,7 +304,7 @@ export class ProgrammeRepository {
   /** Claims a tick: true for exactly one caller per tick id. */
   async claimTick(id: string, at: Date): Promise<boolean> {
     try {
-      await this.m.ticks.create({ _id: id, at, released: 0, skipped: 0, deferred: 0, expired: 0, tookMs: 0, done: false });
+      await this.m.ticks.create({ _id: id, at, relationship: 0, released: 0, skipped: 0, deferred: 0, expired: 0, tookMs: 0, done: false });
       return true;
     } catch (err) {
       if (isDuplicateKeyError(err)) return false;

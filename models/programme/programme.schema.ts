@@ -37,9 +37,12 @@ const contactSchema = new Schema<ContactEntity>(
     account: { type: String, default: null },
     lastSurveyedAt: { type: Date, default: null },
     lastByTouchpoint: [{ _id: false, touchpoint: String, at: Date }],
+    attributes: { type: attributes, default: undefined },
+    relationshipAnchor: { type: Date, default: null },
   },
   { collection: 'programme_contacts', timestamps: true, versionKey: false },
 );
+contactSchema.index({ relationshipAnchor: 1, _id: 1 });
 
 const eventSchema = new Schema<TouchpointEventEntity>(
   {
@@ -70,6 +73,7 @@ const invitationSchema = new Schema<InvitationEntity>(
     timeZone: { type: String, required: true },
     account: { type: String, default: null },
     attributes,
+    attributeTags: { type: [String], default: [] },
     dueAt: { type: Date, required: true },
     status: { type: String, required: true },
     skipRule: { type: String, default: null },
@@ -85,6 +89,7 @@ const invitationSchema = new Schema<InvitationEntity>(
 invitationSchema.index({ eventId: 1 }, { unique: true });
 invitationSchema.index({ status: 1, plannedAt: 1 });
 invitationSchema.index({ account: 1, plannedAt: 1 });
+invitationSchema.index({ attributeTags: 1 });
 
 const settingsSchema = new Schema<SettingEntity>(
   { _id: { type: String, required: true } },
@@ -102,6 +107,7 @@ const tickSchema = new Schema<DispatchTickEntity>(
   {
     _id: { type: String, required: true },
     at: Date,
+    relationship: Number,
     released: Number,
     skipped: Number,
     deferred: Number,

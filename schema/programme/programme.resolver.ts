@@ -2,7 +2,9 @@ import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-g
 import type { InvitationEntity, SurveyRuleEntity } from '../../models/programme/programme.entity.js';
 import type { Context } from '../context.js';
 import { INGEST_ROLES, READ_ROLES } from '../auth/roles.js';
+import { scopeOf } from '../auth/scope.js';
 import { mayReadPii } from '../customer/customer.resolver.js';
+import { ImportResult } from '../response/response.types.js';
 import {
   BusinessCalendar,
   BusinessCalendarInput,
@@ -24,8 +26,8 @@ import {
   type SurveyKind,
 } from './programme.types.js';
 
-/** Who may read invitations and rates: unscoped roles only (invitations are not filtered by a MANAGER scope). */
-const PROGRAMME_READ_ROLES = ['INGEST', 'ANALYST'] as const;
+/** Who may read invitations and rates; a scoped MANAGER sees only invitations within its scope. */
+const PROGRAMME_READ_ROLES = ['INGEST', 'ANALYST', 'MANAGER'] as const;
 
 const toRule = (r: SurveyRuleEntity): SurveyRule => ({ ...r, id: r._id.toHexString(), kind: r.kind as SurveyKind });
 
@@ -71,6 +73,18 @@ export class ProgrammeResolver {
   ): Promise<TouchpointEvent> {
     const { event, duplicate } = await ctx.services.programme.recordEvent(input);
     return { ...event, id: event._id.toHexString(), customerExternalId: event.customerId, duplicate };
+  }
+
+  @Authorized([...INGEST_ROLES])
+  @Mutation(() => ImportResult, {
+    description:
+      'Records up to VERBATIM_MAX_IMPORT_ROWS (default 5,000) touchpoint events, each as recordTouchpointEvent; valid rows are stored even when others fail (errors name the row and field). Replays by externalId count as duplicates. `verbatim import-events` sends files through it.',
+  })
+  async importTouchpointEvents(
+    @Arg('input', () => [TouchpointEventInput]) input: TouchpointEventInput[],
+    @Ctx() ctx: Context,
+  ): Promise<ImportResult> {
+    return ctx.services.programme.importEvents(input);
   }
 
   @Mutation(() => Boolean, {
@@ -166,14 +180,17 @@ export class ProgrammeResolver {
   }
 
   @Authorized([...PROGRAMME_READ_ROLES])
-  @Query(() => SurveyInvitationConnection, { description: 'Survey invitations matching the filter, newest first, cursor-paginated.' })
+  @Query(() => SurveyInvitationConnection, {
+    description:
+      'Survey invitations matching the filter, newest first, cursor-paginated. A scoped MANAGER key sees only invitations whose attributes carry its scope.',
+  })
   async surveyInvitations(
     @Arg('filter', () => SurveyInvitationFilter, { nullable: true }) filter: SurveyInvitationFilter | null,
     @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20).' }) first: number | null,
     @Arg('after', () => String, { nullable: true, description: '`endCursor` of the previous page.' }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<SurveyInvitationConnection> {
-    const page = await ctx.services.programme.invitations(filterOf(filter), first, after);
+    const page = await ctx.services.programme.invitations(filterOf(filter), first, after, scopeOf(ctx));
     return {
       totalCount: page.totalCount,
       edges: page.edges.map((e) => ({ cursor: e.cursor, node: toInvitation(e.node, mayReadPii(ctx)) })),
@@ -192,7 +209,7 @@ export class ProgrammeResolver {
   @Authorized([...PROGRAMME_READ_ROLES])
   @Query(() => [ResponseRate], {
     description:
-      'Invitations, responses, rate and median time to respond, by touchpoint or by one attribute: where customers are heard and where not.',
+      'Invitations, responses, rate and median time to respond, by touchpoint or by one attribute: where customers are heard and where not. A scoped MANAGER key counts only invitations within its scope.',
   })
   async responseRates(
     @Arg('filter', () => SurveyInvitationFilter, { nullable: true }) filter: SurveyInvitationFilter | null,
@@ -201,7 +218,7 @@ export class ProgrammeResolver {
     attributeKey: string | null,
     @Ctx() ctx: Context,
   ): Promise<ResponseRate[]> {
-    return ctx.services.programme.responseRates(filterOf(filter), groupBy, attributeKey);
+    return ctx.services.programme.responseRates(filterOf(filter), groupBy, attributeKey, scopeOf(ctx));
   }
 
   @Query(() => [DispatchTick], { description: "The dispatch planner's latest ticks, newest first." })
@@ -209,6 +226,10 @@ export class ProgrammeResolver {
     @Arg('first', () => Int, { nullable: true, description: 'How many (default 20).' }) first: number | null,
     @Ctx() ctx: Context,
   ): Promise<DispatchTick[]> {
-    return (await ctx.services.programme.ticks(first)).map(({ _id, ...t }) => ({ tick: _id, ...t }));
+    return (await ctx.services.programme.ticks(first)).map(({ _id, relationship, ...t }) => ({
+      tick: _id,
+      relationship: relationship ?? 0,
+      ...t,
+    }));
   }
 }

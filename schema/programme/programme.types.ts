@@ -252,13 +252,13 @@ export class SurveyInvitationConnection {
 
 @InputType({ description: 'Which invitations a query covers (by plannedAt for from/to).' })
 export class SurveyInvitationFilter {
-  @Field(() => [InvitationStatus], { nullable: true })
+  @Field(() => [InvitationStatus], { nullable: true, description: 'Any of these statuses.' })
   statuses?: InvitationStatus[] | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Any of these touchpoints.' })
   touchpoints?: string[] | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The customer's externalId." })
   customerExternalId?: string | null;
 
   @Field(() => DateTime, { nullable: true, description: 'plannedAt ≥ from.' })
@@ -390,22 +390,27 @@ export class DispatchTick {
   @Field(() => String, { description: 'Tick number (clock time divided by VERBATIM_DISPATCH_EVERY_SECONDS).' })
   tick!: string;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'The clock time the tick ran at.' })
   at!: Date;
 
-  @Field(() => Int)
+  @Field(() => Int, {
+    description: 'Relationship surveys the cadence made due in this tick (customers with no triggering event, see RELATIONSHIP rules).',
+  })
+  relationship!: number;
+
+  @Field(() => Int, { description: 'Invitations released (QUEUED) and sent to the sending tool in one survey.due webhook.' })
   released!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Surveys skipped, each recorded on a SKIPPED invitation with its rule.' })
   skipped!: number;
 
   @Field(() => Int, { description: 'Due surveys held back: outside business hours, quiet hours or team capacity.' })
   deferred!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Unanswered invitations that became EXPIRED.' })
   expired!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Planner time of the tick, in milliseconds.' })
   tookMs!: number;
 
   @Field(() => Boolean, { description: 'False while the tick runs.' })

@@ -59,7 +59,8 @@ export class ResponseInput {
 
   @Field(() => ID, {
     nullable: true,
-    description: 'The survey invitation this answers (SurveyInvitation.id): marks it RESPONDED. submitResponse only.',
+    description:
+      'The survey invitation this answers (SurveyInvitation.id): marks it RESPONDED. An unknown or skipped invitation is refused before the response is stored.',
   })
   invitationId?: string | null;
 }

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { mapPage } from '../../src/services/paging.js';
+import { importAnswers, submitAnswer } from '../../src/services/programme/answers.js';
 import { toConnection } from '../common/page-info.js';
 import type { Context } from '../context.js';
 import { INGEST_ROLES, READ_ROLES } from '../auth/roles.js';
@@ -26,22 +27,16 @@ export class ResponseResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<Response> {
     assertIngestReadable(ctx, info);
-    const { invitationId, ...submitted } = input;
-    // Checked before anything is stored, so a wrong invitation id loses nothing.
-    if (invitationId != null) await ctx.services.programme.assertAnswerable(invitationId);
-    const customer = input.customer;
-    if (customer && (customer.locale != null || customer.timeZone != null || customer.optedOut != null))
-      await ctx.services.programme.recordContact(customer, input.attributes, 'customer');
-    const { response } = await ctx.services.ingest.submit(submitted, ctx.requestId);
-    if (invitationId != null) await ctx.services.programme.recordResponse(invitationId, response._id, response.respondedAt);
-    return toResponse(response);
+    return toResponse(await submitAnswer(ctx.services, input, ctx.requestId));
   }
 
   @Authorized(INGEST_ROLES)
-  @Mutation(() => ImportResult, { description: 'Stores up to 5,000 responses; valid rows are stored even when others fail.' })
+  @Mutation(() => ImportResult, {
+    description:
+      'Stores up to VERBATIM_MAX_IMPORT_ROWS (default 5,000) responses; valid rows are stored even when others fail. A row carrying `invitationId` marks that invitation RESPONDED; an unknown or skipped invitation fails its row (errors name the field), nothing else.',
+  })
   async importResponses(@Arg('input', () => [ResponseInput]) input: ResponseInput[], @Ctx() ctx: Context): Promise<ImportResult> {
-    const { accepted, duplicates, errors } = await ctx.services.ingest.import(input, ctx.requestId);
-    return { accepted, duplicates, errors };
+    return importAnswers(ctx.services, input, ctx.requestId);
   }
 
   @Authorized(READ_ROLES)

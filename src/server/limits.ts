@@ -223,7 +223,7 @@ function clientIp(req: Request): string {
 // ---------------------------------------------------------------- which budget
 
 /** Mutations that count against the ingest budget instead of the general one. */
-const INGEST_FIELDS = new Set(['submitResponse', 'importResponses']);
+const INGEST_FIELDS = new Set(['submitResponse', 'importResponses', 'recordTouchpointEvent', 'importTouchpointEvents']);
 
 /**
  * True when the operation that runs is a mutation whose every root field is an ingest mutation.

@@ -28,8 +28,8 @@ export interface ImportOutcome {
   accepted: number;
   duplicates: number;
   errors: ImportRowError[];
-  /** Ids of the responses stored by this call, in input order. */
-  acceptedIds: string[];
+  /** The responses stored by this call, in input order, with the row each came from. */
+  stored: { index: number; id: string; respondedAt: Date }[];
 }
 
 interface StoredWithCustomer {
@@ -63,11 +63,15 @@ export class IngestService {
     return { response, created };
   }
 
+  /** Refuses an import of more rows than VERBATIM_MAX_IMPORT_ROWS, naming the field. */
+  assertImportSize(rows: number): void {
+    if (rows > this.deps.limits.maxImportRows)
+      throw new InputError([{ field: 'input', message: `must have at most ${this.deps.limits.maxImportRows} rows (got ${rows})` }]);
+  }
+
   /** Stores every valid row; invalid rows are reported by index, duplicates counted. */
   async import(rows: ResponseInputData[], requestId: string | null = null): Promise<ImportOutcome> {
-    if (rows.length > this.deps.limits.maxImportRows) {
-      throw new InputError([{ field: 'input', message: `must have at most ${this.deps.limits.maxImportRows} rows (got ${rows.length})` }]);
-    }
+    this.assertImportSize(rows.length);
     const now = this.now();
     const errors: ImportRowError[] = [];
     const docs: NewResponse[] = [];
@@ -99,7 +103,9 @@ export class IngestService {
       accepted: stored.length,
       duplicates: outcome.duplicates.length,
       errors,
-      acceptedIds: [...outcome.inserted.entries()].sort((a, b) => a[0] - b[0]).map(([, id]) => id.toHexString()),
+      stored: [...outcome.inserted.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([docIndex, id]) => ({ index: docIndexToRow[docIndex], id: id.toHexString(), respondedAt: docs[docIndex].respondedAt })),
     };
   }
 

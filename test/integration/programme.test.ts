@@ -4,8 +4,13 @@
  * batches on business days in business hours within team capacity, every skip with its rule, one plan
  * per tick with two workers, the signed `survey.due` webhook, and the loop closed by responses.
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGqlClient, startTestApp, waitFor, type TestApp } from '../helpers/app.js';
+import { createGqlClient, startTestApp, TEST_ADMIN_KEY, waitFor, type TestApp } from '../helpers/app.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const NAME = 'programme';
@@ -19,7 +24,7 @@ const INVITATIONS = `query($filter: SurveyInvitationFilter, $first: Int, $after:
     totalCount edges { node { id status touchpoint skipRule skipReason customer { externalId email timeZone } plannedAt } } pageInfo { hasNextPage endCursor }
   }
 }`;
-const TICKS = `query { dispatchTicks(first: 50) { tick at released skipped deferred done } }`;
+const TICKS = `query { dispatchTicks(first: 50) { tick at relationship released skipped deferred done } }`;
 
 interface Delivery {
   type: string;
@@ -37,9 +42,9 @@ async function tickAt(iso: string) {
   now = new Date(iso);
   return waitFor(
     async () => {
-      const res = await app.gql<{ dispatchTicks: { at: string; done: boolean; released: number; skipped: number; deferred: number }[] }>(
-        TICKS,
-      );
+      const res = await app.gql<{
+        dispatchTicks: { at: string; done: boolean; relationship: number; released: number; skipped: number; deferred: number }[];
+      }>(TICKS);
       return res.data?.dispatchTicks.find((t) => t.at === now.toISOString() && t.done);
     },
     { what: `a planner tick at ${iso}`, timeoutMs: 60_000 },
@@ -303,5 +308,157 @@ describe('dispatch planner', () => {
     const planned = await invitations({ touchpoints: ['invoice', 'contract'] });
     const byCustomer = Object.fromEntries(planned.edges.map((e) => [e.node.customer.externalId, [e.node.status, e.node.skipRule]]));
     expect(byCustomer).toEqual({ d1: ['QUEUED', null], d2: ['SKIPPED', 'ACCOUNT_LIMIT'], d3: ['SKIPPED', 'RULE_DISABLED'] });
+  }, 120_000);
+
+  it('makes relationship surveys due every everyDays for customers with no triggering event, through the same fatigue rules', async () => {
+    // A customer known only from a response (with an e-mail address): first seen now, 2026-11-27.
+    const answer = await app.gql(`mutation($input: ResponseInput!) { submitResponse(input: $input) { id } }`, {
+      input: { score: 7, customer: { externalId: 'r1', email: 'r1@example.com' } },
+    });
+    expect(answer.errors).toBeUndefined();
+    const rule = await app.gql(RULE, { input: { touchpoint: 'relationship', kind: 'RELATIONSHIP', everyDays: 30 } });
+    expect(rule.errors).toBeUndefined();
+
+    // 22 December: c1–c7 were first seen 30 days ago. c7 opted out: no survey. The others were surveyed
+    // at order_delivered less than 30 days ago: skipped with MIN_DAYS_BETWEEN, three per tick (the batch).
+    expect(await tickAt('2026-12-22T13:00:00.000Z')).toMatchObject({ relationship: 3, released: 0, skipped: 3 });
+    expect(await tickAt('2026-12-22T13:01:00.000Z')).toMatchObject({ relationship: 3, released: 0, skipped: 3 });
+    expect(await tickAt('2026-12-22T13:02:00.000Z')).toMatchObject({ relationship: 0, skipped: 0 });
+    const skipped = await invitations({ touchpoints: ['relationship'] });
+    expect(skipped.edges.map((e) => e.node.customer.externalId).sort()).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6']);
+    expect(skipped.edges.every((e) => e.node.status === 'SKIPPED' && e.node.skipRule === 'MIN_DAYS_BETWEEN')).toBe(true);
+
+    // Monday 28 December: r1 is due (d1–d3 have no e-mail address: not surveyed) and released in business hours.
+    expect(await tickAt('2026-12-28T10:00:00.000Z')).toMatchObject({ relationship: 1, released: 1, skipped: 0 });
+    const released = await invitations({ touchpoints: ['relationship'], statuses: ['QUEUED'] });
+    expect(released.edges.map((e) => [e.node.customer.externalId, e.node.customer.email])).toEqual([['r1', 'r1@example.com']]);
+    await waitFor(async () => received().some((d) => d.data.invitations.some((i) => i.customer.externalId === 'r1')), {
+      what: 'the relationship survey in a survey.due webhook',
+    });
+    // Replanning later finds nobody new: the cadence restarted for everyone it looked at.
+    expect(await tickAt('2026-12-28T10:01:00.000Z')).toMatchObject({ relationship: 0, released: 0 });
+    expect((await invitations({ touchpoints: ['relationship'] })).totalCount).toBe(7);
+  }, 180_000);
+
+  it('importResponses closes the loop by invitationId; unknown or skipped invitations and bad contact fields fail their row only', async () => {
+    const [queued] = (await invitations({ touchpoints: ['relationship'], statuses: ['QUEUED'] })).edges.map((e) => e.node.id as string);
+    const [skippedId] = (await invitations({ touchpoints: ['relationship'], statuses: ['SKIPPED'] })).edges.map((e) => e.node.id as string);
+    const res = await app.gql(
+      `mutation($input: [ResponseInput!]!) { importResponses(input: $input) { accepted duplicates errors { index field message } } }`,
+      {
+        input: [
+          { externalId: 'imp-1', score: 10, comment: 'Great partner', invitationId: queued, customer: { externalId: 'r1' } },
+          { externalId: 'imp-2', score: 8, invitationId: '0123456789abcdef01234567' },
+          { externalId: 'imp-3', score: 3, invitationId: skippedId },
+          { externalId: 'imp-4', score: 5, customer: { externalId: 'z1', timeZone: 'Mars/Olympus' } },
+          { externalId: 'imp-5', score: 9, customer: { externalId: 'z2', email: 'z2@example.com', locale: 'fr-FR' } },
+        ],
+      },
+    );
+    expect(res.errors).toBeUndefined();
+    const result = res.data!.importResponses as { accepted: number; errors: { index: number; field: string }[] };
+    expect(result.accepted).toBe(2);
+    expect(result.errors.map((e) => [e.index, e.field])).toEqual([
+      [1, 'invitationId'],
+      [2, 'invitationId'],
+      [3, 'customer.timeZone'],
+    ]);
+    const responded = await invitations({ touchpoints: ['relationship'], statuses: ['RESPONDED'] });
+    expect(responded.edges.map((e) => e.node.id)).toEqual([queued]);
+    const rates = await app.gql(`query { responseRates(filter: { touchpoints: ["relationship"] }) { key invitations responses rate } }`);
+    expect(rates.data!.responseRates).toEqual([{ key: 'relationship', invitations: 1, responses: 1, rate: 1 }]);
+    // The failed rows stored nothing.
+    const stored = await app.gql(`query { responses(first: 50) { edges { node { externalId } } } }`);
+    const ids = (stored.data!.responses.edges as { node: { externalId: string } }[]).map((e) => e.node.externalId);
+    expect(ids.filter((id) => id.startsWith('imp-')).sort()).toEqual(['imp-1', 'imp-5']);
+  }, 120_000);
+
+  it('a scoped MANAGER sees only invitations and response rates within its scope: Nevada never sees Texas', async () => {
+    expect((await app.gql(RULE, { input: { touchpoint: 'store_visit' } })).errors).toBeUndefined();
+    const visit = (id: string, customer: string, state: string) =>
+      app.gql(EVENT, {
+        input: {
+          externalId: id,
+          touchpoint: 'store_visit',
+          occurredAt: '2026-12-28T09:00:00Z',
+          customer: { externalId: customer, email: `${customer}@example.com` },
+          attributes: [{ key: 'state', value: state }],
+        },
+      });
+    for (const [id, customer, state] of [
+      ['v1', 'nv1', 'Nevada'],
+      ['v2', 'tx1', 'Texas'],
+      ['v3', 'nv2', 'Nevada'],
+      ['v4', 'tx2', 'Texas'],
+    ])
+      expect((await visit(id, customer, state)).errors).toBeUndefined();
+    expect(await tickAt('2026-12-28T10:30:00.000Z')).toMatchObject({ released: 3 });
+    expect(await tickAt('2026-12-28T10:31:00.000Z')).toMatchObject({ released: 1 });
+    expect((await invitations({ touchpoints: ['store_visit'] })).totalCount).toBe(4);
+
+    const created = await app.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, {
+      input: { name: 'nevada manager', role: 'MANAGER', scope: [{ key: 'state', value: 'Nevada' }] },
+    });
+    const nevada = createGqlClient(app.url, { authorization: `Bearer ${created.data!.createApiKey.key}` });
+    const seen = await nevada(INVITATIONS, { filter: {}, first: 100 });
+    expect(seen.errors).toBeUndefined();
+    const nodes = (seen.data!.surveyInvitations.edges as { node: { customer: { externalId: string } } }[]).map((e) => e.node);
+    expect(seen.data!.surveyInvitations.totalCount).toBe(2);
+    expect(nodes.map((n) => n.customer.externalId).sort()).toEqual(['nv1', 'nv2']);
+    // Asking for a Texas customer by name finds nothing.
+    const texas = await nevada(INVITATIONS, { filter: { customerExternalId: 'tx1' }, first: 10 });
+    expect(texas.data!.surveyInvitations).toMatchObject({ totalCount: 0, edges: [] });
+    const rates = await nevada(
+      `query { responseRates(filter: { touchpoints: ["store_visit"] }, groupBy: ATTRIBUTE, attributeKey: "state") { key invitations } }`,
+    );
+    expect(rates.errors).toBeUndefined();
+    expect(rates.data!.responseRates).toEqual([{ key: 'Nevada', invitations: 2 }]);
+    // An unscoped key sees both states.
+    const all = await app.gql(
+      `query { responseRates(filter: { touchpoints: ["store_visit"] }, groupBy: ATTRIBUTE, attributeKey: "state") { key invitations } }`,
+    );
+    expect(all.data!.responseRates).toEqual([
+      { key: 'Nevada', invitations: 2 },
+      { key: 'Texas', invitations: 2 },
+    ]);
+  }, 120_000);
+
+  it('verbatim import-events records events from CSV (replays are duplicates, bad rows named); verbatim import answers by invitationId', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verbatim-programme-cli-'));
+    // The CLI runs as a child process (async: this process serves the API it calls).
+    const cli = async (args: string[]) => {
+      const argv = ['bin/verbatim.js', ...args, '--url', app.url, '--key', TEST_ADMIN_KEY];
+      const res = await promisify(execFile)(process.execPath, argv, { cwd: process.cwd() }).catch(
+        (err: { code: number; stdout: string; stderr: string }) => err,
+      );
+      return { code: 'code' in res ? res.code : 0, out: `${res.stdout}${res.stderr}` };
+    };
+    const events = join(dir, 'events.csv');
+    writeFileSync(
+      events,
+      [
+        'externalId,touchpoint,occurredAt,customerId,customerEmail,customerTimeZone,customerOptedOut,state',
+        'csv-1,store_visit,2026-12-28T09:00:00Z,csv-c1,csv-c1@example.com,America/Chicago,false,Texas',
+        'csv-1,store_visit,2026-12-28T09:00:00Z,csv-c1,,,,Texas',
+        'csv-2,nowhere,2026-12-28T09:00:00Z,csv-c2,,,,Texas',
+        'csv-3,store_visit,2026-12-28T09:00:00Z,csv-c3,,Mars/Olympus,,Texas',
+      ].join('\n'),
+    );
+    const imported = await cli(['import-events', events]);
+    expect(imported.code).toBe(1);
+    expect(imported.out).toMatch(/stored: 1\b/);
+    expect(imported.out).toMatch(/duplicates: 1\b/);
+    expect(imported.out).toMatch(/line 4: touchpoint: unknown touchpoint nowhere/);
+    expect(imported.out).toMatch(/line 5: customer\.timeZone/);
+    const replay = await app.gql(EVENT, { input: { externalId: 'csv-1', touchpoint: 'store_visit', customer: { externalId: 'csv-c1' } } });
+    expect(replay.data!.recordTouchpointEvent).toMatchObject({ duplicate: true, dueAt: '2026-12-28T09:00:00.000Z' });
+
+    const [nv1] = (await invitations({ customerExternalId: 'nv1' })).edges.map((e) => e.node.id as string);
+    const responses = join(dir, 'responses.csv');
+    writeFileSync(responses, ['externalId,score,comment,invitationId,customerId', `csv-r1,9,Helpful staff,${nv1},nv1`].join('\n'));
+    const answered = await cli(['import', responses]);
+    expect(answered).toMatchObject({ code: 0 });
+    expect(answered.out).toMatch(/stored: 1\b/);
+    expect((await invitations({ customerExternalId: 'nv1' })).edges[0].node.status).toBe('RESPONDED');
   }, 120_000);
 });

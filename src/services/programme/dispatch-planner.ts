@@ -1,6 +1,7 @@
 /**
  * One planner tick: releases due surveys in a batch of at most `batchSize`, on business days inside
- * business hours in each customer's time zone, within each team's daily capacity; records every skip
+ * business hours in each customer's time zone, within each team's daily capacity; makes relationship
+ * surveys due for customers with no triggering event (relationship-cadence.ts); records every skip
  * with its rule; expires invitations nobody answered; tells the sending tool in one `survey.due` event.
  *
  * One plan per tick however many workers run: a tick is claimed by inserting its id (the clock's time
@@ -9,10 +10,12 @@
 import { Types } from 'mongoose';
 import { localDateKey } from '../../domain/business-calendar.js';
 import type { Logger } from '../../logger.js';
+import { attributeTag } from '../../../models/response/response.entity.js';
 import type { InvitationEntity, TouchpointEventEntity } from '../../../models/programme/programme.entity.js';
 import type { ProgrammeRepository } from '../../../models/programme/programme.repository.js';
 import type { EventPublisher } from '../events.js';
 import { decide, type DeferReason } from './fatigue.js';
+import { planRelationshipSurveys } from './relationship-cadence.js';
 import type { Clock, ProgrammeService } from './programme.service.js';
 
 export interface PlannerSettings {
@@ -23,6 +26,8 @@ export interface PlannerSettings {
 
 export interface TickSummary {
   tick: string;
+  /** Relationship surveys the cadence made due this tick (customers with no triggering event). */
+  relationship: number;
   released: number;
   skipped: Record<string, number>;
   deferred: Partial<Record<DeferReason, number>>;
@@ -61,6 +66,7 @@ export class DispatchPlanner {
     const used = await repo.capacityUsed(capacities.map((c) => `${c._id}|${day}`));
     const releasedPerTeam = new Map<string, number>();
 
+    const relationship = await planRelationshipSurveys(repo, rules, now, this.settings.batchSize);
     const due = await repo.findDueEvents(now, this.settings.batchSize * SCAN_FACTOR);
     const contacts = new Map((await repo.findContacts([...new Set(due.map((e) => e.customerId))])).map((c) => [c._id, c]));
     const accountCounts = new Map<string, number>();
@@ -113,6 +119,7 @@ export class DispatchPlanner {
         timeZone,
         account,
         attributes: event.attributes,
+        attributeTags: event.attributes.map((a) => attributeTag(a.key, a.value)),
         dueAt: event.dueAt,
         status: decision.action === 'RELEASE' ? 'QUEUED' : 'SKIPPED',
         skipRule: decision.action === 'SKIP' ? decision.rule : null,
@@ -130,7 +137,7 @@ export class DispatchPlanner {
         continue;
       }
       released.push(invitation);
-      await repo.markSurveyed(event.customerId, event.touchpoint, now);
+      await repo.markSurveyed(event.customerId, event.touchpoint, now, invitation.kind === 'RELATIONSHIP');
       // Later events of the same customer in this tick see this survey.
       if (contact) {
         contact.lastSurveyedAt = now;
@@ -158,6 +165,7 @@ export class DispatchPlanner {
 
     const summary: TickSummary = {
       tick,
+      relationship,
       released: released.length,
       skipped,
       deferred,
@@ -168,6 +176,7 @@ export class DispatchPlanner {
     await repo.finishTick({
       _id: tick,
       at: now,
+      relationship,
       released: released.length,
       skipped: sum(skipped),
       deferred: sum(deferred),

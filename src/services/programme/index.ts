@@ -25,7 +25,13 @@ export function createProgrammeServices(deps: {
   const { config, db, events, log } = deps;
   const clock = deps.clock ?? (() => new Date());
   const repo = new ProgrammeRepository(programmeModels(db.connection));
-  const programme = new ProgrammeService({ repo, clock, log, maxPageSize: config.VERBATIM_MAX_PAGE_SIZE });
+  const programme = new ProgrammeService({
+    repo,
+    clock,
+    log,
+    maxPageSize: config.VERBATIM_MAX_PAGE_SIZE,
+    maxImportRows: config.VERBATIM_MAX_IMPORT_ROWS,
+  });
   const dispatchPlanner = new DispatchPlanner(
     { repo, programme, events, clock, log },
     {

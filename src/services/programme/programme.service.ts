@@ -8,6 +8,7 @@ import { DEFAULT_BUSINESS_CALENDAR } from '../../domain/business-calendar.js';
 import { AppError, InputError, notFound, type FieldProblem } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { Attribute } from '../../../models/response/response.entity.js';
+import { scopeTags, type Scope } from '../auth/scope.js';
 import type {
   CalendarEntity,
   ContactRulesEntity,
@@ -32,11 +33,20 @@ export type Clock = () => Date;
 
 const DEFAULT_EVERY_DAYS = 90;
 
+/** The contact fields of a customer, as an event or a response carries them. */
+export interface ContactInput {
+  externalId: string;
+  email?: string | null;
+  locale?: string | null;
+  timeZone?: string | null;
+  optedOut?: boolean | null;
+}
+
 export interface TouchpointEventInput {
   externalId?: string | null;
   touchpoint: string;
   occurredAt?: Date | null;
-  customer: { externalId: string; email?: string | null; locale?: string | null; timeZone?: string | null; optedOut?: boolean | null };
+  customer: ContactInput;
   attributes?: Attribute[] | null;
 }
 
@@ -45,6 +55,14 @@ export interface ProgrammeDeps {
   clock: Clock;
   log: Logger;
   maxPageSize: number;
+  /** Most rows one importTouchpointEvents call takes (VERBATIM_MAX_IMPORT_ROWS). */
+  maxImportRows: number;
+}
+
+interface ImportRowError {
+  index: number;
+  field: string | null;
+  message: string;
 }
 
 const HOUR_MS = 3_600_000;
@@ -170,23 +188,41 @@ export class ProgrammeService {
   async setOptOut(customerId: string, optedOut: boolean): Promise<boolean> {
     const problems = customerId.trim() ? [] : [{ field: 'customerExternalId', message: 'is required' }];
     if (problems.length) throw new InputError(problems);
-    await this.deps.repo.upsertContact({ customerId, optedOut });
+    await this.deps.repo.upsertContact({ customerId, optedOut }, this.deps.clock());
     return optedOut;
   }
 
-  /** Stores the contact fields a response or event carried (only those given). */
-  async recordContact(
-    customer: TouchpointEventInput['customer'],
-    attributes: Attribute[] | null | undefined,
-    fieldPrefix = 'customer',
-  ): Promise<void> {
+  /** Problems of the contact fields a response or event carries (time zone, e-mail), named under `fieldPrefix`. */
+  contactProblems(customer: ContactInput, fieldPrefix = 'customer'): FieldProblem[] {
     const problems = timeZoneProblem(`${fieldPrefix}.timeZone`, customer.timeZone);
     if (customer.email != null && !/^[^\s@]+@[^\s@]+$/.test(customer.email))
       problems.push({ field: `${fieldPrefix}.email`, message: 'is not an e-mail address' });
+    return problems;
+  }
+
+  /** Stores the contact fields a response or event carried (only those given). */
+  async recordContact(customer: ContactInput, attributes: Attribute[] | null | undefined, fieldPrefix = 'customer'): Promise<void> {
+    const problems = this.contactProblems(customer, fieldPrefix);
     if (problems.length) throw new InputError(problems);
+    await this.recordContacts([{ customer, attributes }]);
+  }
+
+  /** Stores the contact fields of many (already checked) customers in one write: an import. */
+  async recordContacts(rows: { customer: ContactInput; attributes: Attribute[] | null | undefined }[]): Promise<void> {
+    if (rows.length === 0) return;
     const accountAttribute = (await this.contactRules()).accountAttribute;
-    const account = accountAttribute ? (attributes?.find((a) => a.key === accountAttribute)?.value ?? null) : null;
-    await this.deps.repo.upsertContact({ customerId: customer.externalId, ...customer, account });
+    await this.deps.repo.upsertContacts(
+      rows.map(({ customer, attributes }) => ({
+        customerId: customer.externalId,
+        email: customer.email,
+        locale: customer.locale,
+        timeZone: customer.timeZone,
+        optedOut: customer.optedOut,
+        account: accountAttribute ? (attributes?.find((a) => a.key === accountAttribute)?.value ?? null) : null,
+        attributes,
+      })),
+      this.deps.clock(),
+    );
   }
 
   async recordEvent(input: TouchpointEventInput): Promise<{ event: TouchpointEventEntity; duplicate: boolean }> {
@@ -217,6 +253,27 @@ export class ProgrammeService {
     });
   }
 
+  /**
+   * Records many events (an import): each row as recordEvent; a bad row is reported by index with its
+   * field and the rest are stored. Replays (same externalId) count as duplicates.
+   */
+  async importEvents(rows: TouchpointEventInput[]): Promise<{ accepted: number; duplicates: number; errors: ImportRowError[] }> {
+    if (rows.length > this.deps.maxImportRows)
+      throw new InputError([{ field: 'input', message: `must have at most ${this.deps.maxImportRows} rows (got ${rows.length})` }]);
+    const outcome = { accepted: 0, duplicates: 0, errors: [] as ImportRowError[] };
+    for (const [index, row] of rows.entries()) {
+      try {
+        const { duplicate } = await this.recordEvent(row);
+        if (duplicate) outcome.duplicates++;
+        else outcome.accepted++;
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        outcome.errors.push(...err.problems.map((p) => ({ index, field: p.field, message: `${p.field}: ${p.message}` })));
+      }
+    }
+    return outcome;
+  }
+
   /** The planner's latest ticks (what each released, skipped, deferred and how long it took). */
   async ticks(first: number | null | undefined) {
     const limit = first ?? 20;
@@ -227,13 +284,18 @@ export class ProgrammeService {
 
   // Invitations
 
-  async invitations(q: InvitationQuery, first: number | null | undefined, after: string | null | undefined) {
+  /** A scoped caller (MANAGER) sees only invitations whose attributes carry every scope pair. */
+  async invitations(q: InvitationQuery, first: number | null | undefined, after: string | null | undefined, scope: Scope = null) {
     const limit = first ?? 20;
     if (!Number.isInteger(limit) || limit < 1 || limit > this.deps.maxPageSize)
       throw new InputError([{ field: 'first', message: `must be from 1 to ${this.deps.maxPageSize}` }]);
     if (after != null && !Types.ObjectId.isValid(after))
       throw new InputError([{ field: 'after', message: 'is not a cursor from this query' }]);
-    const { totalCount, items } = await this.deps.repo.pageInvitations(q, limit + 1, after ? new Types.ObjectId(after) : null);
+    const { totalCount, items } = await this.deps.repo.pageInvitations(
+      { ...q, requiredTags: scopeTags(scope) },
+      limit + 1,
+      after ? new Types.ObjectId(after) : null,
+    );
     const page = items.slice(0, limit);
     const edges = page.map((node) => ({ cursor: node._id.toHexString(), node }));
     return { totalCount, edges, hasNextPage: items.length > limit, endCursor: edges.at(-1)?.cursor ?? null };
@@ -258,11 +320,30 @@ export class ProgrammeService {
 
   /** Checks an `invitationId` a response carries before the response is stored. */
   async assertAnswerable(id: string): Promise<void> {
-    const current = await this.mustGet(id, 'invitationId');
+    const problem = await this.answerProblem(id);
+    if (problem?.code === 'NOT_FOUND') throw new AppError('NOT_FOUND', problem.message, { field: 'invitationId', id });
+    if (problem) throw new InputError([{ field: 'invitationId', message: problem.message }]);
+  }
+
+  /** For an import: the invitation ids (of these) that may not be answered, each with why. */
+  async answerProblems(ids: string[]): Promise<Map<string, string>> {
+    const found = new Map((await this.deps.repo.findInvitations([...new Set(ids)])).map((i) => [i._id.toHexString(), i]));
+    const problems = new Map<string, string>();
+    for (const id of ids) {
+      const current = found.get(id);
+      if (!current) problems.set(id, `invitation ${id} not found`);
+      else if (current.status === 'SKIPPED') problems.set(id, `invitation ${id} was skipped (${current.skipRule}); it cannot be answered`);
+    }
+    return problems;
+  }
+
+  /** Why a response may not answer this invitation (unknown, or skipped); null when it may. */
+  async answerProblem(id: string): Promise<{ code: 'NOT_FOUND' | 'BAD_USER_INPUT'; message: string } | null> {
+    const current = await this.deps.repo.findInvitation(id);
+    if (!current) return { code: 'NOT_FOUND', message: `invitation ${id} not found` };
     if (current.status === 'SKIPPED')
-      throw new InputError([
-        { field: 'invitationId', message: `invitation ${id} was skipped (${current.skipRule}); it cannot be answered` },
-      ]);
+      return { code: 'BAD_USER_INPUT', message: `invitation ${id} was skipped (${current.skipRule}); it cannot be answered` };
+    return null;
   }
 
   /** A response answered the invitation: QUEUED/SENT/EXPIRED → RESPONDED (a late answer still counts). */
@@ -279,10 +360,16 @@ export class ProgrammeService {
 
   // Response rates
 
-  async responseRates(q: InvitationQuery, groupBy: 'TOUCHPOINT' | 'ATTRIBUTE', attributeKey?: string | null): Promise<ResponseRate[]> {
+  /** Rates over the invitations the caller may see (a scoped MANAGER: those within its scope only). */
+  async responseRates(
+    q: InvitationQuery,
+    groupBy: 'TOUCHPOINT' | 'ATTRIBUTE',
+    attributeKey?: string | null,
+    scope: Scope = null,
+  ): Promise<ResponseRate[]> {
     if (groupBy === 'ATTRIBUTE' && !attributeKey)
       throw new InputError([{ field: 'attributeKey', message: 'is required when grouping by ATTRIBUTE' }]);
-    const rows = await this.deps.repo.findForRates(q);
+    const rows = await this.deps.repo.findForRates({ ...q, requiredTags: scopeTags(scope) });
     const groups = new Map<string, { invitations: number; responses: number; hours: number[] }>();
     for (const row of rows) {
       const key = groupBy === 'TOUCHPOINT' ? row.touchpoint : (row.attributes.find((a) => a.key === attributeKey)?.value ?? '(none)');

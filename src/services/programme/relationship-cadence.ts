@@ -1,0 +1,56 @@
+/**
+ * Relationship cadence: every customer with an e-mail address who has not opted out is surveyed once
+ * per `everyDays` of each enabled RELATIONSHIP rule, counted from their last relationship survey (or
+ * the day they were first seen), with no triggering event needed.
+ *
+ * A tick turns due customers into touchpoint events of the rule's touchpoint, which then pass the same
+ * fatigue rules, batch size, business calendar and team capacity as any recorded event. The event id
+ * is `relationship:<touchpoint>:<customer>:<cadence start>`, so a tick re-run after a crash finds its
+ * events already stored (one event, one invitation). Bounded per tick: it fills only the batch slots
+ * the due backlog leaves free, reading one page of contacts by the indexed cadence start date.
+ */
+import type { SurveyRuleEntity } from '../../../models/programme/programme.entity.js';
+import type { ProgrammeRepository } from '../../../models/programme/programme.repository.js';
+
+const DAY_MS = 86_400_000;
+/** Contacts stored before the cadence existed, dated per tick (a page, until none is left). */
+const LEGACY_PAGE = 500;
+/** Contacts read per free slot: some may turn out unreachable (opted out, no e-mail). */
+const READ_FACTOR = 4;
+
+export async function planRelationshipSurveys(
+  repo: ProgrammeRepository,
+  rules: SurveyRuleEntity[],
+  now: Date,
+  batchSize: number,
+): Promise<number> {
+  const cadences = rules.filter((r) => r.enabled && r.kind === 'RELATIONSHIP').sort((a, b) => a.everyDays - b.everyDays);
+  if (cadences.length === 0) return 0;
+  await repo.anchorLegacyContacts(LEGACY_PAGE);
+  // Events already due come first: relationship surveys only take the slots they leave.
+  let slots = batchSize - (await repo.countDueBacklog(now, batchSize));
+  let planned = 0;
+  for (const rule of cadences) {
+    if (slots <= 0) break;
+    const due = await repo.findCadenceDue(new Date(now.getTime() - rule.everyDays * DAY_MS), slots * READ_FACTOR);
+    const reachable = due.filter((c) => c.email && !c.optedOut).slice(0, slots);
+    // Opted out or without an e-mail address: no survey this cycle, looked at again after everyDays.
+    const unreachable = due.filter((c) => !c.email || c.optedOut).map((c) => c._id);
+    const created = await repo.insertEvents(
+      reachable.map((c) => ({
+        externalId: `relationship:${rule.touchpoint}:${c._id}:${(c.relationshipAnchor ?? now).toISOString()}`,
+        customerId: c._id,
+        touchpoint: rule.touchpoint,
+        occurredAt: now,
+        attributes: c.attributes ?? [],
+        dueAt: now,
+        status: 'PENDING' as const,
+        invitationId: null,
+      })),
+    );
+    await repo.restartCadence([...reachable.map((c) => c._id), ...unreachable], now);
+    slots -= reachable.length;
+    planned += created;
+  }
+  return planned;
+}
