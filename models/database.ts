@@ -24,6 +24,8 @@ import { adapterModel } from './adapter/adapter.schema.js';
 import { AdapterRepository } from './adapter/adapter.repository.js';
 import { reportModels } from './report/report.schema.js';
 import { programmeModels } from './programme/programme.schema.js';
+import { targetModel } from './target/target.schema.js';
+import { TargetRepository } from './target/target.repository.js';
 
 export interface Database {
   connection: Connection;
@@ -44,6 +46,8 @@ export interface Database {
   /** NPS per owner and team, read from the responses. */
   ownerNps: OwnerNpsRepository;
   apiKeys: ApiKeyRepository;
+  /** NPS targets (goals) per scope, team or owner. */
+  targets: TargetRepository;
   /** Creates missing indexes of every model (idempotent). */
   syncIndexes(): Promise<void>;
   /** Closes the pool; after `graceMs` (if given) operations still running are cut off. */
@@ -85,6 +89,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     routingRules: new RoutingRuleRepository(routingRuleModel(connection)),
     ownerNps: new OwnerNpsRepository(models.responses),
     apiKeys: new ApiKeyRepository(apiKeyModel(connection)),
+    targets: new TargetRepository(targetModel(connection)),
     async syncIndexes() {
       for (const model of Object.values(connection.models)) await model.createIndexes();
     },

@@ -13,21 +13,30 @@ export interface OwnerCategoryCount {
   count: number;
 }
 
+const CATEGORIES: readonly NpsCategory[] = ['PROMOTER', 'PASSIVE', 'DETRACTOR'];
+
 export class OwnerNpsRepository {
   constructor(private readonly model: ResponseModel) {}
 
   async countByOwner(attribute: string, from: Date, to: Date, requiredTags: string[]): Promise<OwnerCategoryCount[]> {
-    const match: Record<string, unknown> = { respondedAt: { $gte: from, $lt: to }, 'attributes.key': attribute };
-    if (requiredTags.length) match.attributeTags = { $all: requiredTags };
-    // Allowed stages only ($match $project $unwind $group): FerretDB 1.24 runs these.
-    const pipeline: PipelineStage[] = [
-      { $match: match },
-      { $project: { category: 1, attributes: 1 } },
-      { $unwind: '$attributes' },
-      { $match: { 'attributes.key': attribute } },
-      { $group: { _id: { owner: '$attributes.value', category: '$category' }, count: { $sum: 1 } } },
-    ];
-    const rows = await this.model.aggregate<{ _id: { owner: string; category: NpsCategory }; count: number }>(pipeline).exec();
-    return rows.map((r) => ({ owner: r._id.owner, category: r._id.category, count: r.count }));
+    // One grouping per category: FerretDB 1.24 drops `category` from a compound `$group` _id after
+    // `$unwind` (every row then read as a detractor), so the category is matched, not grouped on.
+    const counts = await Promise.all(
+      CATEGORIES.map(async (category) => {
+        const match: Record<string, unknown> = { respondedAt: { $gte: from, $lt: to }, category, 'attributes.key': attribute };
+        if (requiredTags.length) match.attributeTags = { $all: requiredTags };
+        // Allowed stages only ($match $project $unwind $group): FerretDB 1.24 runs these.
+        const pipeline: PipelineStage[] = [
+          { $match: match },
+          { $project: { attributes: 1 } },
+          { $unwind: '$attributes' },
+          { $match: { 'attributes.key': attribute } },
+          { $group: { _id: '$attributes.value', count: { $sum: 1 } } },
+        ];
+        const rows = await this.model.aggregate<{ _id: string; count: number }>(pipeline).exec();
+        return rows.map((r) => ({ owner: r._id, category, count: r.count }));
+      }),
+    );
+    return counts.flat();
   }
 }

@@ -126,7 +126,10 @@ export class AlertResolver {
     @Arg('groupBy', () => MetricsGroupBy, { nullable: true, description: 'Default OWNER.' }) groupBy: MetricsGroupBy | null,
     @Ctx() ctx: Context,
   ): Promise<FollowUpMetrics> {
-    return (await ctx.services.followUpMetrics.metrics(from, to, groupBy ?? MetricsGroupBy.OWNER, scopeOf(ctx))) as FollowUpMetrics;
+    const by = groupBy ?? MetricsGroupBy.OWNER;
+    const metrics = await ctx.services.followUpMetrics.metrics(from, to, by, scopeOf(ctx));
+    // Each owner (team) against its target in the key's scope; progress measured on the row's NPS at the period's end.
+    return (await ctx.services.targets.onLeaderboard(metrics, by, scopeOf(ctx), to)) as unknown as FollowUpMetrics;
   }
 
   @FieldResolver(() => Response, { nullable: true, description: 'The response that raised it (null if it was deleted).' })

@@ -6,6 +6,7 @@ import { toConnection } from '../common/page-info.js';
 import type { Context } from '../context.js';
 import { INGEST_ROLES, READ_ROLES } from '../auth/roles.js';
 import { scopedFilter, visible } from '../auth/scope.js';
+import type { Attribute } from '../../models/response/response.entity.js';
 import { assertIngestReadable } from './ingest-selection.js';
 import { toResponse } from './response.mapper.js';
 import { ResponseFilter, ResponseInput } from './response.inputs.js';
@@ -65,8 +66,10 @@ export class ResponseResolver {
   async nps(
     @Arg('filter', () => ResponseFilter, { nullable: true }) filter: ResponseFilter | null,
     @Ctx() ctx: Context,
-  ): Promise<NpsSummary> {
-    return ctx.services.responses.nps(scopedFilter(ctx, filter));
+  ): Promise<NpsSummary & { targetAttributes: Attribute[] | null }> {
+    const scoped = scopedFilter(ctx, filter);
+    // The attributes filtered on find the target shown with this figure (NpsSummary.target).
+    return { ...(await ctx.services.responses.nps(scoped)), targetAttributes: scoped?.attributes ?? null };
   }
 }
 

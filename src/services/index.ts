@@ -29,6 +29,7 @@ import { createSmtpMailer } from './reports/mailer.js';
 import { ReportDeliveryService } from './reports/report-delivery.service.js';
 import { ReportSubscriptionService } from './reports/report-subscription.service.js';
 import { createProgrammeServices, type ProgrammeServices } from './programme/index.js';
+import { TargetService } from './goals/target.service.js';
 
 export interface Services extends AlertServices, ProgrammeServices {
   ingest: IngestService;
@@ -65,6 +66,8 @@ export interface Services extends AlertServices, ProgrammeServices {
   reportSubscriptions: ReportSubscriptionService;
   /** Scheduled sending of subscribed reports (worker side). */
   reportDeliveries: ReportDeliveryService;
+  /** NPS targets per scope, team or owner, and progress against them. */
+  targets: TargetService;
 }
 
 export interface ServiceDeps {
@@ -85,11 +88,20 @@ export function createServices(deps: ServiceDeps): Services {
   const services = createCoreServices(deps);
   const benchmarks = new BenchmarkService(loadBenchmarks(), deps.config.VERBATIM_BENCHMARK_INDUSTRY ?? null);
   const now = deps.now ?? (() => new Date());
+  const targets = new TargetService({
+    targets: deps.db.targets,
+    responses: services.responses,
+    ownerAttribute: deps.config.VERBATIM_OWNER_ATTRIBUTE,
+    teamAttribute: deps.config.VERBATIM_TEAM_ATTRIBUTE,
+    maxPageSize: deps.config.VERBATIM_MAX_PAGE_SIZE,
+    now,
+  });
   const reports = new WeeklyReportService({
     responses: services.responses,
     insights: services.insights,
     followUps: services.followUpMetrics,
     benchmarks,
+    targets,
     maxPageSize: deps.config.VERBATIM_MAX_PAGE_SIZE,
     now,
   });
@@ -104,7 +116,7 @@ export function createServices(deps: ServiceDeps): Services {
     log: deps.log,
   });
   const reportSubscriptions = new ReportSubscriptionService({ reports: reportRepository, now, maxPageSize: config.VERBATIM_MAX_PAGE_SIZE });
-  return { ...services, benchmarks, reports, reportSubscriptions, reportDeliveries, journey: config.VERBATIM_JOURNEY_TOUCHPOINTS };
+  return { ...services, benchmarks, targets, reports, reportSubscriptions, reportDeliveries, journey: config.VERBATIM_JOURNEY_TOUCHPOINTS };
 }
 
 function createCoreServices({
@@ -115,7 +127,7 @@ function createCoreServices({
   taxonomy,
   webhookQueue,
   now,
-}: ServiceDeps): Omit<Services, 'benchmarks' | 'reports' | 'reportSubscriptions' | 'reportDeliveries' | 'journey'> {
+}: ServiceDeps): Omit<Services, 'benchmarks' | 'targets' | 'reports' | 'reportSubscriptions' | 'reportDeliveries' | 'journey'> {
   const backfills = new BackfillService({ taxonomy: db.taxonomy, responses: db.responseAnalysis, queue: scheduler, log });
   const taxonomyService = new TaxonomyService({ taxonomy: db.taxonomy, backfills, log });
   taxonomy ??= taxonomyService;

@@ -4,10 +4,10 @@
  * Every verbatim and attribute value is HTML-escaped; evidence spans are wrapped in <mark>.
  */
 import type { StoredSpan } from '../../../models/response/response.entity.js';
-import type { FollowUpStats } from '../alerts/follow-up-metrics.service.js';
 import type { NpsFigures } from '../../domain/nps.js';
 import type { NpsChange } from '../../domain/nps-change.js';
 import type { ReportTheme, ReportTrendPoint, ReportVerbatim, WeeklyReportData } from './weekly-report.service.js';
+import type { TargetView } from '../goals/target.service.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -59,6 +59,31 @@ const pct = (x: number | null) => (x === null ? '–' : `${Math.round(x * 100)}%
 const minutes = (m: number | null) => (m === null ? '–' : m < 120 ? `${Math.round(m)} min` : `${fmt(m / 60)} h`);
 const themeLine = (t: ReportTheme) =>
   `${t.label}: share ${signed(t.shareChange * 100)} pts (now ${pct(t.share)}, ${t.mentions} mentions), impact ${t.impact === null ? '–' : signed(t.impact)}${t.impactChange === null ? '' : ` (${signed(t.impactChange)})`}${t.significant ? ', significant' : ''}`;
+
+/** "+30 by 2027-03-31": a target as the chart and the report label it. */
+export function targetLabel(t: Pick<TargetView, 'nps' | 'by'>): string {
+  return `${t.nps > 0 ? '+' : ''}${fmt(t.nps)} by ${t.by.toISOString().slice(0, 10)}`;
+}
+
+/** The report's "Target" line (plain text; the HTML escapes it): the target, where the scope is, and whether it is on pace. */
+export function targetLine(t: TargetView): string {
+  const p = t.progress;
+  const who = t.team ? ` for team ${t.team}` : t.owner ? ` for ${t.owner}` : '';
+  if (p.current === null) return `Target${who}: ${targetLabel(t)}; no responses in the last 13 weeks to measure it on.`;
+  const gap = p.reached ? 'reached' : `${fmt(p.gap)} points to go`;
+  const pace =
+    p.reached || p.onTrack === null
+      ? ''
+      : p.onTrack
+        ? `; on track${p.expected === null ? '' : ` (pace ${fmt(p.expected)})`}`
+        : `; behind${p.expected === null ? '' : ` the pace of ${fmt(p.expected)}`}`;
+  return `Target${who}: ${targetLabel(t)}; last 13 weeks ${fmt(p.current)}, ${gap}${pace}.`;
+}
+
+const ownerTarget = (t: TargetView | null) =>
+  t === null
+    ? '–'
+    : `${targetLabel(t)}${t.progress.reached ? ' (reached)' : t.progress.onTrack === null ? '' : t.progress.onTrack ? ' (on track)' : ' (behind)'}`;
 
 /** A 13-week NPS line with its benchmark: fixed −100…100 axis so weeks compare at a glance. */
 export function trendSvg(trend: readonly ReportTrendPoint[], benchmark: number | null): string {
@@ -114,7 +139,7 @@ function verbatimsHtml(items: readonly ReportVerbatim[], none: string): string {
     .join('');
 }
 
-const ownerRows = (owners: readonly FollowUpStats[]) =>
+const ownerRows = (owners: WeeklyReportData['owners']) =>
   owners.map((o) => [
     escapeHtml(o.key ?? '(none)'),
     String(o.open),
@@ -122,6 +147,7 @@ const ownerRows = (owners: readonly FollowUpStats[]) =>
     pct(o.closedLoopRate),
     minutes(o.medianMinutesToFirstAction),
     fmt(o.nps),
+    escapeHtml(ownerTarget(o.target)),
   ]);
 
 export function renderReportHtml(d: WeeklyReportData): string {
@@ -157,6 +183,7 @@ export function renderReportHtml(d: WeeklyReportData): string {
     trendSvg(d.trend, d.benchmark?.value ?? null) +
     `<div style="font-size:11px;overflow-x:auto">${trendTable}</div>` +
     bench +
+    (d.target ? `<p><strong>${escapeHtml(targetLine(d.target))}</strong></p>` : '') +
     h2('Themes rising (last 4 weeks vs the 4 before)') +
     themes(d.themesRising, 'No theme gained share.') +
     h2('Themes falling') +
@@ -167,7 +194,7 @@ export function renderReportHtml(d: WeeklyReportData): string {
     verbatimsHtml(d.detractorVerbatims, 'No detractor comments this week.') +
     h2('Follow-ups (alerts raised in the last 4 weeks)') +
     `<p>${f.open} open, ${f.overdue} overdue; closed-loop rate ${pct(f.closedLoopRate)}; median time to first action ${minutes(f.medianMinutesToFirstAction)}.</p>` +
-    (d.owners.length ? table(['Owner', 'Open', 'Overdue', 'Closed loop', 'First action', 'NPS'], ownerRows(d.owners)) : '') +
+    (d.owners.length ? table(['Owner', 'Open', 'Overdue', 'Closed loop', 'First action', 'NPS', 'Target'], ownerRows(d.owners)) : '') +
     `<p style="color:#9ca3af;font-size:11px">Generated ${escapeHtml(d.generatedAt.toISOString())} by Verbatim.</p></body></html>`
   );
 }
@@ -188,6 +215,7 @@ export function renderReportText(d: WeeklyReportData): string {
       `Benchmark: ${d.benchmark.industry} (${d.benchmark.region}, ${d.benchmark.year}) ${d.benchmark.statistic.toLowerCase()} ${fmt(d.benchmark.value)}${d.benchmarkGap === null ? '' : `; you ${signed(d.benchmarkGap)}`} — ${d.benchmark.source} ${d.benchmark.url}`,
     );
   }
+  if (d.target) lines.push(targetLine(d.target));
   const list = (title: string, items: string[], none: string) =>
     lines.push('', title, ...(items.length ? items.map((i) => `- ${i}`) : [`  ${none}`]));
   list('Themes rising:', d.themesRising.map(themeLine), 'none');
@@ -203,7 +231,7 @@ export function renderReportText(d: WeeklyReportData): string {
       `${f.open} open, ${f.overdue} overdue, closed-loop rate ${pct(f.closedLoopRate)}, median time to first action ${minutes(f.medianMinutesToFirstAction)}`,
       ...d.owners.map(
         (o) =>
-          `${o.key ?? '(none)'}: ${o.open} open, ${o.overdue} overdue, closed loop ${pct(o.closedLoopRate)}, first action ${minutes(o.medianMinutesToFirstAction)}`,
+          `${o.key ?? '(none)'}: ${o.open} open, ${o.overdue} overdue, closed loop ${pct(o.closedLoopRate)}, first action ${minutes(o.medianMinutesToFirstAction)}${o.target ? `, target ${ownerTarget(o.target)}` : ''}`,
       ),
     ],
     '',

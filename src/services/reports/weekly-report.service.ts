@@ -11,6 +11,7 @@ import { InputError } from '../../errors.js';
 import type { FollowUpMetricsService, FollowUpStats } from '../alerts/follow-up-metrics.service.js';
 import type { Benchmark, BenchmarkService } from '../benchmarks/benchmark.service.js';
 import type { InsightsService } from '../insights/insights.service.js';
+import type { TargetService, TargetView } from '../goals/target.service.js';
 import type { ResponseQueryService } from '../response-query.service.js';
 import { ATTRIBUTE_KEY } from '../response-input.js';
 import { lastCompleteWeek, parseWeek, weekOf, weeksEndingWith, type ReportWeek } from './report-week.js';
@@ -74,9 +75,11 @@ export interface WeeklyReportData {
   themesFalling: ReportTheme[];
   promoterQuotes: ReportVerbatim[];
   detractorVerbatims: ReportVerbatim[];
-  /** Follow-ups (alerts) raised in the last 4 weeks: overall and per owner. */
+  /** Follow-ups (alerts) raised in the last 4 weeks: overall and per owner (each owner with its target in this scope, if set). */
   followUps: FollowUpStats;
-  owners: FollowUpStats[];
+  owners: (FollowUpStats & { target: TargetView | null })[];
+  /** The scope's NPS target with progress measured on the last 13 weeks at the end of the week; null when none is set. */
+  target: TargetView | null;
   benchmark: Benchmark | null;
   /** Last-13-weeks NPS minus the benchmark, in points. */
   benchmarkGap: number | null;
@@ -92,6 +95,7 @@ export interface WeeklyReportDeps {
   insights: InsightsService;
   followUps: FollowUpMetricsService;
   benchmarks: BenchmarkService;
+  targets: TargetService;
   /** VERBATIM_MAX_PAGE_SIZE: the quote pool is read as one page of the responses query. */
   maxPageSize: number;
   now?: () => Date;
@@ -149,11 +153,14 @@ export class WeeklyReportService {
     ]);
     const hasResponses = last13Weeks.responses > 0;
     const pool = Math.min(QUOTE_POOL, this.deps.maxPageSize);
-    const [themes, promoters, detractors, followUps] = await Promise.all([
+    const [themes, promoters, detractors, followUps, target] = await Promise.all([
       hasResponses ? this.deps.insights.themeBreakdown(inRange(four), { examples: 0 }) : Promise.resolve([]),
       weekNps.promoters ? this.deps.responses.page({ ...inRange(weekRange), categories: ['PROMOTER'] }, pool, null) : null,
       weekNps.detractors ? this.deps.responses.page({ ...inRange(weekRange), categories: ['DETRACTOR'] }, pool, null) : null,
-      this.deps.followUps.metrics(four.from, four.to, 'OWNER', scope),
+      this.deps.followUps
+        .metrics(four.from, four.to, 'OWNER', scope)
+        .then((m) => this.deps.targets.onLeaderboard(m, 'OWNER', scope, week.to)),
+      this.deps.targets.forAttributes(scope),
     ]);
 
     const reportThemes = themes.map((t): ReportTheme => ({
@@ -199,6 +206,7 @@ export class WeeklyReportService {
       detractorVerbatims: mostUrgentDetractors(detractors?.edges.map((e) => e.node) ?? []),
       followUps: followUps.overall,
       owners: followUps.rows,
+      target: target ? this.deps.targets.progress(target, last13Weeks.nps, week.to) : null,
       benchmark,
       benchmarkGap: benchmark && last13Weeks.nps !== null ? round2(last13Weeks.nps - benchmark.value) : null,
     };
