@@ -165,21 +165,6 @@ export function Overview({ state }: { state: UrlState }) {
                     })
                   : null,
                 target ? Plot.ruleY([target.nps], { stroke: COLORS.target, strokeWidth: 2, title: () => target.label }) : null,
-                target
-                  ? Plot.text([target.nps], {
-                      y: (d: number) => d,
-                      frameAnchor: 'right',
-                      textAnchor: 'end',
-                      // Below its line when the benchmark's is just above, so the two never cross the label.
-                      dy: benchmark && benchmark.value > target.nps && benchmark.value - target.nps < 20 ? 12 : -7,
-                      fill: COLORS.target,
-                      stroke: 'white',
-                      strokeWidth: 3,
-                      paintOrder: 'stroke',
-                      fontWeight: 'bold',
-                      text: () => target.label,
-                    })
-                  : null,
                 Plot.areaY(withNps, {
                   x: (d: NpsPoint) => new Date(d.start),
                   y1: (d: NpsPoint) => d.nps - (d.marginOfError ?? 0),
@@ -203,6 +188,22 @@ export function Overview({ state }: { state: UrlState }) {
                   tip: true,
                   title: (d: NpsPoint) => `${d.period}: ${fmtNps(d.nps)} ${fmtMoe(d.marginOfError)} (${d.responses})`,
                 }),
+                // The target's label last, so the margin band never covers it.
+                target
+                  ? Plot.text([target.nps], {
+                      y: (d: number) => d,
+                      frameAnchor: 'right',
+                      textAnchor: 'end',
+                      // Below its line when the benchmark's is just above, so the two never cross the label.
+                      dy: benchmark && benchmark.value > target.nps && benchmark.value - target.nps < 20 ? 12 : -7,
+                      fill: COLORS.target,
+                      stroke: 'white',
+                      strokeWidth: 3,
+                      paintOrder: 'stroke',
+                      fontWeight: 'bold',
+                      text: () => target.label,
+                    })
+                  : null,
               ],
             })
           }
