@@ -14,7 +14,7 @@ import { FollowUpStats } from '../alerts/alert.types.js';
 import { WeeklyReport } from '../reports/report.types.js';
 import { NpsTarget, NpsTargetConnection, SetTargetInput } from './target.types.js';
 
-export const toTarget = (t: TargetView): NpsTarget => ({
+const toTarget = (t: TargetView): NpsTarget => ({
   id: t._id.toHexString(),
   scope: t.scope,
   team: t.team,

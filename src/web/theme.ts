@@ -7,6 +7,7 @@ export const COLORS = {
   detractor: '#cf222e',
   grid: '#d0d7de',
   benchmark: '#8a4600',
+  target: '#6639ba',
 };
 
 export const CATEGORY_SCALE = {

@@ -18,6 +18,12 @@ const REGION = 'EMEA';
 const BENCHMARK_INDUSTRY = 'B2B SaaS';
 /** The sample programme's touchpoints in the order its customers meet them (VERBATIM_JOURNEY_TOUCHPOINTS). */
 const JOURNEY = ['onboarding_complete', 'support_ticket_closed', 'renewal', 'quarterly_relationship'];
+/** NPS targets: one for all responses (what an unscoped key sees), one for the scoped manager's region. */
+const TARGET_BY = new Date(Date.now() + 120 * 86_400_000).toISOString().slice(0, 10);
+const TARGETS = [
+  { scope: [], nps: 45, label: `Target +45 by ${TARGET_BY}` },
+  { scope: [{ key: 'region', value: 'EMEA' }], nps: 60, label: `Target +60 by ${TARGET_BY}` },
+];
 /** One unmistakable verbatim per region, so a leak across scopes cannot hide among similar texts. */
 const MARKED = ['North America', 'EMEA', 'APAC', 'LATAM'].map((region, i) => ({
   externalId: `marked-${i}`,
@@ -74,6 +80,12 @@ describe('insight app in a browser', () => {
     };
     analystKey = await key('pm', 'ANALYST');
     managerKey = await key('emea manager', 'MANAGER', [{ key: 'region', value: REGION }]);
+    for (const t of TARGETS) {
+      const set = await app.gql(`mutation($in: SetTargetInput!) { setTarget(input: $in) { label } }`, {
+        in: { scope: t.scope, nps: t.nps, by: `${TARGET_BY}T00:00:00Z` },
+      });
+      expect(set.data?.setTarget.label).toBe(t.label);
+    }
 
     const sample = [...generateSampleProgramme({ size: SIZE, seed: SEED }), ...MARKED];
     const inRegion = (r: (typeof sample)[number]) => r.attributes.some((a) => a.key === 'region' && a.value === REGION);
@@ -117,6 +129,10 @@ describe('insight app in a browser', () => {
     const trend = page.locator('.card', { hasText: 'NPS trend' });
     expect(await trend.locator('svg [stroke-dasharray]').count()).toBeGreaterThan(0);
     expect(await trend.locator('table').textContent()).toContain(`${BENCHMARK_INDUSTRY} benchmark`);
+    // The target of the viewer's scope (all responses for this key): a labelled rule and a row of the table.
+    expect(await page.getByTestId('target').textContent()).toContain(TARGETS[0].label);
+    expect(await trend.locator('svg text', { hasText: TARGETS[0].label }).count()).toBe(1);
+    expect(await trend.locator('table').textContent()).toContain(TARGETS[0].label);
     await screenshot(page, 'overview');
     expect(await seriousAxeViolations(page)).toEqual([]);
 
@@ -188,6 +204,11 @@ describe('insight app in a browser', () => {
       expect(html).not.toMatch(/Marker (NorthAmerica|APAC|LATAM)Quokka/);
     }
     expect(seen.join('\n')).toContain('Marker EMEAQuokka');
+    // The overview's target is the region's, never the all-responses one.
+    await page.goto(`${appUrl}?view=overview`);
+    await page.getByTestId('target').waitFor();
+    expect(await page.getByTestId('target').textContent()).toContain(TARGETS[1].label);
+    expect(await page.locator('body').innerText()).not.toContain(TARGETS[0].label);
     expect(seen.join('\n')).toContain('region: EMEA');
   });
 

@@ -154,7 +154,7 @@ afterAll(async () => {
 });
 
 describe('report subscriptions', { timeout: 180_000 }, () => {
-  it('refuses bad e-mail addresses, hours, weekdays and time zones, naming the field', async () => {
+  it('refuses bad e-mail addresses, schedules (schedule, weekday, hour) and time zones, naming the field', async () => {
     const base = {
       recipient: { email: 'ana@example.com' },
       schedule: 'WEEKLY',
@@ -164,8 +164,18 @@ describe('report subscriptions', { timeout: 180_000 }, () => {
     };
     for (const [input, field] of [
       [{ ...base, recipient: { email: 'not-an-address' } }, 'input.recipient.email'],
+      [{ ...base, recipient: { email: 'ana@example' } }, 'input.recipient.email'],
+      [{ ...base, recipient: { email: 'ana smith@example.com' } }, 'input.recipient.email'],
+      [{ ...base, recipient: { email: 'ana@example.com, eve@example.com' } }, 'input.recipient.email'],
+      [{ ...base, recipient: { email: 'ana@example.com\r\nBcc: eve@example.com' } }, 'input.recipient.email'],
       [{ ...base, hour: 24 }, 'input.hour'],
+      [{ ...base, hour: -1 }, 'input.hour'],
+      [{ ...base, hour: 7.5 }, 'input.hour'],
+      [{ ...base, schedule: 'DAILY' }, 'input.schedule'],
+      [{ ...base, weekday: 'FUNDAY' }, 'input.weekday'],
       [{ ...base, timeZone: 'Mars/Olympus' }, 'input.timeZone'],
+      [{ ...base, timeZone: '' }, 'input.timeZone'],
+      [{ ...base, timeZone: 'PST8PDT; DROP' }, 'input.timeZone'],
       [{ ...base, recipient: { email: 'ana@example.com', name: 'Ana\r\nBcc: x@example.com' } }, 'input.recipient.name'],
     ] as const) {
       const res = await app.gql(CREATE, { input });

@@ -49,7 +49,7 @@ function rows() {
     nv('1', 10, 'Support was quick and friendly, love it', 1),
     nv('2', 9, 'Great product, the dashboard is easy to use', 2),
     nv('3', 2, 'We were charged twice, the invoice is wrong <script>alert(1)</script> & we will cancel', 3),
-    nv('4', 5, 'Support never answers our tickets', 4),
+    nv('4', 5, 'Support never answers our tickets "><img src=x onerror=alert(2)>', 4),
     nv('5', 7, 'Fine', 5),
     nv('6', 0, 'Billing is a mess, switching to a competitor', 6),
     nv('p1', 9, 'Support is great', -5),
@@ -153,6 +153,12 @@ describe('weeklyReport', () => {
     expect(r.html).toMatch(/^<!doctype html>/);
     expect(r.html).not.toContain('<script>');
     expect(r.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp;');
+    // An attribute-breaking verbatim is escaped too: no tag, no quote that could close an attribute.
+    expect(r.detractorVerbatims.map((q: { comment: string }) => q.comment)).toContain(
+      'Support never answers our tickets "><img src=x onerror=alert(2)>',
+    );
+    expect(r.html).toContain('&quot;&gt;&lt;img src=x onerror=alert(2)&gt;');
+    expect(r.html).not.toMatch(/<img|<script/);
     expect(r.html).toContain('<mark');
     expect(r.html).toMatch(/<svg [^>]*role="img"/);
     expect(r.html).toContain('region = Nevada');
@@ -174,6 +180,8 @@ describe('weeklyReport', () => {
     expect(r.promoterQuotes).toEqual([]);
     expect(`${r.html}${r.text}`).not.toMatch(/NaN|undefined/);
     expect(r.text).toContain('No responses in this scope');
+    expect(r.html).toContain('No responses in this scope');
+    expect(r.html).not.toMatch(/<svg|<table/);
   });
 
   it('lets a scoped MANAGER report only on its own scope', async () => {

@@ -26,6 +26,16 @@ const OverviewQuery = graphql(`
         source
         year
       }
+      target {
+        nps
+        by
+        label
+        progress {
+          gap
+          onTrack
+          reached
+        }
+      }
     }
     previous: nps(filter: $previous) @include(if: $withPrevious) {
       nps
@@ -87,6 +97,20 @@ export function Overview({ state }: { state: UrlState }) {
   const benchmarkLabel = benchmark
     ? `${benchmark.industry} benchmark ${fmtNps(benchmark.value)} (${benchmark.statistic.toLowerCase()}, ${benchmark.region}, ${benchmark.source} ${benchmark.year})`
     : null;
+  // The NPS target set for exactly the viewer's scope (and segment filter), drawn as a solid rule; null when none is set.
+  const target = now.target ?? null;
+  const targetStatus = target
+    ? target.progress.reached
+      ? 'reached'
+      : target.progress.onTrack === null
+        ? null
+        : target.progress.onTrack
+          ? 'on track'
+          : 'behind the pace'
+    : null;
+  const description = [benchmarkLabel ? `dashed line: ${benchmarkLabel}` : null, target ? `solid line: ${target.label}` : null]
+    .filter(Boolean)
+    .join('; ');
 
   return (
     <div class="grid">
@@ -122,7 +146,7 @@ export function Overview({ state }: { state: UrlState }) {
       <Card title="NPS trend" half>
         <Chart
           title={`NPS per ${state.interval.toLowerCase()} with its 95% margin band`}
-          description={benchmarkLabel ? `dashed line: ${benchmarkLabel}` : undefined}
+          description={description || undefined}
           render={({ width, height }) =>
             Plot.plot({
               width,
@@ -140,6 +164,7 @@ export function Overview({ state }: { state: UrlState }) {
                       title: () => benchmarkLabel,
                     })
                   : null,
+                target ? Plot.ruleY([target.nps], { stroke: COLORS.target, strokeWidth: 2, title: () => target.label }) : null,
                 Plot.areaY(withNps, {
                   x: (d: NpsPoint) => new Date(d.start),
                   y1: (d: NpsPoint) => d.nps - (d.marginOfError ?? 0),
@@ -163,6 +188,22 @@ export function Overview({ state }: { state: UrlState }) {
                   tip: true,
                   title: (d: NpsPoint) => `${d.period}: ${fmtNps(d.nps)} ${fmtMoe(d.marginOfError)} (${d.responses})`,
                 }),
+                // The target's label last, so the margin band never covers it.
+                target
+                  ? Plot.text([target.nps], {
+                      y: (d: number) => d,
+                      frameAnchor: 'right',
+                      textAnchor: 'end',
+                      // Below its line when the benchmark's is just above, so the two never cross the label.
+                      dy: benchmark && benchmark.value > target.nps && benchmark.value - target.nps < 20 ? 12 : -7,
+                      fill: COLORS.target,
+                      stroke: 'white',
+                      strokeWidth: 3,
+                      paintOrder: 'stroke',
+                      fontWeight: 'bold',
+                      text: () => target.label,
+                    })
+                  : null,
               ],
             })
           }
@@ -176,12 +217,20 @@ export function Overview({ state }: { state: UrlState }) {
             rows: [
               ...points.map((p) => [`${p.period} (from ${fmtDate(p.start)})`, fmtNps(p.nps), fmtMoe(p.marginOfError), fmtInt(p.responses)]),
               ...(benchmark ? [[benchmarkLabel ?? '', fmtNps(benchmark.value), '–', '–']] : []),
+              ...(target ? [[`${target.label}${targetStatus ? ` (${targetStatus})` : ''}`, fmtNps(target.nps), '–', '–']] : []),
             ],
           }}
         />
         {benchmarkLabel ? (
           <p class="hint" data-testid="benchmark">
             <span class="benchmark-key" aria-hidden="true" /> Dashed line: {benchmarkLabel}.
+          </p>
+        ) : null}
+        {target ? (
+          <p class="hint" data-testid="target">
+            <span class="target-key" aria-hidden="true" /> Solid line: {target.label}
+            {targetStatus ? ` — ${targetStatus}` : ''}
+            {target.progress.gap !== null && !target.progress.reached ? `, ${target.progress.gap.toFixed(1)} points to go` : ''}.
           </p>
         ) : null}
         <p class="hint">Hollow dots are small samples: read them with care.</p>
