@@ -24,6 +24,7 @@ import { adapterModel } from './adapter/adapter.schema.js';
 import { AdapterRepository } from './adapter/adapter.repository.js';
 import { reportModels } from './report/report.schema.js';
 import { programmeModels } from './programme/programme.schema.js';
+import { notificationModels } from './notification/notification.schema.js';
 
 export interface Database {
   connection: Connection;
@@ -71,6 +72,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   // Registered here so syncIndexes builds their indexes; the report services take the models from the connection.
   reportModels(connection);
   programmeModels(connection);
+  notificationModels(connection);
   return {
     connection,
     responses: new ResponseRepository(models.responses),

@@ -18,6 +18,7 @@ import { BenchmarkResolver, NpsBenchmarkResolver } from './benchmarks/benchmark.
 import { ReportResolver } from './reports/report.resolver.js';
 import { ReportSubscriptionResolver } from './reports/report-subscription.resolver.js';
 import { ProgrammeResolver } from './programme/programme.resolver.js';
+import { NotificationResolver } from './notifications/notification.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's buildSchema takes resolver classes as Function
 const RESOLVERS: NonEmptyArray<Function> = [
@@ -39,6 +40,7 @@ const RESOLVERS: NonEmptyArray<Function> = [
   ReportResolver,
   ReportSubscriptionResolver,
   ProgrammeResolver,
+  NotificationResolver,
 ];
 
 export async function buildVerbatimSchema(pubSub: PubSub): Promise<GraphQLSchema> {
