@@ -53,11 +53,11 @@ const TASKS: Record<string, string> = {
   THANK_AND_ASK_REVIEW: 'Thank and ask for a review',
 };
 
-export function taskLabel(task: string): string {
+function taskLabel(task: string): string {
   return TASKS[task] ?? task;
 }
 
-export function titleOf(c: NotificationContent): string {
+function titleOf(c: NotificationContent): string {
   const [first] = c.alerts;
   if (c.kind === 'DIGEST')
     return `Verbatim daily digest: ${c.alerts.length} new alert${c.alerts.length === 1 ? '' : 's'} for ${c.recipient}`;
@@ -65,7 +65,7 @@ export function titleOf(c: NotificationContent): string {
   return `New ${first.riskLevel} alert for ${first.assignee}: ${taskLabel(first.task)}`;
 }
 
-export function formatDue(date: Date, timeZone: string): string {
+function formatDue(date: Date, timeZone: string): string {
   const p = localParts(date, timeZone);
   const two = (n: number) => String(n).padStart(2, '0');
   return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)} (${timeZone})`;
