@@ -46,6 +46,8 @@ export interface NotificationDeliveryEntity {
   attempts: number;
   lastError: string | null;
   sentAt: Date | null;
+  /** A send job holds the row until then (one sender at a time, even with duplicated jobs; a crashed one's claim lapses). */
+  claimedUntil?: Date | null;
   /** When it was planned, by the service clock (a digest takes the rows queued up to its slot). */
   queuedAt: Date;
   createdAt: Date;

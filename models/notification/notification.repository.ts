@@ -68,6 +68,22 @@ export class NotificationRepository {
     return this.models.deliveries.findById(id).lean<NotificationDeliveryEntity>();
   }
 
+  /** Claims a row still to send for one sender until `until`; null when it is sent, given up, or claimed by another. */
+  async claim(id: string, now: Date, until: Date): Promise<NotificationDeliveryEntity | null> {
+    return this.models.deliveries
+      .findOneAndUpdate(
+        { _id: id, status: { $in: ['PENDING', 'RETRYING'] }, $or: [{ claimedUntil: null }, { claimedUntil: { $lt: now } }] },
+        { $set: { claimedUntil: until } },
+        { new: true },
+      )
+      .lean<NotificationDeliveryEntity>();
+  }
+
+  /** A recipient who leaves DIGEST mode gets the waiting alerts one by one (the round queues PENDING rows). */
+  async releaseDigestQueue(preferenceId: string): Promise<void> {
+    await this.models.deliveries.updateMany({ status: 'QUEUED_FOR_DIGEST', preferenceId }, { $set: { status: 'PENDING' } });
+  }
+
   async updateDelivery(id: string, set: Partial<NotificationDeliveryEntity>, inc: { attempts?: number } = {}): Promise<void> {
     await this.models.deliveries.updateOne({ _id: id }, { $set: set, ...(inc.attempts ? { $inc: inc } : {}) });
   }

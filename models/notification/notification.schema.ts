@@ -33,6 +33,7 @@ const deliverySchema = new Schema<NotificationDeliveryEntity>(
     lastError: { type: String, default: null },
     sentAt: { type: Date, default: null },
     queuedAt: { type: Date, required: true },
+    claimedUntil: { type: Date, default: null },
   },
   { collection: 'notification_deliveries', timestamps: true, versionKey: false },
 );

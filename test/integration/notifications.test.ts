@@ -215,9 +215,16 @@ describe('notifying people about alerts', { timeout: 180_000 }, () => {
     await queue.close();
     redis.disconnect();
     const REASSIGN = `mutation($id: ID!, $to: String!) { reassignAlert(id: $id, assignee: $to) { assignee } }`;
+    // Reassigned to bob, he is told (by the API process that reassigned it); back to ana, she is not told twice.
+    await data(SET, { input: { recipient: 'bob', email: 'bob@acme.test' } });
     await data(REASSIGN, { id: alertId, to: 'bob' });
+    const [bobs] = await waitFor(async () => (mailsTo('bob@acme.test').length ? mailsTo('bob@acme.test') : null), {
+      what: 'the reassignment e-mail',
+    });
+    expect(bobs.subject).toMatch(/alert for bob: Recovery call$/);
     await data(REASSIGN, { id: alertId, to: 'ana@acme.test' });
     await sleep(3_000);
+    expect(mailsTo('bob@acme.test')).toHaveLength(1);
     expect(mailsTo('ana@acme.test')).toHaveLength(1);
     expect(slack.requests).toHaveLength(1);
     expect(teams.requests).toHaveLength(1);

@@ -41,7 +41,10 @@ export interface NotificationQueue {
   enqueue(deliveryIds: readonly string[]): Promise<void>;
 }
 
-export type SendOutcome = 'SENT' | 'ALREADY_SENT' | 'CANCELLED' | 'GONE';
+export type SendOutcome = 'SENT' | 'ALREADY_SENT' | 'CANCELLED' | 'GONE' | 'BUSY';
+
+/** How much longer than the send timeout a claim lasts (SMTP has its own, longer timeouts). */
+const CLAIM_SLACK_MS = 60_000;
 
 /** Most PENDING rows one round re-queues. */
 const ROUND_BATCH = 1_000;
@@ -84,6 +87,7 @@ export class NotificationService implements AlertNotifier {
       digestHour: value.digestHour,
       timeZone: value.timeZone,
     });
+    if (value.mode === 'IMMEDIATE') await this.deps.repo.releaseDigestQueue(value.recipient);
     this.deps.log.info({ recipient: value.recipient, mode: value.mode, channels: channelsOf(stored) }, 'notification preferences set');
     return stored;
   }
@@ -198,10 +202,27 @@ export class NotificationService implements AlertNotifier {
 
   /** Sends one row's message; throws on a failed attempt so the job retries (`finalAttempt`: logged FAILED). */
   async send(deliveryId: string, finalAttempt: boolean): Promise<SendOutcome> {
-    const row = await this.deps.repo.delivery(deliveryId);
-    if (!row) return 'GONE';
-    if (row.status === 'SENT') return 'ALREADY_SENT';
-    if (row.status === 'CANCELLED' || row.status === 'FAILED') return 'CANCELLED';
+    // Real time, not the schedule clock: the claim is about live senders.
+    const row = await this.deps.repo.claim(deliveryId, new Date(), new Date(Date.now() + this.deps.timeoutMs + CLAIM_SLACK_MS));
+    if (!row) {
+      const current = await this.deps.repo.delivery(deliveryId);
+      if (!current) return 'GONE';
+      if (current.status === 'SENT') return 'ALREADY_SENT';
+      if (current.status === 'CANCELLED' || current.status === 'FAILED') return 'CANCELLED';
+      // Another job is sending it right now (a duplicated job): that one logs the outcome and retries.
+      return 'BUSY';
+    }
+    try {
+      return await this.sendClaimed(row, finalAttempt);
+    } catch (err) {
+      // Let the job's retry claim it again at once (the claim would otherwise make it wait for the lease).
+      await this.deps.repo.updateDelivery(row._id, { claimedUntil: null }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async sendClaimed(row: NotificationDeliveryEntity, finalAttempt: boolean): Promise<SendOutcome> {
+    const deliveryId = row._id;
     const [pref] = await this.deps.repo.preferences([row.preferenceId]);
     const content = pref ? await this.content(row, pref) : null;
     if (!pref || !content) return this.cancel(row, pref ? 'nothing to send: the alerts are gone' : 'preferences deleted');
@@ -212,16 +233,24 @@ export class NotificationService implements AlertNotifier {
       await this.post(row.channel, target, content, pref);
     } catch (err) {
       const message = describe(err, this.deps.timeoutMs);
-      await this.deps.repo.updateDelivery(row._id, { status: finalAttempt ? 'FAILED' : 'RETRYING', lastError: message }, { attempts: 1 });
+      await this.deps.repo.updateDelivery(
+        row._id,
+        { status: finalAttempt ? 'FAILED' : 'RETRYING', lastError: message, claimedUntil: null },
+        { attempts: 1 },
+      );
       this.deps.log.warn({ deliveryId, channel: row.channel, err: message, finalAttempt }, 'notification attempt failed');
       throw new Error(message, { cause: err });
     }
-    await this.deps.repo.updateDelivery(row._id, { status: 'SENT', lastError: null, sentAt: this.deps.now() }, { attempts: 1 });
+    await this.deps.repo.updateDelivery(
+      row._id,
+      { status: 'SENT', lastError: null, sentAt: this.deps.now(), claimedUntil: null },
+      { attempts: 1 },
+    );
     return 'SENT';
   }
 
   private async cancel(row: NotificationDeliveryEntity, reason: string): Promise<SendOutcome> {
-    await this.deps.repo.updateDelivery(row._id, { status: 'CANCELLED', lastError: reason });
+    await this.deps.repo.updateDelivery(row._id, { status: 'CANCELLED', lastError: reason, claimedUntil: null });
     return 'CANCELLED';
   }
 
