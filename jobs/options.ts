@@ -107,3 +107,22 @@ export function reportJobOptions(attempts: number, backoffMs: number): JobsOptio
     removeOnFail: { age: 30 * 86_400, count: 10_000 },
   };
 }
+
+/** The notification round's job scheduler (digests and re-queueing; one schedule however many workers upsert it). */
+export const NOTIFICATION_ROUND_SCHEDULER_ID = 'notification-round';
+
+/** One send job per delivery row; row ids hold '|' and ':' (forbidden in job ids), hence the hash. */
+export function notificationJobId(deliveryId: string): string {
+  return `ntf-${createHash('sha256').update(deliveryId).digest('hex').slice(0, 32)}`;
+}
+
+/** Retries double from `backoffMs`, per message, so one failing channel or recipient never holds up another. */
+export function notificationJobOptions(attempts: number, backoffMs: number): JobsOptions {
+  return {
+    attempts,
+    backoff: { type: 'exponential', delay: backoffMs },
+    // Kept a week: a re-queued row within that time collapses into its job (the row's status guards beyond).
+    removeOnComplete: { age: 7 * 86_400, count: 50_000 },
+    removeOnFail: { age: 30 * 86_400, count: 50_000 },
+  };
+}

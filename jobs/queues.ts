@@ -13,6 +13,8 @@ export const QUEUES = {
   reports: 'reports',
   /** The survey programme's planner tick (repeatable; the planner claims each tick once). */
   dispatch: 'dispatch',
+  /** People notifications of alerts: one send job per message, and the repeatable round (digests, re-queueing). */
+  notifications: 'notifications',
 } as const;
 
 export const JOBS = {
@@ -28,7 +30,14 @@ export const JOBS = {
   reportSchedule: 'report-schedule',
   sendReport: 'send-report',
   dispatchPlan: 'dispatch-plan',
+  notificationRound: 'notification-round',
+  sendNotification: 'send-notification',
 } as const;
+
+export interface SendNotificationPayload {
+  /** The delivery row (notification_deliveries) to send. */
+  deliveryId: string;
+}
 
 export interface SendReportPayload {
   subscriptionId: string;

@@ -12,6 +12,8 @@ import {
   ANALYSIS_JOB_OPTIONS,
   BACKFILL_JOB_OPTIONS,
   DISPATCH_SCHEDULER_ID,
+  NOTIFICATION_ROUND_SCHEDULER_ID,
+  notificationJobOptions,
   PRUNE_WEBHOOK_LOG_EVERY_MS,
   PRUNE_WEBHOOK_LOG_SCHEDULER_ID,
   RECONCILE_SCHEDULER_ID,
@@ -30,6 +32,7 @@ import {
   type AnalyzeResponsePayload,
   type DeliverWebhookPayload,
   type ReconcilePayload,
+  type SendNotificationPayload,
   type SendReportPayload,
   type TaxonomyBackfillPayload,
 } from './queues.js';
@@ -47,6 +50,8 @@ interface JobPayloads {
   [JOBS.reportSchedule]: Record<string, never>;
   [JOBS.sendReport]: SendReportPayload;
   [JOBS.dispatchPlan]: Record<string, never>;
+  [JOBS.notificationRound]: Record<string, never>;
+  [JOBS.sendNotification]: SendNotificationPayload;
 }
 
 type JobName = keyof JobPayloads;
@@ -117,6 +122,15 @@ export const QUEUE_CATALOGUE: readonly QueueEntry[] = [
     // The planner claims each tick once anyway; one at a time keeps ticks in order.
     concurrency: () => 1,
   },
+  {
+    queue: QUEUES.notifications,
+    jobs: (config) => ({
+      [JOBS.notificationRound]: REPEATABLE_ROUND_OPTIONS,
+      [JOBS.sendNotification]: notificationJobOptions(config.VERBATIM_NOTIFY_ATTEMPTS, config.VERBATIM_NOTIFY_BACKOFF_MS),
+    }),
+    // Sends wait on SMTP servers and chat services, not on the CPU.
+    concurrency: () => 4,
+  },
 ];
 
 export const SCHEDULE_CATALOGUE: readonly ScheduleEntry[] = [
@@ -151,6 +165,12 @@ export const SCHEDULE_CATALOGUE: readonly ScheduleEntry[] = [
     queue: QUEUES.dispatch,
     job: JOBS.dispatchPlan,
     everyMs: (config) => config.VERBATIM_DISPATCH_EVERY_SECONDS * 1000,
+  },
+  {
+    id: NOTIFICATION_ROUND_SCHEDULER_ID,
+    queue: QUEUES.notifications,
+    job: JOBS.notificationRound,
+    everyMs: (config) => config.VERBATIM_NOTIFY_CHECK_EVERY_SECONDS * 1000,
   },
 ];
 

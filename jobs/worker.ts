@@ -26,6 +26,8 @@ import { createWebhookHandler } from './webhooks.handler.js';
 import { createAlertsHandler } from './alerts.handler.js';
 import { createReportsHandler } from './reports.handler.js';
 import { createDispatchHandler } from './dispatch.job.js';
+import { createNotificationsHandler } from './notifications.handler.js';
+import { BullNotificationQueue } from './notifications.queue.js';
 import { assertSchedules, QUEUE_CATALOGUE, type QueueHandlers, type QueueName } from './registry.js';
 import { WebhookDeliveryService } from '../src/services/webhooks/webhook-delivery.service.js';
 import { SecretBox } from '../src/services/webhooks/secret-box.js';
@@ -133,6 +135,11 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
     drainWebhookOutbox: () => outbox.drain(),
     trainAdapter: () => services.adapters.train(),
   });
+  // The notification round re-queues through the worker's own (blocking-tolerant) connection.
+  const notificationQueue = new BullNotificationQueue(connect('notifications-queue'), prefix, {
+    attempts: config.VERBATIM_NOTIFY_ATTEMPTS,
+    backoffMs: config.VERBATIM_NOTIFY_BACKOFF_MS,
+  });
   const scheduleConnection = connect('schedules');
   const scheduleQueues = new Map<QueueName, Queue>();
   const queueFor = (name: QueueName) => {
@@ -151,6 +158,7 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
       reportJobOptions(config.VERBATIM_REPORT_ATTEMPTS, config.VERBATIM_REPORT_BACKOFF_MS),
     ),
     [QUEUES.dispatch]: createDispatchHandler(services.dispatchPlanner),
+    [QUEUES.notifications]: createNotificationsHandler(services.notifications, notificationQueue),
   };
   const onFailed: Record<QueueName, (job: Job | undefined, err: Error) => void> = {
     [QUEUES.analysis]: (job, err) => {
@@ -168,6 +176,11 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
     [QUEUES.alerts]: (job, err) => log.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'alerts job failed'),
     [QUEUES.reports]: (job, err) => log.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'reports job failed'),
     [QUEUES.dispatch]: (job, err) => log.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'dispatch job failed'),
+    // Attempts that fail are in the delivery log (notificationDeliveries); only give-ups are worth a warning here.
+    [QUEUES.notifications]: (job, err) => {
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
+        log.warn({ job: job.name, jobId: job.id, err: err.message }, 'notification given up');
+    },
   };
   // One worker per queue of the catalogue, each on its own blocking connection.
   const workers = QUEUE_CATALOGUE.map((entry) => {
@@ -213,7 +226,9 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
         // Their locks lapse and the stalled-job check hands them to a worker again (jobs are idempotent).
         log.warn({ graceMs }, 'jobs still running after the shutdown grace: abandoned, they will be retried');
       }
-      const closingQueues = Promise.all([queue, outboxQueue, ...scheduleQueues.values()].map((q) => q.close().catch(() => undefined)));
+      const closingQueues = Promise.all(
+        [queue, outboxQueue, notificationQueue, ...scheduleQueues.values()].map((q) => q.close().catch(() => undefined)),
+      );
       if (graceMs === undefined) await closingQueues;
       else await within(closingQueues, graceMs);
       await currentTaxonomy.close();

@@ -26,6 +26,7 @@ import { reportModels } from './report/report.schema.js';
 import { programmeModels } from './programme/programme.schema.js';
 import { targetModel } from './target/target.schema.js';
 import { TargetRepository } from './target/target.repository.js';
+import { notificationModels } from './notification/notification.schema.js';
 
 export interface Database {
   connection: Connection;
@@ -75,6 +76,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   // Registered here so syncIndexes builds their indexes; the report services take the models from the connection.
   reportModels(connection);
   programmeModels(connection);
+  notificationModels(connection);
   return {
     connection,
     responses: new ResponseRepository(models.responses),

@@ -19,6 +19,7 @@ import { ReportResolver } from './reports/report.resolver.js';
 import { ReportSubscriptionResolver } from './reports/report-subscription.resolver.js';
 import { ProgrammeResolver } from './programme/programme.resolver.js';
 import { FollowUpTargetResolver, NpsTargetResolver, ReportTargetResolver, TargetResolver } from './goals/target.resolver.js';
+import { NotificationResolver } from './notifications/notification.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's buildSchema takes resolver classes as Function
 const RESOLVERS: NonEmptyArray<Function> = [
@@ -44,6 +45,7 @@ const RESOLVERS: NonEmptyArray<Function> = [
   NpsTargetResolver,
   FollowUpTargetResolver,
   ReportTargetResolver,
+  NotificationResolver,
 ];
 
 export async function buildVerbatimSchema(pubSub: PubSub): Promise<GraphQLSchema> {

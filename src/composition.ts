@@ -7,6 +7,7 @@
 import { Redis } from 'ioredis';
 import { BullAnalysisScheduler } from '../jobs/analysis.scheduler.js';
 import { BullWebhookQueue } from '../jobs/webhooks.queue.js';
+import { BullNotificationQueue } from '../jobs/notifications.queue.js';
 import { connectDatabase, type Database } from '../models/database.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -70,8 +71,13 @@ export async function compose({ config, log, mongoUri, redisUrl, syncIndexes = t
       backoffMs: config.VERBATIM_WEBHOOK_BACKOFF_MS,
     });
     closers.push(() => webhookQueue.close());
+    const notificationQueue = new BullNotificationQueue(queueRedis, config.VERBATIM_QUEUE_PREFIX, {
+      attempts: config.VERBATIM_NOTIFY_ATTEMPTS,
+      backoffMs: config.VERBATIM_NOTIFY_BACKOFF_MS,
+    });
+    closers.push(() => notificationQueue.close());
 
-    const services = createServices({ config, db, scheduler, log, webhookQueue, now });
+    const services = createServices({ config, db, scheduler, log, webhookQueue, notificationQueue, now });
     closers.push(() => services.close());
     // Rollups stored in an older layout are moved before anything reads or writes them (a no-op once done).
     if (syncIndexes) await services.rollups.migrate();

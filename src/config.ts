@@ -141,11 +141,11 @@ export const CONFIG_SPEC = {
       .string()
       .regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587')
       .optional(),
-    doc: 'SMTP server for e-mailed reports, e.g. `smtp://user:pass@host:587` (smtps:// for TLS on connect); unset: reports go out only as GraphQL and `report.weekly` webhook events.',
+    doc: 'SMTP server for e-mailed reports and alert notifications, e.g. `smtp://user:pass@host:587` (smtps:// for TLS on connect); unset: reports go out only as GraphQL and `report.weekly` webhook events.',
   },
   VERBATIM_MAIL_FROM: {
     schema: z.string().min(3).max(200).default('Verbatim <verbatim@localhost>'),
-    doc: 'Sender of report e-mails (`Name <address>`).',
+    doc: 'Sender of report and notification e-mails (`Name <address>`).',
   },
   VERBATIM_REPORT_CHECK_EVERY_SECONDS: {
     schema: int(1, 3_600).default(60),
@@ -155,6 +155,18 @@ export const CONFIG_SPEC = {
   VERBATIM_REPORT_BACKOFF_MS: {
     schema: int(10, 3_600_000).default(60_000),
     doc: 'First retry delay of a failed report e-mail; doubles per attempt.',
+  },
+  VERBATIM_NOTIFY_CHECK_EVERY_SECONDS: {
+    schema: int(1, 3_600).default(60),
+    doc: 'How often the notification round sends due daily digests and re-queues notifications whose job was lost.',
+  },
+  VERBATIM_NOTIFY_ATTEMPTS: {
+    schema: int(1, 50).default(8),
+    doc: 'Attempts per alert notification (one channel, one recipient) before its delivery is logged FAILED.',
+  },
+  VERBATIM_NOTIFY_BACKOFF_MS: {
+    schema: int(10, 3_600_000).default(30_000),
+    doc: 'First retry delay of a failed alert notification; doubles per attempt.',
   },
   VERBATIM_FALLBACK_ASSIGNEE: {
     schema: z.string().min(1).max(200).default('unassigned'),

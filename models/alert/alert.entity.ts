@@ -7,7 +7,7 @@ import type { AlertChannel, FollowUpTask, RiskLevelName } from '../routing/routi
 /** HISTORICAL: raised for an answer too old to page anyone (VERBATIM_ALERT_MAX_AGE_DAYS); kept as a record, no SLA. */
 export type AlertStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED' | 'HISTORICAL';
 export type AlertOutcome = 'RECOVERED' | 'NOT_RECOVERED' | 'NO_RESPONSE';
-type AlertAction = 'RAISED' | 'ACKNOWLEDGED' | 'REASSIGNED' | 'RESOLVED' | 'SLA_BREACHED';
+type AlertAction = 'RAISED' | 'ACKNOWLEDGED' | 'REASSIGNED' | 'RESOLVED' | 'SLA_BREACHED' | 'ESCALATED';
 
 export interface AlertHistoryEntry {
   at: Date;
@@ -54,6 +54,10 @@ export interface AlertEntity {
   outcome: AlertOutcome | null;
   slaBreached: boolean;
   slaBreachedAt: Date | null;
+  /** Set with the SLA breach when the rule names `escalateTo`: who was notified (ESCALATED in the history). */
+  escalatedTo?: string | null;
+  /** False until the escalation's notifications are planned (null: no escalation); (a sweep that stopped between the flag and the plan finishes it). */
+  escalationPlanned?: boolean | null;
   history: AlertHistoryEntry[];
   createdAt: Date;
   updatedAt: Date;

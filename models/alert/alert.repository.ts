@@ -88,15 +88,29 @@ export class AlertRepository {
   }
 
   /** Flags one breach; conditional on `slaBreached: false`, so each alert is flagged (and emitted) once. */
-  async flagBreach(id: string, at: Date, entry: AlertHistoryEntry): Promise<AlertEntity | null> {
+  async flagBreach(id: string, at: Date, entry: AlertHistoryEntry, escalation?: AlertHistoryEntry): Promise<AlertEntity | null> {
+    // The escalation is recorded in the same write as the flag: both happen exactly once, together.
+    const entries = escalation ? [entry, escalation] : [entry];
     return this.model
       .findOneAndUpdate(
         { _id: id, slaBreached: false, status: { $in: ['OPEN', 'ACKNOWLEDGED'] } },
-        { $set: { slaBreached: true, slaBreachedAt: at }, $push: { history: entry } },
+        {
+          $set: { slaBreached: true, slaBreachedAt: at, ...(escalation ? { escalatedTo: escalation.to, escalationPlanned: false } : {}) },
+          $push: { history: { $each: entries } },
+        },
         { new: true },
       )
       .lean<AlertEntity>()
       .exec();
+  }
+
+  /** Escalated alerts whose notifications are not planned yet (the sweep stopped between the two writes). */
+  async findUnplannedEscalations(): Promise<AlertEntity[]> {
+    return this.model.find({ escalationPlanned: false }).limit(1000).lean<AlertEntity[]>().exec();
+  }
+
+  async markEscalationPlanned(id: string): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { escalationPlanned: true } }).exec();
   }
 }
 

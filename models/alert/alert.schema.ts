@@ -35,6 +35,8 @@ const alertSchema = new Schema<AlertEntity>(
     outcome: { type: String, default: null },
     slaBreached: { type: Boolean, default: false },
     slaBreachedAt: { type: Date, default: null },
+    escalatedTo: { type: String, default: null },
+    escalationPlanned: { type: Boolean, default: null },
     history: [{ _id: false, at: Date, actor: String, action: String, from: String, to: String, note: String }],
   },
   { collection: 'alerts', timestamps: true, versionKey: false },
@@ -49,6 +51,8 @@ alertSchema.index({ responseId: 1 });
 alertSchema.index({ riskScore: -1, dueAt: 1, _id: 1 });
 alertSchema.index({ dueAt: 1, riskScore: -1, _id: 1 });
 alertSchema.index({ raisedAt: -1, _id: 1 });
+// The sweep's look for escalations whose notifications are not planned yet (false only between two writes).
+alertSchema.index({ escalationPlanned: 1 });
 // The open follow-up of each customer on a page of at-risk customers.
 alertSchema.index({ customerExternalId: 1, status: 1 });
 

@@ -44,6 +44,10 @@ export interface RoutingRuleEntity {
   /** Team the alerts count towards in the leaderboard (optional). */
   team: string | null;
   slaHours: number;
+  /** The SLA counts business hours of the business calendar (setBusinessCalendar), not wall-clock hours. */
+  slaBusinessHours?: boolean;
+  /** Who is notified (once) when an alert of this rule breaches its SLA: the assignee's manager or a team. */
+  escalateTo?: string | null;
   channels: AlertChannel[];
   task: FollowUpTask;
   createdAt: Date;

@@ -22,6 +22,8 @@ const routingRuleSchema = new Schema<RoutingRuleEntity>(
     },
     team: { type: String, default: null },
     slaHours: { type: Number, required: true },
+    slaBusinessHours: { type: Boolean, default: false },
+    escalateTo: { type: String, default: null },
     channels: [String],
     task: { type: String, required: true },
   },

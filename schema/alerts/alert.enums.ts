@@ -31,6 +31,7 @@ export enum AlertAction {
   REASSIGNED = 'REASSIGNED',
   RESOLVED = 'RESOLVED',
   SLA_BREACHED = 'SLA_BREACHED',
+  ESCALATED = 'ESCALATED',
 }
 registerEnumType(AlertAction, { name: 'AlertAction', description: 'What a history entry of an alert records.' });
 

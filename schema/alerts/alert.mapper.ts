@@ -21,6 +21,7 @@ export function toAlert(a: AlertEntity, now: Date = new Date()): Alert {
     overdue: (a.status === 'OPEN' || a.status === 'ACKNOWLEDGED') && a.dueAt.getTime() < now.getTime(),
     slaBreached: a.slaBreached,
     slaBreachedAt: a.slaBreachedAt,
+    escalatedTo: a.escalatedTo ?? null,
     firstActionAt: a.firstActionAt,
     acknowledgedAt: a.acknowledgedAt,
     resolvedAt: a.resolvedAt,

@@ -74,6 +74,12 @@ export class Alert {
   @Field(() => DateTime, { nullable: true, description: 'When the breach was flagged.' })
   slaBreachedAt!: Date | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Who the SLA breach was escalated to (the rule’s escalateTo), once; null: not escalated.',
+  })
+  escalatedTo!: string | null;
+
   @Field(() => DateTime, { nullable: true, description: 'First acknowledge or resolve: when the customer was contacted.' })
   firstActionAt!: Date | null;
 

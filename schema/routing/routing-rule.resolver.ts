@@ -22,6 +22,8 @@ function toRoutingRule(rule: RoutingRuleEntity): RoutingRule {
     assignee: rule.assign.assignee,
     team: rule.team,
     slaHours: rule.slaHours,
+    slaBusinessHours: rule.slaBusinessHours ?? false,
+    escalateTo: rule.escalateTo ?? null,
     channels: rule.channels as AlertChannel[],
     task: rule.task as FollowUpTask,
     createdAt: rule.createdAt,

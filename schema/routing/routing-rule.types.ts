@@ -74,6 +74,12 @@ export class RoutingRule {
   @Field(() => Float, { description: 'Hours until an alert of this rule is due (fractions allowed).' })
   slaHours!: number;
 
+  @Field(() => Boolean, { description: 'True: the SLA counts business hours of the business calendar (setBusinessCalendar).' })
+  slaBusinessHours!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Who is notified, once, when an alert of this rule breaches its SLA.' })
+  escalateTo!: string | null;
+
   @Field(() => [AlertChannel], { description: 'Where its alerts are announced.' })
   channels!: AlertChannel[];
 
@@ -151,6 +157,20 @@ export class RoutingRuleInput {
     description: 'Hours until due, > 0 and ≤ 8760 (fractions allowed); default VERBATIM_DEFAULT_SLA_HOURS (48).',
   })
   slaHours?: number | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Count the SLA in business hours of the business calendar (setBusinessCalendar; default Mon–Fri 09–17 UTC); default false.',
+  })
+  slaBusinessHours?: boolean | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The assignee’s manager (or a team) notified once when an alert of this rule breaches its SLA (ESCALATED in its history); null: none.',
+  })
+  escalateTo?: string | null;
 
   @Field(() => [AlertChannel], { nullable: true, description: 'Default both SUBSCRIPTION and WEBHOOK.' })
   channels?: AlertChannel[] | null;

@@ -25,7 +25,10 @@ import { BenchmarkService, loadBenchmarks } from './benchmarks/benchmark.service
 import { WeeklyReportService } from './reports/weekly-report.service.js';
 import { ReportRepository } from '../../models/report/report.repository.js';
 import { reportModels } from '../../models/report/report.schema.js';
-import { createSmtpMailer } from './reports/mailer.js';
+import { createSmtpMailer, type Mailer } from './reports/mailer.js';
+import { NotificationService, type NotificationQueue } from './notifications/notification.service.js';
+import { NotificationRepository } from '../../models/notification/notification.repository.js';
+import { notificationModels } from '../../models/notification/notification.schema.js';
 import { ReportDeliveryService } from './reports/report-delivery.service.js';
 import { ReportSubscriptionService } from './reports/report-subscription.service.js';
 import { createProgrammeServices, type ProgrammeServices } from './programme/index.js';
@@ -68,6 +71,8 @@ export interface Services extends AlertServices, ProgrammeServices {
   reportDeliveries: ReportDeliveryService;
   /** NPS targets per scope, team or owner, and progress against them. */
   targets: TargetService;
+  /** People notifications of alerts: preferences, planning, sending, digests, the delivery log. */
+  notifications: NotificationService;
 }
 
 export interface ServiceDeps {
@@ -80,12 +85,15 @@ export interface ServiceDeps {
   taxonomy?: TaxonomyPort;
   /** The webhook delivery queue; without one, events go nowhere. */
   webhookQueue?: WebhookDeliveryQueue;
+  /** The notification send queue; without one, notifications wait for the worker's round. */
+  notificationQueue?: NotificationQueue;
   /** The clock of schedules: report subscriptions, the survey programme (tests move it). */
   now?: () => Date;
 }
 
 export function createServices(deps: ServiceDeps): Services {
-  const services = createCoreServices(deps);
+  const mailer = deps.config.VERBATIM_SMTP_URL ? createSmtpMailer(deps.config.VERBATIM_SMTP_URL, deps.config.VERBATIM_MAIL_FROM) : null;
+  const services = createCoreServices({ ...deps, mailer });
   const benchmarks = new BenchmarkService(loadBenchmarks(), deps.config.VERBATIM_BENCHMARK_INDUSTRY ?? null);
   const now = deps.now ?? (() => new Date());
   const targets = new TargetService({
@@ -110,7 +118,7 @@ export function createServices(deps: ServiceDeps): Services {
   const reportDeliveries = new ReportDeliveryService({
     reports: reportRepository,
     weekly: reports,
-    mailer: config.VERBATIM_SMTP_URL ? createSmtpMailer(config.VERBATIM_SMTP_URL, config.VERBATIM_MAIL_FROM) : null,
+    mailer,
     events: services.events,
     now,
     log: deps.log,
@@ -126,13 +134,34 @@ function createCoreServices({
   log,
   taxonomy,
   webhookQueue,
+  notificationQueue,
   now,
-}: ServiceDeps): Omit<Services, 'benchmarks' | 'targets' | 'reports' | 'reportSubscriptions' | 'reportDeliveries' | 'journey'> {
+  mailer,
+}: ServiceDeps & { mailer: Mailer | null }): Omit<
+  Services,
+  'benchmarks' | 'targets' | 'reports' | 'reportSubscriptions' | 'reportDeliveries' | 'journey'
+> {
   const backfills = new BackfillService({ taxonomy: db.taxonomy, responses: db.responseAnalysis, queue: scheduler, log });
   const taxonomyService = new TaxonomyService({ taxonomy: db.taxonomy, backfills, log });
   taxonomy ??= taxonomyService;
   const rollups = new RollupStore({ rollups: db.rollups, log }, { warmAfterWrites: true });
   const events: EventPublisher = webhookQueue ? new WebhookEventPublisher({ webhooks: db.webhooks, queue: webhookQueue, log }) : NO_EVENTS;
+  const secrets = new SecretBox(config.VERBATIM_WEBHOOK_SECRET_KEY);
+  const targets = targetPolicyFor(config.VERBATIM_WEBHOOK_ALLOW_HOSTS);
+  const notifications = new NotificationService({
+    repo: new NotificationRepository(notificationModels(db.connection)),
+    alerts: db.alerts,
+    responses: db.responses,
+    mailer,
+    queue: notificationQueue ?? null,
+    targets,
+    secrets,
+    timeoutMs: config.VERBATIM_WEBHOOK_TIMEOUT_MS,
+    maxPageSize: config.VERBATIM_MAX_PAGE_SIZE,
+    now: now ?? (() => new Date()),
+    log,
+  });
+  const programme = createProgrammeServices({ config, db, events, log, clock: now });
   return {
     ingest: new IngestService({
       responses: db.responses,
@@ -152,16 +181,17 @@ function createCoreServices({
     backfills,
     pipeline: new PipelineStatusService({ responses: db.responseAnalysis, queue: scheduler }),
     events,
-    ...createAlertServices({ config, db, events, log }),
-    ...createProgrammeServices({ config, db, events, log, clock: now }),
+    ...createAlertServices({ config, db, events, log, notifier: notifications, calendar: () => programme.programme.calendar() }),
+    ...programme,
+    notifications,
     webhooks: new WebhookService({
       webhooks: db.webhooks,
       log,
       maxEndpoints: config.VERBATIM_WEBHOOK_MAX_ENDPOINTS,
       maxPerKey: config.VERBATIM_WEBHOOKS_PER_KEY,
       maxPageSize: config.VERBATIM_MAX_PAGE_SIZE,
-      secrets: new SecretBox(config.VERBATIM_WEBHOOK_SECRET_KEY),
-      targets: targetPolicyFor(config.VERBATIM_WEBHOOK_ALLOW_HOSTS),
+      secrets,
+      targets,
     }),
     apiKeys: new ApiKeyService({ keys: db.apiKeys, log, cacheTtlMs: config.VERBATIM_API_KEY_CACHE_SECONDS * 1000 }),
     adapters: new AdapterService({ adapters: db.adapters, taxonomy: db.taxonomy, backfills, log }),

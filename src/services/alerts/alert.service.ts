@@ -16,6 +16,18 @@ import { decodeCursor, pageSize, toPage, type Page } from '../paging.js';
 import type { ChurnRiskResult } from '../risk/churn-risk.js';
 import { alertEvent } from './alert-events.js';
 import { chooseRoute, DEFAULT_ROUTE_ID, type RoutingDefaults } from './routing.js';
+import { addBusinessHours, type BusinessCalendar } from '../../domain/business-calendar.js';
+
+/** Tells people about alerts (src/services/notifications): plans their messages, idempotently. */
+export interface AlertNotifier {
+  /** The alert was raised for, or reassigned to, its assignee. */
+  assigned(alert: AlertEntity): Promise<void>;
+  /** The alert breached its SLA and was escalated to `alert.escalatedTo`. */
+  escalated(alert: AlertEntity): Promise<void>;
+}
+
+/** The business calendar SLAs in business hours count in (the programme's, Mon–Fri 09–17 UTC by default). */
+export type CalendarSource = () => Promise<BusinessCalendar & { timeZone: string }>;
 
 export type AlertOrder = 'RISK' | 'DUE' | 'NEWEST';
 
@@ -60,6 +72,10 @@ export class AlertService {
       maxPageSize: number;
       log: Logger;
       now?: () => Date;
+      /** Needed by rules with `slaBusinessHours`. */
+      calendar?: CalendarSource;
+      /** People notifications; none: alerts reach only subscriptions and webhooks. */
+      notifier?: AlertNotifier;
     },
   ) {}
 
@@ -122,7 +138,7 @@ export class AlertService {
       reasons: risk.reasons,
       slaHours: route.slaHours,
       raisedAt: now,
-      dueAt: new Date(dueFrom.getTime() + route.slaHours * 3_600_000),
+      dueAt: await this.dueAt(dueFrom, route.slaHours, route.slaBusinessHours),
       firstActionAt: null,
       acknowledgedAt: null,
       resolvedAt: null,
@@ -149,11 +165,20 @@ export class AlertService {
     if (!stored) throw new Error(`alert ${id} was neither inserted nor found`);
     // On a retry this re-publishes with the same event id, which receivers drop as a repeat.
     if (stored.status !== 'HISTORICAL') await this.publish('alert.raised', stored);
+    // Also on a retry: the plan is idempotent (one message per alert, recipient and channel).
+    if (stored.status !== 'HISTORICAL') await this.deps.notifier?.assigned(stored);
     this.deps.log.debug(
       { alertId: id, assignee: stored.assignee, riskScore: risk.score, inserted },
       inserted ? 'alert raised' : 'alert already raised',
     );
     return { alert: stored, raised: inserted };
+  }
+
+  /** `from` + the SLA: wall-clock hours, or business hours of the business calendar. */
+  private async dueAt(from: Date, slaHours: number, businessHours: boolean): Promise<Date> {
+    if (!businessHours || !this.deps.calendar) return new Date(from.getTime() + slaHours * 3_600_000);
+    const calendar = await this.deps.calendar();
+    return addBusinessHours(from, slaHours, calendar.timeZone, calendar);
   }
 
   async get(id: string, scope?: Scope): Promise<AlertEntity | null> {
@@ -234,34 +259,68 @@ export class AlertService {
     const current = await this.mustGet(id, scope);
     if (current.status === 'RESOLVED') throw transitionError(current, 'reassigned', 'OPEN or ACKNOWLEDGED');
     if (current.assignee === to) throw new InputError([{ field: 'assignee', message: `alert is already assigned to ${to}` }]);
-    return this.apply(
+    const updated = await this.apply(
       current,
       [current.status],
       { assignee: to },
       { at: this.now(), actor, action: 'REASSIGNED', from: current.assignee, to, note: checkNote(note) },
     );
+    // The reassignment stands even when its notification cannot be planned (database hiccup): logged, not failed.
+    await this.deps.notifier
+      ?.assigned(updated)
+      .catch((err: Error) => this.deps.log.warn({ alertId: id, err: err.message }, 'could not plan the notification of a reassignment'));
+    return updated;
   }
 
-  /** The SLA sweep: flags every open alert past due, once each, and emits `alert.sla_breached`. */
-  async flagBreaches(): Promise<{ breached: number }> {
+  /**
+   * The SLA sweep: flags every open alert past due, once each, and emits `alert.sla_breached`. When
+   * the alert's rule names `escalateTo`, the same write records ESCALATED, and that person or team
+   * is notified (a sweep cut off before the notification is planned finishes it the next round).
+   */
+  async flagBreaches(): Promise<{ breached: number; escalated: number }> {
     const now = this.now();
     let breached = 0;
-    for (const candidate of await this.deps.alerts.findDueForBreach(now)) {
-      const flagged = await this.deps.alerts.flagBreach(candidate._id, now, {
-        at: now,
-        actor: SYSTEM,
-        action: 'SLA_BREACHED',
-        from: null,
-        to: candidate.assignee,
-        note: `not ${candidate.status === 'OPEN' ? 'acknowledged' : 'resolved'} within ${candidate.slaHours} h`,
-      });
+    let escalated = 0;
+    const candidates = await this.deps.alerts.findDueForBreach(now);
+    const rules = candidates.length ? new Map((await this.deps.rules.list()).map((r) => [r._id, r])) : new Map<string, RoutingRuleEntity>();
+    for (const candidate of candidates) {
+      const escalateTo = candidate.ruleId ? (rules.get(candidate.ruleId)?.escalateTo ?? null) : null;
+      const flagged = await this.deps.alerts.flagBreach(
+        candidate._id,
+        now,
+        {
+          at: now,
+          actor: SYSTEM,
+          action: 'SLA_BREACHED',
+          from: null,
+          to: candidate.assignee,
+          note: `not ${candidate.status === 'OPEN' ? 'acknowledged' : 'resolved'} within ${candidate.slaHours} h`,
+        },
+        escalateTo
+          ? {
+              at: now,
+              actor: SYSTEM,
+              action: 'ESCALATED',
+              from: candidate.assignee,
+              to: escalateTo,
+              note: `SLA breached; escalated to ${escalateTo}`,
+            }
+          : undefined,
+      );
       // Null: another worker flagged it, or it was resolved meanwhile.
       if (!flagged) continue;
       breached++;
       await this.publish('alert.sla_breached', flagged);
     }
-    if (breached) this.deps.log.warn({ breached }, 'alerts past their SLA');
-    return { breached };
+    if (this.deps.notifier) {
+      for (const alert of await this.deps.alerts.findUnplannedEscalations()) {
+        await this.deps.notifier.escalated(alert);
+        await this.deps.alerts.markEscalationPlanned(alert._id);
+        escalated++;
+      }
+    }
+    if (breached) this.deps.log.warn({ breached, escalated }, 'alerts past their SLA');
+    return { breached, escalated };
   }
 
   private async mustGet(id: string, scope: Scope): Promise<AlertEntity> {

@@ -6,7 +6,7 @@ import { CustomerQueryService } from '../customer-query.service.js';
 import type { EventPublisher } from '../events.js';
 import { ChurnRiskService } from '../risk/risk.service.js';
 import { riskSettingsFrom } from '../risk/risk-settings.js';
-import { AlertService } from './alert.service.js';
+import { AlertService, type AlertNotifier, type CalendarSource } from './alert.service.js';
 import { AtRiskCustomersService } from './at-risk-customers.service.js';
 import { FollowUpMetricsService } from './follow-up-metrics.service.js';
 import { RoutingRuleService } from './routing-rules.service.js';
@@ -27,11 +27,17 @@ export function createAlertServices({
   db,
   events,
   log,
+  notifier,
+  calendar,
 }: {
   config: Config;
   db: Database;
   events: EventPublisher;
   log: Logger;
+  /** People notifications (assignees, escalations). */
+  notifier?: AlertNotifier;
+  /** The business calendar of SLAs in business hours. */
+  calendar?: CalendarSource;
 }): AlertServices {
   const { alerts, routingRules: rules } = db;
   const ruleCache = new RuleCache(rules);
@@ -55,6 +61,8 @@ export function createAlertServices({
       maxAgeDays: config.VERBATIM_ALERT_MAX_AGE_DAYS,
       maxPageSize: config.VERBATIM_MAX_PAGE_SIZE,
       log,
+      notifier,
+      calendar,
     }),
     routingRules: new RoutingRuleService({
       rules,

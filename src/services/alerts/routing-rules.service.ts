@@ -27,6 +27,8 @@ export interface RoutingRuleInput {
   assignee?: string | null;
   team?: string | null;
   slaHours?: number | null;
+  slaBusinessHours?: boolean | null;
+  escalateTo?: string | null;
   channels?: AlertChannel[] | null;
   task?: FollowUpTask | null;
 }
@@ -154,6 +156,10 @@ export class RoutingRuleService {
     const task = pick(input.task, current?.task ?? taskFor(categories.length === 1 ? categories[0] : 'DETRACTOR'));
     if (!TASKS.includes(task)) bad('task', `must be one of ${TASKS.join(', ')}`);
     const team = (input.team === undefined ? (current?.team ?? null) : input.team)?.trim() || null;
+    const slaBusinessHours = pick(input.slaBusinessHours, current?.slaBusinessHours ?? false);
+    const escalateTo = (input.escalateTo === undefined ? (current?.escalateTo ?? null) : input.escalateTo)?.trim() || null;
+    if (escalateTo && (escalateTo.length > 200 || /[\r\n|]/.test(escalateTo)))
+      bad('escalateTo', 'must be one line of at most 200 characters without "|" (a person or team)');
 
     if (problems.length) throw new InputError(problems);
     return {
@@ -165,6 +171,8 @@ export class RoutingRuleService {
       assign: { mode, attribute: mode === 'FIXED' ? null : assignAttribute, mapping: mode === 'MAPPING' ? mapping : [], assignee },
       team,
       slaHours,
+      slaBusinessHours,
+      escalateTo,
       channels,
       task,
     };

@@ -31,6 +31,8 @@ export interface Route {
   assignee: string;
   team: string | null;
   slaHours: number;
+  /** Count the SLA in business hours (the business calendar). */
+  slaBusinessHours: boolean;
   channels: AlertChannel[];
   task: FollowUpTask;
 }
@@ -78,6 +80,7 @@ export function chooseRoute(rules: readonly RoutingRuleEntity[], facts: RoutingF
       assignee: resolveAssignee(rule, facts.attributes, defaults.fallbackAssignee),
       team: rule.team,
       slaHours: rule.slaHours,
+      slaBusinessHours: rule.slaBusinessHours ?? false,
       channels: rule.channels,
       task: rule.task,
     };
@@ -89,6 +92,7 @@ export function chooseRoute(rules: readonly RoutingRuleEntity[], facts: RoutingF
     assignee: attributeValue(facts.attributes, defaults.ownerAttribute) ?? defaults.fallbackAssignee,
     team: null,
     slaHours: defaults.slaHours,
+    slaBusinessHours: false,
     channels: ALL_CHANNELS,
     task: 'RECOVERY_CALL',
   };

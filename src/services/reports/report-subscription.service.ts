@@ -13,6 +13,11 @@ import { checkScope } from './weekly-report.service.js';
 const EMAIL = /^[^\s@<>()",;]{1,64}@[^\s@<>()",;]+\.[^\s@<>()",;]{2,}$/;
 const MAX_SUBSCRIPTIONS = 10_000;
 
+/** A plausible e-mail address (report recipients, notification preferences). */
+export function isEmailAddress(text: string): boolean {
+  return text.length <= 254 && EMAIL.test(text);
+}
+
 export interface CreateSubscriptionInput {
   recipient: { email: string; name?: string | null };
   scope: Attribute[];
@@ -28,7 +33,7 @@ export class ReportSubscriptionService {
   async create(input: CreateSubscriptionInput, createdByKeyId: string): Promise<ReportSubscriptionEntity> {
     const problems: FieldProblem[] = [];
     const email = input.recipient.email.trim();
-    if (email.length > 254 || !EMAIL.test(email))
+    if (!isEmailAddress(email))
       problems.push({ field: 'input.recipient.email', message: 'must be an e-mail address such as ana@example.com' });
     const name = input.recipient.name?.trim() || null;
     if (name && (name.length > 200 || /[\r\n]/.test(name)))

@@ -28,3 +28,13 @@ export function latestSlot(now: Date, weekday: Weekday, hour: number, zone: stri
     back += 7;
   }
 }
+
+/** The latest local `hour`:00 in `zone` at or before `now` (daily digests), with its local date as the period key. */
+export function latestDailySlot(now: Date, hour: number, zone: string): DueSlot {
+  const local = localParts(now, zone);
+  for (let back = 0; ; back++) {
+    const date = new Date(Date.UTC(local.year, local.month - 1, local.day) - back * DAY_MS);
+    const at = zonedTime(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), hour, zone);
+    if (at.getTime() <= now.getTime()) return { period: date.toISOString().slice(0, 10), at };
+  }
+}

@@ -57,7 +57,8 @@ export function validateWebhookFields(
   return { value, problems };
 }
 
-function urlProblem(raw: string): string | null {
+/** Why `raw` is no usable http(s) URL for an outbound POST (null: fine); the target policy is checked separately. */
+export function urlProblem(raw: string): string | null {
   const text = raw.trim();
   if (text.length === 0) return 'is required';
   if (text.length > MAX_URL_LENGTH) return `must be at most ${MAX_URL_LENGTH} characters`;
