@@ -24,6 +24,7 @@ import { adapterModel } from './adapter/adapter.schema.js';
 import { AdapterRepository } from './adapter/adapter.repository.js';
 import { reportModels } from './report/report.schema.js';
 import { programmeModels } from './programme/programme.schema.js';
+import { TeamRepository } from './team/team.repository.js';
 
 export interface Database {
   connection: Connection;
@@ -44,6 +45,8 @@ export interface Database {
   /** NPS per owner and team, read from the responses. */
   ownerNps: OwnerNpsRepository;
   apiKeys: ApiKeyRepository;
+  /** Teams (members, lead, cap, rotation; their daily capacity lives on the same document). */
+  teams: TeamRepository;
   /** Creates missing indexes of every model (idempotent). */
   syncIndexes(): Promise<void>;
   /** Closes the pool; after `graceMs` (if given) operations still running are cut off. */
@@ -85,6 +88,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     routingRules: new RoutingRuleRepository(routingRuleModel(connection)),
     ownerNps: new OwnerNpsRepository(models.responses),
     apiKeys: new ApiKeyRepository(apiKeyModel(connection)),
+    teams: new TeamRepository(connection),
     async syncIndexes() {
       for (const model of Object.values(connection.models)) await model.createIndexes();
     },

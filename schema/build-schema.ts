@@ -18,6 +18,7 @@ import { BenchmarkResolver, NpsBenchmarkResolver } from './benchmarks/benchmark.
 import { ReportResolver } from './reports/report.resolver.js';
 import { ReportSubscriptionResolver } from './reports/report-subscription.resolver.js';
 import { ProgrammeResolver } from './programme/programme.resolver.js';
+import { TeamResolver } from './teams/team.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's buildSchema takes resolver classes as Function
 const RESOLVERS: NonEmptyArray<Function> = [
@@ -39,6 +40,7 @@ const RESOLVERS: NonEmptyArray<Function> = [
   ReportResolver,
   ReportSubscriptionResolver,
   ProgrammeResolver,
+  TeamResolver,
 ];
 
 export async function buildVerbatimSchema(pubSub: PubSub): Promise<GraphQLSchema> {

@@ -24,6 +24,8 @@ function toRoutingRule(rule: RoutingRuleEntity): RoutingRule {
     slaHours: rule.slaHours,
     channels: rule.channels as AlertChannel[],
     task: rule.task as FollowUpTask,
+    taskPerCategory: rule.taskPerCategory ?? false,
+    reviewUrl: rule.reviewUrl ?? null,
     createdAt: rule.createdAt,
     updatedAt: rule.updatedAt,
   };
