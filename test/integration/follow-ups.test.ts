@@ -171,6 +171,9 @@ describe('follow-ups for every survey, slipping promoters and team round-robin',
     const south2 = await manager(SLIPPING, { filter: { attributes: [{ key: 'region', value: 'south' }] } });
     expect(south2.data!.slippingPromoters.totalCount).toBe(0);
     expect((await manager(SLIPPING, { after: 'bogus' })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    const backwards = await manager(SLIPPING, { filter: { from: '2026-11-02T00:00:00Z', to: '2026-11-01T00:00:00Z' } });
+    expect(backwards.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.to' });
+    expect((await manager(SLIPPING, { first: -1 })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });
 
   it('validates teams naming the field, and keeps one team name for members and daily capacity', async () => {

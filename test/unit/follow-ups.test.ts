@@ -1,5 +1,6 @@
 /** Pure rules of "respond to every survey": tasks, slipping promoters, review links, team turns, spend bands. */
 import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { bandLabels, bandOf, parseBandEdges } from '../../src/domain/account-value-bands.js';
 import { isSlippingPromoter, reviewUrlProblem, taskText } from '../../src/services/alerts/follow-up-tasks.js';
 import { chooseRoute } from '../../src/services/alerts/routing.js';
@@ -89,5 +90,21 @@ describe('spend bands', () => {
     expect(() => parseBandEdges('10,5')).toThrow(/ascending/);
     expect(() => parseBandEdges('0,5')).toThrow(/positive/);
     expect(() => parseBandEdges('a')).toThrow(/positive/);
+  });
+});
+
+describe('configuration', () => {
+  it('defaults to follow-ups for all three categories and the 1k/10k/100k bands; refuses bad values at start', () => {
+    const config = loadConfig({});
+    expect(config.VERBATIM_FOLLOW_UP_CATEGORIES).toEqual(['PROMOTER', 'PASSIVE', 'DETRACTOR']);
+    expect(config.VERBATIM_ACCOUNT_VALUE_BANDS).toEqual([1000, 10000, 100000]);
+    expect(loadConfig({ VERBATIM_FOLLOW_UP_CATEGORIES: 'detractor, passive' }).VERBATIM_FOLLOW_UP_CATEGORIES).toEqual([
+      'DETRACTOR',
+      'PASSIVE',
+    ]);
+    expect(loadConfig({ VERBATIM_FOLLOW_UP_CATEGORIES: 'none' }).VERBATIM_FOLLOW_UP_CATEGORIES).toEqual([]);
+    expect(() => loadConfig({ VERBATIM_FOLLOW_UP_CATEGORIES: 'PROMOTERS' })).toThrow(/VERBATIM_FOLLOW_UP_CATEGORIES/);
+    expect(() => loadConfig({ VERBATIM_REVIEW_URL: 'http://reviews.example.test' })).toThrow(ConfigError);
+    expect(() => loadConfig({ VERBATIM_ACCOUNT_VALUE_BANDS: '10000,1000' })).toThrow(/VERBATIM_ACCOUNT_VALUE_BANDS.*ascending/);
   });
 });
