@@ -27,6 +27,7 @@ import { programmeModels } from './programme/programme.schema.js';
 import { targetModel } from './target/target.schema.js';
 import { TargetRepository } from './target/target.repository.js';
 import { notificationModels } from './notification/notification.schema.js';
+import { TeamRepository } from './team/team.repository.js';
 
 export interface Database {
   connection: Connection;
@@ -49,6 +50,8 @@ export interface Database {
   apiKeys: ApiKeyRepository;
   /** NPS targets (goals) per scope, team or owner. */
   targets: TargetRepository;
+  /** Teams (members, lead, cap, rotation; their daily capacity lives on the same document). */
+  teams: TeamRepository;
   /** Creates missing indexes of every model (idempotent). */
   syncIndexes(): Promise<void>;
   /** Closes the pool; after `graceMs` (if given) operations still running are cut off. */
@@ -92,6 +95,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     ownerNps: new OwnerNpsRepository(models.responses),
     apiKeys: new ApiKeyRepository(apiKeyModel(connection)),
     targets: new TargetRepository(targetModel(connection)),
+    teams: new TeamRepository(connection),
     async syncIndexes() {
       for (const model of Object.values(connection.models)) await model.createIndexes();
     },

@@ -20,6 +20,7 @@ import { ReportSubscriptionResolver } from './reports/report-subscription.resolv
 import { ProgrammeResolver } from './programme/programme.resolver.js';
 import { FollowUpTargetResolver, NpsTargetResolver, ReportTargetResolver, TargetResolver } from './goals/target.resolver.js';
 import { NotificationResolver } from './notifications/notification.resolver.js';
+import { TeamResolver } from './teams/team.resolver.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's buildSchema takes resolver classes as Function
 const RESOLVERS: NonEmptyArray<Function> = [
@@ -46,6 +47,7 @@ const RESOLVERS: NonEmptyArray<Function> = [
   FollowUpTargetResolver,
   ReportTargetResolver,
   NotificationResolver,
+  TeamResolver,
 ];
 
 export async function buildVerbatimSchema(pubSub: PubSub): Promise<GraphQLSchema> {

@@ -3,6 +3,7 @@
  * A bad value stops the process with a message naming the variable and what is allowed.
  */
 import { z } from 'zod';
+import { parseBandEdges } from './domain/account-value-bands.js';
 import { parseAllowList } from './services/webhooks/target-policy.js';
 import { weakKeyReason } from './services/auth/well-known-keys.js';
 
@@ -185,6 +186,43 @@ export const CONFIG_SPEC = {
       .regex(/^[A-Za-z0-9_-]{1,64}$/)
       .default('team'),
     doc: 'Attribute naming the team of a response (leaderboard NPS per team).',
+  },
+  VERBATIM_FOLLOW_UP_CATEGORIES: {
+    schema: z
+      .string()
+      .default('PROMOTER,PASSIVE,DETRACTOR')
+      .transform((v) =>
+        v.trim().toLowerCase() === 'none'
+          ? []
+          : v
+              .split(',')
+              .map((c) => c.trim().toUpperCase())
+              .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(['PROMOTER', 'PASSIVE', 'DETRACTOR']))),
+    doc: 'Categories the default route (no rule matched) creates follow-ups for, comma-separated, or `none`: promoters get THANK_AND_ASK_REVIEW, passives ASK_WHAT_WOULD_MAKE_IT_A_10, detractors (from VERBATIM_ALERT_MIN_LEVEL) RECOVERY_CALL. Slipping promoters always get ASK_WHAT_CHANGED.',
+  },
+  VERBATIM_REVIEW_URL: {
+    schema: z
+      .string()
+      .url()
+      .refine((u) => u.startsWith('https://'), 'must be an https URL')
+      .optional(),
+    doc: 'Review link put into promoter follow-ups (THANK_AND_ASK_REVIEW) whose routing rule names no `reviewUrl`; unset: the task says no link is configured.',
+  },
+  VERBATIM_ACCOUNT_VALUE_BANDS: {
+    schema: z
+      .string()
+      .default('1000,10000,100000')
+      .transform((v, ctx) => {
+        try {
+          return parseBandEdges(v);
+        } catch (err) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
+    doc: 'Edges of the spend bands, ascending: a response sent with `customer.accountValue` gets the attribute `account_value_band` (`under 1k`, `1k-10k`, `10k-100k`, `100k+` by default), a segment dimension of `segments` and `npsTrend(groupBy)`.',
   },
   VERBATIM_DEFAULT_SLA_HOURS: {
     schema: z.coerce.number().positive().max(8760).default(48),

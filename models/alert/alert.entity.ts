@@ -36,6 +36,14 @@ export interface AlertEntity {
   themeKeys: string[];
   respondedAt: Date;
   task: FollowUpTask;
+  /** The task in words, for the assignee (src/services/alerts/follow-up-tasks.ts); absent on older alerts. */
+  taskText?: string | null;
+  /** Review link of a THANK_AND_ASK_REVIEW task. */
+  reviewUrl?: string | null;
+  /** Score of the customer's previous comparable response (the "Score slipping" comparison), if any. */
+  previousScore?: number | null;
+  /** Previous answer ≥ 9, this one ≤ 8: listed by `slippingPromoters`. */
+  slippingPromoter?: boolean;
   channels: AlertChannel[];
   assignee: string;
   team: string | null;

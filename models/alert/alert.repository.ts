@@ -17,6 +17,11 @@ export interface AlertQuery {
   overdueAt?: Date | null;
   raisedFrom?: Date | null;
   raisedTo?: Date | null;
+  /** Only follow-ups of slipping promoters (previous answer ≥ 9, now ≤ 8). */
+  slippingPromoter?: boolean | null;
+  touchpoint?: string | null;
+  respondedFrom?: Date | null;
+  respondedTo?: Date | null;
 }
 
 export class AlertRepository {
@@ -79,6 +84,17 @@ export class AlertRepository {
       .exec();
   }
 
+  /** Open (OPEN or ACKNOWLEDGED) follow-ups of a team per assignee, for the given members only. */
+  async openCountsOf(team: string, members: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.model
+      .find({ team, status: { $in: ['OPEN', 'ACKNOWLEDGED'] }, assignee: { $in: members } }, { assignee: 1 })
+      .lean<{ assignee: string }[]>()
+      .exec();
+    const counts = new Map<string, number>(members.map((m) => [m, 0]));
+    for (const r of rows) counts.set(r.assignee, (counts.get(r.assignee) ?? 0) + 1);
+    return counts;
+  }
+
   /** Open or acknowledged alerts past due that are not flagged yet. */
   async findDueForBreach(now: Date): Promise<AlertEntity[]> {
     return this.model
@@ -123,6 +139,14 @@ function toFilter(query: AlertQuery): FilterQuery<AlertEntity> {
   if (query.attributeTags?.length) filter.attributeTags = { $all: query.attributeTags };
   if (query.minRiskScore != null) filter.riskScore = { $gte: query.minRiskScore };
   if (query.overdueAt) filter.dueAt = { $lt: query.overdueAt };
+  if (query.slippingPromoter) filter.slippingPromoter = true;
+  if (query.touchpoint) filter.touchpoint = query.touchpoint;
+  if (query.respondedFrom || query.respondedTo) {
+    filter.respondedAt = {
+      ...(query.respondedFrom ? { $gte: query.respondedFrom } : {}),
+      ...(query.respondedTo ? { $lt: query.respondedTo } : {}),
+    };
+  }
   if (query.raisedFrom || query.raisedTo) {
     filter.raisedAt = { ...(query.raisedFrom ? { $gte: query.raisedFrom } : {}), ...(query.raisedTo ? { $lt: query.raisedTo } : {}) };
   }

@@ -18,6 +18,10 @@ const alertSchema = new Schema<AlertEntity>(
     themeKeys: [String],
     respondedAt: { type: Date, required: true },
     task: { type: String, required: true },
+    taskText: { type: String, default: null },
+    reviewUrl: { type: String, default: null },
+    previousScore: { type: Number, default: null },
+    slippingPromoter: { type: Boolean, default: false },
     channels: [String],
     assignee: { type: String, required: true },
     team: { type: String, default: null },
@@ -53,6 +57,10 @@ alertSchema.index({ dueAt: 1, riskScore: -1, _id: 1 });
 alertSchema.index({ raisedAt: -1, _id: 1 });
 // The sweep's look for escalations whose notifications are not planned yet (false only between two writes).
 alertSchema.index({ escalationPlanned: 1 });
+// `slippingPromoters` pages by keyset (newest answer first) over the slipping promoters' follow-ups.
+alertSchema.index({ slippingPromoter: 1, respondedAt: -1, _id: 1 });
+// Open follow-ups per member when a team's round-robin picks the next assignee.
+alertSchema.index({ team: 1, status: 1, assignee: 1 });
 // The open follow-up of each customer on a page of at-risk customers.
 alertSchema.index({ customerExternalId: 1, status: 1 });
 

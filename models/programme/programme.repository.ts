@@ -284,7 +284,12 @@ export class ProgrammeRepository {
     return this.getSetting<CalendarEntity>('calendar');
   }
   listTeamCapacities(): Promise<TeamCapacityEntity[]> {
-    return this.m.teamCapacities.find().sort({ _id: 1 }).lean<TeamCapacityEntity[]>().exec();
+    // A team defined by setTeam without a capacity shares the collection: only teams with one.
+    return this.m.teamCapacities
+      .find({ perDay: { $ne: null } })
+      .sort({ _id: 1 })
+      .lean<TeamCapacityEntity[]>()
+      .exec();
   }
   async setTeamCapacity(team: string, perDay: number): Promise<void> {
     await this.m.teamCapacities.updateOne({ _id: team }, { $set: { perDay } }, { upsert: true }).exec();

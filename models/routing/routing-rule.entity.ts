@@ -2,9 +2,11 @@
 import type { NpsCategory } from '../../src/domain/nps.js';
 
 export type RiskLevelName = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
-export type AssignMode = 'ATTRIBUTE' | 'MAPPING' | 'FIXED';
+/** TEAM: round-robin among the members of the rule's `team` (src/services/alerts/team-assignment.ts). */
+export type AssignMode = 'ATTRIBUTE' | 'MAPPING' | 'FIXED' | 'TEAM';
 export type AlertChannel = 'SUBSCRIPTION' | 'WEBHOOK';
-export type FollowUpTask = 'RECOVERY_CALL' | 'ASK_WHAT_WOULD_MAKE_IT_A_10' | 'THANK_AND_ASK_REVIEW';
+/** ASK_WHAT_CHANGED: a slipping promoter (previous answer ≥ 9, now ≤ 8), whatever the rule's task. */
+export type FollowUpTask = 'RECOVERY_CALL' | 'ASK_WHAT_WOULD_MAKE_IT_A_10' | 'THANK_AND_ASK_REVIEW' | 'ASK_WHAT_CHANGED';
 
 interface RuleAttributeMatch {
   key: string;
@@ -50,6 +52,10 @@ export interface RoutingRuleEntity {
   escalateTo?: string | null;
   channels: AlertChannel[];
   task: FollowUpTask;
+  /** The task follows each response's category (task omitted on a rule matching several categories); absent on older rules: false. */
+  taskPerCategory?: boolean;
+  /** Review link given to promoters in THANK_AND_ASK_REVIEW tasks (https); null: VERBATIM_REVIEW_URL. */
+  reviewUrl?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

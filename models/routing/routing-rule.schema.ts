@@ -26,6 +26,8 @@ const routingRuleSchema = new Schema<RoutingRuleEntity>(
     escalateTo: { type: String, default: null },
     channels: [String],
     task: { type: String, required: true },
+    taskPerCategory: { type: Boolean, default: false },
+    reviewUrl: { type: String, default: null },
   },
   // A handful of rules: read whole and ordered in memory, no index beyond _id needed.
   { collection: 'routing_rules', timestamps: true, versionKey: false },

@@ -34,6 +34,8 @@ import {
   AtRiskCustomerConnection,
   AtRiskCustomerFilter,
   FollowUpMetrics,
+  SlippingPromoterConnection,
+  SlippingPromoterFilter,
 } from './alert.types.js';
 
 /** Who acted, for the alert history: the caller's key id. */
@@ -73,6 +75,34 @@ export class AlertResolver {
     const page = await ctx.services.alerts.list(filter ?? {}, orderBy ?? AlertOrder.RISK, first, after, scopeOf(ctx));
     const now = new Date();
     return { totalCount: page.totalCount, ...toConnection(mapPage(page, (alert) => toAlert(alert, now))) };
+  }
+
+  @Authorized(READ_ROLES)
+  @Query(() => SlippingPromoterConnection, {
+    description:
+      'Customers whose previous comparable answer was ≥ 9 and whose new one is ≤ 8 (a scoped key sees only in-scope answers), newest first, each with its ASK_WHAT_CHANGED follow-up.',
+  })
+  async slippingPromoters(
+    @Arg('filter', () => SlippingPromoterFilter, { nullable: true }) filter: SlippingPromoterFilter | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, default 20.' }) first: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page.' }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<SlippingPromoterConnection> {
+    const page = await ctx.services.slippingPromoters.list(filter ?? {}, first, after, scopeOf(ctx));
+    const now = new Date();
+    return {
+      totalCount: page.totalCount,
+      ...toConnection(
+        mapPage(page, (a) => ({
+          customerExternalId: a.customerExternalId,
+          previousScore: a.previousScore ?? 0,
+          score: a.score,
+          respondedAt: a.respondedAt,
+          touchpoint: a.touchpoint,
+          followUp: toAlert(a, now),
+        })),
+      ),
+    };
   }
 
   @Authorized(FOLLOW_UP_ROLES)

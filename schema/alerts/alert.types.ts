@@ -47,6 +47,28 @@ export class Alert {
   @Field(() => FollowUpTask, { description: 'What the assignee is asked to do.' })
   task!: FollowUpTask;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The task in words, e.g. "Ask the customer what would make their 8/10 a 10." (null on alerts raised before tasks had texts).',
+  })
+  taskText!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Review link of a THANK_AND_ASK_REVIEW task (the rule’s, else VERBATIM_REVIEW_URL).',
+  })
+  reviewUrl!: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Score of the customer’s previous comparable response (the one the "Score slipping" reason compares with), if any.',
+  })
+  previousScore!: number | null;
+
+  @Field(() => Boolean, { description: 'Previous answer ≥ 9, this one ≤ 8: a slipping promoter (task ASK_WHAT_CHANGED).' })
+  slippingPromoter!: boolean;
+
   @Field(() => Int, { description: 'Churn-risk score of the response, 0–100.' })
   riskScore!: number;
 
@@ -289,4 +311,67 @@ export class FollowUpMetrics {
 
   @Field(() => [FollowUpStats], { description: 'One row per owner or team, best closed-loop rate first.' })
   rows!: FollowUpStats[];
+}
+
+@InputType({ description: 'Which slipping promoters to list (all given conditions must hold).' })
+export class SlippingPromoterFilter {
+  @Field(() => DateTime, { nullable: true, description: 'Answered at or after this time.' })
+  from?: Date | null;
+
+  @Field(() => DateTime, { nullable: true, description: 'Answered before this time.' })
+  to?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Answered at this touchpoint.' })
+  touchpoint?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Follow-up assigned to exactly this owner.' })
+  assignee?: string | null;
+
+  @Field(() => [AlertStatus], { nullable: true, description: 'Follow-up in any of these statuses.' })
+  statuses?: AlertStatus[] | null;
+
+  @Field(() => [AttributeInput], { nullable: true, description: 'Responses carrying every one of these attributes.' })
+  attributes?: AttributeInput[] | null;
+}
+
+@ObjectType({ description: 'A customer who was a promoter (≥ 9) last time and is not any more (≤ 8), with their follow-up.' })
+export class SlippingPromoter {
+  @Field(() => String, { nullable: true, description: 'externalId of the customer.' })
+  customerExternalId!: string | null;
+
+  @Field(() => Int, { description: 'Score of the previous comparable response (9 or 10).' })
+  previousScore!: number;
+
+  @Field(() => Int, { description: 'Score now (0–8).' })
+  score!: number;
+
+  @Field(() => DateTime, { description: 'When the slipping answer was given.' })
+  respondedAt!: Date;
+
+  @Field(() => String, { nullable: true, description: 'Touchpoint of the slipping answer.' })
+  touchpoint!: string | null;
+
+  @Field(() => Alert, { description: 'The ASK_WHAT_CHANGED follow-up raised for it.' })
+  followUp!: Alert;
+}
+
+@ObjectType({ description: 'A slipping promoter with its cursor.' })
+export class SlippingPromoterEdge {
+  @Field(() => String, { description: 'Pass as `after` for the next page.' })
+  cursor!: string;
+
+  @Field(() => SlippingPromoter, { description: 'The slipping promoter.' })
+  node!: SlippingPromoter;
+}
+
+@ObjectType({ description: 'A page of slipping promoters, newest answer first.' })
+export class SlippingPromoterConnection {
+  @Field(() => Int, { description: 'Slipping promoters matching the filter (all pages).' })
+  totalCount!: number;
+
+  @Field(() => [SlippingPromoterEdge], { description: 'This page.' })
+  edges!: SlippingPromoterEdge[];
+
+  @Field(() => PageInfo, { description: 'Paging.' })
+  pageInfo!: PageInfo;
 }

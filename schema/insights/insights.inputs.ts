@@ -6,6 +6,9 @@ export class TrendGroupBy {
   @Field(() => Boolean, { nullable: true })
   touchpoint?: boolean | null;
 
-  @Field(() => String, { nullable: true, description: 'Attribute key, e.g. region.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Attribute key, e.g. region, or account_value_band for spend bands (VERBATIM_ACCOUNT_VALUE_BANDS).',
+  })
   attribute?: string | null;
 }

@@ -55,7 +55,10 @@ export class InsightsResolver {
   })
   async segments(
     @Arg('filter', () => ResponseFilter, filterArg) filter: ResponseFilter | null,
-    @Arg('attribute', () => String, { nullable: true, description: 'Attribute key, e.g. region, plan, account_manager.' })
+    @Arg('attribute', () => String, {
+      nullable: true,
+      description: 'Attribute key, e.g. region, plan, account_manager, or account_value_band (spend bands).',
+    })
     attribute: string | null,
     @Arg('themes', () => Int, { nullable: true, description: 'Top themes per segment (default 3).' }) themes: number | null,
     @Ctx() ctx: Context,

@@ -26,6 +26,8 @@ function toRoutingRule(rule: RoutingRuleEntity): RoutingRule {
     escalateTo: rule.escalateTo ?? null,
     channels: rule.channels as AlertChannel[],
     task: rule.task as FollowUpTask,
+    taskPerCategory: rule.taskPerCategory ?? false,
+    reviewUrl: rule.reviewUrl ?? null,
     createdAt: rule.createdAt,
     updatedAt: rule.updatedAt,
   };

@@ -83,8 +83,22 @@ export class RoutingRule {
   @Field(() => [AlertChannel], { description: 'Where its alerts are announced.' })
   channels!: AlertChannel[];
 
-  @Field(() => FollowUpTask, { description: 'The follow-up task of its alerts.' })
+  @Field(() => FollowUpTask, {
+    description: 'The follow-up task of its alerts (see taskPerCategory; slipping promoters get ASK_WHAT_CHANGED).',
+  })
   task!: FollowUpTask;
+
+  @Field(() => Boolean, {
+    description:
+      'True when no task was given for a rule of several (or any) categories: each alert gets the task of its response’s category instead of `task`.',
+  })
+  taskPerCategory!: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Review link (https) put into THANK_AND_ASK_REVIEW tasks of this rule; null: VERBATIM_REVIEW_URL.',
+  })
+  reviewUrl!: string | null;
 
   @Field(() => DateTime, { description: 'When the rule was created.' })
   createdAt!: Date;
@@ -149,7 +163,10 @@ export class RoutingRuleInput {
   @Field(() => String, { nullable: true, description: 'Required for FIXED; otherwise the rule’s own fallback.' })
   assignee?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Team for the leaderboard.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Team for the leaderboard; with assignMode TEAM, the team (setTeam) whose members take turns.',
+  })
   team?: string | null;
 
   @Field(() => Float, {
@@ -177,7 +194,14 @@ export class RoutingRuleInput {
 
   @Field(() => FollowUpTask, {
     nullable: true,
-    description: 'Default: the task that fits the rule’s single category (RECOVERY_CALL otherwise).',
+    description:
+      'Default: the task that fits the rule’s single category; for a rule of several (or any) categories, the task of each response’s category.',
   })
   task?: FollowUpTask | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Review link for promoters (an absolute https URL, e.g. per touchpoint or segment); default VERBATIM_REVIEW_URL.',
+  })
+  reviewUrl?: string | null;
 }

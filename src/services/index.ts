@@ -173,6 +173,7 @@ function createCoreServices({
         clockSkewSeconds: config.VERBATIM_CLOCK_SKEW_SECONDS,
         maxImportRows: config.VERBATIM_MAX_IMPORT_ROWS,
       },
+      accountValueBands: config.VERBATIM_ACCOUNT_VALUE_BANDS,
     }),
     responses: new ResponseQueryService({ responses: db.responses, maxPageSize: config.VERBATIM_MAX_PAGE_SIZE }),
     customers: new CustomerQueryService({ customers: db.customers, responses: db.responses }),

@@ -3,6 +3,7 @@
  * schedules analysis. Storage is the commitment: if the queue is unreachable the response is
  * still stored, and the reconciler schedules it later.
  */
+import { ACCOUNT_VALUE_BAND_ATTRIBUTE, bandOf } from '../domain/account-value-bands.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import { categoryOf, weightOf } from '../domain/nps.js';
@@ -46,8 +47,18 @@ export class IngestService {
       limits: IngestLimits;
       log: Logger;
       now?: () => Date;
+      /** Spend band edges (VERBATIM_ACCOUNT_VALUE_BANDS); absent: no band attribute. */
+      accountValueBands?: readonly number[];
     },
   ) {}
+
+  /** The response's attributes plus the band of the account value sent with it (unless it names one itself). */
+  private withBand(input: ValidResponseInput): ValidResponseInput['attributes'] {
+    const value = input.customer?.accountValue;
+    const edges = this.deps.accountValueBands;
+    if (value == null || !edges?.length || input.attributes.some((a) => a.key === ACCOUNT_VALUE_BAND_ATTRIBUTE)) return input.attributes;
+    return [...input.attributes, { key: ACCOUNT_VALUE_BAND_ATTRIBUTE, value: bandOf(value, edges) }];
+  }
 
   private now(): Date {
     return this.deps.now?.() ?? new Date();
@@ -112,6 +123,7 @@ export class IngestService {
   private toDocument(input: ValidResponseInput, requestId: string | null, now = this.now()): NewResponse {
     const respondedAt = input.respondedAt ?? now;
     const category = categoryOf(input.score);
+    const attributes = this.withBand(input);
     return {
       // Without an externalId there is nothing to deduplicate on: give it a unique one.
       externalId: input.externalId ?? `auto:${randomUUID()}`,
@@ -124,8 +136,8 @@ export class IngestService {
       period: periodKeys(respondedAt),
       touchpoint: input.touchpoint,
       channel: input.channel,
-      attributes: input.attributes,
-      attributeTags: input.attributes.map((a) => attributeTag(a.key, a.value)),
+      attributes,
+      attributeTags: attributes.map((a) => attributeTag(a.key, a.value)),
       customerExternalId: input.customer?.externalId ?? null,
       analysisStatus: 'PENDING',
       analysisRevision: 0,

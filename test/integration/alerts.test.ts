@@ -88,7 +88,7 @@ describe('churn risk, routing and alerts', () => {
     await receiver.close();
   });
 
-  it('with no rules, routes an at-risk detractor to its account_manager, else to the fallback queue', async () => {
+  it('with no rules, routes an at-risk detractor to its account_manager, else to the fallback queue (and thanks a promoter)', async () => {
     const owned = await submit({
       externalId: 'def-1',
       score: 3,
@@ -102,7 +102,8 @@ describe('churn risk, routing and alerts', () => {
     expect(fallback).toMatchObject({ assignee: 'unassigned', ruleId: null, ruleName: 'default', task: 'RECOVERY_CALL', status: 'OPEN' });
     expect(fallback.history).toEqual([expect.objectContaining({ actor: 'system', action: 'RAISED', to: 'unassigned' })]);
     expect((await analysed(promoter)).level).toBe('LOW');
-    expect((await app.gql(ALERT, { id: `${promoter}:default` })).data!.alert).toBeNull();
+    // Every survey gets a follow-up (VERBATIM_FOLLOW_UP_CATEGORIES, default all three): a promoter is thanked, not paged as at risk.
+    expect((await alertFor(promoter)).task).toBe('THANK_AND_ASK_REVIEW');
   });
 
   it('validates routing rules, naming the field', async () => {

@@ -15,6 +15,8 @@ import type { EventPublisher } from '../events.js';
 import { decodeCursor, pageSize, toPage, type Page } from '../paging.js';
 import type { ChurnRiskResult } from '../risk/churn-risk.js';
 import { alertEvent } from './alert-events.js';
+import type { TeamPick } from '../teams/team-rotation.js';
+import { taskText } from './follow-up-tasks.js';
 import { chooseRoute, DEFAULT_ROUTE_ID, type RoutingDefaults } from './routing.js';
 import { addBusinessHours, type BusinessCalendar } from '../../domain/business-calendar.js';
 
@@ -28,6 +30,16 @@ export interface AlertNotifier {
 
 /** The business calendar SLAs in business hours count in (the programme's, Mon–Fri 09–17 UTC by default). */
 export type CalendarSource = () => Promise<BusinessCalendar & { timeZone: string }>;
+
+/** What the risk scoring knew beyond the response: the previous comparable answer's score. */
+export interface RaiseContext {
+  previousScore?: number | null;
+}
+
+/** Hands out follow-ups of a team round-robin (TeamRotation); absent: the rule's fallback assignee. */
+interface TeamAssigner {
+  assign(team: string, fallback: string, insert: (pick: TeamPick) => Promise<boolean>): Promise<boolean>;
+}
 
 export type AlertOrder = 'RISK' | 'DUE' | 'NEWEST';
 
@@ -76,6 +88,7 @@ export class AlertService {
       calendar?: CalendarSource;
       /** People notifications; none: alerts reach only subscriptions and webhooks. */
       notifier?: AlertNotifier;
+      teams?: TeamAssigner;
     },
   ) {}
 
@@ -90,7 +103,7 @@ export class AlertService {
    * A response answered longer ago than `maxAgeDays` gets a HISTORICAL alert: recorded, never
    * paged, no SLA. Returns null when no route applies.
    */
-  async raiseFor(response: ResponseEntity, risk: ChurnRiskResult): Promise<RaiseOutcome | null> {
+  async raiseFor(response: ResponseEntity, risk: ChurnRiskResult, context: RaiseContext = {}): Promise<RaiseOutcome | null> {
     const route = chooseRoute(
       await this.deps.rules.list(),
       {
@@ -99,6 +112,8 @@ export class AlertService {
         touchpoint: response.touchpoint,
         themeKeys: response.themeKeys,
         attributes: response.attributes,
+        score: response.score,
+        previousScore: context.previousScore ?? null,
       },
       this.deps.defaults,
     );
@@ -129,6 +144,16 @@ export class AlertService {
       themeKeys: response.themeKeys,
       respondedAt: response.respondedAt,
       task: route.task,
+      taskText: taskText({
+        task: route.task,
+        score: response.score,
+        previousScore: context.previousScore ?? null,
+        slaHours: route.slaHours,
+        reviewUrl: route.reviewUrl,
+      }),
+      reviewUrl: route.reviewUrl,
+      previousScore: context.previousScore ?? null,
+      slippingPromoter: route.slippingPromoter,
       channels: route.channels,
       assignee: route.assignee,
       team: route.team,
@@ -160,7 +185,10 @@ export class AlertService {
       ],
     };
     // Insert first: the common case is a new alert, and a duplicate key is the "already raised" answer.
-    const inserted = await this.deps.alerts.insertIfAbsent(alert);
+    const inserted =
+      route.roundRobin && route.team && this.deps.teams
+        ? await this.deps.teams.assign(route.team, route.assignee, (pick) => this.deps.alerts.insertIfAbsent(assignedTo(alert, pick)))
+        : await this.deps.alerts.insertIfAbsent(alert);
     const stored = inserted ? { ...alert, createdAt: now, updatedAt: now } : await this.deps.alerts.findById(id);
     if (!stored) throw new Error(`alert ${id} was neither inserted nor found`);
     // On a retry this re-publishes with the same event id, which receivers drop as a repeat.
@@ -345,6 +373,14 @@ export class AlertService {
     if (!alert.channels.includes('WEBHOOK')) return;
     await this.deps.events.publish([alertEvent(type, alert, this.now())]);
   }
+}
+
+/** The alert given to the team member picked, the reason appended to its RAISED note. */
+function assignedTo(alert: NewAlert, pick: TeamPick): NewAlert {
+  const [raised, ...rest] = alert.history;
+  alert.assignee = pick.assignee;
+  alert.history = [{ ...raised, to: pick.assignee, note: `${raised.note}; ${pick.reason}` }, ...rest];
+  return alert;
 }
 
 function transitionError(alert: AlertEntity, verb: string, allowed: string): InputError {

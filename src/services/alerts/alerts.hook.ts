@@ -23,9 +23,9 @@ export function churnRiskAndAlertsHook({
     name: 'churn-risk-and-alerts',
     async analyzed({ response }) {
       if (!response.analysis) return;
-      const churnRisk = await risk.score(response);
+      const { risk: churnRisk, previousScore } = await risk.scoreWithPrevious(response);
       // Independent writes, in parallel: a job's time is its database round trips.
-      const [, outcome] = await Promise.all([risk.store(response, churnRisk), alerts.raiseFor(response, churnRisk)]);
+      const [, outcome] = await Promise.all([risk.store(response, churnRisk), alerts.raiseFor(response, churnRisk, { previousScore })]);
       // Later hooks (the response.analyzed publish and webhook) see the risk on the response.
       response.analysis = { ...response.analysis, churnRisk };
       // A HISTORICAL alert (an old answer) is a record, not a page.

@@ -11,6 +11,9 @@ import { AtRiskCustomersService } from './at-risk-customers.service.js';
 import { FollowUpMetricsService } from './follow-up-metrics.service.js';
 import { RoutingRuleService } from './routing-rules.service.js';
 import { RuleCache } from './rule-cache.js';
+import { SlippingPromotersService } from './slipping-promoters.service.js';
+import { TeamRotation } from '../teams/team-rotation.js';
+import { TeamService } from '../teams/team.service.js';
 
 export interface AlertServices {
   /** Scores and stores the churn risk of analysed responses (worker side). */
@@ -20,6 +23,10 @@ export interface AlertServices {
   routingRules: RoutingRuleService;
   followUpMetrics: FollowUpMetricsService;
   atRiskCustomers: AtRiskCustomersService;
+  /** Teams sharing follow-ups (setTeam, teams); routing rules with assignMode TEAM hand out round-robin. */
+  teams: TeamService;
+  /** Customers whose previous answer was ≥ 9 and now ≤ 8, with their follow-ups. */
+  slippingPromoters: SlippingPromotersService;
 }
 
 export function createAlertServices({
@@ -41,7 +48,10 @@ export function createAlertServices({
 }): AlertServices {
   const { alerts, routingRules: rules } = db;
   const ruleCache = new RuleCache(rules);
+  const teams = new TeamService({ teams: db.teams });
   return {
+    teams,
+    slippingPromoters: new SlippingPromotersService({ alerts, maxPageSize: config.VERBATIM_MAX_PAGE_SIZE }),
     churnRisk: new ChurnRiskService({
       responses: db.responses,
       analysisState: db.responseAnalysis,
@@ -57,7 +67,10 @@ export function createAlertServices({
         fallbackAssignee: config.VERBATIM_FALLBACK_ASSIGNEE,
         slaHours: config.VERBATIM_DEFAULT_SLA_HOURS,
         minRiskLevel: config.VERBATIM_ALERT_MIN_LEVEL,
+        followUpCategories: config.VERBATIM_FOLLOW_UP_CATEGORIES,
+        reviewUrl: config.VERBATIM_REVIEW_URL ?? null,
       },
+      teams: new TeamRotation({ teams: db.teams, alerts }),
       maxAgeDays: config.VERBATIM_ALERT_MAX_AGE_DAYS,
       maxPageSize: config.VERBATIM_MAX_PAGE_SIZE,
       log,
@@ -69,6 +82,7 @@ export function createAlertServices({
       cache: ruleCache,
       defaultSlaHours: config.VERBATIM_DEFAULT_SLA_HOURS,
       ownerAttribute: config.VERBATIM_OWNER_ATTRIBUTE,
+      teamExists: (name) => teams.exists(name),
     }),
     followUpMetrics: new FollowUpMetricsService({
       alerts,

@@ -11,7 +11,8 @@ import type {
 } from '../../../models/routing/routing-rule.entity.js';
 import type { NewRoutingRule, RoutingRuleRepository } from '../../../models/routing/routing-rule.repository.js';
 import { RISK_LEVELS } from '../risk/churn-risk.js';
-import { ALL_CHANNELS, taskFor } from './routing.js';
+import { FOLLOW_UP_TASKS, reviewUrlProblem, taskFor } from './follow-up-tasks.js';
+import { ALL_CHANNELS } from './routing.js';
 
 export interface RoutingRuleInput {
   name?: string | null;
@@ -31,11 +32,11 @@ export interface RoutingRuleInput {
   escalateTo?: string | null;
   channels?: AlertChannel[] | null;
   task?: FollowUpTask | null;
+  reviewUrl?: string | null;
 }
 
 const CATEGORIES: NpsCategory[] = ['PROMOTER', 'PASSIVE', 'DETRACTOR'];
-const MODES: AssignMode[] = ['ATTRIBUTE', 'MAPPING', 'FIXED'];
-const TASKS: FollowUpTask[] = ['RECOVERY_CALL', 'ASK_WHAT_WOULD_MAKE_IT_A_10', 'THANK_AND_ASK_REVIEW'];
+const MODES: AssignMode[] = ['ATTRIBUTE', 'MAPPING', 'FIXED', 'TEAM'];
 const KEY = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_LIST = 100;
 /** A year: longer SLAs are typos. */
@@ -48,6 +49,8 @@ export class RoutingRuleService {
       defaultSlaHours: number;
       ownerAttribute: string;
       cache?: { invalidate(): void };
+      /** Whether a team is defined (setTeam): a TEAM rule must name one. */
+      teamExists?: (name: string) => Promise<boolean>;
     },
   ) {}
 
@@ -68,6 +71,7 @@ export class RoutingRuleService {
 
   async create(input: RoutingRuleInput): Promise<RoutingRuleEntity> {
     const rule = this.build(randomUUID(), input, null);
+    await this.checkTeam(rule);
     const existing = await this.deps.rules.list();
     rule.position = existing.length ? Math.max(...existing.map((r) => r.position)) + 1 : 0;
     return this.changed(await this.deps.rules.insert(rule));
@@ -76,6 +80,7 @@ export class RoutingRuleService {
   async update(id: string, input: RoutingRuleInput): Promise<RoutingRuleEntity> {
     const current = await this.get(id);
     const { _id, position, ...fields } = this.build(id, input, current);
+    await this.checkTeam({ ...fields, _id: id, position: current.position });
     void _id;
     void position;
     return this.changed((await this.deps.rules.update(id, fields)) ?? current);
@@ -104,6 +109,13 @@ export class RoutingRuleService {
   async delete(id: string): Promise<boolean> {
     if (!(await this.deps.rules.delete(id))) throw notFound('routing rule', id);
     return this.changed(true);
+  }
+
+  /** A TEAM rule assigns among a defined team's members: the team must exist (setTeam). */
+  private async checkTeam(rule: NewRoutingRule): Promise<void> {
+    if (rule.assign.mode !== 'TEAM' || !rule.team || !this.deps.teamExists) return;
+    if (!(await this.deps.teamExists(rule.team)))
+      throw new InputError([{ field: 'input.team', message: `no team named ${rule.team}; define it with setTeam first` }]);
   }
 
   /** Merges the input over `current` (null for a create) and validates the result. */
@@ -138,7 +150,9 @@ export class RoutingRuleService {
         : input.assignAttribute;
     const mapping = pick(input.assignMapping, current?.assign.mapping ?? []);
     const assignee = (input.assignee === undefined ? (current?.assign.assignee ?? null) : input.assignee)?.trim() || null;
-    if (mode !== 'FIXED' && (!assignAttribute || !KEY.test(assignAttribute)))
+    const team = (input.team === undefined ? (current?.team ?? null) : input.team)?.trim() || null;
+    if (mode === 'TEAM' && !team) bad('team', 'is required when assignMode is TEAM (the team whose members take turns)');
+    if (mode !== 'FIXED' && mode !== 'TEAM' && (!assignAttribute || !KEY.test(assignAttribute)))
       bad('assignAttribute', `is required for ${mode} (an attribute key)`);
     if (mode === 'FIXED' && !assignee) bad('assignee', 'is required when assignMode is FIXED (the team or person)');
     if (mode === 'MAPPING' && !mapping.length) bad('assignMapping', 'is required when assignMode is MAPPING');
@@ -154,8 +168,12 @@ export class RoutingRuleService {
     const channels = [...new Set(pick(input.channels, current?.channels ?? ALL_CHANNELS))];
     if (!channels.length || channels.some((c) => !ALL_CHANNELS.includes(c))) bad('channels', `one or more of ${ALL_CHANNELS.join(', ')}`);
     const task = pick(input.task, current?.task ?? taskFor(categories.length === 1 ? categories[0] : 'DETRACTOR'));
-    if (!TASKS.includes(task)) bad('task', `must be one of ${TASKS.join(', ')}`);
-    const team = (input.team === undefined ? (current?.team ?? null) : input.team)?.trim() || null;
+    if (!FOLLOW_UP_TASKS.includes(task)) bad('task', `must be one of ${FOLLOW_UP_TASKS.join(', ')}`);
+    // No task given for a rule of several (or any) categories: each response gets its category's task.
+    const taskPerCategory = input.task != null ? false : (current?.taskPerCategory ?? categories.length !== 1);
+    const reviewUrl = (input.reviewUrl === undefined ? (current?.reviewUrl ?? null) : input.reviewUrl)?.trim() || null;
+    const urlProblem = reviewUrl ? reviewUrlProblem(reviewUrl) : null;
+    if (urlProblem) bad('reviewUrl', urlProblem);
     const slaBusinessHours = pick(input.slaBusinessHours, current?.slaBusinessHours ?? false);
     const escalateTo = (input.escalateTo === undefined ? (current?.escalateTo ?? null) : input.escalateTo)?.trim() || null;
     if (escalateTo && (escalateTo.length > 200 || /[\r\n|]/.test(escalateTo)))
@@ -168,13 +186,20 @@ export class RoutingRuleService {
       enabled: pick(input.enabled, current?.enabled ?? true),
       position: current?.position ?? 0,
       match: { categories: [...new Set(categories)], minRiskLevel: minRiskLevel ?? null, touchpoints, themes, attributes },
-      assign: { mode, attribute: mode === 'FIXED' ? null : assignAttribute, mapping: mode === 'MAPPING' ? mapping : [], assignee },
+      assign: {
+        mode,
+        attribute: mode === 'FIXED' || mode === 'TEAM' ? null : assignAttribute,
+        mapping: mode === 'MAPPING' ? mapping : [],
+        assignee,
+      },
       team,
       slaHours,
       slaBusinessHours,
       escalateTo,
       channels,
       task,
+      taskPerCategory,
+      reviewUrl,
     };
   }
 }

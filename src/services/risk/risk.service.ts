@@ -80,7 +80,16 @@ export class ChurnRiskService {
 
   /** Scores the response (reads only). */
   async score(response: ResponseEntity): Promise<ChurnRiskResult> {
-    return scoreChurnRisk(await this.inputFor(response), this.deps.settings);
+    return (await this.scoreWithPrevious(response)).risk;
+  }
+
+  /**
+   * Scores the response and tells the score of the previous comparable response (the one the
+   * "Score slipping" reason compares with, same scope semantics): routing spots slipping promoters with it.
+   */
+  async scoreWithPrevious(response: ResponseEntity): Promise<{ risk: ChurnRiskResult; previousScore: number | null }> {
+    const input = await this.inputFor(response);
+    return { risk: scoreChurnRisk(input, this.deps.settings), previousScore: input.previous?.score ?? null };
   }
 
   /** Stores the risk on the response and, when it is their latest, on the customer (both writes at once). */
