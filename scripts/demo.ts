@@ -47,7 +47,14 @@ async function main() {
   } else {
     // Local demo only: the service listens on 127.0.0.1 unless HOST says otherwise. More concurrent
     // jobs than the default: the demo's worker has the machine to itself.
-    const env = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', VERBATIM_WORKER_CONCURRENCY: '8', ...process.env };
+    // A planner tick every 10 s, so the sample's survey invitations appear while the demo waits.
+    const env = {
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      VERBATIM_WORKER_CONCURRENCY: '8',
+      VERBATIM_DISPATCH_EVERY_SECONDS: '10',
+      ...process.env,
+    };
     const config = loadConfig(env);
     if (!key && config.MONGODB_URI)
       throw new Error('MONGODB_URI is set: also set VERBATIM_ADMIN_KEY (the demo makes a key of its own only for a local data directory)');
@@ -71,8 +78,11 @@ async function main() {
   const loaded = await loadSampleProgramme(client, {
     size,
     seed,
-    onImported: (t) =>
-      console.log(`Imported: ${t.accepted} new, ${t.duplicates} already there${t.errors ? `, ${t.errors} rejected` : ''}.`),
+    dispatchEverySeconds: app?.config.VERBATIM_DISPATCH_EVERY_SECONDS ?? Number(process.env.VERBATIM_DISPATCH_EVERY_SECONDS ?? 300),
+    onImported: (t) => {
+      console.log(`Imported: ${t.accepted} new, ${t.duplicates} already there${t.errors ? `, ${t.errors} rejected` : ''}.`);
+      console.log('Recording touchpoint events and waiting for the dispatch planner to release their surveys …');
+    },
     onProgress: (p) => {
       if (!started) {
         bar.start(p.total, p.done + p.failed);
@@ -84,6 +94,10 @@ async function main() {
   });
   bar.stop();
   console.log(`Analysed in ${loaded.seconds.toFixed(0)} s (${loaded.progress.done} done, ${loaded.progress.failed} failed).`);
+  const p = loaded.programme;
+  console.log(
+    `Survey programme: ${p.events.accepted} touchpoint events recorded (${p.events.duplicates} already there), ${p.invitations} invitations planned, ${p.answered} answered now.`,
+  );
 
   const report = await buildReport(client);
   console.log(formatReport(report, { company: COMPANY, url, key: keyInShell }));

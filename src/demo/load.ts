@@ -1,6 +1,10 @@
-/** Loads the sample programme through `importResponses` and waits until it is analysed. */
+/**
+ * Loads the sample programme through `importResponses`, runs its survey programme (touchpoint events,
+ * invitations, answers closing the loop: survey-programme.ts) and waits until everything is analysed.
+ */
 import { type GraphqlClient, importInBatches, waitForAnalysis, type ImportTotals, type Progress } from './client.js';
-import { generateSampleProgramme } from './sample-programme.js';
+import { generateSampleEvents, generateSampleProgramme } from './sample-programme.js';
+import { runSurveyProgramme, type ProgrammeResult } from './survey-programme.js';
 
 export interface LoadOptions {
   size: number;
@@ -10,10 +14,13 @@ export interface LoadOptions {
   onProgress?: (p: Progress) => void;
   onImported?: (totals: ImportTotals) => void;
   pollMs?: number;
+  /** The service's VERBATIM_DISPATCH_EVERY_SECONDS: how long to wait for the planner. */
+  dispatchEverySeconds?: number;
 }
 
 export interface LoadResult {
   imported: ImportTotals;
+  programme: ProgrammeResult;
   progress: Progress;
   seconds: number;
 }
@@ -25,13 +32,18 @@ function demoRequestId(seed: number, size: number): string {
 
 export async function loadSampleProgramme(
   client: GraphqlClient,
-  { size, seed, end, onProgress, onImported, pollMs = 1_000 }: LoadOptions,
+  { size, seed, end, onProgress, onImported, pollMs = 1_000, dispatchEverySeconds = 300 }: LoadOptions,
 ): Promise<LoadResult> {
   const start = performance.now();
   const rows = generateSampleProgramme({ size, seed, end });
   const requestId = demoRequestId(seed, size);
   const imported = await importInBatches(client, rows, { requestId, batch: 1_000 });
   onImported?.(imported);
+  const programme = await runSurveyProgramme(client, generateSampleEvents({ size, seed }), {
+    requestId,
+    tickSeconds: dispatchEverySeconds,
+    pollMs,
+  });
   const progress = await waitForAnalysis(client, { requestId, intervalMs: pollMs, onProgress });
-  return { imported, progress, seconds: (performance.now() - start) / 1000 };
+  return { imported, programme, progress, seconds: (performance.now() - start) / 1000 };
 }

@@ -1,6 +1,7 @@
 /**
  * The demo's closing report, read through the public GraphQL API: NPS with its margin, the top
- * detraction drivers, the emerging theme, and the customers at risk. A section whose query the
+ * detraction drivers, the emerging theme, the customers at risk, and the survey programme's
+ * invitations and response rates by touchpoint. A section whose query the
  * service does not offer is left out rather than failing the demo.
  */
 import type { GraphqlClient } from './client.js';
@@ -13,6 +14,12 @@ export interface DemoReport {
   /** Detractors whose verbatim says they may leave (churn signals), or the at-risk query's count. */
   atRisk: { count: number; source: string } | null;
   leastSatisfiedRegion: { value: string; nps: number | null; responses: number } | null;
+  /** Survey invitations (released and skipped) and response rates by touchpoint; null without a survey programme. */
+  programme: {
+    invitations: number;
+    skipped: number;
+    rates: { key: string; invitations: number; responses: number; rate: number; medianHoursToRespond: number | null }[];
+  } | null;
 }
 
 const NPS = `{ nps { nps marginOfError responses } }`;
@@ -24,6 +31,11 @@ const DETRACTORS = `query($after: String) {
     edges { node { analysis { churnSignals { type } } } }
     pageInfo { hasNextPage endCursor }
   }
+}`;
+const PROGRAMME = `{
+  all: surveyInvitations(first: 1) { totalCount }
+  skipped: surveyInvitations(filter: { statuses: [SKIPPED] }, first: 1) { totalCount }
+  responseRates(groupBy: TOUCHPOINT) { key invitations responses rate medianHoursToRespond }
 }`;
 const QUERY_FIELDS = `{ __type(name: "Query") { fields { name } } }`;
 
@@ -78,7 +90,23 @@ export async function buildReport(
 
   type Segments = { segments: { byAttribute: { leastSatisfied: DemoReport['leastSatisfiedRegion'] } | null } };
   const region = (await optional(() => client.request<Segments>(SEGMENTS)))?.data.segments.byAttribute?.leastSatisfied ?? null;
-  return { nps, drivers, emerging, atRisk: await atRisk(client), leastSatisfiedRegion: region };
+  type Programme = {
+    all: { totalCount: number };
+    skipped: { totalCount: number };
+    responseRates: NonNullable<DemoReport['programme']>['rates'];
+  };
+  const programme = (await optional(() => client.request<Programme>(PROGRAMME)))?.data ?? null;
+  return {
+    nps,
+    drivers,
+    emerging,
+    atRisk: await atRisk(client),
+    leastSatisfiedRegion: region,
+    programme:
+      programme && programme.all.totalCount > 0
+        ? { invitations: programme.all.totalCount, skipped: programme.skipped.totalCount, rates: programme.responseRates }
+        : null,
+  };
 }
 
 async function atRisk(client: GraphqlClient): Promise<DemoReport['atRisk']> {
@@ -150,6 +178,17 @@ export function formatReport(report: DemoReport, { company, url, key }: { compan
     lines.push(`    accept it: mutation { createTheme(input: …suggestion "${e.suggestionKey}" from emergingThemes…) { version } }`);
   }
   if (report.atRisk) lines.push('', `  At risk             ${report.atRisk.count} (${report.atRisk.source})`);
+  if (report.programme) {
+    const p = report.programme;
+    lines.push(
+      '',
+      `  Survey programme    ${p.invitations} invitations (${p.skipped} skipped by fatigue rules); response rate by touchpoint:`,
+    );
+    for (const r of p.rates)
+      lines.push(
+        `    ${r.key.padEnd(24)} ${(r.rate * 100).toFixed(0).padStart(3)}%   ${r.responses}/${r.invitations} answered, median ${fmt(r.medianHoursToRespond)} h to respond`,
+      );
+  }
 
   const auth = key ? ` -H "authorization: Bearer ${key}"` : '';
   const curl = (query: string) => `  curl -s ${url}${auth} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query })}'`;
@@ -157,6 +196,7 @@ export function formatReport(report: DemoReport, { company, url, key }: { compan
   lines.push(curl('{ nps { nps marginOfError responses } }'));
   lines.push(curl('{ drivers(limit: 5) { detraction { theme { label } impact mentions } } }'));
   lines.push(curl('{ npsTrend(interval: MONTH, groupBy: { attribute: "region" }) { series { group points { period nps responses } } } }'));
+  lines.push(curl('{ responseRates(groupBy: TOUCHPOINT) { key invitations responses rate medianHoursToRespond } }'));
   lines.push('');
   return lines.join('\n');
 }

@@ -223,6 +223,60 @@ export function generateSampleProgramme({ size = 4_000, seed = 20_260_401, end }
   return out.sort((a, b) => a.respondedAt.localeCompare(b.respondedAt));
 }
 
+export interface SampleEvent {
+  externalId: string;
+  touchpoint: string;
+  occurredAt: string;
+  customer: { externalId: string; email: string; locale: string; timeZone: string };
+  attributes: { key: string; value: string }[];
+}
+
+/** Survey rules of the sample programme: one per touchpoint; the quarterly survey is the relationship cadence. */
+export const SAMPLE_SURVEY_RULES = [
+  { touchpoint: 'onboarding_complete', kind: 'TRANSACTIONAL', delayHours: 2, channel: 'email', team: 'success' },
+  { touchpoint: 'support_ticket_closed', kind: 'TRANSACTIONAL', delayHours: 1, channel: 'email', team: 'care' },
+  { touchpoint: 'renewal', kind: 'TRANSACTIONAL', delayHours: 0, channel: 'email', team: 'success' },
+  { touchpoint: 'quarterly_relationship', kind: 'RELATIONSHIP', delayHours: 0, channel: 'email', everyDays: 90, team: 'success' },
+] as const;
+
+const ZONE_OF_REGION: Record<string, { timeZone: string; locale: string }> = {
+  'North America': { timeZone: 'America/Chicago', locale: 'en-US' },
+  EMEA: { timeZone: 'Europe/Berlin', locale: 'de-DE' },
+  APAC: { timeZone: 'Asia/Singapore', locale: 'en-SG' },
+  LATAM: { timeZone: 'America/Sao_Paulo', locale: 'pt-BR' },
+};
+
+/**
+ * Touchpoint events of the sample's customers (the same accounts as generateSampleProgramme for the
+ * same seed and size) over the 5 days before `now`, each at least 3 hours old so its survey is due:
+ * what the demo's sending tool is told about. Same seed and size → the same externalIds.
+ */
+export function generateSampleEvents({
+  size = 4_000,
+  seed = 20_260_401,
+  now = new Date(),
+}: SampleOptions & { now?: Date } = {}): SampleEvent[] {
+  const people = accounts(Math.max(20, Math.round(size / 6)), prng(seed));
+  const rand = prng(seed + 1);
+  const count = Math.max(10, Math.min(120, Math.round(size / 25)));
+  const transactional = TOUCHPOINTS.filter((t) => t.key !== 'quarterly_relationship');
+  return Array.from({ length: count }, (_, i) => {
+    const account = pick(people, rand);
+    const contact = ZONE_OF_REGION[account.region];
+    return {
+      externalId: `nw-evt-${seed}-${String(i + 1).padStart(5, '0')}`,
+      touchpoint: weighted(transactional, rand).key,
+      occurredAt: new Date(now.getTime() - 3 * 3_600_000 - Math.floor(rand() * 5 * 86_400_000)).toISOString(),
+      customer: { externalId: account.externalId, email: `nps@${account.externalId}.example`, ...contact },
+      attributes: [
+        { key: 'region', value: account.region },
+        { key: 'plan', value: account.plan.name },
+        { key: 'account_manager', value: account.manager },
+      ],
+    };
+  });
+}
+
 function startOfTodayUtc(): Date {
   const now = new Date();
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
