@@ -26,6 +26,7 @@ import { mkdir } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Kind, parse, print, visit as visitAst, type OperationDefinitionNode } from 'graphql';
 import { Types } from 'mongoose';
 import type { Browser } from 'playwright-core';
 import { connectDatabase } from '../models/database.js';
@@ -303,6 +304,23 @@ async function visit(browser: Browser, service: Service, key: string, page: Page
   }
 }
 
+/** The operation split into one query per top-level field (with the variables that field uses), to see which one costs. */
+function topLevelFields(query: string): [string, string][] {
+  const operation = parse(query).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (!operation) return [];
+  return operation.selectionSet.selections.flatMap((selection): [string, string][] => {
+    if (selection.kind !== Kind.FIELD) return [];
+    const used = new Set<string>();
+    visitAst(selection, { Variable: (v) => void used.add(v.name.value) });
+    const single: OperationDefinitionNode = {
+      ...operation,
+      variableDefinitions: operation.variableDefinitions?.filter((v) => used.has(v.variable.name.value)),
+      selectionSet: { ...operation.selectionSet, selections: [selection] },
+    };
+    return [[selection.alias?.value ?? selection.name.value, print(single)]];
+  });
+}
+
 /** A markdown table, first column left-aligned, the others right-aligned (pasted into docs/app.md). */
 function markdownTable(headers: string[], rows: string[][]): string {
   return [
@@ -351,10 +369,10 @@ async function main() {
       log(`run ${run}/${RUNS} done; load ${load()}`);
     }
 
-    const server = async (s: Sample, op: Operation) => {
+    const server = async (s: Sample, query: string, variables: unknown) => {
       const key = s.role === 'ANALYST' ? s.service.keys.analyst : s.service.keys.manager;
       const times: number[] = [];
-      for (let i = 0; i < 5; i++) times.push((await post(s.service.url, key, op.query, op.variables)).ms);
+      for (let i = 0; i < 5; i++) times.push((await post(s.service.url, key, query, variables)).ms);
       return median(times);
     };
 
@@ -404,7 +422,9 @@ async function main() {
     const opRows: string[][] = [];
     for (const s of samples) {
       const last = s.visits.at(-1)!;
-      for (const op of last.operations)
+      for (const op of last.operations) {
+        const fields: string[] = [];
+        for (const [field, query] of topLevelFields(op.query)) fields.push(`${field} ${fmt(await server(s, query, op.variables))}`);
         opRows.push([
           PAGES[s.page].drawn.split(' ')[0],
           s.role,
@@ -412,10 +432,17 @@ async function main() {
           op.name,
           fmt(op.start),
           fmt(op.end - op.start),
-          fmt(await server(s, op)),
+          fmt(await server(s, op.query, op.variables)),
+          fields.length > 1 ? fields.join(', ') : '',
         ]);
+      }
     }
-    console.log(markdownTable(['page', 'key', 'responses', 'operation', 'sent at', 'browser', 'server'], opRows));
+    console.log(
+      markdownTable(
+        ['page', 'key', 'responses', 'operation', 'sent at', 'browser', 'server', 'server, each top-level field alone'],
+        opRows,
+      ),
+    );
   } finally {
     await browser?.close();
     for (const s of services) await s.app.stop();
