@@ -32,7 +32,7 @@ import type { Browser } from 'playwright-core';
 import { connectDatabase } from '../models/database.js';
 import type { ResponseEntity } from '../models/response/response.entity.js';
 import { analyze, compileTaxonomy, defaultTaxonomy, type AnalysisResult } from '../src/analysis/index.js';
-import { startApp, type RunningApp } from '../src/app.js';
+import { startApp, type ProcessRole, type RunningApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { generateSampleProgramme } from '../src/demo/sample-programme.js';
 import { categoryOf, weightOf } from '../src/domain/nps.js';
@@ -62,6 +62,8 @@ const REUSE_DAYS = 7;
 const INSERT_BATCH = 5_000;
 const REGION = 'EMEA';
 const DATA_DIR = resolve(process.env.BENCH_APP_DIR ?? '.data/bench-app');
+/** BENCH_APP_ROLES=api leaves the worker out, to tell its background work from the page's queries. */
+const ROLES = (process.env.BENCH_APP_ROLES ?? 'api,worker').split(',') as ProcessRole[];
 
 const log = (message: string) => console.error(`bench:app: ${message}`);
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
@@ -187,7 +189,7 @@ async function startService(mongoUri: string, redisUrl: string, size: number, ad
     VERBATIM_ANALYSIS_ENGINE: 'lexical',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
-  const app = await startApp(['api', 'worker'], config, createLogger(config.LOG_LEVEL));
+  const app = await startApp(ROLES, config, createLogger(config.LOG_LEVEL));
   const url = app.url!;
   const key = async (name: string, role: string, scope?: { key: string; value: string }[]) => {
     const r = await post(url, adminKey, 'mutation($in: CreateApiKeyInput!) { createApiKey(input: $in) { key } }', {
@@ -380,7 +382,7 @@ async function main() {
       `\n## bench:app — first render of the insight app, ${RESPONSES.toLocaleString('en')} vs ${BASELINE.toLocaleString('en')} responses\n`,
     );
     console.log(
-      `Headless Chromium (1280×900, fresh context per visit), real service (API + worker) on local FerretDB + Redis, ${cpus().length} cores; ` +
+      `Headless Chromium (1280×900, fresh context per visit), real service (${ROLES.join(' + ')}) on local FerretDB + Redis, ${cpus().length} cores; ` +
         `${RUNS} runs per row, run 1 apart (server caches cold after the start), median and p95 over runs 2–${RUNS}. ` +
         `Load average (1/5/15 min) after each run: ${loads.join('; ')}.\n`,
     );
