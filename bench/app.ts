@@ -26,12 +26,13 @@ import { mkdir } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Kind, parse, print, visit as visitAst, type OperationDefinitionNode } from 'graphql';
 import { Types } from 'mongoose';
 import type { Browser } from 'playwright-core';
 import { connectDatabase } from '../models/database.js';
 import type { ResponseEntity } from '../models/response/response.entity.js';
 import { analyze, compileTaxonomy, defaultTaxonomy, type AnalysisResult } from '../src/analysis/index.js';
-import { startApp, type RunningApp } from '../src/app.js';
+import { startApp, type ProcessRole, type RunningApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { generateSampleProgramme } from '../src/demo/sample-programme.js';
 import { categoryOf, weightOf } from '../src/domain/nps.js';
@@ -61,6 +62,8 @@ const REUSE_DAYS = 7;
 const INSERT_BATCH = 5_000;
 const REGION = 'EMEA';
 const DATA_DIR = resolve(process.env.BENCH_APP_DIR ?? '.data/bench-app');
+/** BENCH_APP_ROLES=api leaves the worker out, to tell its background work from the page's queries. */
+const ROLES = (process.env.BENCH_APP_ROLES ?? 'api,worker').split(',') as ProcessRole[];
 
 const log = (message: string) => console.error(`bench:app: ${message}`);
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
@@ -186,7 +189,7 @@ async function startService(mongoUri: string, redisUrl: string, size: number, ad
     VERBATIM_ANALYSIS_ENGINE: 'lexical',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
-  const app = await startApp(['api', 'worker'], config, createLogger(config.LOG_LEVEL));
+  const app = await startApp(ROLES, config, createLogger(config.LOG_LEVEL));
   const url = app.url!;
   const key = async (name: string, role: string, scope?: { key: string; value: string }[]) => {
     const r = await post(url, adminKey, 'mutation($in: CreateApiKeyInput!) { createApiKey(input: $in) { key } }', {
@@ -303,6 +306,23 @@ async function visit(browser: Browser, service: Service, key: string, page: Page
   }
 }
 
+/** The operation split into one query per top-level field (with the variables that field uses), to see which one costs. */
+function topLevelFields(query: string): [string, string][] {
+  const operation = parse(query).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (!operation) return [];
+  return operation.selectionSet.selections.flatMap((selection): [string, string][] => {
+    if (selection.kind !== Kind.FIELD) return [];
+    const used = new Set<string>();
+    visitAst(selection, { Variable: (v) => void used.add(v.name.value) });
+    const single: OperationDefinitionNode = {
+      ...operation,
+      variableDefinitions: operation.variableDefinitions?.filter((v) => used.has(v.variable.name.value)),
+      selectionSet: { ...operation.selectionSet, selections: [selection] },
+    };
+    return [[selection.alias?.value ?? selection.name.value, print(single)]];
+  });
+}
+
 /** A markdown table, first column left-aligned, the others right-aligned (pasted into docs/app.md). */
 function markdownTable(headers: string[], rows: string[][]): string {
   return [
@@ -351,10 +371,10 @@ async function main() {
       log(`run ${run}/${RUNS} done; load ${load()}`);
     }
 
-    const server = async (s: Sample, op: Operation) => {
+    const server = async (s: Sample, query: string, variables: unknown) => {
       const key = s.role === 'ANALYST' ? s.service.keys.analyst : s.service.keys.manager;
       const times: number[] = [];
-      for (let i = 0; i < 5; i++) times.push((await post(s.service.url, key, op.query, op.variables)).ms);
+      for (let i = 0; i < 5; i++) times.push((await post(s.service.url, key, query, variables)).ms);
       return median(times);
     };
 
@@ -362,7 +382,7 @@ async function main() {
       `\n## bench:app — first render of the insight app, ${RESPONSES.toLocaleString('en')} vs ${BASELINE.toLocaleString('en')} responses\n`,
     );
     console.log(
-      `Headless Chromium (1280×900, fresh context per visit), real service (API + worker) on local FerretDB + Redis, ${cpus().length} cores; ` +
+      `Headless Chromium (1280×900, fresh context per visit), real service (${ROLES.join(' + ')}) on local FerretDB + Redis, ${cpus().length} cores; ` +
         `${RUNS} runs per row, run 1 apart (server caches cold after the start), median and p95 over runs 2–${RUNS}. ` +
         `Load average (1/5/15 min) after each run: ${loads.join('; ')}.\n`,
     );
@@ -404,7 +424,9 @@ async function main() {
     const opRows: string[][] = [];
     for (const s of samples) {
       const last = s.visits.at(-1)!;
-      for (const op of last.operations)
+      for (const op of last.operations) {
+        const fields: string[] = [];
+        for (const [field, query] of topLevelFields(op.query)) fields.push(`${field} ${fmt(await server(s, query, op.variables))}`);
         opRows.push([
           PAGES[s.page].drawn.split(' ')[0],
           s.role,
@@ -412,10 +434,17 @@ async function main() {
           op.name,
           fmt(op.start),
           fmt(op.end - op.start),
-          fmt(await server(s, op)),
+          fmt(await server(s, op.query, op.variables)),
+          fields.length > 1 ? fields.join(', ') : '',
         ]);
+      }
     }
-    console.log(markdownTable(['page', 'key', 'responses', 'operation', 'sent at', 'browser', 'server'], opRows));
+    console.log(
+      markdownTable(
+        ['page', 'key', 'responses', 'operation', 'sent at', 'browser', 'server', 'server, each top-level field alone'],
+        opRows,
+      ),
+    );
   } finally {
     await browser?.close();
     for (const s of services) await s.app.stop();

@@ -64,7 +64,7 @@ export class NpsTargetResolver {
   @FieldResolver(() => NpsTarget, {
     nullable: true,
     description:
-      'The target set for exactly the attributes filtered on (scope, plus the team or owner attribute), with progress measured on this NPS; null when none is set or outside an `nps` query.',
+      'The target set for exactly the attributes filtered on (scope, plus the team or owner attribute), with progress measured on this NPS; null when none is set, or outside `nps` and `npsTrend { total }`.',
   })
   async target(@Root() summary: NpsWithAttributes, @Ctx() ctx: Context): Promise<NpsTarget | null> {
     if (summary.targetAttributes === undefined) return null;

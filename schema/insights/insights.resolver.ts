@@ -1,5 +1,6 @@
 /** Insight queries: theme breakdown, drivers, NPS trend, segments and emerging themes. */
 import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
+import type { NpsWithAttributes } from '../goals/target.resolver.js';
 import type { Context } from '../context.js';
 import { READ_ROLES } from '../auth/roles.js';
 import { scopedFilter } from '../auth/scope.js';
@@ -46,7 +47,11 @@ export class InsightsResolver {
     @Arg('limit', () => Int, { nullable: true, description: 'Most series returned, largest first (default 25).' }) limit: number | null,
     @Ctx() ctx: Context,
   ): Promise<NpsTrend> {
-    return await ctx.services.insights.npsTrend(scopedFilter(ctx, filter), interval, groupBy, { limit });
+    const scoped = scopedFilter(ctx, filter);
+    const trend = await ctx.services.insights.npsTrend(scoped, interval, groupBy, { limit });
+    // The total is the NPS of exactly these attributes, so it carries their target as `nps(…)` does.
+    const total: NpsWithAttributes = { ...trend.total, targetAttributes: scoped?.attributes ?? null };
+    return { ...trend, total };
   }
 
   @Authorized(READ_ROLES)

@@ -295,6 +295,12 @@ export class NpsTrend {
 
   @Field(() => [NpsTrendSeries], { description: 'Largest group first.' })
   series!: NpsTrendSeries[];
+
+  @Field(() => NpsSummary, {
+    description:
+      'NPS of every response the trend counts, all series together (also those past `limit`), from the same rollups: the headline figure of a period without a second read.',
+  })
+  total!: NpsSummary;
 }
 
 @ObjectType({ description: 'A theme within a segment.' })

@@ -33,6 +33,7 @@ const DRIVERS = `query($filter: ResponseFilter) {
 const TREND = `query($filter: ResponseFilter, $interval: TrendInterval!, $groupBy: TrendGroupBy) {
   npsTrend(filter: $filter, interval: $interval, groupBy: $groupBy) {
     source series { group responses points { period start end nps responses promoters passives detractors marginOfError } }
+    total { nps responses promoters passives detractors marginOfError }
   }
 }`;
 const SEGMENTS = `query($filter: ResponseFilter, $attribute: String) {
@@ -341,7 +342,10 @@ describe('npsTrend', () => {
       ['2022-11', 0],
       ['2022-12', 0],
     ]);
-    const quarters = (await query(TREND, { filter: year(2022), interval: 'QUARTER' })).npsTrend.series[0].points;
+    const quarterly = (await query(TREND, { filter: year(2022), interval: 'QUARTER' })).npsTrend;
+    // The headline figure of the year, from the same read: every response the trend counts.
+    expect(quarterly.total).toMatchObject({ responses: 6, promoters: 3, passives: 1, detractors: 2, nps: 16.67 });
+    const quarters = quarterly.series[0].points;
     expect(quarters.map((p: any) => [p.period, p.responses, p.nps])).toEqual([
       ['2022-Q1', 5, 0],
       ['2022-Q2', 1, 100],
@@ -352,6 +356,8 @@ describe('npsTrend', () => {
 
   it('groups by touchpoint or by attribute, and by day within a partial range', async () => {
     const byTouchpoint = (await query(TREND, { filter: year(2022), interval: 'QUARTER', groupBy: { touchpoint: true } })).npsTrend.series;
+    const grouped = (await query(TREND, { filter: year(2022), interval: 'QUARTER', groupBy: { touchpoint: true } })).npsTrend;
+    expect(grouped.total.responses).toBe(6);
     expect(byTouchpoint.map((s: any) => [s.group, s.responses])).toEqual([
       ['onboarding', 3],
       ['renewal', 3],

@@ -127,6 +127,8 @@ export interface NpsTrend {
   interval: Interval;
   source: RowSourceLevel;
   series: TrendSeries[];
+  /** Every response the trend counts, all series together (also those past the limit). */
+  total: NpsFigures;
 }
 
 interface SegmentTheme {
@@ -375,7 +377,8 @@ export class InsightsService {
     const view = { attribute: groupBy?.attribute ?? filterAttribute(filter), withThemes: false };
     const granularity = interval === 'DAY' || interval === 'WEEK' ? 'day' : 'month';
     const result = await this.source.rows(filter, view, granularity);
-    if (!result.firstDay || !result.lastDay || result.units.length === 0) return { interval, source: result.source, series: [] };
+    if (!result.firstDay || !result.lastDay || result.units.length === 0)
+      return { interval, source: result.source, series: [], total: npsFigures(emptyCounts()) };
 
     // Without a `from`, the trend starts with the first period that has data.
     const first = filter?.from ? result.firstDay : unitFirstDay(result.units[0].key);
@@ -392,11 +395,16 @@ export class InsightsService {
 
     const groupOf = (r: Row): string | null => (groupBy?.touchpoint ? r.tp : groupBy?.attribute ? r.av : null);
     const bySeries = new Map<string | null, Map<string, Counts>>();
+    const all = emptyCounts();
     for (const unit of result.units) {
       const period = periodOfDay(unitFirstDay(unit.key), interval);
       for (const [group, rows] of groupRows(unit.rows, groupOf)) {
         const counts = baseCounts(rows, false);
         if (total(counts) === 0) continue;
+        all.promoters += counts.promoters;
+        all.passives += counts.passives;
+        all.detractors += counts.detractors;
+        all.scoreSum += counts.scoreSum;
         let points = bySeries.get(group);
         if (!points) bySeries.set(group, (points = new Map<string, Counts>()));
         const have = points.get(period) ?? emptyCounts();
@@ -430,7 +438,7 @@ export class InsightsService {
       }))
       .sort((a, b) => b.responses - a.responses || String(a.group).localeCompare(String(b.group)))
       .slice(0, seriesLimit);
-    return { interval, source: result.source, series };
+    return { interval, source: result.source, series, total: npsFigures(all) };
   }
 
   // ───────────────────────────── segments ─────────────────────────────

@@ -10,40 +10,34 @@ import { periodRanges, responseFilter, type UrlState } from '../url-state';
 
 const OverviewQuery = graphql(`
   query Overview($filter: ResponseFilter, $previous: ResponseFilter, $withPrevious: Boolean!, $interval: TrendInterval!) {
-    nps(filter: $filter) {
-      nps
-      marginOfError
-      responses
-      promoters
-      passives
-      detractors
-      smallSample
-      benchmark {
-        industry
-        region
-        statistic
-        value
-        source
-        year
-      }
-      target {
+    npsTrend(filter: $filter, interval: $interval, limit: 1) {
+      total {
         nps
-        by
-        label
-        progress {
-          gap
-          onTrack
-          reached
+        marginOfError
+        responses
+        promoters
+        passives
+        detractors
+        smallSample
+        benchmark {
+          industry
+          region
+          statistic
+          value
+          source
+          year
+        }
+        target {
+          nps
+          by
+          label
+          progress {
+            gap
+            onTrack
+            reached
+          }
         }
       }
-    }
-    previous: nps(filter: $previous) @include(if: $withPrevious) {
-      nps
-      marginOfError
-      responses
-      smallSample
-    }
-    npsTrend(filter: $filter, interval: $interval, limit: 1) {
       series {
         points {
           period
@@ -56,6 +50,14 @@ const OverviewQuery = graphql(`
           detractors
           smallSample
         }
+      }
+    }
+    previous: npsTrend(filter: $previous, interval: QUARTER, limit: 1) @include(if: $withPrevious) {
+      total {
+        nps
+        marginOfError
+        responses
+        smallSample
       }
     }
   }
@@ -74,8 +76,9 @@ export function Overview({ state }: { state: UrlState }) {
     },
   });
   if (!data) return <QueryStatus fetching={fetching} error={error} />;
-  const now = data.nps;
-  const before = data.previous ?? null;
+  // The headline figures come with the trend, from the same rollups (one read, no scan of the responses).
+  const now = data.npsTrend.total;
+  const before = data.previous?.total ?? null;
   const delta = before && now.nps !== null && before.nps !== null ? now.nps - before.nps : null;
   const significant = before ? significantChange(now, before) : false;
   const points = data.npsTrend.series[0]?.points ?? [];
