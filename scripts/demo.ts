@@ -95,9 +95,10 @@ async function main() {
   bar.stop();
   console.log(`Analysed in ${loaded.seconds.toFixed(0)} s (${loaded.progress.done} done, ${loaded.progress.failed} failed).`);
   const p = loaded.programme;
-  console.log(
-    `Survey programme: ${p.events.accepted} touchpoint events recorded (${p.events.duplicates} already there), ${p.invitations} invitations planned, ${p.answered} answered now.`,
-  );
+  if (p)
+    console.log(
+      `Survey programme: ${p.events.accepted} touchpoint events recorded (${p.events.duplicates} already there), ${p.invitations} invitations planned, ${p.answered} answered now.`,
+    );
 
   const report = await buildReport(client);
   console.log(formatReport(report, { company: COMPANY, url, key: keyInShell }));

@@ -16,11 +16,14 @@ export interface LoadOptions {
   pollMs?: number;
   /** The service's VERBATIM_DISPATCH_EVERY_SECONDS: how long to wait for the planner. */
   dispatchEverySeconds?: number;
+  /** false: only the responses, no survey programme (tests that need a fixed data set and no planner). */
+  withProgramme?: boolean;
 }
 
 export interface LoadResult {
   imported: ImportTotals;
-  programme: ProgrammeResult;
+  /** null when loaded without the programme. */
+  programme: ProgrammeResult | null;
   progress: Progress;
   seconds: number;
 }
@@ -32,18 +35,16 @@ function demoRequestId(seed: number, size: number): string {
 
 export async function loadSampleProgramme(
   client: GraphqlClient,
-  { size, seed, end, onProgress, onImported, pollMs = 1_000, dispatchEverySeconds = 300 }: LoadOptions,
+  { size, seed, end, onProgress, onImported, pollMs = 1_000, dispatchEverySeconds = 300, withProgramme = true }: LoadOptions,
 ): Promise<LoadResult> {
   const start = performance.now();
   const rows = generateSampleProgramme({ size, seed, end });
   const requestId = demoRequestId(seed, size);
   const imported = await importInBatches(client, rows, { requestId, batch: 1_000 });
   onImported?.(imported);
-  const programme = await runSurveyProgramme(client, generateSampleEvents({ size, seed }), {
-    requestId,
-    tickSeconds: dispatchEverySeconds,
-    pollMs,
-  });
+  const programme = withProgramme
+    ? await runSurveyProgramme(client, generateSampleEvents({ size, seed }), { requestId, tickSeconds: dispatchEverySeconds, pollMs })
+    : null;
   const progress = await waitForAnalysis(client, { requestId, intervalMs: pollMs, onProgress });
   return { imported, programme, progress, seconds: (performance.now() - start) / 1000 };
 }

@@ -63,7 +63,7 @@ describe('insight app in a browser', () => {
       env: { VERBATIM_BENCHMARK_INDUSTRY: BENCHMARK_INDUSTRY, VERBATIM_JOURNEY_TOUCHPOINTS: JOURNEY.join(',') },
     });
     appUrl = app.url.replace(/\/graphql$/, '/app/');
-    await loadSampleProgramme(new GraphqlClient(app.url, TEST_ADMIN_KEY), { size: SIZE, seed: SEED, pollMs: 500 });
+    await loadSampleProgramme(new GraphqlClient(app.url, TEST_ADMIN_KEY), { size: SIZE, seed: SEED, pollMs: 500, withProgramme: false });
     const imported = await app.gql(`mutation($rows: [ResponseInput!]!) { importResponses(input: $rows) { accepted } }`, { rows: MARKED });
     expect(imported.data?.importResponses.accepted).toBe(MARKED.length);
     await waitFor(

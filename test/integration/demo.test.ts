@@ -40,7 +40,7 @@ describe('demo', () => {
     expect(first.imported).toEqual({ accepted: SIZE, duplicates: 0, errors: 0 });
     // Every touchpoint event became one invitation (released or skipped); the released ones were sent and some answered.
     expect(first.programme).toMatchObject({ events: { accepted: events, duplicates: 0, errors: 0 }, invitations: events });
-    const answered = first.programme.answered;
+    const answered = first.programme?.answered ?? 0;
     expect(answered).toBeGreaterThan(0);
     expect(first.progress).toMatchObject({ total: SIZE + answered, pending: 0, done: SIZE + answered, failed: 0 });
 

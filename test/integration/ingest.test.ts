@@ -54,7 +54,11 @@ describe('submitResponse', () => {
       category: 'DETRACTOR',
       comment: 'Support never answers my tickets',
       customer: { externalId: 'cust-1' },
-      attributes: [{ key: 'region', value: 'Nevada' }],
+      // The customer's account value (12,000) is recorded as its spend band, a segment like any attribute.
+      attributes: [
+        { key: 'region', value: 'Nevada' },
+        { key: 'account_value_band', value: '10k-100k' },
+      ],
     });
   });
 
