@@ -16,8 +16,10 @@ export interface FileImportSpec {
   mutation: string;
   /** The mutation's root field. */
   field: string;
-  /** A CSV row (all strings) → the mutation's input; JSONL objects pass through unchanged. */
-  fromCsv: (row: Record<string, unknown>) => Record<string, unknown>;
+  /** CSV columns that are fields of the input itself; customer columns fill `customer`, any other is an attribute. */
+  columns: ReadonlySet<string>;
+  /** Types an input field's CSV cell (e.g. a score as a number); cells stay text otherwise. */
+  typed?: (column: string, value: unknown) => unknown;
 }
 
 interface BatchResult {
@@ -27,7 +29,57 @@ interface BatchResult {
 }
 
 /** A cell as text: CSV cells are strings already; anything else (JSONL) is shown as JSON, never "[object Object]". */
-export const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/** CSV columns of the customer (and its survey-programme contact fields), by the CustomerInput field they fill. */
+const CUSTOMER_COLUMNS: Record<string, string> = {
+  customerId: 'externalId',
+  'customer.externalId': 'externalId',
+  customerName: 'name',
+  'customer.name': 'name',
+  customerEmail: 'email',
+  'customer.email': 'email',
+  accountValue: 'accountValue',
+  'customer.accountValue': 'accountValue',
+  customerLocale: 'locale',
+  'customer.locale': 'locale',
+  customerTimeZone: 'timeZone',
+  'customer.timeZone': 'timeZone',
+  customerOptedOut: 'optedOut',
+  'customer.optedOut': 'optedOut',
+};
+
+/** A customer cell typed for its field: numbers for accountValue, booleans for optedOut (others stay text). */
+function customerCell(field: string, value: unknown): unknown {
+  const text = asText(value);
+  if (field === 'accountValue' && /^\d+(\.\d+)?$/.test(text)) return Number(value);
+  if (field === 'optedOut' && /^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
+  return value;
+}
+
+/** A number cell as a number; anything else is sent as it is, for the API to name the field. */
+export const numberCell = (value: unknown): unknown => (/^-?\d+(\.\d+)?$/.test(asText(value)) ? Number(value) : value);
+
+/** A CSV row (all strings) → the mutation's input: its own `columns`, the `customer`, and the rest as attributes. */
+function csvRowToInput(
+  row: Record<string, unknown>,
+  { columns, typed = (_column, value) => value }: Pick<FileImportSpec, 'columns' | 'typed'>,
+): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  const customer: Record<string, unknown> = {};
+  const attributes: { key: string; value: string }[] = [];
+  for (const [column, raw] of Object.entries(row)) {
+    const value = typeof raw === 'string' ? raw.trim() : raw;
+    if (value === '' || value === undefined || value === null) continue;
+    const field = CUSTOMER_COLUMNS[column];
+    if (field) customer[field] = customerCell(field, value);
+    else if (columns.has(column)) input[column] = typed(column, value);
+    else attributes.push({ key: column, value: asText(value) });
+  }
+  if (Object.keys(customer).length) input.customer = customer;
+  if (attributes.length) input.attributes = attributes;
+  return input;
+}
 
 export async function runFileImport(argv: string[], spec: FileImportSpec): Promise<number> {
   let args;
@@ -108,7 +160,7 @@ export async function runFileImport(argv: string[], spec: FileImportSpec): Promi
         failures.push({ line: record.line, message: record.error ?? 'unreadable line' });
         continue;
       }
-      batch.push({ line: record.line, input: isCsv ? spec.fromCsv(record.value) : record.value });
+      batch.push({ line: record.line, input: isCsv ? csvRowToInput(record.value, spec) : record.value });
       if (batch.length >= batchSize) await flush();
     }
     await flush();

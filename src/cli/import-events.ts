@@ -3,8 +3,7 @@
  * closed…) into a running Verbatim through `importTouchpointEvents`; replays by externalId count as
  * duplicates and never create a second invitation.
  */
-import { asText, runFileImport } from './file-import.js';
-import { CUSTOMER_COLUMNS, customerCell } from './import.js';
+import { runFileImport } from './file-import.js';
 
 const HELP = `usage: verbatim import-events FILE.csv|FILE.jsonl [--url URL] [--key API_KEY] [--batch N]
 
@@ -24,25 +23,7 @@ const MUTATION = `mutation ImportEvents($input: [TouchpointEventInput!]!) {
   importTouchpointEvents(input: $input) { accepted duplicates errors { index field message } }
 }`;
 
-const KNOWN = new Set(['externalId', 'touchpoint', 'occurredAt', 'customer', 'attributes']);
-
-/** A CSV row (all strings) → TouchpointEventInput. */
-export function csvRowToEvent(row: Record<string, unknown>): Record<string, unknown> {
-  const input: Record<string, unknown> = {};
-  const customer: Record<string, unknown> = {};
-  const attributes: { key: string; value: string }[] = [];
-  for (const [column, raw] of Object.entries(row)) {
-    const value = typeof raw === 'string' ? raw.trim() : raw;
-    if (value === '' || value === undefined || value === null) continue;
-    const field = CUSTOMER_COLUMNS[column];
-    if (field) customer[field] = customerCell(field, value);
-    else if (KNOWN.has(column)) input[column] = value;
-    else attributes.push({ key: column, value: asText(value) });
-  }
-  if (Object.keys(customer).length) input.customer = customer;
-  if (attributes.length) input.attributes = attributes;
-  return input;
-}
+const COLUMNS = new Set(['externalId', 'touchpoint', 'occurredAt', 'customer', 'attributes']);
 
 export function run(argv: string[]): Promise<number> {
   return runFileImport(argv, {
@@ -50,6 +31,6 @@ export function run(argv: string[]): Promise<number> {
     help: HELP,
     mutation: MUTATION,
     field: 'importTouchpointEvents',
-    fromCsv: csvRowToEvent,
+    columns: COLUMNS,
   });
 }

@@ -2,7 +2,7 @@
  * `verbatim import FILE.csv|FILE.jsonl`: streams a file of responses into a running Verbatim through
  * the same `importResponses` mutation every client uses (file-import.ts).
  */
-import { asText, runFileImport } from './file-import.js';
+import { numberCell, runFileImport } from './file-import.js';
 
 const HELP = `usage: verbatim import FILE.csv|FILE.jsonl [--url URL] [--key API_KEY] [--batch N]
 
@@ -23,52 +23,25 @@ const MUTATION = `mutation Import($input: [ResponseInput!]!) {
   importResponses(input: $input) { accepted duplicates errors { index field message } }
 }`;
 
-const KNOWN = new Set(['externalId', 'score', 'comment', 'respondedAt', 'touchpoint', 'channel', 'customer', 'attributes', 'invitationId']);
-
-/** CSV columns of the customer (and its survey-programme contact fields), by the CustomerInput field they fill. */
-export const CUSTOMER_COLUMNS: Record<string, string> = {
-  customerId: 'externalId',
-  'customer.externalId': 'externalId',
-  customerName: 'name',
-  'customer.name': 'name',
-  customerEmail: 'email',
-  'customer.email': 'email',
-  accountValue: 'accountValue',
-  'customer.accountValue': 'accountValue',
-  customerLocale: 'locale',
-  'customer.locale': 'locale',
-  customerTimeZone: 'timeZone',
-  'customer.timeZone': 'timeZone',
-  customerOptedOut: 'optedOut',
-  'customer.optedOut': 'optedOut',
-};
-
-/** A customer cell typed for its field: numbers for accountValue, booleans for optedOut (others stay text). */
-export function customerCell(field: string, value: unknown): unknown {
-  const text = asText(value);
-  if (field === 'accountValue' && /^\d+(\.\d+)?$/.test(text)) return Number(value);
-  if (field === 'optedOut' && /^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
-  return value;
-}
-
-/** A CSV row (all strings) → ResponseInput; JSONL objects pass through unchanged. */
-export function csvRowToInput(row: Record<string, unknown>): Record<string, unknown> {
-  const input: Record<string, unknown> = {};
-  const customer: Record<string, unknown> = {};
-  const attributes: { key: string; value: string }[] = [];
-  for (const [column, raw] of Object.entries(row)) {
-    const value = typeof raw === 'string' ? raw.trim() : raw;
-    if (value === '' || value === undefined || value === null) continue;
-    if (column === 'score') input.score = /^-?\d+(\.\d+)?$/.test(asText(value)) ? Number(value) : value;
-    else if (CUSTOMER_COLUMNS[column]) customer[CUSTOMER_COLUMNS[column]] = customerCell(CUSTOMER_COLUMNS[column], value);
-    else if (KNOWN.has(column)) input[column] = value;
-    else attributes.push({ key: column, value: asText(value) });
-  }
-  if (Object.keys(customer).length) input.customer = customer;
-  if (attributes.length) input.attributes = attributes;
-  return input;
-}
+const COLUMNS = new Set([
+  'externalId',
+  'score',
+  'comment',
+  'respondedAt',
+  'touchpoint',
+  'channel',
+  'customer',
+  'attributes',
+  'invitationId',
+]);
 
 export function run(argv: string[]): Promise<number> {
-  return runFileImport(argv, { name: 'import', help: HELP, mutation: MUTATION, field: 'importResponses', fromCsv: csvRowToInput });
+  return runFileImport(argv, {
+    name: 'import',
+    help: HELP,
+    mutation: MUTATION,
+    field: 'importResponses',
+    columns: COLUMNS,
+    typed: (column, value) => (column === 'score' ? numberCell(value) : value),
+  });
 }

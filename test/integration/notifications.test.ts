@@ -9,14 +9,12 @@
  */
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBusinessHours, localParts } from '../../src/domain/business-calendar.js';
 import { startTestApp, waitFor, type TestApp } from '../helpers/app.js';
 import { testRedisUrl } from '../helpers/services.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { MailReceiver } from '../helpers/mail-receiver.js';
 
 const NAME = 'notifications';
 const SET = `mutation($input: NotificationPreferencesInput!) { setNotificationPreferences(input: $input) { recipient email slackWebhookUrl teamsWebhookUrl smsWebhookUrl phone channels mode digestHour timeZone } }`;
@@ -43,13 +41,11 @@ interface Delivery {
 let clock: Date | null = null;
 let app: TestApp;
 let second: TestApp | null = null;
-let smtp: SMTPServer;
-const received: ParsedMail[] = [];
+const smtp = new MailReceiver();
 const slack = new WebhookReceiver();
 const teams = new WebhookReceiver();
 const sms = new WebhookReceiver();
-const to = (m: ParsedMail) => (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address));
-const mailsTo = (address: string) => received.filter((m) => to(m).includes(address));
+const mailsTo = (address: string) => smtp.mailsTo(address);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function data(query: string, variables: Record<string, unknown> = {}) {
@@ -74,27 +70,14 @@ async function raise(touchpoint: string, comment: string, ruleId: string): Promi
 }
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  await smtp.listen();
   await Promise.all([slack.listen(), teams.listen(), sms.listen()]);
   // The SMS gateway fails twice (HTTP 503), then accepts: retried with backoff, not holding up the rest.
   sms.status = (n) => (n < 2 ? 503 : 200);
   app = await startTestApp(NAME, {
     roles: ['api', 'worker'],
     env: {
-      VERBATIM_SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+      VERBATIM_SMTP_URL: smtp.url,
       VERBATIM_MAIL_FROM: 'Verbatim Alerts <alerts@example.com>',
       VERBATIM_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
       VERBATIM_NOTIFY_CHECK_EVERY_SECONDS: '1',
@@ -108,7 +91,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await second?.stop();
   await app?.stop();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await smtp.close();
   await Promise.all([slack.close(), teams.close(), sms.close()]);
 });
 

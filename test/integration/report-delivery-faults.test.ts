@@ -8,12 +8,11 @@
  *   other recipient;
  * - a scope without responses is mailed a report that says so (HTML and text), never NaN.
  */
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { createServer, type AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, waitFor, type GqlClient, type TestApp } from '../helpers/app.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { MailReceiver, smtpError } from '../helpers/mail-receiver.js';
 
 const NAME = 'report-delivery-faults';
 const HOUR = 3_600_000;
@@ -27,8 +26,7 @@ type Delivery = { subscriptionId: string; recipient: string; status: string; att
 let clock = new Date();
 let app: TestApp | null = null;
 const receiver = new WebhookReceiver();
-const received: ParsedMail[] = [];
-let smtp: SMTPServer | null = null;
+const smtp = new MailReceiver();
 
 async function data(client: GqlClient, query: string, variables: Record<string, unknown> = {}) {
   const res = await client(query, variables);
@@ -65,7 +63,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await smtp.close();
   await receiver.close();
 });
 
@@ -142,24 +140,8 @@ describe('report delivery without SMTP, and with a failing one', { timeout: 120_
     expect(retrying.every((d) => d.attempts < 6)).toBe(true);
 
     // The server comes back; one mailbox refuses for good.
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onRcptTo(address, _session, callback) {
-        if (address.address === 'gone@example.com') return callback(Object.assign(new Error('no such mailbox'), { responseCode: 550 }));
-        callback();
-      },
-      onData(stream, _session, callback) {
-        simpleParser(stream)
-          .then((mail) => {
-            received.push(mail);
-            callback();
-          })
-          .catch(callback);
-      },
-    });
-    await new Promise<void>((resolve) => smtp!.listen(port, '127.0.0.1', resolve));
+    smtp.refuse = (address) => (address === 'gone@example.com' ? smtpError('no such mailbox', 550) : null);
+    await smtp.listen(port);
 
     const sent = await waitFor(async () => (await deliveries(app!.gql)).find((d) => d.subscriptionId === ok && d.status === 'SENT'), {
       timeoutMs: 40_000,
@@ -178,8 +160,8 @@ describe('report delivery without SMTP, and with a failing one', { timeout: 120_
     expect(failed.lastError).toMatch(/no such mailbox|550/);
 
     // The mail that went out is the empty-scope report: it says so, in HTML and text, without NaN.
-    expect(received).toHaveLength(1);
-    const [mail] = received;
+    expect(smtp.received).toHaveLength(1);
+    const [mail] = smtp.received;
     expect(mail.text).toContain('No responses in this scope');
     expect(String(mail.html)).toContain('No responses in this scope');
     expect(`${String(mail.html)}${mail.text}`).not.toMatch(/NaN|undefined/);

@@ -5,13 +5,11 @@
  * run of weeks sends one late report, not one per week, even with two workers; a failing mailbox
  * is retried with backoff without holding up the others.
  */
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, waitFor, type GqlClient, type TestApp } from '../helpers/app.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { MailReceiver, smtpError } from '../helpers/mail-receiver.js';
 import { ARTIFACTS_DIR } from '../helpers/browser.js';
 import { lastCompleteWeek } from '../../src/services/reports/report-week.js';
 
@@ -47,9 +45,8 @@ const EARLIER = [
 ];
 
 let clock = new Date(SLOT.getTime() - 3_600_000);
-const received: ParsedMail[] = [];
+const smtp = new MailReceiver();
 let failuresLeft = 2;
-let smtp: SMTPServer;
 let app: TestApp;
 let second: TestApp | null = null;
 let manager: GqlClient;
@@ -57,8 +54,7 @@ const receiver = new WebhookReceiver();
 
 const CREATE = `mutation($input: CreateReportSubscriptionInput!) { createReportSubscription(input: $input) { id scope { key value } weekday hour timeZone } }`;
 const DELIVERIES = `{ reportDeliveries { subscriptionId period week recipient status attempts lastError sentAt } }`;
-const to = (m: ParsedMail) => (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address));
-const mailsTo = (address: string) => received.filter((m) => to(m).includes(address));
+const mailsTo = (address: string) => smtp.mailsTo(address);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function data(client: GqlClient, query: string, variables: Record<string, unknown> = {}) {
@@ -68,33 +64,17 @@ async function data(client: GqlClient, query: string, variables: Record<string, 
 }
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      // One mailbox fails twice (temporary error), then accepts.
-      if (address.address === 'flaky@example.com' && failuresLeft > 0) {
-        failuresLeft--;
-        return callback(Object.assign(new Error('mailbox busy, try later'), { responseCode: 451 }));
-      }
-      callback();
-    },
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const { port } = smtp.server.address() as AddressInfo;
+  // One mailbox fails twice (temporary error), then accepts.
+  smtp.refuse = (address) => {
+    if (address !== 'flaky@example.com' || failuresLeft === 0) return null;
+    failuresLeft--;
+    return smtpError('mailbox busy, try later', 451);
+  };
+  await smtp.listen();
   // A webhook receiver for the report.weekly event.
   await receiver.listen();
   const env = {
-    VERBATIM_SMTP_URL: `smtp://127.0.0.1:${port}`,
+    VERBATIM_SMTP_URL: smtp.url,
     VERBATIM_MAIL_FROM: 'Verbatim Reports <reports@example.com>',
     VERBATIM_REPORT_CHECK_EVERY_SECONDS: '1',
     VERBATIM_REPORT_BACKOFF_MS: '300',
@@ -149,7 +129,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await second?.stop();
   await app?.stop();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await smtp.close();
   await receiver.close();
 });
 
@@ -196,7 +176,7 @@ describe('report subscriptions', { timeout: 180_000 }, () => {
     await data(app.gql, CREATE, { input: { ...base, recipient: { email: 'flaky@example.com' }, scope: NEVADA } });
     // An hour before the slot: several scheduler rounds, nothing sent.
     await sleep(3_000);
-    expect(received).toHaveLength(0);
+    expect(smtp.received).toHaveLength(0);
 
     clock = new Date(SLOT.getTime() + 30_000);
     const [mail] = await waitFor(

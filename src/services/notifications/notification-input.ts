@@ -1,5 +1,5 @@
 /** Validation of notification preferences, each problem naming its field (`input.…`). Pure, except the URL target policy. */
-import type { NotificationMode } from '../../../models/notification/notification.entity.js';
+import type { NotificationMode, NotificationPreferenceEntity } from '../../../models/notification/notification.entity.js';
 import { isValidTimeZone } from '../../domain/business-calendar.js';
 import type { FieldProblem } from '../../errors.js';
 import { isEmailAddress } from '../reports/report-subscription.service.js';
@@ -18,17 +18,8 @@ export interface NotificationPreferencesInput {
   timeZone?: string | null;
 }
 
-export interface CleanPreferences {
-  recipient: string;
-  email: string | null;
-  slackWebhookUrl: string | null;
-  teamsWebhookUrl: string | null;
-  smsWebhookUrl: string | null;
-  phone: string | null;
-  mode: NotificationMode;
-  digestHour: number;
-  timeZone: string;
-}
+/** The stored preferences' fields, validated (the stored URLs are sealed afterwards). */
+export type CleanPreferences = Omit<NotificationPreferenceEntity, '_id' | 'createdAt' | 'updatedAt'> & { recipient: string };
 
 const MODES: NotificationMode[] = ['IMMEDIATE', 'DIGEST'];
 /** E.164: a plus and up to 15 digits. */
