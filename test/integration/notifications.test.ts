@@ -255,15 +255,6 @@ describe('notifying people about alerts', { timeout: 180_000 }, () => {
   });
 
   it('escalates an SLA breach to the rule’s escalateTo once, recorded in the history, with two workers sweeping', async () => {
-    second = await startTestApp(NAME, {
-      roles: ['worker'],
-      env: {
-        VERBATIM_SMTP_URL: app.config.VERBATIM_SMTP_URL!,
-        VERBATIM_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
-        VERBATIM_NOTIFY_CHECK_EVERY_SECONDS: '1',
-        VERBATIM_SLA_CHECK_EVERY_SECONDS: '1',
-      },
-    });
     await data(SET, { input: { recipient: 'manager@acme.test', slackWebhookUrl: slack.url() } });
     const created = await data(CREATE_RULE, {
       input: {
@@ -276,6 +267,17 @@ describe('notifying people about alerts', { timeout: 180_000 }, () => {
       },
     });
     expect(created.createRoutingRule.escalateTo).toBe('manager@acme.test');
+    // The second worker starts after the rule exists: one that had read the rules before would keep routing by its
+    // cached copy for up to 5 s (rule-cache.ts), sending this detractor down the default route instead.
+    second = await startTestApp(NAME, {
+      roles: ['worker'],
+      env: {
+        VERBATIM_SMTP_URL: app.config.VERBATIM_SMTP_URL!,
+        VERBATIM_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+        VERBATIM_NOTIFY_CHECK_EVERY_SECONDS: '1',
+        VERBATIM_SLA_CHECK_EVERY_SECONDS: '1',
+      },
+    });
     const alertId = await raise('escalate-tp', 'Nobody called me back', created.createRoutingRule.id);
     const alert = await waitFor(
       async () => {
@@ -305,6 +307,9 @@ describe('notifying people about alerts', { timeout: 180_000 }, () => {
       ['EMAIL', 'SENT'],
       ['SLACK', 'SENT'],
     ]);
+    // Later tests create rules: only the in-process worker, whose rule cache those writes clear at once.
+    await second?.stop();
+    second = null;
   });
 
   it('counts an SLA in business hours of the business calendar, skipping days off', async () => {
