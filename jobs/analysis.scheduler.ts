@@ -3,12 +3,13 @@
  * deduplicating ids, enqueues backfills, repairs lost or failed jobs for the reconciler, and
  * reports job counts.
  */
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AnalysisJobRef } from '../src/services/ports.js';
 import type { EnsureQueuedOutcome, PipelineQueue, QueueCounts } from '../src/services/pipeline.ports.js';
 import { ANALYSIS_JOB_OPTIONS, analysisJobId, BACKFILL_JOB_OPTIONS, backfillJobId } from './options.js';
 import { JOBS, QUEUES, type AnalyzeResponsePayload, type MaintenancePayload } from './queues.js';
+import { producerQueue } from './producer-queue.js';
 
 /** addBulk runs in one Redis round trip per chunk; chunks keep each call bounded. */
 const CHUNK = 500;
@@ -20,8 +21,8 @@ export class BullAnalysisScheduler implements PipelineQueue {
   readonly maintenance: Queue<MaintenancePayload>;
 
   constructor(connection: Redis, prefix: string) {
-    this.queue = new Queue<AnalyzeResponsePayload>(QUEUES.analysis, { connection, prefix });
-    this.maintenance = new Queue<MaintenancePayload>(QUEUES.maintenance, { connection, prefix });
+    this.queue = producerQueue<AnalyzeResponsePayload>(QUEUES.analysis, { connection, prefix });
+    this.maintenance = producerQueue<MaintenancePayload>(QUEUES.maintenance, { connection, prefix });
   }
 
   async schedule(jobs: AnalysisJobRef[]): Promise<void> {

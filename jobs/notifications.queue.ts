@@ -1,9 +1,10 @@
 /** The BullMQ side of the notification queue port: one send job per delivery row, the row id as the (hashed) job id. */
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { NotificationQueue } from '../src/services/notifications/notification.service.js';
 import { notificationJobId, notificationJobOptions } from './options.js';
 import { JOBS, QUEUES, type SendNotificationPayload } from './queues.js';
+import { producerQueue } from './producer-queue.js';
 
 export class BullNotificationQueue implements NotificationQueue {
   private readonly queue: Queue<SendNotificationPayload>;
@@ -13,7 +14,7 @@ export class BullNotificationQueue implements NotificationQueue {
     prefix: string,
     private readonly retry: { attempts: number; backoffMs: number },
   ) {
-    this.queue = new Queue<SendNotificationPayload>(QUEUES.notifications, { connection, prefix });
+    this.queue = producerQueue<SendNotificationPayload>(QUEUES.notifications, { connection, prefix });
   }
 
   async enqueue(deliveryIds: readonly string[]): Promise<void> {

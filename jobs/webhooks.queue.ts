@@ -1,9 +1,10 @@
 /** The BullMQ side of the webhook delivery queue port: one job per endpoint and event, ids only. */
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DeliveryRef, WebhookDeliveryQueue } from '../src/services/webhooks/ports.js';
 import { webhookJobId, webhookJobOptions } from './options.js';
 import { JOBS, QUEUES, type DeliverWebhookPayload } from './queues.js';
+import { producerQueue } from './producer-queue.js';
 
 /** addBulk runs in one Redis round trip per chunk. */
 const CHUNK = 500;
@@ -16,7 +17,7 @@ export class BullWebhookQueue implements WebhookDeliveryQueue {
     prefix: string,
     private readonly retry: { attempts: number; backoffMs: number },
   ) {
-    this.queue = new Queue<DeliverWebhookPayload>(QUEUES.webhooks, { connection, prefix });
+    this.queue = producerQueue<DeliverWebhookPayload>(QUEUES.webhooks, { connection, prefix });
   }
 
   async enqueue(refs: DeliveryRef[]): Promise<void> {

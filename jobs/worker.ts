@@ -7,7 +7,7 @@
  * blocked for long, and concurrency overlaps the database round trips that dominate a job.
  * bench/pipeline.ts measures both; see the numbers in docs/pipeline.md.
  */
-import { Queue, Worker, type Job } from 'bullmq';
+import { Worker, type Job, type Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
@@ -36,6 +36,7 @@ import { reportJobOptions, WEBHOOK_OUTBOX_BATCH, workerLockOptions } from './opt
 import { BullWebhookQueue } from './webhooks.queue.js';
 import { WebhookOutbox } from '../src/services/webhooks/webhook-outbox.js';
 import { QUEUES, type AnalyzeResponsePayload } from './queues.js';
+import { producerQueue } from './producer-queue.js';
 
 export interface WorkerDeps {
   config: Config;
@@ -144,7 +145,7 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
   const scheduleQueues = new Map<QueueName, Queue>();
   const queueFor = (name: QueueName) => {
     let queue = scheduleQueues.get(name);
-    if (!queue) scheduleQueues.set(name, (queue = new Queue(name, { connection: scheduleConnection, prefix })));
+    if (!queue) scheduleQueues.set(name, (queue = producerQueue(name, { connection: scheduleConnection, prefix })));
     return queue;
   };
   const handlers: QueueHandlers = {

@@ -11,7 +11,8 @@ import { BullNotificationQueue } from '../jobs/notifications.queue.js';
 import { connectDatabase, type Database } from '../models/database.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { createRedisPubSub, type PubSub } from './pubsub.js';
+import { changeChannel, createRedisPubSub, type PubSub } from './pubsub.js';
+import { closeRedisGently } from './redis-close.js';
 import { afterAnalysisHooks, type AfterAnalysisHook } from './services/after-analysis.js';
 import { churnRiskAndAlertsHook } from './services/alerts/alerts.hook.js';
 import { AnalysisService } from './services/analysis.service.js';
@@ -60,7 +61,7 @@ export async function compose({ config, log, mongoUri, redisUrl, syncIndexes = t
 
     const queueRedis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
     queueRedis.on('error', (err) => log.debug({ err: err.message }, 'queue redis connection error'));
-    closers.push(async () => queueRedis.disconnect());
+    closers.push(() => closeRedisGently(queueRedis));
     const scheduler = new BullAnalysisScheduler(queueRedis, config.VERBATIM_QUEUE_PREFIX);
     closers.push(() => scheduler.close());
     const redisPubSub = createRedisPubSub(redisUrl, config.VERBATIM_QUEUE_PREFIX);
@@ -77,7 +78,9 @@ export async function compose({ config, log, mongoUri, redisUrl, syncIndexes = t
     });
     closers.push(() => notificationQueue.close());
 
-    const services = createServices({ config, db, scheduler, log, webhookQueue, notificationQueue, now });
+    const ruleChanges = changeChannel(pubSub, 'ROUTING_RULES_CHANGED');
+    closers.push(() => ruleChanges.close());
+    const services = createServices({ config, db, scheduler, log, webhookQueue, notificationQueue, now, ruleChanges });
     closers.push(() => services.close());
     // Rollups stored in an older layout are moved before anything reads or writes them (a no-op once done).
     if (syncIndexes) await services.rollups.migrate();

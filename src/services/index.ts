@@ -19,6 +19,7 @@ import { SecretBox } from './webhooks/secret-box.js';
 import { targetPolicyFor } from './webhooks/target-policy.js';
 import { ApiKeyService } from './auth/api-key.service.js';
 import { createAlertServices, type AlertServices } from './alerts/index.js';
+import type { RuleChanges } from './alerts/rule-cache.js';
 import { CorrectionService } from './corrections/correction.service.js';
 import { AdapterService } from './corrections/adapter.service.js';
 import { BenchmarkService, loadBenchmarks } from './benchmarks/benchmark.service.js';
@@ -89,6 +90,8 @@ export interface ServiceDeps {
   notificationQueue?: NotificationQueue;
   /** The clock of schedules: report subscriptions, the survey programme (tests move it). */
   now?: () => Date;
+  /** Routing-rule changes across processes (Redis pub/sub); without it other processes see them after a few seconds. */
+  ruleChanges?: RuleChanges;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -137,6 +140,7 @@ function createCoreServices({
   notificationQueue,
   now,
   mailer,
+  ruleChanges,
 }: ServiceDeps & { mailer: Mailer | null }): Omit<
   Services,
   'benchmarks' | 'targets' | 'reports' | 'reportSubscriptions' | 'reportDeliveries' | 'journey'
@@ -182,7 +186,15 @@ function createCoreServices({
     backfills,
     pipeline: new PipelineStatusService({ responses: db.responseAnalysis, queue: scheduler }),
     events,
-    ...createAlertServices({ config, db, events, log, notifier: notifications, calendar: () => programme.programme.calendar() }),
+    ...createAlertServices({
+      config,
+      db,
+      events,
+      log,
+      notifier: notifications,
+      calendar: () => programme.programme.calendar(),
+      ruleChanges,
+    }),
     ...programme,
     notifications,
     webhooks: new WebhookService({

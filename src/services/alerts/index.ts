@@ -10,7 +10,7 @@ import { AlertService, type AlertNotifier, type CalendarSource } from './alert.s
 import { AtRiskCustomersService } from './at-risk-customers.service.js';
 import { FollowUpMetricsService } from './follow-up-metrics.service.js';
 import { RoutingRuleService } from './routing-rules.service.js';
-import { RuleCache } from './rule-cache.js';
+import { RuleCache, type RuleChanges } from './rule-cache.js';
 import { SlippingPromotersService } from './slipping-promoters.service.js';
 import { TeamRotation } from '../teams/team-rotation.js';
 import { TeamService } from '../teams/team.service.js';
@@ -36,6 +36,7 @@ export function createAlertServices({
   log,
   notifier,
   calendar,
+  ruleChanges,
 }: {
   config: Config;
   db: Database;
@@ -45,9 +46,13 @@ export function createAlertServices({
   notifier?: AlertNotifier;
   /** The business calendar of SLAs in business hours. */
   calendar?: CalendarSource;
+  /** Rule edits made by other processes (without it, they show after the cache's few seconds). */
+  ruleChanges?: RuleChanges;
 }): AlertServices {
   const { alerts, routingRules: rules } = db;
   const ruleCache = new RuleCache(rules);
+  // A rule created on one API instance applies to the very next response every worker routes.
+  ruleChanges?.subscribe(() => ruleCache.invalidate());
   const teams = new TeamService({ teams: db.teams });
   return {
     teams,
@@ -79,7 +84,12 @@ export function createAlertServices({
     }),
     routingRules: new RoutingRuleService({
       rules,
-      cache: ruleCache,
+      cache: {
+        invalidate() {
+          ruleCache.invalidate();
+          ruleChanges?.publish();
+        },
+      },
       defaultSlaHours: config.VERBATIM_DEFAULT_SLA_HOURS,
       ownerAttribute: config.VERBATIM_OWNER_ATTRIBUTE,
       teamExists: (name) => teams.exists(name),

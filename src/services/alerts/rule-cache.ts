@@ -1,7 +1,7 @@
 /**
  * The routing rules as the worker sees them: read once per few seconds instead of once per
- * analysed response. Rule writes in this process invalidate it at once; other processes pick
- * changes up within `ttlMs`.
+ * analysed response. Rule writes invalidate it at once — in this process directly, in the others
+ * through a `RuleChanges` channel (Redis pub/sub); `ttlMs` bounds staleness should a message be lost.
  */
 import type { RoutingRuleEntity } from '../../../models/routing/routing-rule.entity.js';
 
@@ -29,4 +29,11 @@ export class RuleCache {
   invalidate(): void {
     this.cached = null;
   }
+}
+
+/** Tells every process that the routing rules changed (the composition root backs it with Redis pub/sub). */
+export interface RuleChanges {
+  publish(): void;
+  /** Calls `onChange` for every change published by any process (until the channel is closed). */
+  subscribe(onChange: () => void): void;
 }
