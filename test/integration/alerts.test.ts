@@ -267,12 +267,25 @@ describe('churn risk, routing and alerts', () => {
         assignee: 'advocacy',
         slaHours: 72,
         channels: ['WEBHOOK'],
+        reviewUrl: 'https://reviews.example.test/acme',
       },
     });
     expect(rule.data!.createRoutingRule).toMatchObject({ task: 'THANK_AND_ASK_REVIEW', position: 1 });
     const id = await submit({ externalId: 'promo-1', score: 10, comment: 'Fantastic support team, thank you!' });
     const alert = await alertFor(id, rule.data!.createRoutingRule.id);
     expect(alert).toMatchObject({ assignee: 'advocacy', task: 'THANK_AND_ASK_REVIEW', category: 'PROMOTER', status: 'OPEN' });
+    // The webhook carries the task as a person reads it, with the review link, for the tool that does the follow-up.
+    const raised = await waitFor(async () => delivered().find((d) => d.type === 'alert.raised' && d.data.alert?.id === alert.id), {
+      timeoutMs: 30_000,
+      what: 'the promoter alert as a webhook',
+    });
+    expect(raised.data.alert).toMatchObject({
+      task: 'THANK_AND_ASK_REVIEW',
+      taskText: 'Thank the customer for their 10/10 and ask them for a review: https://reviews.example.test/acme',
+      reviewUrl: 'https://reviews.example.test/acme',
+      previousScore: null,
+      slippingPromoter: false,
+    });
   });
 
   it('detects an SLA breach with the repeatable job and flags it exactly once', async () => {

@@ -11,6 +11,11 @@ function alertPayload(alert: AlertEntity): Record<string, unknown> {
       assignee: alert.assignee,
       team: alert.team,
       task: alert.task,
+      // What the sending tool or ticket system shows the person doing the follow-up.
+      taskText: alert.taskText ?? null,
+      reviewUrl: alert.reviewUrl ?? null,
+      previousScore: alert.previousScore ?? null,
+      slippingPromoter: alert.slippingPromoter ?? false,
       ruleId: alert.ruleId,
       ruleName: alert.ruleName,
       riskScore: alert.riskScore,
