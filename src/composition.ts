@@ -82,8 +82,12 @@ export async function compose({ config, log, mongoUri, redisUrl, syncIndexes = t
     closers.push(() => ruleChanges.close());
     const services = createServices({ config, db, scheduler, log, webhookQueue, notificationQueue, now, ruleChanges });
     closers.push(() => services.close());
-    // Rollups stored in an older layout are moved before anything reads or writes them (a no-op once done).
-    if (syncIndexes) await services.rollups.migrate();
+    // Data stored in an older layout is brought up to date before anything reads or writes it (a no-op once done).
+    if (syncIndexes) {
+      await services.rollups.migrate();
+      const tagged = await services.programme.migrate();
+      if (tagged) log.info({ tagged }, 'survey invitations of an older version given scope tags');
+    }
     const hooks = afterAnalysisHooks({
       pubSub,
       rollups: services.rollups,

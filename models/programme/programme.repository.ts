@@ -14,7 +14,7 @@ import type {
   DispatchTickEntity,
 } from './programme.entity.js';
 import type { ProgrammeModels } from './programme.schema.js';
-import type { Attribute } from '../response/response.entity.js';
+import { attributeTag, type Attribute } from '../response/response.entity.js';
 
 export interface ContactProfile {
   customerId: string;
@@ -141,6 +141,28 @@ export class ProgrammeRepository {
     await this.m.contacts.bulkWrite(
       legacy.map((c) => ({
         updateOne: { filter: { _id: c._id }, update: { $set: { relationshipAnchor: c.createdAt ?? new Date(0) } } },
+      })) as never,
+      { ordered: false },
+    );
+    return legacy.length;
+  }
+  /**
+   * Invitations stored before scope tags existed get them from their attributes (a page per call), so
+   * a MANAGER key's scope finds them too. Returns how many were tagged.
+   */
+  async tagLegacyInvitations(limit: number): Promise<number> {
+    const legacy = await this.m.invitations
+      .find({ attributeTags: { $exists: false } }, { _id: 1, attributes: 1 })
+      .limit(limit)
+      .lean<Pick<InvitationEntity, '_id' | 'attributes'>[]>()
+      .exec();
+    if (legacy.length === 0) return 0;
+    await this.m.invitations.bulkWrite(
+      legacy.map((i) => ({
+        updateOne: {
+          filter: { _id: i._id },
+          update: { $set: { attributeTags: (i.attributes ?? []).map((a) => attributeTag(a.key, a.value)) } },
+        },
       })) as never,
       { ordered: false },
     );

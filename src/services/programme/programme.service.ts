@@ -67,9 +67,21 @@ interface ImportRowError {
 
 const HOUR_MS = 3_600_000;
 const MAX_ATTRIBUTES = 50;
+/** Invitations of an older version brought up to date per read at start. */
+const MIGRATION_PAGE = 500;
 
 export class ProgrammeService {
   constructor(private readonly deps: ProgrammeDeps) {}
+
+  /** Invitations stored by an older version get their scope tags (run at start; a single empty read once done). */
+  async migrate(): Promise<number> {
+    let tagged = 0;
+    for (;;) {
+      const page = await this.deps.repo.tagLegacyInvitations(MIGRATION_PAGE);
+      tagged += page;
+      if (page < MIGRATION_PAGE) return tagged;
+    }
+  }
 
   // Survey rules
 
