@@ -6,6 +6,7 @@
  */
 import type { GraphqlClient } from './client.js';
 import { STORY_PHRASE } from './sample-programme.js';
+import { DAY_MS } from '../domain/time.js';
 
 export interface DemoReport {
   nps: { nps: number | null; marginOfError: number | null; responses: number };
@@ -79,7 +80,7 @@ export async function buildReport(
     nps: d.nps,
   }));
 
-  const from = new Date(now.getTime() - recentDays * 86_400_000).toISOString();
+  const from = new Date(now.getTime() - recentDays * DAY_MS).toISOString();
   const candidates =
     (await optional(() => client.request<{ emergingThemes: { candidates: Candidate[] } }>(EMERGING, { filter: { from } })))?.data
       .emergingThemes.candidates ?? [];

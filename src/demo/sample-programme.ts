@@ -9,6 +9,7 @@
  */
 
 import { prng } from '../domain/prng.js';
+import { DAY_MS } from '../domain/time.js';
 
 export const COMPANY = 'Northwind Cloud';
 const STORY_REGION = 'EMEA';
@@ -185,14 +186,14 @@ export function generateSampleProgramme({ size = 4_000, seed = 20_260_401, end }
   const rand = prng(seed);
   const endMs = (end ?? startOfTodayUtc()).getTime();
   const days = 365;
-  const storyStart = endMs - 90 * 86_400_000;
+  const storyStart = endMs - 90 * DAY_MS;
   const people = accounts(Math.max(20, Math.round(size / 6)), rand);
   const out: SampleResponse[] = [];
   for (let i = 0; i < size; i++) {
     const account = pick(people, rand);
     const touchpoint = weighted(TOUCHPOINTS, rand);
     // Spread over the year, a little denser recently (the programme grew).
-    const at = endMs - Math.floor(Math.pow(rand(), 1.2) * days * 86_400_000) - 1 - Math.floor(rand() * 3_600_000);
+    const at = endMs - Math.floor(Math.pow(rand(), 1.2) * days * DAY_MS) - 1 - Math.floor(rand() * 3_600_000);
     let mood = account.mood * 0.6 + account.plan.mood * 0.5 + touchpoint.mood * 0.6;
     let extra: string | null = null;
     // The story: in EMEA, a growing share of responses since the new login page hit the SSO loop.
@@ -266,7 +267,7 @@ export function generateSampleEvents({
     return {
       externalId: `nw-evt-${seed}-${String(i + 1).padStart(5, '0')}`,
       touchpoint: weighted(transactional, rand).key,
-      occurredAt: new Date(now.getTime() - 3 * 3_600_000 - Math.floor(rand() * 5 * 86_400_000)).toISOString(),
+      occurredAt: new Date(now.getTime() - 3 * 3_600_000 - Math.floor(rand() * 5 * DAY_MS)).toISOString(),
       customer: { externalId: account.externalId, email: `nps@${account.externalId}.example`, ...contact },
       attributes: [
         { key: 'region', value: account.region },

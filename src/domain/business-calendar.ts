@@ -2,6 +2,7 @@
  * Business days and business hours in a time zone: weekdays, public holidays as data, opening hours.
  * Pure (no I/O); time zones through Intl so no date library is needed.
  */
+import { HOUR_MS } from './time.js';
 
 export interface BusinessCalendar {
   /** ISO weekdays that are working days: 1 = Monday … 7 = Sunday. */
@@ -21,7 +22,6 @@ export interface BusinessWindow {
   end: Date;
 }
 
-const HOUR_MS = 3_600_000;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -1,4 +1,5 @@
 /** Period keys precomputed at write time so trends group without date operators (FerretDB lacks $dateTrunc). */
+import { DAY_MS } from './time.js';
 
 export interface PeriodKeys {
   day: string; // 2026-11-22
@@ -17,7 +18,7 @@ function isoWeek(date: Date): { year: number; week: number } {
   const weekday = d.getUTCDay() || 7;
   d.setUTCDate(d.getUTCDate() + 4 - weekday);
   const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
-  const week = Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7);
+  const week = Math.ceil(((d.getTime() - yearStart) / DAY_MS + 1) / 7);
   return { year: d.getUTCFullYear(), week };
 }
 

@@ -19,6 +19,7 @@ import type { TeamPick } from '../teams/team-rotation.js';
 import { taskText } from './follow-up-tasks.js';
 import { chooseRoute, DEFAULT_ROUTE_ID, type RoutingDefaults } from './routing.js';
 import { addBusinessHours, type BusinessCalendar } from '../../domain/business-calendar.js';
+import { DAY_MS } from '../../domain/time.js';
 
 /** Tells people about alerts (src/services/notifications): plans their messages, idempotently. */
 export interface AlertNotifier {
@@ -127,7 +128,7 @@ export class AlertService {
     }
 
     const now = this.now();
-    const historical = now.getTime() - response.respondedAt.getTime() > this.deps.maxAgeDays * 86_400_000;
+    const historical = now.getTime() - response.respondedAt.getTime() > this.deps.maxAgeDays * DAY_MS;
     // A historical alert was due when the answer was fresh: its SLA lies in the past, never swept.
     const dueFrom = historical ? response.respondedAt : now;
     const alert: NewAlert = {

@@ -13,9 +13,10 @@ import { decodeCursor, pageSize, toPage, type Page } from '../paging.js';
 import type { ResponseQueryService } from '../response-query.service.js';
 import { checkScope } from '../reports/weekly-report.service.js';
 import { targetProgress, type TargetProgress } from './target-progress.js';
+import { DAY_MS } from '../../domain/time.js';
 
 /** The window of a target's baseline and of its progress in lists and reports: 13 weeks, as the weekly report. */
-const WINDOW_MS = 91 * 86_400_000;
+const WINDOW_MS = 91 * DAY_MS;
 
 export interface SetTargetInput {
   scope: Attribute[];

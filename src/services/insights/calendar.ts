@@ -1,7 +1,6 @@
 /** UTC day arithmetic on `YYYY-MM-DD` keys, and the periods (day, ISO week, month, quarter) days fall in. */
 import { periodField, periodKeys, type Interval } from '../../domain/periods.js';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../../domain/time.js';
 
 export const dayStart = (day: string): Date => new Date(`${day}T00:00:00.000Z`);
 export const dayOf = (date: Date): string => date.toISOString().slice(0, 10);

@@ -37,6 +37,7 @@ import type { RollupStore } from './rollups/rollup-store.js';
 import { RowSource, type RowSourceLevel } from './rollups/row-source.js';
 import type { Row } from './rollups/rows.js';
 import { pickExamples, type ExampleLists } from './rollups/examples.js';
+import { DAY_MS } from '../../domain/time.js';
 
 /** The taxonomy in force: labels for display, coverage for emerging themes. Wired to the taxonomy service. */
 export interface TaxonomyPort {
@@ -202,7 +203,6 @@ const MAX_EXAMPLES = 10;
 const SENTIMENT_LABELS = { p: 'positive', u: 'neutral', n: 'negative' } as const;
 const DEFAULT_MAX_TREND_POINTS = 1_000;
 const MAX_SERIES = 100;
-const DAY_MS = 86_400_000;
 const CHANGE_WINDOW_DAYS = 30;
 
 export class InsightsService {

@@ -17,6 +17,7 @@ import type { EventPublisher } from '../events.js';
 import { decide, type DeferReason } from './fatigue.js';
 import { planRelationshipSurveys } from './relationship-cadence.js';
 import type { Clock, ProgrammeService } from './programme.service.js';
+import { DAY_MS } from '../../domain/time.js';
 
 export interface PlannerSettings {
   batchSize: number;
@@ -37,7 +38,6 @@ export interface TickSummary {
 
 /** Due events looked at per tick: deferred ones (another zone's night, a full team) must not starve the rest. */
 const SCAN_FACTOR = 20;
-const DAY_MS = 86_400_000;
 
 export class DispatchPlanner {
   constructor(

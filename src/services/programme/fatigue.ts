@@ -5,6 +5,7 @@
  */
 import { isBusinessTime, type BusinessCalendar } from '../../domain/business-calendar.js';
 import type { ContactEntity, ContactRulesEntity, SkipRule, SurveyRuleEntity } from '../../../models/programme/programme.entity.js';
+import { DAY_MS } from '../../domain/time.js';
 
 export const DEFAULT_CONTACT_RULES: Omit<ContactRulesEntity, '_id'> = {
   minDaysBetweenSurveys: 30,
@@ -32,8 +33,6 @@ export interface Candidate {
   /** Surveys the owning team still may release today (Infinity: no capacity set). */
   teamRemaining: number;
 }
-
-const DAY_MS = 86_400_000;
 
 /** Deterministic share in [0, 1) of an id, so re-planning the same event samples it the same way. */
 export function sampleShare(id: string): number {

@@ -28,6 +28,7 @@ import {
   type ContactRulesInput,
   type SurveyRuleInput,
 } from './programme-input.js';
+import { HOUR_MS } from '../../domain/time.js';
 
 export type Clock = () => Date;
 
@@ -65,7 +66,6 @@ interface ImportRowError {
   message: string;
 }
 
-const HOUR_MS = 3_600_000;
 const MAX_ATTRIBUTES = 50;
 /** Invitations of an older version brought up to date per read at start. */
 const MIGRATION_PAGE = 500;

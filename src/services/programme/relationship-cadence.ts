@@ -11,8 +11,8 @@
  */
 import type { SurveyRuleEntity } from '../../../models/programme/programme.entity.js';
 import type { ProgrammeRepository } from '../../../models/programme/programme.repository.js';
+import { DAY_MS } from '../../domain/time.js';
 
-const DAY_MS = 86_400_000;
 /** Contacts stored before the cadence existed, dated per tick (a page, until none is left). */
 const LEGACY_PAGE = 500;
 /** Contacts read per free slot: some may turn out unreachable (opted out, no e-mail). */

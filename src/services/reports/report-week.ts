@@ -1,8 +1,8 @@
 /** ISO weeks of the weekly report: `2026-W47` ↔ its UTC Monday-to-Monday range. Pure. */
 import { InputError } from '../../errors.js';
 import { periodKeys } from '../../domain/periods.js';
+import { DAY_MS } from '../../domain/time.js';
 
-const DAY_MS = 86_400_000;
 const WEEK_KEY = /^(\d{4})-W(\d{2})$/;
 
 export interface ReportWeek {

@@ -5,9 +5,9 @@
  */
 import type { Weekday } from '../../../models/report/report.entity.js';
 import { localParts, zonedTime } from '../../domain/business-calendar.js';
+import { DAY_MS } from '../../domain/time.js';
 
 export const WEEKDAYS: readonly Weekday[] = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
-const DAY_MS = 86_400_000;
 
 export interface DueSlot {
   /** Local date of the slot, e.g. 2026-12-07: the period key. */

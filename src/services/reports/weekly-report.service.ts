@@ -16,6 +16,7 @@ import type { ResponseQueryService } from '../response-query.service.js';
 import { ATTRIBUTE_KEY } from '../response-input.js';
 import { lastCompleteWeek, parseWeek, weekOf, weeksEndingWith, type ReportWeek } from './report-week.js';
 import { fmt, renderReportHtml, renderReportText, signed } from './render-report.js';
+import { DAY_MS } from '../../domain/time.js';
 
 const TREND_WEEKS = 13;
 const QUOTES = 3;
@@ -140,7 +141,7 @@ export class WeeklyReportService {
     const four = weeksEndingWith(week, 4);
     const previousFour = { from: new Date(four.from.getTime() - (four.to.getTime() - four.from.getTime())), to: four.from };
     const thirteen = weeksEndingWith(week, TREND_WEEKS);
-    const weeks = Array.from({ length: TREND_WEEKS }, (_, i) => weekOf(new Date(thirteen.from.getTime() + i * 7 * 86_400_000)));
+    const weeks = Array.from({ length: TREND_WEEKS }, (_, i) => weekOf(new Date(thirteen.from.getTime() + i * 7 * DAY_MS)));
     const previousWeek = weeks[TREND_WEEKS - 2];
 
     const [weekNps, previousWeekNps, last4Weeks, previous4Weeks, last13Weeks, trendFigures] = await Promise.all([

@@ -13,6 +13,7 @@ import { postJson } from './http-post.js';
 import { retryDelayMs, type DeliveryRef } from './ports.js';
 import type { SecretBox } from './secret-box.js';
 import { TARGET_REFUSED, TargetRefusedError, type TargetPolicy } from './target-policy.js';
+import { DAY_MS } from '../../domain/time.js';
 
 interface DeliveryPolicy {
   timeoutMs: number;
@@ -76,7 +77,7 @@ export class WebhookDeliveryService {
   async pruneLog(): Promise<{ deliveries: number; events: number }> {
     const days = this.deps.policy.logRetentionDays ?? 0;
     if (days <= 0) return { deliveries: 0, events: 0 };
-    const pruned = await this.deps.webhooks.pruneBefore(new Date(this.now().getTime() - days * 86_400_000));
+    const pruned = await this.deps.webhooks.pruneBefore(new Date(this.now().getTime() - days * DAY_MS));
     if (pruned.deliveries > 0 || pruned.events > 0) this.deps.log.info({ ...pruned, retentionDays: days }, 'webhook delivery log pruned');
     return pruned;
   }
