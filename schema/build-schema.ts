@@ -67,5 +67,16 @@ export async function buildVerbatimSchema(pubSub: PubSub): Promise<GraphQLSchema
     // Input rules live in the services (shared with the CLI), not in class-validator decorators.
     validate: false,
   });
+  describeRootTypes(schema);
   return enforceRootAccess(schema);
+}
+
+/** type-graphql has no option for root-type descriptions; the schema must describe every type (schema-descriptions test). */
+function describeRootTypes(schema: GraphQLSchema): void {
+  const query = schema.getQueryType();
+  const mutation = schema.getMutationType();
+  const subscription = schema.getSubscriptionType();
+  if (query) query.description = 'Reads; each field names the roles it needs, and MANAGER keys see only their scope.';
+  if (mutation) mutation.description = 'Writes; root fields without a listed role are ADMIN-only.';
+  if (subscription) subscription.description = 'Live events over graphql-ws, filtered to the key’s scope.';
 }

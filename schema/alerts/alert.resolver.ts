@@ -55,7 +55,10 @@ export class AlertResolver {
 
   @Authorized(READ_ROLES)
   @Query(() => Alert, { nullable: true, description: 'An alert by id (null when unknown or outside the caller’s scope).' })
-  async alert(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Alert | null> {
+  async alert(
+    @Arg('id', () => ID, { description: 'Id of the alert (`<responseId>:<ruleId>`).' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<Alert | null> {
     const alert = await ctx.services.alerts.get(id, scopeOf(ctx));
     return alert ? toAlert(alert) : null;
   }
@@ -66,10 +69,10 @@ export class AlertResolver {
       'Alerts matching the filter: an owner’s inbox is `filter: { assignee, statuses: [OPEN, ACKNOWLEDGED] }` (add `overdue: true` for what is late).',
   })
   async alerts(
-    @Arg('filter', () => AlertFilter, { nullable: true }) filter: AlertFilter | null,
+    @Arg('filter', () => AlertFilter, { nullable: true, description: 'Which alerts; all when omitted.' }) filter: AlertFilter | null,
     @Arg('orderBy', () => AlertOrder, { nullable: true, description: 'Default RISK.' }) orderBy: AlertOrder | null,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, default 20.' }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('after', () => String, { nullable: true, description: '`endCursor` of the previous page.' }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<AlertConnection> {
     const page = await ctx.services.alerts.list(filter ?? {}, orderBy ?? AlertOrder.RISK, first, after, scopeOf(ctx));
@@ -83,7 +86,8 @@ export class AlertResolver {
       'Customers whose previous comparable answer was ≥ 9 and whose new one is ≤ 8 (a scoped key sees only in-scope answers), newest first, each with its ASK_WHAT_CHANGED follow-up.',
   })
   async slippingPromoters(
-    @Arg('filter', () => SlippingPromoterFilter, { nullable: true }) filter: SlippingPromoterFilter | null,
+    @Arg('filter', () => SlippingPromoterFilter, { nullable: true, description: 'Which promoters; all when omitted.' })
+    filter: SlippingPromoterFilter | null,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, default 20.' }) first: number | null,
     @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page.' }) after: string | null,
     @Ctx() ctx: Context,
@@ -110,8 +114,8 @@ export class AlertResolver {
     description: 'OPEN → ACKNOWLEDGED: the assignee has taken it on (counts as first action). Other statuses fail with BAD_USER_INPUT.',
   })
   async acknowledgeAlert(
-    @Arg('id', () => ID) id: string,
-    @Arg('note', () => String, { nullable: true }) note: string | null,
+    @Arg('id', () => ID, { description: 'Id of the alert to acknowledge (`<responseId>:<ruleId>`).' }) id: string,
+    @Arg('note', () => String, { nullable: true, description: 'Note kept in the alert history.' }) note: string | null,
     @Ctx() ctx: Context,
   ): Promise<Alert> {
     const alert = await ctx.services.alerts.acknowledge(id, actorOf(ctx), note, scopeOf(ctx));
@@ -123,8 +127,8 @@ export class AlertResolver {
     description: 'OPEN or ACKNOWLEDGED → RESOLVED with the outcome and a note. A resolved alert cannot be resolved again (BAD_USER_INPUT).',
   })
   async resolveAlert(
-    @Arg('id', () => ID) id: string,
-    @Arg('outcome', () => AlertOutcome) outcome: AlertOutcome,
+    @Arg('id', () => ID, { description: 'Id of the alert to resolve (`<responseId>:<ruleId>`).' }) id: string,
+    @Arg('outcome', () => AlertOutcome, { description: 'How the follow-up ended.' }) outcome: AlertOutcome,
     @Arg('note', () => String, { nullable: true, description: 'Resolution note, up to 2000 characters.' }) note: string | null,
     @Ctx() ctx: Context,
   ): Promise<Alert> {
@@ -135,9 +139,9 @@ export class AlertResolver {
   @Authorized(FOLLOW_UP_ROLES)
   @Mutation(() => Alert, { description: 'Gives an unresolved alert to someone else (the due time stays).' })
   async reassignAlert(
-    @Arg('id', () => ID) id: string,
-    @Arg('assignee', () => String) assignee: string,
-    @Arg('note', () => String, { nullable: true }) note: string | null,
+    @Arg('id', () => ID, { description: 'Id of the alert to reassign (`<responseId>:<ruleId>`).' }) id: string,
+    @Arg('assignee', () => String, { description: 'The new assignee (owner id or e-mail).' }) assignee: string,
+    @Arg('note', () => String, { nullable: true, description: 'Note kept in the alert history.' }) note: string | null,
     @Ctx() ctx: Context,
   ): Promise<Alert> {
     const previous = await ctx.services.alerts.get(id, scopeOf(ctx));
@@ -151,8 +155,8 @@ export class AlertResolver {
       'The follow-up leaderboard over [from, to): closed-loop rate, median time to first action, outcomes and NPS per owner or team.',
   })
   async followUpMetrics(
-    @Arg('from', () => DateTime) from: Date,
-    @Arg('to', () => DateTime) to: Date,
+    @Arg('from', () => DateTime, { description: 'Start of the range (inclusive).' }) from: Date,
+    @Arg('to', () => DateTime, { description: 'End of the range (exclusive).' }) to: Date,
     @Arg('groupBy', () => MetricsGroupBy, { nullable: true, description: 'Default OWNER.' }) groupBy: MetricsGroupBy | null,
     @Ctx() ctx: Context,
   ): Promise<FollowUpMetrics> {
@@ -218,9 +222,10 @@ export class AtRiskCustomerResolver {
     description: 'Customers by their latest churn risk, highest first, with reasons, score trend, owner and open follow-up.',
   })
   async atRiskCustomers(
-    @Arg('filter', () => AtRiskCustomerFilter, { nullable: true }) filter: AtRiskCustomerFilter | null,
+    @Arg('filter', () => AtRiskCustomerFilter, { nullable: true, description: 'Which customers; all when omitted.' })
+    filter: AtRiskCustomerFilter | null,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, default 20.' }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('after', () => String, { nullable: true, description: '`endCursor` of the previous page.' }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<AtRiskCustomerConnection> {
     // A scoped caller gets each customer as seen through in-scope responses and alerts only (the service builds that view).

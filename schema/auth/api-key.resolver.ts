@@ -23,7 +23,11 @@ function toApiKey(entity: ApiKeyEntity): ApiKey {
 export class ApiKeyResolver {
   @Authorized()
   @Mutation(() => ApiKeyCreated, { description: 'Creates an API key (ADMIN). The secret is in the answer and never shown again.' })
-  async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: Context): Promise<ApiKeyCreated> {
+  async createApiKey(
+    @Arg('input', () => CreateApiKeyInput, { description: 'Name, role and (for MANAGER) attribute scope of the new key.' })
+    input: CreateApiKeyInput,
+    @Ctx() ctx: Context,
+  ): Promise<ApiKeyCreated> {
     const { key, secret } = await ctx.services.apiKeys.create({ name: input.name, role: input.role, scope: input.scope });
     return { key: secret, apiKey: toApiKey(key) };
   }
@@ -32,7 +36,10 @@ export class ApiKeyResolver {
   @Mutation(() => ApiKey, {
     description: 'Revokes an API key (ADMIN); it stops working on every API instance within VERBATIM_API_KEY_CACHE_SECONDS.',
   })
-  async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
+  async revokeApiKey(
+    @Arg('id', () => ID, { description: 'Id of the API key to revoke (not the secret).' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<ApiKey> {
     return toApiKey(await ctx.services.apiKeys.revoke(id));
   }
 

@@ -2,7 +2,7 @@ import { Field, Float, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'A published industry NPS figure, with its source: never computed by Verbatim.' })
 export class Benchmark {
-  @Field(() => String)
+  @Field(() => String, { description: 'Industry the benchmark NPS belongs to.' })
   industry!: string;
 
   @Field(() => String, { description: 'Region the figure covers, e.g. Global or North America.' })

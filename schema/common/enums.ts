@@ -11,6 +11,11 @@ export const NpsCategory = {
 } as const;
 export type NpsCategory = (typeof NpsCategory)[keyof typeof NpsCategory];
 registerEnumType(NpsCategory, {
+  valuesConfig: {
+    PROMOTER: { description: 'Score 9–10.' },
+    PASSIVE: { description: 'Score 7–8.' },
+    DETRACTOR: { description: 'Score 0–6.' },
+  },
   name: 'NpsCategory',
   description: 'Promoters score 9–10, passives 7–8, detractors 0–6.',
 });
@@ -37,7 +42,15 @@ export const SentimentLabel = {
   NEGATIVE: 'negative',
 } as const;
 export type SentimentLabel = (typeof SentimentLabel)[keyof typeof SentimentLabel];
-registerEnumType(SentimentLabel, { name: 'SentimentLabel', description: 'Polarity of a verbatim or of one aspect of it.' });
+registerEnumType(SentimentLabel, {
+  valuesConfig: {
+    POSITIVE: { description: 'Positive polarity.' },
+    NEUTRAL: { description: 'Neither positive nor negative.' },
+    NEGATIVE: { description: 'Negative polarity.' },
+  },
+  name: 'SentimentLabel',
+  description: 'Polarity of a verbatim or of one aspect of it.',
+});
 
 export const RiskLevel = {
   LOW: 'LOW',
@@ -46,4 +59,13 @@ export const RiskLevel = {
   CRITICAL: 'CRITICAL',
 } as const;
 export type RiskLevel = (typeof RiskLevel)[keyof typeof RiskLevel];
-registerEnumType(RiskLevel, { name: 'RiskLevel', description: 'Banded churn-risk score.' });
+registerEnumType(RiskLevel, {
+  valuesConfig: {
+    LOW: { description: 'Score below the MEDIUM threshold (VERBATIM_RISK_THRESHOLDS, default 25).' },
+    MEDIUM: { description: 'Score at or above the MEDIUM threshold (default 25).' },
+    HIGH: { description: 'Score at or above the HIGH threshold (default 50).' },
+    CRITICAL: { description: 'Score at or above the CRITICAL threshold (default 75).' },
+  },
+  name: 'RiskLevel',
+  description: 'Banded churn-risk score.',
+});

@@ -3,7 +3,7 @@ import type { Edge, Page } from '../../src/services/paging.js';
 
 @ObjectType({ description: 'Relay-style page information.' })
 export class PageInfo {
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'True when another page follows `endCursor`.' })
   hasNextPage!: boolean;
 
   @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page.' })

@@ -16,8 +16,8 @@ export class CorrectionResolver {
       "Corrects the themes and/or sentiment of a response. The correction wins in every query and rollup, survives re-analysis, and the original analysis is kept (`correction.original`). NOT_FOUND for a response outside the key's scope.",
   })
   async correctAnalysis(
-    @Arg('responseId', () => ID) responseId: string,
-    @Arg('input', () => CorrectionInput) input: CorrectionInput,
+    @Arg('responseId', () => ID, { description: 'Id of the response whose analysis is corrected.' }) responseId: string,
+    @Arg('input', () => CorrectionInput, { description: 'The corrected themes, sentiment or churn risk.' }) input: CorrectionInput,
     @Ctx() ctx: Context,
   ): Promise<Response> {
     const caller = assertRole(ctx.caller, CORRECTION_ROLES, 'Mutation.correctAnalysis');

@@ -29,7 +29,11 @@ export class CustomerResolver {
     description:
       "A customer by their externalId, with their score history. A scoped key sees only the customer's responses within its scope (null when there are none).",
   })
-  async customer(@Arg('externalId', () => String) externalId: string, @Ctx() ctx: Context): Promise<Customer | null> {
+  async customer(
+    @Arg('externalId', () => String, { description: 'Customer id in the source system (`customer.externalId` of its responses).' })
+    externalId: string,
+    @Ctx() ctx: Context,
+  ): Promise<Customer | null> {
     const entity = await ctx.services.customers.get(externalId, scopeOf(ctx));
     return entity ? toCustomer(entity) : null;
   }

@@ -4,19 +4,19 @@ import { DateTime } from '../common/scalars.js';
 
 @ObjectType({ description: 'One of a customer’s scores, oldest first in `scoreHistory`.' })
 export class ScorePoint {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Id of the response.' })
   responseId!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The 0–10 score.' })
   score!: number;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When the customer answered.' })
   respondedAt!: Date;
 }
 
 @ObjectType({ description: 'A customer, upserted by externalId from their responses.' })
 export class Customer {
-  @Field(() => String)
+  @Field(() => String, { description: 'Customer id in the source system.' })
   externalId!: string;
 
   @Field(() => String, { nullable: true, description: 'Personal data: visible only to roles allowed to see it.' })
@@ -25,13 +25,13 @@ export class Customer {
   @Field(() => String, { nullable: true, description: 'Personal data: visible only to roles allowed to see it.' })
   email!: string | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Account value (spend) from the latest response that carried one; null if none.' })
   accountValue!: number | null;
 
   @Field(() => [Attribute], { description: 'Attributes of the latest response.' })
   attributes!: Attribute[];
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Responses of the customer (within the key’s scope).' })
   responseCount!: number;
 
   @Field(() => Int, { nullable: true, description: 'Score of the most recent response (by respondedAt).' })

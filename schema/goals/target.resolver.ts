@@ -37,7 +37,11 @@ export class TargetResolver {
     description:
       'Sets the NPS target of a scope (or of a team or owner within it); setting it again replaces it, and the same values again change nothing. A MANAGER sets targets only within its own scope.',
   })
-  async setTarget(@Arg('input', () => SetTargetInput) input: SetTargetInput, @Ctx() ctx: Context): Promise<NpsTarget> {
+  async setTarget(
+    @Arg('input', () => SetTargetInput, { description: 'Scope (optionally team or owner) and NPS value of the target.' })
+    input: SetTargetInput,
+    @Ctx() ctx: Context,
+  ): Promise<NpsTarget> {
     const caller = authenticatedCaller(ctx);
     return toTarget(await ctx.services.targets.set(input, { keyId: caller.keyId, scope: scopeOf(ctx) }));
   }
@@ -54,7 +58,10 @@ export class TargetResolver {
 
   @Authorized(FOLLOW_UP_ROLES)
   @Mutation(() => Boolean, { description: "Deletes a target (NOT_FOUND outside the key's scope)." })
-  async deleteTarget(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+  async deleteTarget(
+    @Arg('id', () => ID, { description: 'Id of the NPS target to delete.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
     return ctx.services.targets.delete(id, scopeOf(ctx));
   }
 }

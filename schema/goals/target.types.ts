@@ -55,7 +55,7 @@ export class TargetProgress {
 
 @ObjectType({ description: 'An NPS target of a scope, or of a team or owner within it, with its progress.' })
 export class NpsTarget {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Id of the target (pass it to deleteTarget).' })
   id!: string;
 
   @Field(() => [Attribute], { description: 'The scope (empty: all responses).' })

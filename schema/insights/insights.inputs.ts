@@ -3,7 +3,7 @@ import { Field, InputType } from 'type-graphql';
 
 @InputType({ description: 'Split a trend into one series per touchpoint or per value of one attribute (give one of the two).' })
 export class TrendGroupBy {
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'True: one series per touchpoint.' })
   touchpoint?: boolean | null;
 
   @Field(() => String, {

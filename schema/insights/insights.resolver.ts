@@ -42,8 +42,12 @@ export class InsightsResolver {
   })
   async npsTrend(
     @Arg('filter', () => ResponseFilter, filterArg) filter: ResponseFilter | null,
-    @Arg('interval', () => TrendInterval) interval: TrendInterval,
-    @Arg('groupBy', () => TrendGroupBy, { nullable: true }) groupBy: TrendGroupBy | null,
+    @Arg('interval', () => TrendInterval, { description: 'Length of each trend point.' }) interval: TrendInterval,
+    @Arg('groupBy', () => TrendGroupBy, {
+      nullable: true,
+      description: 'Adds one series per touchpoint or attribute value; only the total when omitted.',
+    })
+    groupBy: TrendGroupBy | null,
     @Arg('limit', () => Int, { nullable: true, description: 'Most series returned, largest first (default 25).' }) limit: number | null,
     @Ctx() ctx: Context,
   ): Promise<NpsTrend> {

@@ -28,28 +28,34 @@ export const TrendInterval = {
 } as const;
 export type TrendInterval = (typeof TrendInterval)[keyof typeof TrendInterval];
 registerEnumType(TrendInterval, {
+  valuesConfig: {
+    DAY: { description: 'One UTC day.' },
+    WEEK: { description: 'One ISO week (Monday to Sunday, UTC).' },
+    MONTH: { description: 'One calendar month (UTC).' },
+    QUARTER: { description: 'One calendar quarter (UTC).' },
+  },
   name: 'TrendInterval',
   description: 'Length of a trend point (UTC; weeks are ISO weeks starting on Monday).',
 });
 
 @ObjectType({ description: 'A theme of the taxonomy: stable key and current label.' })
 export class ThemeRef {
-  @Field(() => String)
+  @Field(() => String, { description: 'Stable theme key.' })
   key!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Current theme label.' })
   label!: string;
 }
 
 @ObjectType({ description: 'How many mentions of a theme were positive, neutral and negative (aspect-level sentiment).' })
 export class ThemeSentimentSplit {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Positive mentions.' })
   positive!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Neutral mentions.' })
   neutral!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Negative mentions.' })
   negative!: number;
 }
 
@@ -58,37 +64,37 @@ export class ThemeExample {
   @Field(() => ID, { description: 'Response id.' })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The verbatim.' })
   comment!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The 0–10 score.' })
   score!: number;
 
-  @Field(() => NpsCategory)
+  @Field(() => NpsCategory, { description: 'Promoter, passive or detractor.' })
   category!: NpsCategory;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When the customer answered.' })
   respondedAt!: Date;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Touchpoint of the response; null if none.' })
   touchpoint!: string | null;
 
   @Field(() => SentimentLabel, { description: "The theme's sentiment in this verbatim." })
   sentiment!: SentimentLabel;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'How sure the engine is that the theme is mentioned, 0–1.' })
   confidence!: number;
 
-  @Field(() => [EvidenceSpan])
+  @Field(() => [EvidenceSpan], { description: 'Spans of the comment that mention the theme.' })
   evidence!: EvidenceSpan[];
 }
 
 @ObjectType({ description: 'A time range [from, to).' })
 export class InsightPeriod {
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'Start (inclusive).' })
   from!: Date;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'End (exclusive).' })
   to!: Date;
 }
 
@@ -100,16 +106,16 @@ export class ThemeChange {
   @Field(() => InsightPeriod, { description: 'The period of equal length just before.' })
   previousPeriod!: InsightPeriod;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Mentions in the previous period.' })
   previousMentions!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Share of analysed responses mentioning the theme in the previous period (0–1).' })
   previousShare!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'NPS among mentioners in the previous period; null without mentions.' })
   previousNps!: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Impact in the previous period, in NPS points; null without mentions.' })
   previousImpact!: number | null;
 
   @Field(() => Int, { description: 'Change in mentions.' })
@@ -133,7 +139,7 @@ export class ThemeChange {
 
 @ObjectType({ description: 'One theme across the analysed responses matching the filter.' })
 export class ThemeInsight {
-  @Field(() => ThemeRef)
+  @Field(() => ThemeRef, { description: 'The theme.' })
   theme!: ThemeRef;
 
   @Field(() => Int, { description: 'Analysed responses that mention the theme.' })
@@ -148,13 +154,13 @@ export class ThemeInsight {
   @Field(() => Float, { nullable: true, description: "95% margin of error of the mentioners' NPS." })
   marginOfError!: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Mentioners scoring 9–10.' })
   promoters!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Mentioners scoring 7–8.' })
   passives!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Mentioners scoring 0–6.' })
   detractors!: number;
 
   @Field(() => Boolean, { description: 'Fewer than 30 mentions: read with care.' })
@@ -175,10 +181,13 @@ export class ThemeInsight {
   @Field(() => Boolean, { description: "The mentioners' NPS differs significantly from the others' (95%)." })
   significant!: boolean;
 
-  @Field(() => ThemeSentimentSplit)
+  @Field(() => ThemeSentimentSplit, { description: 'Positive, neutral and negative mentions.' })
   sentiment!: ThemeSentimentSplit;
 
-  @Field(() => ThemeChange, { nullable: true })
+  @Field(() => ThemeChange, {
+    nullable: true,
+    description: 'Movement against the previous period of equal length; null when not computed.',
+  })
   change!: ThemeChange | null;
 
   @Field(() => [ThemeExample], { description: 'Top example verbatims (most confident mentions first) with evidence spans.' })
@@ -187,25 +196,25 @@ export class ThemeInsight {
 
 @ObjectType({ description: 'A theme ranked by how many NPS points it moves.' })
 export class DriverInsight {
-  @Field(() => ThemeRef)
+  @Field(() => ThemeRef, { description: 'The theme.' })
   theme!: ThemeRef;
 
   @Field(() => Float, { description: 'NPS points: negative for detraction drivers, positive for promotion drivers.' })
   impact!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Responses mentioning the theme.' })
   mentions!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Fraction of the analysed responses mentioning the theme (0–1).' })
   share!: number;
 
   @Field(() => Float, { nullable: true, description: 'NPS among the mentioners.' })
   nps!: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'NPS of the responses that do not mention the theme; null without any.' })
   npsWithout!: number | null;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Average 0–10 score of the responses mentioning the theme.' })
   averageScore!: number;
 
   @Field(() => Boolean, { description: "The mentioners' NPS differs significantly from the others' (95%)." })
@@ -217,7 +226,7 @@ export class DriverInsight {
   @Field(() => Float, { description: 'Fraction of all promoters who mention the theme.' })
   shareOfPromoters!: number;
 
-  @Field(() => ThemeSentimentSplit)
+  @Field(() => ThemeSentimentSplit, { description: 'Positive, neutral and negative mentions of the theme.' })
   sentiment!: ThemeSentimentSplit;
 }
 
@@ -226,7 +235,7 @@ export class DriversReport {
   @Field(() => NpsSummary, { description: 'NPS of the analysed responses matching the filter.' })
   overall!: NpsSummary;
 
-  @Field(() => InsightSource)
+  @Field(() => InsightSource, { description: 'Where the figures were computed from.' })
   source!: InsightSource;
 
   @Field(() => [DriverInsight], { description: 'Themes that cost NPS points, most costly first.' })
@@ -242,16 +251,16 @@ abstract class NpsFigureFields {
   @Field(() => Float, { nullable: true, description: '%promoters − %detractors, −100…100; null without responses.' })
   nps!: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Responses counted (the sample size).' })
   responses!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Responses scoring 9–10.' })
   promoters!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Responses scoring 7–8.' })
   passives!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Responses scoring 0–6.' })
   detractors!: number;
 
   @Field(() => Float, { nullable: true, description: '95% margin of error in NPS points.' })
@@ -266,7 +275,7 @@ export class NpsTrendPoint extends NpsFigureFields {
   @Field(() => String, { description: 'Period key: 2026-11-22, 2026-W47, 2026-11 or 2026-Q4.' })
   period!: string;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'Start of the period (UTC).' })
   start!: Date;
 
   @Field(() => DateTime, { description: 'Start of the next period.' })
@@ -278,19 +287,19 @@ export class NpsTrendSeries {
   @Field(() => String, { nullable: true, description: 'Touchpoint or attribute value; null when not grouped (or no touchpoint).' })
   group!: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Responses of the series over the whole range.' })
   responses!: number;
 
   @Field(() => [NpsTrendPoint], { description: 'One point per period, periods without responses included.' })
   points!: NpsTrendPoint[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'NPS over time: the total series and, with groupBy, one series per group.' })
 export class NpsTrend {
-  @Field(() => TrendInterval)
+  @Field(() => TrendInterval, { description: 'Length of each point.' })
   interval!: TrendInterval;
 
-  @Field(() => InsightSource)
+  @Field(() => InsightSource, { description: 'Where the figures were computed from.' })
   source!: InsightSource;
 
   @Field(() => [NpsTrendSeries], { description: 'Largest group first.' })
@@ -305,16 +314,16 @@ export class NpsTrend {
 
 @ObjectType({ description: 'A theme within a segment.' })
 export class SegmentTheme {
-  @Field(() => ThemeRef)
+  @Field(() => ThemeRef, { description: 'The theme.' })
   theme!: ThemeRef;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Responses of the segment mentioning the theme.' })
   mentions!: number;
 
   @Field(() => Float, { description: "Fraction of the segment's analysed responses." })
   share!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'NPS of those responses; null without any.' })
   nps!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'NPS points the theme costs or earns within the segment.' })
@@ -329,7 +338,7 @@ export class Segment extends NpsFigureFields {
   @Field(() => Float, { description: "Fraction of the group's responses." })
   share!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Average 0–10 score; null without responses.' })
   averageScore!: number | null;
 
   @Field(() => [SegmentTheme], { description: 'Most mentioned themes.' })
@@ -341,7 +350,7 @@ export class SegmentGroup {
   @Field(() => String, { description: "'touchpoint' or the attribute key." })
   dimension!: string;
 
-  @Field(() => [Segment])
+  @Field(() => [Segment], { description: 'One entry per value, most responses first.' })
   segments!: Segment[];
 
   @Field(() => Segment, { nullable: true, description: 'Highest NPS among segments of 30+ responses (among all if none is that large).' })
@@ -351,57 +360,57 @@ export class SegmentGroup {
   leastSatisfied!: Segment | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'NPS overall, per touchpoint and (when an attribute is asked for) per attribute value.' })
 export class SegmentReport {
-  @Field(() => NpsSummary)
+  @Field(() => NpsSummary, { description: 'NPS of all matching responses.' })
   overall!: NpsSummary;
 
-  @Field(() => InsightSource)
+  @Field(() => InsightSource, { description: 'Where the figures were computed from.' })
   source!: InsightSource;
 
   @Field(() => SegmentGroup, { nullable: true, description: 'Per value of the requested attribute (responses without it are left out).' })
   byAttribute!: SegmentGroup | null;
 
-  @Field(() => SegmentGroup)
+  @Field(() => SegmentGroup, { description: 'NPS per touchpoint.' })
   byTouchpoint!: SegmentGroup;
 }
 
 @ObjectType({ description: 'A suggested theme definition: pass it to the taxonomy createTheme mutation to accept it.' })
 export class ThemeSuggestion {
-  @Field(() => String)
+  @Field(() => String, { description: 'Suggested stable key.' })
   key!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Suggested display name.' })
   label!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'What the theme would cover.' })
   description!: string;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Words and phrases that signal it.' })
   keywords!: string[];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Example verbatims.' })
   examples!: string[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'A sampled verbatim that mentions an emerging phrase.' })
 export class EmergingExample {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Response id.' })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The verbatim.' })
   comment!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The 0–10 score of the response.' })
   score!: number;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When the customer answered.' })
   respondedAt!: Date;
 }
 
 @ObjectType({ description: 'A recurring subject of recent verbatims that no taxonomy theme covers.' })
 export class EmergingTheme {
-  @Field(() => String)
+  @Field(() => String, { description: 'The recurring phrase.' })
   phrase!: string;
 
   @Field(() => Int, { description: 'Sampled verbatims that mention it.' })
@@ -410,17 +419,17 @@ export class EmergingTheme {
   @Field(() => Float, { description: 'Fraction of the sample.' })
   share!: number;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Other phrases found in the same verbatims.' })
   relatedPhrases!: string[];
 
-  @Field(() => [EmergingExample])
+  @Field(() => [EmergingExample], { description: 'Sampled verbatims that mention the phrase.' })
   examples!: EmergingExample[];
 
-  @Field(() => ThemeSuggestion)
+  @Field(() => ThemeSuggestion, { description: 'A theme definition built from the phrase, ready for createTheme.' })
   suggestion!: ThemeSuggestion;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Recurring subjects of recent verbatims that no taxonomy theme covers.' })
 export class EmergingThemesReport {
   @Field(() => Int, { description: 'Recent verbatims read (the newest matching ones with a comment).' })
   sampled!: number;
@@ -431,6 +440,6 @@ export class EmergingThemesReport {
   @Field(() => DateTime, { nullable: true, description: 'Newest sampled verbatim.' })
   to!: Date | null;
 
-  @Field(() => [EmergingTheme])
+  @Field(() => [EmergingTheme], { description: 'Uncovered subjects, most mentioned first.' })
   candidates!: EmergingTheme[];
 }

@@ -59,7 +59,8 @@ export class NotificationResolver {
       'Sets how a person or team is told about alerts raised for or assigned to them (and escalations): e-mail, Slack, Teams, SMS gateway, immediately or as a daily digest. Invalid input fails with BAD_USER_INPUT naming the field.',
   })
   async setNotificationPreferences(
-    @Arg('input', () => NotificationPreferencesInput) input: NotificationPreferencesInput,
+    @Arg('input', () => NotificationPreferencesInput, { description: 'The recipient’s preferences; replaces every stored field.' })
+    input: NotificationPreferencesInput,
     @Ctx() ctx: Context,
   ): Promise<NotificationPreferences> {
     const { notifications } = ctx.services;

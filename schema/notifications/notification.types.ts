@@ -28,20 +28,44 @@ export enum NotificationStatus {
   CANCELLED = 'CANCELLED',
 }
 registerEnumType(NotificationMode, {
+  valuesConfig: {
+    IMMEDIATE: { description: 'One message per alert as it happens.' },
+    DIGEST: { description: 'One daily message per channel at `digestHour` local time.' },
+  },
   name: 'NotificationMode',
   description:
     'IMMEDIATE: one message per alert; DIGEST: one daily message per channel at `digestHour` local time (escalations stay immediate).',
 });
 registerEnumType(NotificationChannel, {
+  valuesConfig: {
+    EMAIL: { description: 'E-mail over the configured SMTP server.' },
+    SLACK: { description: 'Slack incoming webhook.' },
+    TEAMS: { description: 'Microsoft Teams incoming webhook.' },
+    SMS: { description: 'SMS gateway webhook.' },
+  },
   name: 'NotificationChannel',
   description: 'E-mail, Slack incoming webhook, Teams incoming webhook, SMS gateway webhook.',
 });
 registerEnumType(NotificationKind, {
+  valuesConfig: {
+    ALERT: { description: 'An alert raised for or assigned to the recipient.' },
+    ESCALATION: { description: 'An SLA breach of a rule with escalateTo.' },
+    DIGEST: { description: 'The daily summary.' },
+  },
   name: 'NotificationKind',
   description:
     'ALERT: raised for or assigned to the recipient; ESCALATION: an SLA breach of a rule with escalateTo; DIGEST: the daily summary.',
 });
 registerEnumType(NotificationStatus, {
+  valuesConfig: {
+    PENDING: { description: 'Waiting to be sent.' },
+    QUEUED_FOR_DIGEST: { description: 'Waiting for the next daily digest.' },
+    IN_DIGEST: { description: 'Sent as part of the digest `digestId`.' },
+    RETRYING: { description: 'A send attempt failed; another follows.' },
+    SENT: { description: 'Delivered to the channel.' },
+    FAILED: { description: 'The last attempt failed; no more retries.' },
+    CANCELLED: { description: 'Not sent: the channel is no longer configured or there is no SMTP server.' },
+  },
   name: 'NotificationStatus',
   description:
     'PENDING to send; QUEUED_FOR_DIGEST waits for the daily digest; IN_DIGEST went out in the digest `digestId`; RETRYING after a failed attempt; SENT; FAILED after the last attempt; CANCELLED (channel no longer configured, no SMTP server).',

@@ -100,8 +100,13 @@ export class ResponseAnalyzedResolver {
   })
   async responseAnalyzed(
     @Root() message: ResponseAnalyzedMessage,
-    @Arg('categories', () => [NpsCategory], { nullable: true }) _categories: NpsCategory[] | null,
-    @Arg('touchpoints', () => [String], { nullable: true }) _touchpoints: string[] | null,
+    @Arg('categories', () => [NpsCategory], {
+      nullable: true,
+      description: 'NPS categories: only responses in any of them; all when omitted.',
+    })
+    _categories: NpsCategory[] | null,
+    @Arg('touchpoints', () => [String], { nullable: true, description: 'Touchpoints: only responses from any of them; all when omitted.' })
+    _touchpoints: string[] | null,
     @Arg('themes', () => [String], { nullable: true, description: 'Theme keys: responses mentioning any of them.' })
     _themes: string[] | null,
     @Ctx() ctx: Context,

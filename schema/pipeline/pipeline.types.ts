@@ -3,10 +3,10 @@ import { Field, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'Job counts of the analysis queue (all responses, not one import).' })
 export class AnalysisQueueCounts {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Analysis jobs waiting for a worker.' })
   waiting!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Analysis jobs being processed now.' })
   active!: number;
 
   @Field(() => Int, { description: 'Waiting for a retry after a failed attempt.' })

@@ -68,7 +68,8 @@ export class ProgrammeResolver {
       'Records a touchpoint event (order delivered, ticket closed…); the dispatch planner turns it into a survey invitation when due. Idempotent by externalId. Unknown touchpoints and invalid time zones fail with BAD_USER_INPUT naming the field.',
   })
   async recordTouchpointEvent(
-    @Arg('input', () => TouchpointEventInput) input: TouchpointEventInput,
+    @Arg('input', () => TouchpointEventInput, { description: 'The touchpoint event (deduplicated by `externalId`).' })
+    input: TouchpointEventInput,
     @Ctx() ctx: Context,
   ): Promise<TouchpointEvent> {
     const { event, duplicate } = await ctx.services.programme.recordEvent(input);
@@ -81,7 +82,8 @@ export class ProgrammeResolver {
       'Records up to VERBATIM_MAX_IMPORT_ROWS (default 5,000) touchpoint events, each as recordTouchpointEvent; valid rows are stored even when others fail (errors name the row and field). Replays by externalId count as duplicates. `verbatim import-events` sends files through it.',
   })
   async importTouchpointEvents(
-    @Arg('input', () => [TouchpointEventInput]) input: TouchpointEventInput[],
+    @Arg('input', () => [TouchpointEventInput], { description: 'The touchpoint events; each is deduplicated by `externalId`.' })
+    input: TouchpointEventInput[],
     @Ctx() ctx: Context,
   ): Promise<ImportResult> {
     return ctx.services.programme.importEvents(input);
@@ -91,8 +93,8 @@ export class ProgrammeResolver {
     description: 'Opts a customer out of (or back into) surveys; the planner skips opted-out customers with OPTED_OUT.',
   })
   async setSurveyOptOut(
-    @Arg('customerExternalId', () => String) customerExternalId: string,
-    @Arg('optedOut', () => Boolean) optedOut: boolean,
+    @Arg('customerExternalId', () => String, { description: 'Id of the customer in the source system.' }) customerExternalId: string,
+    @Arg('optedOut', () => Boolean, { description: 'True opts the customer out of surveys, false back in.' }) optedOut: boolean,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
     return ctx.services.programme.setOptOut(customerExternalId, optedOut);
@@ -117,7 +119,7 @@ export class ProgrammeResolver {
       'Adds the survey rule of a touchpoint. Negative delays, a sample rate of 0 and rules that can never fire fail with BAD_USER_INPUT naming the field.',
   })
   async createSurveyRule(
-    @Arg('input', () => CreateSurveyRuleInput) input: CreateSurveyRuleInput,
+    @Arg('input', () => CreateSurveyRuleInput, { description: 'The new survey rule (one per touchpoint).' }) input: CreateSurveyRuleInput,
     @Ctx() ctx: Context,
   ): Promise<SurveyRule> {
     return toRule(await ctx.services.programme.createRule(input));
@@ -125,15 +127,19 @@ export class ProgrammeResolver {
 
   @Mutation(() => SurveyRule, { description: 'Changes the fields given; events already planned keep their invitations.' })
   async updateSurveyRule(
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => UpdateSurveyRuleInput) input: UpdateSurveyRuleInput,
+    @Arg('id', () => ID, { description: 'Id of the survey rule to change.' }) id: string,
+    @Arg('input', () => UpdateSurveyRuleInput, { description: 'Fields to change; omitted fields keep their value.' })
+    input: UpdateSurveyRuleInput,
     @Ctx() ctx: Context,
   ): Promise<SurveyRule> {
     return toRule(await ctx.services.programme.updateRule(id, input));
   }
 
   @Mutation(() => Boolean, { description: 'Deletes a survey rule; pending events of its touchpoint are then skipped with RULE_DISABLED.' })
-  async deleteSurveyRule(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+  async deleteSurveyRule(
+    @Arg('id', () => ID, { description: 'Id of the survey rule to delete.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
     return ctx.services.programme.deleteRule(id);
   }
 
@@ -145,7 +151,10 @@ export class ProgrammeResolver {
   @Mutation(() => ContactRules, {
     description: 'Sets contact-frequency rules: days between surveys, per touchpoint, per account, quiet hours.',
   })
-  async setContactRules(@Arg('input', () => ContactRulesInput) input: ContactRulesInput, @Ctx() ctx: Context): Promise<ContactRules> {
+  async setContactRules(
+    @Arg('input', () => ContactRulesInput, { description: 'The new contact rules; replace the current ones.' }) input: ContactRulesInput,
+    @Ctx() ctx: Context,
+  ): Promise<ContactRules> {
     return ctx.services.programme.setContactRules(input);
   }
 
@@ -156,7 +165,8 @@ export class ProgrammeResolver {
 
   @Mutation(() => BusinessCalendar, { description: 'Sets the business calendar (public holidays as data).' })
   async setBusinessCalendar(
-    @Arg('input', () => BusinessCalendarInput) input: BusinessCalendarInput,
+    @Arg('input', () => BusinessCalendarInput, { description: 'The new business calendar; replaces the current one.' })
+    input: BusinessCalendarInput,
     @Ctx() ctx: Context,
   ): Promise<BusinessCalendar> {
     return ctx.services.programme.setCalendar(input);
@@ -171,8 +181,8 @@ export class ProgrammeResolver {
     description: "Sets how many surveys of a team's rules the planner releases per day (its day in the calendar's time zone).",
   })
   async setTeamCapacity(
-    @Arg('team', () => String) team: string,
-    @Arg('perDay', () => Int) perDay: number,
+    @Arg('team', () => String, { description: 'Team name (a survey rule’s `team`).' }) team: string,
+    @Arg('perDay', () => Int, { description: 'Most surveys of the team’s rules released per day.' }) perDay: number,
     @Ctx() ctx: Context,
   ): Promise<TeamCapacity> {
     const set = await ctx.services.programme.setTeamCapacity(team, perDay);
@@ -185,7 +195,8 @@ export class ProgrammeResolver {
       'Survey invitations matching the filter, newest first, cursor-paginated. A scoped MANAGER key sees only invitations whose attributes carry its scope.',
   })
   async surveyInvitations(
-    @Arg('filter', () => SurveyInvitationFilter, { nullable: true }) filter: SurveyInvitationFilter | null,
+    @Arg('filter', () => SurveyInvitationFilter, { nullable: true, description: 'Which invitations; all when omitted.' })
+    filter: SurveyInvitationFilter | null,
     @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20).' }) first: number | null,
     @Arg('after', () => String, { nullable: true, description: '`endCursor` of the previous page.' }) after: string | null,
     @Ctx() ctx: Context,
@@ -202,7 +213,10 @@ export class ProgrammeResolver {
   @Mutation(() => SurveyInvitation, {
     description: 'The sending tool reports an invitation sent: QUEUED → SENT (repeating it is harmless).',
   })
-  async markInvitationSent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<SurveyInvitation> {
+  async markInvitationSent(
+    @Arg('id', () => ID, { description: 'Id of the invitation the sending tool has sent.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<SurveyInvitation> {
     return toInvitation(await ctx.services.programme.markSent(id), mayReadPii(ctx));
   }
 
@@ -212,8 +226,13 @@ export class ProgrammeResolver {
       'Invitations, responses, rate and median time to respond, by touchpoint or by one attribute: where customers are heard and where not. A scoped MANAGER key counts only invitations within its scope.',
   })
   async responseRates(
-    @Arg('filter', () => SurveyInvitationFilter, { nullable: true }) filter: SurveyInvitationFilter | null,
-    @Arg('groupBy', () => ResponseRateGroupBy, { defaultValue: ResponseRateGroupBy.TOUCHPOINT }) groupBy: ResponseRateGroupBy,
+    @Arg('filter', () => SurveyInvitationFilter, { nullable: true, description: 'Which invitations; all when omitted.' })
+    filter: SurveyInvitationFilter | null,
+    @Arg('groupBy', () => ResponseRateGroupBy, {
+      defaultValue: ResponseRateGroupBy.TOUCHPOINT,
+      description: 'Rows per touchpoint (default) or per value of an attribute.',
+    })
+    groupBy: ResponseRateGroupBy,
     @Arg('attributeKey', () => String, { nullable: true, description: 'The attribute to group by (groupBy: ATTRIBUTE).' })
     attributeKey: string | null,
     @Ctx() ctx: Context,

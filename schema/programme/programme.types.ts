@@ -10,6 +10,10 @@ export enum SurveyKind {
   TRANSACTIONAL = 'TRANSACTIONAL',
 }
 registerEnumType(SurveyKind, {
+  valuesConfig: {
+    RELATIONSHIP: { description: 'Asks about the whole relationship every `everyDays` days.' },
+    TRANSACTIONAL: { description: 'Follows one touchpoint event.' },
+  },
   name: 'SurveyKind',
   description: 'Relationship surveys ask about the whole relationship on a cadence; transactional ones follow one touchpoint event.',
 });
@@ -22,6 +26,13 @@ export enum InvitationStatus {
   SKIPPED = 'SKIPPED',
 }
 registerEnumType(InvitationStatus, {
+  valuesConfig: {
+    QUEUED: { description: 'Released to the sending tool, not yet reported sent.' },
+    SENT: { description: 'Reported sent (markInvitationSent).' },
+    RESPONDED: { description: 'The customer answered.' },
+    EXPIRED: { description: 'Not answered in time.' },
+    SKIPPED: { description: 'Not sent: a rule skipped it (see skipRule).' },
+  },
   name: 'InvitationStatus',
   description: 'QUEUED (released to the sending tool) → SENT → RESPONDED, or EXPIRED unanswered; SKIPPED by a rule (see skipRule).',
 });
@@ -30,7 +41,14 @@ export enum ResponseRateGroupBy {
   TOUCHPOINT = 'TOUCHPOINT',
   ATTRIBUTE = 'ATTRIBUTE',
 }
-registerEnumType(ResponseRateGroupBy, { name: 'ResponseRateGroupBy', description: 'What response rates are grouped by.' });
+registerEnumType(ResponseRateGroupBy, {
+  valuesConfig: {
+    TOUCHPOINT: { description: 'One row per touchpoint.' },
+    ATTRIBUTE: { description: 'One row per value of the given attribute key.' },
+  },
+  name: 'ResponseRateGroupBy',
+  description: 'What response rates are grouped by.',
+});
 
 @InputType({ description: 'A survey rule: when and how a touchpoint is surveyed.' })
 export class CreateSurveyRuleInput {
@@ -61,55 +79,55 @@ export class CreateSurveyRuleInput {
 
 @InputType({ description: 'Changes to a survey rule: only the fields given change (the touchpoint never does).' })
 export class UpdateSurveyRuleInput {
-  @Field(() => SurveyKind, { nullable: true })
+  @Field(() => SurveyKind, { nullable: true, description: 'Relationship or transactional.' })
   kind?: SurveyKind | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Hours after the event the survey becomes due (never negative).' })
   delayHours?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Channel the sending tool uses, e.g. email or sms.' })
   channel?: string | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Share of events surveyed, above 0 up to 1.' })
   sampleRate?: number | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'False: events are skipped with RULE_DISABLED.' })
   enabled?: boolean | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'RELATIONSHIP cadence in days.' })
   everyDays?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Team whose daily capacity its surveys count against.' })
   team?: string | null;
 }
 
 @ObjectType({ description: 'A survey rule of one touchpoint.' })
 export class SurveyRule {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Id of the rule (pass it to updateSurveyRule or deleteSurveyRule).' })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Touchpoint the rule belongs to.' })
   touchpoint!: string;
 
-  @Field(() => SurveyKind)
+  @Field(() => SurveyKind, { description: 'Relationship or transactional.' })
   kind!: SurveyKind;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Hours after the event the survey becomes due.' })
   delayHours!: number;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Channel the sending tool uses, e.g. email or sms.' })
   channel!: string;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Share of events surveyed, above 0 up to 1.' })
   sampleRate!: number;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'False: events are skipped with RULE_DISABLED.' })
   enabled!: boolean;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'RELATIONSHIP cadence in days.' })
   everyDays!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Team whose daily capacity its surveys count against; null if none.' })
   team!: string | null;
 }
 
@@ -138,19 +156,19 @@ export class TouchpointEventInput {
 
 @ObjectType({ description: 'A recorded touchpoint event.' })
 export class TouchpointEvent {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Id of the stored event.' })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Id of the event in your system.' })
   externalId!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The touchpoint.' })
   touchpoint!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Customer id in the source system.' })
   customerExternalId!: string;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When it happened.' })
   occurredAt!: Date;
 
   @Field(() => DateTime, { description: "When its survey becomes due (occurredAt + the rule's delayHours)." })
@@ -165,16 +183,16 @@ export class TouchpointEvent {
 
 @ObjectType({ description: 'The customer of an invitation, as the sending tool needs it.' })
 export class InvitationCustomer {
-  @Field(() => String)
+  @Field(() => String, { description: 'Customer id in the source system.' })
   externalId!: string;
 
   @Field(() => String, { nullable: true, description: 'Personal data: visible only to ADMIN and MANAGER keys (null for others).' })
   email!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Language of the survey, e.g. de-DE; null if unknown.' })
   locale!: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Zone of the customer (default the business calendar’s).' })
   timeZone!: string;
 }
 
@@ -183,25 +201,25 @@ export class SurveyInvitation {
   @Field(() => ID, { description: 'Pass it back as `invitationId` on the response.' })
   id!: string;
 
-  @Field(() => InvitationCustomer)
+  @Field(() => InvitationCustomer, { description: 'Who to survey.' })
   customer!: InvitationCustomer;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Touchpoint of the event that triggered it.' })
   touchpoint!: string;
 
-  @Field(() => SurveyKind)
+  @Field(() => SurveyKind, { description: 'Relationship or transactional.' })
   kind!: SurveyKind;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Channel the sending tool uses (the rule’s channel).' })
   channel!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Team whose daily capacity it counts against; null if none.' })
   team!: string | null;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When the survey became due (event time + delayHours).' })
   dueAt!: Date;
 
-  @Field(() => InvitationStatus)
+  @Field(() => InvitationStatus, { description: 'Where the invitation is.' })
   status!: InvitationStatus;
 
   @Field(() => String, {
@@ -216,37 +234,37 @@ export class SurveyInvitation {
   @Field(() => DateTime, { description: 'When the planner released or skipped it.' })
   plannedAt!: Date;
 
-  @Field(() => DateTime, { nullable: true })
+  @Field(() => DateTime, { nullable: true, description: 'When the sending tool reported it sent; null until then.' })
   sentAt!: Date | null;
 
-  @Field(() => DateTime, { nullable: true })
+  @Field(() => DateTime, { nullable: true, description: 'When the customer answered; null until then.' })
   respondedAt!: Date | null;
 
   @Field(() => ID, { nullable: true, description: 'The response that answered it.' })
   responseId!: string | null;
 
-  @Field(() => [Attribute])
+  @Field(() => [Attribute], { description: 'Segment attributes carried over from the event.' })
   attributes!: Attribute[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'One invitation of a page, with its cursor.' })
 export class SurveyInvitationEdge {
-  @Field(() => String)
+  @Field(() => String, { description: 'Pass as `after` to continue after this invitation.' })
   cursor!: string;
 
-  @Field(() => SurveyInvitation)
+  @Field(() => SurveyInvitation, { description: 'The invitation.' })
   node!: SurveyInvitation;
 }
 
 @ObjectType({ description: 'A page of invitations, newest first.' })
 export class SurveyInvitationConnection {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Invitations matching the filter, over all pages.' })
   totalCount!: number;
 
-  @Field(() => [SurveyInvitationEdge])
+  @Field(() => [SurveyInvitationEdge], { description: 'The invitations of this page.' })
   edges!: SurveyInvitationEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Cursor of the next page.' })
   pageInfo!: PageInfo;
 }
 
@@ -276,7 +294,7 @@ export class ResponseRate {
   @Field(() => Int, { description: 'Invitations released (skipped ones not counted).' })
   invitations!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Invitations answered.' })
   responses!: number;
 
   @Field(() => Float, { description: 'responses / invitations, 0–1.' })
@@ -318,25 +336,25 @@ export class ContactRulesInput {
 
 @ObjectType({ description: 'Contact-frequency (fatigue) rules in force.' })
 export class ContactRules {
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Minimum days between any two surveys of one customer.' })
   minDaysBetweenSurveys!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Minimum days between two surveys of one customer at the same touchpoint (0: off).' })
   touchpointDays!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Event attribute naming the account (company); null: no account limit.' })
   accountAttribute!: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'At most this many surveys per account per accountPeriodDays (0: off).' })
   accountMaxSurveys!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Period of the account limit, in days.' })
   accountPeriodDays!: number;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Local hour from which nothing is released; null: no quiet hours.' })
   quietHoursStart!: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Local hour until which nothing is released (exclusive); null: no quiet hours.' })
   quietHoursEnd!: number | null;
 }
 
@@ -360,28 +378,28 @@ export class BusinessCalendarInput {
 
 @ObjectType({ description: 'The business calendar in force.' })
 export class BusinessCalendar {
-  @Field(() => [Int])
+  @Field(() => [Int], { description: 'ISO weekdays that are business days, 1 = Monday … 7 = Sunday.' })
   workdays!: number[];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Public holidays, YYYY-MM-DD (local dates).' })
   holidays!: string[];
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Opening hour, local.' })
   openHour!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Closing hour, local, exclusive.' })
   closeHour!: number;
 
-  @Field(() => String)
+  @Field(() => String, { description: "Zone of customers without one, and of the teams' days." })
   timeZone!: string;
 }
 
 @ObjectType({ description: 'How many surveys a team may release per day (so its follow-ups stay answerable).' })
 export class TeamCapacity {
-  @Field(() => String)
+  @Field(() => String, { description: 'Team name (a survey rule’s `team`).' })
   team!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Most surveys of the team’s rules released per day.' })
   perDay!: number;
 }
 

@@ -40,7 +40,8 @@ export class ReportSubscriptionResolver {
     description: 'E-mails the weekly report of a scope to a recipient every week at a local weekday and hour.',
   })
   async createReportSubscription(
-    @Arg('input', () => CreateReportSubscriptionInput) input: CreateReportSubscriptionInput,
+    @Arg('input', () => CreateReportSubscriptionInput, { description: 'Recipient, schedule and scope of the weekly report.' })
+    input: CreateReportSubscriptionInput,
     @Ctx() ctx: Context,
   ): Promise<ReportSubscription> {
     const caller = assertRole(ctx.caller, READ_ROLES, 'createReportSubscription');
@@ -58,7 +59,10 @@ export class ReportSubscriptionResolver {
 
   @Authorized(READ_ROLES)
   @Mutation(() => Boolean, { description: 'Stops a report subscription (its delivery log stays).' })
-  async deleteReportSubscription(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+  async deleteReportSubscription(
+    @Arg('id', () => ID, { description: 'Id of the report subscription to delete.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
     return ctx.services.reportSubscriptions.delete(id, scopeOf(ctx));
   }
 

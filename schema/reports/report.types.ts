@@ -19,22 +19,22 @@ export class ReportTrendPoint {
   @Field(() => String, { description: 'ISO week, e.g. 2026-W47.' })
   week!: string;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'NPS of the week, −100…100; null without responses.' })
   nps!: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Responses of the week.' })
   responses!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: '95% margin of error in NPS points; null without responses.' })
   marginOfError!: number | null;
 }
 
 @ObjectType({ description: 'A theme whose share of the verbatims moved (last 4 weeks against the 4 before).' })
 export class ReportTheme {
-  @Field(() => String)
+  @Field(() => String, { description: 'Stable theme key.' })
   key!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Current theme label.' })
   label!: string;
 
   @Field(() => Int, { description: 'Mentions in the last 4 weeks.' })
@@ -61,19 +61,19 @@ export class ReportVerbatim {
   @Field(() => ID, { description: 'Response id.' })
   id!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The 0–10 score.' })
   score!: number;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The verbatim.' })
   comment!: string;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When the customer answered.' })
   respondedAt!: Date;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Touchpoint of the response; null if none.' })
   touchpoint!: string | null;
 
-  @Field(() => [EvidenceSpan])
+  @Field(() => [EvidenceSpan], { description: 'Spans of the comment to highlight.' })
   highlights!: EvidenceSpan[];
 
   @Field(() => String, { nullable: true, description: 'Churn-risk level, when scored.' })
@@ -85,13 +85,13 @@ export class WeeklyReport {
   @Field(() => String, { description: 'ISO week reported, e.g. 2026-W47 (UTC, Monday to Monday).' })
   week!: string;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'Start of the report week (inclusive).' })
   from!: Date;
 
   @Field(() => DateTime, { description: 'End of the week (exclusive).' })
   to!: Date;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When the report was built.' })
   generatedAt!: Date;
 
   @Field(() => [Attribute], { description: 'The scope reported on (empty: all responses).' })
@@ -105,10 +105,10 @@ export class WeeklyReport {
   @Field(() => String, { description: 'One sentence summing the week up.' })
   headline!: string;
 
-  @Field(() => NpsSummary)
+  @Field(() => NpsSummary, { description: 'NPS of the report week.' })
   weekNps!: NpsSummary;
 
-  @Field(() => NpsSummary)
+  @Field(() => NpsSummary, { description: 'NPS of the week before.' })
   previousWeekNps!: NpsSummary;
 
   @Field(() => NpsChangeSummary, { description: 'The week against the week before.' })

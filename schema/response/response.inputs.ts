@@ -6,13 +6,13 @@ import { DateTime } from '../common/scalars.js';
 
 @InputType({ description: 'The customer who answered; upserted by externalId.' })
 export class CustomerInput {
-  @Field(() => String)
+  @Field(() => String, { description: 'Customer id in the source system; responses with the same id belong to one customer.' })
   externalId!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Name (personal data: visible only to ADMIN and MANAGER keys).' })
   name?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'E-mail address (personal data: visible only to ADMIN and MANAGER keys).' })
   email?: string | null;
 
   @Field(() => Float, { nullable: true, description: 'Yearly account value, in your currency.' })
@@ -48,10 +48,10 @@ export class ResponseInput {
   @Field(() => String, { nullable: true, description: 'Journey point, e.g. onboarding, support_closed, renewal.' })
   touchpoint?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Channel the survey was answered in, e.g. email or in_app.' })
   channel?: string | null;
 
-  @Field(() => CustomerInput, { nullable: true })
+  @Field(() => CustomerInput, { nullable: true, description: 'The customer who answered; omit for anonymous responses.' })
   customer?: CustomerInput | null;
 
   @Field(() => [AttributeInput], { nullable: true, description: 'Segment attributes (at most 50, keys unique).' })
@@ -73,10 +73,10 @@ export class ResponseFilter {
   @Field(() => DateTime, { nullable: true, description: 'respondedAt < to.' })
   to?: Date | null;
 
-  @Field(() => [NpsCategory], { nullable: true })
+  @Field(() => [NpsCategory], { nullable: true, description: 'Any of these NPS categories.' })
   categories?: NpsCategory[] | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Any of these touchpoints.' })
   touchpoints?: string[] | null;
 
   @Field(() => [AttributeInput], { nullable: true, description: 'Same key twice means either value; different keys must all match.' })
@@ -85,7 +85,7 @@ export class ResponseFilter {
   @Field(() => [String], { nullable: true, description: 'Theme keys: responses mentioning any of them.' })
   themes?: string[] | null;
 
-  @Field(() => AnalysisStatus, { nullable: true })
+  @Field(() => AnalysisStatus, { nullable: true, description: 'Only responses in this analysis status.' })
   analysisStatus?: AnalysisStatus | null;
 
   @Field(() => String, { nullable: true, description: 'Case-insensitive text the comment contains.' })

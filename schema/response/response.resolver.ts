@@ -23,7 +23,7 @@ export class ResponseResolver {
       'Stores one response. Idempotent by externalId: resubmitting returns the stored response. An INGEST key may select only `id`, `externalId` and `analysisStatus`; any other field is refused with FORBIDDEN (extensions.field names it) before anything is stored.',
   })
   async submitResponse(
-    @Arg('input', () => ResponseInput) input: ResponseInput,
+    @Arg('input', () => ResponseInput, { description: 'The response to store; it is queued for analysis.' }) input: ResponseInput,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Response> {
@@ -36,13 +36,19 @@ export class ResponseResolver {
     description:
       'Stores up to VERBATIM_MAX_IMPORT_ROWS (default 5,000) responses; valid rows are stored even when others fail. A row carrying `invitationId` marks that invitation RESPONDED; an unknown or skipped invitation fails its row (errors name the field), nothing else.',
   })
-  async importResponses(@Arg('input', () => [ResponseInput]) input: ResponseInput[], @Ctx() ctx: Context): Promise<ImportResult> {
+  async importResponses(
+    @Arg('input', () => [ResponseInput], {
+      description: 'The responses to store; invalid rows are reported in `errors`, the others are stored.',
+    })
+    input: ResponseInput[],
+    @Ctx() ctx: Context,
+  ): Promise<ImportResult> {
     return importAnswers(ctx.services, input, ctx.requestId);
   }
 
   @Authorized(READ_ROLES)
   @Query(() => Response, { nullable: true, description: "One response by id; null if there is none (or it is outside the key's scope)." })
-  async response(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Response | null> {
+  async response(@Arg('id', () => ID, { description: 'Id of the response.' }) id: string, @Ctx() ctx: Context): Promise<Response | null> {
     const entity = await ctx.services.responses.get(id);
     // Outside the scope looks exactly like a response that does not exist.
     return entity && visible(ctx, entity.attributes) ? toResponse(entity) : null;
@@ -51,7 +57,8 @@ export class ResponseResolver {
   @Authorized(READ_ROLES)
   @Query(() => ResponseConnection, { description: 'Responses matching the filter, newest first, cursor-paginated.' })
   async responses(
-    @Arg('filter', () => ResponseFilter, { nullable: true }) filter: ResponseFilter | null,
+    @Arg('filter', () => ResponseFilter, { nullable: true, description: 'Which responses; all when omitted.' })
+    filter: ResponseFilter | null,
     @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20).' }) first: number | null,
     @Arg('after', () => String, { nullable: true, description: '`endCursor` of the previous page.' }) after: string | null,
     @Ctx() ctx: Context,
@@ -64,7 +71,8 @@ export class ResponseResolver {
   @Authorized(READ_ROLES)
   @Query(() => NpsSummary, { description: 'NPS of the responses matching the filter, with sample size and 95% margin of error.' })
   async nps(
-    @Arg('filter', () => ResponseFilter, { nullable: true }) filter: ResponseFilter | null,
+    @Arg('filter', () => ResponseFilter, { nullable: true, description: 'Which responses; all when omitted.' })
+    filter: ResponseFilter | null,
     @Ctx() ctx: Context,
   ): Promise<NpsSummary & { targetAttributes: Attribute[] | null }> {
     const scoped = scopedFilter(ctx, filter);

@@ -7,7 +7,7 @@ import { DateTime } from '../common/scalars.js';
 
 @ObjectType({ description: 'Sentiment of a whole verbatim.' })
 export class Sentiment {
-  @Field(() => SentimentLabel)
+  @Field(() => SentimentLabel, { description: 'Overall polarity.' })
   label!: SentimentLabel;
 
   @Field(() => Float, { description: 'Polarity from −1 (most negative) to 1 (most positive).' })
@@ -19,13 +19,13 @@ export class Sentiment {
 
 @ObjectType({ description: 'A character range of the comment (UTF-16 offsets, end exclusive), for highlighting.' })
 export class EvidenceSpan {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Offset of the first character.' })
   start!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Offset just after the span (exclusive).' })
   end!: number;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The text of the span.' })
   text!: string;
 }
 
@@ -34,7 +34,7 @@ export class ThemeMention {
   @Field(() => String, { description: 'Stable theme key.' })
   key!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Current theme label.' })
   label!: string;
 
   @Field(() => Float, { description: 'How sure the engine is that the theme is mentioned, 0–1.' })
@@ -55,7 +55,7 @@ export class ChurnSignal {
   @Field(() => String, { description: 'cancel, switch, not_renewing, refund, alternatives or downgrade.' })
   type!: string;
 
-  @Field(() => EvidenceSpan)
+  @Field(() => EvidenceSpan, { description: 'Where in the comment the signal is.' })
   evidence!: EvidenceSpan;
 }
 
@@ -64,7 +64,7 @@ export class ChurnRisk {
   @Field(() => Int, { description: '0 (no risk) to 100.' })
   score!: number;
 
-  @Field(() => RiskLevel)
+  @Field(() => RiskLevel, { description: 'The score banded by VERBATIM_RISK_THRESHOLDS.' })
   level!: RiskLevel;
 
   @Field(() => [String], { description: 'Why the score is what it is, in plain words.' })
@@ -76,28 +76,28 @@ export class LanguageInfo {
   @Field(() => String, { description: "ISO 639-3 code, or 'und' when too short to tell." })
   code!: string;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'True when the engine analyses this language; otherwise themes and sentiment are limited.' })
   supported!: boolean;
 }
 
 @ObjectType({ description: 'What the analysis engine found in the verbatim.' })
 export class Analysis {
-  @Field(() => Sentiment)
+  @Field(() => Sentiment, { description: 'Sentiment of the whole verbatim.' })
   sentiment!: Sentiment;
 
-  @Field(() => [ThemeMention])
+  @Field(() => [ThemeMention], { description: 'Taxonomy themes the verbatim mentions.' })
   themes!: ThemeMention[];
 
   @Field(() => [String], { description: 'Salient noun phrases, normalised to lower-case lemmas.' })
   keyPhrases!: string[];
 
-  @Field(() => [ChurnSignal])
+  @Field(() => [ChurnSignal], { description: 'Churn cues found in the verbatim, with their evidence.' })
   churnSignals!: ChurnSignal[];
 
-  @Field(() => ChurnRisk, { nullable: true })
+  @Field(() => ChurnRisk, { nullable: true, description: 'Churn risk of the customer from this verbatim; null when not scored.' })
   churnRisk!: ChurnRisk | null;
 
-  @Field(() => LanguageInfo)
+  @Field(() => LanguageInfo, { description: 'Detected language of the comment.' })
   language!: LanguageInfo;
 
   @Field(() => Boolean, { description: 'The comment was longer than the engine reads; only its start was analysed.' })
@@ -109,7 +109,7 @@ export class Analysis {
   @Field(() => Int, { description: 'Taxonomy version the themes were matched against.' })
   taxonomyVersion!: number;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When the analysis was stored.' })
   analyzedAt!: Date;
 
   @Field(() => Boolean, {
@@ -120,7 +120,7 @@ export class Analysis {
   @Field(() => String, { nullable: true, description: 'Name of the API key that made the latest correction.' })
   correctedBy!: string | null;
 
-  @Field(() => DateTime, { nullable: true })
+  @Field(() => DateTime, { nullable: true, description: 'When an analyst last corrected this analysis (correctAnalysis); null if never.' })
   correctedAt!: Date | null;
 }
 
@@ -135,7 +135,7 @@ export class Correction {
   @Field(() => String, { description: 'Name of the API key that made the latest correction.' })
   by!: string;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When the correction was made.' })
   at!: Date;
 
   @Field(() => Analysis, {
@@ -147,13 +147,13 @@ export class Correction {
 
 @ObjectType({ description: 'The customer who answered (contact details only for roles allowed to see them).' })
 export class CustomerRef {
-  @Field(() => String)
+  @Field(() => String, { description: 'Customer id in the source system.' })
   externalId!: string;
 }
 
 @ObjectType({ description: 'One NPS survey response.' })
 export class Response {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Id of the response.' })
   id!: string;
 
   @Field(() => String, { description: 'Id in the survey tool; resubmitting it returns this response.' })
@@ -165,10 +165,10 @@ export class Response {
   @Field(() => String, { nullable: true, description: 'The verbatim.' })
   comment!: string | null;
 
-  @Field(() => NpsCategory)
+  @Field(() => NpsCategory, { description: 'Promoter, passive or detractor, from the score.' })
   category!: NpsCategory;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When the customer answered.' })
   respondedAt!: Date;
 
   @Field(() => DateTime, { description: 'When Verbatim stored it.' })
@@ -180,13 +180,13 @@ export class Response {
   @Field(() => String, { nullable: true, description: 'How the survey was answered (email, in-app, sms …).' })
   channel!: string | null;
 
-  @Field(() => [Attribute])
+  @Field(() => [Attribute], { description: 'Segment attributes of the response, e.g. region.' })
   attributes!: Attribute[];
 
-  @Field(() => CustomerRef, { nullable: true })
+  @Field(() => CustomerRef, { nullable: true, description: 'The customer who answered; null if anonymous.' })
   customer!: CustomerRef | null;
 
-  @Field(() => AnalysisStatus)
+  @Field(() => AnalysisStatus, { description: 'Where the response is in the analysis pipeline.' })
   analysisStatus!: AnalysisStatus;
 
   @Field(() => String, { nullable: true, description: 'Why analysis failed, when it did.' })
@@ -199,12 +199,12 @@ export class Response {
   correction!: Correction | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'One response of a page, with its cursor.' })
 export class ResponseEdge {
-  @Field(() => String)
+  @Field(() => String, { description: 'Pass as `after` to continue after this response.' })
   cursor!: string;
 
-  @Field(() => Response)
+  @Field(() => Response, { description: 'The response.' })
   node!: Response;
 }
 
@@ -213,10 +213,10 @@ export class ResponseConnection {
   @Field(() => Int, { description: 'Responses matching the filter (all pages).' })
   totalCount!: number;
 
-  @Field(() => [ResponseEdge])
+  @Field(() => [ResponseEdge], { description: 'The responses of this page.' })
   edges!: ResponseEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Cursor of the next page.' })
   pageInfo!: PageInfo;
 }
 
@@ -225,16 +225,16 @@ export class NpsSummary {
   @Field(() => Float, { nullable: true, description: '%promoters − %detractors, −100…100; null with no responses.' })
   nps!: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Responses counted (the sample size).' })
   responses!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Responses scoring 9–10.' })
   promoters!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Responses scoring 7–8.' })
   passives!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Responses scoring 0–6.' })
   detractors!: number;
 
   @Field(() => Float, { nullable: true, description: '95% margin of error in NPS points.' })
@@ -252,7 +252,7 @@ export class ImportError {
   @Field(() => String, { nullable: true, description: 'The offending field, e.g. `score`.' })
   field!: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'What is wrong with the row.' })
   message!: string;
 }
 
@@ -264,6 +264,6 @@ export class ImportResult {
   @Field(() => Int, { description: 'Rows whose externalId was already stored (nothing changed).' })
   duplicates!: number;
 
-  @Field(() => [ImportError])
+  @Field(() => [ImportError], { description: 'Rows that were not stored, with the reason; the others were stored.' })
   errors!: ImportError[];
 }

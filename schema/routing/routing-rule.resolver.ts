@@ -48,15 +48,19 @@ export class RoutingRuleResolver {
   @Mutation(() => RoutingRule, {
     description: 'Adds a rule at the end of the order. Invalid input fails with BAD_USER_INPUT naming the field.',
   })
-  async createRoutingRule(@Arg('input', () => RoutingRuleInput) input: RoutingRuleInput, @Ctx() ctx: Context): Promise<RoutingRule> {
+  async createRoutingRule(
+    @Arg('input', () => RoutingRuleInput, { description: 'The new rule; it is appended after the existing rules.' })
+    input: RoutingRuleInput,
+    @Ctx() ctx: Context,
+  ): Promise<RoutingRule> {
     return toRoutingRule(await ctx.services.routingRules.create(toInput(input)));
   }
 
   @Authorized(['ADMIN'])
   @Mutation(() => RoutingRule, { description: 'Changes the fields given; the others keep their value. Alerts already raised keep theirs.' })
   async updateRoutingRule(
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => RoutingRuleInput) input: RoutingRuleInput,
+    @Arg('id', () => ID, { description: 'Id of the routing rule to change.' }) id: string,
+    @Arg('input', () => RoutingRuleInput, { description: 'Fields to change; omitted fields keep their value.' }) input: RoutingRuleInput,
     @Ctx() ctx: Context,
   ): Promise<RoutingRule> {
     return toRoutingRule(await ctx.services.routingRules.update(id, toInput(input)));
@@ -66,15 +70,18 @@ export class RoutingRuleResolver {
   @Mutation(() => [RoutingRule], {
     description: 'Sets the evaluation order: `ids` lists every rule exactly once, first to be tried first.',
   })
-  async reorderRoutingRules(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<RoutingRule[]> {
+  async reorderRoutingRules(
+    @Arg('ids', () => [ID], { description: 'Ids of every routing rule in the new evaluation order, first rule first.' }) ids: string[],
+    @Ctx() ctx: Context,
+  ): Promise<RoutingRule[]> {
     return (await ctx.services.routingRules.reorder(ids)).map(toRoutingRule);
   }
 
   @Authorized(['ADMIN'])
   @Mutation(() => RoutingRule, { description: 'Enables or disables a rule (disabled rules are skipped).' })
   async setRoutingRuleEnabled(
-    @Arg('id', () => ID) id: string,
-    @Arg('enabled', () => Boolean) enabled: boolean,
+    @Arg('id', () => ID, { description: 'Id of the routing rule to switch on or off.' }) id: string,
+    @Arg('enabled', () => Boolean, { description: 'True to evaluate the rule again, false to skip it.' }) enabled: boolean,
     @Ctx() ctx: Context,
   ): Promise<RoutingRule> {
     return toRoutingRule(await ctx.services.routingRules.setEnabled(id, enabled));
@@ -82,7 +89,10 @@ export class RoutingRuleResolver {
 
   @Authorized(['ADMIN'])
   @Mutation(() => Boolean, { description: 'Deletes a rule; its alerts stay.' })
-  async deleteRoutingRule(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+  async deleteRoutingRule(
+    @Arg('id', () => ID, { description: 'Id of the routing rule to delete.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
     return ctx.services.routingRules.delete(id);
   }
 }

@@ -20,7 +20,10 @@ export class TaxonomyResolver {
 
   @Authorized(READ_ROLES)
   @Query(() => Theme, { nullable: true, description: 'One theme by key (retired ones too); null if there is none.' })
-  async theme(@Arg('key', () => String) key: string, @Ctx() ctx: Context): Promise<Theme | null> {
+  async theme(
+    @Arg('key', () => String, { description: 'Stable key of the theme.' }) key: string,
+    @Ctx() ctx: Context,
+  ): Promise<Theme | null> {
     const theme = await ctx.services.taxonomy.get(key);
     return theme ? toTheme(theme) : null;
   }
@@ -37,7 +40,8 @@ export class TaxonomyResolver {
     description: 'Progress of the re-analysis a taxonomy version started (default: the latest); null if none.',
   })
   async taxonomyBackfill(
-    @Arg('version', () => Int, { nullable: true }) version: number | null,
+    @Arg('version', () => Int, { nullable: true, description: 'Taxonomy version whose re-analysis is reported; default the latest.' })
+    version: number | null,
     @Ctx() ctx: Context,
   ): Promise<TaxonomyBackfill | null> {
     assertUnscoped(ctx, 'taxonomyBackfill'); // its counts cover every response
@@ -47,7 +51,10 @@ export class TaxonomyResolver {
 
   @Authorized()
   @Mutation(() => TaxonomyChange, { description: 'Adds a theme; affected responses are re-analysed in the background.' })
-  async createTheme(@Arg('input', () => CreateThemeInput) input: CreateThemeInput, @Ctx() ctx: Context): Promise<TaxonomyChange> {
+  async createTheme(
+    @Arg('input', () => CreateThemeInput, { description: 'The new theme.' }) input: CreateThemeInput,
+    @Ctx() ctx: Context,
+  ): Promise<TaxonomyChange> {
     const { theme, version } = await ctx.services.taxonomy.create(input);
     return { theme: toTheme(theme), version };
   }
@@ -55,8 +62,8 @@ export class TaxonomyResolver {
   @Authorized()
   @Mutation(() => TaxonomyChange, { description: 'Edits a theme (its key never changes); affected responses are re-analysed.' })
   async updateTheme(
-    @Arg('key', () => String) key: string,
-    @Arg('input', () => UpdateThemeInput) input: UpdateThemeInput,
+    @Arg('key', () => String, { description: 'Key of the theme to change.' }) key: string,
+    @Arg('input', () => UpdateThemeInput, { description: 'Fields to change; omitted fields keep their value.' }) input: UpdateThemeInput,
     @Ctx() ctx: Context,
   ): Promise<TaxonomyChange> {
     const { theme, version } = await ctx.services.taxonomy.update(key, input);
@@ -69,8 +76,9 @@ export class TaxonomyResolver {
       'Folds the source themes into the target (keywords and examples move over, sources are retired); affected responses are re-analysed.',
   })
   async mergeThemes(
-    @Arg('sourceKeys', () => [String]) sourceKeys: string[],
-    @Arg('targetKey', () => String) targetKey: string,
+    @Arg('sourceKeys', () => [String], { description: 'Keys of the themes merged into the target; they are retired.' })
+    sourceKeys: string[],
+    @Arg('targetKey', () => String, { description: 'Key of the theme that remains.' }) targetKey: string,
     @Ctx() ctx: Context,
   ): Promise<TaxonomyChange> {
     const { theme, version } = await ctx.services.taxonomy.merge(sourceKeys, targetKey);
@@ -79,7 +87,10 @@ export class TaxonomyResolver {
 
   @Authorized()
   @Mutation(() => TaxonomyChange, { description: 'Stops matching a theme (its children move up); old analyses keep it until re-analysed.' })
-  async retireTheme(@Arg('key', () => String) key: string, @Ctx() ctx: Context): Promise<TaxonomyChange> {
+  async retireTheme(
+    @Arg('key', () => String, { description: 'Key of the theme to retire.' }) key: string,
+    @Ctx() ctx: Context,
+  ): Promise<TaxonomyChange> {
     const { theme, version } = await ctx.services.taxonomy.retire(key);
     return { theme: toTheme(theme), version };
   }

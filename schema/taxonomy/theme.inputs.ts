@@ -6,16 +6,16 @@ export class CreateThemeInput {
   @Field(() => String, { description: 'snake_case, at most 64 characters; immutable and never reused.' })
   key!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Display name of the theme.' })
   label!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What the theme covers, in words.' })
   description?: string | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Words and phrases that signal the theme.' })
   keywords?: string[] | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: 'Example verbatims that mention the theme.' })
   examples?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'Key of an active parent theme.' })
@@ -24,7 +24,7 @@ export class CreateThemeInput {
 
 @InputType({ description: 'Changes to a theme; omitted fields stay as they are. The key cannot change.' })
 export class UpdateThemeInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New display name.' })
   label?: string | null;
 
   @Field(() => String, { nullable: true, description: 'null or "" clears it.' })

@@ -7,10 +7,10 @@ export class Theme {
   @Field(() => String, { description: 'Stable snake_case key: never changes, never reused, so trends survive renames.' })
   key!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Display name of the theme.' })
   label!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What the theme covers, in words; null if none.' })
   description!: string | null;
 
   @Field(() => [String], { description: 'Words and phrases that signal the theme (matched on lemmas and synonyms).' })
@@ -28,10 +28,10 @@ export class Theme {
   @Field(() => String, { nullable: true, description: 'The theme this one was merged into.' })
   mergedInto!: string | null;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When the theme was created.' })
   createdAt!: Date;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When the theme was last changed.' })
   updatedAt!: Date;
 }
 
@@ -61,10 +61,10 @@ export class TaxonomyBackfill {
   @Field(() => String, { description: 'The change that started it.' })
   reason!: string;
 
-  @Field(() => BackfillStatus)
+  @Field(() => BackfillStatus, { description: 'Whether the re-analysis is running or finished.' })
   status!: BackfillStatus;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When the re-analysis started.' })
   startedAt!: Date;
 
   @Field(() => DateTime, { nullable: true, description: 'When the scan finished or was superseded.' })

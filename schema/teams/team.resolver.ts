@@ -14,7 +14,11 @@ export class TeamResolver {
     description:
       'Creates a team or replaces its members, lead and cap; the round-robin restarts with the first member. Bad input fails with BAD_USER_INPUT naming the field (input.members[1], input.maxOpenPerMember …).',
   })
-  async setTeam(@Arg('input', () => TeamInput) input: TeamInput, @Ctx() ctx: Context): Promise<Team> {
+  async setTeam(
+    @Arg('input', () => TeamInput, { description: 'Name, members, lead and open-alert cap of the team.' })
+    input: TeamInput,
+    @Ctx() ctx: Context,
+  ): Promise<Team> {
     return ctx.services.teams.set(input);
   }
 }

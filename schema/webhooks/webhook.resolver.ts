@@ -13,7 +13,10 @@ import { Webhook, WebhookDeliveryConnection } from './webhook.types.js';
 export class WebhookResolver {
   @Authorized(WEBHOOK_ROLES)
   @Mutation(() => Webhook, { description: 'Registers an endpoint. The response carries its signing `secret`, which is never shown again.' })
-  async createWebhook(@Arg('input', () => CreateWebhookInput) input: CreateWebhookInput, @Ctx() ctx: Context): Promise<Webhook> {
+  async createWebhook(
+    @Arg('input', () => CreateWebhookInput, { description: 'Endpoint URL and the events to deliver to it.' }) input: CreateWebhookInput,
+    @Ctx() ctx: Context,
+  ): Promise<Webhook> {
     const { endpoint, secret } = await ctx.services.webhooks.create(input, actor(ctx));
     return toWebhook(endpoint, secret);
   }
@@ -31,7 +34,10 @@ export class WebhookResolver {
     nullable: true,
     description: 'One endpoint by id; null if there is none or another key owns it (ADMIN keys see every one).',
   })
-  async webhook(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Webhook | null> {
+  async webhook(
+    @Arg('id', () => ID, { description: 'Id of the webhook endpoint.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<Webhook | null> {
     const endpoint = await ctx.services.webhooks.get(id, actor(ctx));
     return endpoint ? toWebhook(endpoint) : null;
   }
@@ -45,7 +51,7 @@ export class WebhookResolver {
   @Authorized(WEBHOOK_ROLES)
   @Query(() => WebhookDeliveryConnection, { description: 'The delivery log of one endpoint, newest first.' })
   async webhookDeliveries(
-    @Arg('webhookId', () => ID) webhookId: string,
+    @Arg('webhookId', () => ID, { description: 'Id of the webhook endpoint whose deliveries are listed.' }) webhookId: string,
     @Arg('first', () => Int, { nullable: true, description: 'Page size (default 20).' }) first: number | null,
     @Arg('after', () => String, { nullable: true, description: '`endCursor` of the previous page.' }) after: string | null,
     @Ctx() ctx: Context,
@@ -59,8 +65,9 @@ export class WebhookResolver {
   @Authorized(WEBHOOK_ROLES)
   @Mutation(() => Webhook, { description: 'Changes an endpoint’s URL, events or description; the secret stays.' })
   async updateWebhook(
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => UpdateWebhookInput) input: UpdateWebhookInput,
+    @Arg('id', () => ID, { description: 'Id of the webhook endpoint to change.' }) id: string,
+    @Arg('input', () => UpdateWebhookInput, { description: 'Fields to change; omitted fields keep their value.' })
+    input: UpdateWebhookInput,
     @Ctx() ctx: Context,
   ): Promise<Webhook> {
     return toWebhook(await ctx.services.webhooks.update(id, input, actor(ctx)));
@@ -68,7 +75,10 @@ export class WebhookResolver {
 
   @Authorized(WEBHOOK_ROLES)
   @Mutation(() => Boolean, { description: 'Deletes an endpoint and its delivery log; true if it existed. Pending deliveries stop.' })
-  async deleteWebhook(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+  async deleteWebhook(
+    @Arg('id', () => ID, { description: 'Id of the webhook endpoint to delete.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
     return ctx.services.webhooks.delete(id, actor(ctx));
   }
 
@@ -77,7 +87,10 @@ export class WebhookResolver {
     description:
       'Re-enables an endpoint (after it was disabled for sustained failure) and resets its failure streak. New events are delivered again; deliveries cancelled while it was disabled are not replayed.',
   })
-  async enableWebhook(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Webhook> {
+  async enableWebhook(
+    @Arg('id', () => ID, { description: 'Id of the (disabled) webhook endpoint to enable again.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<Webhook> {
     return toWebhook(await ctx.services.webhooks.enable(id, actor(ctx)));
   }
 
@@ -85,7 +98,10 @@ export class WebhookResolver {
   @Mutation(() => Webhook, {
     description: 'Replaces the signing secret; the response carries the new one (shown only here). Takes effect at the next attempt.',
   })
-  async rotateWebhookSecret(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Webhook> {
+  async rotateWebhookSecret(
+    @Arg('id', () => ID, { description: 'Id of the webhook endpoint that gets a new signing secret.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<Webhook> {
     const { endpoint, secret } = await ctx.services.webhooks.rotateSecret(id, actor(ctx));
     return toWebhook(endpoint, secret);
   }
