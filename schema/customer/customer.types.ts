@@ -25,7 +25,10 @@ export class Customer {
   @Field(() => String, { nullable: true, description: 'Personal data: visible only to roles allowed to see it.' })
   email!: string | null;
 
-  @Field(() => Float, { nullable: true, description: 'Account value (spend) from the latest response that carried one; null if none.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Account value (spend) last sent with one of the customer’s responses; null if never sent.',
+  })
   accountValue!: number | null;
 
   @Field(() => [Attribute], { description: 'Attributes of the latest response.' })

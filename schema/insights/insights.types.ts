@@ -186,7 +186,7 @@ export class ThemeInsight {
 
   @Field(() => ThemeChange, {
     nullable: true,
-    description: 'Movement against the previous period of equal length; null when not computed.',
+    description: 'Movement against the period of equal length just before.',
   })
   change!: ThemeChange | null;
 

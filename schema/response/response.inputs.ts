@@ -48,7 +48,7 @@ export class ResponseInput {
   @Field(() => String, { nullable: true, description: 'Journey point, e.g. onboarding, support_closed, renewal.' })
   touchpoint?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Channel the survey was answered in, e.g. email or in_app.' })
+  @Field(() => String, { nullable: true, description: 'Channel the survey was answered in, e.g. email.' })
   channel?: string | null;
 
   @Field(() => CustomerInput, { nullable: true, description: 'The customer who answered; omit for anonymous responses.' })

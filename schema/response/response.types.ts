@@ -76,7 +76,9 @@ export class LanguageInfo {
   @Field(() => String, { description: "ISO 639-3 code, or 'und' when too short to tell." })
   code!: string;
 
-  @Field(() => Boolean, { description: 'True when the engine analyses this language; otherwise themes and sentiment are limited.' })
+  @Field(() => Boolean, {
+    description: 'False: the engine does not analyse this language, so it finds no themes and leaves sentiment neutral.',
+  })
   supported!: boolean;
 }
 

@@ -61,7 +61,7 @@ export class TaxonomyBackfill {
   @Field(() => String, { description: 'The change that started it.' })
   reason!: string;
 
-  @Field(() => BackfillStatus, { description: 'Whether the re-analysis is running or finished.' })
+  @Field(() => BackfillStatus, { description: 'Where the scan of the re-analysis is.' })
   status!: BackfillStatus;
 
   @Field(() => DateTime, { description: 'When the re-analysis started.' })
