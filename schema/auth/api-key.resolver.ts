@@ -24,7 +24,7 @@ export class ApiKeyResolver {
   @Authorized()
   @Mutation(() => ApiKeyCreated, { description: 'Creates an API key (ADMIN). The secret is in the answer and never shown again.' })
   async createApiKey(
-    @Arg('input', () => CreateApiKeyInput, { description: 'Name, role and (for MANAGER) attribute scope of the new key.' })
+    @Arg('input', () => CreateApiKeyInput, { description: 'Name, role and attribute scope (required for MANAGER) of the new key.' })
     input: CreateApiKeyInput,
     @Ctx() ctx: Context,
   ): Promise<ApiKeyCreated> {
