@@ -46,7 +46,7 @@ export enum AlertAction {
 }
 registerEnumType(AlertAction, {
   valuesConfig: {
-    RAISED: { description: 'The alert was raised by a routing rule.' },
+    RAISED: { description: 'The alert was raised, by a routing rule or the default route.' },
     ACKNOWLEDGED: { description: 'The assignee acknowledged the alert.' },
     REASSIGNED: { description: 'The alert was handed to another assignee.' },
     RESOLVED: { description: 'The alert was resolved with an outcome.' },
