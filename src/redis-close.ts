@@ -5,25 +5,18 @@
  * finish, quit() (replies to what was sent arrive first), and cut whatever does not answer in time.
  */
 import type { Redis } from 'ioredis';
+import { within } from './shutdown.js';
 
 const GRACE_MS = 1_000;
 
-function within(ms: number, work: Promise<unknown>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const cut = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  return Promise.race([
-    work.then(
-      () => undefined,
-      () => undefined,
-    ),
-    cut,
-  ]).finally(() => clearTimeout(timer));
-}
-
 export async function closeRedisGently(client: Redis): Promise<void> {
   if (client.status === 'connecting' || client.status === 'connect') {
-    await within(GRACE_MS, new Promise((resolve) => client.once('ready', resolve).once('end', resolve)));
+    await within(new Promise((resolve) => client.once('ready', resolve).once('end', resolve)), GRACE_MS);
   }
-  if (client.status === 'ready') await within(GRACE_MS, client.quit());
+  if (client.status === 'ready')
+    await within(
+      client.quit().catch(() => undefined),
+      GRACE_MS,
+    );
   client.disconnect();
 }

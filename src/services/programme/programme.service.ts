@@ -69,18 +69,30 @@ interface ImportRowError {
 const MAX_ATTRIBUTES = 50;
 /** Invitations of an older version brought up to date per read at start. */
 const MIGRATION_PAGE = 500;
+const SCOPE_TAGS_MIGRATION = 'migration:invitation-scope-tags';
+interface MigrationMark {
+  _id: typeof SCOPE_TAGS_MIGRATION;
+  doneAt: Date;
+}
 
 export class ProgrammeService {
   constructor(private readonly deps: ProgrammeDeps) {}
 
-  /** Invitations stored by an older version get their scope tags (run at start; a single empty read once done). */
+  /**
+   * Invitations stored by an older version get their scope tags (run at start). Once done, a marker
+   * says so: later starts read one settings document instead of scanning the invitations.
+   */
   async migrate(): Promise<number> {
+    const { repo } = this.deps;
+    if (await repo.getSetting<MigrationMark>(SCOPE_TAGS_MIGRATION)) return 0;
     let tagged = 0;
     for (;;) {
-      const page = await this.deps.repo.tagLegacyInvitations(MIGRATION_PAGE);
+      const page = await repo.tagLegacyInvitations(MIGRATION_PAGE);
       tagged += page;
-      if (page < MIGRATION_PAGE) return tagged;
+      if (page < MIGRATION_PAGE) break;
     }
+    await repo.putSetting<MigrationMark>({ _id: SCOPE_TAGS_MIGRATION, doneAt: new Date() });
+    return tagged;
   }
 
   // Survey rules
