@@ -7,6 +7,8 @@
  *   npx tsx bench/eval.ts [--json] [--details] [--errors N] [--taxonomy FILE] [--strict] [--no-public]
  *
  * --no-public skip the public corpora (only the regression splits, a few seconds)
+ * --no-transformer  leave the transformer engine out (it runs when the model is installed; the first
+ *             run embeds ~25,000 texts, cached in ~/.cache/verbatim/embeddings)
  * --details   per-theme scores and sentiment confusion matrices
  * --errors N  the engine's first N misses on each tuning split, DEV and DEV2 (never on TEST, which must stay unseen)
  * --taxonomy  evaluate with this taxonomy JSON instead of the engine's default one
@@ -23,7 +25,10 @@ import { fileIfExists, LABELS, loadLabelledJsonl, type Label } from './lib/datas
 import { loadEngine } from './lib/engine.js';
 import { evaluateDataset, targetChecks, type Analyzers, type DatasetResult, type DatasetSpec } from './lib/evaluate.js';
 import { printDetails, printErrors, printReport, toJson } from './lib/report.js';
-import { lexicalEngine, runPublicEval, type PublicEvalResult } from './lib/public-eval.js';
+import { lexicalEngine, runPublicEval, type EngineSpec, type PublicEvalResult } from './lib/public-eval.js';
+import { transformerEngine } from './lib/transformer-eval.js';
+import { loadConfig } from '../src/config.js';
+import { transformerOptionsFromConfig } from '../src/services/analysis-engine.js';
 import { printPublicReport, publicTargetChecks } from './lib/public-report.js';
 import { shippedModel } from '../src/analysis/sentiment/learned.js';
 
@@ -43,6 +48,7 @@ async function main(): Promise<number> {
       taxonomy: { type: 'string' },
       strict: { type: 'boolean', default: false },
       'no-public': { type: 'boolean', default: false },
+      'no-transformer': { type: 'boolean', default: false },
     },
   });
   const notes: string[] = [];
@@ -52,9 +58,19 @@ async function main(): Promise<number> {
     const started = Date.now();
     const log = (s: string) => console.error(s);
     log('public corpora (leave-one-corpus-out training takes a minute or two) …');
-    // One entry per engine: the transformer engine becomes a second column when it is added here.
-    const engines = [lexicalEngine(shippedModel.trainedOn, log)];
-    publicResult = runPublicEval(engines, log);
+    const lexical = lexicalEngine(shippedModel.trainedOn, log);
+    const engines: EngineSpec[] = [lexical];
+    // The transformer engine is a second column when the model is installed (its embeddings are cached on disk).
+    const transformer = opts['no-transformer']
+      ? { skipped: '--no-transformer' }
+      : await transformerEngine(transformerOptionsFromConfig(loadConfig()), lexical.modelWithout, log);
+    if ('skipped' in transformer) notes.push(`transformer engine not evaluated: ${transformer.skipped}`);
+    else engines.push(transformer.engine);
+    try {
+      publicResult = await runPublicEval(engines, log);
+    } finally {
+      if (!('skipped' in transformer)) await transformer.dispose();
+    }
     log(`  done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     if (!opts.json) printPublicReport(publicResult);
   }

@@ -321,6 +321,10 @@ export const CONFIG_SPEC = {
     schema: z.string().min(1).optional(),
     doc: 'Optional text-classification model (a folder inside the model directory) replacing the lexical sentiment.',
   },
+  VERBATIM_SENTIMENT_HEAD: {
+    schema: z.string().min(1).optional(),
+    doc: "The transformer engine's sentiment head (JSON weights over the embeddings); unset: the shipped one, trained by `npm run train:head`.",
+  },
   VERBATIM_ALLOW_REMOTE_MODELS: {
     schema: bool.default(false),
     doc: 'Let the transformer engine download missing model files from the model hub (off: local files only).',

@@ -39,7 +39,14 @@ export function printPublicReport(r: PublicEvalResult): void {
     out.push(
       renderTable(
         ['system', 'micro P', 'R', 'F1', 'top-1 acc', 'verbatims/s'],
-        r.themes.map((t) => [t.system, pct(t.precision), pct(t.recall), pct(t.microF1), pct(t.top1), t.perSecond.toFixed(0)]),
+        r.themes.map((t) => [
+          t.system,
+          pct(t.precision),
+          pct(t.recall),
+          pct(t.microF1),
+          pct(t.top1),
+          Number.isFinite(t.perSecond) ? t.perSecond.toFixed(0) : '— (cached)',
+        ]),
       ),
     );
   }

@@ -67,7 +67,7 @@ export function aspectClauseExamples(sentences: readonly AspectSentence[], group
  * compromise, so 14,000 tweets do not drown 1,000 reviews), and within the whole set each class
  * weighs the same, because macro-F1 rewards every class alike.
  */
-function exampleWeights(examples: readonly Example[]): Float64Array {
+export function exampleWeights(examples: readonly Pick<Example, 'group' | 'label'>[]): Float64Array {
   const perGroup = new Map<string, number>();
   for (const e of examples) perGroup.set(e.group, (perGroup.get(e.group) ?? 0) + 1);
   const w = new Float64Array(examples.length);

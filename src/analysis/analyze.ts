@@ -28,6 +28,12 @@ export interface AnalyzeOptions {
   maxChars?: number;
   /** The learned sentiment weights (default: the shipped model); the evaluation passes held-out models. */
   sentimentModel?: SentimentModel;
+  /**
+   * Another model's class probabilities for the whole text (negative, neutral, positive), e.g. the
+   * transformer engine's sentiment head. They multiply the learned model's, raised to
+   * `lexicalWeight` (0: the prior replaces the learned model), before the rules weigh in.
+   */
+  textPrior?: { probabilities: ArrayLike<number>; lexicalWeight: number };
 }
 
 /** Themes below this combined confidence are not reported. */
@@ -124,6 +130,13 @@ function learnedSentiment(p: Float64Array, rules: Sentiment): Sentiment {
         ? Math.min(blended, -0.05)
         : Math.max(-0.2, Math.min(0.2, blended));
   return { label, score: round(score), confidence };
+}
+
+/** p ∝ prior × learned^lexicalWeight. */
+function withPrior(learned: Float64Array, prior: NonNullable<AnalyzeOptions['textPrior']>): Float64Array {
+  const q = Float64Array.from(learned, (p, c) => prior.probabilities[c] * Math.pow(p, prior.lexicalWeight));
+  const sum = q[0] + q[1] + q[2];
+  return sum > 0 ? q.map((x) => x / sum) : learned;
 }
 
 const ASPECT_UNSURE = 0.6;
@@ -247,7 +260,9 @@ export function analyze(text: string, taxonomy: CompiledTaxonomy, options: Analy
   const { clauses, scores, total, churnSignals } = ruleEvidence(tokens, clean.original);
   const model = options.sentimentModel ?? shippedModel;
   const features = sentimentFeatures(tokens, clauses, scores, total, churnSignals.length);
-  const { text: textProbs, clauses: probs } = predictAll(model, features);
+  const predicted = predictAll(model, features);
+  const probs = predicted.clauses;
+  const textProbs = options.textPrior ? withPrior(predicted.text, options.textPrior) : predicted.text;
 
   let sentiment = learnedSentiment(textProbs, toSentiment(total.raw, total.positive, total.negative, total.hits));
   // Churn intent is a complaint whatever else is said ("great app but I'm cancelling").

@@ -14,6 +14,7 @@ import {
   defaultTaxonomy,
   validateTaxonomy,
   type AnalysisResult,
+  type AnalyzeOptions,
   type CompiledTaxonomy,
   type Taxonomy,
 } from '../analysis/index.js';
@@ -176,7 +177,10 @@ async function createEngine(
   const { engine, warning } = await resolveEngine(choice, options);
   if (warning) console.error(`verbatim analyze: warning: ${warning}`);
   if (engine === 'transformer') {
-    const lexical = { compileTaxonomy, analyze: (text: string, compiled: CompiledTaxonomy) => analyze(text, compiled, { maxChars }) };
+    const lexical = {
+      compileTaxonomy,
+      analyze: (text: string, compiled: CompiledTaxonomy, options?: AnalyzeOptions) => analyze(text, compiled, { ...options, maxChars }),
+    };
     return { ...(await transformerAnalyzer(options, lexical)(taxonomy)), window: TRANSFORMER_WINDOW };
   }
   const compiled = compileTaxonomy(taxonomy);

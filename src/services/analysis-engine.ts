@@ -30,13 +30,19 @@ export function modelDirFromConfig(config: Config): string {
   return resolve(config.VERBATIM_MODEL_DIR ?? join(resolve(config.VERBATIM_DATA_DIR), 'models'));
 }
 
-export function transformerOptionsFromConfig(config: Config): TransformerBackendOptions {
+/** The backend's options and the sentiment head file (unset: the shipped one). */
+export interface TransformerEngineOptions extends TransformerBackendOptions {
+  sentimentHead?: string;
+}
+
+export function transformerOptionsFromConfig(config: Config): TransformerEngineOptions {
   return {
     modelDir: modelDirFromConfig(config),
     embeddingModel: config.VERBATIM_EMBEDDING_MODEL,
     sentimentModel: config.VERBATIM_SENTIMENT_MODEL,
     allowRemote: config.VERBATIM_ALLOW_REMOTE_MODELS,
     cacheDir: join(resolve(config.VERBATIM_DATA_DIR), 'transformers-cache'),
+    sentimentHead: config.VERBATIM_SENTIMENT_HEAD,
   };
 }
 
@@ -46,13 +52,15 @@ export interface ResolvedEngine {
   warning?: string;
 }
 
-/** The `auto` rule: transformer when every configured model's files are present locally, else lexical. */
-export async function resolveEngine(choice: EngineChoice, options: TransformerBackendOptions): Promise<ResolvedEngine> {
+/** The `auto` rule: transformer when every configured model's files are present locally (and the sentiment head reads), else lexical. */
+export async function resolveEngine(choice: EngineChoice, options: TransformerEngineOptions): Promise<ResolvedEngine> {
   if (choice !== 'auto') return { engine: choice };
   const { resolveLocalModel } = await import('../analysis/backends/model-files.js');
+  const { loadSentimentHead } = await import('../analysis/backends/sentiment-head.js');
   try {
     await resolveLocalModel(options.modelDir, options.embeddingModel, options.quantized);
     if (options.sentimentModel) await resolveLocalModel(options.modelDir, options.sentimentModel, options.quantized);
+    await loadSentimentHead(options.sentimentHead);
     return { engine: 'transformer' };
   } catch (err) {
     return {
@@ -66,17 +74,20 @@ export async function resolveEngine(choice: EngineChoice, options: TransformerBa
  * Verbatims shorter than this are embedded whole: one model run per text instead of one per clause
  * (about 3× fewer on typical reviews). Longer ones, which often cover several topics, also per clause.
  */
-const CLAUSE_EMBEDDING_MIN_CHARS = 200;
+export const CLAUSE_EMBEDDING_MIN_CHARS = 200;
 
 /** The transformer engine for one taxonomy; rejects with a clear error when model files are missing. */
 export function transformerAnalyzer(
-  options: TransformerBackendOptions,
+  options: TransformerEngineOptions,
   lexical: LexicalEngine<CompiledTaxonomy> = { compileTaxonomy, analyze },
 ): AnalyzerFactory {
   return async (taxonomy) => {
     // Loaded only when used: lexical deployments never load onnxruntime.
     const { createTransformerAnalyzer } = await import('../analysis/backends/index.js');
-    return createTransformerAnalyzer(lexical, taxonomy, options, { clauseEmbeddingMinChars: CLAUSE_EMBEDDING_MIN_CHARS });
+    return createTransformerAnalyzer(lexical, taxonomy, options, {
+      clauseEmbeddingMinChars: CLAUSE_EMBEDDING_MIN_CHARS,
+      sentimentHead: options.sentimentHead,
+    });
   };
 }
 

@@ -10,27 +10,47 @@ import type { AnalysisResult, Taxonomy } from '../types.js';
 import { createEmbeddingThemeMatcher, type EmbeddingThemeMatcher } from './embedding-theme-matcher.js';
 import { enrichWithTransformer, type TransformerAnalysisOptions } from './enrich-with-transformer.js';
 import { createTransformerBackend, type TransformerBackend, type TransformerBackendOptions } from './transformer-backend.js';
+import { loadSentimentHead, type SentimentHead } from './sentiment-head.js';
 
 /** The lexical engine's API, generic in its compiled-taxonomy type (plain functions: `analyze` is passed on alone). */
 export interface LexicalEngine<Compiled> {
   compileTaxonomy(taxonomy: Taxonomy): Compiled;
-  analyze(this: void, text: string, compiled: Compiled): AnalysisResult;
+  analyze(
+    this: void,
+    text: string,
+    compiled: Compiled,
+    options?: { textPrior?: { probabilities: ArrayLike<number>; lexicalWeight: number } },
+  ): AnalysisResult;
 }
 
-export interface AnalyzeWithTransformerOptions<Compiled> extends TransformerAnalysisOptions {
+export interface AnalyzeWithTransformerOptions<Compiled> extends Omit<TransformerAnalysisOptions, 'headSentiment'> {
   /** The lexical `analyze` whose result the transformer enriches. */
   analyze: LexicalEngine<Compiled>['analyze'];
+  /** The embedding sentiment head (unset: the lexical sentiment stays). */
+  sentimentHead?: SentimentHead;
 }
 
-/** Lexical `analyze(text, compiled)` merged with embedding-matched themes and model sentiment. */
+/** Lexical `analyze(text, compiled)` merged with embedding-matched themes and sentiment. */
 export async function analyzeWithTransformer<Compiled>(
   text: string,
   compiledTaxonomy: Compiled,
   matcher: EmbeddingThemeMatcher,
   options: AnalyzeWithTransformerOptions<Compiled>,
 ): Promise<AnalysisResult> {
-  const { analyze, ...enrichOptions } = options;
-  return enrichWithTransformer(text, analyze(text, compiledTaxonomy), matcher, enrichOptions);
+  const { analyze, sentimentHead, ...enrichOptions } = options;
+  const headSentiment = sentimentHead && {
+    head: sentimentHead,
+    reanalyze: (textPrior: { probabilities: Float64Array; lexicalWeight: number }) => analyze(text, compiledTaxonomy, { textPrior }),
+  };
+  return enrichWithTransformer(text, analyze(text, compiledTaxonomy), matcher, { ...enrichOptions, headSentiment });
+}
+
+/** A model id's last segment: "Xenova/all-MiniLM-L6-v2" and "sentence-transformers/all-MiniLM-L6-v2" are one model. */
+const modelName = (id: string) => id.slice(id.lastIndexOf('/') + 1).toLowerCase();
+
+/** The head, when it was trained on the embedding model in use (another model's vectors mean nothing to it). */
+export function headForModel(head: SentimentHead | undefined, embeddingModel: string): SentimentHead | undefined {
+  return head && modelName(head.embeddingModel) === modelName(embeddingModel) ? head : undefined;
 }
 
 export interface TransformerAnalyzerOptions extends TransformerAnalysisOptions {
@@ -38,6 +58,12 @@ export interface TransformerAnalyzerOptions extends TransformerAnalysisOptions {
   threshold?: number;
   /** Lets the embeddings drop lexical themes far below the best; see EmbeddingThemeMatcherOptions. */
   lexicalMargin?: number;
+  /**
+   * The sentiment head file (default: the shipped data/sentiment-head.json), or false for none. A
+   * missing or corrupt file rejects with an error naming it; a head trained on another embedding
+   * model is not used (the sentiment stays lexical).
+   */
+  sentimentHead?: string | false;
 }
 
 /** A ready-to-use transformer engine for one taxonomy: models loaded, theme vectors embedded. */
@@ -58,8 +84,9 @@ export async function createTransformerAnalyzer<Compiled>(
   backendOptions: TransformerBackendOptions,
   options: TransformerAnalyzerOptions = {},
 ): Promise<TransformerAnalyzer> {
-  const { threshold, lexicalMargin, ...enrichOptions } = options;
+  const { threshold, lexicalMargin, sentimentHead: headPath, ...enrichOptions } = options;
   const compiled = lexical.compileTaxonomy(taxonomy);
+  const head = headPath === false ? undefined : headForModel(await loadSentimentHead(headPath), backendOptions.embeddingModel);
   const backend = await createTransformerBackend(backendOptions);
   const matcher = createEmbeddingThemeMatcher(taxonomy, backend, { threshold, lexicalMargin });
   try {
@@ -70,7 +97,7 @@ export async function createTransformerAnalyzer<Compiled>(
   }
   return {
     backend,
-    analyze: (text) => analyzeWithTransformer(text, compiled, matcher, { ...enrichOptions, analyze: lexical.analyze }),
+    analyze: (text) => analyzeWithTransformer(text, compiled, matcher, { ...enrichOptions, analyze: lexical.analyze, sentimentHead: head }),
     dispose: () => backend.dispose(),
   };
 }

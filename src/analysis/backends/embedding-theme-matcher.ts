@@ -33,6 +33,8 @@ export interface EmbeddingThemeMatcher {
   readonly themes: ReadonlyArray<{ key: string; label: string }>;
   /** For each text, its similarity to every theme (the best of the theme's exemplars). */
   similarities(texts: string[]): Promise<number[][]>;
+  /** The same for texts already embedded with the backend (so a caller that needs the vectors embeds once). */
+  similaritiesOf(vectors: Float32Array[]): Promise<number[][]>;
   /** Themes whose similarity to the text reaches the threshold, most similar first. */
   matchThemes(text: string): Promise<ThemeSimilarity[]>;
   /** Embeds the theme exemplars now rather than on first use (e.g. at worker start). */
@@ -100,12 +102,17 @@ export function createEmbeddingThemeMatcher(
     return themeVectors;
   };
 
-  const similarities = async (texts: string[]): Promise<number[][]> => {
-    if (texts.length === 0 || themes.length === 0) return texts.map(() => []);
-    const [vectorsByTheme, textVectors] = await Promise.all([loadThemeVectors(), backend.embed(texts)]);
+  const similaritiesOf = async (textVectors: Float32Array[]): Promise<number[][]> => {
+    if (textVectors.length === 0 || themes.length === 0) return textVectors.map(() => []);
+    const vectorsByTheme = await loadThemeVectors();
     return textVectors.map((textVector) =>
       vectorsByTheme.map((exemplars) => Math.max(...exemplars.map((e) => cosineSimilarity(textVector, e)))),
     );
+  };
+  const similarities = async (texts: string[]): Promise<number[][]> => {
+    if (texts.length === 0 || themes.length === 0) return texts.map(() => []);
+    const [, textVectors] = await Promise.all([loadThemeVectors(), backend.embed(texts)]);
+    return similaritiesOf(textVectors);
   };
 
   return {
@@ -115,6 +122,7 @@ export function createEmbeddingThemeMatcher(
     lexicalMargin: options.lexicalMargin,
     themes,
     similarities,
+    similaritiesOf,
     async matchThemes(text) {
       const [row] = await similarities([text]);
       return row

@@ -6,6 +6,13 @@
 import type { AnalysisResult } from '../types.js';
 import type { EmbeddingThemeMatcher } from './embedding-theme-matcher.js';
 import { applyModelSentiment, mergeEmbeddingThemes } from './merge-transformer-results.js';
+import type { SentimentHead } from './sentiment-head.js';
+
+/** The sentiment head and a way to re-run the lexical analysis with its probabilities as a prior. */
+export interface HeadSentiment {
+  head: SentimentHead;
+  reanalyze(textPrior: { probabilities: Float64Array; lexicalWeight: number }): AnalysisResult;
+}
 
 export interface TransformerAnalysisOptions {
   /** Use the backend's sentiment model when it has one (default true). */
@@ -18,6 +25,8 @@ export interface TransformerAnalysisOptions {
    * one thing, while a long one can name a theme in one clause only.
    */
   clauseEmbeddingMinChars?: number;
+  /** The text's sentiment from the embedding head, blended with the lexical engine's (unset: lexical only). */
+  headSentiment?: HeadSentiment;
 }
 
 /** The whole text and each clause (when wanted), deduplicated so a one-clause text is embedded once. */
@@ -57,12 +66,17 @@ export async function enrichWithTransformer(
   const { inputs, textIndex, clauseIndexes } = uniqueInputs(text, lexical, embedClauses);
   const sentimentInputs = classifyClauses ? inputs : [inputs[textIndex]];
 
-  const [similarities, sentiments] = await Promise.all([
-    matcher.similarities(inputs),
+  const [vectors, sentiments] = await Promise.all([
+    matcher.backend.embed(inputs),
     classify ? classify(sentimentInputs) : Promise.resolve(undefined),
   ]);
+  const similarities = await matcher.similaritiesOf(vectors);
 
-  let result = mergeEmbeddingThemes(lexical, {
+  const head = options.headSentiment;
+  const base = head
+    ? head.reanalyze({ probabilities: head.head.probabilities(vectors[textIndex]), lexicalWeight: head.head.lexicalWeight })
+    : lexical;
+  let result = mergeEmbeddingThemes(base, {
     text,
     themes: matcher.themes,
     textSimilarities: similarities[textIndex],

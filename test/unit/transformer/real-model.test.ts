@@ -8,7 +8,12 @@ import { copyFile, cp, mkdtemp, rm, stat, truncate, unlink } from 'node:fs/promi
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cosineSimilarity, createTransformerBackend, type TransformerBackend } from '../../../src/analysis/backends/index.js';
+import {
+  cosineSimilarity,
+  createTransformerBackend,
+  loadSentimentHead,
+  type TransformerBackend,
+} from '../../../src/analysis/backends/index.js';
 import { defaultTaxonomy } from '../../../src/analysis/index.js';
 import { loadConfig } from '../../../src/config.js';
 import { analyzerFactoryFromConfig } from '../../../src/services/analysis-engine.js';
@@ -138,4 +143,24 @@ describe('the installed all-MiniLM-L6-v2', () => {
       await analyzer.dispose();
     }
   }, 300_000);
+
+  it('feeds the shipped sentiment head: its probabilities of real embeddings move the sentiment', async () => {
+    const head = await loadSentimentHead();
+    const [pleased, angry] = await backend.embed([
+      'Absolutely love it, works perfectly.',
+      'It stopped working after a week and nobody answers.',
+    ]);
+    expect(argmax(head.probabilities(pleased))).toBe(2);
+    expect(argmax(head.probabilities(angry))).toBe(0);
+    const themes = defaultTaxonomy.themes.filter((t) => t.key === 'billing');
+    const analyzer = await analyzerFactoryFromConfig(loadConfig({ VERBATIM_MODEL_DIR: modelDir }))({ ...defaultTaxonomy, themes });
+    try {
+      expect((await analyzer.analyze('Absolutely love it, works perfectly.')).sentiment.label).toBe('positive');
+      expect((await analyzer.analyze('It stopped working after a week and nobody answers.')).sentiment.label).toBe('negative');
+    } finally {
+      await analyzer.dispose();
+    }
+  }, 300_000);
 });
+
+const argmax = (p: ArrayLike<number>) => Array.from(p).indexOf(Math.max(...Array.from(p)));
