@@ -30,7 +30,7 @@ export interface EmbeddingCache {
 }
 
 /** Default place: $VERBATIM_EMBEDDING_CACHE, else ~/.cache/verbatim/embeddings. */
-export function defaultCacheDir(): string {
+function defaultCacheDir(): string {
   return resolve(process.env.VERBATIM_EMBEDDING_CACHE ?? join(homedir(), '.cache/verbatim/embeddings'));
 }
 

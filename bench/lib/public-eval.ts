@@ -40,7 +40,7 @@ const analyzeAll = (analyzer: Analyzer, texts: readonly string[]) => Promise.all
 export function lexicalEngine(
   shippedTrainedOn: readonly string[],
   log: (s: string) => void,
-): EngineSpec & { modelWithout(group: string): SentimentModel } {
+): EngineSpec & { modelWithout(this: void, group: string): SentimentModel } {
   let examples: Example[] | null = null;
   const models = new Map<string, SentimentModel>();
   const compiled = new Map<Taxonomy, ReturnType<typeof compileTaxonomy>>();

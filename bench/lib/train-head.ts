@@ -28,7 +28,7 @@ export interface HeadTrainOptions {
 }
 
 /** Chosen before any held-out score was seen; not tuned. */
-export const HEAD_DEFAULTS: HeadTrainOptions = { epochs: 10, learningRate: 0.05, l2: 1e-3, batchSize: 32, seed: 20261203 };
+const HEAD_DEFAULTS: HeadTrainOptions = { epochs: 10, learningRate: 0.05, l2: 1e-3, batchSize: 32, seed: 20261203 };
 
 const K = 3;
 

@@ -9,7 +9,7 @@ import { applyModelSentiment, mergeEmbeddingThemes } from './merge-transformer-r
 import type { SentimentHead } from './sentiment-head.js';
 
 /** The sentiment head and a way to re-run the lexical analysis with its probabilities as a prior. */
-export interface HeadSentiment {
+interface HeadSentiment {
   head: SentimentHead;
   reanalyze(textPrior: { probabilities: Float64Array; lexicalWeight: number }): AnalysisResult;
 }

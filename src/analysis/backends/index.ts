@@ -8,5 +8,5 @@ export { enrichWithTransformer } from './enrich-with-transformer.js';
 export { REQUIRED_MODEL_FILES, FULL_ONNX_FILE, QUANTIZED_ONNX_FILE } from './model-files.js';
 export { analyzeWithTransformer, createTransformerAnalyzer } from './analyze-with-transformer.js';
 export type { LexicalEngine, TransformerAnalyzer } from './analyze-with-transformer.js';
-export { loadSentimentHead, sentimentHeadFromData, SHIPPED_SENTIMENT_HEAD } from './sentiment-head.js';
+export { loadSentimentHead, sentimentHeadFromData } from './sentiment-head.js';
 export type { SentimentHead, SentimentHeadData } from './sentiment-head.js';

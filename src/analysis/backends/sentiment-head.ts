@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { ModelFilesError } from './model-files.js';
 
 /** The shipped head, trained for all-MiniLM-L6-v2 embeddings. */
-export const SHIPPED_SENTIMENT_HEAD = resolve(import.meta.dirname, '../data/sentiment-head.json');
+const SHIPPED_SENTIMENT_HEAD = resolve(import.meta.dirname, '../data/sentiment-head.json');
 
 /** The file's layout. Classes are negative, neutral, positive; weights are class-major (class * dim + j). */
 export interface SentimentHeadData {
