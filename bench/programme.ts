@@ -3,18 +3,18 @@
  * simulated quarter and runs the dispatch planner tick by tick on a simulated clock, then prints the
  * invitations released per business day (checked against the batch size and the team's capacity, and
  * never on a weekend in the customer's time zone), the surveys skipped by each rule, and the planner's
- * time per tick. A RELATIONSHIP rule (every BENCH_EVERY_DAYS, 90) surveys customers with no triggering
+ * time per tick, and the ingest rate of the events (imported, against one call each). A RELATIONSHIP rule (every BENCH_EVERY_DAYS, 90) surveys customers with no triggering
  * event: their last relationship survey is spread over the quarter before the start, so the cadence
  * makes them due through the simulated quarter, within the same batch, capacity and fatigue rules.
  *
  * Uses MONGODB_URI when set (a fresh database, dropped at the end), else a local FerretDB in a
  * temporary directory. BENCH_EVENTS (100000), BENCH_CUSTOMERS (20000), BENCH_DAYS (91),
- * BENCH_TICK_MINUTES (60), BENCH_CAPACITY (200 per day), BENCH_BATCH (50), BENCH_EVERY_DAYS (90).
+ * BENCH_TICK_MINUTES (60), BENCH_CAPACITY (200 per day), BENCH_BATCH (50), BENCH_EVERY_DAYS (90),
+ * BENCH_SINGLE_EVENTS (1000: recorded one call each, the baseline of the import's ingest rate).
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Types } from 'mongoose';
 import { connectDatabase } from '../models/database.js';
 import { loadConfig } from '../src/config.js';
 import { isBusinessDay } from '../src/domain/business-calendar.js';
@@ -29,6 +29,7 @@ const TICK_MINUTES = Number(process.env.BENCH_TICK_MINUTES ?? 60);
 const CAPACITY = Number(process.env.BENCH_CAPACITY ?? 200);
 const BATCH = Number(process.env.BENCH_BATCH ?? 50);
 const EVERY_DAYS = Number(process.env.BENCH_EVERY_DAYS ?? 90);
+const SINGLE = Number(process.env.BENCH_SINGLE_EVENTS ?? 1000);
 const DAY = 86_400_000;
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'UTC'];
 const TOUCHPOINTS = ['order_delivered', 'ticket_closed', 'invoice_paid', 'site_visit'];
@@ -69,7 +70,8 @@ async function main() {
       accountPeriodDays: 30,
     });
 
-    // Contacts and events go straight into the collections (the bench measures the planner, not the API).
+    // Customers known before the quarter go straight into the collection (their relationship cadence
+    // spread over the quarter before); the events are recorded through the service, as an import does.
     const random = prng(2026);
     const contacts = Array.from({ length: CUSTOMERS }, (_, i) => ({
       _id: `cust-${i}`,
@@ -86,25 +88,38 @@ async function main() {
     }));
     await db.connection.collection('programme_contacts').insertMany(contacts as never[], { ordered: false });
     const events = Array.from({ length: EVENTS }, (_, i) => {
-      const occurredAt = new Date(start.getTime() + random() * DAYS * DAY);
+      const customer = contacts[Math.floor(random() * CUSTOMERS)];
       return {
-        _id: new Types.ObjectId(),
         externalId: `evt-${i}`,
-        customerId: `cust-${Math.floor(random() * CUSTOMERS)}`,
         touchpoint: TOUCHPOINTS[Math.floor(random() * TOUCHPOINTS.length)],
-        occurredAt,
-        attributes: [],
-        dueAt: new Date(occurredAt.getTime() + DAY),
-        status: 'PENDING',
-        invitationId: null,
-        createdAt: occurredAt,
+        occurredAt: new Date(start.getTime() + random() * DAYS * DAY),
+        customer: { externalId: customer._id, email: customer.email, timeZone: customer.timeZone },
+        attributes: [{ key: 'account', value: customer.account }],
       };
-    });
-    for (let i = 0; i < events.length; i += 5_000)
-      await db.connection.collection('touchpoint_events').insertMany(events.slice(i, i + 5_000), { ordered: false });
+    }).sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
     log(
       `${EVENTS} events for ${CUSTOMERS} customers over ${DAYS} days; ticks every ${TICK_MINUTES} min, batch ${BATCH}, capacity ${CAPACITY}/day`,
     );
+    // Each day's events are recorded at the start of that day, as the systems behind the touchpoints
+    // send them. Baseline in the same run: the first events one call each (recordTouchpointEvent).
+    const ingest = { single: 0, singleMs: 0, imported: 0, importMs: 0 };
+    let next = 0;
+    async function recordDay(until: Date) {
+      let started = performance.now();
+      for (; next < events.length && ingest.single < SINGLE && events[next].occurredAt < until; next++, ingest.single++)
+        await programme.recordEvent(events[next]);
+      ingest.singleMs += performance.now() - started;
+      started = performance.now();
+      while (next < events.length && events[next].occurredAt < until) {
+        let end = next;
+        while (end < events.length && end - next < config.VERBATIM_MAX_IMPORT_ROWS && events[end].occurredAt < until) end++;
+        const outcome = await programme.importEvents(events.slice(next, end));
+        if (outcome.errors.length || outcome.duplicates) throw new Error(`import refused rows: ${JSON.stringify(outcome).slice(0, 500)}`);
+        ingest.imported += end - next;
+        next = end;
+      }
+      ingest.importMs += performance.now() - started;
+    }
 
     const tickMs: number[] = [];
     const skipped: Record<string, number> = {};
@@ -112,6 +127,10 @@ async function main() {
     let maxPerTick = 0;
     for (let t = start.getTime(); t < start.getTime() + DAYS * DAY; t += TICK_MINUTES * 60_000) {
       now = new Date(t);
+      if ((t - start.getTime()) % DAY === 0) {
+        await recordDay(new Date(t + DAY));
+        log(`day ${(t - start.getTime()) / DAY + 1}: ${next} events recorded, ticks so far p50 ${median(tickMs)} ms`);
+      }
       const summary = await dispatchPlanner.tick();
       if (!summary) continue;
       tickMs.push(summary.tookMs);
@@ -134,6 +153,11 @@ async function main() {
     const counts = [...perDay.values()];
     const sorted = [...tickMs].sort((a, b) => a - b);
     const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+    const singleRate = ingest.single / (ingest.singleMs / 1000);
+    const importRate = ingest.imported / (ingest.importMs / 1000);
+    console.log(
+      `events recorded: ${ingest.single} one call each at ${singleRate.toFixed(0)}/s; ${ingest.imported} imported (at most ${config.VERBATIM_MAX_IMPORT_ROWS} rows per call, a day's events) at ${importRate.toFixed(0)}/s in ${(ingest.importMs / 1000).toFixed(1)} s (${(importRate / singleRate).toFixed(1)}× one call each)`,
+    );
     console.log(`invitations released: ${released.length} on ${perDay.size} days`);
     console.log(
       `relationship cadence: ${relationship} surveys made due for customers with no triggering event, ${released.filter((r) => r.kind === 'RELATIONSHIP').length} released`,
@@ -150,6 +174,10 @@ async function main() {
     await db.close();
     await local?.stop();
   }
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 }
 
 function withDatabase(uri: string, dbName: string): string {

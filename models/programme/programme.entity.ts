@@ -64,6 +64,19 @@ export interface TouchpointEventEntity {
   createdAt: Date;
 }
 
+/**
+ * A pending event in the planner's due queue (`_id` = the event's): only events not yet settled are
+ * here, so the planner's due read stays small however many events are stored (FerretDB serves only
+ * `_id` equality from an index; any other filter reads the whole collection).
+ */
+export type DueEventEntity = Pick<TouchpointEventEntity, '_id' | 'customerId' | 'touchpoint' | 'attributes' | 'dueAt'>;
+
+/** When surveys were released to one account (`_id` = the account): the per-account limit reads it by `_id`. */
+export interface AccountSurveysEntity {
+  _id: string;
+  at: Date[];
+}
+
 export interface InvitationEntity {
   _id: Types.ObjectId;
   /** The event behind it (unique: one invitation per event, however often the planner runs). */

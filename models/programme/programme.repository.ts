@@ -1,7 +1,9 @@
 /** Reads and writes of the survey programme; reads are lean and return plain objects. */
-import { Types, type FilterQuery } from 'mongoose';
-import { isDuplicateKeyError } from '../bulk.js';
+import { Types, type FilterQuery, type Model } from 'mongoose';
+import { chunks, duplicateKeyIndexes, isDuplicateKeyError } from '../bulk.js';
 import type {
+  AccountSurveysEntity,
+  DueEventEntity,
   CalendarEntity,
   ContactEntity,
   ContactRulesEntity,
@@ -25,6 +27,15 @@ export interface ContactProfile {
   account?: string | null;
   /** The customer's latest attributes (of an event or response): relationship surveys carry them. */
   attributes?: Attribute[] | null;
+}
+
+/** A contact's fatigue state after the surveys one planner page released to it. */
+export interface SurveyedMark {
+  customerId: string;
+  at: Date;
+  lastByTouchpoint: { touchpoint: string; at: Date }[];
+  /** A relationship survey: its cadence restarts at `at`. */
+  relationship: boolean;
 }
 
 export interface InvitationQuery {
@@ -74,9 +85,19 @@ export class ProgrammeRepository {
   async upsertContact(p: ContactProfile, now: Date): Promise<void> {
     await this.upsertContacts([p], now);
   }
-  /** One write for many contacts (an import): each as upsertContact. */
+  /**
+   * Many contacts (an import), a chunk per write: each as upsertContact. Rows of one customer are
+   * folded first (a later row's fields win, as if written one after the other).
+   */
   async upsertContacts(profiles: ContactProfile[], now: Date): Promise<void> {
-    if (profiles.length === 0) return;
+    const folded = new Map<string, ContactProfile>();
+    for (const p of profiles) {
+      const given = Object.fromEntries(Object.entries(p).filter(([k, v]) => v != null && !(k === 'attributes' && !p.attributes?.length)));
+      folded.set(p.customerId, { ...folded.get(p.customerId), ...given, customerId: p.customerId });
+    }
+    for (const part of chunks([...folded.values()])) await this.upsertContactChunk(part, now);
+  }
+  private async upsertContactChunk(profiles: ContactProfile[], now: Date): Promise<void> {
     const ops = profiles.map((p) => {
       const set: Partial<ContactEntity> = {};
       if (p.email != null) set.email = p.email;
@@ -94,21 +115,24 @@ export class ProgrammeRepository {
   findContact(id: string): Promise<ContactEntity | null> {
     return this.m.contacts.findById(id).lean<ContactEntity>().exec();
   }
-  findContacts(ids: string[]): Promise<ContactEntity[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    return this.m.contacts
-      .find({ _id: { $in: ids } })
-      .lean<ContactEntity[]>()
-      .exec();
+  /** By `_id` equality, a few at a time: the one lookup FerretDB serves from an index (`$in` reads every contact). */
+  async findContacts(ids: string[]): Promise<ContactEntity[]> {
+    const found = await byIds(ids, (id) => this.findContact(id));
+    return found.filter((c): c is ContactEntity => c !== null);
   }
-  /** A survey was released: the fatigue rules count from `at`; a relationship survey restarts the cadence. */
-  async markSurveyed(customerId: string, touchpoint: string, at: Date, relationship: boolean): Promise<void> {
-    const contact = await this.findContact(customerId);
-    const byTouchpoint = (contact?.lastByTouchpoint ?? []).filter((t) => t.touchpoint !== touchpoint).concat({ touchpoint, at });
-    const set = { lastSurveyedAt: at, lastByTouchpoint: byTouchpoint, ...(relationship ? { relationshipAnchor: at } : {}) };
-    await this.m.contacts
-      .updateOne({ _id: customerId }, { $set: set, $setOnInsert: relationship ? {} : { relationshipAnchor: at } }, { upsert: true })
-      .exec();
+  /**
+   * Surveys were released: the fatigue rules count from `lastSurveyedAt` (the planner computed each
+   * contact's new state in memory); a relationship survey restarts the cadence. One write per chunk.
+   */
+  async markSurveyed(marks: SurveyedMark[]): Promise<void> {
+    for (const part of chunks(marks)) {
+      const ops = part.map((m) => {
+        const set = { lastSurveyedAt: m.at, lastByTouchpoint: m.lastByTouchpoint, ...(m.relationship ? { relationshipAnchor: m.at } : {}) };
+        const update = { $set: set, $setOnInsert: m.relationship ? {} : { relationshipAnchor: m.at } };
+        return { updateOne: { filter: { _id: m.customerId }, update, upsert: true } };
+      });
+      await this.m.contacts.bulkWrite(ops as never, { ordered: false });
+    }
   }
 
   // Relationship cadence
@@ -170,18 +194,32 @@ export class ProgrammeRepository {
   }
   /** Pending events due by `now`, counted up to `limit` (the planner's backlog, bounded). */
   countDueBacklog(now: Date, limit: number): Promise<number> {
-    return this.m.events.countDocuments({ status: 'PENDING', dueAt: { $lte: now } }, { limit }).exec();
+    return this.m.due.countDocuments({ dueAt: { $lte: now } }, { limit }).exec();
   }
-  /** Inserts cadence events; replays (same externalId, e.g. after a crash) are ignored. Returns how many are new. */
-  async insertEvents(events: Omit<TouchpointEventEntity, '_id' | 'createdAt'>[]): Promise<number> {
-    if (events.length === 0) return 0;
-    try {
-      return (await this.m.events.insertMany(events, { ordered: false })).length;
-    } catch (err) {
-      const inserted = (err as { insertedDocs?: unknown[] }).insertedDocs;
-      if (isDuplicateKeyError(err) || (err as { writeErrors?: unknown[] }).writeErrors) return inserted?.length ?? 0;
-      throw err;
+  /**
+   * Inserts events (an import, cadence events) a chunk per write. Returns the indexes of those refused
+   * because their externalId is stored already (a replay): each externalId is stored once.
+   */
+  async insertEvents(events: Omit<TouchpointEventEntity, '_id' | 'createdAt'>[]): Promise<Set<number>> {
+    const docs = events.map((e) => ({ ...e, _id: new Types.ObjectId() }));
+    const refused = await insertRefusingDuplicates(this.m.events, docs);
+    await insertRefusingDuplicates(this.m.due, docs.filter((_, i) => !refused.has(i)).map(dueOf));
+    return refused;
+  }
+  /**
+   * Puts every PENDING event missing from the due queue back in it (run at start): an event whose
+   * queue entry was not written (a crash between the two writes) is planned after the restart.
+   */
+  async requeuePendingEvents(): Promise<number> {
+    const pending = await this.m.events
+      .find({ status: 'PENDING' }, { customerId: 1, touchpoint: 1, attributes: 1, dueAt: 1 })
+      .lean<DueEventEntity[]>()
+      .exec();
+    for (const part of chunks(pending)) {
+      const ops = part.map((e) => ({ updateOne: { filter: { _id: e._id }, update: { $setOnInsert: dueOf(e) }, upsert: true } }));
+      await this.m.due.bulkWrite(ops as never, { ordered: false });
     }
+    return pending.length;
   }
 
   // Touchpoint events
@@ -190,7 +228,9 @@ export class ProgrammeRepository {
     event: Omit<TouchpointEventEntity, '_id' | 'createdAt'>,
   ): Promise<{ event: TouchpointEventEntity; duplicate: boolean }> {
     try {
-      return { event: (await this.m.events.create(event)).toObject<TouchpointEventEntity>(), duplicate: false };
+      const created = (await this.m.events.create(event)).toObject<TouchpointEventEntity>();
+      await this.m.due.create(dueOf(created));
+      return { event: created, duplicate: false };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       const stored = await this.m.events.findOne({ externalId: event.externalId }).lean<TouchpointEventEntity>().exec();
@@ -198,32 +238,42 @@ export class ProgrammeRepository {
       return { event: stored, duplicate: true };
     }
   }
-  /** Pending events due by `now`, oldest due first. */
-  findDueEvents(now: Date, limit: number): Promise<TouchpointEventEntity[]> {
-    return this.m.events
-      .find({ status: 'PENDING', dueAt: { $lte: now } })
-      .sort({ dueAt: 1, _id: 1 })
-      .limit(limit)
-      .lean<TouchpointEventEntity[]>()
-      .exec();
+  /** A page of the due queue (pending events due by `now`), oldest due first, after the keyset `after` (the previous page's last). */
+  findDueEvents(now: Date, limit: number, after: Pick<DueEventEntity, '_id' | 'dueAt'> | null = null): Promise<DueEventEntity[]> {
+    const due: FilterQuery<DueEventEntity> = { dueAt: { $lte: now } };
+    const filter = after
+      ? { $and: [due, { $or: [{ dueAt: { $gt: after.dueAt } }, { dueAt: after.dueAt, _id: { $gt: after._id } }] }] }
+      : due;
+    return this.m.due.find(filter).sort({ dueAt: 1, _id: 1 }).limit(limit).lean<DueEventEntity[]>().exec();
   }
-  async settleEvent(id: Types.ObjectId, status: EventStatus, invitationId: Types.ObjectId): Promise<void> {
-    await this.m.events.updateOne({ _id: id, status: 'PENDING' }, { $set: { status, invitationId } }).exec();
+  /** Settles pending events with their invitation, a chunk per write (an event settled already keeps its state). */
+  async settleEvents(settled: { eventId: Types.ObjectId; status: EventStatus; invitationId: Types.ObjectId }[]): Promise<void> {
+    for (const part of chunks(settled)) {
+      const ops = part.map((e) => ({
+        updateOne: { filter: { _id: e.eventId, status: 'PENDING' }, update: { $set: { status: e.status, invitationId: e.invitationId } } },
+      }));
+      await this.m.events.bulkWrite(ops as never, { ordered: false });
+      await this.m.due.bulkWrite(
+        part.map((e) => ({ deleteOne: { filter: { _id: e.eventId } } })),
+        { ordered: false },
+      );
+    }
   }
 
   // Invitations
-  /** Inserts the invitation of an event; false when the event has one already (another planner run). */
-  async insertInvitation(invitation: InvitationEntity): Promise<boolean> {
-    try {
-      await this.m.invitations.create(invitation);
-      return true;
-    } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
-      throw err;
-    }
+  /**
+   * Inserts invitations a chunk per write. Returns the indexes of those refused because their event
+   * has an invitation already (an earlier planner run): one event, one invitation.
+   */
+  insertInvitations(invitations: InvitationEntity[]): Promise<Set<number>> {
+    return insertRefusingDuplicates(this.m.invitations, invitations);
   }
-  findInvitationOfEvent(eventId: Types.ObjectId): Promise<InvitationEntity | null> {
-    return this.m.invitations.findOne({ eventId }).lean<InvitationEntity>().exec();
+  findInvitationsOfEvents(eventIds: Types.ObjectId[]): Promise<InvitationEntity[]> {
+    if (eventIds.length === 0) return Promise.resolve([]);
+    return this.m.invitations
+      .find({ eventId: { $in: eventIds } })
+      .lean<InvitationEntity[]>()
+      .exec();
   }
   findInvitation(id: string): Promise<InvitationEntity | null> {
     if (!Types.ObjectId.isValid(id)) return Promise.resolve(null);
@@ -250,8 +300,33 @@ export class ProgrammeRepository {
       .exec();
     return res.modifiedCount;
   }
-  countAccountSurveys(account: string, since: Date): Promise<number> {
-    return this.m.invitations.countDocuments({ account, plannedAt: { $gte: since }, status: { $ne: 'SKIPPED' } }).exec();
+  /** Surveys released to each of these accounts since `since`: each account's log read by `_id`. */
+  async countAccountSurveys(accounts: string[], since: Date): Promise<Map<string, number>> {
+    const logs = await byIds(accounts, (id) => this.m.accountSurveys.findById(id).lean<AccountSurveysEntity>().exec());
+    return new Map(accounts.map((a, i) => [a, (logs[i]?.at ?? []).filter((at) => at >= since).length]));
+  }
+  /** Logs `count` surveys released to each account at `at`. */
+  async addAccountSurveys(counts: Map<string, number>, at: Date): Promise<void> {
+    for (const part of chunks([...counts])) {
+      const ops = part.map(([account, count]) => ({
+        updateOne: { filter: { _id: account }, update: { $push: { at: { $each: Array<Date>(count).fill(at) } } }, upsert: true },
+      }));
+      await this.m.accountSurveys.bulkWrite(ops as never, { ordered: false });
+    }
+  }
+  /** Builds the account logs from the released invitations (once, for invitations stored by an older version). */
+  async seedAccountSurveys(): Promise<number> {
+    const released = await this.m.invitations
+      .find({ account: { $ne: null }, status: { $ne: 'SKIPPED' } }, { account: 1, plannedAt: 1 })
+      .lean<Pick<InvitationEntity, 'account' | 'plannedAt'>[]>()
+      .exec();
+    const byAccount = new Map<string, Date[]>();
+    for (const { account, plannedAt } of released) if (account) byAccount.set(account, [...(byAccount.get(account) ?? []), plannedAt]);
+    for (const part of chunks([...byAccount])) {
+      const ops = part.map(([account, at]) => ({ updateOne: { filter: { _id: account }, update: { $set: { at } }, upsert: true } }));
+      await this.m.accountSurveys.bulkWrite(ops as never, { ordered: false });
+    }
+    return byAccount.size;
   }
   private invitationFilter(q: InvitationQuery): FilterQuery<InvitationEntity> {
     const f: FilterQuery<InvitationEntity> = {};
@@ -323,8 +398,13 @@ export class ProgrammeRepository {
       .exec();
     return new Map(docs.map((d) => [d._id, d.count]));
   }
-  async addCapacityUse(key: string, count: number): Promise<void> {
-    await this.m.capacityUse.updateOne({ _id: key }, { $inc: { count } }, { upsert: true }).exec();
+  /** Adds released surveys to each `team|day` key's count, in one write. */
+  async addCapacityUse(counts: Map<string, number>): Promise<void> {
+    if (counts.size === 0) return;
+    const ops = [...counts].map(([key, count]) => ({
+      updateOne: { filter: { _id: key }, update: { $inc: { count } }, upsert: true },
+    }));
+    await this.m.capacityUse.bulkWrite(ops as never, { ordered: false });
   }
 
   // Planner ticks
@@ -346,4 +426,37 @@ export class ProgrammeRepository {
     const { _id, ...rest } = tick;
     await this.m.ticks.updateOne({ _id }, { $set: rest }).exec();
   }
+}
+
+/** Inserts in chunks of this many documents: inserts touch no stored document, so larger than an update chunk. */
+const INSERT_CHUNK = 500;
+
+/** Unordered inserts a chunk per write; the indexes (into `docs`) refused by a unique key are returned, any other error thrown. */
+async function insertRefusingDuplicates<T>(model: Model<T>, docs: readonly object[]): Promise<Set<number>> {
+  const refused = new Set<number>();
+  for (let offset = 0; offset < docs.length; offset += INSERT_CHUNK) {
+    const part = docs.slice(offset, offset + INSERT_CHUNK);
+    try {
+      await model.insertMany(part, { ordered: false });
+    } catch (err) {
+      const duplicates = duplicateKeyIndexes(err, part.length);
+      if (!duplicates) throw err;
+      for (const i of duplicates) refused.add(offset + i);
+    }
+  }
+  return refused;
+}
+
+/** Concurrent `_id` lookups per round: each is an index hit, together they keep the server busy without queueing. */
+const LOOKUP_CONCURRENCY = 25;
+
+/** Looks each id up (by `_id` equality), a few at a time; results in the order of `ids`. */
+async function byIds<T>(ids: readonly string[], find: (id: string) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += LOOKUP_CONCURRENCY) out.push(...(await Promise.all(ids.slice(i, i + LOOKUP_CONCURRENCY).map(find))));
+  return out;
+}
+
+function dueOf(e: Pick<TouchpointEventEntity, '_id' | 'customerId' | 'touchpoint' | 'attributes' | 'dueAt'>): DueEventEntity {
+  return { _id: e._id, customerId: e.customerId, touchpoint: e.touchpoint, attributes: e.attributes, dueAt: e.dueAt };
 }

@@ -1,7 +1,9 @@
 /** Mongoose schemas of the survey programme, with the indexes its queries need. */
 import { Schema, type Connection, type Model } from 'mongoose';
 import type {
+  AccountSurveysEntity,
   CapacityUseEntity,
+  DueEventEntity,
   ContactEntity,
   DispatchTickEntity,
   InvitationEntity,
@@ -59,6 +61,22 @@ const eventSchema = new Schema<TouchpointEventEntity>(
 );
 eventSchema.index({ externalId: 1 }, { unique: true });
 eventSchema.index({ status: 1, dueAt: 1 });
+
+const dueEventSchema = new Schema<DueEventEntity>(
+  {
+    customerId: { type: String, required: true },
+    touchpoint: { type: String, required: true },
+    attributes,
+    dueAt: { type: Date, required: true },
+  },
+  { collection: 'touchpoint_due', versionKey: false },
+);
+dueEventSchema.index({ dueAt: 1, _id: 1 });
+
+const accountSurveysSchema = new Schema<AccountSurveysEntity>(
+  { _id: { type: String, required: true }, at: { type: [Date], default: [] } },
+  { collection: 'account_surveys', versionKey: false },
+);
 
 const invitationSchema = new Schema<InvitationEntity>(
   {
@@ -125,6 +143,8 @@ export interface ProgrammeModels {
   rules: Model<SurveyRuleEntity>;
   contacts: Model<ContactEntity>;
   events: Model<TouchpointEventEntity>;
+  due: Model<DueEventEntity>;
+  accountSurveys: Model<AccountSurveysEntity>;
   invitations: Model<InvitationEntity>;
   settings: Model<SettingEntity>;
   teamCapacities: Model<TeamCapacityEntity>;
@@ -141,6 +161,8 @@ export function programmeModels(connection: Connection): ProgrammeModels {
     rules: model(connection, 'SurveyRule', surveyRuleSchema),
     contacts: model(connection, 'ProgrammeContact', contactSchema),
     events: model(connection, 'TouchpointEvent', eventSchema),
+    due: model(connection, 'TouchpointDue', dueEventSchema),
+    accountSurveys: model(connection, 'AccountSurveys', accountSurveysSchema),
     invitations: model(connection, 'SurveyInvitation', invitationSchema),
     settings: model(connection, 'ProgrammeSetting', settingsSchema),
     teamCapacities: model(connection, 'TeamCapacity', teamCapacitySchema),

@@ -27,6 +27,12 @@ export interface DomainEvent {
   data: Record<string, unknown>;
   /** Segment attributes of the response behind the event (scoped consumers filter on them). */
   attributes: Attribute[];
+  /**
+   * For an event bundling items of several segments (`survey.due`): the part an endpoint of a scoped
+   * key may see, as an event with its own id, or null when no item is in that scope. Absent: the
+   * event goes whole to a scoped endpoint when its `attributes` are in scope, else not at all.
+   */
+  inScopePart?: (scope: readonly Attribute[]) => DomainEvent | null;
 }
 
 export interface EventPublisher {

@@ -461,4 +461,62 @@ describe('dispatch planner', () => {
     expect(answered.out).toMatch(/stored: 1\b/);
     expect((await invitations({ customerExternalId: 'nv1' })).edges[0].node.status).toBe('RESPONDED');
   }, 120_000);
+
+  it('survey.due reaches an endpoint of a scoped (Nevada) key with only the invitations inside its scope; an unscoped one gets the batch', async () => {
+    expect((await app.gql(RULE, { input: { touchpoint: 'kiosk_visit' } })).errors).toBeUndefined();
+    const created = await app.gql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`, {
+      input: { name: 'nevada hooks', role: 'SUBSCRIBER', scope: [{ key: 'state', value: 'Nevada' }] },
+    });
+    const nevada = createGqlClient(app.url, { authorization: `Bearer ${created.data!.createApiKey.key}` });
+    const nevadaReceiver = new WebhookReceiver();
+    await nevadaReceiver.listen();
+    try {
+      const hook = await nevada(`mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { id secret } }`, {
+        input: { url: nevadaReceiver.url(), events: ['survey.due'] },
+      });
+      expect(hook.errors).toBeUndefined();
+      nevadaReceiver.secret = hook.data!.createWebhook.secret;
+      const kiosk = (id: string, customer: string, state: string) =>
+        app.gql(EVENT, {
+          input: {
+            externalId: id,
+            touchpoint: 'kiosk_visit',
+            occurredAt: '2027-01-04T08:00:00Z',
+            customer: { externalId: customer, email: `${customer}@example.com` },
+            attributes: [{ key: 'state', value: state }],
+          },
+        });
+      for (const [id, customer, state] of [
+        ['k1', 'kiosk-nv1', 'Nevada'],
+        ['k2', 'kiosk-tx1', 'Texas'],
+        ['k3', 'kiosk-nv2', 'Nevada'],
+      ])
+        expect((await kiosk(id, customer, state)).errors).toBeUndefined();
+      // Monday 10:00 UTC: one batch with both states.
+      expect(await tickAt('2027-01-04T10:00:00.000Z')).toMatchObject({ released: 3 });
+      const customersOf = (events: { data: Record<string, any> }[]) =>
+        events
+          .flatMap((e) => (e.data as Delivery['data']).invitations.map((i) => i.customer.externalId))
+          .filter((c) => c.startsWith('kiosk-'));
+      await waitFor(async () => customersOf(nevadaReceiver.events()).length >= 2 && customersOf(receiver.events()).length >= 3, {
+        what: 'survey.due to the scoped and the unscoped endpoint',
+      });
+      expect(customersOf(receiver.events()).sort()).toEqual(['kiosk-nv1', 'kiosk-nv2', 'kiosk-tx1']);
+      expect(customersOf(nevadaReceiver.events()).sort()).toEqual(['kiosk-nv1', 'kiosk-nv2']);
+      expect(nevadaReceiver.requests.every((r) => r.verified)).toBe(true);
+      // Each part is an event of its own (Standard Webhooks ids differ), derived from the batch's id.
+      const batch = receiver.events().find((e) => customersOf([e]).length > 0)!;
+      const part = nevadaReceiver.events()[0];
+      expect(part.id).not.toBe(batch.id);
+      expect(part.id.startsWith(`${batch.id}:scope-`)).toBe(true);
+
+      // A batch with no Nevada invitation: nothing for the Nevada endpoint.
+      expect((await kiosk('k4', 'kiosk-tx2', 'Texas')).errors).toBeUndefined();
+      expect(await tickAt('2027-01-04T10:01:00.000Z')).toMatchObject({ released: 1 });
+      await waitFor(async () => customersOf(receiver.events()).includes('kiosk-tx2'), { what: 'the Texas-only batch' });
+      expect(nevadaReceiver.events()).toHaveLength(1);
+    } finally {
+      await nevadaReceiver.close();
+    }
+  }, 120_000);
 });

@@ -2,6 +2,7 @@
  * Scopes: a key with a scope only sees responses whose attributes include every scope pair.
  * The scope is AND-ed into a response filter here, the one place every query path goes through.
  */
+import { createHash } from 'node:crypto';
 import { attributeTag, type Attribute } from '../../../models/response/response.entity.js';
 
 /** A key's scope: attribute pairs a response must all carry to be seen (empty or absent: everything). */
@@ -41,4 +42,10 @@ export function inScope(attributes: readonly Attribute[] | null | undefined, sco
 /** The same check in a query: documents whose `attributeTags` hold all of these (`$all`) are in scope. */
 export function scopeTags(scope: Scope): string[] {
   return (scope ?? []).map((s) => attributeTag(s.key, s.value));
+}
+
+/** A short stable id of a scope (the same pairs in any order, the same id): names what is derived per scope. */
+export function scopeId(scope: readonly Attribute[]): string {
+  const pairs = scopeTags(scope).sort().join('\n');
+  return createHash('sha256').update(pairs).digest('hex').slice(0, 16);
 }

@@ -4,20 +4,27 @@
  * surveys due for customers with no triggering event (relationship-cadence.ts); records every skip
  * with its rule; expires invitations nobody answered; tells the sending tool in one `survey.due` event.
  *
+ * Bulk per page: a tick reads the due events a page at a time (with their contacts and account
+ * counts), decides every event of the page in memory (fatigue.ts), then writes the page with a few
+ * bulk writes — invitations, contacts' last survey, team capacity use, and the events settled last,
+ * so a run that crashed mid-page leaves its events PENDING and the next run completes them.
+ *
  * One plan per tick however many workers run: a tick is claimed by inserting its id (the clock's time
- * divided by the tick length), and each event gets at most one invitation (unique by event id).
+ * divided by the tick length), and each event gets at most one invitation (unique by event id: an
+ * insert refused by that index settles the event with the invitation stored first).
  */
 import { Types } from 'mongoose';
 import { localDateKey } from '../../domain/business-calendar.js';
 import type { Logger } from '../../logger.js';
 import { attributeTag } from '../../../models/response/response.entity.js';
-import type { InvitationEntity, TouchpointEventEntity } from '../../../models/programme/programme.entity.js';
-import type { ProgrammeRepository } from '../../../models/programme/programme.repository.js';
-import type { EventPublisher } from '../events.js';
+import type { ContactEntity, InvitationEntity, DueEventEntity } from '../../../models/programme/programme.entity.js';
+import type { ProgrammeRepository, SurveyedMark } from '../../../models/programme/programme.repository.js';
+import type { DomainEvent, EventPublisher } from '../events.js';
 import { decide, type DeferReason } from './fatigue.js';
 import { planRelationshipSurveys } from './relationship-cadence.js';
 import type { Clock, ProgrammeService } from './programme.service.js';
 import { DAY_MS } from '../../domain/time.js';
+import { inScope, scopeId, type Scope } from '../auth/scope.js';
 
 export interface PlannerSettings {
   batchSize: number;
@@ -38,6 +45,29 @@ export interface TickSummary {
 
 /** Due events looked at per tick: deferred ones (another zone's night, a full team) must not starve the rest. */
 const SCAN_FACTOR = 20;
+/** Due events read and decided per page (one bulk write each for invitations, contacts and events). */
+const PAGE_SIZE = 250;
+
+const EXPIRY_MARK = 'planner:expired-on';
+interface ExpiryMark {
+  _id: typeof EXPIRY_MARK;
+  day: string;
+}
+
+type Settings = Awaited<ReturnType<DispatchPlanner['loadSettings']>>;
+
+/** What one tick has decided so far: later events (and pages) of the tick see earlier releases. */
+interface TickState {
+  now: Date;
+  day: string;
+  contacts: Map<string, ContactEntity>;
+  accountCounts: Map<string, number>;
+  /** Surveys each team released this tick (on top of the day's stored use). */
+  releasedPerTeam: Map<string, number>;
+  released: InvitationEntity[];
+  skipped: Record<string, number>;
+  deferred: Partial<Record<DeferReason, number>>;
+}
 
 export class DispatchPlanner {
   constructor(
@@ -53,114 +83,31 @@ export class DispatchPlanner {
     if (!(await repo.claimTick(tick, now))) return null;
     const started = performance.now();
 
-    const expired = await repo.expireBefore(new Date(now.getTime() - this.settings.expiryDays * DAY_MS), now);
-    const [rules, contactRules, calendar, capacities] = await Promise.all([
-      repo.listRules(),
-      this.deps.programme.contactRules(),
-      this.deps.programme.calendar(),
-      repo.listTeamCapacities(),
-    ]);
-    const ruleOf = new Map(rules.map((r) => [r.touchpoint, r]));
-    const capacityOf = new Map(capacities.map((c) => [c._id, c.perDay]));
-    const day = localDateKey(now, calendar.timeZone);
-    const used = await repo.capacityUsed(capacities.map((c) => `${c._id}|${day}`));
-    const releasedPerTeam = new Map<string, number>();
-
-    const relationship = await planRelationshipSurveys(repo, rules, now, this.settings.batchSize);
-    const due = await repo.findDueEvents(now, this.settings.batchSize * SCAN_FACTOR);
-    const contacts = new Map((await repo.findContacts([...new Set(due.map((e) => e.customerId))])).map((c) => [c._id, c]));
-    const accountCounts = new Map<string, number>();
-    const accountSince = new Date(now.getTime() - contactRules.accountPeriodDays * DAY_MS);
-
-    const released: InvitationEntity[] = [];
-    const skipped: Record<string, number> = {};
-    const deferred: Partial<Record<DeferReason, number>> = {};
-    for (const event of due) {
-      if (released.length >= this.settings.batchSize) break;
-      const rule = ruleOf.get(event.touchpoint) ?? null;
-      const contact = contacts.get(event.customerId) ?? null;
-      const account = contactRules.accountAttribute ? (contact?.account ?? null) : null;
-      if (account && !accountCounts.has(account)) accountCounts.set(account, await repo.countAccountSurveys(account, accountSince));
-      const team = rule?.team ?? null;
-      const capacity = team === null ? undefined : capacityOf.get(team);
-      const teamRemaining =
-        team === null || capacity === undefined
-          ? Infinity
-          : capacity - (used.get(`${team}|${day}`) ?? 0) - (releasedPerTeam.get(team) ?? 0);
-      const timeZone = contact?.timeZone ?? calendar.timeZone;
-      const decision = decide(
-        {
-          eventId: event._id.toHexString(),
-          touchpoint: event.touchpoint,
-          rule,
-          contact,
-          timeZone,
-          accountSurveys: account ? (accountCounts.get(account) ?? 0) : 0,
-          teamRemaining,
-        },
-        contactRules,
-        calendar,
-        now,
-      );
-      if (decision.action === 'DEFER') {
-        deferred[decision.reason] = (deferred[decision.reason] ?? 0) + 1;
-        continue;
-      }
-      const invitation: InvitationEntity = {
-        _id: new Types.ObjectId(),
-        eventId: event._id,
-        customerId: event.customerId,
-        touchpoint: event.touchpoint,
-        kind: rule?.kind ?? 'TRANSACTIONAL',
-        channel: rule?.channel ?? 'email',
-        team,
-        email: contact?.email ?? null,
-        locale: contact?.locale ?? null,
-        timeZone,
-        account,
-        attributes: event.attributes,
-        attributeTags: event.attributes.map((a) => attributeTag(a.key, a.value)),
-        dueAt: event.dueAt,
-        status: decision.action === 'RELEASE' ? 'QUEUED' : 'SKIPPED',
-        skipRule: decision.action === 'SKIP' ? decision.rule : null,
-        skipDetail: decision.action === 'SKIP' ? decision.detail : null,
-        plannedAt: now,
-        sentAt: null,
-        respondedAt: null,
-        responseId: null,
-        expiredAt: null,
-      };
-      const settled = await this.settle(event, invitation);
-      if (!settled) continue;
-      if (decision.action === 'SKIP') {
-        skipped[decision.rule] = (skipped[decision.rule] ?? 0) + 1;
-        continue;
-      }
-      released.push(invitation);
-      await repo.markSurveyed(event.customerId, event.touchpoint, now, invitation.kind === 'RELATIONSHIP');
-      // Later events of the same customer in this tick see this survey.
-      if (contact) {
-        contact.lastSurveyedAt = now;
-        contact.lastByTouchpoint = (contact.lastByTouchpoint ?? [])
-          .filter((t) => t.touchpoint !== event.touchpoint)
-          .concat({ touchpoint: event.touchpoint, at: now });
-      } else
-        contacts.set(event.customerId, {
-          _id: event.customerId,
-          email: null,
-          locale: null,
-          timeZone: null,
-          optedOut: false,
-          account: null,
-          lastSurveyedAt: now,
-          lastByTouchpoint: [{ touchpoint: event.touchpoint, at: now }],
-          createdAt: now,
-          updatedAt: now,
-        });
-      if (account) accountCounts.set(account, (accountCounts.get(account) ?? 0) + 1);
-      if (team !== null) releasedPerTeam.set(team, (releasedPerTeam.get(team) ?? 0) + 1);
+    const settings = await this.loadSettings(now);
+    const expired = await this.expireOncePerDay(now, settings.day);
+    const relationship = await planRelationshipSurveys(repo, settings.rules, now, this.settings.batchSize);
+    const state: TickState = {
+      now,
+      day: settings.day,
+      contacts: new Map(),
+      accountCounts: new Map(),
+      releasedPerTeam: new Map(),
+      released: [],
+      skipped: {},
+      deferred: {},
+    };
+    const scanLimit = this.settings.batchSize * SCAN_FACTOR;
+    let after: DueEventEntity | null = null;
+    for (let scanned = 0; scanned < scanLimit && state.released.length < this.settings.batchSize;) {
+      const limit = Math.min(PAGE_SIZE, scanLimit - scanned);
+      const page = await repo.findDueEvents(now, limit, after);
+      if (page.length === 0) break;
+      await this.planPage(page, settings, state);
+      scanned += page.length;
+      after = page[page.length - 1];
+      if (page.length < limit) break;
     }
-    for (const [team, count] of releasedPerTeam) await repo.addCapacityUse(`${team}|${day}`, count);
+    const { released, skipped, deferred } = state;
     if (released.length) await this.deps.events.publish([surveyDueEvent(tick, now, released)]);
 
     const summary: TickSummary = {
@@ -188,27 +135,189 @@ export class DispatchPlanner {
     return summary;
   }
 
-  /** Stores the invitation and settles its event; false when an earlier run did (the event keeps that one). */
-  private async settle(event: TouchpointEventEntity, invitation: InvitationEntity): Promise<boolean> {
+  /**
+   * Expires invitations nobody answered, at the first tick of each day: expiry counts in days, and
+   * it reads every invitation (no index but `_id` on FerretDB), too much for every tick.
+   */
+  private async expireOncePerDay(now: Date, day: string): Promise<number> {
     const { repo } = this.deps;
-    if (await repo.insertInvitation(invitation)) {
-      await repo.settleEvent(event._id, invitation.status === 'SKIPPED' ? 'SKIPPED' : 'INVITED', invitation._id);
-      return true;
+    if ((await repo.getSetting<ExpiryMark>(EXPIRY_MARK))?.day === day) return 0;
+    const expired = await repo.expireBefore(new Date(now.getTime() - this.settings.expiryDays * DAY_MS), now);
+    await repo.putSetting<ExpiryMark>({ _id: EXPIRY_MARK, day });
+    return expired;
+  }
+
+  private async loadSettings(now: Date) {
+    const { repo, programme } = this.deps;
+    const [rules, contactRules, calendar, capacities] = await Promise.all([
+      repo.listRules(),
+      programme.contactRules(),
+      programme.calendar(),
+      repo.listTeamCapacities(),
+    ]);
+    const day = localDateKey(now, calendar.timeZone);
+    return {
+      rules,
+      contactRules,
+      calendar,
+      day,
+      ruleOf: new Map(rules.map((r) => [r.touchpoint, r])),
+      capacityOf: new Map(capacities.map((c) => [c._id, c.perDay])),
+      used: await repo.capacityUsed(capacities.map((c) => `${c._id}|${day}`)),
+      accountSince: new Date(now.getTime() - contactRules.accountPeriodDays * DAY_MS),
+    };
+  }
+
+  /** Decides one page of due events in memory, then stores the outcome with a few bulk writes. */
+  private async planPage(page: DueEventEntity[], settings: Settings, state: TickState): Promise<void> {
+    const { repo } = this.deps;
+    const { contactRules, calendar, ruleOf, capacityOf, used } = settings;
+    const { now, day, contacts, accountCounts, releasedPerTeam } = state;
+    const unseen = [...new Set(page.map((e) => e.customerId))].filter((id) => !contacts.has(id));
+    for (const contact of await repo.findContacts(unseen)) contacts.set(contact._id, contact);
+    if (contactRules.accountAttribute) {
+      const accounts = [...new Set(unseen.map((id) => contacts.get(id)?.account).filter((a): a is string => !!a && !accountCounts.has(a)))];
+      for (const [account, n] of await repo.countAccountSurveys(accounts, settings.accountSince)) accountCounts.set(account, n);
     }
-    // A run that crashed after inserting left the event PENDING: settle it with the stored invitation.
-    const existing = await repo.findInvitationOfEvent(event._id);
-    if (existing) await repo.settleEvent(event._id, existing.status === 'SKIPPED' ? 'SKIPPED' : 'INVITED', existing._id);
-    return false;
+
+    const decided: InvitationEntity[] = [];
+    let releasing = state.released.length;
+    for (const event of page) {
+      if (releasing >= this.settings.batchSize) break;
+      const rule = ruleOf.get(event.touchpoint) ?? null;
+      const contact = contacts.get(event.customerId) ?? null;
+      const account = contactRules.accountAttribute ? (contact?.account ?? null) : null;
+      const team = rule?.team ?? null;
+      const capacity = team === null ? undefined : capacityOf.get(team);
+      const teamRemaining =
+        team === null || capacity === undefined
+          ? Infinity
+          : capacity - (used.get(`${team}|${day}`) ?? 0) - (releasedPerTeam.get(team) ?? 0);
+      const timeZone = contact?.timeZone ?? calendar.timeZone;
+      const decision = decide(
+        {
+          eventId: event._id.toHexString(),
+          touchpoint: event.touchpoint,
+          rule,
+          contact,
+          timeZone,
+          accountSurveys: account ? (accountCounts.get(account) ?? 0) : 0,
+          teamRemaining,
+        },
+        contactRules,
+        calendar,
+        now,
+      );
+      if (decision.action === 'DEFER') {
+        state.deferred[decision.reason] = (state.deferred[decision.reason] ?? 0) + 1;
+        continue;
+      }
+      decided.push({
+        _id: new Types.ObjectId(),
+        eventId: event._id,
+        customerId: event.customerId,
+        touchpoint: event.touchpoint,
+        kind: rule?.kind ?? 'TRANSACTIONAL',
+        channel: rule?.channel ?? 'email',
+        team,
+        email: contact?.email ?? null,
+        locale: contact?.locale ?? null,
+        timeZone,
+        account,
+        attributes: event.attributes,
+        attributeTags: event.attributes.map((a) => attributeTag(a.key, a.value)),
+        dueAt: event.dueAt,
+        status: decision.action === 'RELEASE' ? 'QUEUED' : 'SKIPPED',
+        skipRule: decision.action === 'SKIP' ? decision.rule : null,
+        skipDetail: decision.action === 'SKIP' ? decision.detail : null,
+        plannedAt: now,
+        sentAt: null,
+        respondedAt: null,
+        responseId: null,
+        expiredAt: null,
+      });
+      if (decision.action === 'SKIP') continue;
+      releasing++;
+      // Later events of the same customer, account and team in this tick see this survey.
+      contacts.set(event.customerId, surveyedContact(contact, event.customerId, event.touchpoint, now));
+      if (account) accountCounts.set(account, (accountCounts.get(account) ?? 0) + 1);
+      if (team !== null) releasedPerTeam.set(team, (releasedPerTeam.get(team) ?? 0) + 1);
+    }
+    await this.store(decided, state);
+  }
+
+  /**
+   * Writes a page's invitations, then the released customers' last survey and the teams' capacity
+   * use, and settles the events last. An invitation refused because its event has one already (a run
+   * that crashed after inserting) is not released again: its event is settled with the stored one.
+   */
+  private async store(decided: InvitationEntity[], state: TickState): Promise<void> {
+    const { repo } = this.deps;
+    if (decided.length === 0) return;
+    const refused = await repo.insertInvitations(decided);
+    const stored = decided.filter((_, i) => !refused.has(i));
+    const earlier = await repo.findInvitationsOfEvents([...refused].map((i) => decided[i].eventId));
+    const released = stored.filter((i) => i.status === 'QUEUED');
+
+    // One mark per customer: the contact's state after all of its releases in this tick.
+    const marks = new Map<string, SurveyedMark>();
+    for (const i of released)
+      marks.set(i.customerId, {
+        customerId: i.customerId,
+        at: state.now,
+        lastByTouchpoint: state.contacts.get(i.customerId)?.lastByTouchpoint ?? [],
+        relationship: i.kind === 'RELATIONSHIP' || (marks.get(i.customerId)?.relationship ?? false),
+      });
+    await repo.markSurveyed([...marks.values()]);
+    const accountUse = new Map<string, number>();
+    for (const i of released) if (i.account) accountUse.set(i.account, (accountUse.get(i.account) ?? 0) + 1);
+    await repo.addAccountSurveys(accountUse, state.now);
+    const teamUse = new Map<string, number>();
+    for (const i of released) if (i.team !== null) teamUse.set(`${i.team}|${state.day}`, (teamUse.get(`${i.team}|${state.day}`) ?? 0) + 1);
+    await repo.addCapacityUse(teamUse);
+    await repo.settleEvents(
+      [...stored, ...earlier].map((i) => ({
+        eventId: i.eventId,
+        status: i.status === 'SKIPPED' ? 'SKIPPED' : 'INVITED',
+        invitationId: i._id,
+      })),
+    );
+
+    state.released.push(...released);
+    for (const { skipRule } of stored) if (skipRule) state.skipped[skipRule] = (state.skipped[skipRule] ?? 0) + 1;
   }
 }
 
-/** The batch of surveys one tick released, for the sending tool (documented in docs/programme.md). */
-function surveyDueEvent(tick: string, now: Date, invitations: InvitationEntity[]) {
+/** The contact as the fatigue rules see it after a survey released to it now. */
+function surveyedContact(contact: ContactEntity | null, customerId: string, touchpoint: string, now: Date): ContactEntity {
+  const lastByTouchpoint = (contact?.lastByTouchpoint ?? []).filter((t) => t.touchpoint !== touchpoint).concat({ touchpoint, at: now });
   return {
-    id: `survey.due:${tick}`,
-    type: 'survey.due' as const,
+    ...(contact ?? {
+      _id: customerId,
+      email: null,
+      locale: null,
+      timeZone: null,
+      optedOut: false,
+      account: null,
+      createdAt: now,
+      updatedAt: now,
+    }),
+    lastSurveyedAt: now,
+    lastByTouchpoint,
+  };
+}
+
+/**
+ * The batch of surveys one tick released, for the sending tool (documented in docs/programme.md).
+ * The batch has no attributes of its own (each invitation carries its own): an endpoint of a scoped
+ * key gets the part of the batch inside its scope, as an event with its own id (none when empty).
+ */
+function surveyDueEvent(tick: string, now: Date, invitations: InvitationEntity[], scope: Scope = null): DomainEvent {
+  return {
+    id: scope?.length ? `survey.due:${tick}:scope-${scopeId(scope)}` : `survey.due:${tick}`,
+    type: 'survey.due',
     occurredAt: now,
-    attributes: [],
+    attributes: [...(scope ?? [])],
     data: {
       invitations: invitations.map((i) => ({
         id: i._id.toHexString(),
@@ -222,5 +331,11 @@ function surveyDueEvent(tick: string, now: Date, invitations: InvitationEntity[]
         attributes: i.attributes,
       })),
     },
+    inScopePart: scope?.length
+      ? undefined
+      : (endpointScope) => {
+          const inside = invitations.filter((i) => inScope(i.attributes, endpointScope));
+          return inside.length ? surveyDueEvent(tick, now, inside, endpointScope) : null;
+        },
   };
 }

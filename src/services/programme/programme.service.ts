@@ -60,6 +60,8 @@ export interface ProgrammeDeps {
   maxImportRows: number;
 }
 
+type NewTouchpointEvent = Omit<TouchpointEventEntity, '_id' | 'createdAt'>;
+
 interface ImportRowError {
   index: number;
   field: string | null;
@@ -70,8 +72,9 @@ const MAX_ATTRIBUTES = 50;
 /** Invitations of an older version brought up to date per read at start. */
 const MIGRATION_PAGE = 500;
 const SCOPE_TAGS_MIGRATION = 'migration:invitation-scope-tags';
+const ACCOUNT_LOG_MIGRATION = 'migration:account-survey-log';
 interface MigrationMark {
-  _id: typeof SCOPE_TAGS_MIGRATION;
+  _id: typeof SCOPE_TAGS_MIGRATION | typeof ACCOUNT_LOG_MIGRATION;
   doneAt: Date;
 }
 
@@ -79,11 +82,18 @@ export class ProgrammeService {
   constructor(private readonly deps: ProgrammeDeps) {}
 
   /**
-   * Invitations stored by an older version get their scope tags (run at start). Once done, a marker
-   * says so: later starts read one settings document instead of scanning the invitations.
+   * Brings data up to date (run at start): pending events missing from the planner's due queue are
+   * queued again (a crash between the two writes); account logs are built from the invitations of an
+   * older version, and those invitations get their scope tags. Once done, a marker says so: later
+   * starts read one settings document instead of scanning the invitations. Returns how many were tagged.
    */
   async migrate(): Promise<number> {
     const { repo } = this.deps;
+    await repo.requeuePendingEvents();
+    if (!(await repo.getSetting<MigrationMark>(ACCOUNT_LOG_MIGRATION))) {
+      await repo.seedAccountSurveys();
+      await repo.putSetting<MigrationMark>({ _id: ACCOUNT_LOG_MIGRATION, doneAt: new Date() });
+    }
     if (await repo.getSetting<MigrationMark>(SCOPE_TAGS_MIGRATION)) return 0;
     let tagged = 0;
     for (;;) {
@@ -224,13 +234,6 @@ export class ProgrammeService {
     return problems;
   }
 
-  /** Stores the contact fields a response or event carried (only those given). */
-  async recordContact(customer: ContactInput, attributes: Attribute[] | null | undefined, fieldPrefix = 'customer'): Promise<void> {
-    const problems = this.contactProblems(customer, fieldPrefix);
-    if (problems.length) throw new InputError(problems);
-    await this.recordContacts([{ customer, attributes }]);
-  }
-
   /** Stores the contact fields of many (already checked) customers in one write: an import. */
   async recordContacts(rows: { customer: ContactInput; attributes: Attribute[] | null | undefined }[]): Promise<void> {
     if (rows.length === 0) return;
@@ -250,52 +253,66 @@ export class ProgrammeService {
   }
 
   async recordEvent(input: TouchpointEventInput): Promise<{ event: TouchpointEventEntity; duplicate: boolean }> {
+    const rule = input.touchpoint ? await this.deps.repo.findRuleByTouchpoint(input.touchpoint) : null;
+    const checked = this.checkEvent(input, rule, this.deps.clock());
+    if ('problems' in checked) throw new InputError(checked.problems);
+    await this.recordContacts([{ customer: input.customer, attributes: input.attributes }]);
+    return this.deps.repo.insertEvent(checked.event);
+  }
+
+  /**
+   * Records many events (an import) in bulk: every row checked as recordEvent checks it, the contacts
+   * in one write and the events a chunk per write. A bad row is reported by index with its field and
+   * the rest are stored; replays (an externalId stored already, or repeated in the rows) are duplicates.
+   */
+  async importEvents(rows: TouchpointEventInput[]): Promise<{ accepted: number; duplicates: number; errors: ImportRowError[] }> {
+    if (rows.length > this.deps.maxImportRows)
+      throw new InputError([{ field: 'input', message: `must have at most ${this.deps.maxImportRows} rows (got ${rows.length})` }]);
+    const ruleOf = new Map((await this.deps.repo.listRules()).map((r) => [r.touchpoint, r]));
+    const now = this.deps.clock();
+    const errors: ImportRowError[] = [];
+    const valid: { row: TouchpointEventInput; event: NewTouchpointEvent }[] = [];
+    for (const [index, row] of rows.entries()) {
+      const checked = this.checkEvent(row, ruleOf.get(row.touchpoint) ?? null, now);
+      if ('problems' in checked)
+        errors.push(...checked.problems.map((p) => ({ index, field: p.field, message: `${p.field}: ${p.message}` })));
+      else valid.push({ row, event: checked.event });
+    }
+    await this.recordContacts(valid.map(({ row }) => ({ customer: row.customer, attributes: row.attributes })));
+    const duplicates = (await this.deps.repo.insertEvents(valid.map((v) => v.event))).size;
+    return { accepted: valid.length - duplicates, duplicates, errors };
+  }
+
+  /** The event to store for one input, or its field-named problems (an unknown touchpoint is one). */
+  private checkEvent(
+    input: TouchpointEventInput,
+    rule: SurveyRuleEntity | null,
+    now: Date,
+  ): { event: NewTouchpointEvent } | { problems: FieldProblem[] } {
     const problems: FieldProblem[] = [...nameProblem('touchpoint', input.touchpoint, true)];
     if (!input.customer?.externalId?.trim()) problems.push({ field: 'customer.externalId', message: 'is required' });
     if (input.externalId != null && (input.externalId.length === 0 || input.externalId.length > 200))
       problems.push({ field: 'externalId', message: 'must be 1–200 characters' });
     if ((input.attributes?.length ?? 0) > MAX_ATTRIBUTES) problems.push({ field: 'attributes', message: `at most ${MAX_ATTRIBUTES}` });
     problems.push(...timeZoneProblem('customer.timeZone', input.customer?.timeZone));
-    const now = this.deps.clock();
     const occurredAt = input.occurredAt ?? now;
     if (Number.isNaN(occurredAt.getTime())) problems.push({ field: 'occurredAt', message: 'is not a date' });
-    const rule = problems.length ? null : await this.deps.repo.findRuleByTouchpoint(input.touchpoint);
     if (!problems.length && !rule)
       problems.push({ field: 'touchpoint', message: `unknown touchpoint ${input.touchpoint}: create a survey rule for it first` });
-    if (problems.length || !rule) throw new InputError(problems);
-
-    await this.recordContact(input.customer, input.attributes);
-    return this.deps.repo.insertEvent({
-      externalId: input.externalId ?? `evt_${new Types.ObjectId().toHexString()}`,
-      customerId: input.customer.externalId,
-      touchpoint: input.touchpoint,
-      occurredAt,
-      attributes: input.attributes ?? [],
-      dueAt: new Date(occurredAt.getTime() + rule.delayHours * HOUR_MS),
-      status: 'PENDING',
-      invitationId: null,
-    });
-  }
-
-  /**
-   * Records many events (an import): each row as recordEvent; a bad row is reported by index with its
-   * field and the rest are stored. Replays (same externalId) count as duplicates.
-   */
-  async importEvents(rows: TouchpointEventInput[]): Promise<{ accepted: number; duplicates: number; errors: ImportRowError[] }> {
-    if (rows.length > this.deps.maxImportRows)
-      throw new InputError([{ field: 'input', message: `must have at most ${this.deps.maxImportRows} rows (got ${rows.length})` }]);
-    const outcome = { accepted: 0, duplicates: 0, errors: [] as ImportRowError[] };
-    for (const [index, row] of rows.entries()) {
-      try {
-        const { duplicate } = await this.recordEvent(row);
-        if (duplicate) outcome.duplicates++;
-        else outcome.accepted++;
-      } catch (err) {
-        if (!(err instanceof InputError)) throw err;
-        outcome.errors.push(...err.problems.map((p) => ({ index, field: p.field, message: `${p.field}: ${p.message}` })));
-      }
-    }
-    return outcome;
+    if (!problems.length) problems.push(...this.contactProblems(input.customer));
+    if (problems.length || !rule) return { problems };
+    return {
+      event: {
+        externalId: input.externalId ?? `evt_${new Types.ObjectId().toHexString()}`,
+        customerId: input.customer.externalId,
+        touchpoint: input.touchpoint,
+        occurredAt,
+        attributes: input.attributes ?? [],
+        dueAt: new Date(occurredAt.getTime() + rule.delayHours * HOUR_MS),
+        status: 'PENDING',
+        invitationId: null,
+      },
+    };
   }
 
   /** The planner's latest ticks (what each released, skipped, deferred and how long it took). */

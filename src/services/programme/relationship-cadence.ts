@@ -26,9 +26,10 @@ export async function planRelationshipSurveys(
 ): Promise<number> {
   const cadences = rules.filter((r) => r.enabled && r.kind === 'RELATIONSHIP').sort((a, b) => a.everyDays - b.everyDays);
   if (cadences.length === 0) return 0;
-  await repo.anchorLegacyContacts(LEGACY_PAGE);
   // Events already due come first: relationship surveys only take the slots they leave.
   let slots = batchSize - (await repo.countDueBacklog(now, batchSize));
+  if (slots <= 0) return 0;
+  await repo.anchorLegacyContacts(LEGACY_PAGE);
   let planned = 0;
   for (const rule of cadences) {
     if (slots <= 0) break;
@@ -36,18 +37,17 @@ export async function planRelationshipSurveys(
     const reachable = due.filter((c) => c.email && !c.optedOut).slice(0, slots);
     // Opted out or without an e-mail address: no survey this cycle, looked at again after everyDays.
     const unreachable = due.filter((c) => !c.email || c.optedOut).map((c) => c._id);
-    const created = await repo.insertEvents(
-      reachable.map((c) => ({
-        externalId: `relationship:${rule.touchpoint}:${c._id}:${(c.relationshipAnchor ?? now).toISOString()}`,
-        customerId: c._id,
-        touchpoint: rule.touchpoint,
-        occurredAt: now,
-        attributes: c.attributes ?? [],
-        dueAt: now,
-        status: 'PENDING' as const,
-        invitationId: null,
-      })),
-    );
+    const events = reachable.map((c) => ({
+      externalId: `relationship:${rule.touchpoint}:${c._id}:${(c.relationshipAnchor ?? now).toISOString()}`,
+      customerId: c._id,
+      touchpoint: rule.touchpoint,
+      occurredAt: now,
+      attributes: c.attributes ?? [],
+      dueAt: now,
+      status: 'PENDING' as const,
+      invitationId: null,
+    }));
+    const created = events.length - (await repo.insertEvents(events)).size;
     await repo.restartCadence([...reachable.map((c) => c._id), ...unreachable], now);
     slots -= reachable.length;
     planned += created;

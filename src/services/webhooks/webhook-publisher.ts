@@ -31,19 +31,18 @@ export class WebhookEventPublisher implements EventPublisher {
 
     const refs: (DeliveryRef & { eventType: string })[] = [];
     for (const event of events) {
-      // An endpoint created by a scoped key gets only the events inside that scope.
-      const subscribers = endpoints.filter(
-        (endpoint) => endpoint.events.includes(event.type) && inScope(event.attributes, endpoint.scope ?? []),
-      );
-      if (subscribers.length === 0) continue;
-      await this.deps.webhooks.insertEvent({
-        _id: event.id,
-        type: event.type,
-        occurredAt: event.occurredAt,
-        data: event.data,
-        attributes: event.attributes,
-      });
-      for (const endpoint of subscribers) refs.push({ webhookId: endpoint._id, eventId: event.id, eventType: event.type });
+      // An endpoint created by a scoped key gets only the events (or the part of one) inside that scope.
+      const stored = new Map<string, DomainEvent>();
+      for (const endpoint of endpoints) {
+        if (!endpoint.events.includes(event.type)) continue;
+        const scope = endpoint.scope ?? [];
+        const delivered = inScope(event.attributes, scope) ? event : (event.inScopePart?.(scope) ?? null);
+        if (!delivered) continue;
+        stored.set(delivered.id, delivered);
+        refs.push({ webhookId: endpoint._id, eventId: delivered.id, eventType: delivered.type });
+      }
+      for (const e of stored.values())
+        await this.deps.webhooks.insertEvent({ _id: e.id, type: e.type, occurredAt: e.occurredAt, data: e.data, attributes: e.attributes });
     }
     if (refs.length === 0) return;
     // Log entries first, so a delivery is visible as PENDING from the moment its job exists.
