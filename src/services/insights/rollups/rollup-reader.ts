@@ -23,11 +23,59 @@ export type ClockMap = Map<string, number>;
 
 export type UnitRef = { day: string; month?: undefined } | { month: string; day?: undefined };
 
+/** One kind of cache and the units asked of it. */
+export interface KindUnits {
+  kind: Kind;
+  units: readonly UnitRef[];
+}
+
+/** What unitRows knows of one kind while it reads and rebuilds. */
+interface KindState extends KindUnits {
+  collection: string;
+  results: (Row[] | null | undefined)[];
+  /** Stale month → its days with data. */
+  staleMonths: Map<string, string[]>;
+  dayRows: Map<string, Row[] | null>;
+  /** Days whose caches are missing or stale. */
+  rebuild: string[];
+  /** Caches to store. */
+  fresh: CacheDoc[];
+}
+
+/** One day cache being rebuilt by this process, and the calls waiting for it. */
+interface DayBuild {
+  day: string;
+  kind: Kind;
+  states: KindState[];
+  set: RowSet;
+  done: Deferred<Row[] | null>;
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(err: Error): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (err: Error) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  // A rebuild that fails is reported to its own caller; waiters that joined it see the rejection too.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+const rowsOf = (doc: CacheDoc): Row[] | null => (doc.rows === null ? null : parseRows(doc.rows));
+
 /** Each kind's caches in a collection of their own, so reading one never wades through another's. */
 const collectionOf = (kind: Kind): string => (kind.attribute ? `${kind.family}__${kind.attribute}` : kind.family);
 const cacheId = (kind: Kind, unit: UnitRef) => (unit.day ? `d|${unit.day}|${kindId(kind)}` : `m|${unit.month}|${kindId(kind)}`);
 
 export class RollupReader {
+  /** Day caches this process is rebuilding, by collection, cache id and clock: concurrent reads share one rebuild. */
+  private readonly building = new Map<string, Promise<Row[] | null>>();
+
   constructor(
     private readonly deps: {
       rollups: RollupRepository;
@@ -66,20 +114,15 @@ export class RollupReader {
   }
 
   /**
-   * Summed rows of `kind` for each unit (a day or a whole month), in order; null for a unit with
-   * too many rows to cache (read its entries instead). Valid caches are used as they are; stale
-   * ones are rebuilt (days from their entries, months from their days) and stored.
+   * Summed rows of each request's kind for each of its units (a day or a whole month), in order;
+   * null for a unit with too many rows to cache (read its entries instead). Valid caches are used
+   * as they are; stale ones are rebuilt (days from their entries, months from their days) and
+   * stored. The stale days of all the kinds are rebuilt from ONE pass over their entries (reading
+   * entries is what costs; summing them into several kinds is cheap), and a day cache that another
+   * call of this process is rebuilding already (a concurrent query, the warming at start) is
+   * awaited, not rebuilt twice.
    */
-  async unitRows(kind: Kind, units: readonly UnitRef[], clocks: ClockMap): Promise<(Row[] | null)[]> {
-    const collection = collectionOf(kind);
-    const cached = new Map(
-      (
-        await this.deps.rollups.getCaches(
-          collection,
-          units.map((u) => cacheId(kind, u)),
-        )
-      ).map((c) => [c._id, c]),
-    );
+  async unitRows(requests: readonly KindUnits[], clocks: ClockMap): Promise<(Row[] | null)[][]> {
     const monthSnapshot = (month: string) => {
       const snapshot: Record<string, number> = {};
       for (const day of daysFromTo(firstDayOfMonth(month), lastDayOfMonth(month))) {
@@ -88,65 +131,121 @@ export class RollupReader {
       }
       return snapshot;
     };
-    const results: (Row[] | null | undefined)[] = units.map((unit) => {
-      const doc = cached.get(cacheId(kind, unit));
-      if (!doc || doc.f !== CACHE_FORMAT) return undefined;
-      const valid = unit.day ? doc.clock === clocks.get(unit.day) : unit.month ? sameClock(doc.clock, monthSnapshot(unit.month)) : false;
-      return valid ? (doc.rows === null ? null : parseRows(doc.rows)) : undefined;
-    });
+    const states = await Promise.all(
+      requests.map(async ({ kind, units }): Promise<KindState> => {
+        const collection = collectionOf(kind);
+        const cachesOf = async (refs: readonly UnitRef[]) =>
+          new Map(
+            (
+              await this.deps.rollups.getCaches(
+                collection,
+                refs.map((u) => cacheId(kind, u)),
+              )
+            ).map((c) => [c._id, c]),
+          );
+        const cached = await cachesOf(units);
+        const results = units.map((unit): Row[] | null | undefined => {
+          const doc = cached.get(cacheId(kind, unit));
+          if (!doc || doc.f !== CACHE_FORMAT) return undefined;
+          const valid = unit.day
+            ? doc.clock === clocks.get(unit.day)
+            : unit.month !== undefined && sameClock(doc.clock, monthSnapshot(unit.month));
+          return valid ? rowsOf(doc) : undefined;
+        });
+        // Stale or missing: months are rebuilt from their days, days from their entries.
+        const staleMonths = new Map<string, string[]>();
+        for (const [i, u] of units.entries())
+          if (results[i] === undefined && u.month) staleMonths.set(u.month, Object.keys(monthSnapshot(u.month)));
+        const staleDays = units.flatMap((u, i) => (results[i] === undefined && u.day ? [u.day] : []));
+        const neededDays = [...new Set([...staleDays, ...[...staleMonths.values()].flat()])];
+        const dayRows = new Map<string, Row[] | null>();
+        const rebuild: string[] = [];
+        const dayCaches = neededDays.length ? await cachesOf(neededDays.map((day) => ({ day }))) : new Map<string, CacheDoc>();
+        for (const day of neededDays) {
+          const doc = dayCaches.get(cacheId(kind, { day }));
+          if (doc && doc.f === CACHE_FORMAT && doc.clock === clocks.get(day)) dayRows.set(day, rowsOf(doc));
+          else rebuild.push(day);
+        }
+        return { kind, units, collection, results, staleMonths, dayRows, rebuild, fresh: [] };
+      }),
+    );
 
-    // Stale or missing: rebuild months from their days, days from their entries.
-    const staleMonths = units.flatMap((u, i) => (results[i] === undefined && u.month ? [u.month] : []));
-    const monthDays = new Map(staleMonths.map((m) => [m, Object.keys(monthSnapshot(m))]));
-    const staleDays = units.flatMap((u, i) => (results[i] === undefined && u.day ? [u.day] : []));
-    const neededDays = [...new Set([...staleDays, ...[...monthDays.values()].flat()])];
-    const dayRows = new Map<string, Row[] | null>();
-    if (neededDays.length) {
-      const dayCaches = new Map(
-        (
-          await this.deps.rollups.getCaches(
-            collection,
-            neededDays.map((day) => cacheId(kind, { day })),
-          )
-        ).map((c) => [c._id, c]),
-      );
-      const rebuild: string[] = [];
-      for (const day of neededDays) {
-        const doc = dayCaches.get(cacheId(kind, { day }));
-        if (doc && doc.f === CACHE_FORMAT && doc.clock === clocks.get(day))
-          dayRows.set(day, doc.rows === null ? null : parseRows(doc.rows));
-        else rebuild.push(day);
-      }
-      const fresh: CacheDoc[] = [];
-      for (let i = 0; i < rebuild.length; i += REBUILD_DAYS_PER_READ) {
-        const chunk = rebuild.slice(i, i + REBUILD_DAYS_PER_READ);
-        const sets = new Map(chunk.map((day) => [day, new RowSet()]));
-        await this.visitEntries(chunk, (day, entry) => sets.get(day)?.addEntry(entry, [kind]));
-        for (const [day, set] of sets) {
-          const doc = this.cacheDoc(cacheId(kind, { day }), clocks.get(day) ?? 0, set);
-          dayRows.set(day, doc.rows === null ? null : set.list());
-          fresh.push(doc);
+    await this.rebuildDays(states, clocks);
+
+    await Promise.all(
+      states.map(async (s) => {
+        for (const [month, days] of s.staleMonths) {
+          const parts = days.map((d) => s.dayRows.get(d));
+          // A month with a day too big to cache is not cached either.
+          const complete = parts.every((p) => p !== null && p !== undefined);
+          const set = new RowSet();
+          for (const p of parts) if (p) set.addAll(p);
+          const doc = this.cacheDoc(cacheId(s.kind, { month }), monthSnapshot(month), complete ? set : null);
+          const rows = doc.rows === null ? null : set.list();
+          s.fresh.push(doc);
+          s.units.forEach((u, i) => {
+            if (u.month === month) s.results[i] = rows;
+          });
+        }
+        s.units.forEach((u, i) => {
+          if (u.day && s.results[i] === undefined) s.results[i] = s.dayRows.get(u.day) ?? [];
+        });
+        await this.deps.rollups.putCaches(s.collection, s.fresh);
+      }),
+    );
+    return states.map((s) => s.results.map((r) => (r === undefined ? [] : r)));
+  }
+
+  /**
+   * Rebuilds the stale day caches of every kind into `dayRows` (and `fresh`, to be stored by the
+   * caller): days another call is rebuilding are awaited, the others are summed from one entry
+   * pass per chunk of days.
+   */
+  private async rebuildDays(states: readonly KindState[], clocks: ClockMap): Promise<void> {
+    const joined: Promise<void>[] = [];
+    const own = new Map<string, DayBuild>();
+    for (const state of states) {
+      for (const day of state.rebuild) {
+        const key = `${collectionOf(state.kind)}|${cacheId(state.kind, { day })}@${clocks.get(day) ?? 0}`;
+        const inFlight = this.building.get(key);
+        if (inFlight) joined.push(inFlight.then((rows) => void state.dayRows.set(day, rows)));
+        else {
+          const build = own.get(key) ?? { day, kind: state.kind, states: [], set: new RowSet(), done: deferred<Row[] | null>() };
+          build.states.push(state);
+          own.set(key, build);
         }
       }
-      for (const [month, days] of monthDays) {
-        const parts = days.map((d) => dayRows.get(d));
-        // A month with a day too big to cache is not cached either.
-        const complete = parts.every((p) => p !== null && p !== undefined);
-        const set = new RowSet();
-        for (const p of parts) if (p) set.addAll(p);
-        const doc = this.cacheDoc(cacheId(kind, { month }), monthSnapshot(month), complete ? set : null);
-        const rows = doc.rows === null ? null : set.list();
-        fresh.push(doc);
-        units.forEach((u, i) => {
-          if (u.month === month) results[i] = rows;
-        });
-      }
-      units.forEach((u, i) => {
-        if (u.day && results[i] === undefined) results[i] = dayRows.get(u.day) ?? [];
-      });
-      await this.deps.rollups.putCaches(collection, fresh);
     }
-    return results.map((r) => (r === undefined ? [] : r));
+    const builds = [...own];
+    for (const [key, build] of builds) this.building.set(key, build.done.promise);
+    try {
+      for (let i = 0; i < builds.length;) {
+        // Chunks of at most REBUILD_DAYS_PER_READ days, every kind of a day in the same chunk.
+        const days = new Set<string>();
+        const byDay = new Map<string, DayBuild[]>();
+        for (; i < builds.length && (days.size < REBUILD_DAYS_PER_READ || days.has(builds[i][1].day)); i++) {
+          const build = builds[i][1];
+          days.add(build.day);
+          byDay.set(build.day, [...(byDay.get(build.day) ?? []), build]);
+        }
+        await this.visitEntries([...days], (day, entry) => {
+          for (const build of byDay.get(day) ?? []) build.set.addEntry(entry, [build.kind]);
+        });
+        for (const build of [...byDay.values()].flat()) {
+          const doc = this.cacheDoc(cacheId(build.kind, { day: build.day }), clocks.get(build.day) ?? 0, build.set);
+          const rows = doc.rows === null ? null : build.set.list();
+          for (const state of build.states) state.dayRows.set(build.day, rows);
+          build.states[0].fresh.push(doc);
+          build.done.resolve(rows);
+        }
+      }
+    } catch (err) {
+      for (const [, build] of builds) build.done.reject(err as Error);
+      throw err;
+    } finally {
+      for (const [key, build] of builds) if (this.building.get(key) === build.done.promise) this.building.delete(key);
+    }
+    await Promise.all(joined);
   }
 
   /** A cache document; its rows are null (not stored) when there are too many of them or they are too long. */

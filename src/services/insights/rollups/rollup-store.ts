@@ -10,11 +10,11 @@ import type { RollupRepository } from '../../../../models/rollup/rollup.reposito
 import { monthOf } from '../calendar.js';
 import type { Entry } from './entry.js';
 import type { ExampleLists } from './examples.js';
-import { RollupReader, type ClockMap, type UnitRef } from './rollup-reader.js';
+import { RollupReader, type ClockMap, type KindUnits } from './rollup-reader.js';
 import { RollupWriter } from './rollup-writer.js';
-import type { Kind, Row } from './rows.js';
+import { kindsFor, type Kind, type Row } from './rows.js';
 
-export type { ClockMap, UnitRef } from './rollup-reader.js';
+export type { ClockMap, KindUnits, UnitRef } from './rollup-reader.js';
 
 const SWEEP_EVERY_MS = 10_000;
 
@@ -30,6 +30,7 @@ export class RollupStore {
   private warmTimer: NodeJS.Timeout | null = null;
   private readonly monthsToWarm = new Set<string>();
   private closed = false;
+  private warmingStopped = false;
   private lastSweep = 0;
 
   constructor(
@@ -80,6 +81,11 @@ export class RollupStore {
     return this.writer.sweep();
   }
 
+  /** Ends `warmAll` after the month at hand (shutdown). */
+  stopWarming(): void {
+    this.warmingStopped = true;
+  }
+
   /** Waits for pending writes and stops warming. */
   async close(): Promise<void> {
     this.closed = true;
@@ -100,15 +106,32 @@ export class RollupStore {
     this.warmTimer.unref();
   }
 
-  /** Rebuilds stale month caches of the core kinds (attribute kinds are built when first asked for). */
-  async warm(months: readonly string[]): Promise<void> {
+  /** Rebuilds stale month caches (and their days') of the given kinds, by default the core ones (attribute kinds are built when first asked for). */
+  async warm(months: readonly string[], kinds: readonly Kind[] = kindsFor(null, true)): Promise<void> {
     const clocks = await this.clocks();
     const units = months.map((month) => ({ month }));
-    for (const kind of [
-      { family: 'base', attribute: null },
-      { family: 'themes', attribute: null },
-    ] as Kind[])
-      await this.unitRows(kind, units, clocks);
+    await this.unitRows(
+      kinds.map((kind) => ({ kind, units })),
+      clocks,
+    );
+  }
+
+  /**
+   * Rebuilds every stale cache of the core kinds and of these attributes' kinds, month by month,
+   * newest first (the months dashboards open on), so memory stays bounded by one month. Stops
+   * after the month at hand once `stopWarming()` is called or the store closes. Returns how many
+   * months it went through.
+   */
+  async warmAll(attributes: readonly string[]): Promise<number> {
+    const kinds = [null, ...new Set(attributes)].flatMap((attribute) => kindsFor(attribute, true));
+    const months = [...new Set([...(await this.clocks()).keys()].map(monthOf))].sort().reverse();
+    let done = 0;
+    for (const month of months) {
+      if (this.closed || this.warmingStopped) break;
+      await this.warm([month], kinds);
+      done++;
+    }
+    return done;
   }
 
   // ───────────────────────────── reading ─────────────────────────────
@@ -131,8 +154,8 @@ export class RollupStore {
     return this.reader.ledgerEntries(days);
   }
 
-  /** Summed rows of `kind` per unit; null for a unit too big to cache (see RollupReader.unitRows). */
-  unitRows(kind: Kind, units: readonly UnitRef[], clocks: ClockMap): Promise<(Row[] | null)[]> {
-    return this.reader.unitRows(kind, units, clocks);
+  /** Summed rows of each kind per unit; null for a unit too big to cache (see RollupReader.unitRows). */
+  unitRows(requests: readonly KindUnits[], clocks: ClockMap): Promise<(Row[] | null)[][]> {
+    return this.reader.unitRows(requests, clocks);
   }
 }
