@@ -10,6 +10,7 @@ import { registerQueueDepth, startMetricsServer } from './metrics.js';
 import { startApiServer } from './server/http-server.js';
 import { createRequestLimits } from './server/limits.js';
 import { compose } from './composition.js';
+import { warmInsightCaches } from './services/insights/warm-caches.js';
 import { forceExitAfter, runSteps, type ShutdownStep } from './shutdown.js';
 
 export type ProcessRole = 'api' | 'worker';
@@ -114,6 +115,20 @@ export async function startApp(
       });
       onStop('api server', () => server.close());
       url = server.url;
+      if (config.VERBATIM_WARM_INSIGHT_CACHES) {
+        // In the background: the API is ready meanwhile, and a read that needs a cache being warmed waits for that rebuild, not for a second one.
+        const warming = warmInsightCaches({
+          rollups: services.rollups,
+          apiKeys: services.apiKeys,
+          attributes: config.VERBATIM_WARM_INSIGHT_ATTRIBUTES,
+          log,
+        }).catch((err: Error) => log.warn({ err: err.message }, 'insight caches: warming failed'));
+        // Stopping ends it after the month at hand, before the database closes.
+        onStop('insight cache warming', async () => {
+          services.rollups.stopWarming();
+          await warming;
+        });
+      }
       // Metrics on their own listener, loopback by default: the public port does not show them.
       const metricsServer = await startMetricsServer(
         config.VERBATIM_METRICS_PORT,
