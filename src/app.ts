@@ -24,6 +24,8 @@ export interface RunningApp {
   url: string | null;
   /** Address of this process's /metrics listener (null when it has none). */
   metricsUrl: string | null;
+  /** Settles when the insight caches warmed at start are ready (at once when this process does not warm them). */
+  warmed: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startApp(
 
     let url: string | null = null;
     let metricsUrl: string | null = null;
+    let warmed = Promise.resolve();
 
     if (roles.includes('worker')) {
       // API-only processes never load the analysis engine.
@@ -117,7 +120,7 @@ export async function startApp(
       url = server.url;
       if (config.VERBATIM_WARM_INSIGHT_CACHES) {
         // In the background: the API is ready meanwhile, and a read that needs a cache being warmed waits for that rebuild, not for a second one.
-        const warming = warmInsightCaches({
+        warmed = warmInsightCaches({
           rollups: services.rollups,
           apiKeys: services.apiKeys,
           attributes: config.VERBATIM_WARM_INSIGHT_ATTRIBUTES,
@@ -126,7 +129,7 @@ export async function startApp(
         // Stopping ends it after the month at hand, before the database closes.
         onStop('insight cache warming', async () => {
           services.rollups.stopWarming();
-          await warming;
+          await warmed;
         });
       }
       // Metrics on their own listener, loopback by default: the public port does not show them.
@@ -139,7 +142,7 @@ export async function startApp(
       metricsUrl = `http://${metricsHostForUrl(config.VERBATIM_METRICS_HOST)}:${metricsServer.port}/metrics`;
       log.info({ url: metricsUrl }, 'metrics on /metrics');
     }
-    return { config, url, metricsUrl, stop };
+    return { config, url, metricsUrl, warmed, stop };
   } catch (err) {
     await stop();
     throw err;
