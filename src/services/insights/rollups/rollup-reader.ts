@@ -6,6 +6,7 @@
 import type { CacheDoc } from '../../../../models/rollup/rollup.entity.js';
 import type { RollupRepository } from '../../../../models/rollup/rollup.repository.js';
 import { daysFromTo, firstDayOfMonth, lastDayOfMonth } from '../calendar.js';
+import { CacheMemo } from './cache-memo.js';
 import { decodeEntry, type Entry } from './entry.js';
 import type { ExampleLists } from './examples.js';
 import { kindId, parseRows, RowSet, serializeRows, type Kind, type Row } from './rows.js';
@@ -16,6 +17,8 @@ const CACHE_FORMAT = 2;
 const MAX_CACHE_ROWS = 100_000;
 /** Nor one whose serialized rows are longer: rows carry attribute values of any length, and a document must stay far below 16 MB. */
 const MAX_CACHE_CHARS = 8_000_000;
+/** Most cache rows kept in process memory (about 150 bytes each). */
+const MEMO_ROWS = 400_000;
 /** Days whose caches are rebuilt per entry read. */
 const REBUILD_DAYS_PER_READ = 100;
 
@@ -38,8 +41,8 @@ interface KindState extends KindUnits {
   dayRows: Map<string, Row[] | null>;
   /** Days whose caches are missing or stale. */
   rebuild: string[];
-  /** Caches to store. */
-  fresh: CacheDoc[];
+  /** Caches to store, with their rows. */
+  fresh: { doc: CacheDoc; rows: Row[] | null }[];
 }
 
 /** One day cache being rebuilt by this process, and the calls waiting for it. */
@@ -75,6 +78,7 @@ const cacheId = (kind: Kind, unit: UnitRef) => (unit.day ? `d|${unit.day}|${kind
 export class RollupReader {
   /** Day caches this process is rebuilding, by collection, cache id and clock: concurrent reads share one rebuild. */
   private readonly building = new Map<string, Promise<Row[] | null>>();
+  private readonly memo = new CacheMemo(MEMO_ROWS);
 
   constructor(
     private readonly deps: {
@@ -134,24 +138,30 @@ export class RollupReader {
     const states = await Promise.all(
       requests.map(async ({ kind, units }): Promise<KindState> => {
         const collection = collectionOf(kind);
-        const cachesOf = async (refs: readonly UnitRef[]) =>
-          new Map(
-            (
-              await this.deps.rollups.getCaches(
-                collection,
-                refs.map((u) => cacheId(kind, u)),
-              )
-            ).map((c) => [c._id, c]),
-          );
-        const cached = await cachesOf(units);
-        const results = units.map((unit): Row[] | null | undefined => {
-          const doc = cached.get(cacheId(kind, unit));
-          if (!doc || doc.f !== CACHE_FORMAT) return undefined;
-          const valid = unit.day
-            ? doc.clock === clocks.get(unit.day)
-            : unit.month !== undefined && sameClock(doc.clock, monthSnapshot(unit.month));
-          return valid ? rowsOf(doc) : undefined;
-        });
+        const valid = (unit: UnitRef) => (clock: CacheDoc['clock']) =>
+          unit.day !== undefined ? clock === clocks.get(unit.day) : sameClock(clock, monthSnapshot(unit.month));
+        // Valid caches by id: from this process's memory, else from the database (and then kept in memory).
+        const validCaches = async (refs: readonly UnitRef[]) => {
+          const found = new Map<string, Row[] | null>();
+          const toRead = new Map<string, UnitRef>();
+          for (const unit of refs) {
+            const id = cacheId(kind, unit);
+            const rows = this.memo.get(`${collection}|${id}`, valid(unit));
+            if (rows !== undefined) found.set(id, rows);
+            else toRead.set(id, unit);
+          }
+          if (toRead.size === 0) return found;
+          for (const doc of await this.deps.rollups.getCaches(collection, [...toRead.keys()])) {
+            const unit = toRead.get(doc._id);
+            if (!unit || doc.f !== CACHE_FORMAT || !valid(unit)(doc.clock)) continue;
+            const rows = rowsOf(doc);
+            found.set(doc._id, rows);
+            this.memo.set(`${collection}|${doc._id}`, doc.clock, rows);
+          }
+          return found;
+        };
+        const cached = await validCaches(units);
+        const results = units.map((unit) => cached.get(cacheId(kind, unit)));
         // Stale or missing: months are rebuilt from their days, days from their entries.
         const staleMonths = new Map<string, string[]>();
         for (const [i, u] of units.entries())
@@ -160,10 +170,10 @@ export class RollupReader {
         const neededDays = [...new Set([...staleDays, ...[...staleMonths.values()].flat()])];
         const dayRows = new Map<string, Row[] | null>();
         const rebuild: string[] = [];
-        const dayCaches = neededDays.length ? await cachesOf(neededDays.map((day) => ({ day }))) : new Map<string, CacheDoc>();
+        const dayCaches = neededDays.length ? await validCaches(neededDays.map((day) => ({ day }))) : new Map<string, Row[] | null>();
         for (const day of neededDays) {
-          const doc = dayCaches.get(cacheId(kind, { day }));
-          if (doc && doc.f === CACHE_FORMAT && doc.clock === clocks.get(day)) dayRows.set(day, rowsOf(doc));
+          const rows = dayCaches.get(cacheId(kind, { day }));
+          if (rows !== undefined) dayRows.set(day, rows);
           else rebuild.push(day);
         }
         return { kind, units, collection, results, staleMonths, dayRows, rebuild, fresh: [] };
@@ -182,7 +192,7 @@ export class RollupReader {
           for (const p of parts) if (p) set.addAll(p);
           const doc = this.cacheDoc(cacheId(s.kind, { month }), monthSnapshot(month), complete ? set : null);
           const rows = doc.rows === null ? null : set.list();
-          s.fresh.push(doc);
+          s.fresh.push({ doc, rows });
           s.units.forEach((u, i) => {
             if (u.month === month) s.results[i] = rows;
           });
@@ -190,7 +200,11 @@ export class RollupReader {
         s.units.forEach((u, i) => {
           if (u.day && s.results[i] === undefined) s.results[i] = s.dayRows.get(u.day) ?? [];
         });
-        await this.deps.rollups.putCaches(s.collection, s.fresh);
+        await this.deps.rollups.putCaches(
+          s.collection,
+          s.fresh.map((f) => f.doc),
+        );
+        for (const { doc, rows } of s.fresh) this.memo.set(`${s.collection}|${doc._id}`, doc.clock, rows);
       }),
     );
     return states.map((s) => s.results.map((r) => (r === undefined ? [] : r)));
@@ -235,7 +249,7 @@ export class RollupReader {
           const doc = this.cacheDoc(cacheId(build.kind, { day: build.day }), clocks.get(build.day) ?? 0, build.set);
           const rows = doc.rows === null ? null : build.set.list();
           for (const state of build.states) state.dayRows.set(build.day, rows);
-          build.states[0].fresh.push(doc);
+          build.states[0].fresh.push({ doc, rows });
           build.done.resolve(rows);
         }
       }
