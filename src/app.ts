@@ -10,6 +10,7 @@ import { registerQueueDepth, startMetricsServer } from './metrics.js';
 import { startApiServer } from './server/http-server.js';
 import { createRequestLimits } from './server/limits.js';
 import { compose } from './composition.js';
+import { warmInsightCaches } from './services/insights/warm-caches.js';
 import { forceExitAfter, runSteps, type ShutdownStep } from './shutdown.js';
 
 export type ProcessRole = 'api' | 'worker';
@@ -23,6 +24,8 @@ export interface RunningApp {
   url: string | null;
   /** Address of this process's /metrics listener (null when it has none). */
   metricsUrl: string | null;
+  /** Settles when the insight caches warmed at start are ready (at once when this process does not warm them). */
+  warmed: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +81,7 @@ export async function startApp(
 
     let url: string | null = null;
     let metricsUrl: string | null = null;
+    let warmed = Promise.resolve();
 
     if (roles.includes('worker')) {
       // API-only processes never load the analysis engine.
@@ -114,6 +118,20 @@ export async function startApp(
       });
       onStop('api server', () => server.close());
       url = server.url;
+      if (config.VERBATIM_WARM_INSIGHT_CACHES) {
+        // In the background: the API is ready meanwhile, and a read that needs a cache being warmed waits for that rebuild, not for a second one.
+        warmed = warmInsightCaches({
+          rollups: services.rollups,
+          apiKeys: services.apiKeys,
+          attributes: config.VERBATIM_WARM_INSIGHT_ATTRIBUTES,
+          log,
+        }).catch((err: Error) => log.warn({ err: err.message }, 'insight caches: warming failed'));
+        // Stopping ends it after the month at hand, before the database closes.
+        onStop('insight cache warming', async () => {
+          services.rollups.stopWarming();
+          await warmed;
+        });
+      }
       // Metrics on their own listener, loopback by default: the public port does not show them.
       const metricsServer = await startMetricsServer(
         config.VERBATIM_METRICS_PORT,
@@ -124,7 +142,7 @@ export async function startApp(
       metricsUrl = `http://${metricsHostForUrl(config.VERBATIM_METRICS_HOST)}:${metricsServer.port}/metrics`;
       log.info({ url: metricsUrl }, 'metrics on /metrics');
     }
-    return { config, url, metricsUrl, stop };
+    return { config, url, metricsUrl, warmed, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { parseBandEdges } from './domain/account-value-bands.js';
 import { parseAllowList } from './services/webhooks/target-policy.js';
 import { weakKeyReason } from './services/auth/well-known-keys.js';
+import { ATTRIBUTE_KEY } from './services/response-input.js';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
@@ -97,6 +98,23 @@ export const CONFIG_SPEC = {
   VERBATIM_INSIGHTS_MAX_SCAN: {
     schema: int(1000, 10_000_000).default(200_000),
     doc: 'Most responses an insight may scan when its filter needs the responses themselves (comment search, analysis status); beyond it the query asks for a narrower filter.',
+  },
+  VERBATIM_WARM_INSIGHT_CACHES: {
+    schema: bool.default(true),
+    doc: 'On start the API rebuilds stale insight rollup caches in the background, newest month first (it is ready meanwhile; the log says when it is done): the core ones and those of the attributes below and of every scoped API key, so the first dashboard visit after a start does not wait for them. `false`: each cache is built by the first read that needs it.',
+  },
+  VERBATIM_WARM_INSIGHT_ATTRIBUTES: {
+    schema: z
+      .string()
+      .default('region')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(ATTRIBUTE_KEY, 'must be attribute keys (a letter, then letters, digits, _ or -)')).max(20)),
+    doc: 'Attribute keys whose insight caches are warmed on start too, comma-separated (the app groups and filters by `region` first); scoped API keys add their scope keys.',
   },
   VERBATIM_RISK_WEIGHTS: {
     schema: z

@@ -69,7 +69,12 @@ export class InsightsResolver {
       description: 'Attribute key, e.g. region, plan, account_manager, or account_value_band (spend bands).',
     })
     attribute: string | null,
-    @Arg('themes', () => Int, { nullable: true, description: 'Top themes per segment (default 3).' }) themes: number | null,
+    @Arg('themes', () => Int, {
+      nullable: true,
+      description:
+        'Top themes per segment (default 3); 0 lists the segments without reading any theme row, the cheap way to list the values.',
+    })
+    themes: number | null,
     @Ctx() ctx: Context,
   ): Promise<SegmentReport> {
     return await ctx.services.insights.segments(scopedFilter(ctx, filter), attribute, { themes });

@@ -452,9 +452,11 @@ export class InsightsService {
     if (attribute) checkAttributeKey(attribute, 'attribute');
     const themesPerSegment = boundedInt(options.themes ?? 3, 0, 50, 'themes');
     const labels = await this.labels();
+    // Theme rows only for top themes: `themes: 0` (a list of segment values, the app's filter bar) reads base rows alone.
+    const withThemes = themesPerSegment > 0;
     const [touchpointRows, attributeRows = null] = await this.source.rowsMany([
-      { filter, view: { attribute: filterAttribute(filter), withThemes: true }, granularity: 'month' },
-      ...(attribute ? [{ filter, view: { attribute, withThemes: true }, granularity: 'month' as const }] : []),
+      { filter, view: { attribute: filterAttribute(filter), withThemes }, granularity: 'month' },
+      ...(attribute ? [{ filter, view: { attribute, withThemes }, granularity: 'month' as const }] : []),
     ]);
     const coreRows = RowSource.merged(touchpointRows);
 

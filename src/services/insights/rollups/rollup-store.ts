@@ -10,13 +10,15 @@ import type { RollupRepository } from '../../../../models/rollup/rollup.reposito
 import { monthOf } from '../calendar.js';
 import type { Entry } from './entry.js';
 import type { ExampleLists } from './examples.js';
-import { RollupReader, type ClockMap, type UnitRef } from './rollup-reader.js';
+import { RollupReader, type ClockMap, type KindUnits, type UnitRef } from './rollup-reader.js';
 import { RollupWriter } from './rollup-writer.js';
-import type { Kind, Row } from './rows.js';
+import { kindsFor, type Kind, type Row } from './rows.js';
 
-export type { ClockMap, UnitRef } from './rollup-reader.js';
+export type { ClockMap, KindUnits, UnitRef } from './rollup-reader.js';
 
 const SWEEP_EVERY_MS = 10_000;
+/** Newest months whose day caches warming reads as well (90 days span up to 4 months). */
+const WARM_DAYS_OF_MONTHS = 4;
 
 export interface RollupStoreOptions {
   /** Rebuild the caches of changed months shortly after writes, so the next dashboard read is fast. */
@@ -30,6 +32,7 @@ export class RollupStore {
   private warmTimer: NodeJS.Timeout | null = null;
   private readonly monthsToWarm = new Set<string>();
   private closed = false;
+  private warmingStopped = false;
   private lastSweep = 0;
 
   constructor(
@@ -80,6 +83,11 @@ export class RollupStore {
     return this.writer.sweep();
   }
 
+  /** Ends `warmAll` after the month at hand (shutdown). */
+  stopWarming(): void {
+    this.warmingStopped = true;
+  }
+
   /** Waits for pending writes and stops warming. */
   async close(): Promise<void> {
     this.closed = true;
@@ -100,15 +108,39 @@ export class RollupStore {
     this.warmTimer.unref();
   }
 
-  /** Rebuilds stale month caches of the core kinds (attribute kinds are built when first asked for). */
-  async warm(months: readonly string[]): Promise<void> {
+  /**
+   * Rebuilds stale month caches (and their days') of the given kinds, by default the core ones
+   * (attribute kinds are built when first asked for). `withDays` reads the months' day caches too,
+   * so they are in this process's memory for the queries that read days (trends by day or week,
+   * the 30-day comparison windows).
+   */
+  async warm(months: readonly string[], kinds: readonly Kind[] = kindsFor(null, true), { withDays = false } = {}): Promise<void> {
     const clocks = await this.clocks();
-    const units = months.map((month) => ({ month }));
-    for (const kind of [
-      { family: 'base', attribute: null },
-      { family: 'themes', attribute: null },
-    ] as Kind[])
-      await this.unitRows(kind, units, clocks);
+    const days = withDays ? [...clocks.keys()].filter((day) => months.includes(monthOf(day))) : [];
+    const units: UnitRef[] = [...months.map((month) => ({ month })), ...days.map((day) => ({ day }))];
+    await this.unitRows(
+      kinds.map((kind) => ({ kind, units })),
+      clocks,
+    );
+  }
+
+  /**
+   * Rebuilds every stale cache of the core kinds and of these attributes' kinds, month by month,
+   * newest first (the months dashboards open on), so memory stays bounded by one month; the
+   * newest months' day caches are read too (the last 90 days are what the app opens on). Stops
+   * after the month at hand once `stopWarming()` is called or the store closes. Returns how many
+   * months it went through.
+   */
+  async warmAll(attributes: readonly string[]): Promise<number> {
+    const kinds = [null, ...new Set(attributes)].flatMap((attribute) => kindsFor(attribute, true));
+    const months = [...new Set([...(await this.clocks()).keys()].map(monthOf))].sort().reverse();
+    let done = 0;
+    for (const month of months) {
+      if (this.closed || this.warmingStopped) break;
+      await this.warm([month], kinds, { withDays: done < WARM_DAYS_OF_MONTHS });
+      done++;
+    }
+    return done;
   }
 
   // ───────────────────────────── reading ─────────────────────────────
@@ -131,8 +163,8 @@ export class RollupStore {
     return this.reader.ledgerEntries(days);
   }
 
-  /** Summed rows of `kind` per unit; null for a unit too big to cache (see RollupReader.unitRows). */
-  unitRows(kind: Kind, units: readonly UnitRef[], clocks: ClockMap): Promise<(Row[] | null)[]> {
-    return this.reader.unitRows(kind, units, clocks);
+  /** Summed rows of each kind per unit; null for a unit too big to cache (see RollupReader.unitRows). */
+  unitRows(requests: readonly KindUnits[], clocks: ClockMap): Promise<(Row[] | null)[][]> {
+    return this.reader.unitRows(requests, clocks);
   }
 }

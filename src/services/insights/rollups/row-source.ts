@@ -93,17 +93,13 @@ export class RowSource {
         byKind.set(kindId(kind), entry);
       }
     }
-    const read = await Promise.all(
-      [...byKind].map(async ([id, { kind, units }]) => {
-        const refs = [...units.entries()];
-        const rows = await store.unitRows(
-          kind,
-          refs.map(([, ref]) => ref),
-          clocks,
-        );
-        return { id, byUnit: new Map(refs.map(([unitId], i) => [unitId, rows[i]])) };
-      }),
+    // One call for every kind: their stale days are rebuilt from one pass over the entries.
+    const kinds = [...byKind];
+    const rows = await store.unitRows(
+      kinds.map(([, { kind, units }]) => ({ kind, units: [...units.values()] })),
+      clocks,
     );
+    const read = kinds.map(([id, { units }], k) => ({ id, byUnit: new Map([...units.keys()].map((unitId, i) => [unitId, rows[k][i]])) }));
     for (const { id, byUnit } of read) {
       for (const p of plans) {
         if (!p.kinds.some((k) => kindId(k) === id)) continue;
