@@ -212,7 +212,14 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
     );
   }, config.VERBATIM_SCHEDULES_EVERY_SECONDS * 1000);
   reassert.unref();
-  log.info({ concurrency: config.VERBATIM_WORKER_CONCURRENCY, prefix }, 'analysis workers started');
+  log.info(
+    {
+      concurrency: QUEUE_CATALOGUE.find((q) => q.queue === QUEUES.analysis)?.concurrency(config),
+      batch: config.VERBATIM_ANALYSIS_BATCH,
+      prefix,
+    },
+    'analysis workers started',
+  );
 
   return {
     analysis,

@@ -115,7 +115,9 @@ export class AnalysisService {
       const adapter = (await this.deps.adapter?.current()) ?? null;
       const at = this.now();
       const analysed: { index: number; response: ResponseEntity; analysis: StoredAnalysis; themeKeys: string[] }[] = [];
-      for (const { index, response } of toAnalyse) {
+      for (const [i, { index, response }] of toAnalyse.entries()) {
+        // The engine is synchronous CPU: yield now and then, so BullMQ's lock renewals of the batch's jobs are not delayed.
+        if (i % 10 === 9) await new Promise((resolve) => setImmediate(resolve));
         const comment = response.comment ?? '';
         const result = applyAdapter(await analyzer.analyze(comment), comment, adapter);
         // A person's correction wins over every re-analysis (taxonomy or adapter backfills).
