@@ -144,7 +144,9 @@ function printResults(results: Result[]): void {
   if (base && others.length) {
     console.log(`\n| against ${base.mode} | responses/s ratio | commands/response ratio |\n|---|---:|---:|`);
     for (const r of others)
-      console.log(`| ${r.mode} | ${(r.perSecond / base.perSecond).toFixed(2)} | ${(total(r.commands) / total(base.commands)).toFixed(3)} |`);
+      console.log(
+        `| ${r.mode} | ${(r.perSecond / base.perSecond).toFixed(2)} | ${(total(r.commands) / total(base.commands)).toFixed(3)} |`,
+      );
   }
   for (const r of results) {
     console.log(
