@@ -1,12 +1,16 @@
 /**
  * `npm run bench:pipeline`: time from import to fully analysed, through the real service
- * (GraphQL import → BullMQ → worker → FerretDB), for the demo's sample programme, with the
- * analysis worker in-process (what jobs/worker.ts does) and as a BullMQ sandboxed processor
- * (bench/pipeline/sandboxed-analysis.processor.ts), same concurrency, fresh database each.
+ * (GraphQL import → BullMQ → worker → FerretDB), for the demo's sample programme, fresh database
+ * per mode, and the database commands per analysed response (driver command monitoring). Modes:
+ *   - `one-by-one`: the in-process worker with VERBATIM_ANALYSIS_BATCH=1 (each job alone: the baseline);
+ *   - `in-process`: the worker as jobs/worker.ts runs it (jobs coalesced into batches);
+ *   - `sandboxed`: bench/pipeline/sandboxed-analysis.processor.ts as a BullMQ sandboxed processor
+ *     (one job per child at a time, so batches of one).
+ * The table ends with each mode's ratio against the first one (same run, same machine load).
  *
  * Starts a local FerretDB and Redis in a temporary directory unless MONGODB_URI and REDIS_URL are set.
- *   BENCH_RESPONSES (default 10000), BENCH_MODES (default "in-process,sandboxed"),
- *   VERBATIM_WORKER_CONCURRENCY (default: the service default, 16).
+ *   BENCH_RESPONSES (default 10000), BENCH_MODES (default "one-by-one,in-process"),
+ *   VERBATIM_WORKER_CONCURRENCY, VERBATIM_ANALYSIS_BATCH (default: the service defaults).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,7 +27,7 @@ import { GraphqlClient, importInBatches, waitForAnalysis } from '../src/demo/cli
 import { generateSampleProgramme } from '../src/demo/sample-programme.js';
 
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 10_000);
-const MODES = (process.env.BENCH_MODES ?? 'in-process,sandboxed').split(',').map((m) => m.trim());
+const MODES = (process.env.BENCH_MODES ?? 'one-by-one,in-process').split(',').map((m) => m.trim());
 const KEY = 'bench-pipeline-admin-key-000000';
 const log = (message: string) => console.error(`bench:pipeline: ${message}`);
 
@@ -71,6 +75,7 @@ async function runMode(mode: string, mongoServer: string, redisUrl: string): Pro
     REDIS_URL: redisUrl,
     VERBATIM_QUEUE_PREFIX: `bench-pipeline-${stamp}`,
     VERBATIM_ADMIN_KEY: KEY,
+    ...(mode === 'one-by-one' ? { VERBATIM_ANALYSIS_BATCH: '1' } : {}),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
   const config = loadConfig(env);
@@ -134,6 +139,14 @@ function printResults(results: Result[]): void {
     console.log(
       `| ${r.mode} | ${RESPONSES} | ${r.importSeconds.toFixed(1)} | ${r.analysedSeconds.toFixed(1)} | ${r.perSecond.toFixed(0)} | ${r.failed} | ${commands} | ${(commands / RESPONSES).toFixed(2)} |`,
     );
+  }
+  const [base, ...others] = results;
+  if (base && others.length) {
+    console.log(`\n| against ${base.mode} | responses/s ratio | commands/response ratio |\n|---|---:|---:|`);
+    for (const r of others)
+      console.log(
+        `| ${r.mode} | ${(r.perSecond / base.perSecond).toFixed(2)} | ${(total(r.commands) / total(base.commands)).toFixed(3)} |`,
+      );
   }
   for (const r of results) {
     console.log(

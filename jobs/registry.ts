@@ -83,7 +83,8 @@ export const QUEUE_CATALOGUE: readonly QueueEntry[] = [
   {
     queue: QUEUES.analysis,
     jobs: () => ({ [JOBS.analyzeResponse]: ANALYSIS_JOB_OPTIONS }),
-    concurrency: (config) => config.VERBATIM_WORKER_CONCURRENCY,
+    // Jobs in flight are what a batch is coalesced from: room for one batch filling while another is written.
+    concurrency: (config) => Math.max(config.VERBATIM_WORKER_CONCURRENCY, 2 * config.VERBATIM_ANALYSIS_BATCH),
   },
   {
     queue: QUEUES.maintenance,

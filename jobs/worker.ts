@@ -19,7 +19,7 @@ import { ReconcilerService } from '../src/services/reconciler.service.js';
 import type { Database } from '../models/database.js';
 import { metrics, observeJobMetrics } from '../src/metrics.js';
 import { within } from '../src/shutdown.js';
-import { createAnalysisHandler, isFinalFailure } from './analysis.handler.js';
+import { analysisBatchOptions, createAnalysisHandler, isFinalFailure } from './analysis.handler.js';
 import { BullAnalysisScheduler } from './analysis.scheduler.js';
 import { createMaintenanceHandler } from './maintenance.handler.js';
 import { createWebhookHandler } from './webhooks.handler.js';
@@ -149,7 +149,7 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
     return queue;
   };
   const handlers: QueueHandlers = {
-    [QUEUES.analysis]: createAnalysisHandler(analysis),
+    [QUEUES.analysis]: createAnalysisHandler(analysis, analysisBatchOptions(config)),
     [QUEUES.maintenance]: maintenanceHandler,
     [QUEUES.webhooks]: createWebhookHandler(webhookDeliveries),
     [QUEUES.alerts]: createAlertsHandler(services.alerts),
@@ -212,7 +212,14 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
     );
   }, config.VERBATIM_SCHEDULES_EVERY_SECONDS * 1000);
   reassert.unref();
-  log.info({ concurrency: config.VERBATIM_WORKER_CONCURRENCY, prefix }, 'analysis workers started');
+  log.info(
+    {
+      concurrency: QUEUE_CATALOGUE.find((q) => q.queue === QUEUES.analysis)?.concurrency(config),
+      batch: config.VERBATIM_ANALYSIS_BATCH,
+      prefix,
+    },
+    'analysis workers started',
+  );
 
   return {
     analysis,

@@ -78,6 +78,14 @@ export const CONFIG_SPEC = {
     schema: int(1, 256).default(16),
     doc: 'Analysis jobs one worker runs at once (a job mostly waits on the database, so this is well above the core count).',
   },
+  VERBATIM_ANALYSIS_BATCH: {
+    schema: int(1, 500).default(100),
+    doc: 'Most analysis jobs a worker coalesces into one batch (one read, one bulk write, effects once per batch); 1 analyses each job alone. The worker runs at least twice this many jobs at once.',
+  },
+  VERBATIM_ANALYSIS_BATCH_WINDOW_MS: {
+    schema: int(0, 1000).default(20),
+    doc: 'How long a worker waits after the first job of a batch for more to join it (a full batch starts at once).',
+  },
   VERBATIM_SCHEDULES_EVERY_SECONDS: {
     schema: int(1, 86_400).default(60),
     doc: 'How often each worker re-asserts the repeatable jobs (reconciler, outbox drain, sweeps, report and survey rounds), so a Redis that lost its data gets them back.',

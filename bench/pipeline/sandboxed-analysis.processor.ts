@@ -5,7 +5,7 @@
  * environment the bench sets.
  */
 import type { Job } from 'bullmq';
-import { createAnalysisHandler } from '../../jobs/analysis.handler.js';
+import { analysisBatchOptions, createAnalysisHandler } from '../../jobs/analysis.handler.js';
 import type { AnalyzeResponsePayload } from '../../jobs/queues.js';
 import { compose } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
@@ -24,7 +24,8 @@ async function build(): Promise<Handler> {
   await composition.services.taxonomy.ensureSeeded();
   const taxonomy = new CurrentTaxonomy(composition.services.taxonomy, analyzerFactoryFromConfig(config));
   await taxonomy.get();
-  return createAnalysisHandler(composition.analysisFor(taxonomy));
+  // Each child runs one job at a time, so its batches hold one job: the same code path, no coalescing.
+  return createAnalysisHandler(composition.analysisFor(taxonomy), analysisBatchOptions(config));
 }
 
 export default async function process(job: Job<AnalyzeResponsePayload>): Promise<unknown> {

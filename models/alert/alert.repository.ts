@@ -1,7 +1,7 @@
 /** Alerts: point reads and conditional writes by _id; inbox lists page in the database (keyset on an indexed sort). */
 import type { FilterQuery, Types } from 'mongoose';
 import { afterKey, sortDocument, type SortField } from '../keyset.js';
-import { isDuplicateKeyError } from '../bulk.js';
+import { chunks, duplicateKeyIndexes, isDuplicateKeyError } from '../bulk.js';
 import type { AlertEntity, AlertHistoryEntry, AlertStatus, NewAlert } from './alert.entity.js';
 import type { AlertModel } from './alert.schema.js';
 
@@ -38,9 +38,38 @@ export class AlertRepository {
     }
   }
 
-  /** Every alert raised for one response (any rule). */
-  async findByResponse(responseId: Types.ObjectId): Promise<AlertEntity[]> {
-    return this.model.find({ responseId }).lean<AlertEntity[]>().exec();
+  /** insertIfAbsent for many, in chunked unordered inserts: returns the ids inserted (the others exist already). */
+  async insertManyIfAbsent(alerts: readonly NewAlert[]): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    for (const part of chunks(alerts)) {
+      let refused = new Set<number>();
+      try {
+        await this.model.insertMany(part, { ordered: false });
+      } catch (err) {
+        const duplicates = duplicateKeyIndexes(err, part.length);
+        if (!duplicates) throw err;
+        refused = duplicates;
+      }
+      part.forEach((alert, i) => refused.has(i) || inserted.add(alert._id));
+    }
+    return inserted;
+  }
+
+  /** Every alert raised for these responses (any rule). */
+  async findByResponses(responseIds: readonly Types.ObjectId[]): Promise<AlertEntity[]> {
+    if (responseIds.length === 0) return [];
+    return this.model
+      .find({ responseId: { $in: [...responseIds] } })
+      .lean<AlertEntity[]>()
+      .exec();
+  }
+
+  async findByIds(ids: readonly string[]): Promise<AlertEntity[]> {
+    if (ids.length === 0) return [];
+    return this.model
+      .find({ _id: { $in: [...ids] } })
+      .lean<AlertEntity[]>()
+      .exec();
   }
 
   async findById(id: string): Promise<AlertEntity | null> {

@@ -83,27 +83,53 @@ export class CustomerRepository {
 
   async findByExternalIds(externalIds: readonly string[]): Promise<CustomerEntity[]> {
     if (externalIds.length === 0) return [];
+    // By _id (= externalId): served from the index, one read for a whole batch.
     return this.model
-      .find({ externalId: { $in: [...externalIds] } })
+      .find({ _id: { $in: [...new Set(externalIds)] } })
       .lean<CustomerEntity[]>()
       .exec();
   }
 
-  /** The latest response's risk becomes the customer's (conditional: an older response never overwrites it). */
-  async setChurnRisk(externalId: string, risk: CustomerChurnRisk): Promise<void> {
-    await this.setIfLatest(externalId, risk.responseId, { churnRisk: risk });
+  /** Each latest response's risk becomes its customer's (conditional: an older response never overwrites it). */
+  async setChurnRisks(risks: readonly { externalId: string; risk: CustomerChurnRisk }[]): Promise<void> {
+    await this.setIfLatest(risks.map(({ externalId, risk }) => ({ externalId, responseId: risk.responseId, set: { churnRisk: risk } })));
+  }
+
+  /** Each latest response's sentiment becomes its customer's (same condition). */
+  async setLatestSentiments(sentiments: readonly { externalId: string; responseId: Types.ObjectId; sentiment: string }[]): Promise<void> {
+    await this.setIfLatest(
+      sentiments.map(({ externalId, responseId, sentiment }) => ({ externalId, responseId, set: { latestSentiment: sentiment } })),
+    );
   }
 
   /**
-   * Sets fields while `responseId` is the customer's latest response. Most analysed responses are
-   * not (a customer's older answers), so a point read skips them before taking the lock.
+   * Sets fields on each customer whose latest response is `responseId`. Most analysed responses
+   * are not (a customer's older answers), so one read of the batch's customers skips them before
+   * the locks are taken; the write stays conditional on the latest response.
    */
-  private async setIfLatest(externalId: string, responseId: Types.ObjectId, set: Partial<CustomerEntity>): Promise<void> {
-    const filter = { _id: externalId, latestResponseId: responseId };
-    if (!(await this.model.exists(filter).exec())) return;
-    await this.locks.forEachLocked([lockKey(externalId)], async () => {
-      await this.model.updateOne(filter, { $set: set }).exec();
-    });
+  private async setIfLatest(
+    items: readonly { externalId: string; responseId: Types.ObjectId; set: Partial<CustomerEntity> }[],
+  ): Promise<void> {
+    if (items.length === 0) return;
+    const latest = await this.model
+      .find({ _id: { $in: [...new Set(items.map((i) => i.externalId))] } })
+      .select({ latestResponseId: 1 })
+      .lean<Pick<CustomerEntity, '_id' | 'latestResponseId'>[]>()
+      .exec();
+    const latestOf = new Map(latest.map((c) => [c._id, c.latestResponseId]));
+    const due = new Map(items.filter((i) => latestOf.get(i.externalId)?.equals(i.responseId)).map((i) => [i.externalId, i]));
+    for (const part of chunks([...due.values()])) {
+      await this.locks.forEachLocked(
+        part.map((i) => lockKey(i.externalId)),
+        async (locked) => {
+          const held = new Set(locked);
+          const ops: AnyBulkWriteOperation<CustomerEntity>[] = part
+            .filter((i) => held.has(lockKey(i.externalId)))
+            .map((i) => ({ updateOne: { filter: { _id: i.externalId, latestResponseId: i.responseId }, update: { $set: i.set } } }));
+          if (ops.length) await this.model.bulkWrite(ops, { ordered: false });
+        },
+      );
+    }
   }
 
   /**
@@ -118,10 +144,6 @@ export class CustomerRepository {
       .limit(limit)
       .lean<CustomerEntity[]>()
       .exec();
-  }
-
-  async setLatestSentiment(externalId: string, responseId: Types.ObjectId, sentiment: string): Promise<void> {
-    await this.setIfLatest(externalId, responseId, { latestSentiment: sentiment });
   }
 }
 

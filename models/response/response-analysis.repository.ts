@@ -31,37 +31,54 @@ export class ResponseAnalysisRepository {
   constructor(private readonly model: ResponseModel) {}
 
   /**
-   * Stores the analysis of `revision` unless the response moved to a newer revision, was
-   * already analysed at this one, or was corrected since it was read (`correctedAt`: the
-   * correction the analysis was built with, null for none) — the job then retries with it.
-   * Returns false when nothing was written.
+   * Stores the analyses of a batch, each at its `revision` unless the response moved to a newer
+   * revision, was already analysed at this one, or was corrected since it was read (`correctedAt`:
+   * the correction the analysis was built with, null for none), in chunked bulk writes. Returns the
+   * ids (hex) of the responses this call wrote. When a chunk matched fewer than it held (rare: a
+   * newer revision, a correction or a concurrent run got there first), the chunk is read back and
+   * a response counts as written here when it carries this call's `at` as its effects marker.
    */
-  async writeAnalysis(
-    id: Types.ObjectId,
-    revision: number,
-    analysis: StoredAnalysis,
-    themeKeys: string[],
-    correctedAt: Date | null = null,
-    at = new Date(),
-  ): Promise<boolean> {
-    const result = await this.model
-      .updateOne(
-        { _id: id, analysisRevision: revision, analysisStatus: { $ne: 'DONE' }, 'correction.at': correctedAt },
-        {
-          // Effects are owed from this very write on: a crash or a failing effect leaves the marker set.
-          $set: {
-            analysis,
-            themeKeys,
-            analysisStatus: 'DONE',
-            analysisError: null,
-            analysisBackfillVersion: null,
-            effectsPendingSince: at,
+  async writeAnalyses(
+    items: readonly { id: Types.ObjectId; revision: number; analysis: StoredAnalysis; themeKeys: string[]; correctedAt: Date | null }[],
+    at: Date,
+  ): Promise<Set<string>> {
+    const written = new Set<string>();
+    for (const part of chunks(items)) {
+      const result = await this.model.bulkWrite(
+        part.map((item) => ({
+          updateOne: {
+            filter: {
+              _id: item.id,
+              analysisRevision: item.revision,
+              analysisStatus: { $ne: 'DONE' },
+              'correction.at': item.correctedAt,
+            },
+            update: analysisUpdate(item.analysis, item.themeKeys, at),
           },
-          $inc: { analysisAttempts: 1 },
-        },
-      )
-      .exec();
-    return result.matchedCount === 1;
+        })),
+        { ordered: false },
+      );
+      if (result.matchedCount === part.length) {
+        for (const item of part) written.add(item.id.toHexString());
+        continue;
+      }
+      const stored = await this.model
+        .find({ _id: { $in: part.map((item) => item.id) } })
+        .select({ analysisRevision: 1, analysisStatus: 1, effectsPendingSince: 1 })
+        .lean<Pick<ResponseEntity, '_id' | 'analysisRevision' | 'analysisStatus' | 'effectsPendingSince'>[]>()
+        .exec();
+      const revisionOf = new Map(part.map((item) => [item.id.toHexString(), item.revision]));
+      for (const doc of stored) {
+        const id = doc._id.toHexString();
+        if (
+          doc.analysisStatus === 'DONE' &&
+          doc.analysisRevision === revisionOf.get(id) &&
+          doc.effectsPendingSince?.getTime() === at.getTime()
+        )
+          written.add(id);
+      }
+    }
+    return written;
   }
 
   /**
@@ -88,23 +105,36 @@ export class ResponseAnalysisRepository {
     return result.matchedCount === 1;
   }
 
-  /** Stores the churn risk on the analysis of `revision` (idempotent: same input, same value). */
-  async setChurnRisk(id: Types.ObjectId, revision: number, churnRisk: NonNullable<StoredAnalysis['churnRisk']>): Promise<boolean> {
-    const result = await this.model
-      .updateOne({ _id: id, analysisRevision: revision, analysisStatus: 'DONE' }, { $set: { 'analysis.churnRisk': churnRisk } })
-      .exec();
-    return result.matchedCount === 1;
+  /** Stores each churn risk on the analysis of its `revision` (idempotent: same input, same value), in chunked bulk writes. */
+  async setChurnRisks(
+    items: readonly { id: Types.ObjectId; revision: number; churnRisk: NonNullable<StoredAnalysis['churnRisk']> }[],
+  ): Promise<void> {
+    for (const part of chunks(items)) {
+      await this.model.bulkWrite(
+        part.map(({ id, revision, churnRisk }) => ({
+          updateOne: {
+            filter: { _id: id, analysisRevision: revision, analysisStatus: 'DONE' },
+            update: { $set: { 'analysis.churnRisk': churnRisk } },
+          },
+        })),
+        { ordered: false },
+      );
+    }
   }
 
-  /** Clears the effects marker of `revision` once its effects all ran (a newer revision keeps its own). */
-  async markEffectsDone(id: Types.ObjectId, revision: number, at = new Date()): Promise<boolean> {
-    const result = await this.model
-      .updateOne(
-        { _id: id, analysisRevision: revision, analysisStatus: 'DONE' },
-        { $set: { effectsPendingSince: null, effectsDoneAt: at } },
-      )
-      .exec();
-    return result.matchedCount === 1;
+  /** Clears the effects marker of each `revision` once its effects all ran (a newer revision keeps its own). */
+  async markEffectsDone(refs: readonly AnalysisRef[], at = new Date()): Promise<void> {
+    for (const part of chunks(refs)) {
+      await this.model.bulkWrite(
+        part.map((ref) => ({
+          updateOne: {
+            filter: { _id: ref._id, analysisRevision: ref.analysisRevision, analysisStatus: 'DONE' },
+            update: { $set: { effectsPendingSince: null, effectsDoneAt: at } },
+          },
+        })),
+        { ordered: false },
+      );
+    }
   }
 
   /** Analysed responses whose effects have been pending since before `before`, oldest first. */
@@ -214,4 +244,20 @@ export class ResponseAnalysisRepository {
     for (const row of rows) if (row._id in counts) counts[row._id] = row.n;
     return counts;
   }
+}
+
+/** The analysis write: result, status DONE, and the effects marker set in the same atomic update. */
+function analysisUpdate(analysis: StoredAnalysis, themeKeys: string[], at: Date) {
+  return {
+    // Effects are owed from this very write on: a crash or a failing effect leaves the marker set.
+    $set: {
+      analysis,
+      themeKeys,
+      analysisStatus: 'DONE' as const,
+      analysisError: null,
+      analysisBackfillVersion: null,
+      effectsPendingSince: at,
+    },
+    $inc: { analysisAttempts: 1 },
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * Two small fixes to FerretDB 1.24's SQLite backend, applied to a copy of its module before
+ * Small fixes to FerretDB 1.24's SQLite backend, applied to a copy of its module before
  * `go build` (through a generated go.mod with a `replace`), so `_id` lookups use the index:
  *
  * 1. It looks documents up by `_ferretdb_sjson->'$._id'` while the unique index it creates is on
@@ -16,6 +16,11 @@
  *    for a free one of the pool's 100 forever, and every other request on that database with it.
  *    Each statement's query is now closed as soon as the statement is done.
  *
+ * 4. Only `_id` equality was pushed down: `_id: { $in: [...] }` (the batched analysis reads and
+ *    writes by it) scanned the whole collection. A `$in` of strings or ObjectIds now becomes
+ *    `WHERE <IDColumn> IN (...)`, served by the same index, for finds, updates and deletes (they
+ *    all query through Collection.Query). Other element types keep the scan (superset is safe).
+ *
  * All of them matter only to these development servers: production runs MongoDB.
  */
 import { spawnSync } from 'node:child_process';
@@ -23,7 +28,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, st
 import { join } from 'node:path';
 
 /** Bump when the patches change, so cached binaries are rebuilt. */
-export const FERRETDB_PATCH_VERSION = '2';
+export const FERRETDB_PATCH_VERSION = '3';
 
 const MODULE = 'github.com/FerretDB/FerretDB';
 
@@ -43,6 +48,47 @@ const PATCHES: FilePatch[] = [
     file: 'internal/backends/sqlite/collection.go',
     from: 'if params.Filter.Len() == 1 {\n\t\tv, _ := params.Filter.Get("_id")',
     to: 'if params.Filter.Has("_id") {\n\t\tv, _ := params.Filter.Get("_id")',
+  },
+  // 4: `_id: {$in}` pushdown, in Query and in Explain (so `explain` shows `filterPushdown`).
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    from: '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n\t\t}\n\t}\n\n\tq += whereClause',
+    to: '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n\t\tcase *types.Document:\n\t\t\twhereClause, args = verbatimIDInClause(v.(*types.Document))\n\t\t}\n\t}\n\n\tq += whereClause',
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    from: '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n\t\t}\n\t}\n\n\torderByClause',
+    to: '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n\t\tcase *types.Document:\n\t\t\twhereClause, args = verbatimIDInClause(v.(*types.Document))\n\t\t\tfilterPushdown = whereClause != ""\n\t\t}\n\t}\n\n\torderByClause',
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    from: '// collection implements backends.Collection interface.\n',
+    to: `// verbatim patch: \`_id: {$in: [strings or ObjectIDs]}\` as WHERE <IDColumn> IN (...), served by the _id index.
+// Anything else ("" and nil): no pushdown. FerretDB filters the rows again, so a superset is fine.
+func verbatimIDInClause(cond *types.Document) (string, []any) {
+\tif cond.Len() != 1 || !cond.Has("$in") {
+\t\treturn "", nil
+\t}
+\tarr, ok := must.NotFail(cond.Get("$in")).(*types.Array)
+\tif !ok || arr.Len() == 0 || arr.Len() > 10000 {
+\t\treturn "", nil
+\t}
+\targs := make([]any, 0, arr.Len())
+\tfor i := 0; i < arr.Len(); i++ {
+\t\tel := must.NotFail(arr.Get(i))
+\t\tswitch el.(type) {
+\t\tcase string, types.ObjectID:
+\t\t\targs = append(args, string(must.NotFail(sjson.MarshalSingleValue(el))))
+\t\tdefault:
+\t\t\treturn "", nil
+\t\t}
+\t}
+\tplaceholders := strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")
+\treturn fmt.Sprintf(\` WHERE %s IN (%s)\`, metadata.IDColumn, placeholders), args
+}
+
+// collection implements backends.Collection interface.
+`,
   },
   {
     file: 'internal/handler/msg_update.go',

@@ -1,10 +1,11 @@
 /**
  * The effects that follow an analysis write — THE single list of them is `afterAnalysisHooks()`.
  *
- * Contract for hooks: they run after the response's analysis is stored, in list order, before the
- * job completes. A hook that throws fails the job, BullMQ retries it, and on the retry every hook
- * runs again for the same response and revision (the analysis itself is not written twice). So a
- * hook must be idempotent: "set this response's state", never "add one".
+ * Contract for hooks: they run after the responses' analyses are stored, in list order, before the
+ * jobs complete, once per batch (the worker analyses responses in batches; a single response is a
+ * batch of one). A hook that throws fails every job of the batch, BullMQ retries them, and on the
+ * retry every hook runs again for the same responses and revisions (the analyses are not written
+ * twice). So a hook must be idempotent: "set this response's state", never "add one".
  */
 import type { ResponseEntity, StoredAnalysis } from '../../models/response/response.entity.js';
 import type { Logger } from '../logger.js';
@@ -30,7 +31,8 @@ interface ResponseAnalysisFailedEvent {
 export interface AfterAnalysisHook {
   /** For logs: which effect failed. */
   name: string;
-  analyzed(event: ResponseAnalyzedEvent): Promise<void>;
+  /** The batch's analysed responses (one event per response, never empty): a hook's database work is done once for all. */
+  analyzed(events: readonly ResponseAnalyzedEvent[]): Promise<void>;
   /** Optional: runs after the last attempt failed and the response was marked FAILED. */
   failed?(event: ResponseAnalysisFailedEvent): Promise<void>;
 }
@@ -39,17 +41,18 @@ export interface AfterAnalysisHook {
 function publishResponseAnalyzed(pubSub: PubSub): AfterAnalysisHook {
   return {
     name: 'publish-response-analyzed',
-    async analyzed({ response }) {
-      pubSub.publish('RESPONSE_ANALYZED', {
-        responseId: response._id.toHexString(),
-        revision: response.analysisRevision,
-        category: response.category,
-        touchpoint: response.touchpoint,
-        themeKeys: response.themeKeys,
-        sentiment: response.analysis?.sentiment.label ?? null,
-        customerExternalId: response.customerExternalId,
-        attributes: response.attributes.map(({ key, value }) => ({ key, value })),
-      });
+    async analyzed(events) {
+      for (const { response } of events)
+        pubSub.publish('RESPONSE_ANALYZED', {
+          responseId: response._id.toHexString(),
+          revision: response.analysisRevision,
+          category: response.category,
+          touchpoint: response.touchpoint,
+          themeKeys: response.themeKeys,
+          sentiment: response.analysis?.sentiment.label ?? null,
+          customerExternalId: response.customerExternalId,
+          attributes: response.attributes.map(({ key, value }) => ({ key, value })),
+        });
     },
   };
 }
@@ -58,7 +61,7 @@ function publishResponseAnalyzed(pubSub: PubSub): AfterAnalysisHook {
 function recordInRollups(rollups: { record(responses: readonly ResponseEntity[]): Promise<void> }): AfterAnalysisHook {
   return {
     name: 'rollups',
-    analyzed: ({ response }) => rollups.record([response]),
+    analyzed: (events) => rollups.record(events.map((e) => e.response)),
     failed: ({ response }) => rollups.record([response]),
   };
 }

@@ -1,8 +1,8 @@
 /**
- * Analyses one response for one analysis revision: reload, analyse with the taxonomy in force,
- * store conditionally, update the customer, then run the after-analysis hooks. Idempotent: a
- * response already analysed at this revision is not analysed again, and a job for an older
- * revision is skipped. Failures throw, so the queue retries; input that can never succeed throws
+ * Analyses responses, each for one analysis revision, in batches: reload, analyse with the
+ * taxonomy in force, store conditionally, update the customers, then run the after-analysis
+ * hooks. Idempotent: a response already analysed at this revision is not analysed again, and a
+ * job for an older revision is skipped. Failures throw, so the queue retries; input that can never succeed throws
  * PermanentAnalysisError.
  */
 import { Types } from 'mongoose';
@@ -37,6 +37,19 @@ export type AnalysisOutcome =
   /** The response moved to a newer revision: that revision's job will analyse it. */
   | { status: 'superseded'; currentRevision: number };
 
+/** One request's result in a batch: its outcome, or the error its job fails with. */
+export type BatchResult = { ok: true; outcome: AnalysisOutcome } | { ok: false; error: Error };
+
+const failed = (error: Error): BatchResult => ({ ok: false, error });
+
+/** A response whose effects are due in this batch, with the request it answers. */
+interface Effect {
+  index: number;
+  response: ResponseEntity;
+  previous: { analysis: StoredAnalysis | null; themeKeys: string[] } | null;
+  redelivered: boolean;
+}
+
 export class AnalysisService {
   constructor(
     private readonly deps: {
@@ -52,71 +65,147 @@ export class AnalysisService {
     },
   ) {}
 
+  /** One response: a batch of one (what the reconciler's tests and a sandboxed processor run). */
   async analyzeResponse(request: AnalysisRequest): Promise<AnalysisOutcome> {
-    if (!Types.ObjectId.isValid(request.responseId) || !Number.isInteger(request.revision) || request.revision < 0) {
-      throw new PermanentAnalysisError(`malformed analysis job: response ${request.responseId}, revision ${request.revision}`);
+    const [result] = await this.analyzeBatch([request]);
+    if (!result.ok) throw result.error;
+    return result.outcome;
+  }
+
+  /**
+   * Analyses a batch of requests with database work done once for all of them: one read of the
+   * responses (`_id: {$in}`), analysis in memory, one conditional bulk write of the analyses, then
+   * the customers' sentiments, every after-analysis hook and the effects markers once for the
+   * batch. Returns one result per request, in order. When an effect fails for the batch, each
+   * response's effects are run again alone; only the requests whose effects fail again fail (their
+   * analyses stored, markers set: the job's retries or the reconciler re-run the idempotent
+   * effects). Requests settled without analysis (superseded, malformed) keep their results.
+   */
+  async analyzeBatch(requests: readonly AnalysisRequest[], rereadUnwritten = true): Promise<BatchResult[]> {
+    const results: (BatchResult | undefined)[] = requests.map((r) =>
+      Types.ObjectId.isValid(r.responseId) && Number.isInteger(r.revision) && r.revision >= 0
+        ? undefined
+        : failed(new PermanentAnalysisError(`malformed analysis job: response ${r.responseId}, revision ${r.revision}`)),
+    );
+    const read = await this.deps.responses.findByIds(requests.filter((_, i) => !results[i]).map((r) => r.responseId));
+    const byId = new Map(read.map((r) => [r._id.toHexString(), r]));
+
+    const effects: Effect[] = [];
+    const toAnalyse: { index: number; response: ResponseEntity }[] = [];
+    const claimed = new Set<string>();
+    const later: number[] = []; // a response twice in one batch (two revisions): the second after this batch
+    requests.forEach((request, index) => {
+      if (results[index]) return;
+      const response = byId.get(request.responseId);
+      if (!response) return (results[index] = failed(new PermanentAnalysisError(`response ${request.responseId} does not exist`)));
+      if (claimed.has(request.responseId)) return later.push(index);
+      claimed.add(request.responseId);
+      const settled = this.settledWithoutAnalysis(request, response);
+      if (settled) {
+        results[index] = settled.result;
+        if (settled.effects) effects.push({ index, response, previous: null, redelivered: true });
+        return;
+      }
+      toAnalyse.push({ index, response });
+    });
+
+    const again: number[] = [];
+    if (toAnalyse.length) {
+      const { version, analyzer } = await this.deps.taxonomy.get();
+      const adapter = (await this.deps.adapter?.current()) ?? null;
+      const at = this.now();
+      const analysed: { index: number; response: ResponseEntity; analysis: StoredAnalysis; themeKeys: string[] }[] = [];
+      for (const [i, { index, response }] of toAnalyse.entries()) {
+        // The engine is synchronous CPU: yield now and then, so BullMQ's lock renewals of the batch's jobs are not delayed.
+        if (i % 10 === 9) await new Promise((resolve) => setImmediate(resolve));
+        const comment = response.comment ?? '';
+        const result = applyAdapter(await analyzer.analyze(comment), comment, adapter);
+        // A person's correction wins over every re-analysis (taxonomy or adapter backfills).
+        const labels = new Map(result.themes.map((t) => [t.key, t.label]));
+        for (const t of response.analysis?.themes ?? []) if (!labels.has(t.key)) labels.set(t.key, t.label);
+        const analysis = applyCorrection(toStoredAnalysis(result, version, at), response.correction, labels);
+        analysed.push({ index, response, analysis, themeKeys: [...new Set(analysis.themes.map((t) => t.key))] });
+      }
+      const written = await this.deps.analysisState.writeAnalyses(
+        analysed.map(({ response, analysis, themeKeys }) => ({
+          id: response._id,
+          revision: response.analysisRevision,
+          analysis,
+          themeKeys,
+          correctedAt: response.correction?.at ?? null,
+        })),
+        at,
+      );
+      for (const { index, response, analysis, themeKeys } of analysed) {
+        // Not written: someone else got there first (a newer revision, a concurrent run, a correction).
+        if (!written.has(response._id.toHexString())) {
+          if (rereadUnwritten) again.push(index);
+          else
+            results[index] = failed(
+              new Error(`analysis of response ${response._id.toHexString()} at revision ${response.analysisRevision} was not stored`),
+            );
+          continue;
+        }
+        const stored: ResponseEntity = {
+          ...response,
+          analysis,
+          themeKeys,
+          analysisStatus: 'DONE',
+          analysisError: null,
+          analysisAttempts: response.analysisAttempts + 1,
+          analysisBackfillVersion: null,
+          effectsPendingSince: at,
+        };
+        effects.push({
+          index,
+          response: stored,
+          previous: { analysis: response.analysis, themeKeys: response.themeKeys },
+          redelivered: requests[index].redelivered,
+        });
+        results[index] = { ok: true, outcome: { status: 'analyzed', themeKeys, taxonomyVersion: version } };
+      }
     }
-    const response = await this.deps.responses.findById(request.responseId);
-    if (!response) throw new PermanentAnalysisError(`response ${request.responseId} does not exist`);
-    if (response.analysisRevision > request.revision) return { status: 'superseded', currentRevision: response.analysisRevision };
+
+    if (effects.length) {
+      try {
+        await this.completeEffects(effects);
+      } catch (err) {
+        if (effects.length === 1) results[effects[0].index] = failed(err as Error);
+        // One response's failing effect must not fail the rest: each is retried alone, at once
+        // (in parallel: a database outage costs one timeout, not one per response). Effects are
+        // idempotent, so what the batch run completed is completed again, not counted twice.
+        else
+          await Promise.all(
+            effects.map((effect) => this.completeEffects([effect]).catch((error: Error) => void (results[effect.index] = failed(error)))),
+          );
+      }
+    }
+    // Rare: re-read and decided one by one (superseded, stored by another run, or corrected meanwhile: analysed again).
+    for (const index of again) [results[index]] = await this.analyzeBatch([requests[index]], false);
+    for (const index of later) [results[index]] = await this.analyzeBatch([requests[index]]);
+    return results as BatchResult[];
+  }
+
+  /**
+   * What a request resolves to without analysing: superseded, an impossible revision, or already
+   * analysed (with its effects due when the job ran before or they never completed). Null: analyse it.
+   */
+  private settledWithoutAnalysis(request: AnalysisRequest, response: ResponseEntity): { result: BatchResult; effects: boolean } | null {
+    if (response.analysisRevision > request.revision)
+      return { result: { ok: true, outcome: { status: 'superseded', currentRevision: response.analysisRevision } }, effects: false };
     if (response.analysisRevision < request.revision) {
-      throw new PermanentAnalysisError(
+      const error = new PermanentAnalysisError(
         `response ${request.responseId} is at revision ${response.analysisRevision}, not ${request.revision}`,
       );
+      return { result: failed(error), effects: false };
     }
-    if (response.analysisStatus === 'DONE') {
-      // Stored by an earlier run that died (or failed in an effect) before the job completed.
-      if (request.redelivered || response.effectsPendingSince) await this.completeEffects(response, null, true);
-      return { status: 'already-analyzed' };
-    }
-
-    const { version, analyzer } = await this.deps.taxonomy.get();
-    const result = applyAdapter(
-      await analyzer.analyze(response.comment ?? ''),
-      response.comment ?? '',
-      (await this.deps.adapter?.current()) ?? null,
-    );
-    // A person's correction wins over every re-analysis (taxonomy or adapter backfills).
-    const labels = new Map(result.themes.map((t) => [t.key, t.label]));
-    for (const t of response.analysis?.themes ?? []) if (!labels.has(t.key)) labels.set(t.key, t.label);
-    const analysis = applyCorrection(toStoredAnalysis(result, version, this.now()), response.correction, labels);
-    const themeKeys = [...new Set(analysis.themes.map((t) => t.key))];
-
-    const written = await this.deps.analysisState.writeAnalysis(
-      response._id,
-      request.revision,
-      analysis,
-      themeKeys,
-      response.correction?.at ?? null,
-      this.now(),
-    );
-    if (!written) {
-      // Someone else got there first: a newer revision, or a concurrent run of this job.
-      const now = await this.deps.responses.findById(request.responseId);
-      if (now && now.analysisRevision > request.revision) return { status: 'superseded', currentRevision: now.analysisRevision };
-      if (now && now.analysisStatus === 'DONE') {
-        if (request.redelivered || now.effectsPendingSince) await this.completeEffects(now, null, true);
-        return { status: 'already-analyzed' };
-      }
-      // Corrected while this run analysed: analyse again with the correction.
-      if (now && now.analysisRevision === request.revision && now.correction?.at?.getTime() !== response.correction?.at?.getTime())
-        return this.analyzeResponse(request);
-      throw new Error(
-        `analysis of response ${request.responseId} at revision ${request.revision} was not stored (status ${now?.analysisStatus ?? 'gone'})`,
-      );
-    }
-
-    const stored: ResponseEntity = {
-      ...response,
-      analysis,
-      themeKeys,
-      analysisStatus: 'DONE',
-      analysisError: null,
-      analysisAttempts: response.analysisAttempts + 1,
-      analysisBackfillVersion: null,
-    };
-    await this.completeEffects(stored, { analysis: response.analysis, themeKeys: response.themeKeys }, request.redelivered);
-    return { status: 'analyzed', themeKeys, taxonomyVersion: version };
+    // Stored by an earlier run that died (or failed in an effect) before the job completed.
+    if (response.analysisStatus === 'DONE')
+      return {
+        result: { ok: true, outcome: { status: 'already-analyzed' } },
+        effects: request.redelivered || !!response.effectsPendingSince,
+      };
+    return null;
   }
 
   /**
@@ -128,18 +217,17 @@ export class AnalysisService {
     const response = await this.deps.responses.findById(ref.responseId);
     if (!response || response.analysisRevision !== ref.revision || response.analysisStatus !== 'DONE' || !response.effectsPendingSince)
       return false;
-    await this.completeEffects(response, null, true);
+    await this.completeEffects([{ index: 0, response, previous: null, redelivered: true }]);
     return true;
   }
 
-  /** Runs the effects, then clears the marker set with the analysis write. */
-  private async completeEffects(
-    response: ResponseEntity,
-    previous: { analysis: StoredAnalysis | null; themeKeys: string[] } | null,
-    redelivered: boolean,
-  ): Promise<void> {
-    await this.runEffects(response, previous, redelivered);
-    await this.deps.analysisState.markEffectsDone(response._id, response.analysisRevision, this.now());
+  /** Runs the effects of the batch, then clears the markers set with the analysis writes. */
+  private async completeEffects(effects: readonly Effect[]): Promise<void> {
+    await this.runEffects(effects);
+    await this.deps.analysisState.markEffectsDone(
+      effects.map(({ response }) => ({ _id: response._id, analysisRevision: response.analysisRevision })),
+      this.now(),
+    );
   }
 
   private now(): Date {
@@ -164,22 +252,25 @@ export class AnalysisService {
     return true;
   }
 
-  /** The customer's latest sentiment, then every after-analysis hook, in order. Idempotent. */
-  private async runEffects(
-    response: ResponseEntity,
-    previous: { analysis: StoredAnalysis | null; themeKeys: string[] } | null,
-    redelivered: boolean,
-  ): Promise<void> {
-    if (response.customerExternalId && response.analysis) {
-      await this.deps.customers.setLatestSentiment(response.customerExternalId, response._id, response.analysis.sentiment.label);
-    }
+  /** The customers' latest sentiments, then every after-analysis hook, in order, each once for the batch. Idempotent. */
+  private async runEffects(effects: readonly Effect[]): Promise<void> {
+    await this.deps.customers.setLatestSentiments(
+      effects.flatMap(({ response }) =>
+        response.customerExternalId && response.analysis
+          ? [{ externalId: response.customerExternalId, responseId: response._id, sentiment: response.analysis.sentiment.label }]
+          : [],
+      ),
+    );
+    const events = effects.map(({ response, previous, redelivered }) => ({ response, previous, redelivered }));
     for (const hook of this.deps.hooks) {
       try {
-        await hook.analyzed({ response, previous, redelivered });
+        await hook.analyzed(events);
       } catch (err) {
-        throw new Error(`after-analysis hook "${hook.name}" failed for response ${response._id.toHexString()}: ${(err as Error).message}`, {
-          cause: err,
-        });
+        const ids = events.slice(0, 3).map((e) => e.response._id.toHexString());
+        throw new Error(
+          `after-analysis hook "${hook.name}" failed for ${events.length === 1 ? `response ${ids[0]}` : `a batch of ${events.length} responses (${ids.join(', ')}, …)`}: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
     }
   }

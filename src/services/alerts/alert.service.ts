@@ -17,7 +17,7 @@ import type { ChurnRiskResult } from '../risk/churn-risk.js';
 import { alertEvent } from './alert-events.js';
 import type { TeamPick } from '../teams/team-rotation.js';
 import { taskText } from './follow-up-tasks.js';
-import { chooseRoute, DEFAULT_ROUTE_ID, type RoutingDefaults } from './routing.js';
+import { chooseRoute, DEFAULT_ROUTE_ID, type Route, type RoutingDefaults } from './routing.js';
 import { addBusinessHours, type BusinessCalendar } from '../../domain/business-calendar.js';
 import { DAY_MS } from '../../domain/time.js';
 
@@ -98,40 +98,91 @@ export class AlertService {
   }
 
   /**
-   * Routes an analysed response and raises its alert, at most once per response: the
+   * Routes a batch of analysed responses and raises their alerts (rules, earlier alerts and
+   * inserts once for the batch), at most once per response: the
    * deterministic id turns a second insert (job retry) into "already raised", and a response that
    * has an alert under another rule (re-analysed after a taxonomy or rule change) keeps that one.
    * A response answered longer ago than `maxAgeDays` gets a HISTORICAL alert: recorded, never
-   * paged, no SLA. Returns null when no route applies.
+   * paged, no SLA. Returns one outcome per item, null where no route applies.
    */
-  async raiseFor(response: ResponseEntity, risk: ChurnRiskResult, context: RaiseContext = {}): Promise<RaiseOutcome | null> {
-    const route = chooseRoute(
-      await this.deps.rules.list(),
-      {
-        category: response.category,
-        riskLevel: risk.level,
-        touchpoint: response.touchpoint,
-        themeKeys: response.themeKeys,
-        attributes: response.attributes,
-        score: response.score,
-        previousScore: context.previousScore ?? null,
-      },
-      this.deps.defaults,
-    );
-    if (!route) return null;
-
-    const id = alertId(response._id.toHexString(), route.ruleId);
+  async raiseFor(
+    items: readonly { response: ResponseEntity; risk: ChurnRiskResult; context?: RaiseContext }[],
+  ): Promise<(RaiseOutcome | null)[]> {
+    const rules = await this.deps.rules.list();
+    const routed = items.map(({ response, risk, context = {} }) => {
+      const route = chooseRoute(
+        rules,
+        {
+          category: response.category,
+          riskLevel: risk.level,
+          touchpoint: response.touchpoint,
+          themeKeys: response.themeKeys,
+          attributes: response.attributes,
+          score: response.score,
+          previousScore: context.previousScore ?? null,
+        },
+        this.deps.defaults,
+      );
+      return route ? { response, risk, context, route, id: alertId(response._id.toHexString(), route.ruleId) } : null;
+    });
+    const outcomes: (RaiseOutcome | null)[] = items.map(() => null);
     // Only a re-analysis (revision > 0) can meet an alert under another rule: first analyses skip the read.
-    if (response.analysisRevision > 0) {
-      const earlier = (await this.deps.alerts.findByResponse(response._id)).filter((a) => a._id !== id);
-      if (earlier.length) return { alert: earlier[0], raised: false };
-    }
-
+    const reanalysed = routed.flatMap((r) => (r && r.response.analysisRevision > 0 ? [r.response._id] : []));
+    const earlier = await this.deps.alerts.findByResponses(reanalysed);
     const now = this.now();
+    const fresh: { index: number; alert: NewAlert; team: string | null; route: Route }[] = [];
+    for (const [index, r] of routed.entries()) {
+      if (!r) continue;
+      const other = earlier.find((a) => a.responseId.equals(r.response._id) && a._id !== r.id);
+      if (other) {
+        outcomes[index] = { alert: other, raised: false };
+        continue;
+      }
+      const team = r.route.roundRobin && this.deps.teams ? r.route.team : null;
+      fresh.push({ index, alert: await this.newAlert(r, now), team, route: r.route });
+    }
+    // Insert first: the common case is a new alert, and a duplicate key is the "already raised" answer.
+    const inserted = await this.deps.alerts.insertManyIfAbsent(fresh.filter((f) => !f.team).map((f) => f.alert));
+    // Round-robin follow-ups take a turn of their team each: one by one, in batch order.
+    for (const { alert, team, route } of fresh) {
+      if (team && (await this.deps.teams?.assign(team, route.assignee, (pick) => this.deps.alerts.insertIfAbsent(assignedTo(alert, pick)))))
+        inserted.add(alert._id);
+    }
+    const existing = new Map(
+      (await this.deps.alerts.findByIds(fresh.filter((f) => !inserted.has(f.alert._id)).map((f) => f.alert._id))).map((a) => [a._id, a]),
+    );
+    for (const { index, alert } of fresh) {
+      const raised = inserted.has(alert._id);
+      const stored = raised ? { ...alert, createdAt: now, updatedAt: now } : existing.get(alert._id);
+      if (!stored) throw new Error(`alert ${alert._id} was neither inserted nor found`);
+      // On a retry this re-publishes with the same event id, which receivers drop as a repeat.
+      if (stored.status !== 'HISTORICAL') await this.publish('alert.raised', stored);
+      // Also on a retry: the plan is idempotent (one message per alert, recipient and channel).
+      if (stored.status !== 'HISTORICAL') await this.deps.notifier?.assigned(stored);
+      this.deps.log.debug(
+        { alertId: alert._id, assignee: stored.assignee, riskScore: stored.riskScore, inserted: raised },
+        raised ? 'alert raised' : 'alert already raised',
+      );
+      outcomes[index] = { alert: stored, raised };
+    }
+    return outcomes;
+  }
+
+  /** The alert a route raises for a response (not stored yet). */
+  private async newAlert(
+    {
+      response,
+      risk,
+      context,
+      route,
+      id,
+    }: { response: ResponseEntity; risk: ChurnRiskResult; context: RaiseContext; route: Route; id: string },
+    now: Date,
+  ): Promise<NewAlert> {
     const historical = now.getTime() - response.respondedAt.getTime() > this.deps.maxAgeDays * DAY_MS;
     // A historical alert was due when the answer was fresh: its SLA lies in the past, never swept.
     const dueFrom = historical ? response.respondedAt : now;
-    const alert: NewAlert = {
+    return {
       _id: id,
       responseId: response._id,
       ruleId: route.ruleId,
@@ -185,22 +236,6 @@ export class AlertService {
         },
       ],
     };
-    // Insert first: the common case is a new alert, and a duplicate key is the "already raised" answer.
-    const inserted =
-      route.roundRobin && route.team && this.deps.teams
-        ? await this.deps.teams.assign(route.team, route.assignee, (pick) => this.deps.alerts.insertIfAbsent(assignedTo(alert, pick)))
-        : await this.deps.alerts.insertIfAbsent(alert);
-    const stored = inserted ? { ...alert, createdAt: now, updatedAt: now } : await this.deps.alerts.findById(id);
-    if (!stored) throw new Error(`alert ${id} was neither inserted nor found`);
-    // On a retry this re-publishes with the same event id, which receivers drop as a repeat.
-    if (stored.status !== 'HISTORICAL') await this.publish('alert.raised', stored);
-    // Also on a retry: the plan is idempotent (one message per alert, recipient and channel).
-    if (stored.status !== 'HISTORICAL') await this.deps.notifier?.assigned(stored);
-    this.deps.log.debug(
-      { alertId: id, assignee: stored.assignee, riskScore: risk.score, inserted },
-      inserted ? 'alert raised' : 'alert already raised',
-    );
-    return { alert: stored, raised: inserted };
   }
 
   /** `from` + the SLA: wall-clock hours, or business hours of the business calendar. */

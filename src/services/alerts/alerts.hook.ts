@@ -21,23 +21,33 @@ export function churnRiskAndAlertsHook({
 }): AfterAnalysisHook {
   return {
     name: 'churn-risk-and-alerts',
-    async analyzed({ response }) {
-      if (!response.analysis) return;
-      const { risk: churnRisk, previousScore } = await risk.scoreWithPrevious(response);
-      // Independent writes, in parallel: a job's time is its database round trips.
-      const [, outcome] = await Promise.all([risk.store(response, churnRisk), alerts.raiseFor(response, churnRisk, { previousScore })]);
-      // Later hooks (the response.analyzed publish and webhook) see the risk on the response.
-      response.analysis = { ...response.analysis, churnRisk };
-      // A HISTORICAL alert (an old answer) is a record, not a page.
-      const paged = outcome?.raised === true && outcome.alert.status !== 'HISTORICAL';
-      if (paged) metrics.alertsRaised.inc();
-      if (paged && outcome.alert.channels.includes('SUBSCRIPTION')) {
-        pubSub.publish('ALERT_RAISED', {
-          alertId: outcome.alert._id,
-          assignee: outcome.alert.assignee,
-          attributes: outcome.alert.attributes,
-        });
-      }
+    async analyzed(events) {
+      const responses = events.map((e) => e.response).filter((r) => r.analysis);
+      if (responses.length === 0) return;
+      // One read of the batch's customers and earlier responses, one write of the risks.
+      const scored = await risk.scoreBatch(responses);
+      // Independent writes, in parallel: routing decides in memory, only a routed response writes an alert.
+      const [, outcomes] = await Promise.all([
+        risk.storeBatch(responses.map((response, i) => ({ response, risk: scored[i].risk }))),
+        alerts.raiseFor(
+          responses.map((response, i) => ({ response, risk: scored[i].risk, context: { previousScore: scored[i].previousScore } })),
+        ),
+      ]);
+      responses.forEach((response, i) => {
+        // Later hooks (the response.analyzed publish and webhook) see the risk on the response.
+        if (response.analysis) response.analysis = { ...response.analysis, churnRisk: scored[i].risk };
+        const outcome = outcomes[i];
+        // A HISTORICAL alert (an old answer) is a record, not a page.
+        const paged = outcome?.raised === true && outcome.alert.status !== 'HISTORICAL';
+        if (paged) metrics.alertsRaised.inc();
+        if (paged && outcome.alert.channels.includes('SUBSCRIPTION')) {
+          pubSub.publish('ALERT_RAISED', {
+            alertId: outcome.alert._id,
+            assignee: outcome.alert.assignee,
+            attributes: outcome.alert.attributes,
+          });
+        }
+      });
     },
   };
 }

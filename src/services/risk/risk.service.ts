@@ -1,6 +1,6 @@
 /**
- * Gathers what the risk rules need for one analysed response (the customer's previous responses,
- * account value), scores it, and stores the result on the response and — when it is the
+ * Gathers what the risk rules need for a batch of analysed responses (each customer's previous
+ * responses, account value), scores them, and stores the result on the response and — when it is the
  * customer's latest — on the customer. Idempotent: the same response scores the same.
  *
  * "Previous response" under scopes: only earlier responses that carry every attribute pair of this
@@ -8,6 +8,8 @@
  * so its risk reasons, alert and webhook payloads) then lets them see those earlier responses too,
  * so a reason never prints a score or theme from outside the reader's scope.
  */
+import type { Types } from 'mongoose';
+import type { CustomerEntity } from '../../../models/customer/customer.entity.js';
 import type { CustomerRepository } from '../../../models/customer/customer.repository.js';
 import type { ResponseEntity } from '../../../models/response/response.entity.js';
 import type { ResponseAnalysisRepository } from '../../../models/response/response-analysis.repository.js';
@@ -49,67 +51,74 @@ export class ChurnRiskService {
     },
   ) {}
 
-  async inputFor(response: ResponseEntity): Promise<RiskInput> {
-    const customer = response.customerExternalId ? await this.deps.customers.findByExternalId(response.customerExternalId) : null;
-    const earlierIds = (customer?.scoreHistory ?? [])
-      .filter((p) => !p.responseId.equals(response._id) && p.respondedAt.getTime() <= response.respondedAt.getTime())
-      .sort((a, b) => b.respondedAt.getTime() - a.respondedAt.getTime())
-      .slice(0, EARLIER_READ)
-      .map((p) => p.responseId);
-    const earlier = earlierIds.length
-      ? (await this.deps.responses.findByIds(earlierIds))
-          .filter((r) => comparable(response, r))
-          .sort((a, b) => b.respondedAt.getTime() - a.respondedAt.getTime() || (a._id.toHexString() < b._id.toHexString() ? 1 : -1))
-          .slice(0, RECENT_RESPONSES)
-      : [];
-    // Earlier responses matter for repeated complaints only when this one makes a complaint.
-    const complaints = complaintThemes(response);
-    const recent = complaints.length ? earlier : [];
-    const previous = earlier[0];
-    return {
-      score: response.score,
-      category: response.category,
-      sentiment: response.analysis ? { label: response.analysis.sentiment.label, score: response.analysis.sentiment.score } : null,
-      churnSignals: (response.analysis?.churnSignals ?? []).map((s) => s.type),
-      negativeThemes: complaints,
-      previous: previous ? { score: previous.score, category: categoryOf(previous.score) } : null,
-      recentNegativeThemes: recent.map((r) => complaintThemes(r).map((t) => t.key)),
-      accountValue: customer?.accountValue ?? null,
-    };
-  }
-
-  /** Scores the response (reads only). */
-  async score(response: ResponseEntity): Promise<ChurnRiskResult> {
-    return (await this.scoreWithPrevious(response)).risk;
-  }
-
   /**
-   * Scores the response and tells the score of the previous comparable response (the one the
-   * "Score slipping" reason compares with, same scope semantics): routing spots slipping promoters with it.
+   * Scores a batch (reads only): one read of the batch's customers and one of their earlier
+   * responses, then every score in memory. Also tells each response's previous comparable score
+   * (the one the "Score slipping" reason compares with, same scope semantics): routing spots
+   * slipping promoters with it.
    */
-  async scoreWithPrevious(response: ResponseEntity): Promise<{ risk: ChurnRiskResult; previousScore: number | null }> {
-    const input = await this.inputFor(response);
-    return { risk: scoreChurnRisk(input, this.deps.settings), previousScore: input.previous?.score ?? null };
+  async scoreBatch(responses: readonly ResponseEntity[]): Promise<{ risk: ChurnRiskResult; previousScore: number | null }[]> {
+    const customers = new Map(
+      (await this.deps.customers.findByExternalIds(responses.flatMap((r) => (r.customerExternalId ? [r.customerExternalId] : [])))).map(
+        (c) => [c.externalId, c],
+      ),
+    );
+    const customerOf = (r: ResponseEntity) => (r.customerExternalId ? customers.get(r.customerExternalId) : undefined) ?? null;
+    const earlierIds = responses.map((r) => earlierResponseIds(r, customerOf(r)));
+    const wanted = [...new Set(earlierIds.flat().map((id) => id.toHexString()))];
+    const earlierById = new Map((await this.deps.responses.findByIds(wanted)).map((r) => [r._id.toHexString(), r]));
+    return responses.map((response, i) => {
+      const earlier = earlierIds[i].flatMap((id) => earlierById.get(id.toHexString()) ?? []);
+      const input = riskInput(response, customerOf(response), earlier);
+      return { risk: scoreChurnRisk(input, this.deps.settings), previousScore: input.previous?.score ?? null };
+    });
   }
 
-  /** Stores the risk on the response and, when it is their latest, on the customer (both writes at once). */
-  async store(response: ResponseEntity, risk: ChurnRiskResult): Promise<void> {
+  /** Stores each risk on its response and, when it is their latest, on the customer (one bulk write each, at once). */
+  async storeBatch(items: readonly { response: ResponseEntity; risk: ChurnRiskResult }[]): Promise<void> {
+    const computedAt = this.deps.now?.() ?? new Date();
     await Promise.all([
-      this.deps.analysisState.setChurnRisk(response._id, response.analysisRevision, risk),
-      response.customerExternalId
-        ? this.deps.customers.setChurnRisk(response.customerExternalId, {
-            ...risk,
-            responseId: response._id,
-            computedAt: this.deps.now?.() ?? new Date(),
-          })
-        : null,
+      this.deps.analysisState.setChurnRisks(
+        items.map(({ response, risk }) => ({ id: response._id, revision: response.analysisRevision, churnRisk: risk })),
+      ),
+      this.deps.customers.setChurnRisks(
+        items.flatMap(({ response, risk }) =>
+          response.customerExternalId
+            ? [{ externalId: response.customerExternalId, risk: { ...risk, responseId: response._id, computedAt } }]
+            : [],
+        ),
+      ),
     ]);
   }
+}
 
-  /** Scores the response and stores the risk; returns it. */
-  async assess(response: ResponseEntity): Promise<ChurnRiskResult> {
-    const risk = await this.score(response);
-    await this.store(response, risk);
-    return risk;
-  }
+/** The customer's newest earlier responses (ids, from the score history), at most EARLIER_READ. */
+function earlierResponseIds(response: ResponseEntity, customer: CustomerEntity | null): Types.ObjectId[] {
+  return (customer?.scoreHistory ?? [])
+    .filter((p) => !p.responseId.equals(response._id) && p.respondedAt.getTime() <= response.respondedAt.getTime())
+    .sort((a, b) => b.respondedAt.getTime() - a.respondedAt.getTime())
+    .slice(0, EARLIER_READ)
+    .map((p) => p.responseId);
+}
+
+/** What the risk rules need, from the response, its customer and the earlier responses read. */
+function riskInput(response: ResponseEntity, customer: CustomerEntity | null, earlierRead: readonly ResponseEntity[]): RiskInput {
+  const earlier = earlierRead
+    .filter((r) => comparable(response, r))
+    .sort((a, b) => b.respondedAt.getTime() - a.respondedAt.getTime() || (a._id.toHexString() < b._id.toHexString() ? 1 : -1))
+    .slice(0, RECENT_RESPONSES);
+  // Earlier responses matter for repeated complaints only when this one makes a complaint.
+  const complaints = complaintThemes(response);
+  const recent = complaints.length ? earlier : [];
+  const previous = earlier[0];
+  return {
+    score: response.score,
+    category: response.category,
+    sentiment: response.analysis ? { label: response.analysis.sentiment.label, score: response.analysis.sentiment.score } : null,
+    churnSignals: (response.analysis?.churnSignals ?? []).map((s) => s.type),
+    negativeThemes: complaints,
+    previous: previous ? { score: previous.score, category: categoryOf(previous.score) } : null,
+    recentNegativeThemes: recent.map((r) => complaintThemes(r).map((t) => t.key)),
+    accountValue: customer?.accountValue ?? null,
+  };
 }

@@ -49,6 +49,6 @@ function responseAnalyzedEvent(response: ResponseEntity, { redactPii }: { redact
 export function publishResponseAnalyzedWebhook(events: EventPublisher, options: { redactPii: boolean }): AfterAnalysisHook {
   return {
     name: 'webhook-response-analyzed',
-    analyzed: ({ response }) => events.publish([responseAnalyzedEvent(response, options)]),
+    analyzed: (analyzed) => events.publish(analyzed.map(({ response }) => responseAnalyzedEvent(response, options))),
   };
 }
