@@ -9,6 +9,7 @@
  * 2. `_id` was pushed down to SQLite only when it was the filter's sole key, so a conditional
  *    update such as `{ _id, analysisRevision }` decoded the whole collection in Go. FerretDB
  *    re-applies the full filter to what SQLite returns, so pushing `_id` down is always safe.
+ *    (A query without any filter, as from an aggregation starting with `$group`, skips it.)
  *
  * 3. An update command closed each statement's query (and so released its SQLite connection)
  *    only when the whole command returned (`defer` inside the loop over statements). A statement
@@ -28,7 +29,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, st
 import { join } from 'node:path';
 
 /** Bump when the patches change, so cached binaries are rebuilt. */
-export const FERRETDB_PATCH_VERSION = '3';
+export const FERRETDB_PATCH_VERSION = '4';
 
 const MODULE = 'github.com/FerretDB/FerretDB';
 
@@ -47,7 +48,9 @@ const PATCHES: FilePatch[] = [
   {
     file: 'internal/backends/sqlite/collection.go',
     from: 'if params.Filter.Len() == 1 {\n\t\tv, _ := params.Filter.Get("_id")',
-    to: 'if params.Filter.Has("_id") {\n\t\tv, _ := params.Filter.Get("_id")',
+    // Len() first: an aggregation that starts without $match queries with no filter at all, and
+    // Has() on a nil document dereferences it (the whole server panicked).
+    to: 'if params.Filter.Len() > 0 && params.Filter.Has("_id") {\n\t\tv, _ := params.Filter.Get("_id")',
   },
   // 4: `_id: {$in}` pushdown, in Query and in Explain (so `explain` shows `filterPushdown`).
   {

@@ -103,4 +103,12 @@ describe('MongoDB-compatible server', () => {
     ]);
     expect(await Docs.countDocuments({ tags: { $in: ['region=Nevada'] } })).toBe(1);
   });
+
+  it('runs an aggregation that starts without $match (no filter at all) and keeps serving', async () => {
+    // The `_id` pushdown patch once dereferenced the missing filter: the whole FerretDB panicked.
+    const groups = await Docs.aggregate<{ _id: null; count: number }>([{ $group: { _id: null, count: { $sum: 1 } } }]);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]!.count).toBeGreaterThan(0);
+    expect(await Docs.countDocuments({})).toBe(groups[0]!.count);
+  });
 });
