@@ -2,7 +2,7 @@
  * Reads and writes of webhook endpoints, published events and the delivery log. Hot writes (one per
  * delivery attempt) go by deterministic `_id`; the endpoint collection is small, so scanning it is cheap.
  */
-import { chunks, duplicateKeyIndexes, isDuplicateKeyError } from '../bulk.js';
+import { chunks, duplicateKeyIndexes } from '../bulk.js';
 import type { DeliveryStatus, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookEventEntity } from './webhook.entity.js';
 import type { WebhookModels } from './webhook.schema.js';
 import { afterKey, sortDocument, type SortField } from '../keyset.js';
@@ -115,11 +115,14 @@ export class WebhookRepository {
   // ── events ──
 
   /** Stores an event once: a re-published event (same id) keeps the first copy. */
-  async insertEvent(event: NewEvent): Promise<void> {
-    try {
-      await this.models.events.create(event);
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
+  /** Stores events once each (an id already stored — a re-run — is kept as it is), one unordered insert per chunk. */
+  async insertEvents(events: NewEvent[]): Promise<void> {
+    for (const part of chunks(events)) {
+      try {
+        await this.models.events.insertMany(part, { ordered: false });
+      } catch (err) {
+        if (!duplicateKeyIndexes(err, part.length)) throw err;
+      }
     }
   }
 

@@ -30,9 +30,9 @@ export class WebhookEventPublisher implements EventPublisher {
     if (endpoints.length === 0) return;
 
     const refs: (DeliveryRef & { eventType: string })[] = [];
+    const stored = new Map<string, DomainEvent>();
     for (const event of events) {
       // An endpoint created by a scoped key gets only the events (or the part of one) inside that scope.
-      const stored = new Map<string, DomainEvent>();
       for (const endpoint of endpoints) {
         if (!endpoint.events.includes(event.type)) continue;
         const scope = endpoint.scope ?? [];
@@ -41,10 +41,11 @@ export class WebhookEventPublisher implements EventPublisher {
         stored.set(delivered.id, delivered);
         refs.push({ webhookId: endpoint._id, eventId: delivered.id, eventType: delivered.type });
       }
-      for (const e of stored.values())
-        await this.deps.webhooks.insertEvent({ _id: e.id, type: e.type, occurredAt: e.occurredAt, data: e.data, attributes: e.attributes });
     }
     if (refs.length === 0) return;
+    await this.deps.webhooks.insertEvents(
+      [...stored.values()].map((e) => ({ _id: e.id, type: e.type, occurredAt: e.occurredAt, data: e.data, attributes: e.attributes })),
+    );
     // Log entries first, so a delivery is visible as PENDING from the moment its job exists.
     await this.deps.webhooks.insertDeliveries(refs.map((r) => ({ _id: deliveryId(r.webhookId, r.eventId), ...r })));
     try {
