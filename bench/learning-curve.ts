@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, compileTaxonomy } from '../src/analysis/index.js';
 import { applyAdapter, trainAdapter, type CorrectionExample } from '../src/analysis/adapter/adapter.js';
-import { prng } from '../src/domain/prng.js';
+import { prng, shuffleInPlace } from '../src/domain/prng.js';
 import { BANKING_TAXONOMY, loadBankingTaxonomy } from './lib/public-eval.js';
 
 const STEPS = [0, 25, 50, 100, 200];
@@ -70,12 +70,7 @@ function score(predicted: string[][]): { microF1: number; top1: number } {
 
 function sample(n: number, seed: number): Row[] {
   const random = prng(seed);
-  const pool = [...train];
-  for (let i = pool.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [pool[i], pool[j]] = [pool[j], pool[i]];
-  }
-  return pool.slice(0, n);
+  return shuffleInPlace([...train], random).slice(0, n);
 }
 
 const seeds = Math.max(1, Number(values.seeds) | 0);

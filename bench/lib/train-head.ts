@@ -6,7 +6,7 @@
  * so the shipped head is a plain W·x + b on the raw embedding. Used by `npm run train:head` (the
  * shipped head) and `npm run eval` (one head per held-out group), so both train the same way.
  */
-import { prng } from '../../src/domain/prng.js';
+import { prng, shuffleInPlace } from '../../src/domain/prng.js';
 import type { SentimentHeadData } from '../../src/analysis/backends/sentiment-head.js';
 import { exampleWeights } from './train.js';
 
@@ -78,10 +78,7 @@ export function trainHead(
     gradB.fill(0);
   };
   for (let epoch = 0; epoch < options.epochs; epoch++) {
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    shuffleInPlace(order, random);
     for (let at = 0; at < n; at += options.batchSize) {
       const batch = order.slice(at, at + options.batchSize);
       for (const idx of batch) {

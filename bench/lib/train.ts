@@ -4,7 +4,7 @@
  * Used by `npm run train` (the shipped model, all corpora) and by `npm run eval` (one model per
  * held-out corpus), so both train exactly the same way.
  */
-import { prng } from '../../src/domain/prng.js';
+import { prng, shuffleInPlace } from '../../src/domain/prng.js';
 import {
   CLASSES,
   N_CLASSES,
@@ -106,10 +106,7 @@ export function train(examples: readonly Example[], options: TrainOptions = TRAI
   const grad = new Float64Array(N_CLASSES);
 
   for (let epoch = 0; epoch < options.epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    shuffleInPlace(order, random);
     for (const idx of order) {
       const e = examples[idx];
       const p = softmax(logits(model, e.hashes, e.dense));

@@ -1,3 +1,12 @@
+/** Fisher–Yates shuffle of `items` in place, driven by `random` (a seeded `prng` gives the same order every run). */
+export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
 /** mulberry32: a small seeded PRNG, so sample data and random test cases are the same on every run. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;

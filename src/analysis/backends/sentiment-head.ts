@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ModelFilesError } from './model-files.js';
+import { N_CLASSES, softmax } from '../sentiment/learned.js';
 
 /** The shipped head, trained for all-MiniLM-L6-v2 embeddings. */
 const SHIPPED_SENTIMENT_HEAD = resolve(import.meta.dirname, '../data/sentiment-head.json');
@@ -38,8 +39,6 @@ export interface SentimentHead {
   /** Class probabilities (negative, neutral, positive) of an embedding. */
   probabilities(vector: ArrayLike<number>): Float64Array;
 }
-
-const N_CLASSES = 3;
 
 const isNumberArray = (x: unknown, length: number): x is number[] =>
   Array.isArray(x) && x.length === length && x.every((v) => typeof v === 'number' && Number.isFinite(v));
@@ -73,11 +72,7 @@ export function sentimentHeadFromData(data: unknown, source: string): SentimentH
         for (let j = 0; j < dim; j++) s += weights[row + j] * vector[j];
         z[c] = s;
       }
-      const max = Math.max(z[0], z[1], z[2]);
-      let sum = 0;
-      for (let c = 0; c < N_CLASSES; c++) sum += z[c] = Math.exp(z[c] - max);
-      for (let c = 0; c < N_CLASSES; c++) z[c] /= sum;
-      return z;
+      return softmax(z);
     },
   };
 }
