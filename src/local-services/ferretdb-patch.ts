@@ -21,6 +21,12 @@
  *    writes by it) scanned the whole collection. A `$in` of strings or ObjectIds now becomes
  *    `WHERE <IDColumn> IN (...)`, served by the same index, for finds, updates and deletes (they
  *    all query through Collection.Query). Other element types keep the scan (superset is safe).
+ * 5. An update read the matching documents, changed them in Go and wrote them back whole, with
+ *    nothing between two updates of one document: the later write put back what the earlier one
+ *    changed (a backfill's revision bump was undone by a concurrent effects marker, so a
+ *    conditional update such as `{ _id, analysisRevision }` was no compare-and-set at all).
+ *    MongoDB updates one document atomically; here each update statement and each findAndModify
+ *    now holds a lock of its collection from the read to the write.
  *
  * All of them matter only to these development servers: production runs MongoDB.
  */
@@ -29,7 +35,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, st
 import { join } from 'node:path';
 
 /** Bump when the patches change, so cached binaries are rebuilt. */
-export const FERRETDB_PATCH_VERSION = '4';
+export const FERRETDB_PATCH_VERSION = '5';
 
 const MODULE = 'github.com/FerretDB/FerretDB';
 
@@ -101,7 +107,41 @@ func verbatimIDInClause(cond *types.Document) (string, []any) {
   {
     file: 'internal/handler/msg_update.go',
     from: '\t\tresult, err := common.UpdateDocument(ctx, c, "update", iter, &u)\n',
-    to: '\t\tresult, err := common.UpdateDocument(ctx, c, "update", iter, &u)\n\t\tcloser.Close() // verbatim patch: free the connection now, not when the command returns\n',
+    to: '\t\tresult, err := common.UpdateDocument(ctx, c, "update", iter, &u)\n\t\tcloser.Close() // verbatim patch: free the connection now, not when the command returns\n\t\tunlock()\n',
+  },
+  // 5: each update statement and findAndModify reads and writes back under its collection's lock.
+  {
+    file: 'internal/handler/msg_update.go',
+    from: '\t\tres, err := c.Query(ctx, &qp)\n\t\tif err != nil {\n\t\t\treturn 0, 0, nil, lazyerrors.Error(err)\n\t\t}\n',
+    to: '\t\tunlock := verbatimLockCollection(params.DB, params.Collection)\n\t\tres, err := c.Query(ctx, &qp)\n\t\tif err != nil {\n\t\t\tunlock()\n\t\t\treturn 0, 0, nil, lazyerrors.Error(err)\n\t\t}\n',
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from: 'import (\n\t"context"\n\t"fmt"\n',
+    to: 'import (\n\t"context"\n\t"fmt"\n\t"sync"\n',
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from: '// updateDocument iterate through all documents in collection and update them.\n',
+    to: `// verbatimWriteLocks holds one mutex per "db.collection": an update reads a document and writes it
+// back whole, so two updates of one document must not interleave (verbatim patch).
+var verbatimWriteLocks sync.Map
+
+// verbatimLockCollection locks the collection's read-modify-write lock and returns its unlock.
+func verbatimLockCollection(db, collection string) func() {
+\tm, _ := verbatimWriteLocks.LoadOrStore(db+"\\x00"+collection, new(sync.Mutex))
+\tmu := m.(*sync.Mutex)
+\tmu.Lock()
+\treturn mu.Unlock
+}
+
+// updateDocument iterate through all documents in collection and update them.
+`,
+  },
+  {
+    file: 'internal/handler/msg_findandmodify.go',
+    from: '\tqueryRes, err := c.Query(ctx, &qp)\n',
+    to: '\tunlock := verbatimLockCollection(params.DB, params.Collection)\n\tdefer unlock()\n\n\tqueryRes, err := c.Query(ctx, &qp)\n',
   },
 ];
 

@@ -104,6 +104,31 @@ describe('MongoDB-compatible server', () => {
     expect(await Docs.countDocuments({ tags: { $in: ['region=Nevada'] } })).toBe(1);
   });
 
+  it('updates one document atomically: concurrent updates neither undo each other nor both pass one condition', async () => {
+    // Stock FerretDB 1.24 read the document, changed it in Go and wrote it back whole with nothing
+    // in between, so the later of two concurrent updates put back what the earlier one changed
+    // (patch 5). Each update here goes out on its own, over the connection pool, all at once.
+    await Docs.create({ _id: 'atomic-inc', n: 0 });
+    await Promise.all(Array.from({ length: 200 }, () => Docs.updateOne({ _id: 'atomic-inc' }, { $inc: { n: 1 } })));
+    expect(await Docs.findById('atomic-inc').lean()).toMatchObject({ n: 200 });
+
+    // A conditional update is a compare-and-set: of 50 writers expecting n = 0, exactly one wins.
+    await Docs.create({ _id: 'atomic-cas', n: 0 });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => Docs.updateOne({ _id: 'atomic-cas', n: 0 }, { $set: { n: i + 1 } })),
+    );
+    expect(results.filter((r) => r.matchedCount === 1)).toHaveLength(1);
+    // Two fields updated by different writers at once both stay.
+    await Docs.create({ _id: 'atomic-fields', n: 0, tags: [] });
+    await Promise.all([
+      ...Array.from({ length: 50 }, () => Docs.updateOne({ _id: 'atomic-fields' }, { $inc: { n: 1 } })),
+      ...Array.from({ length: 50 }, (_, i) => Docs.updateOne({ _id: 'atomic-fields' }, { $push: { tags: `t${i}` } })),
+    ]);
+    const both = await Docs.findById('atomic-fields').lean();
+    expect(both).toMatchObject({ n: 50 });
+    expect(both?.tags).toHaveLength(50);
+  });
+
   it('runs an aggregation that starts without $match (no filter at all) and keeps serving', async () => {
     // The `_id` pushdown patch once dereferenced the missing filter: the whole FerretDB panicked.
     const groups = await Docs.aggregate<{ _id: null; count: number }>([{ $group: { _id: null, count: { $sum: 1 } } }]);
