@@ -59,7 +59,8 @@ async function main() {
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
-    MONGODB_URI: uri,
+    // The driver reports every command: the bench prints which commands the API spends its time on.
+    MONGODB_URI: `${uri}${uri.includes('?') ? '&' : '?'}monitorCommands=true`,
     REDIS_URL: redisUrl,
     VERBATIM_QUEUE_PREFIX: dbName,
     LOG_LEVEL: 'silent',
@@ -70,6 +71,7 @@ async function main() {
   const app = await startApp(['api'], config, createLogger('silent'));
   const { default: mongoose } = await import('mongoose');
   const raw = await mongoose.createConnection(uri).asPromise();
+  const monitor = monitorCommands(mongoose.connections.filter((c) => c.name === dbName && c !== raw).map((c) => c.getClient()));
 
   try {
     // Warm-up so connection set-up and JIT are not measured.
@@ -79,6 +81,7 @@ async function main() {
     );
 
     const total = BATCH * BATCHES;
+    monitor.reset();
     let started = performance.now();
     for (let b = 0; b < BATCHES; b++) {
       const result = await post(
@@ -88,6 +91,7 @@ async function main() {
       if (result.accepted !== BATCH) throw new Error(`batch ${b}: accepted ${result.accepted} of ${BATCH}`);
     }
     const apiSeconds = (performance.now() - started) / 1000;
+    const apiCommands = monitor.reset();
 
     // The same documents straight into a collection with the same unique index.
     const collection = raw.collection('raw_responses');
@@ -126,6 +130,15 @@ async function main() {
     console.log(`${'raw insertMany (same database)'.padEnd(38)}${rawSeconds.toFixed(2).padStart(10)}${rawRate.toFixed(0).padStart(14)}`);
     console.log('');
     console.log(`ratio importResponses / raw insertMany: ${(apiRate / rawRate).toFixed(2)}`);
+    console.log('');
+    console.log(`importResponses: database commands by name and collection (${BATCHES} batches)`);
+    console.log(
+      `${'command'.padEnd(38)}${'count'.padStart(8)}${'per batch'.padStart(11)}${'total ms'.padStart(10)}${'ms each'.padStart(9)}`,
+    );
+    for (const [key, { count, ms }] of [...apiCommands].sort((a, b) => b[1].ms - a[1].ms))
+      console.log(
+        `${key.padEnd(38)}${String(count).padStart(8)}${(count / BATCHES).toFixed(1).padStart(11)}${ms.toFixed(0).padStart(10)}${(ms / count).toFixed(1).padStart(9)}`,
+      );
   } finally {
     await raw.dropDatabase().catch(() => undefined);
     await raw.close();
@@ -133,6 +146,39 @@ async function main() {
     await local?.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Commands the app's clients run, by name and collection, with their summed durations. */
+function monitorCommands(clients: { on(e: string, l: (ev: never) => void): unknown }[]) {
+  let stats = new Map<string, { count: number; ms: number }>();
+  const started = new Map<number, string>();
+  type Event = { requestId: number; commandName: string; command?: Record<string, unknown>; duration?: number };
+  const onStart = (e: Event) => {
+    const target = e.command?.[e.commandName];
+    started.set(e.requestId, `${e.commandName}${typeof target === 'string' ? ` ${target}` : ''}`);
+  };
+  const onEnd = (e: Event) => {
+    const key = started.get(e.requestId);
+    if (!key) return;
+    started.delete(e.requestId);
+    const s = stats.get(key) ?? { count: 0, ms: 0 };
+    s.count += 1;
+    s.ms += e.duration ?? 0;
+    stats.set(key, s);
+  };
+  for (const client of clients) {
+    client.on('commandStarted', onStart);
+    client.on('commandSucceeded', onEnd);
+    client.on('commandFailed', onEnd);
+  }
+  return {
+    /** Returns the counts so far and starts new ones. */
+    reset() {
+      const out = stats;
+      stats = new Map();
+      return out;
+    },
+  };
 }
 
 async function post(url: string, input: unknown[]) {

@@ -209,16 +209,37 @@ export class AnalysisService {
   }
 
   /**
-   * The reconciler's repair: re-runs the effects of an analysed response whose effects never
-   * completed (every retry of its job failed in an effect, or its worker died). Idempotent, like
-   * the effects themselves; false when there is nothing (left) to do.
+   * The reconciler's repair: re-runs the effects of analysed responses whose effects never
+   * completed (every retry of their job failed in an effect, or their worker died), with one read
+   * and each effect once for all of them. When an effect fails, each response's effects are
+   * retried alone (at once), so one failing response does not hold back the others. Idempotent,
+   * like the effects themselves. Per response id: true (repaired), false (nothing, or nothing
+   * left, to do) or the error it failed with again.
    */
-  async resumeEffects(ref: { responseId: string; revision: number }): Promise<boolean> {
-    const response = await this.deps.responses.findById(ref.responseId);
-    if (!response || response.analysisRevision !== ref.revision || response.analysisStatus !== 'DONE' || !response.effectsPendingSince)
-      return false;
-    await this.completeEffects([{ index: 0, response, previous: null, redelivered: true }]);
-    return true;
+  async resumeEffects(refs: readonly { responseId: string; revision: number }[]): Promise<Map<string, boolean | Error>> {
+    const outcome = new Map<string, boolean | Error>(refs.map((ref) => [ref.responseId, false]));
+    const stored = new Map((await this.deps.responses.findByIds(refs.map((r) => r.responseId))).map((r) => [r._id.toHexString(), r]));
+    const due: Effect[] = refs.flatMap((ref) => {
+      const response = stored.get(ref.responseId);
+      if (!response || response.analysisRevision !== ref.revision || response.analysisStatus !== 'DONE' || !response.effectsPendingSince)
+        return [];
+      return [{ index: 0, response, previous: null, redelivered: true }];
+    });
+    const id = (effect: Effect) => effect.response._id.toHexString();
+    try {
+      await this.completeEffects(due);
+      for (const effect of due) outcome.set(id(effect), true);
+    } catch {
+      await Promise.all(
+        due.map((effect) =>
+          this.completeEffects([effect]).then(
+            () => outcome.set(id(effect), true),
+            (error: Error) => outcome.set(id(effect), error),
+          ),
+        ),
+      );
+    }
+    return outcome;
   }
 
   /** Runs the effects of the batch, then clears the markers set with the analysis writes. */

@@ -14,14 +14,12 @@
 import type { Logger } from '../logger.js';
 import type { ResponseAnalysisRepository } from '../../models/response/response-analysis.repository.js';
 import type { BackfillService } from './backfill.service.js';
-import { mapLimit } from './insights/concurrency.js';
 import type { PipelineQueue } from './pipeline.ports.js';
 
 /** Most stale responses one round handles (the next round takes the rest). */
 const RECONCILE_BATCH = 1000;
-/** Most responses whose effects one round re-runs, and how many at once (each is a few writes). */
+/** Most responses whose effects one round re-runs (together: one read, each effect once). */
 const EFFECTS_REPAIR_BATCH = 200;
-const EFFECTS_REPAIR_CONCURRENCY = 4;
 
 export interface ReconcileReport {
   stale: number;
@@ -39,8 +37,8 @@ export class ReconcilerService {
       responses: ResponseAnalysisRepository;
       backfills: BackfillService;
       queue: Pick<PipelineQueue, 'ensureQueued' | 'ensureBackfillQueued'>;
-      /** Re-runs the effects of one analysed response (AnalysisService.resumeEffects). */
-      effects: { resumeEffects(ref: { responseId: string; revision: number }): Promise<boolean> };
+      /** Re-runs the effects of analysed responses, together (AnalysisService.resumeEffects). */
+      effects: { resumeEffects(refs: readonly { responseId: string; revision: number }[]): Promise<Map<string, boolean | Error>> };
       staleAfterSeconds: number;
       log: Logger;
       now?: () => Date;
@@ -73,20 +71,22 @@ export class ReconcilerService {
     return report;
   }
 
-  /** Re-runs unfinished effects; one response failing again is logged and left for the next round. */
+  /** Re-runs unfinished effects, together; one response failing again is logged and left for the next round. */
   private async repairEffects(before: Date): Promise<{ repaired: number; failed: number }> {
     const unfinished = await this.deps.responses.findStaleEffects(before, EFFECTS_REPAIR_BATCH);
+    if (unfinished.length === 0) return { repaired: 0, failed: 0 };
+    const outcome = await this.deps.effects.resumeEffects(
+      unfinished.map((ref) => ({ responseId: ref._id.toHexString(), revision: ref.analysisRevision })),
+    );
     let repaired = 0;
     let failed = 0;
-    await mapLimit(unfinished, EFFECTS_REPAIR_CONCURRENCY, async (ref) => {
-      const responseId = ref._id.toHexString();
-      try {
-        if (await this.deps.effects.resumeEffects({ responseId, revision: ref.analysisRevision })) repaired++;
-      } catch (err) {
+    for (const [responseId, result] of outcome) {
+      if (result === true) repaired++;
+      else if (result instanceof Error) {
         failed++;
-        this.deps.log.warn({ err: (err as Error).message, responseId }, 'after-analysis effects failed again; the next round retries');
+        this.deps.log.warn({ err: result.message, responseId }, 'after-analysis effects failed again; the next round retries');
       }
-    });
+    }
     return { repaired, failed };
   }
 }

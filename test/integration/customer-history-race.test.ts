@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, waitFor, type TestApp } from '../helpers/app.js';
 
 const SUBMIT = `mutation($input: ResponseInput!) { submitResponse(input: $input) { id } }`;
-const CUSTOMER = `query($id: String!) { customer(externalId: $id) { responseCount scoreHistory { responseId score } } }`;
+const CUSTOMER = `query($id: String!) { customer(externalId: $id) { responseCount latestScore scoreHistory { responseId score } } }`;
+const IMPORT = `mutation($input: [ResponseInput!]!) { importResponses(input: $input) { accepted } }`;
 const PROGRESS = `query { importProgress { pending done failed } }`;
 
 describe('concurrent first submits for one new customer', () => {
@@ -24,7 +25,7 @@ describe('concurrent first submits for one new customer', () => {
   const customerOf = async (id: string) => {
     const res = await app.gql(CUSTOMER, { id });
     expect(res.errors).toBeUndefined();
-    return res.data!.customer as { responseCount: number; scoreHistory: { responseId: string; score: number }[] };
+    return res.data!.customer as { responseCount: number; latestScore: number; scoreHistory: { responseId: string; score: number }[] };
   };
 
   it('records each of 12 concurrent submits in the history exactly once, also after analysis', async () => {
@@ -67,4 +68,40 @@ describe('concurrent first submits for one new customer', () => {
       expect(after.responseCount, customer).toBe(12);
     }
   }, 180_000);
+
+  it('appends concurrent imports for stored customers exactly once, with the newest response as latest', async () => {
+    // 6 imports at once, each with one row for every one of 5 stored customers; the rows' dates
+    // interleave, so the one-statement path's "latest" condition is refused for some and redone.
+    const customers = Array.from({ length: 5 }, (_, c) => `stored-race-${c}`);
+    const first = await app.gql(IMPORT, {
+      input: customers.map((customer, c) => ({
+        externalId: `${customer}-first`,
+        score: 5,
+        customer: { externalId: customer },
+        respondedAt: new Date(Date.UTC(2026, 0, 1 + c)).toISOString(),
+      })),
+    });
+    expect(first.errors).toBeUndefined();
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        app.gql(IMPORT, {
+          input: customers.map((customer) => ({
+            externalId: `${customer}-i${i}`,
+            score: i,
+            customer: { externalId: customer },
+            // Import 3 holds the newest row of every customer.
+            respondedAt: new Date(Date.UTC(2026, 1, 1 + ((i + 3) % 6))).toISOString(),
+          })),
+        }),
+      ),
+    );
+    for (const r of results) expect(r.errors).toBeUndefined();
+    for (const customer of customers) {
+      const stored = await customerOf(customer);
+      expect(stored.scoreHistory, customer).toHaveLength(7);
+      expect(new Set(stored.scoreHistory.map((p) => p.responseId)).size, customer).toBe(7);
+      expect(stored.responseCount, customer).toBe(7);
+      expect(stored.latestScore, customer).toBe(2);
+    }
+  }, 120_000);
 });
