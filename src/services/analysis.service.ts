@@ -5,6 +5,7 @@
  * job for an older revision is skipped. Failures throw, so the queue retries; input that can never succeed throws
  * PermanentAnalysisError.
  */
+import { mapLimit } from './insights/concurrency.js';
 import { Types } from 'mongoose';
 import type { AnalysisResult } from '../analysis/index.js';
 import type { Logger } from '../logger.js';
@@ -43,6 +44,9 @@ export type BatchResult = { ok: true; outcome: AnalysisOutcome } | { ok: false; 
 const failed = (error: Error): BatchResult => ({ ok: false, error });
 
 /** A response whose effects are due in this batch, with the request it answers. */
+/** Responses whose effects the reconciler's repair retries alone at once, after the batch failed. */
+const RESUME_ALONE_CONCURRENCY = 4;
+
 interface Effect {
   index: number;
   response: ResponseEntity;
@@ -212,7 +216,7 @@ export class AnalysisService {
    * The reconciler's repair: re-runs the effects of analysed responses whose effects never
    * completed (every retry of their job failed in an effect, or their worker died), with one read
    * and each effect once for all of them. When an effect fails, each response's effects are
-   * retried alone (at once), so one failing response does not hold back the others. Idempotent,
+   * retried alone (a few at once), so one failing response does not hold back the others. Idempotent,
    * like the effects themselves. Per response id: true (repaired), false (nothing, or nothing
    * left, to do) or the error it failed with again.
    */
@@ -230,12 +234,11 @@ export class AnalysisService {
       await this.completeEffects(due);
       for (const effect of due) outcome.set(id(effect), true);
     } catch {
-      await Promise.all(
-        due.map((effect) =>
-          this.completeEffects([effect]).then(
-            () => outcome.set(id(effect), true),
-            (error: Error) => outcome.set(id(effect), error),
-          ),
+      // A few at a time: a repair round may hold hundreds, and each takes customer and rollup locks.
+      await mapLimit(due, RESUME_ALONE_CONCURRENCY, (effect) =>
+        this.completeEffects([effect]).then(
+          () => outcome.set(id(effect), true),
+          (error: Error) => outcome.set(id(effect), error),
         ),
       );
     }
