@@ -4,6 +4,8 @@
  * per mode, and the database commands per analysed response (driver command monitoring). Modes:
  *   - `one-by-one`: the in-process worker with VERBATIM_ANALYSIS_BATCH=1 (each job alone: the baseline);
  *   - `in-process`: the worker as jobs/worker.ts runs it (jobs coalesced into batches);
+ *   - `in-process-db-polls`: the same, but progress is polled as before: the responses counted
+ *     every 5 s (a scan on FerretDB) rather than the queue's counts until it has drained;
  *   - `sandboxed`: bench/pipeline/sandboxed-analysis.processor.ts as a BullMQ sandboxed processor
  *     (one job per child at a time, so batches of one).
  * The table ends with each mode's ratio against the first one (same run, same machine load).
@@ -80,6 +82,7 @@ async function runMode(mode: string, mongoServer: string, redisUrl: string): Pro
   };
   const config = loadConfig(env);
   const sandboxed = mode === 'sandboxed';
+  const dbPolls = mode === 'in-process-db-polls';
   const app = await startApp(sandboxed ? ['api'] : ['api', 'worker'], config, createLogger(config.LOG_LEVEL));
   let worker: Worker | null = null;
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -105,8 +108,10 @@ async function runMode(mode: string, mongoServer: string, redisUrl: string): Pro
     let last = 0;
     const progress = await waitForAnalysis(client, {
       requestId,
-      // Progress is a full scan on FerretDB: polled rarely so it hardly shows in the command count.
-      intervalMs: 5_000,
+      // Polls read the queue's counts from Redis; the responses are counted once it has drained.
+      // `db-polls`: every poll counts the responses (a scan on FerretDB), every 5 s as before.
+      intervalMs: dbPolls ? 5_000 : 1_000,
+      countEveryPoll: dbPolls,
       onProgress: (p) => {
         if (performance.now() - last > 15_000) {
           last = performance.now();

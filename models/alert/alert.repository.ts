@@ -1,7 +1,7 @@
 /** Alerts: point reads and conditional writes by _id; inbox lists page in the database (keyset on an indexed sort). */
 import type { FilterQuery, Types } from 'mongoose';
 import { afterKey, sortDocument, type SortField } from '../keyset.js';
-import { chunks, duplicateKeyIndexes, isDuplicateKeyError } from '../bulk.js';
+import { chunks, duplicateKeyIndexes } from '../bulk.js';
 import type { AlertEntity, AlertHistoryEntry, AlertStatus, NewAlert } from './alert.entity.js';
 import type { AlertModel } from './alert.schema.js';
 
@@ -27,18 +27,7 @@ export interface AlertQuery {
 export class AlertRepository {
   constructor(private readonly model: AlertModel) {}
 
-  /** Inserts; false when an alert with this id exists already (raised by an earlier run). */
-  async insertIfAbsent(alert: NewAlert): Promise<boolean> {
-    try {
-      await this.model.create(alert);
-      return true;
-    } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
-      throw err;
-    }
-  }
-
-  /** insertIfAbsent for many, in chunked unordered inserts: returns the ids inserted (the others exist already). */
+  /** Inserts the alerts in chunked unordered inserts; returns the ids inserted (the others exist already: raised by an earlier run). */
   async insertManyIfAbsent(alerts: readonly NewAlert[]): Promise<Set<string>> {
     const inserted = new Set<string>();
     for (const part of chunks(alerts)) {

@@ -30,6 +30,7 @@ export class GraphqlClient {
 
 const IMPORT = `mutation($input: [ResponseInput!]!) { importResponses(input: $input) { accepted duplicates errors { index message } } }`;
 const PROGRESS = `query($requestId: String) { importProgress(requestId: $requestId) { total pending done failed complete } }`;
+const QUEUED = `query { importProgress { queue { waiting active delayed } } }`;
 
 export interface ImportTotals {
   accepted: number;
@@ -65,7 +66,14 @@ export interface Progress {
   complete: boolean;
 }
 
-/** Polls `importProgress` until nothing is pending (or the time runs out). */
+/**
+ * Polls until nothing of the import is pending (or the time runs out). The database's counts are a
+ * pass over the responses (a scan of the whole collection on FerretDB, growing with it), so while
+ * the analysis queue still holds jobs only its counts are read (from Redis); the responses are
+ * counted when it has drained, and again after each wait while any is still pending (e.g. for the
+ * reconciler). In between, `onProgress` gets the last counts with the queued jobs as pending.
+ * A key that may not read the queue (scoped) polls the database's counts every time.
+ */
 export async function waitForAnalysis(
   client: GraphqlClient,
   {
@@ -73,15 +81,44 @@ export async function waitForAnalysis(
     intervalMs = 2_000,
     timeoutMs = 30 * 60_000,
     onProgress,
-  }: { requestId: string | null; intervalMs?: number; timeoutMs?: number; onProgress?: (p: Progress) => void },
+    countEveryPoll = false,
+  }: {
+    requestId: string | null;
+    intervalMs?: number;
+    timeoutMs?: number;
+    onProgress?: (p: Progress) => void;
+    /** Count the responses on every poll (how polling worked before; bench:pipeline's comparison). */
+    countEveryPoll?: boolean;
+  },
 ): Promise<Progress> {
   const deadline = Date.now() + timeoutMs;
+  let counted: Progress | null = null;
+  let queueReadable = !countEveryPoll;
   for (;;) {
-    const { data } = await client.request<{ importProgress: Progress }>(PROGRESS, { requestId });
-    onProgress?.(data.importProgress);
-    if (data.importProgress.complete) return data.importProgress;
+    const queued = queueReadable && counted ? await queuedJobs(client) : null;
+    if (queued === null && counted) queueReadable = false;
+    let progress: Progress;
+    if (counted && queued) {
+      const pending = Math.min(counted.total - counted.failed, queued);
+      progress = { ...counted, pending, done: counted.total - counted.failed - pending, complete: false };
+    } else {
+      progress = counted = (await client.request<{ importProgress: Progress }>(PROGRESS, { requestId })).data.importProgress;
+    }
+    onProgress?.(progress);
+    if (progress.complete) return progress;
     if (Date.now() > deadline)
-      throw new Error(`analysis not finished after ${Math.round(timeoutMs / 1000)} s (${data.importProgress.pending} pending)`);
+      throw new Error(`analysis not finished after ${Math.round(timeoutMs / 1000)} s (${progress.pending} pending)`);
     await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Analysis jobs waiting, running or due for a retry; null when this key may not read the queue. */
+async function queuedJobs(client: GraphqlClient): Promise<number | null> {
+  try {
+    const { data } = await client.request<{ importProgress: { queue: { waiting: number; active: number; delayed: number } } }>(QUEUED);
+    const q = data.importProgress.queue;
+    return q.waiting + q.active + q.delayed;
+  } catch {
+    return null;
   }
 }

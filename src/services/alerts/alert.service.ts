@@ -39,7 +39,12 @@ export interface RaiseContext {
 
 /** Hands out follow-ups of a team round-robin (TeamRotation); absent: the rule's fallback assignee. */
 interface TeamAssigner {
-  assign(team: string, fallback: string, insert: (pick: TeamPick) => Promise<boolean>): Promise<boolean>;
+  /** Stores the follow-ups of one team, each given to a member in turn; returns the ids stored. */
+  assignMany(
+    team: string,
+    items: readonly { alert: NewAlert; fallback: string }[],
+    build: (alert: NewAlert, pick: TeamPick) => NewAlert,
+  ): Promise<Set<string>>;
 }
 
 export type AlertOrder = 'RISK' | 'DUE' | 'NEWEST';
@@ -143,11 +148,12 @@ export class AlertService {
     }
     // Insert first: the common case is a new alert, and a duplicate key is the "already raised" answer.
     const inserted = await this.deps.alerts.insertManyIfAbsent(fresh.filter((f) => !f.team).map((f) => f.alert));
-    // Round-robin follow-ups take a turn of their team each: one by one, in batch order.
-    for (const { alert, team, route } of fresh) {
-      if (team && (await this.deps.teams?.assign(team, route.assignee, (pick) => this.deps.alerts.insertIfAbsent(assignedTo(alert, pick)))))
-        inserted.add(alert._id);
-    }
+    // Round-robin follow-ups take a turn of their team each, in batch order: one lock and insert per team.
+    const byTeam = new Map<string, { alert: NewAlert; fallback: string }[]>();
+    for (const { alert, team, route } of fresh)
+      if (team) byTeam.set(team, [...(byTeam.get(team) ?? []), { alert, fallback: route.assignee }]);
+    for (const [team, items] of byTeam)
+      for (const id of (await this.deps.teams?.assignMany(team, items, assignedTo)) ?? []) inserted.add(id);
     const existing = new Map(
       (await this.deps.alerts.findByIds(fresh.filter((f) => !inserted.has(f.alert._id)).map((f) => f.alert._id))).map((a) => [a._id, a]),
     );

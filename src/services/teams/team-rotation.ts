@@ -1,11 +1,12 @@
 /**
- * Round-robin assignment of a team's follow-ups. Under the team's write lock (one assignment of a
- * team at a time, across every worker process): count each member's open follow-ups of this team,
- * give the alert to the next member in turn who is under the cap, insert it, and only then move
- * the turn on. When every member is at the cap, the lead takes it — never silently one member.
+ * Round-robin assignment of a team's follow-ups. Under the team's write lock (one batch of a team
+ * at a time, across every worker process): count each member's open follow-ups of this team, give
+ * each alert to the next member in turn who is under the cap, insert them, and only then move the
+ * turn on. When every member is at the cap, the lead takes it — never silently one member.
  * The reason goes into the alert's RAISED history entry.
  */
 import type { AlertRepository } from '../../../models/alert/alert.repository.js';
+import type { NewAlert } from '../../../models/alert/alert.entity.js';
 import type { TeamRepository } from '../../../models/team/team.repository.js';
 
 export interface TeamPick {
@@ -45,29 +46,42 @@ export class TeamRotation {
   constructor(private readonly deps: { teams: TeamRepository; alerts: AlertRepository }) {}
 
   /**
-   * Picks the assignee of a new follow-up of `teamName` and calls `insert` with it while holding the
-   * lock; the turn moves on only when `insert` stored a new alert (a retried job's duplicate does not).
-   * A team that is not defined (or has no members) gives `fallback`, saying so.
+   * Assigns new follow-ups of `teamName` in order, under one hold of the team's lock, as one-by-one
+   * assignment would: the alerts already stored (a retried job's) are left out and take no turn,
+   * each pick counts as an open follow-up of its member for the next pick, the picked alerts
+   * (`build` puts the pick on each) are stored with one insert, and the turn is written once, past
+   * the last one stored. A team that is not defined (or has no members) gives each its `fallback`,
+   * saying so. Returns the ids of the alerts stored.
    */
-  async assign(teamName: string, fallback: string, insert: (pick: TeamPick) => Promise<boolean>): Promise<boolean> {
+  async assignMany(
+    teamName: string,
+    items: readonly { alert: NewAlert; fallback: string }[],
+    build: (alert: NewAlert, pick: TeamPick) => NewAlert,
+  ): Promise<Set<string>> {
     return this.deps.teams.withRotationLock(teamName, async () => {
+      const stored = new Set((await this.deps.alerts.findByIds(items.map((i) => i.alert._id))).map((a) => a._id));
+      const fresh = items.filter((i) => !stored.has(i.alert._id));
       const team = await this.deps.teams.get(teamName);
       if (!team?.members?.length || !team.lead) {
-        return insert({ assignee: fallback, reason: `team ${teamName} is not defined (setTeam): given to ${fallback}` });
+        return this.deps.alerts.insertManyIfAbsent(
+          fresh.map(({ alert, fallback }) =>
+            build(alert, { assignee: fallback, reason: `team ${teamName} is not defined (setTeam): given to ${fallback}` }),
+          ),
+        );
       }
-      const open = await this.deps.alerts.openCountsOf(teamName, team.members);
-      const pick = nextInTurn(
-        {
-          name: teamName,
-          members: team.members,
-          lead: team.lead,
-          maxOpenPerMember: team.maxOpenPerMember ?? null,
-          rotation: team.rotation ?? 0,
-        },
-        open,
-      );
-      const inserted = await insert(pick);
-      if (inserted && pick.nextRotation !== null) await this.deps.teams.setRotation(teamName, pick.nextRotation);
+      const { members, lead } = team;
+      const open = await this.deps.alerts.openCountsOf(teamName, members);
+      let rotation = team.rotation ?? 0;
+      const picked = fresh.map(({ alert }) => {
+        const pick = nextInTurn({ name: teamName, members, lead, maxOpenPerMember: team.maxOpenPerMember ?? null, rotation }, open);
+        const built = build(alert, pick);
+        if (built.team === teamName && (built.status === 'OPEN' || built.status === 'ACKNOWLEDGED'))
+          open.set(pick.assignee, (open.get(pick.assignee) ?? 0) + 1);
+        if (pick.nextRotation !== null) rotation = pick.nextRotation;
+        return built;
+      });
+      const inserted = await this.deps.alerts.insertManyIfAbsent(picked);
+      if (inserted.size > 0 && rotation !== (team.rotation ?? 0)) await this.deps.teams.setRotation(teamName, rotation);
       return inserted;
     });
   }
