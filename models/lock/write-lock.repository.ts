@@ -1,5 +1,6 @@
 /**
- * Short write locks on documents that several writers update at once (a customer's history).
+ * Short write locks on documents that several writers read and then update (a customer's latest
+ * sentiment and risk, a team's turn).
  *
  * Why: FerretDB 1.24 runs an update as read, modify in Go, write the whole document back, with no
  * isolation between concurrent commands, so two concurrent `$push`es on one document can both
