@@ -2,7 +2,7 @@
  * `npm run eval:dedupe`: near-duplicate detection and emerging-theme clustering, measured on public
  * corpora nobody in the project wrote (../shared/data; see docs/quality.md).
  *
- *   npx tsx bench/dedupe.ts [--tune] [--no-transformer] [--sample N]
+ *   npx tsx bench/dedupe.ts [--tune] [--no-transformer] [--only duplicates|clustering] [--sample N]
  *
  * Near-duplicates. Positives: pairs of Amazon Alexa reviews of 4+ words that occur twice in the file
  * word for word (the same review listed under several product variations) or differ only in case,
@@ -32,7 +32,7 @@ import { openEmbeddingCache } from './lib/embedding-cache.js';
 import { adjustedRand, purity } from './lib/cluster-metrics.js';
 
 const { values } = parseArgs({
-  options: { tune: { type: 'boolean' }, 'no-transformer': { type: 'boolean' }, sample: { type: 'string' } },
+  options: { tune: { type: 'boolean' }, 'no-transformer': { type: 'boolean' }, only: { type: 'string' }, sample: { type: 'string' } },
 });
 const log = (s: string) => console.error(s);
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -255,8 +255,8 @@ async function clusteringReport(embed: Embed | null): Promise<void> {
 
 const model = await embedder();
 try {
-  await nearDuplicateReport(model?.embed ?? null);
-  await clusteringReport(model?.embed ?? null);
+  if (values.only !== 'clustering') await nearDuplicateReport(model?.embed ?? null);
+  if (values.only !== 'duplicates') await clusteringReport(model?.embed ?? null);
 } finally {
   await model?.dispose();
 }

@@ -107,6 +107,12 @@ export class ThemeExample {
 
   @Field(() => [EvidenceSpan], { description: 'Spans of the comment that mention the theme.' })
   evidence!: EvidenceSpan[];
+
+  @Field(() => Int, {
+    description:
+      "Other kept examples of this theme whose verbatim nearly repeats this one (copy-pasted or templated answers, a customer submitting twice); they are not listed separately. Counted among the theme's kept examples only (the 20 most confident per month), so a lower bound.",
+  })
+  nearDuplicates!: number;
 }
 
 @ObjectType({ description: 'A time range [from, to).' })

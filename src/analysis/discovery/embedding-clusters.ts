@@ -10,7 +10,7 @@ import type { ThemeCandidate } from '../types.js';
 import type { DiscoverOptions } from './discover.js';
 
 /** Cosine to a cluster's centroid needed to join it; tuned by `npm run eval:dedupe` on BANKING77's training split. */
-export const CLUSTER_SIMILARITY_THRESHOLD = 0.6;
+export const CLUSTER_SIMILARITY_THRESHOLD = 0.65;
 
 export interface EmbeddingClusterOptions extends DiscoverOptions {
   /** Cosine to a centroid needed to join its cluster (default CLUSTER_SIMILARITY_THRESHOLD). */

@@ -62,6 +62,8 @@ export interface ThemeExample {
   sentiment: 'positive' | 'neutral' | 'negative';
   confidence: number;
   evidence: StoredSpan[];
+  /** Other kept examples of the theme that nearly repeat this one (not listed). */
+  nearDuplicates: number;
 }
 
 export interface Period {
@@ -334,6 +336,7 @@ export class InsightsService {
           sentiment: SENTIMENT_LABELS[e.e],
           confidence: e.f,
           evidence: e.r.map(([start, end, text]) => ({ start, end, text })),
+          nearDuplicates: e.duplicates,
         })),
       );
     }
