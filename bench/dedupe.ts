@@ -17,7 +17,7 @@
  * the training split (--tune), the figures are on the test split.
  */
 import { parseArgs } from 'node:util';
-import { compileTaxonomy, clusterCandidates, ThemeDiscovery, type ThemeCandidate } from '../src/analysis/index.js';
+import { compileTaxonomy, clusterCandidates, defaultTaxonomy, ThemeDiscovery, type ThemeCandidate } from '../src/analysis/index.js';
 import { embeddingNearDuplicates, lexicalNearDuplicates } from '../src/analysis/dedupe/near-duplicates.js';
 import { CLUSTER_SIMILARITY_THRESHOLD } from '../src/analysis/discovery/embedding-clusters.js';
 import { cosine } from '../src/analysis/dedupe/hyperplanes.js';
@@ -203,6 +203,36 @@ async function nearDuplicateReport(embed: Embed | null): Promise<void> {
   }
 }
 
+/** What collapsing does to emerging themes: Alexa reviews as one sample, lexical discovery with and without it. */
+function alexaEmergingReport(): void {
+  const texts = readAlexaRecords(ALEXA_TSV)
+    .map((r) => (r.verified_reviews ?? '').trim())
+    .filter(Boolean);
+  const taxonomy = compileTaxonomy(defaultTaxonomy);
+  const discover = (sample: readonly string[]) => {
+    const discovery = new ThemeDiscovery(taxonomy);
+    for (const t of sample) discovery.add(t);
+    return discovery.candidates({ minCount: 3, limit: 20 });
+  };
+  const representativeOf = lexicalNearDuplicates(texts);
+  const distinct = texts.filter((_, i) => representativeOf[i] === i);
+  const before = discover(texts);
+  const after = new Map(discover(distinct).map((c) => [c.phrase, c.count]));
+  const gone = before.filter((c) => !after.has(c.phrase));
+  console.log(
+    `\nEmerging themes over ${texts.length} Amazon Alexa reviews (default taxonomy, minCount 3, top 20): ${texts.length - distinct.length} reviews are near-duplicates of another;` +
+      ` ${gone.length} of the 20 candidates found without collapsing are not in the top 20 with it (${gone.map((c) => `"${c.phrase}"`).join(', ') || 'none'});` +
+      ` the others' counts fall by ${pct(
+        1 -
+          before.filter((c) => after.has(c.phrase)).reduce((n, c) => n + after.get(c.phrase)!, 0) /
+            Math.max(
+              1,
+              before.filter((c) => after.has(c.phrase)).reduce((n, c) => n + c.count, 0),
+            ),
+      )}`,
+  );
+}
+
 const mean = (xs: readonly boolean[]) => xs.filter(Boolean).length / Math.max(1, xs.length);
 
 // ───────────── clustering ─────────────
@@ -255,7 +285,10 @@ async function clusteringReport(embed: Embed | null): Promise<void> {
 
 const model = await embedder();
 try {
-  if (values.only !== 'clustering') await nearDuplicateReport(model?.embed ?? null);
+  if (values.only !== 'clustering') {
+    await nearDuplicateReport(model?.embed ?? null);
+    alexaEmergingReport();
+  }
   if (values.only !== 'duplicates') await clusteringReport(model?.embed ?? null);
 } finally {
   await model?.dispose();

@@ -1,10 +1,11 @@
 /**
  * Emerging-theme candidates by meaning: the verbatims with key phrases no taxonomy theme covers are
- * grouped by their sentence embeddings, so paraphrases without a shared word ("please add a night
- * theme", "the white screen hurts my eyes at night") can land together. Leader clustering, in input
+ * grouped by their sentence embeddings, so paraphrases in other words ("my reward points disappeared",
+ * "loyalty points vanished from my account") land together where phrase folding keeps them apart. Leader clustering, in input
  * order: a verbatim joins the cluster whose centroid is most similar at or above the threshold, else
  * starts one; a second pass moves each verbatim to the centroid it is now closest to. Deterministic,
- * O(verbatims × clusters). Each cluster is named by the uncovered key phrase most of its members use.
+ * O(verbatims × clusters). Each cluster is named by the uncovered key phrase most of its members use
+ * (on a tie, that of its most typical member).
  */
 import type { ThemeCandidate } from '../types.js';
 import type { DiscoverOptions } from './discover.js';
@@ -46,6 +47,11 @@ export function leaderClusters(vectors: readonly (Float32Array | null)[], thresh
   return vectors.map((v, i) => (v ? nearest(v).cluster : assigned[i]));
 }
 
+interface Member {
+  doc: number;
+  vector: Float32Array;
+}
+
 /** Candidate themes from embedding clusters of the verbatims that have uncovered key phrases. */
 export function clusterCandidates(
   vectors: readonly (Float32Array | null)[],
@@ -57,16 +63,17 @@ export function clusterCandidates(
   const exampleCount = Math.max(1, Math.floor(options.examples ?? 3));
   const candidates = vectors.map((v, i) => (v && (phrasesByDoc[i]?.length ?? 0) > 0 ? v : null));
   const clusterOf = leaderClusters(candidates, options.threshold);
-  const members = new Map<number, number[]>();
+  const members = new Map<number, Member[]>();
   clusterOf.forEach((c, doc) => {
-    if (c < 0 || !candidates[doc]) return;
+    const vector = candidates[doc];
+    if (c < 0 || !vector) return;
     const list = members.get(c);
-    if (list) list.push(doc);
-    else members.set(c, [doc]);
+    if (list) list.push({ doc, vector });
+    else members.set(c, [{ doc, vector }]);
   });
   return [...members.values()]
     .filter((docs) => docs.length >= minCount)
-    .map((docs) => ({ docs, phrases: rankPhrases(docs.map((d) => phrasesByDoc[d])) }))
+    .map((list) => ({ docs: list.map((m) => m.doc), phrases: rankPhrases(list, phrasesByDoc) }))
     .sort((a, b) => b.docs.length - a.docs.length || a.phrases[0].phrase.localeCompare(b.phrases[0].phrase))
     .slice(0, limit)
     .map(({ docs, phrases }) => ({
@@ -81,14 +88,25 @@ export function clusterCandidates(
     }));
 }
 
-/** Phrases of a cluster by how many members use them; ties: more words (more specific), then alphabetical. */
-function rankPhrases(phraseLists: readonly (readonly string[])[]): { phrase: string; docs: number }[] {
-  const docs = new Map<string, number>();
-  for (const list of phraseLists) for (const p of new Set(list)) docs.set(p, (docs.get(p) ?? 0) + 1);
-  const words = (p: string) => p.split(' ').length;
-  return [...docs]
-    .map(([phrase, n]) => ({ phrase, docs: n }))
-    .sort((a, b) => b.docs - a.docs || words(b.phrase) - words(a.phrase) || a.phrase.localeCompare(b.phrase));
+/**
+ * Phrases of a cluster by how many members use them; ties (often every phrase once) go to the phrase
+ * of the member nearest the cluster's centroid, the most typical one, then alphabetical.
+ */
+function rankPhrases(members: readonly Member[], phrasesByDoc: readonly (readonly string[])[]): { phrase: string; docs: number }[] {
+  const centroid = new Float64Array(members[0]?.vector.length ?? 0);
+  for (const m of members) add(centroid, m.vector);
+  const centroidNorm = norm(centroid) || 1;
+  const stats = new Map<string, { docs: number; typical: number }>();
+  for (const { doc, vector } of members) {
+    const typical = dot(vector, centroid) / ((norm(vector) || 1) * centroidNorm);
+    for (const p of new Set(phrasesByDoc[doc])) {
+      const seen = stats.get(p);
+      stats.set(p, { docs: (seen?.docs ?? 0) + 1, typical: Math.max(seen?.typical ?? -Infinity, typical) });
+    }
+  }
+  return [...stats]
+    .sort(([pa, a], [pb, b]) => b.docs - a.docs || b.typical - a.typical || pa.localeCompare(pb))
+    .map(([phrase, { docs: n }]) => ({ phrase, docs: n }));
 }
 
 function dot(a: Float32Array, b: Float64Array): number {

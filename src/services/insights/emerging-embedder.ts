@@ -43,11 +43,14 @@ export function emergingEmbedderFromConfig(config: Config, log: Logger): TextEmb
     async embed(texts) {
       const model = await (backend ??= load());
       if (!model) return null;
-      const missing = [...new Set(texts.filter((t) => !memo.has(t)))];
-      const vectors = missing.length ? await model.embed(missing) : [];
-      missing.forEach((t, i) => memo.set(t, vectors[i]));
-      const out = texts.map((t) => {
-        const v = memo.get(t)!;
+      const known = texts.map((t) => memo.get(t));
+      const missing = [...new Set(texts.filter((_, i) => !known[i]))];
+      const fresh = new Map<string, Float32Array>();
+      if (missing.length) (await model.embed(missing)).forEach((v, i) => fresh.set(missing[i], v));
+      const out = texts.map((t, i) => {
+        const v = known[i] ?? fresh.get(t);
+        if (!v) throw new Error(`the embedding model returned no vector for text ${i}`);
+        // Re-inserted: the Map's order is the recency order the eviction below relies on.
         memo.delete(t);
         memo.set(t, v);
         return v;

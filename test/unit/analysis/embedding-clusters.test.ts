@@ -48,4 +48,12 @@ describe('clusterCandidates', () => {
     const [top] = clusterCandidates(vectors, phrases, { minCount: 2, threshold: 0.9, limit: 1, examples: 1 });
     expect(top).toMatchObject({ phrase: 'dark mode', exampleIndexes: [0] });
   });
+
+  it('names a cluster whose phrases are each used once after its most typical member', () => {
+    const candidates = clusterCandidates([north(-0.2), north(0), north(0.2)], [['reward point'], ['loyalty point'], ['bonus point']], {
+      minCount: 3,
+      threshold: 0.9,
+    });
+    expect(candidates).toEqual([{ phrase: 'loyalty point', count: 3, relatedPhrases: [], exampleIndexes: [0, 1, 2] }]);
+  });
 });
