@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { waitFor, type TestApp } from './app.js';
 
-export const EMERGING_QUERY = `query($filter: ResponseFilter) {
+const EMERGING_QUERY = `query($filter: ResponseFilter) {
   emergingThemes(filter: $filter, minCount: 3) {
     sampled nearDuplicates method
     candidates { phrase count examples { id comment nearDuplicates nearDuplicateIds } suggestion { examples } }

@@ -6,13 +6,13 @@
  */
 import { mix } from './hash.js';
 
-export const BANDS = 16;
-export const ROWS = 4;
+const BANDS = 16;
+const ROWS = 4;
 const HASHES = BANDS * ROWS;
 const SEEDS = Array.from({ length: HASHES }, (_, i) => mix(0x9e3779b9 + i));
 
 /** The minimum of each of 64 seeded hashes over the set. */
-export function minhash(set: ReadonlySet<number>): Uint32Array {
+function minhash(set: ReadonlySet<number>): Uint32Array {
   const sig = new Uint32Array(HASHES).fill(0xffffffff);
   for (const x of set) {
     for (let i = 0; i < HASHES; i++) {
