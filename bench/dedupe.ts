@@ -20,9 +20,8 @@ import { parseArgs } from 'node:util';
 import { compileTaxonomy, clusterCandidates, defaultTaxonomy, ThemeDiscovery, type ThemeCandidate } from '../src/analysis/index.js';
 import { embeddingNearDuplicates, lexicalNearDuplicates } from '../src/analysis/dedupe/near-duplicates.js';
 import { CLUSTER_SIMILARITY_THRESHOLD } from '../src/analysis/discovery/embedding-clusters.js';
-import { cosine } from '../src/analysis/dedupe/hyperplanes.js';
 import { jaccard, shingles } from '../src/analysis/dedupe/shingles.js';
-import { createTransformerBackend } from '../src/analysis/backends/index.js';
+import { cosineSimilarity as cosine, createTransformerBackend } from '../src/analysis/backends/index.js';
 import { prng, shuffleInPlace } from '../src/domain/prng.js';
 import { loadConfig } from '../src/config.js';
 import { resolveEngine, transformerOptionsFromConfig } from '../src/services/analysis-engine.js';
@@ -136,7 +135,6 @@ interface Detector {
   name: string;
   /** Whether the detector calls b a near-duplicate of a, at its threshold. */
   flags(pairs: readonly Pair[], threshold: number): Promise<boolean[]>;
-  similarity(pairs: readonly Pair[]): Promise<number[]>;
   threshold: number;
   grid: number[];
 }
@@ -147,7 +145,6 @@ function lexicalDetector(threshold: number): Detector {
     threshold,
     grid: [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9],
     flags: async (pairs, t) => pairs.map((p) => lexicalNearDuplicates([p.a, p.b], t)[1] === 0),
-    similarity: async (pairs) => pairs.map((p) => jaccard(shingles(p.a), shingles(p.b))),
   };
 }
 
@@ -162,7 +159,6 @@ function embeddingDetector(embed: Embed, threshold: number): Detector {
     threshold,
     grid: [0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98],
     flags: async (pairs, t) => (await vectors(pairs)).map(([a, b]) => embeddingNearDuplicates([a, b], t)[1] === 0),
-    similarity: async (pairs) => (await vectors(pairs)).map(([a, b]) => cosine(a, b)),
   };
 }
 

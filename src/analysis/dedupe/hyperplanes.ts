@@ -2,7 +2,7 @@
  * Random-hyperplane LSH for sentence embeddings: each bit says on which side of a fixed random
  * hyperplane (±1 components from a hash, the same on every run) a vector lies; two vectors at
  * angle θ agree on a bit with probability 1 − θ/π. 16 bands of 8 bits: a pair at cosine 0.9
- * collides in some band with probability about 0.99, a pair at cosine 0.3 with about 0.1.
+ * collides in some band with probability about 0.996, a pair at cosine 0.3 with about 0.2 (then rejected by the exact check).
  */
 import { mix } from './hash.js';
 
@@ -37,17 +37,4 @@ export function hyperplaneBandKeys(vector: Float32Array): string[] {
     keys.push(`${b}:${bits}`);
   }
   return keys;
-}
-
-/** Cosine similarity; 0 when either vector is zero. */
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }

@@ -6,7 +6,8 @@
  * itself. So the cost grows with bucket collisions, not with the square of the set, and a
  * duplicate is always directly similar to the item it names (no chains A≈B≈C with A far from C).
  */
-import { cosine, hyperplaneBandKeys } from './hyperplanes.js';
+import { cosineSimilarity } from '../backends/embedding-theme-matcher.js';
+import { hyperplaneBandKeys } from './hyperplanes.js';
 import { minhashBandKeys } from './minhash.js';
 import { jaccard, shingles } from './shingles.js';
 
@@ -65,5 +66,5 @@ export function lexicalNearDuplicates(texts: readonly string[], threshold = LEXI
 
 /** Near-duplicates by sentence embeddings (random-hyperplane buckets, exact cosine check). */
 export function embeddingNearDuplicates(vectors: readonly Float32Array[], threshold = EMBEDDING_DUPLICATE_THRESHOLD): number[] {
-  return nearDuplicates(vectors, hyperplaneBandKeys, cosine, threshold);
+  return nearDuplicates(vectors, hyperplaneBandKeys, cosineSimilarity, threshold);
 }

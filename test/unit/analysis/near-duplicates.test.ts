@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { embeddingNearDuplicates, lexicalNearDuplicates, nearDuplicates } from '../../../src/analysis/dedupe/near-duplicates.js';
 import { jaccard, normaliseForDedupe, shingles } from '../../../src/analysis/dedupe/shingles.js';
 import { minhashBandKeys } from '../../../src/analysis/dedupe/minhash.js';
-import { cosine, hyperplaneBandKeys } from '../../../src/analysis/dedupe/hyperplanes.js';
+import { hyperplaneBandKeys } from '../../../src/analysis/dedupe/hyperplanes.js';
+import { cosineSimilarity as cosine } from '../../../src/analysis/backends/embedding-theme-matcher.js';
 
 describe('shingles', () => {
   it('ignores case, accents, punctuation and spacing but keeps emoji', () => {
