@@ -333,7 +333,7 @@ export const CONFIG_SPEC = {
   },
   VERBATIM_ANALYSIS_ENGINE: {
     schema: z.enum(['lexical', 'transformer', 'auto']).default('auto'),
-    doc: '`lexical` (no model files), `transformer` (sentence embeddings, and a sentiment model if set, from VERBATIM_MODEL_DIR; see docs/transformer-backend.md) or `auto`: transformer when the model files are present (`npx verbatim models install`), else lexical with a warning.',
+    doc: '`lexical` (no model files), `transformer` (sentence embeddings, and a sentiment model if set, from VERBATIM_MODEL_DIR; see docs/transformer-backend.md) or `auto`: transformer when the model files are present (`npx verbatim models install`), else lexical with a warning. The API uses the same choice for emerging themes (embedding clusters and near-duplicates, model loaded on their first query).',
   },
   VERBATIM_MODEL_DIR: {
     schema: z.string().min(1).optional(),
