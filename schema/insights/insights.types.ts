@@ -31,7 +31,7 @@ registerEnumType(EmergingMethod, {
   valuesConfig: {
     LEXICAL: {
       description:
-        'Shared key phrases folded together; near-duplicates by shared character 5-grams (the lexical engine, or the model not installed).',
+        'Shared key phrases folded together; near-duplicates by shared character 5-grams (the lexical engine, the model not installed, or the transformer engine still embedding many new verbatims in the background: a later query uses EMBEDDING).',
     },
     EMBEDDING: {
       description:
