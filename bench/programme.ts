@@ -130,17 +130,23 @@ async function main() {
     const skipped: Record<string, number> = {};
     let relationship = 0;
     let maxPerTick = 0;
+    let releasedSoFar = 0;
     for (let t = start.getTime(); t < start.getTime() + DAYS * DAY; t += TICK_MINUTES * 60_000) {
       now = new Date(t);
       if ((t - start.getTime()) % DAY === 0) {
         await recordDay(new Date(t + DAY));
-        log(`day ${(t - start.getTime()) / DAY + 1}: ${next} events recorded, ticks so far p50 ${median(tickMs)} ms`);
+        const dayIndex = (t - start.getTime()) / DAY;
+        const yesterday = tickMs.filter((_, i) => tickDays[i] === dayIndex - 1).sort((a, b) => a - b);
+        log(
+          `day ${dayIndex + 1}: ${next} events recorded; day ${dayIndex}'s ticks p50 ${median(yesterday)} ms, max ${yesterday.at(-1) ?? 0} ms; released so far ${releasedSoFar}, skipped ${JSON.stringify(skipped)}`,
+        );
       }
       const summary = await dispatchPlanner.tick();
       if (!summary) continue;
       tickMs.push(summary.tookMs);
       tickDays.push(Math.floor((t - start.getTime()) / DAY));
       maxPerTick = Math.max(maxPerTick, summary.released);
+      releasedSoFar += summary.released;
       relationship += summary.relationship;
       for (const [rule, n] of Object.entries(summary.skipped)) skipped[rule] = (skipped[rule] ?? 0) + n;
     }

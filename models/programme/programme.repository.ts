@@ -362,10 +362,7 @@ export class ProgrammeRepository {
         updateOne: { filter: { _id: e.eventId, status: 'PENDING' }, update: { $set: { status: e.status, invitationId: e.invitationId } } },
       }));
       await this.m.events.bulkWrite(ops as never, { ordered: false });
-      await this.m.due.bulkWrite(
-        part.map((e) => ({ deleteOne: { filter: { _id: e.eventId } } })),
-        { ordered: false },
-      );
+      await this.m.due.deleteMany({ _id: { $in: part.map((e) => e.eventId) } }).exec();
       await this.due.remove(dueBuckets(part.map((e) => ({ _id: e.eventId, dueAt: e.dueAt }))));
     }
   }
