@@ -30,7 +30,9 @@ export function byDay<T>(items: readonly T[], at: (item: T) => Date, id: (item: 
   const out = new Map<string, string[]>();
   for (const item of items) {
     const day = utcDay(at(item));
-    out.set(day, [...(out.get(day) ?? []), id(item)]);
+    const ids = out.get(day);
+    if (ids) ids.push(id(item));
+    else out.set(day, [id(item)]);
   }
   return out;
 }

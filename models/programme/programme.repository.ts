@@ -189,11 +189,13 @@ export class ProgrammeRepository {
     const due: ContactEntity[] = [];
     const stale = new Map<string, string[]>();
     for (const [day, ids] of await this.cadence.readUpTo(utcDay(before))) {
+      const moved: string[] = [];
       for (const contact of await this.findContactsInOrder(ids)) {
         const anchor = contact.value?.relationshipAnchor ?? null;
-        if (!contact.value || !anchor || utcDay(anchor) !== day) stale.set(day, [...(stale.get(day) ?? []), contact.id]);
+        if (!contact.value || !anchor || utcDay(anchor) !== day) moved.push(contact.id);
         else if (anchor <= before) due.push(contact.value);
       }
+      stale.set(day, moved);
       if (due.length >= limit) break;
     }
     await this.cadence.remove(stale);
