@@ -267,6 +267,10 @@ export const CONFIG_SPEC = {
     schema: int(1, 86_400).default(300),
     doc: 'Length of a dispatch planner tick: one plan per tick however many workers run.',
   },
+  VERBATIM_MAX_DEFER_DAYS: {
+    schema: int(1, 365).default(7),
+    doc: 'A due survey still deferred (outside business hours, quiet hours, the team capacity used up) this many days after it was due is SKIPPED with skipRule DEFERRED_TOO_LONG, so the due queue stays bounded.',
+  },
   VERBATIM_INVITATION_EXPIRY_DAYS: {
     schema: int(1, 365).default(14),
     doc: 'Survey invitations released longer ago than this and not answered become EXPIRED.',
