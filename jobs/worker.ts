@@ -19,6 +19,7 @@ import { ReconcilerService } from '../src/services/reconciler.service.js';
 import type { Database } from '../models/database.js';
 import { metrics, observeJobMetrics } from '../src/metrics.js';
 import { within } from '../src/shutdown.js';
+import { closeWorkers, type OwnedWorker } from './close-workers.js';
 import { analysisBatchOptions, createAnalysisHandler, isFinalFailure } from './analysis.handler.js';
 import { BullAnalysisScheduler } from './analysis.scheduler.js';
 import { createMaintenanceHandler } from './maintenance.handler.js';
@@ -183,10 +184,12 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
         log.warn({ job: job.name, jobId: job.id, err: err.message }, 'notification given up');
     },
   };
-  // One worker per queue of the catalogue, each on its own blocking connection.
+  // One worker per queue of the catalogue, each on its own connection (BullMQ adds a blocking one).
+  const owned: OwnedWorker[] = [];
   const workers = QUEUE_CATALOGUE.map((entry) => {
+    const connection = connect(`${entry.queue}-worker`);
     const worker = new Worker(entry.queue, handlers[entry.queue], {
-      connection: connect(`${entry.queue}-worker`),
+      connection,
       prefix,
       concurrency: entry.concurrency(config),
       ...locks,
@@ -194,6 +197,7 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
     worker.on('failed', onFailed[entry.queue]);
     worker.on('error', (err) => log.warn({ err: err.message, queue: entry.queue }, 'worker error'));
     observeJobMetrics(worker);
+    owned.push({ worker, connection });
     return worker;
   });
   // The submit's request id follows the response into its job's logs.
@@ -228,19 +232,17 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
       webhookDeliveries.interrupt();
       // close() waits for running jobs to finish, so nothing is left half-written by a clean stop.
       clearInterval(reassert);
-      const closing = Promise.allSettled(workers.map((w) => w.close()));
-      if (graceMs === undefined) await closing;
-      else if ((await within(closing, graceMs)) === 'timeout') {
-        // Their locks lapse and the stalled-job check hands them to a worker again (jobs are idempotent).
+      if ((await closeWorkers(owned, graceMs)) === 'timeout')
         log.warn({ graceMs }, 'jobs still running after the shutdown grace: abandoned, they will be retried');
-      }
       const closingQueues = Promise.all(
         [queue, outboxQueue, notificationQueue, ...scheduleQueues.values()].map((q) => q.close().catch(() => undefined)),
       );
       if (graceMs === undefined) await closingQueues;
       else await within(closingQueues, graceMs);
       await currentTaxonomy.close();
-      for (const redis of connections) redis.disconnect();
+      // The workers' own connections are closed by closeWorkers, each once its worker has closed.
+      const ownedByWorkers = new Set(owned.map((o) => o.connection));
+      for (const redis of connections) if (!ownedByWorkers.has(redis)) redis.disconnect();
     },
   };
 }

@@ -267,6 +267,10 @@ export const CONFIG_SPEC = {
     schema: int(1, 86_400).default(300),
     doc: 'Length of a dispatch planner tick: one plan per tick however many workers run.',
   },
+  VERBATIM_MAX_DEFER_DAYS: {
+    schema: int(1, 365).default(7),
+    doc: 'A due survey still deferred (outside business hours, quiet hours, the team capacity used up) this many days after it was due is SKIPPED with skipRule DEFERRED_TOO_LONG, so the due queue stays bounded.',
+  },
   VERBATIM_INVITATION_EXPIRY_DAYS: {
     schema: int(1, 365).default(14),
     doc: 'Survey invitations released longer ago than this and not answered become EXPIRED.',
@@ -333,7 +337,7 @@ export const CONFIG_SPEC = {
   },
   VERBATIM_ANALYSIS_ENGINE: {
     schema: z.enum(['lexical', 'transformer', 'auto']).default('auto'),
-    doc: '`lexical` (no model files), `transformer` (sentence embeddings, and a sentiment model if set, from VERBATIM_MODEL_DIR; see docs/transformer-backend.md) or `auto`: transformer when the model files are present (`npx verbatim models install`), else lexical with a warning.',
+    doc: '`lexical` (no model files), `transformer` (sentence embeddings, and a sentiment model if set, from VERBATIM_MODEL_DIR; see docs/transformer-backend.md) or `auto`: transformer when the model files are present (`npx verbatim models install`), else lexical with a warning. The API uses the same choice for emerging themes (embedding clusters and near-duplicates, model loaded on their first query).',
   },
   VERBATIM_MODEL_DIR: {
     schema: z.string().min(1).optional(),

@@ -5,7 +5,15 @@ import type { Attribute } from '../response/response.entity.js';
 export type SurveyKind = 'RELATIONSHIP' | 'TRANSACTIONAL';
 export type InvitationStatus = 'QUEUED' | 'SENT' | 'RESPONDED' | 'EXPIRED' | 'SKIPPED';
 /** The rule that skipped a survey (recorded on the SKIPPED invitation). */
-export type SkipRule = 'RULE_DISABLED' | 'SAMPLED_OUT' | 'OPTED_OUT' | 'MIN_DAYS_BETWEEN' | 'TOUCHPOINT_DAYS' | 'ACCOUNT_LIMIT';
+export type SkipRule =
+  | 'RULE_DISABLED'
+  | 'SAMPLED_OUT'
+  | 'OPTED_OUT'
+  | 'MIN_DAYS_BETWEEN'
+  | 'TOUCHPOINT_DAYS'
+  | 'ACCOUNT_LIMIT'
+  /** Still deferred (business hours, quiet hours, team capacity) VERBATIM_MAX_DEFER_DAYS after it was due. */
+  | 'DEFERRED_TOO_LONG';
 
 export interface SurveyRuleEntity {
   _id: Types.ObjectId;
@@ -66,8 +74,8 @@ export interface TouchpointEventEntity {
 
 /**
  * A pending event in the planner's due queue (`_id` = the event's): only events not yet settled are
- * here, so the planner's due read stays small however many events are stored (FerretDB serves only
- * `_id` equality from an index; any other filter reads the whole collection).
+ * here, read a page at a time by `_id` from the keys of the due day buckets (day-buckets.ts): FerretDB
+ * serves only `_id` equality and `$in` from an index; any other filter reads the whole collection.
  */
 export type DueEventEntity = Pick<TouchpointEventEntity, '_id' | 'customerId' | 'touchpoint' | 'attributes' | 'dueAt'>;
 

@@ -17,6 +17,7 @@ import type {
 } from './programme.entity.js';
 import type { ProgrammeModels } from './programme.schema.js';
 import { attributeTag, type Attribute } from '../response/response.entity.js';
+import { byDay, DayBuckets, utcDay } from './day-buckets.js';
 
 export interface ContactProfile {
   customerId: string;
@@ -50,8 +51,28 @@ export interface InvitationQuery {
   requiredTags?: string[] | null;
 }
 
+/** A due-queue entry: `<dueAt ISO>|<event id>`, so entries sort oldest due first (then by id). */
+export type DueKey = string;
+const dueKey = (e: Pick<DueEventEntity, '_id' | 'dueAt'>): DueKey => `${e.dueAt.toISOString()}|${e._id.toHexString()}`;
+const dueKeyAt = (key: DueKey) => key.slice(0, key.indexOf('|'));
+const dueKeyEvent = (key: DueKey) => new Types.ObjectId(key.slice(key.indexOf('|') + 1));
+const dueBuckets = (events: Pick<DueEventEntity, '_id' | 'dueAt'>[]) => byDay(events, (e) => e.dueAt, dueKey);
+/** Contacts read per `_id: { $in }` (FerretDB serves it from the index: docs/ferretdb.md, patch 4). */
+const IN_CHUNK = 1000;
+
 export class ProgrammeRepository {
-  constructor(private readonly m: ProgrammeModels) {}
+  /** Pending events by due day: the planner's due queue is read by `_id`, never by a scan. */
+  private readonly due: DayBuckets;
+  /** Contacts by the day their relationship cadence started (entries may be stale: checked on read). */
+  private readonly cadence: DayBuckets;
+  /** QUEUED invitations by the day they were released: expiry reads only the days old enough. */
+  private readonly released: DayBuckets;
+
+  constructor(private readonly m: ProgrammeModels) {
+    this.due = new DayBuckets(m.dayBuckets, 'due');
+    this.cadence = new DayBuckets(m.dayBuckets, 'cadence');
+    this.released = new DayBuckets(m.dayBuckets, 'released');
+  }
 
   // Survey rules
   listRules(): Promise<SurveyRuleEntity[]> {
@@ -110,15 +131,24 @@ export class ProgrammeRepository {
       const onInsert: Partial<ContactEntity> = { relationshipAnchor: now, ...(p.optedOut == null ? { optedOut: false } : {}) };
       return { updateOne: { filter: { _id: p.customerId }, update: { $set: set, $setOnInsert: onInsert }, upsert: true } };
     });
-    await this.m.contacts.bulkWrite(ops as never, { ordered: false });
+    const result = await this.m.contacts.bulkWrite(ops as never, { ordered: false });
+    // New contacts: their cadence starts now. (Upserted ids by value: FerretDB numbers them by upsert, not by statement.)
+    await this.cadence.add(new Map([[utcDay(now), Object.values(result.upsertedIds ?? {}).map(String)]]));
   }
   findContact(id: string): Promise<ContactEntity | null> {
     return this.m.contacts.findById(id).lean<ContactEntity>().exec();
   }
-  /** By `_id` equality, a few at a time: the one lookup FerretDB serves from an index (`$in` reads every contact). */
+  /** By `_id: { $in }`, a chunk per read: served from the `_id` index (on FerretDB too, patch 4). */
   async findContacts(ids: string[]): Promise<ContactEntity[]> {
-    const found = await byIds(ids, (id) => this.findContact(id));
-    return found.filter((c): c is ContactEntity => c !== null);
+    const out: ContactEntity[] = [];
+    for (const part of chunks(ids, IN_CHUNK))
+      out.push(
+        ...(await this.m.contacts
+          .find({ _id: { $in: part } })
+          .lean<ContactEntity[]>()
+          .exec()),
+      );
+    return out;
   }
   /**
    * Surveys were released: the fatigue rules count from `lastSurveyedAt` (the planner computed each
@@ -131,44 +161,99 @@ export class ProgrammeRepository {
         const update = { $set: set, $setOnInsert: m.relationship ? {} : { relationshipAnchor: m.at } };
         return { updateOne: { filter: { _id: m.customerId }, update, upsert: true } };
       });
-      await this.m.contacts.bulkWrite(ops as never, { ordered: false });
+      const result = await this.m.contacts.bulkWrite(ops as never, { ordered: false });
+      // A cadence (re)started at `at`: the old day's entry turns stale and is dropped when read.
+      const started = new Set([
+        ...part.filter((m) => m.relationship).map((m) => m.customerId),
+        ...Object.values(result.upsertedIds ?? {}).map(String),
+      ]);
+      await this.cadence.add(
+        byDay(
+          part.filter((m) => started.has(m.customerId)),
+          (m) => m.at,
+          (m) => m.customerId,
+        ),
+      );
     }
   }
 
   // Relationship cadence
   /**
-   * Contacts whose relationship cadence started (last relationship survey, or first seen) at or before
-   * `before`, oldest first: one indexed range read of at most `limit`, never a scan of every contact.
+   * Up to `limit` contacts whose relationship cadence started (last relationship survey, or first
+   * seen) at or before `before`, oldest first: read from the cadence's day buckets up to that day and
+   * the contacts by `_id`, never a scan of every contact. Entries whose contact has moved on (a newer
+   * cadence start in another day) are dropped from their bucket.
    */
-  findCadenceDue(before: Date, limit: number): Promise<ContactEntity[]> {
-    if (limit <= 0) return Promise.resolve([]);
-    return this.m.contacts
-      .find({ relationshipAnchor: { $lte: before } })
-      .sort({ relationshipAnchor: 1, _id: 1 })
-      .limit(limit)
-      .lean<ContactEntity[]>()
-      .exec();
+  async findCadenceDue(before: Date, limit: number): Promise<ContactEntity[]> {
+    if (limit <= 0) return [];
+    const due: ContactEntity[] = [];
+    const stale = new Map<string, string[]>();
+    for (const [day, ids] of await this.cadence.readUpTo(utcDay(before))) {
+      const moved: string[] = [];
+      for (const contact of await this.findContactsInOrder(ids)) {
+        const anchor = contact.value?.relationshipAnchor ?? null;
+        if (!contact.value || !anchor || utcDay(anchor) !== day) moved.push(contact.id);
+        else if (anchor <= before) due.push(contact.value);
+      }
+      stale.set(day, moved);
+      if (due.length >= limit) break;
+    }
+    await this.cadence.remove(stale);
+    const anchorOf = (c: ContactEntity) => c.relationshipAnchor?.getTime() ?? 0;
+    return due.sort((a, b) => anchorOf(a) - anchorOf(b) || (a._id < b._id ? -1 : 1)).slice(0, limit);
+  }
+  private async findContactsInOrder(ids: string[]): Promise<{ id: string; value: ContactEntity | undefined }[]> {
+    const found = new Map((await this.findContacts(ids)).map((c) => [c._id, c]));
+    return ids.map((id) => ({ id, value: found.get(id) }));
   }
   /** Restarts the cadence of these contacts at `at` (a relationship survey was planned, or none can be). */
-  async restartCadence(ids: string[], at: Date): Promise<void> {
-    if (ids.length === 0) return;
-    await this.m.contacts.updateMany({ _id: { $in: ids } }, { $set: { relationshipAnchor: at } }).exec();
-  }
-  /** Contacts stored before the cadence existed get their first-seen date as its start (a page per call). */
-  async anchorLegacyContacts(limit: number): Promise<number> {
-    const legacy = await this.m.contacts
-      .find({ relationshipAnchor: null }, { _id: 1, createdAt: 1 })
-      .limit(limit)
-      .lean<Pick<ContactEntity, '_id' | 'createdAt'>[]>()
-      .exec();
-    if (legacy.length === 0) return 0;
-    await this.m.contacts.bulkWrite(
-      legacy.map((c) => ({
-        updateOne: { filter: { _id: c._id }, update: { $set: { relationshipAnchor: c.createdAt ?? new Date(0) } } },
-      })) as never,
-      { ordered: false },
+  async restartCadence(contacts: Pick<ContactEntity, '_id' | 'relationshipAnchor'>[], at: Date): Promise<void> {
+    if (contacts.length === 0) return;
+    for (const part of chunks(contacts, IN_CHUNK))
+      await this.m.contacts.updateMany({ _id: { $in: part.map((c) => c._id) } }, { $set: { relationshipAnchor: at } }).exec();
+    await this.cadence.add(
+      byDay(
+        contacts,
+        () => at,
+        (c) => c._id,
+      ),
     );
-    return legacy.length;
+    const anchored = contacts.filter((c) => c.relationshipAnchor && utcDay(c.relationshipAnchor) !== utcDay(at));
+    await this.cadence.remove(
+      byDay(
+        anchored,
+        (c) => c.relationshipAnchor ?? at,
+        (c) => c._id,
+      ),
+    );
+  }
+  /**
+   * Migration: contacts stored before the cadence existed get their first-seen date as its start, and
+   * every contact is entered in the cadence's day buckets (contacts stored before the buckets existed,
+   * or written straight into the collection). Returns how many contacts were entered.
+   */
+  async bucketCadences(): Promise<number> {
+    const contacts = await this.m.contacts
+      .find({}, { _id: 1, createdAt: 1, relationshipAnchor: 1 })
+      .lean<Pick<ContactEntity, '_id' | 'createdAt' | 'relationshipAnchor'>[]>()
+      .exec();
+    const legacy = contacts.filter((c) => !c.relationshipAnchor);
+    for (const part of chunks(legacy)) {
+      await this.m.contacts.bulkWrite(
+        part.map((c) => ({
+          updateOne: { filter: { _id: c._id }, update: { $set: { relationshipAnchor: c.createdAt ?? new Date(0) } } },
+        })) as never,
+        { ordered: false },
+      );
+    }
+    await this.cadence.add(
+      byDay(
+        contacts,
+        (c) => c.relationshipAnchor ?? c.createdAt ?? new Date(0),
+        (c) => c._id,
+      ),
+    );
+    return contacts.length;
   }
   /**
    * Invitations stored before scope tags existed get them from their attributes (a page per call), so
@@ -192,9 +277,15 @@ export class ProgrammeRepository {
     );
     return legacy.length;
   }
-  /** Pending events due by `now`, counted up to `limit` (the planner's backlog, bounded). */
-  countDueBacklog(now: Date, limit: number): Promise<number> {
-    return this.m.due.countDocuments({ dueAt: { $lte: now } }, { limit }).exec();
+  /**
+   * The due queue: every pending event due by `now`, as keys sorted oldest due first. Read from the
+   * due day buckets up to today (a registry read and one `_id: { $in }` read), so its length is the
+   * planner's backlog, and a page of events is read by `_id` (findDueEvents).
+   */
+  async dueQueue(now: Date): Promise<DueKey[]> {
+    const until = now.toISOString();
+    const keys = [...(await this.due.readUpTo(utcDay(now))).values()].flat().filter((k) => dueKeyAt(k) <= until);
+    return keys.sort();
   }
   /**
    * Inserts events (an import, cadence events) a chunk per write. Returns the indexes of those refused
@@ -203,7 +294,9 @@ export class ProgrammeRepository {
   async insertEvents(events: Omit<TouchpointEventEntity, '_id' | 'createdAt'>[]): Promise<Set<number>> {
     const docs = events.map((e) => ({ ...e, _id: new Types.ObjectId() }));
     const refused = await insertRefusingDuplicates(this.m.events, docs);
-    await insertRefusingDuplicates(this.m.due, docs.filter((_, i) => !refused.has(i)).map(dueOf));
+    const queued = docs.filter((_, i) => !refused.has(i)).map(dueOf);
+    await insertRefusingDuplicates(this.m.due, queued);
+    await this.due.add(dueBuckets(queued));
     return refused;
   }
   /**
@@ -219,6 +312,7 @@ export class ProgrammeRepository {
       const ops = part.map((e) => ({ updateOne: { filter: { _id: e._id }, update: { $setOnInsert: dueOf(e) }, upsert: true } }));
       await this.m.due.bulkWrite(ops as never, { ordered: false });
     }
+    await this.due.add(dueBuckets(pending));
     return pending.length;
   }
 
@@ -230,6 +324,7 @@ export class ProgrammeRepository {
     try {
       const created = (await this.m.events.create(event)).toObject<TouchpointEventEntity>();
       await this.m.due.create(dueOf(created));
+      await this.due.add(dueBuckets([created]));
       return { event: created, duplicate: false };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
@@ -238,25 +333,39 @@ export class ProgrammeRepository {
       return { event: stored, duplicate: true };
     }
   }
-  /** A page of the due queue (pending events due by `now`), oldest due first, after the keyset `after` (the previous page's last). */
-  findDueEvents(now: Date, limit: number, after: Pick<DueEventEntity, '_id' | 'dueAt'> | null = null): Promise<DueEventEntity[]> {
-    const due: FilterQuery<DueEventEntity> = { dueAt: { $lte: now } };
-    const filter = after
-      ? { $and: [due, { $or: [{ dueAt: { $gt: after.dueAt } }, { dueAt: after.dueAt, _id: { $gt: after._id } }] }] }
-      : due;
-    return this.m.due.find(filter).sort({ dueAt: 1, _id: 1 }).limit(limit).lean<DueEventEntity[]>().exec();
+  /**
+   * A page of the due queue (keys from dueQueue), read by `_id: { $in }`, in the keys' order. A key
+   * whose event has left the queue (settled by a run that crashed before its key was removed) is
+   * removed now.
+   */
+  async findDueEvents(keys: DueKey[]): Promise<DueEventEntity[]> {
+    if (keys.length === 0) return [];
+    const docs = await this.m.due
+      .find({ _id: { $in: keys.map(dueKeyEvent) } })
+      .lean<DueEventEntity[]>()
+      .exec();
+    const byKey = new Map(docs.map((d) => [dueKey(d), d]));
+    const gone = keys.filter((k) => !byKey.has(k));
+    await this.due.remove(
+      byDay(
+        gone,
+        (k) => new Date(dueKeyAt(k)),
+        (k) => k,
+      ),
+    );
+    return keys.map((k) => byKey.get(k)).filter((d): d is DueEventEntity => d !== undefined);
   }
   /** Settles pending events with their invitation, a chunk per write (an event settled already keeps its state). */
-  async settleEvents(settled: { eventId: Types.ObjectId; status: EventStatus; invitationId: Types.ObjectId }[]): Promise<void> {
+  async settleEvents(
+    settled: { eventId: Types.ObjectId; dueAt: Date; status: EventStatus; invitationId: Types.ObjectId }[],
+  ): Promise<void> {
     for (const part of chunks(settled)) {
       const ops = part.map((e) => ({
         updateOne: { filter: { _id: e.eventId, status: 'PENDING' }, update: { $set: { status: e.status, invitationId: e.invitationId } } },
       }));
       await this.m.events.bulkWrite(ops as never, { ordered: false });
-      await this.m.due.bulkWrite(
-        part.map((e) => ({ deleteOne: { filter: { _id: e.eventId } } })),
-        { ordered: false },
-      );
+      await this.m.due.deleteMany({ _id: { $in: part.map((e) => e.eventId) } }).exec();
+      await this.due.remove(dueBuckets(part.map((e) => ({ _id: e.eventId, dueAt: e.dueAt }))));
     }
   }
 
@@ -265,8 +374,28 @@ export class ProgrammeRepository {
    * Inserts invitations a chunk per write. Returns the indexes of those refused because their event
    * has an invitation already (an earlier planner run): one event, one invitation.
    */
-  insertInvitations(invitations: InvitationEntity[]): Promise<Set<number>> {
-    return insertRefusingDuplicates(this.m.invitations, invitations);
+  async insertInvitations(invitations: InvitationEntity[]): Promise<Set<number>> {
+    const refused = await insertRefusingDuplicates(this.m.invitations, invitations);
+    await this.bucketReleased(invitations.filter((inv, i) => !refused.has(i) && inv.status === 'QUEUED'));
+    return refused;
+  }
+  private bucketReleased(invitations: Pick<InvitationEntity, '_id' | 'plannedAt'>[]): Promise<void> {
+    return this.released.add(
+      byDay(
+        invitations,
+        (i) => i.plannedAt,
+        (i) => i._id.toHexString(),
+      ),
+    );
+  }
+  /** Migration: released invitations stored before the expiry's day buckets existed are entered in them. */
+  async bucketReleasedInvitations(): Promise<number> {
+    const open = await this.m.invitations
+      .find({ status: { $in: ['QUEUED', 'SENT'] } }, { _id: 1, plannedAt: 1 })
+      .lean<Pick<InvitationEntity, '_id' | 'plannedAt'>[]>()
+      .exec();
+    await this.bucketReleased(open);
+    return open.length;
   }
   findInvitationsOfEvents(eventIds: Types.ObjectId[]): Promise<InvitationEntity[]> {
     if (eventIds.length === 0) return Promise.resolve([]);
@@ -294,25 +423,53 @@ export class ProgrammeRepository {
       .lean<InvitationEntity>()
       .exec();
   }
+  /**
+   * QUEUED or SENT invitations released before `before` become EXPIRED. Reads only the released days
+   * up to `before`'s (by `_id`); days wholly before it are done and leave the buckets.
+   */
   async expireBefore(before: Date, now: Date): Promise<number> {
-    const res = await this.m.invitations
-      .updateMany({ status: { $in: ['QUEUED', 'SENT'] }, plannedAt: { $lt: before } }, { $set: { status: 'EXPIRED', expiredAt: now } })
-      .exec();
-    return res.modifiedCount;
-  }
-  /** Surveys released to each of these accounts since `since`: each account's log read by `_id`. */
-  async countAccountSurveys(accounts: string[], since: Date): Promise<Map<string, number>> {
-    const logs = await byIds(accounts, (id) => this.m.accountSurveys.findById(id).lean<AccountSurveysEntity>().exec());
-    return new Map(accounts.map((a, i) => [a, (logs[i]?.at ?? []).filter((at) => at >= since).length]));
-  }
-  /** Logs `count` surveys released to each account at `at`. */
-  async addAccountSurveys(counts: Map<string, number>, at: Date): Promise<void> {
-    for (const part of chunks([...counts])) {
-      const ops = part.map(([account, count]) => ({
-        updateOne: { filter: { _id: account }, update: { $push: { at: { $each: Array<Date>(count).fill(at) } } }, upsert: true },
-      }));
-      await this.m.accountSurveys.bulkWrite(ops as never, { ordered: false });
+    let expired = 0;
+    const done = new Map<string, string[]>();
+    for (const [day, ids] of await this.released.readUpTo(utcDay(before))) {
+      for (const part of chunks(ids, IN_CHUNK)) {
+        const filter = {
+          _id: { $in: part.map((id) => new Types.ObjectId(id)) },
+          status: { $in: ['QUEUED', 'SENT'] },
+          plannedAt: { $lt: before },
+        };
+        expired += (await this.m.invitations.updateMany(filter, { $set: { status: 'EXPIRED', expiredAt: now } }).exec()).modifiedCount;
+      }
+      if (day < utcDay(before)) done.set(day, ids);
     }
+    await this.released.remove(done);
+    return expired;
+  }
+  /** Each account's log of release times (read by `_id: { $in }`); an account with none has an empty log. */
+  async findAccountSurveys(accounts: string[]): Promise<Map<string, Date[]>> {
+    const logs = new Map<string, Date[]>(accounts.map((a) => [a, []]));
+    for (const part of chunks(accounts, IN_CHUNK)) {
+      const found = await this.m.accountSurveys
+        .find({ _id: { $in: part } })
+        .lean<AccountSurveysEntity[]>()
+        .exec();
+      for (const log of found) logs.set(log._id, log.at ?? []);
+    }
+    return logs;
+  }
+  /**
+   * Logs `count` surveys released to each account at `at`, and takes the given old release times out
+   * of their accounts' logs (older than every fatigue window: no rule reads them again).
+   */
+  async addAccountSurveys(counts: Map<string, number>, at: Date, trim: Map<string, Date[]> = new Map()): Promise<void> {
+    const ops = [
+      ...[...counts].map(([account, count]) => ({
+        updateOne: { filter: { _id: account }, update: { $push: { at: { $each: Array<Date>(count).fill(at) } } }, upsert: true },
+      })),
+      ...[...trim]
+        .filter(([, old]) => old.length)
+        .map(([account, old]) => ({ updateOne: { filter: { _id: account }, update: { $pullAll: { at: old } } } })),
+    ];
+    for (const part of chunks(ops)) await this.m.accountSurveys.bulkWrite(part as never, { ordered: false });
   }
   /** Builds the account logs from the released invitations (once, for invitations stored by an older version). */
   async seedAccountSurveys(): Promise<number> {
@@ -445,16 +602,6 @@ async function insertRefusingDuplicates<T>(model: Model<T>, docs: readonly objec
     }
   }
   return refused;
-}
-
-/** Concurrent `_id` lookups per round: each is an index hit, together they keep the server busy without queueing. */
-const LOOKUP_CONCURRENCY = 25;
-
-/** Looks each id up (by `_id` equality), a few at a time; results in the order of `ids`. */
-async function byIds<T>(ids: readonly string[], find: (id: string) => Promise<T>): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < ids.length; i += LOOKUP_CONCURRENCY) out.push(...(await Promise.all(ids.slice(i, i + LOOKUP_CONCURRENCY).map(find))));
-  return out;
 }
 
 function dueOf(e: Pick<TouchpointEventEntity, '_id' | 'customerId' | 'touchpoint' | 'attributes' | 'dueAt'>): DueEventEntity {

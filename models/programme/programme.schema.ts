@@ -11,6 +11,7 @@ import type {
   TeamCapacityEntity,
   TouchpointEventEntity,
 } from './programme.entity.js';
+import type { DayBucketEntity } from './day-buckets.js';
 
 const attributes = [{ _id: false, key: String, value: String }];
 
@@ -44,7 +45,6 @@ const contactSchema = new Schema<ContactEntity>(
   },
   { collection: 'programme_contacts', timestamps: true, versionKey: false },
 );
-contactSchema.index({ relationshipAnchor: 1, _id: 1 });
 
 const eventSchema = new Schema<TouchpointEventEntity>(
   {
@@ -71,11 +71,15 @@ const dueEventSchema = new Schema<DueEventEntity>(
   },
   { collection: 'touchpoint_due', versionKey: false },
 );
-dueEventSchema.index({ dueAt: 1, _id: 1 });
 
 const accountSurveysSchema = new Schema<AccountSurveysEntity>(
   { _id: { type: String, required: true }, at: { type: [Date], default: [] } },
   { collection: 'account_surveys', versionKey: false },
+);
+
+const dayBucketSchema = new Schema<DayBucketEntity>(
+  { _id: { type: String, required: true }, ids: { type: [String], default: undefined }, days: { type: [String], default: undefined } },
+  { collection: 'programme_day_buckets', versionKey: false },
 );
 
 const invitationSchema = new Schema<InvitationEntity>(
@@ -145,6 +149,8 @@ export interface ProgrammeModels {
   events: Model<TouchpointEventEntity>;
   due: Model<DueEventEntity>;
   accountSurveys: Model<AccountSurveysEntity>;
+  /** Due queue, relationship cadence and released invitations by day (day-buckets.ts). */
+  dayBuckets: Model<DayBucketEntity>;
   invitations: Model<InvitationEntity>;
   settings: Model<SettingEntity>;
   teamCapacities: Model<TeamCapacityEntity>;
@@ -163,6 +169,7 @@ export function programmeModels(connection: Connection): ProgrammeModels {
     events: model(connection, 'TouchpointEvent', eventSchema),
     due: model(connection, 'TouchpointDue', dueEventSchema),
     accountSurveys: model(connection, 'AccountSurveys', accountSurveysSchema),
+    dayBuckets: model(connection, 'ProgrammeDayBucket', dayBucketSchema),
     invitations: model(connection, 'SurveyInvitation', invitationSchema),
     settings: model(connection, 'ProgrammeSetting', settingsSchema),
     teamCapacities: model(connection, 'TeamCapacity', teamCapacitySchema),

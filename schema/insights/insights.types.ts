@@ -20,6 +20,26 @@ registerEnumType(InsightSource, {
   },
 });
 
+export const EmergingMethod = {
+  LEXICAL: 'LEXICAL',
+  EMBEDDING: 'EMBEDDING',
+} as const;
+export type EmergingMethod = (typeof EmergingMethod)[keyof typeof EmergingMethod];
+registerEnumType(EmergingMethod, {
+  name: 'EmergingMethod',
+  description: 'How emerging-theme candidates and near-duplicates were found.',
+  valuesConfig: {
+    LEXICAL: {
+      description:
+        'Shared key phrases folded together; near-duplicates by shared character 5-grams (the lexical engine, the model not installed, or the transformer engine still embedding many new verbatims in the background: a later query uses EMBEDDING).',
+    },
+    EMBEDDING: {
+      description:
+        'Verbatims clustered by sentence embeddings and named by their key phrases; near-duplicates by embedding cosine (the transformer engine).',
+    },
+  },
+});
+
 export const TrendInterval = {
   DAY: 'DAY',
   WEEK: 'WEEK',
@@ -87,6 +107,12 @@ export class ThemeExample {
 
   @Field(() => [EvidenceSpan], { description: 'Spans of the comment that mention the theme.' })
   evidence!: EvidenceSpan[];
+
+  @Field(() => Int, {
+    description:
+      "Other kept examples of this theme whose verbatim nearly repeats this one (copy-pasted or templated answers, a customer submitting twice); they are not listed separately. Counted among the theme's kept examples only (the 20 most confident per month), so a lower bound.",
+  })
+  nearDuplicates!: number;
 }
 
 @ObjectType({ description: 'A time range [from, to).' })
@@ -406,6 +432,15 @@ export class EmergingExample {
 
   @Field(() => DateTime, { description: 'When the customer answered.' })
   respondedAt!: Date;
+
+  @Field(() => Int, {
+    description:
+      "Other sampled responses whose verbatim nearly repeats this one (copy-pasted or templated answers, a customer submitting twice, bots). They are counted once, as this example, in the candidate's count.",
+  })
+  nearDuplicates!: number;
+
+  @Field(() => [ID], { description: 'Ids of those near-duplicate responses, newest first (at most 10).' })
+  nearDuplicateIds!: string[];
 }
 
 @ObjectType({ description: 'A recurring subject of recent verbatims that no taxonomy theme covers.' })
@@ -413,7 +448,7 @@ export class EmergingTheme {
   @Field(() => String, { description: 'The recurring phrase.' })
   phrase!: string;
 
-  @Field(() => Int, { description: 'Sampled verbatims that mention it.' })
+  @Field(() => Int, { description: 'Sampled verbatims that mention it, near-duplicates of one another counted once.' })
   count!: number;
 
   @Field(() => Float, { description: 'Fraction of the sample.' })
@@ -433,6 +468,15 @@ export class EmergingTheme {
 export class EmergingThemesReport {
   @Field(() => Int, { description: 'Recent verbatims read (the newest matching ones with a comment).' })
   sampled!: number;
+
+  @Field(() => Int, {
+    description:
+      'Sampled verbatims set aside as near-duplicates of a newer sampled one, so a repeated text cannot make a theme on its own.',
+  })
+  nearDuplicates!: number;
+
+  @Field(() => EmergingMethod, { description: 'How the candidates and near-duplicates were found.' })
+  method!: EmergingMethod;
 
   @Field(() => DateTime, { nullable: true, description: 'Oldest sampled verbatim.' })
   from!: Date | null;

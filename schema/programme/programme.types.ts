@@ -224,7 +224,8 @@ export class SurveyInvitation {
 
   @Field(() => String, {
     nullable: true,
-    description: 'SKIPPED: the rule, one of RULE_DISABLED, SAMPLED_OUT, OPTED_OUT, MIN_DAYS_BETWEEN, TOUCHPOINT_DAYS, ACCOUNT_LIMIT.',
+    description:
+      'SKIPPED: the rule, one of RULE_DISABLED, SAMPLED_OUT, OPTED_OUT, MIN_DAYS_BETWEEN, TOUCHPOINT_DAYS, ACCOUNT_LIMIT, DEFERRED_TOO_LONG (still deferred VERBATIM_MAX_DEFER_DAYS after it was due; the reason says why it was deferred).',
   })
   skipRule!: string | null;
 

@@ -13,6 +13,8 @@ export { analyze, ENGINE_VERSION, THEME_MIN_CONFIDENCE, type AnalyzeOptions } fr
 export { compileTaxonomy, type CompiledTaxonomy, type CompiledTheme } from './themes/compile.js';
 export { validateTaxonomy, TAXONOMY_LIMITS } from './themes/validate.js';
 export { discoverThemes, ThemeDiscovery, type DiscoverOptions } from './discovery/discover.js';
+export { clusterCandidates, type EmbeddingClusterOptions } from './discovery/embedding-clusters.js';
+export { embeddingNearDuplicates, lexicalNearDuplicates } from './dedupe/near-duplicates.js';
 export { DEFAULT_MAX_CHARS } from './text/sanitize.js';
 
 /** The built-in taxonomy for customer feedback (20 themes). */

@@ -6,6 +6,7 @@ import { CustomerQueryService } from './customer-query.service.js';
 import { IngestService } from './ingest.service.js';
 import { InsightsService, type TaxonomyPort } from './insights/insights.service.js';
 import { RollupStore } from './insights/rollups/rollup-store.js';
+import { emergingEmbedderFromConfig } from './insights/emerging-embedder.js';
 import { BackfillService } from './backfill.service.js';
 import type { PipelineQueue } from './pipeline.ports.js';
 import { PipelineStatusService } from './pipeline-status.service.js';
@@ -149,6 +150,8 @@ function createCoreServices({
   const taxonomyService = new TaxonomyService({ taxonomy: db.taxonomy, backfills, log });
   taxonomy ??= taxonomyService;
   const rollups = new RollupStore({ rollups: db.rollups, log }, { warmAfterWrites: true });
+  // Emerging themes cluster by meaning when the transformer engine is configured; loaded on their first query.
+  const embedder = emergingEmbedderFromConfig(config, log);
   const events: EventPublisher = webhookQueue ? new WebhookEventPublisher({ webhooks: db.webhooks, queue: webhookQueue, log }) : NO_EVENTS;
   const secrets = new SecretBox(config.VERBATIM_WEBHOOK_SECRET_KEY);
   const targets = targetPolicyFor(config.VERBATIM_WEBHOOK_ALLOW_HOSTS);
@@ -221,9 +224,13 @@ function createCoreServices({
       taxonomy,
       log,
       emergingSample: config.VERBATIM_EMERGING_SAMPLE,
+      embedder,
       maxScan: config.VERBATIM_INSIGHTS_MAX_SCAN,
       maxTrendPoints: config.VERBATIM_MAX_TREND_POINTS,
     }),
-    close: () => rollups.close(),
+    close: async () => {
+      await rollups.close();
+      await embedder.dispose();
+    },
   };
 }

@@ -9,8 +9,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGqlClient, startTestApp, TEST_ADMIN_KEY, waitFor, type TestApp } from '../helpers/app.js';
+import { testMongoUri } from '../helpers/services.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const NAME = 'programme';
@@ -519,4 +521,98 @@ describe('dispatch planner', () => {
       await nevadaReceiver.close();
     }
   }, 120_000);
+
+  it('a survey still deferred VERBATIM_MAX_DEFER_DAYS (7) after it was due is SKIPPED with DEFERRED_TOO_LONG and its reason', async () => {
+    expect((await app.gql(`mutation { setTeamCapacity(team: "tiny", perDay: 1) { perDay } }`)).errors).toBeUndefined();
+    expect((await app.gql(RULE, { input: { touchpoint: 'renewal', team: 'tiny' } })).errors).toBeUndefined();
+    for (const customer of ['ren-1', 'ren-2'])
+      expect(
+        (
+          await app.gql(EVENT, {
+            input: {
+              externalId: customer,
+              touchpoint: 'renewal',
+              occurredAt: '2027-01-05T08:00:00Z',
+              customer: { externalId: customer, email: `${customer}@example.com` },
+            },
+          })
+        ).errors,
+      ).toBeUndefined();
+    // Tuesday: the team's one survey a day goes to ren-1; ren-2 waits for capacity.
+    expect(await tickAt('2027-01-05T10:00:00.000Z')).toMatchObject({ released: 1, deferred: 1 });
+    // Saturday, 4 days after it was due: still deferred (no business day).
+    expect(await tickAt('2027-01-09T10:00:00.000Z')).toMatchObject({ released: 0, skipped: 0, deferred: 1 });
+    // Saturday, 11 days after: deferred again would be past the limit, so it is settled as skipped.
+    expect(await tickAt('2027-01-16T10:00:00.000Z')).toMatchObject({ released: 0, skipped: 1, deferred: 0 });
+    const renewal = await invitations({ touchpoints: ['renewal'] });
+    const byCustomer = Object.fromEntries(renewal.edges.map((e) => [e.node.customer.externalId, e.node]));
+    expect(byCustomer['ren-1']).toMatchObject({ status: 'QUEUED', skipRule: null });
+    expect(byCustomer['ren-2']).toMatchObject({
+      status: 'SKIPPED',
+      skipRule: 'DEFERRED_TOO_LONG',
+      skipReason: 'due 2027-01-05T08:00:00.000Z, still deferred (OUTSIDE_BUSINESS_HOURS) 7 days later',
+    });
+  }, 120_000);
+
+  it('a database of the version before the day buckets is migrated at start: its pending events and contacts are planned', async () => {
+    // The older layout: no day buckets (nor their migration marker); a contact and a pending event
+    // written as that version wrote them.
+    const client = await new mongoose.mongo.MongoClient(testMongoUri(NAME)).connect();
+    let third: TestApp | undefined;
+    try {
+      const db = client.db();
+      await db.collection('programme_day_buckets').drop();
+      await db.collection('programme_settings').deleteOne({ _id: 'migration:day-buckets' } as never);
+      const contact = (id: string, anchor: string) => ({
+        _id: id,
+        email: `${id}@example.com`,
+        locale: null,
+        timeZone: null,
+        optedOut: false,
+        account: null,
+        lastSurveyedAt: null,
+        relationshipAnchor: new Date(anchor),
+        createdAt: new Date(anchor),
+        updatedAt: new Date(anchor),
+      });
+      await db
+        .collection('programme_contacts')
+        .insertMany([contact('legacy-1', '2026-12-01T00:00:00Z'), contact('legacy-2', '2027-01-10T00:00:00Z')] as never[]);
+      const eventId = new mongoose.Types.ObjectId();
+      const dueAt = new Date('2027-01-18T09:00:00Z');
+      await db.collection('touchpoint_events').insertOne({
+        _id: eventId,
+        externalId: 'legacy-event',
+        customerId: 'legacy-2',
+        touchpoint: 'renewal',
+        occurredAt: dueAt,
+        attributes: [],
+        dueAt,
+        status: 'PENDING',
+        invitationId: null,
+        createdAt: dueAt,
+      });
+      await db
+        .collection('touchpoint_due')
+        .insertOne({ _id: eventId, customerId: 'legacy-2', touchpoint: 'renewal', attributes: [], dueAt });
+
+      // A worker of this version starts on it: the migration enters both in the day buckets.
+      third = await startTestApp(NAME, {
+        roles: ['worker'],
+        env: { VERBATIM_DISPATCH_EVERY_SECONDS: '1', VERBATIM_DISPATCH_BATCH_SIZE: '3' },
+        now: clock,
+      });
+      // Monday: the pending event is released, and legacy-1's relationship cadence (started 1 December) is due.
+      expect(await tickAt('2027-01-18T10:00:00.000Z')).toMatchObject({ relationship: 1, released: 2 });
+      expect((await invitations({ customerExternalId: 'legacy-2' })).edges.map((e) => [e.node.touchpoint, e.node.status])).toEqual([
+        ['renewal', 'QUEUED'],
+      ]);
+      expect((await invitations({ customerExternalId: 'legacy-1' })).edges.map((e) => [e.node.touchpoint, e.node.status])).toEqual([
+        ['relationship', 'QUEUED'],
+      ]);
+    } finally {
+      await third?.stop();
+      await client.close();
+    }
+  }, 180_000);
 });

@@ -7,6 +7,7 @@ const monday10 = new Date('2026-11-23T10:00:00Z'); // 10:00 UTC, a Monday
 const base: Candidate = {
   eventId: 'e1',
   touchpoint: 'order_delivered',
+  dueAt: new Date('2026-11-23T09:00:00Z'),
   rule: { enabled: true, sampleRate: 1 },
   contact: { optedOut: false, lastSurveyedAt: null, lastByTouchpoint: [] },
   timeZone: 'UTC',
@@ -69,5 +70,21 @@ describe('contact-frequency decision', () => {
       action: 'DEFER',
       reason: 'TEAM_CAPACITY',
     });
+  });
+
+  it('skips a survey still deferred maxDeferDays after it was due (DEFERRED_TOO_LONG), and releases one that can go', () => {
+    const full = { ...base, teamRemaining: 0, dueAt: days(7) };
+    expect(decide(full, DEFAULT_CONTACT_RULES, calendar, monday10, 7)).toEqual({
+      action: 'SKIP',
+      rule: 'DEFERRED_TOO_LONG',
+      detail: `due ${days(7).toISOString()}, still deferred (TEAM_CAPACITY) 7 days later`,
+    });
+    expect(decide({ ...full, dueAt: days(6.9) }, DEFAULT_CONTACT_RULES, calendar, monday10, 7)).toEqual({
+      action: 'DEFER',
+      reason: 'TEAM_CAPACITY',
+    });
+    // Old but releasable now: released; a skip rule that applies keeps its own rule.
+    expect(decide({ ...base, dueAt: days(30) }, DEFAULT_CONTACT_RULES, calendar, monday10, 7)).toEqual({ action: 'RELEASE' });
+    expect(decide({ ...full, rule: null }, DEFAULT_CONTACT_RULES, calendar, monday10, 7)).toMatchObject({ rule: 'RULE_DISABLED' });
   });
 });

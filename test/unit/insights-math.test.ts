@@ -301,6 +301,25 @@ describe('examples', () => {
     expect(pickExamples(lists, 'billing', { touchpoints: ['checkout'] }, 3).map((e) => e.i)).toEqual(['b']);
     expect(pickExamples(lists, 'billing', { search: 'TEXT A' }, 3).map((e) => e.i)).toEqual(['a']);
   });
+
+  it('show a near-duplicate text once, as its most confident copy, with the number of the others', () => {
+    const pasted = 'The invoice charged us twice for the same month';
+    const lists = [
+      {
+        billing: [
+          { ...example('a', 'v1', 0.6), c: pasted.toUpperCase() },
+          { ...example('b', 'v1', 0.9), c: `${pasted}!` },
+          { ...example('c', 'v1', 0.7), c: 'Billing support never replied to my refund request' },
+          { ...example('d', 'v1', 0.8), c: pasted },
+        ],
+      },
+    ];
+    expect(pickExamples(lists, 'billing', null, 3).map((e) => [e.i, e.duplicates])).toEqual([
+      ['b', 2],
+      ['c', 0],
+    ]);
+    expect(pickExamples(lists, 'billing', null, 1).map((e) => e.i)).toEqual(['b']);
+  });
 });
 
 describe('calendar', () => {

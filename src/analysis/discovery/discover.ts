@@ -69,6 +69,13 @@ export class ThemeDiscovery {
     return doc;
   }
 
+  /** The uncovered key phrases of each verbatim added so far, by index (for grouping them another way). */
+  phrasesByDoc(): string[][] {
+    const out: string[][] = Array.from({ length: this.next }, () => []);
+    for (const s of this.stats.values()) for (const d of s.docs) out[d].push(s.phrase);
+    return out;
+  }
+
   candidates(options: DiscoverOptions = {}): ThemeCandidate[] {
     const minCount = Math.max(1, Math.floor(options.minCount ?? 3));
     const limit = Math.max(1, Math.floor(options.limit ?? 20));

@@ -7,7 +7,6 @@
  * from plain lower-case words (no digits, e-mail addresses, links or capitalised names).
  */
 import type { Taxonomy, ThemeCandidate } from '../../analysis/types.js';
-import { yieldToEventLoop } from './concurrency.js';
 
 export interface ThemeSuggestion {
   key: string;
@@ -135,22 +134,6 @@ function plainRuns(text: string): string[][] {
   }
   end();
   return runs;
-}
-
-/** Runs the engine's discovery over the texts, yielding to the event loop so the API keeps answering. */
-export async function discoverCandidates(
-  texts: readonly string[],
-  taxonomy: Taxonomy,
-  options: { minCount: number; limit: number; examples: number },
-): Promise<ThemeCandidate[]> {
-  // Loaded on first use: API processes that never ask for emerging themes never load the NLP engine.
-  const engine = await import('../../analysis/index.js');
-  const discovery = new engine.ThemeDiscovery(engine.compileTaxonomy(taxonomy));
-  for (let i = 0; i < texts.length; i++) {
-    discovery.add(texts[i]);
-    if (i % 50 === 49) await yieldToEventLoop();
-  }
-  return discovery.candidates(options);
 }
 
 export async function defaultTaxonomy(): Promise<Taxonomy> {

@@ -15,7 +15,9 @@ import type { InsightResponseRepository } from '../../../models/rollup/insight-r
 import { checkFilter } from '../response-query.service.js';
 import { ATTRIBUTE_KEY } from '../response-input.js';
 import { addDays, dayOf, dayStart, firstDayOfMonth, periodEndDay, periodFirstDay, periodOfDay, periodsBetween } from './calendar.js';
-import { defaultTaxonomy, discoverCandidates, suggestTheme, type ThemeSuggestion } from './emerging.js';
+import { defaultTaxonomy, suggestTheme, type ThemeSuggestion } from './emerging.js';
+import { emergingCandidates, type EmergingMethod } from './emerging-candidates.js';
+import type { TextEmbedder } from './emerging-embedder.js';
 import { entryCanMatch, entryMatches } from './rollups/entry.js';
 import {
   allThemeStats,
@@ -60,6 +62,8 @@ export interface ThemeExample {
   sentiment: 'positive' | 'neutral' | 'negative';
   confidence: number;
   evidence: StoredSpan[];
+  /** Other kept examples of the theme that nearly repeat this one (not listed). */
+  nearDuplicates: number;
 }
 
 export interface Period {
@@ -169,17 +173,29 @@ export interface EmergingExample {
   respondedAt: Date;
 }
 
+/** Ids of near-duplicates listed per emerging-theme example (the count is complete). */
+const MAX_DUPLICATE_IDS = 10;
+
+interface EmergingThemeExample extends EmergingExample {
+  /** Sampled responses whose verbatim nearly repeats this one. */
+  nearDuplicates: number;
+  nearDuplicateIds: string[];
+}
+
 interface EmergingTheme {
   phrase: string;
   count: number;
   share: number;
   relatedPhrases: string[];
-  examples: EmergingExample[];
+  examples: EmergingThemeExample[];
   suggestion: ThemeSuggestion;
 }
 
 export interface EmergingThemesReport {
   sampled: number;
+  /** Sampled verbatims collapsed into an earlier one as its near-duplicate. */
+  nearDuplicates: number;
+  method: EmergingMethod;
   from: Date | null;
   to: Date | null;
   candidates: EmergingTheme[];
@@ -192,6 +208,8 @@ export interface InsightsDeps {
   log: Logger;
   /** Most recent verbatims emerging-theme discovery reads. */
   emergingSample: number;
+  /** Sentence vectors for emerging themes (the transformer engine); without it discovery is lexical. */
+  embedder?: TextEmbedder;
   /** Most responses a comment-search insight may scan. */
   maxScan: number;
   /** Most points (periods × series) one trend may return (VERBATIM_MAX_TREND_POINTS). */
@@ -318,6 +336,7 @@ export class InsightsService {
           sentiment: SENTIMENT_LABELS[e.e],
           confidence: e.f,
           evidence: e.r.map(([start, end, text]) => ({ start, end, text })),
+          nearDuplicates: e.duplicates,
         })),
       );
     }
@@ -508,27 +527,34 @@ export class InsightsService {
     const sampleSize = boundedInt(options.sample ?? this.deps.emergingSample, 1, this.deps.emergingSample, 'sample');
 
     const sample = await this.recentComments(filter, sampleSize);
-    if (sample.length === 0) return { sampled: 0, from: null, to: null, candidates: [] };
+    if (sample.length === 0) return { sampled: 0, nearDuplicates: 0, method: 'LEXICAL', from: null, to: null, candidates: [] };
     const taxonomy = (await this.deps.taxonomy?.current()) ?? (await defaultTaxonomy());
-    const candidates = await discoverCandidates(
-      sample.map((s) => s.comment),
-      taxonomy,
-      // Every mentioning verbatim: the suggestion's examples are phrases several of them share.
-      { minCount, limit, examples: sample.length },
-    );
+    const comments = sample.map((s) => s.comment);
+    const vectors = (await this.deps.embedder?.embed(comments)) ?? null;
+    // Every mentioning verbatim: the suggestion's examples are phrases several of them share.
+    const found = await emergingCandidates(comments, taxonomy, { minCount, limit, examples: sample.length }, vectors);
     const taken = new Set(taxonomy.themes.map((t) => t.key));
     const times = sample.map((s) => s.respondedAt.getTime());
+    const withDuplicates = (i: number): EmergingThemeExample => {
+      const duplicates = found.duplicates.get(i) ?? [];
+      return {
+        ...sample[i],
+        nearDuplicates: duplicates.length,
+        nearDuplicateIds: duplicates.slice(0, MAX_DUPLICATE_IDS).map((d) => sample[d].id),
+      };
+    };
     return {
       sampled: sample.length,
+      nearDuplicates: [...found.duplicates.values()].reduce((n, d) => n + d.length, 0),
+      method: found.method,
       from: new Date(Math.min(...times)),
       to: new Date(Math.max(...times)),
-      candidates: candidates.map((c) => {
-        const mentioning = c.exampleIndexes.map((i) => sample[i]).filter(Boolean);
-        const examples = mentioning.slice(0, 3);
+      candidates: found.candidates.map((c) => {
+        const mentioning = c.exampleIndexes.filter((i) => sample[i]);
         const suggestion = suggestTheme(
           c,
           sample.length,
-          mentioning.map((e) => e.comment),
+          mentioning.map((i) => sample[i].comment),
           taken,
         );
         taken.add(suggestion.key);
@@ -537,7 +563,7 @@ export class InsightsService {
           count: c.count,
           share: round(c.count / sample.length, 4),
           relatedPhrases: c.relatedPhrases,
-          examples,
+          examples: mentioning.slice(0, 3).map(withDuplicates),
           suggestion,
         };
       }),

@@ -4,8 +4,8 @@
  * surveys due for customers with no triggering event (relationship-cadence.ts); records every skip
  * with its rule; expires invitations nobody answered; tells the sending tool in one `survey.due` event.
  *
- * Bulk per page: a tick reads the due events a page at a time (with their contacts and account
- * counts), decides every event of the page in memory (fatigue.ts), then writes the page with a few
+ * Bulk per page: a tick reads the due queue's keys (the due day buckets: its length is the backlog),
+ * then the due events a page at a time by `_id` (with their contacts and account logs), decides every event of the page in memory (fatigue.ts), then writes the page with a few
  * bulk writes — invitations, contacts' last survey, team capacity use, and the events settled last,
  * so a run that crashed mid-page leaves its events PENDING and the next run completes them.
  *
@@ -17,7 +17,7 @@ import { Types } from 'mongoose';
 import { localDateKey } from '../../domain/business-calendar.js';
 import type { Logger } from '../../logger.js';
 import { attributeTag } from '../../../models/response/response.entity.js';
-import type { ContactEntity, InvitationEntity, DueEventEntity } from '../../../models/programme/programme.entity.js';
+import type { ContactEntity, DueEventEntity, InvitationEntity } from '../../../models/programme/programme.entity.js';
 import type { ProgrammeRepository, SurveyedMark } from '../../../models/programme/programme.repository.js';
 import type { DomainEvent, EventPublisher } from '../events.js';
 import { decide, type DeferReason } from './fatigue.js';
@@ -30,6 +30,8 @@ export interface PlannerSettings {
   batchSize: number;
   tickMs: number;
   expiryDays: number;
+  /** A due survey still deferred this many days after it was due is skipped (DEFERRED_TOO_LONG). */
+  maxDeferDays: number;
 }
 
 export interface TickSummary {
@@ -61,7 +63,10 @@ interface TickState {
   now: Date;
   day: string;
   contacts: Map<string, ContactEntity>;
-  accountCounts: Map<string, number>;
+  /** Each account's release times inside the account period (and this tick's releases). */
+  accountLogs: Map<string, Date[]>;
+  /** Release times older than every fatigue window, taken out of their accounts' logs at the next write. */
+  accountTrim: Map<string, Date[]>;
   /** Surveys each team released this tick (on top of the day's stored use). */
   releasedPerTeam: Map<string, number>;
   released: InvitationEntity[];
@@ -85,28 +90,23 @@ export class DispatchPlanner {
 
     const settings = await this.loadSettings(now);
     const expired = await this.expireOncePerDay(now, settings.day);
-    const relationship = await planRelationshipSurveys(repo, settings.rules, now, this.settings.batchSize);
+    let queue = await repo.dueQueue(now);
+    const relationship = await planRelationshipSurveys(repo, settings.rules, now, this.settings.batchSize, queue.length);
+    if (relationship > 0) queue = await repo.dueQueue(now);
     const state: TickState = {
       now,
       day: settings.day,
       contacts: new Map(),
-      accountCounts: new Map(),
+      accountLogs: new Map(),
+      accountTrim: new Map(),
       releasedPerTeam: new Map(),
       released: [],
       skipped: {},
       deferred: {},
     };
-    const scanLimit = this.settings.batchSize * SCAN_FACTOR;
-    let after: DueEventEntity | null = null;
-    for (let scanned = 0; scanned < scanLimit && state.released.length < this.settings.batchSize;) {
-      const limit = Math.min(PAGE_SIZE, scanLimit - scanned);
-      const page = await repo.findDueEvents(now, limit, after);
-      if (page.length === 0) break;
-      await this.planPage(page, settings, state);
-      scanned += page.length;
-      after = page[page.length - 1];
-      if (page.length < limit) break;
-    }
+    const scanned = queue.slice(0, this.settings.batchSize * SCAN_FACTOR);
+    for (let offset = 0; offset < scanned.length && state.released.length < this.settings.batchSize; offset += PAGE_SIZE)
+      await this.planPage(await repo.findDueEvents(scanned.slice(offset, offset + PAGE_SIZE)), settings, state);
     const { released, skipped, deferred } = state;
     if (released.length) await this.deps.events.publish([surveyDueEvent(tick, now, released)]);
 
@@ -165,6 +165,10 @@ export class DispatchPlanner {
       capacityOf: new Map(capacities.map((c) => [c._id, c.perDay])),
       used: await repo.capacityUsed(capacities.map((c) => `${c._id}|${day}`)),
       accountSince: new Date(now.getTime() - contactRules.accountPeriodDays * DAY_MS),
+      // No rule looks further back than its longest window: older account log entries are trimmed.
+      keepSince: new Date(
+        now.getTime() - Math.max(contactRules.minDaysBetweenSurveys, contactRules.touchpointDays, contactRules.accountPeriodDays) * DAY_MS,
+      ),
     };
   }
 
@@ -172,12 +176,19 @@ export class DispatchPlanner {
   private async planPage(page: DueEventEntity[], settings: Settings, state: TickState): Promise<void> {
     const { repo } = this.deps;
     const { contactRules, calendar, ruleOf, capacityOf, used } = settings;
-    const { now, day, contacts, accountCounts, releasedPerTeam } = state;
+    const { now, day, contacts, accountLogs, releasedPerTeam } = state;
     const unseen = [...new Set(page.map((e) => e.customerId))].filter((id) => !contacts.has(id));
     for (const contact of await repo.findContacts(unseen)) contacts.set(contact._id, contact);
     if (contactRules.accountAttribute) {
-      const accounts = [...new Set(unseen.map((id) => contacts.get(id)?.account).filter((a): a is string => !!a && !accountCounts.has(a)))];
-      for (const [account, n] of await repo.countAccountSurveys(accounts, settings.accountSince)) accountCounts.set(account, n);
+      const accounts = [...new Set(unseen.map((id) => contacts.get(id)?.account).filter((a): a is string => !!a && !accountLogs.has(a)))];
+      for (const [account, log] of await repo.findAccountSurveys(accounts)) {
+        accountLogs.set(
+          account,
+          log.filter((at) => at >= settings.accountSince),
+        );
+        const old = log.filter((at) => at < settings.keepSince);
+        if (old.length) state.accountTrim.set(account, old);
+      }
     }
 
     const decided: InvitationEntity[] = [];
@@ -198,15 +209,17 @@ export class DispatchPlanner {
         {
           eventId: event._id.toHexString(),
           touchpoint: event.touchpoint,
+          dueAt: event.dueAt,
           rule,
           contact,
           timeZone,
-          accountSurveys: account ? (accountCounts.get(account) ?? 0) : 0,
+          accountSurveys: account ? (accountLogs.get(account)?.length ?? 0) : 0,
           teamRemaining,
         },
         contactRules,
         calendar,
         now,
+        this.settings.maxDeferDays,
       );
       if (decision.action === 'DEFER') {
         state.deferred[decision.reason] = (state.deferred[decision.reason] ?? 0) + 1;
@@ -240,7 +253,7 @@ export class DispatchPlanner {
       releasing++;
       // Later events of the same customer, account and team in this tick see this survey.
       contacts.set(event.customerId, surveyedContact(contact, event.customerId, event.touchpoint, now));
-      if (account) accountCounts.set(account, (accountCounts.get(account) ?? 0) + 1);
+      if (account) accountLogs.set(account, [...(accountLogs.get(account) ?? []), now]);
       if (team !== null) releasedPerTeam.set(team, (releasedPerTeam.get(team) ?? 0) + 1);
     }
     await this.store(decided, state);
@@ -271,13 +284,15 @@ export class DispatchPlanner {
     await repo.markSurveyed([...marks.values()]);
     const accountUse = new Map<string, number>();
     for (const i of released) if (i.account) accountUse.set(i.account, (accountUse.get(i.account) ?? 0) + 1);
-    await repo.addAccountSurveys(accountUse, state.now);
+    await repo.addAccountSurveys(accountUse, state.now, state.accountTrim);
+    state.accountTrim.clear();
     const teamUse = new Map<string, number>();
     for (const i of released) if (i.team !== null) teamUse.set(`${i.team}|${state.day}`, (teamUse.get(`${i.team}|${state.day}`) ?? 0) + 1);
     await repo.addCapacityUse(teamUse);
     await repo.settleEvents(
       [...stored, ...earlier].map((i) => ({
         eventId: i.eventId,
+        dueAt: i.dueAt,
         status: i.status === 'SKIPPED' ? 'SKIPPED' : 'INVITED',
         invitationId: i._id,
       })),

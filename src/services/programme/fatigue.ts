@@ -1,7 +1,9 @@
 /**
  * Whether one due survey is released now, skipped (and by which rule) or deferred to a later tick.
  * Pure: the planner gathers the state, this decides. Skips are final and recorded; deferrals are not
- * (outside business hours, quiet hours, or the team's capacity for the day used up).
+ * (outside business hours, quiet hours, or the team's capacity for the day used up) — until the survey
+ * has been due for `maxDeferDays`: then it is skipped with DEFERRED_TOO_LONG, so the due queue of a
+ * team whose capacity is smaller than what is due stays bounded.
  */
 import { isBusinessTime, type BusinessCalendar } from '../../domain/business-calendar.js';
 import type { ContactEntity, ContactRulesEntity, SkipRule, SurveyRuleEntity } from '../../../models/programme/programme.entity.js';
@@ -25,6 +27,8 @@ export type Decision =
 export interface Candidate {
   eventId: string;
   touchpoint: string;
+  /** When the survey became due: deferred for `maxDeferDays` after it, it is skipped. */
+  dueAt: Date;
   rule: Pick<SurveyRuleEntity, 'enabled' | 'sampleRate'> | null;
   contact: Pick<ContactEntity, 'optedOut' | 'lastSurveyedAt' | 'lastByTouchpoint'> | null;
   timeZone: string;
@@ -48,7 +52,23 @@ function localHour(now: Date, tz: string): number {
   return Number(new Intl.DateTimeFormat('en-US', { timeZone: tz, hour: '2-digit', hourCycle: 'h23' }).format(now));
 }
 
-export function decide(c: Candidate, rules: Omit<ContactRulesEntity, '_id'>, calendar: BusinessCalendar, now: Date): Decision {
+export function decide(
+  c: Candidate,
+  rules: Omit<ContactRulesEntity, '_id'>,
+  calendar: BusinessCalendar,
+  now: Date,
+  maxDeferDays = Infinity,
+): Decision {
+  const decision = skipOrDefer(c, rules, calendar, now);
+  if (decision.action !== 'DEFER' || now.getTime() - c.dueAt.getTime() < maxDeferDays * DAY_MS) return decision;
+  return {
+    action: 'SKIP',
+    rule: 'DEFERRED_TOO_LONG',
+    detail: `due ${c.dueAt.toISOString()}, still deferred (${decision.reason}) ${maxDeferDays} days later`,
+  };
+}
+
+function skipOrDefer(c: Candidate, rules: Omit<ContactRulesEntity, '_id'>, calendar: BusinessCalendar, now: Date): Decision {
   if (!c.rule || !c.rule.enabled)
     return { action: 'SKIP', rule: 'RULE_DISABLED', detail: `no enabled survey rule for touchpoint ${c.touchpoint}` };
   if (sampleShare(c.eventId) >= c.rule.sampleRate)

@@ -38,6 +38,7 @@ export function createProgrammeServices(deps: {
       batchSize: config.VERBATIM_DISPATCH_BATCH_SIZE,
       tickMs: config.VERBATIM_DISPATCH_EVERY_SECONDS * 1000,
       expiryDays: config.VERBATIM_INVITATION_EXPIRY_DAYS,
+      maxDeferDays: config.VERBATIM_MAX_DEFER_DAYS,
     },
   );
   return { programme, dispatchPlanner };

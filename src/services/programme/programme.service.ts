@@ -73,8 +73,9 @@ const MAX_ATTRIBUTES = 50;
 const MIGRATION_PAGE = 500;
 const SCOPE_TAGS_MIGRATION = 'migration:invitation-scope-tags';
 const ACCOUNT_LOG_MIGRATION = 'migration:account-survey-log';
+const DAY_BUCKETS_MIGRATION = 'migration:day-buckets';
 interface MigrationMark {
-  _id: typeof SCOPE_TAGS_MIGRATION | typeof ACCOUNT_LOG_MIGRATION;
+  _id: typeof SCOPE_TAGS_MIGRATION | typeof ACCOUNT_LOG_MIGRATION | typeof DAY_BUCKETS_MIGRATION;
   doneAt: Date;
 }
 
@@ -82,14 +83,21 @@ export class ProgrammeService {
   constructor(private readonly deps: ProgrammeDeps) {}
 
   /**
-   * Brings data up to date (run at start): pending events missing from the planner's due queue are
-   * queued again (a crash between the two writes); account logs are built from the invitations of an
-   * older version, and those invitations get their scope tags. Once done, a marker says so: later
-   * starts read one settings document instead of scanning the invitations. Returns how many were tagged.
+   * Brings data up to date (run at start): pending events missing from the planner's due queue (or
+   * from its day buckets) are queued again (a crash between the writes, or a version before the
+   * buckets); contacts and released invitations of a version before the day buckets are entered in the
+   * cadence's and the expiry's buckets; account logs are built from the invitations of an older
+   * version, and those invitations get their scope tags. Once done, a marker says so: later starts
+   * read one settings document instead of scanning the invitations. Returns how many were tagged.
    */
   async migrate(): Promise<number> {
     const { repo } = this.deps;
     await repo.requeuePendingEvents();
+    if (!(await repo.getSetting<MigrationMark>(DAY_BUCKETS_MIGRATION))) {
+      await repo.bucketCadences();
+      await repo.bucketReleasedInvitations();
+      await repo.putSetting<MigrationMark>({ _id: DAY_BUCKETS_MIGRATION, doneAt: new Date() });
+    }
     if (!(await repo.getSetting<MigrationMark>(ACCOUNT_LOG_MIGRATION))) {
       await repo.seedAccountSurveys();
       await repo.putSetting<MigrationMark>({ _id: ACCOUNT_LOG_MIGRATION, doneAt: new Date() });

@@ -14,6 +14,7 @@ const EmergingQuery = graphql(`
   query Emerging($filter: ResponseFilter) {
     emergingThemes(filter: $filter, limit: 8) {
       sampled
+      nearDuplicates
       candidates {
         phrase
         count
@@ -24,6 +25,7 @@ const EmergingQuery = graphql(`
           comment
           score
           respondedAt
+          nearDuplicates
         }
         suggestion {
           key
@@ -78,8 +80,10 @@ export function Emerging({ state, isAdmin }: { state: UrlState; isAdmin: boolean
         </p>
       )}
       <p class="hint">
-        Read {data.emergingThemes.sampled} recent verbatims that no theme covers well.{' '}
-        {isAdmin ? 'Accept a candidate to add it to the taxonomy.' : 'An ADMIN key can accept a candidate into the taxonomy.'}
+        Read {data.emergingThemes.sampled} recent verbatims that no theme covers well
+        {data.emergingThemes.nearDuplicates
+          ? ` (${data.emergingThemes.nearDuplicates} repeats of another verbatim counted once)`
+          : ''}. {isAdmin ? 'Accept a candidate to add it to the taxonomy.' : 'An ADMIN key can accept a candidate into the taxonomy.'}
       </p>
       {data.emergingThemes.candidates.length === 0 && <p class="empty">No emerging themes in this period.</p>}
       {data.emergingThemes.candidates.map((c) => (
@@ -135,7 +139,10 @@ export function Emerging({ state, isAdmin }: { state: UrlState; isAdmin: boolean
                   {e.score}
                 </span>
                 <blockquote>{e.comment}</blockquote>
-                <p class="meta">{fmtDate(e.respondedAt)}</p>
+                <p class="meta">
+                  {fmtDate(e.respondedAt)}
+                  {e.nearDuplicates ? ` · repeated by ${e.nearDuplicates} other response${e.nearDuplicates === 1 ? '' : 's'}` : ''}
+                </p>
               </li>
             ))}
           </ul>

@@ -8,6 +8,7 @@ import type { ResponseQueryFilter } from '../../../../models/response/response.f
 import type { EntrySource } from '../../../../models/rollup/insight-responses.repository.js';
 import { categoryOf } from '../../../domain/nps.js';
 import { entryMatches, type Entry, type SentimentCode } from './entry.js';
+import { lexicalNearDuplicates } from '../../../analysis/dedupe/near-duplicates.js';
 
 /** Kept per month and theme: enough that filtered breakdowns usually still find a few. */
 const EXAMPLES_PER_THEME_MONTH = 20;
@@ -139,18 +140,36 @@ function exampleMatches(example: StoredExample, filter: ResponseQueryFilter | nu
   return entryMatches(entry, filter);
 }
 
-/** The best examples of a theme across months that match the filter. */
+/** An example as shown: `duplicates` = other candidate examples that nearly repeat its text (hidden). */
+export interface PickedExample extends StoredExample {
+  duplicates: number;
+}
+
+/**
+ * The best examples of a theme across months that match the filter. Near-duplicate texts (the same
+ * answer pasted or submitted again) are shown once, as the best of them, with how many repeat it:
+ * otherwise one repeated text can fill every example slot. Checked by shared character 5-grams over
+ * the stored candidates only (at most 20 per month), so the cost stays bounded.
+ */
 export function pickExamples(
   lists: readonly ExampleLists[],
   key: string,
   filter: ResponseQueryFilter | null | undefined,
   count: number,
-): StoredExample[] {
+): PickedExample[] {
   const seen = new Set<string>();
-  return lists
+  const ranked = lists
     .flatMap((l) => l[key] ?? [])
     .filter((e) => exampleMatches(e, filter))
     .sort(better)
-    .filter((e) => !seen.has(e.i) && seen.add(e.i))
+    .filter((e) => !seen.has(e.i) && seen.add(e.i));
+  const representativeOf = lexicalNearDuplicates(ranked.map((e) => e.c));
+  const duplicates = new Map<number, number>();
+  representativeOf.forEach((r, i) => {
+    if (r !== i) duplicates.set(r, (duplicates.get(r) ?? 0) + 1);
+  });
+  return ranked
+    .map((e, i) => ({ ...e, duplicates: duplicates.get(i) ?? 0 }))
+    .filter((_, i) => representativeOf[i] === i)
     .slice(0, count);
 }
