@@ -79,10 +79,6 @@ async function runMode(mode: string, mongoServer: string, redisUrl: string): Pro
     VERBATIM_ADMIN_KEY: KEY,
     ...(mode === 'one-by-one' ? { VERBATIM_ANALYSIS_BATCH: '1' } : {}),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    // A long grace, so a maintenance job still running at the end (a reconciler scan on a loaded
-    // machine) finishes rather than being abandoned: an abandoned BullMQ worker on closed Redis
-    // connections was seen spinning and the next mode never started.
-    VERBATIM_SHUTDOWN_TIMEOUT_MS: process.env.VERBATIM_SHUTDOWN_TIMEOUT_MS ?? '120000',
   };
   const config = loadConfig(env);
   const sandboxed = mode === 'sandboxed';
