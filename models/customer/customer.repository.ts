@@ -1,9 +1,9 @@
 /**
  * Customers are upserted by externalId on ingest; each response is recorded in their history once.
- * Ingest's writes are conditional single statements (atomic on MongoDB and on the patched FerretDB);
- * the analysis side's "if still the latest response" writes hold the customer's write lock (models/lock).
+ * Every write to a customer document holds its write lock (models/lock): concurrent updates of one
+ * document lose writes on FerretDB 1.24, and a customer is exactly what concurrent submits share.
  */
-import type { AnyBulkWriteOperation, mongo, Types } from 'mongoose';
+import type { AnyBulkWriteOperation, Types } from 'mongoose';
 import { foldByCustomer, type CustomerChange, type CustomerEntry } from './customer-batch.js';
 import { chunks, duplicateKeyIndexes } from '../bulk.js';
 import { afterKey, sortDocument, type SortField } from '../keyset.js';
@@ -20,11 +20,6 @@ export const AT_RISK_ORDER: readonly SortField[] = [
   { field: '_id', direction: 1 },
 ];
 
-/** New customers per insert command: small documents, one SQLite transaction each command. */
-const INSERT_CHUNK = 500;
-
-type Collection<T extends object> = mongo.Collection<T>;
-
 const lockKey = (externalId: string) => `customer:${externalId}`;
 
 export class CustomerRepository {
@@ -34,107 +29,50 @@ export class CustomerRepository {
   ) {}
 
   /**
-   * Upserts the profiles and appends the responses to the score histories, exactly once. The batch
-   * is folded per customer, the customers are read once (`_id: {$in}`, a few fields), and then
-   * each customer costs one statement: new ones one `insertMany`, stored ones one `updateOne` that
-   * appends the history and, when the read showed the batch's latest response is newer, sets the
-   * "latest" fields under that condition. A statement whose condition no longer holds (another
-   * writer got there in between) is refused and redone by the unconditional two-statement path.
-   *
-   * No write locks: each statement is atomic on MongoDB and on the patched FerretDB (patch 5), and
-   * every condition is part of its statement. The driver's collection is used, not the model:
-   * mongoose's casting of the bulk updates cost more CPU than the writes (bench:ingest profile).
+   * Upserts the profiles and appends the responses to the score histories, exactly once: the
+   * batch is folded per customer (a customer's responses of the batch are one upsert and one
+   * "latest" write, however many there are), written in chunks of BULK_WRITE_CHUNK customers. The
+   * write locks keep concurrent writers of one customer apart. A customer's responses of one call
+   * are appended all or none (ingest records fresh response ids only).
    */
   async recordResponses(entries: CustomerEntry[]): Promise<void> {
-    const changes = foldByCustomer(entries);
-    if (changes.length === 0) return;
-    // One batch for the whole answer: a getMore on FerretDB costs about what the first read did.
-    const stored = await this.collection
-      .find({ _id: { $in: changes.map((c) => c.externalId) } }, { projection: { latestRespondedAt: 1 }, batchSize: changes.length })
-      .toArray();
-    const latestOf = new Map(stored.map((c) => [c._id, c.latestRespondedAt ?? null]));
-    const fresh = changes.filter((c) => !latestOf.has(c.externalId));
-    const known = changes.filter((c) => latestOf.has(c.externalId));
-    const redo = [...(await this.insertNew(fresh)), ...(await this.appendKnown(known, latestOf))];
-    for (const part of chunks(redo)) await this.writeChanges(part);
-  }
-
-  private get collection() {
-    return this.model.collection as unknown as Collection<CustomerEntity>;
-  }
-
-  /** Inserts the customers not stored yet; returns those someone else inserted in between. */
-  private async insertNew(changes: CustomerChange[]): Promise<CustomerChange[]> {
-    const now = new Date();
-    const redo: CustomerChange[] = [];
-    for (const part of chunks(changes, INSERT_CHUNK)) {
-      const docs: CustomerEntity[] = part.map((c) => ({
-        _id: c.externalId,
-        externalId: c.externalId,
-        name: c.profile.name ?? null,
-        email: c.profile.email ?? null,
-        accountValue: c.profile.accountValue ?? null,
-        responseCount: c.responses.length,
-        scoreHistory: c.responses.slice(-SCORE_HISTORY_LIMIT),
-        latestSentiment: null,
-        churnRisk: null,
-        ...latestFields(c),
-        createdAt: now,
-        updatedAt: now,
-      }));
-      const refused = await duplicateKeyIndexesOf(() => this.collection.insertMany(docs, { ordered: false }), docs.length);
-      redo.push(...part.filter((_, i) => refused.has(i)));
+    // Locks are held per chunk, not per call: a long import must not keep a customer's submits waiting.
+    for (const part of chunks(foldByCustomer(entries))) {
+      await this.locks.forEachLocked(
+        part.map((c) => lockKey(c.externalId)),
+        async (locked) => {
+          const held = new Set(locked);
+          await this.writeChanges(part.filter((c) => held.has(lockKey(c.externalId))));
+        },
+      );
     }
-    return redo;
   }
 
   /**
-   * One statement per stored customer: append (only if none of the batch's responses is in the
-   * history yet) and, when the batch's latest is at least as recent as the stored one was, set
-   * "latest" on condition that it still is. Returns the customers whose statement was refused.
-   */
-  private async appendKnown(changes: CustomerChange[], latestOf: ReadonlyMap<string, Date | null>): Promise<CustomerChange[]> {
-    const redo: CustomerChange[] = [];
-    for (const part of chunks(changes)) {
-      const now = new Date();
-      const ops: mongo.AnyBulkWriteOperation<CustomerEntity>[] = part.map((c) => {
-        const stored = latestOf.get(c.externalId) ?? null;
-        const newer = stored === null || stored.getTime() <= c.latest.respondedAt.getTime();
-        return {
-          updateOne: {
-            filter: { ...historyFilter(c), ...(newer ? latestFilter(c) : {}) },
-            update: {
-              $set: { ...c.profile, ...(newer ? latestFields(c) : {}), updatedAt: now },
-              $setOnInsert: { createdAt: now },
-              ...historyPush(c),
-            },
-            // A refused condition then fails on the duplicate _id, which names the statement.
-            upsert: true,
-          },
-        };
-      });
-      const refused = await duplicateKeyIndexesOf(() => this.collection.bulkWrite(ops, { ordered: false }), ops.length);
-      redo.push(...part.filter((_, i) => refused.has(i)));
-    }
-    return redo;
-  }
-
-  /**
-   * The unconditional path, for customers a concurrent writer touched: an upsert of profile and
-   * history (a no-op when the responses are in it already), then "latest" conditional on respondedAt.
+   * The writes of recordResponses, for customers whose locks are held: an upsert of profile and
+   * history, then "latest" conditional on respondedAt. (Reading the chunk first to merge the two
+   * into one write was measured slower on FerretDB: a point read costs about what a write does.)
    */
   private async writeChanges(changes: CustomerChange[]): Promise<void> {
     if (changes.length === 0) return;
     const upserts: AnyBulkWriteOperation<CustomerEntity>[] = changes.map((c) => ({
-      updateOne: { filter: historyFilter(c), update: { ...withSet(c.profile), ...historyPush(c) }, upsert: true },
+      updateOne: {
+        filter: { _id: c.externalId, externalId: c.externalId, 'scoreHistory.responseId': { $nin: c.responses.map((r) => r.responseId) } },
+        update: { ...withSet(c.profile), ...historyPush(c) },
+        upsert: true,
+      },
     }));
-    // A duplicate key means the document was inserted in between: retried once, it updates it.
+    // A first upsert can lose the insert race to a writer that does not take the lock (an older
+    // version during a rolling deploy): retried once, it updates the document that now exists.
     // A duplicate key on the retry means the document exists and already holds the responses.
     const retry = await duplicateKeyOps(this.model, upserts);
     if (retry.length) await duplicateKeyOps(this.model, retry);
     // "Latest" follows respondedAt, not arrival order, so late imports do not overwrite it.
     const latest: AnyBulkWriteOperation<CustomerEntity>[] = changes.map((c) => ({
-      updateOne: { filter: { _id: c.externalId, ...latestFilter(c) }, update: { $set: latestFields(c) } },
+      updateOne: {
+        filter: { _id: c.externalId, $or: [{ latestRespondedAt: null }, { latestRespondedAt: { $lte: c.latest.respondedAt } }] },
+        update: { $set: latestFields(c) },
+      },
     }));
     await this.model.bulkWrite(latest, { ordered: false });
   }
@@ -209,28 +147,6 @@ export class CustomerRepository {
   }
 }
 
-/** Runs an unordered write of `size` statements; returns the indexes refused on a duplicate key (other errors throw). */
-async function duplicateKeyIndexesOf(write: () => Promise<unknown>, size: number): Promise<Set<number>> {
-  try {
-    await write();
-    return new Set();
-  } catch (err) {
-    const refused = duplicateKeyIndexes(err, size);
-    if (!refused) throw err;
-    return refused;
-  }
-}
-
-/** The customer, unless one of the change's responses is in its history already (exactly once). */
-function historyFilter(c: CustomerChange) {
-  return { _id: c.externalId, externalId: c.externalId, 'scoreHistory.responseId': { $nin: c.responses.map((r) => r.responseId) } };
-}
-
-/** Stored "latest" no more recent than the change's (on a tie the change wins: it arrived later). */
-function latestFilter(c: CustomerChange) {
-  return { $or: [{ latestRespondedAt: null }, { latestRespondedAt: { $lte: c.latest.respondedAt } }] };
-}
-
 /** Runs an unordered bulk write; returns the operations that failed on a duplicate key (others throw). */
 async function duplicateKeyOps(
   model: CustomerModel,
@@ -258,7 +174,7 @@ function historyPush(c: CustomerChange) {
   };
 }
 
-function latestFields(c: CustomerChange): Pick<CustomerEntity, 'latestScore' | 'latestRespondedAt' | 'latestResponseId' | 'attributes'> {
+function latestFields(c: CustomerChange): Partial<CustomerEntity> {
   const { responseId, score, respondedAt, attributes } = c.latest;
   return { latestScore: score, latestRespondedAt: respondedAt, latestResponseId: responseId, attributes };
 }

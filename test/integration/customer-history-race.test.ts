@@ -71,7 +71,7 @@ describe('concurrent first submits for one new customer', () => {
 
   it('appends concurrent imports for stored customers exactly once, with the newest response as latest', async () => {
     // 6 imports at once, each with one row for every one of 5 stored customers; the rows' dates
-    // interleave, so the one-statement path's "latest" condition is refused for some and redone.
+    // interleave, so "latest" must follow respondedAt, not the order the imports land in.
     const customers = Array.from({ length: 5 }, (_, c) => `stored-race-${c}`);
     const first = await app.gql(IMPORT, {
       input: customers.map((customer, c) => ({
