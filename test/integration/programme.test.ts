@@ -53,6 +53,19 @@ async function tickAt(iso: string) {
   );
 }
 
+/** Records one event of `touchpoint` for a customer in `state` (the attribute scoped keys filter on). */
+function stateEvent(touchpoint: string, occurredAt: string, [id, customer, state]: readonly string[]) {
+  return app.gql(EVENT, {
+    input: {
+      externalId: id,
+      touchpoint,
+      occurredAt,
+      customer: { externalId: customer, email: `${customer}@example.com` },
+      attributes: [{ key: 'state', value: state }],
+    },
+  });
+}
+
 async function invitations(filter: Record<string, unknown> = {}) {
   const res = await app.gql(INVITATIONS, { filter, first: 100 });
   expect(res.errors).toBeUndefined();
@@ -377,23 +390,13 @@ describe('dispatch planner', () => {
 
   it('a scoped MANAGER sees only invitations and response rates within its scope: Nevada never sees Texas', async () => {
     expect((await app.gql(RULE, { input: { touchpoint: 'store_visit' } })).errors).toBeUndefined();
-    const visit = (id: string, customer: string, state: string) =>
-      app.gql(EVENT, {
-        input: {
-          externalId: id,
-          touchpoint: 'store_visit',
-          occurredAt: '2026-12-28T09:00:00Z',
-          customer: { externalId: customer, email: `${customer}@example.com` },
-          attributes: [{ key: 'state', value: state }],
-        },
-      });
-    for (const [id, customer, state] of [
+    for (const row of [
       ['v1', 'nv1', 'Nevada'],
       ['v2', 'tx1', 'Texas'],
       ['v3', 'nv2', 'Nevada'],
       ['v4', 'tx2', 'Texas'],
     ])
-      expect((await visit(id, customer, state)).errors).toBeUndefined();
+      expect((await stateEvent('store_visit', '2026-12-28T09:00:00Z', row)).errors).toBeUndefined();
     expect(await tickAt('2026-12-28T10:30:00.000Z')).toMatchObject({ released: 3 });
     expect(await tickAt('2026-12-28T10:31:00.000Z')).toMatchObject({ released: 1 });
     expect((await invitations({ touchpoints: ['store_visit'] })).totalCount).toBe(4);
@@ -478,22 +481,12 @@ describe('dispatch planner', () => {
       });
       expect(hook.errors).toBeUndefined();
       nevadaReceiver.secret = hook.data!.createWebhook.secret;
-      const kiosk = (id: string, customer: string, state: string) =>
-        app.gql(EVENT, {
-          input: {
-            externalId: id,
-            touchpoint: 'kiosk_visit',
-            occurredAt: '2027-01-04T08:00:00Z',
-            customer: { externalId: customer, email: `${customer}@example.com` },
-            attributes: [{ key: 'state', value: state }],
-          },
-        });
-      for (const [id, customer, state] of [
+      for (const row of [
         ['k1', 'kiosk-nv1', 'Nevada'],
         ['k2', 'kiosk-tx1', 'Texas'],
         ['k3', 'kiosk-nv2', 'Nevada'],
       ])
-        expect((await kiosk(id, customer, state)).errors).toBeUndefined();
+        expect((await stateEvent('kiosk_visit', '2027-01-04T08:00:00Z', row)).errors).toBeUndefined();
       // Monday 10:00 UTC: one batch with both states.
       expect(await tickAt('2027-01-04T10:00:00.000Z')).toMatchObject({ released: 3 });
       const customersOf = (events: { data: Record<string, any> }[]) =>
@@ -513,7 +506,7 @@ describe('dispatch planner', () => {
       expect(part.id.startsWith(`${batch.id}:scope-`)).toBe(true);
 
       // A batch with no Nevada invitation: nothing for the Nevada endpoint.
-      expect((await kiosk('k4', 'kiosk-tx2', 'Texas')).errors).toBeUndefined();
+      expect((await stateEvent('kiosk_visit', '2027-01-04T08:00:00Z', ['k4', 'kiosk-tx2', 'Texas'])).errors).toBeUndefined();
       expect(await tickAt('2027-01-04T10:01:00.000Z')).toMatchObject({ released: 1 });
       await waitFor(async () => customersOf(receiver.events()).includes('kiosk-tx2'), { what: 'the Texas-only batch' });
       expect(nevadaReceiver.events()).toHaveLength(1);
