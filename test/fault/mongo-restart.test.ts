@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMongo, type MongoService } from '../../src/local-services/index.js';
 import { startTestApp, waitFor, type TestApp } from '../helpers/app.js';
 import { expectAllAnalysedOnce, responseInput, SUBMIT } from './fault-helpers.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -35,6 +35,9 @@ afterAll(async () => {
   await mongo?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
+
+const logTail = (file: string | undefined) =>
+  file && existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-15).join('\n') : '(none)';
 
 const readyz = async () => {
   const res = await fetch(app.url.replace(/\/graphql$/, '/readyz'));
@@ -69,7 +72,22 @@ describe('MongoDB-compatible server restarted while serving', () => {
     expect((await fetch(app.url.replace(/\/graphql$/, '/healthz'))).status).toBe(200);
 
     await mongo.restart();
-    await waitFor(async () => (await readyz()).status === 200, { timeoutMs: 60_000, intervalMs: 500, what: '/readyz after the restart' });
+    // Each distinct answer with its time since the restart: a timeout then says which check failed, and how.
+    const restartedAt = Date.now();
+    const seen: string[] = [];
+    await waitFor(
+      async () => {
+        const { status, body } = await readyz();
+        const answer = `${status} ${JSON.stringify(body.checks)}`;
+        if (!seen.at(-1)?.endsWith(answer)) seen.push(`+${Date.now() - restartedAt} ms: ${answer}`);
+        return status === 200;
+      },
+      {
+        timeoutMs: 60_000,
+        intervalMs: 500,
+        what: () => `/readyz after the restart; it answered ${seen.join(' · ')}; server log:\n${logTail(mongo.server?.logFile)}`,
+      },
+    );
     // The submits refused during the outage are retried by their client, as a survey tool would.
     for (const i of [100, 101, ...Array.from({ length: 10 }, (_, k) => 10 + k)]) {
       const input = responseInput('mongo', i);

@@ -82,13 +82,17 @@ export function createGqlClient(url: string, defaultHeaders: Record<string, stri
 /** Polls until `check` returns a truthy value or the time runs out. */
 export async function waitFor<T>(
   check: () => Promise<T | null | undefined | false>,
-  { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {},
+  {
+    timeoutMs = 30_000,
+    intervalMs = 100,
+    what = 'condition',
+  }: { timeoutMs?: number; intervalMs?: number; what?: string | (() => string) } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
