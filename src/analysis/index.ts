@@ -14,7 +14,7 @@ export { compileTaxonomy, type CompiledTaxonomy, type CompiledTheme } from './th
 export { validateTaxonomy, TAXONOMY_LIMITS } from './themes/validate.js';
 export { discoverThemes, ThemeDiscovery, type DiscoverOptions } from './discovery/discover.js';
 export { clusterCandidates, type EmbeddingClusterOptions } from './discovery/embedding-clusters.js';
-export { embeddingNearDuplicates, lexicalNearDuplicates } from './dedupe/near-duplicates.js';
+export { embeddingNearDuplicates, lexicalNearDuplicateIndex, lexicalNearDuplicates } from './dedupe/near-duplicates.js';
 export { DEFAULT_MAX_CHARS } from './text/sanitize.js';
 
 /** The built-in taxonomy for customer feedback (20 themes). */

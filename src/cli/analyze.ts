@@ -206,7 +206,7 @@ export class Progress {
   private last = 0;
 
   constructor(
-    private readonly enabled: boolean,
+    readonly enabled: boolean,
     private readonly verb: string,
   ) {}
 

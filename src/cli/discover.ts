@@ -1,17 +1,20 @@
 /**
  * `verbatim discover --input FILE [--text-column NAME] [--taxonomy T.json] [--min-count N]`:
  * proposes candidate new themes: recurring key phrases that no theme of the taxonomy covers,
- * with how many verbatims mention them and a few examples. Streams the file twice (once to
- * count, once to fetch the examples), so memory does not grow with the file.
+ * with how many verbatims mention them and a few examples. Near-duplicates (copy-pasted or templated
+ * answers, double submissions, bots) count once, as the API's emerging themes do. Streams the file
+ * twice (once to count, once to fetch the examples); memory grows with the distinct verbatims only.
  */
 import { parseArgs } from 'node:util';
-import { ThemeDiscovery, type CompiledTaxonomy, type ThemeCandidate } from '../analysis/index.js';
+import { lexicalNearDuplicateIndex, ThemeDiscovery, type CompiledTaxonomy, type ThemeCandidate } from '../analysis/index.js';
 import { loadTaxonomy, Progress, readVerbatims, type InputFormat } from './analyze.js';
 
 const HELP = `usage: verbatim discover --input FILE [options]
 
 Proposes candidate new themes from a file of verbatims (JSONL or CSV, as for 'verbatim analyze'):
 recurring salient phrases that no theme of the taxonomy covers, with counts and example verbatims.
+Near-duplicate verbatims (the same text repeated, up to case, punctuation and small edits) count
+once; an example's "(+N repeats)" says how many it stood for.
 
 Options:
   --input FILE         verbatims (required; JSONL with "text", or CSV with a header)
@@ -19,6 +22,7 @@ Options:
   --taxonomy FILE      taxonomy JSON (default: the built-in one)
   --min-count N        only phrases found in at least N verbatims (default 3)
   --limit N            at most N candidates (default 20)
+  --keep-duplicates    count every verbatim, near-duplicates too
   --format jsonl|csv   force the input format
   --json               print the candidates as JSON instead of a table
   --quiet              no progress on stderr
@@ -41,14 +45,26 @@ function oneLine(text: string): string {
   return flat.length > EXAMPLE_CHARS ? `${flat.slice(0, EXAMPLE_CHARS - 1)}…` : flat;
 }
 
+interface Collected {
+  discovery: ThemeDiscovery;
+  /** Index among the valid records of each verbatim given to the discovery (its own index there is the position here). */
+  kept: number[];
+  /** Index among the valid records of a kept verbatim → how many near-duplicates of it were collapsed. */
+  repeats: Map<number, number>;
+}
+
 async function collect(
   input: string,
   format: InputFormat | undefined,
   textColumn: string,
   taxonomy: CompiledTaxonomy,
+  keepDuplicates: boolean,
   progress: Progress,
-): Promise<ThemeDiscovery> {
+): Promise<Collected> {
   const discovery = new ThemeDiscovery(taxonomy);
+  const dedupe = keepDuplicates ? null : lexicalNearDuplicateIndex();
+  const kept: number[] = [];
+  const repeats = new Map<number, number>();
   let bad = 0;
   let done = 0;
   for await (const record of readVerbatims(input, { format })) {
@@ -58,11 +74,19 @@ async function collect(
       console.error(`line ${record.line}: ${record.error ?? `no string "${textColumn}" field`}; skipped`);
       continue;
     }
-    discovery.add(text);
+    const index = done;
+    const representative = dedupe ? dedupe.add(text) : index;
+    if (representative === index) {
+      kept.push(index);
+      discovery.add(text);
+    } else repeats.set(representative, (repeats.get(representative) ?? 0) + 1);
     progress.tick(++done, bad);
   }
   progress.finish(done, bad);
-  return discovery;
+  const collapsed = done - kept.length;
+  if (collapsed > 0 && progress.enabled)
+    console.error(`${collapsed} near-duplicate verbatims counted once with the text they repeat (--keep-duplicates counts each)`);
+  return { discovery, kept, repeats };
 }
 
 /** Second pass: the texts of the example verbatims, by their index among the valid records. */
@@ -85,14 +109,17 @@ async function exampleTexts(
   return texts;
 }
 
-function printTable(candidates: ThemeCandidate[], examples: Map<number, string>): void {
+function printTable(candidates: ThemeCandidate[], examples: Map<number, string>, repeats: Map<number, number>): void {
   if (candidates.length === 0) {
     console.log('no candidate themes found (try a lower --min-count)');
     return;
   }
   for (const c of candidates) {
     console.log(`${String(c.count).padStart(6)}  ${c.phrase}${c.relatedPhrases.length ? `  (also: ${c.relatedPhrases.join(', ')})` : ''}`);
-    for (const i of c.exampleIndexes) console.log(`        - ${oneLine(examples.get(i) ?? '')}`);
+    for (const i of c.exampleIndexes) {
+      const n = repeats.get(i) ?? 0;
+      console.log(`        - ${oneLine(examples.get(i) ?? '')}${n ? `  (+${n} repeat${n === 1 ? '' : 's'})` : ''}`);
+    }
   }
 }
 
@@ -107,6 +134,7 @@ export async function run(argv: string[]): Promise<number> {
         'text-column': { type: 'string', default: 'text' },
         'min-count': { type: 'string' },
         limit: { type: 'string' },
+        'keep-duplicates': { type: 'boolean', default: false },
         format: { type: 'string' },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -143,13 +171,22 @@ export async function run(argv: string[]): Promise<number> {
   const textColumn = values['text-column'] as string;
   try {
     const taxonomy = loadTaxonomy(values.taxonomy as string | undefined);
-    const discovery = await collect(input, format, textColumn, taxonomy, new Progress(!values.quiet, 'read'));
-    const candidates = discovery.candidates({ minCount, limit });
+    const progress = new Progress(!values.quiet, 'read');
+    const keepDuplicates = values['keep-duplicates'] === true;
+    const { discovery, kept, repeats } = await collect(input, format, textColumn, taxonomy, keepDuplicates, progress);
+    // The discovery numbers the verbatims it was given; the examples are fetched by their index in the file.
+    const candidates = discovery
+      .candidates({ minCount, limit })
+      .map((c) => ({ ...c, exampleIndexes: c.exampleIndexes.map((k) => kept[k]) }));
     const examples = await exampleTexts(input, format, textColumn, new Set(candidates.flatMap((c) => c.exampleIndexes)));
     if (values.json) {
-      const withText = candidates.map((c) => ({ ...c, examples: c.exampleIndexes.map((i) => examples.get(i) ?? '') }));
+      const withText = candidates.map((c) => ({
+        ...c,
+        examples: c.exampleIndexes.map((i) => examples.get(i) ?? ''),
+        exampleRepeats: c.exampleIndexes.map((i) => repeats.get(i) ?? 0),
+      }));
       console.log(JSON.stringify(withText, null, 2));
-    } else printTable(candidates, examples);
+    } else printTable(candidates, examples, repeats);
     return 0;
   } catch (err) {
     console.error(`verbatim discover: ${(err as Error).message}`);

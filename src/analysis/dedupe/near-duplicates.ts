@@ -20,6 +20,50 @@ export const LEXICAL_DUPLICATE_THRESHOLD = 0.8;
 export const EMBEDDING_DUPLICATE_THRESHOLD = 0.98;
 
 /**
+ * The search one item at a time, for callers that stream (`verbatim discover` reads a file of any
+ * size): it keeps only the representatives, with their bucket keys.
+ */
+class NearDuplicateIndex<T> {
+  private readonly buckets = new Map<string, number[]>();
+  private readonly representatives = new Map<number, T>();
+  private next = 0;
+
+  constructor(
+    private readonly keys: (item: T) => readonly string[],
+    private readonly similarity: (a: T, b: T) => number,
+    private readonly threshold: number,
+  ) {}
+
+  /** The index of the earlier representative this item nearly repeats, or its own index (it becomes one). */
+  add(item: T): number {
+    const i = this.next++;
+    const itemKeys = this.keys(item);
+    const seen = new Set<number>();
+    let best = -1;
+    let bestSimilarity = this.threshold;
+    for (const key of itemKeys) {
+      for (const r of this.buckets.get(key) ?? []) {
+        if (seen.has(r)) continue;
+        seen.add(r);
+        const s = this.similarity(item, this.representatives.get(r) as T);
+        if (s > bestSimilarity || (s === bestSimilarity && (best < 0 || r < best))) {
+          best = r;
+          bestSimilarity = s;
+        }
+      }
+    }
+    if (best >= 0) return best;
+    this.representatives.set(i, item);
+    for (const key of itemKeys) {
+      const list = this.buckets.get(key);
+      if (list) list.push(i);
+      else this.buckets.set(key, [i]);
+    }
+    return i;
+  }
+}
+
+/**
  * For each item, the index of the earlier item it nearly repeats, or its own index.
  * `keys` are its LSH bucket keys, `similarity` the exact check of a candidate pair.
  */
@@ -29,39 +73,20 @@ export function nearDuplicates<T>(
   similarity: (a: T, b: T) => number,
   threshold: number,
 ): number[] {
-  const buckets = new Map<string, number[]>();
-  const representativeOf: number[] = [];
-  items.forEach((item, i) => {
-    const itemKeys = keys(item);
-    const seen = new Set<number>();
-    let best = -1;
-    let bestSimilarity = threshold;
-    for (const key of itemKeys) {
-      for (const r of buckets.get(key) ?? []) {
-        if (seen.has(r)) continue;
-        seen.add(r);
-        const s = similarity(item, items[r]);
-        if (s > bestSimilarity || (s === bestSimilarity && (best < 0 || r < best))) {
-          best = r;
-          bestSimilarity = s;
-        }
-      }
-    }
-    representativeOf.push(best >= 0 ? best : i);
-    if (best >= 0) return;
-    for (const key of itemKeys) {
-      const list = buckets.get(key);
-      if (list) list.push(i);
-      else buckets.set(key, [i]);
-    }
-  });
-  return representativeOf;
+  const index = new NearDuplicateIndex(keys, similarity, threshold);
+  return items.map((item) => index.add(item));
+}
+
+/** A streaming lexical near-duplicate search: `add(text)` answers the index of the text it repeats, or its own. */
+export function lexicalNearDuplicateIndex(threshold = LEXICAL_DUPLICATE_THRESHOLD): { add(text: string): number } {
+  const index = new NearDuplicateIndex(minhashBandKeys, jaccard, threshold);
+  return { add: (text) => index.add(shingles(typeof text === 'string' ? text : '')) };
 }
 
 /** Near-duplicates by shared character 5-grams (MinHash buckets, exact Jaccard check). */
 export function lexicalNearDuplicates(texts: readonly string[], threshold = LEXICAL_DUPLICATE_THRESHOLD): number[] {
-  const sets = texts.map((t) => shingles(typeof t === 'string' ? t : ''));
-  return nearDuplicates(sets, minhashBandKeys, jaccard, threshold);
+  const index = lexicalNearDuplicateIndex(threshold);
+  return texts.map((t) => index.add(t));
 }
 
 /** Near-duplicates by sentence embeddings (random-hyperplane buckets, exact cosine check). */

@@ -171,4 +171,31 @@ describe('verbatim discover', { timeout: 60_000 }, () => {
     const json = await cli('discover', '--input', input, '--min-count', '2', '--json', '--quiet');
     expect(JSON.parse(json.stdout)[0]).toMatchObject({ phrase: 'loyalty point', count: 3, examples: expect.arrayContaining([texts[1]]) });
   });
+
+  it('counts near-duplicates once, with how many each example stood for, unless --keep-duplicates', async () => {
+    const repeated = 'My loyalty points never show up!';
+    const texts = [
+      'loyalty points are confusing',
+      repeated,
+      'my loyalty points never show up',
+      'MY LOYALTY POINTS NEVER SHOW UP.',
+      'love the loyalty points',
+      'fine',
+    ];
+    const input = file('discover-dupes.jsonl', texts.map((text) => JSON.stringify({ text })).join('\n'));
+    const collapsed = await cli('discover', '--input', input, '--min-count', '2', '--json');
+    expect(collapsed.code).toBe(0);
+    expect(collapsed.stderr).toContain('2 near-duplicate verbatims counted once');
+    const tracking = (
+      JSON.parse(collapsed.stdout) as { phrase: string; count: number; examples: string[]; exampleRepeats: number[] }[]
+    ).find((c) => c.phrase === 'loyalty point');
+    expect(tracking?.count).toBe(3);
+    expect(tracking?.exampleRepeats[tracking.examples.indexOf(repeated)]).toBe(2);
+
+    const table = await cli('discover', '--input', input, '--min-count', '2', '--quiet');
+    expect(table.stdout).toContain(`- ${repeated}  (+2 repeats)`);
+
+    const each = await cli('discover', '--input', input, '--min-count', '2', '--json', '--quiet', '--keep-duplicates');
+    expect((JSON.parse(each.stdout) as { phrase: string; count: number }[]).find((c) => c.phrase === 'loyalty point')?.count).toBe(5);
+  });
 });
