@@ -608,4 +608,65 @@ describe('dispatch planner', () => {
       await client.close();
     }
   }, 180_000);
+
+  it('a tick that stopped after storing an invitation, before publishing it and settling its event: the next tick sends it, once', async () => {
+    expect((await app.gql(RULE, { input: { touchpoint: 'onboarding_done' } })).errors).toBeUndefined();
+    const recorded = await app.gql(EVENT, {
+      input: {
+        externalId: 'crash-event',
+        touchpoint: 'onboarding_done',
+        occurredAt: '2027-01-19T08:00:00Z',
+        customer: { externalId: 'crash-1' },
+      },
+    });
+    expect(recorded.errors).toBeUndefined();
+    const eventId = recorded.data!.recordTouchpointEvent.id as string;
+    // What the stopped run left: its invitation stored (QUEUED), nothing published, the event still PENDING and due.
+    const client = await new mongoose.mongo.MongoClient(testMongoUri(NAME)).connect();
+    const invitationId = new mongoose.Types.ObjectId();
+    try {
+      const dueAt = new Date('2027-01-19T08:00:00Z');
+      await client
+        .db()
+        .collection('survey_invitations')
+        .insertOne({
+          _id: invitationId,
+          eventId: new mongoose.Types.ObjectId(eventId),
+          customerId: 'crash-1',
+          touchpoint: 'onboarding_done',
+          kind: 'TRANSACTIONAL',
+          channel: 'email',
+          team: null,
+          email: null,
+          locale: null,
+          timeZone: 'Europe/Berlin',
+          account: null,
+          attributes: [],
+          attributeTags: [],
+          dueAt,
+          status: 'QUEUED',
+          skipRule: null,
+          skipDetail: null,
+          plannedAt: dueAt,
+          sentAt: null,
+          respondedAt: null,
+          responseId: null,
+          expiredAt: null,
+        });
+    } finally {
+      await client.close();
+    }
+
+    expect(await tickAt('2027-01-19T10:00:00.000Z')).toMatchObject({ released: 1 });
+    const sent = await waitFor(async () => received().find((d) => d.data.invitations.some((i) => i.customer.externalId === 'crash-1')), {
+      what: "crash-1's invitation in a survey.due webhook",
+    });
+    expect(sent.data.invitations.find((i) => i.customer.externalId === 'crash-1')?.id).toBe(invitationId.toHexString());
+    // Settled: a later tick neither sends it again nor makes a second invitation.
+    await tickAt('2027-01-19T10:01:00.000Z');
+    expect((await invitations({ customerExternalId: 'crash-1' })).edges.map((e) => [e.node.id, e.node.status])).toEqual([
+      [invitationId.toHexString(), 'QUEUED'],
+    ]);
+    expect(received().filter((d) => d.data.invitations.some((i) => i.customer.externalId === 'crash-1'))).toHaveLength(1);
+  }, 120_000);
 });

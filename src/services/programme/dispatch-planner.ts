@@ -2,12 +2,17 @@
  * One planner tick: releases due surveys in a batch of at most `batchSize`, on business days inside
  * business hours in each customer's time zone, within each team's daily capacity; makes relationship
  * surveys due for customers with no triggering event (relationship-cadence.ts); records every skip
- * with its rule; expires invitations nobody answered; tells the sending tool in one `survey.due` event.
+ * with its rule; expires invitations nobody answered; tells the sending tool in a `survey.due` event
+ * per page that released any (usually one per tick).
  *
  * Bulk per page: a tick reads the due queue's keys (the due day buckets: its length is the backlog),
  * then the due events a page at a time by `_id` (with their contacts and account logs), decides every event of the page in memory (fatigue.ts), then writes the page with a few
- * bulk writes — invitations, contacts' last survey, team capacity use, and the events settled last,
- * so a run that crashed mid-page leaves its events PENDING and the next run completes them.
+ * bulk writes — invitations, contacts' last survey, team capacity use — publishes its `survey.due`
+ * event, and settles the events last, so a run that crashed mid-page leaves its events PENDING and
+ * the next run completes them: their stored invitations are published (again) and counted (again).
+ * At least once, never lost: a crash between the publish and the settle can deliver an invitation
+ * twice (the sending tool keys on the invitation id) and count it twice against capacity and the
+ * fatigue rules, the safe side of both.
  *
  * One plan per tick however many workers run: a tick is claimed by inserting its id (the clock's time
  * divided by the tick length), and each event gets at most one invitation (unique by event id: an
@@ -60,6 +65,9 @@ type Settings = Awaited<ReturnType<DispatchPlanner['loadSettings']>>;
 
 /** What one tick has decided so far: later events (and pages) of the tick see earlier releases. */
 interface TickState {
+  tick: string;
+  /** Pages of this tick that published a `survey.due` event (its id tells them apart). */
+  published: number;
   now: Date;
   day: string;
   contacts: Map<string, ContactEntity>;
@@ -94,6 +102,8 @@ export class DispatchPlanner {
     const relationship = await planRelationshipSurveys(repo, settings.rules, now, this.settings.batchSize, queue.length);
     if (relationship > 0) queue = await repo.dueQueue(now);
     const state: TickState = {
+      tick,
+      published: 0,
       now,
       day: settings.day,
       contacts: new Map(),
@@ -108,7 +118,6 @@ export class DispatchPlanner {
     for (let offset = 0; offset < scanned.length && state.released.length < this.settings.batchSize; offset += PAGE_SIZE)
       await this.planPage(await repo.findDueEvents(scanned.slice(offset, offset + PAGE_SIZE)), settings, state);
     const { released, skipped, deferred } = state;
-    if (released.length) await this.deps.events.publish([surveyDueEvent(tick, now, released)]);
 
     const summary: TickSummary = {
       tick,
@@ -261,8 +270,10 @@ export class DispatchPlanner {
 
   /**
    * Writes a page's invitations, then the released customers' last survey and the teams' capacity
-   * use, and settles the events last. An invitation refused because its event has one already (a run
-   * that crashed after inserting) is not released again: its event is settled with the stored one.
+   * use, publishes the page's `survey.due` event and settles the events last. An invitation refused
+   * because its event has one already (a run that crashed before settling it) is not decided again:
+   * the stored one stands, and if it was released its effects and its publish are repeated — that run
+   * may have stopped before either (see the file's comment).
    */
   private async store(decided: InvitationEntity[], state: TickState): Promise<void> {
     const { repo } = this.deps;
@@ -270,7 +281,7 @@ export class DispatchPlanner {
     const refused = await repo.insertInvitations(decided);
     const stored = decided.filter((_, i) => !refused.has(i));
     const earlier = await repo.findInvitationsOfEvents([...refused].map((i) => decided[i].eventId));
-    const released = stored.filter((i) => i.status === 'QUEUED');
+    const released = [...stored, ...earlier].filter((i) => i.status === 'QUEUED');
 
     // One mark per customer: the contact's state after all of its releases in this tick.
     const marks = new Map<string, SurveyedMark>();
@@ -289,6 +300,12 @@ export class DispatchPlanner {
     const teamUse = new Map<string, number>();
     for (const i of released) if (i.team !== null) teamUse.set(`${i.team}|${state.day}`, (teamUse.get(`${i.team}|${state.day}`) ?? 0) + 1);
     await repo.addCapacityUse(teamUse);
+    if (released.length) {
+      // The first page's event keeps the tick's id; a later page's gets its number.
+      const id = state.published === 0 ? state.tick : `${state.tick}.${state.published}`;
+      await this.deps.events.publish([surveyDueEvent(id, state.now, released)]);
+      state.published++;
+    }
     await repo.settleEvents(
       [...stored, ...earlier].map((i) => ({
         eventId: i.eventId,
