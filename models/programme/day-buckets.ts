@@ -5,7 +5,9 @@
  * few buckets, however large the collection the ids point into (the planner's due queue, the
  * relationship cadence, the released invitations awaiting expiry).
  *
- * Adding writes the bucket first and the registry after; a reader drops an emptied day from the
+ * Adding registers the days, writes the buckets, then registers the days again: a run stopped at any
+ * point leaves no filled bucket unregistered, and a reader that dropped a day as empty between the
+ * first registration and the write sees it registered again. A reader drops an emptied day from the
  * registry first and deletes the bucket only if it is still empty (re-registering it otherwise), so a
  * concurrent add is never left in an unregistered bucket.
  */
@@ -50,10 +52,11 @@ export class DayBuckets {
     return `${this.kind}:days`;
   }
 
-  /** Adds ids to their days' buckets (idempotent), then registers the days. */
+  /** Registers the days, adds the ids to their days' buckets (idempotent), and registers the days again. */
   async add(byDay: Map<string, string[]>): Promise<void> {
     const days = [...byDay].filter(([, ids]) => ids.length > 0);
     if (days.length === 0) return;
+    await this.register(days.map(([day]) => day));
     for (const part of chunks(days)) {
       const ops = part.map(([day, ids]) => ({
         updateOne: { filter: { _id: this.key(day) }, update: { $addToSet: { ids: { $each: ids } } }, upsert: true },

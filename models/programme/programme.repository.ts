@@ -156,20 +156,26 @@ export class ProgrammeRepository {
    */
   async markSurveyed(marks: SurveyedMark[]): Promise<void> {
     for (const part of chunks(marks)) {
+      // Restarted cadences enter their new day before the anchor moves (see restartCadence).
+      const restarted = part.filter((m) => m.relationship);
+      await this.cadence.add(
+        byDay(
+          restarted,
+          (m) => m.at,
+          (m) => m.customerId,
+        ),
+      );
       const ops = part.map((m) => {
         const set = { lastSurveyedAt: m.at, lastByTouchpoint: m.lastByTouchpoint, ...(m.relationship ? { relationshipAnchor: m.at } : {}) };
         const update = { $set: set, $setOnInsert: m.relationship ? {} : { relationshipAnchor: m.at } };
         return { updateOne: { filter: { _id: m.customerId }, update, upsert: true } };
       });
       const result = await this.m.contacts.bulkWrite(ops as never, { ordered: false });
-      // A cadence (re)started at `at`: the old day's entry turns stale and is dropped when read.
-      const started = new Set([
-        ...part.filter((m) => m.relationship).map((m) => m.customerId),
-        ...Object.values(result.upsertedIds ?? {}).map(String),
-      ]);
+      // A contact first seen here starts its cadence now; a restarted one's old day's entry turns stale and is dropped when read.
+      const created = new Set(Object.values(result.upsertedIds ?? {}).map(String));
       await this.cadence.add(
         byDay(
-          part.filter((m) => started.has(m.customerId)),
+          part.filter((m) => created.has(m.customerId) && !m.relationship),
           (m) => m.at,
           (m) => m.customerId,
         ),
@@ -209,8 +215,8 @@ export class ProgrammeRepository {
   /** Restarts the cadence of these contacts at `at` (a relationship survey was planned, or none can be). */
   async restartCadence(contacts: Pick<ContactEntity, '_id' | 'relationshipAnchor'>[], at: Date): Promise<void> {
     if (contacts.length === 0) return;
-    for (const part of chunks(contacts, IN_CHUNK))
-      await this.m.contacts.updateMany({ _id: { $in: part.map((c) => c._id) } }, { $set: { relationshipAnchor: at } }).exec();
+    // The new day's entries first: a run stopped before the anchors moved leaves entries that a read
+    // drops as stale (the old ones still stand), never a contact in no bucket at all.
     await this.cadence.add(
       byDay(
         contacts,
@@ -218,6 +224,8 @@ export class ProgrammeRepository {
         (c) => c._id,
       ),
     );
+    for (const part of chunks(contacts, IN_CHUNK))
+      await this.m.contacts.updateMany({ _id: { $in: part.map((c) => c._id) } }, { $set: { relationshipAnchor: at } }).exec();
     const anchored = contacts.filter((c) => c.relationshipAnchor && utcDay(c.relationshipAnchor) !== utcDay(at));
     await this.cadence.remove(
       byDay(
