@@ -406,12 +406,27 @@ export class ProgrammeRepository {
     await this.bucketReleased(open);
     return open.length;
   }
-  findInvitationsOfEvents(eventIds: Types.ObjectId[]): Promise<InvitationEntity[]> {
-    if (eventIds.length === 0) return Promise.resolve([]);
-    return this.m.invitations
-      .find({ eventId: { $in: eventIds } })
+  /**
+   * The stored invitations of these events: by `_id` (an invitation's id is its event's), then by
+   * `eventId` for those not found — invitations stored before ids were shared, a scan on FerretDB,
+   * read only when such an invitation's event is still pending.
+   */
+  async findInvitationsOfEvents(eventIds: Types.ObjectId[]): Promise<InvitationEntity[]> {
+    if (eventIds.length === 0) return [];
+    const byId = await this.m.invitations
+      .find({ _id: { $in: eventIds } })
       .lean<InvitationEntity[]>()
       .exec();
+    const found = new Set(byId.map((i) => i.eventId.toHexString()));
+    const older = eventIds.filter((id) => !found.has(id.toHexString()));
+    if (older.length === 0) return byId;
+    return [
+      ...byId,
+      ...(await this.m.invitations
+        .find({ eventId: { $in: older } })
+        .lean<InvitationEntity[]>()
+        .exec()),
+    ];
   }
   findInvitation(id: string): Promise<InvitationEntity | null> {
     if (!Types.ObjectId.isValid(id)) return Promise.resolve(null);

@@ -609,64 +609,80 @@ describe('dispatch planner', () => {
     }
   }, 180_000);
 
-  it('a tick that stopped after storing an invitation, before publishing it and settling its event: the next tick sends it, once', async () => {
+  it('a tick that stopped after storing invitations, before publishing them and settling their events: the next tick sends them, once', async () => {
     expect((await app.gql(RULE, { input: { touchpoint: 'onboarding_done' } })).errors).toBeUndefined();
-    const recorded = await app.gql(EVENT, {
-      input: {
-        externalId: 'crash-event',
-        touchpoint: 'onboarding_done',
-        occurredAt: '2027-01-19T08:00:00Z',
-        customer: { externalId: 'crash-1' },
-      },
-    });
-    expect(recorded.errors).toBeUndefined();
-    const eventId = recorded.data!.recordTouchpointEvent.id as string;
-    // What the stopped run left: its invitation stored (QUEUED), nothing published, the event still PENDING and due.
+    const dueAt = new Date('2027-01-19T08:00:00Z');
+    const eventIds: Record<string, string> = {};
+    for (const customer of ['crash-1', 'crash-2']) {
+      const recorded = await app.gql(EVENT, {
+        input: {
+          externalId: `${customer}-event`,
+          touchpoint: 'onboarding_done',
+          occurredAt: dueAt.toISOString(),
+          customer: { externalId: customer },
+        },
+      });
+      expect(recorded.errors).toBeUndefined();
+      eventIds[customer] = recorded.data!.recordTouchpointEvent.id as string;
+    }
+    // What the stopped run left: its invitations stored (QUEUED), nothing published, the events still
+    // PENDING and due. crash-1's has an id of its own (as invitations stored before ids were shared
+    // with their events have), crash-2's its event's id.
+    const invitationIds = { 'crash-1': new mongoose.Types.ObjectId(), 'crash-2': new mongoose.Types.ObjectId(eventIds['crash-2']) };
     const client = await new mongoose.mongo.MongoClient(testMongoUri(NAME)).connect();
-    const invitationId = new mongoose.Types.ObjectId();
     try {
-      const dueAt = new Date('2027-01-19T08:00:00Z');
       await client
         .db()
         .collection('survey_invitations')
-        .insertOne({
-          _id: invitationId,
-          eventId: new mongoose.Types.ObjectId(eventId),
-          customerId: 'crash-1',
-          touchpoint: 'onboarding_done',
-          kind: 'TRANSACTIONAL',
-          channel: 'email',
-          team: null,
-          email: null,
-          locale: null,
-          timeZone: 'Europe/Berlin',
-          account: null,
-          attributes: [],
-          attributeTags: [],
-          dueAt,
-          status: 'QUEUED',
-          skipRule: null,
-          skipDetail: null,
-          plannedAt: dueAt,
-          sentAt: null,
-          respondedAt: null,
-          responseId: null,
-          expiredAt: null,
-        });
+        .insertMany(
+          Object.entries(invitationIds).map(([customer, _id]) => ({
+            _id,
+            eventId: new mongoose.Types.ObjectId(eventIds[customer]),
+            customerId: customer,
+            touchpoint: 'onboarding_done',
+            kind: 'TRANSACTIONAL',
+            channel: 'email',
+            team: null,
+            email: null,
+            locale: null,
+            timeZone: 'Europe/Berlin',
+            account: null,
+            attributes: [],
+            attributeTags: [],
+            dueAt,
+            status: 'QUEUED',
+            skipRule: null,
+            skipDetail: null,
+            plannedAt: dueAt,
+            sentAt: null,
+            respondedAt: null,
+            responseId: null,
+            expiredAt: null,
+          })),
+        );
     } finally {
       await client.close();
     }
 
-    expect(await tickAt('2027-01-19T10:00:00.000Z')).toMatchObject({ released: 1 });
-    const sent = await waitFor(async () => received().find((d) => d.data.invitations.some((i) => i.customer.externalId === 'crash-1')), {
-      what: "crash-1's invitation in a survey.due webhook",
+    const crashed = (d: Delivery) => d.data.invitations.filter((i) => i.customer.externalId.startsWith('crash-'));
+    expect(await tickAt('2027-01-19T10:00:00.000Z')).toMatchObject({ released: 2 });
+    await waitFor(async () => received().flatMap(crashed).length >= 2, { what: 'the stored invitations in a survey.due webhook' });
+    expect(
+      Object.fromEntries(
+        received()
+          .flatMap(crashed)
+          .map((i) => [i.customer.externalId, i.id]),
+      ),
+    ).toEqual({
+      'crash-1': invitationIds['crash-1'].toHexString(),
+      'crash-2': invitationIds['crash-2'].toHexString(),
     });
-    expect(sent.data.invitations.find((i) => i.customer.externalId === 'crash-1')?.id).toBe(invitationId.toHexString());
-    // Settled: a later tick neither sends it again nor makes a second invitation.
+    // Settled: a later tick neither sends them again nor makes a second invitation.
     await tickAt('2027-01-19T10:01:00.000Z');
-    expect((await invitations({ customerExternalId: 'crash-1' })).edges.map((e) => [e.node.id, e.node.status])).toEqual([
-      [invitationId.toHexString(), 'QUEUED'],
-    ]);
-    expect(received().filter((d) => d.data.invitations.some((i) => i.customer.externalId === 'crash-1'))).toHaveLength(1);
+    for (const [customer, id] of Object.entries(invitationIds))
+      expect((await invitations({ customerExternalId: customer })).edges.map((e) => [e.node.id, e.node.status])).toEqual([
+        [id.toHexString(), 'QUEUED'],
+      ]);
+    expect(received().flatMap(crashed)).toHaveLength(2);
   }, 120_000);
 });

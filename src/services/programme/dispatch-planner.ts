@@ -18,7 +18,6 @@
  * divided by the tick length), and each event gets at most one invitation (unique by event id: an
  * insert refused by that index settles the event with the invitation stored first).
  */
-import { Types } from 'mongoose';
 import { localDateKey } from '../../domain/business-calendar.js';
 import type { Logger } from '../../logger.js';
 import { attributeTag } from '../../../models/response/response.entity.js';
@@ -235,7 +234,8 @@ export class DispatchPlanner {
         continue;
       }
       decided.push({
-        _id: new Types.ObjectId(),
+        // One invitation per event: its id is the event's, so a refused insert finds the stored one by `_id`.
+        _id: event._id,
         eventId: event._id,
         customerId: event.customerId,
         touchpoint: event.touchpoint,
