@@ -80,7 +80,7 @@ export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
  */
 interface ExemplarMatrix {
   dim: number;
-  rows: Float32Array;
+  rows: Float64Array;
   norms: Float64Array;
   /** Rows per theme, in taxonomy order. */
   counts: number[];
@@ -88,7 +88,8 @@ interface ExemplarMatrix {
 
 function exemplarMatrix(vectors: Float32Array[], counts: number[]): ExemplarMatrix {
   const dim = vectors[0]?.length ?? 0;
-  const rows = new Float32Array(vectors.length * dim);
+  // Float64: the products are taken in double precision either way, and V8 reads these faster.
+  const rows = new Float64Array(vectors.length * dim);
   const norms = new Float64Array(vectors.length);
   vectors.forEach((v, r) => {
     if (v.length !== dim) throw new Error(`Exemplar vectors differ in length (${v.length} and ${dim}).`);
@@ -100,21 +101,48 @@ function exemplarMatrix(vectors: Float32Array[], counts: number[]): ExemplarMatr
   return { dim, rows, norms, counts };
 }
 
-/** For each theme, the text's best cosine to one of its exemplars: cosineSimilarity, same arithmetic, fewer passes. */
-function bestPerTheme(text: Float32Array, { dim, rows, norms, counts }: ExemplarMatrix): number[] {
+/**
+ * For each theme, the text's best cosine to one of its exemplars: cosineSimilarity's arithmetic
+ * (each dot product summed in the same order, in double precision), four rows at a time so the
+ * text is read once per four exemplars.
+ */
+function bestPerTheme(vector: Float32Array, { dim, rows, norms, counts }: ExemplarMatrix): number[] {
+  const text = Float64Array.from(vector);
   let n = 0;
   for (let i = 0; i < dim; i++) n += text[i] * text[i];
   const norm = Math.sqrt(n);
-  const best: number[] = [];
+  const dots = new Float64Array(norms.length);
   let r = 0;
+  for (; r + 4 <= norms.length; r += 4) {
+    const [o0, o1, o2, o3] = [r * dim, (r + 1) * dim, (r + 2) * dim, (r + 3) * dim];
+    let d0 = 0;
+    let d1 = 0;
+    let d2 = 0;
+    let d3 = 0;
+    for (let i = 0; i < dim; i++) {
+      const t = text[i];
+      d0 += t * rows[o0 + i];
+      d1 += t * rows[o1 + i];
+      d2 += t * rows[o2 + i];
+      d3 += t * rows[o3 + i];
+    }
+    dots[r] = d0;
+    dots[r + 1] = d1;
+    dots[r + 2] = d2;
+    dots[r + 3] = d3;
+  }
+  for (; r < norms.length; r++) {
+    let d = 0;
+    for (let i = 0, o = r * dim; i < dim; i++) d += text[i] * rows[o + i];
+    dots[r] = d;
+  }
+  const best: number[] = [];
+  r = 0;
   for (const count of counts) {
     let max = -Infinity;
     for (const end = r + count; r < end; r++) {
-      let dot = 0;
-      const offset = r * dim;
-      for (let i = 0; i < dim; i++) dot += text[i] * rows[offset + i];
       const denominator = norm * norms[r];
-      const similarity = denominator > 0 ? dot / denominator : 0;
+      const similarity = denominator > 0 ? dots[r] / denominator : 0;
       if (similarity > max) max = similarity;
     }
     best.push(max);
