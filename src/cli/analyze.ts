@@ -23,6 +23,7 @@ import {
   resolveEngine,
   transformerAnalyzer,
   transformerOptionsFromConfig,
+  analyzeInTurn,
   type EngineChoice,
   type TaxonomyAnalyzer,
 } from '../services/analysis-engine.js';
@@ -184,7 +185,8 @@ async function createEngine(
     return { ...(await transformerAnalyzer(options, lexical)(taxonomy)), window: TRANSFORMER_WINDOW };
   }
   const compiled = compileTaxonomy(taxonomy);
-  return { analyze: async (text) => analyze(text, compiled, { maxChars }), dispose: async () => undefined, window: 1 };
+  const analyzeOne = (text: string) => analyze(text, compiled, { maxChars });
+  return { analyze: async (text) => analyzeOne(text), analyzeBatch: analyzeInTurn(analyzeOne), dispose: async () => undefined, window: 1 };
 }
 
 /** The CLI's output line (DESIGN.md contract; "language" added). */

@@ -12,6 +12,8 @@ import type { Config } from '../config.js';
 /** Analyses texts against one compiled taxonomy. */
 export interface TaxonomyAnalyzer {
   analyze(text: string): Promise<AnalysisResult>;
+  /** Several texts, results in order: the transformer engine embeds them in shared model runs. */
+  analyzeBatch(texts: readonly string[]): Promise<AnalysisResult[]>;
   dispose(): Promise<void>;
 }
 
@@ -20,9 +22,25 @@ export type AnalyzerFactory = (taxonomy: Taxonomy) => Promise<TaxonomyAnalyzer>;
 
 export type EngineChoice = 'lexical' | 'transformer' | 'auto';
 
+/**
+ * The batch of a synchronous engine: one text after another, yielding to the event loop every 10
+ * so that timers (BullMQ's lock renewals of a batch's jobs) are not held up.
+ */
+export function analyzeInTurn(analyzeOne: (text: string) => AnalysisResult): TaxonomyAnalyzer['analyzeBatch'] {
+  return async (texts) => {
+    const results: AnalysisResult[] = [];
+    for (const [i, text] of texts.entries()) {
+      if (i % 10 === 9) await new Promise((resolve) => setImmediate(resolve));
+      results.push(analyzeOne(text));
+    }
+    return results;
+  };
+}
+
 export const lexicalAnalyzer: AnalyzerFactory = async (taxonomy) => {
   const compiled = compileTaxonomy(taxonomy);
-  return { analyze: async (text) => analyze(text, compiled), dispose: async () => undefined };
+  const analyzeOne = (text: string) => analyze(text, compiled);
+  return { analyze: async (text) => analyzeOne(text), analyzeBatch: analyzeInTurn(analyzeOne), dispose: async () => undefined };
 };
 
 /** VERBATIM_MODEL_DIR, else <VERBATIM_DATA_DIR>/models; absolute. */

@@ -119,11 +119,12 @@ export class AnalysisService {
       const adapter = (await this.deps.adapter?.current()) ?? null;
       const at = this.now();
       const analysed: { index: number; response: ResponseEntity; analysis: StoredAnalysis; themeKeys: string[] }[] = [];
+      // One call for the batch: the transformer engine embeds its texts in shared model runs.
+      const comments = toAnalyse.map(({ response }) => response.comment ?? '');
+      const engineResults = await analyzer.analyzeBatch(comments);
       for (const [i, { index, response }] of toAnalyse.entries()) {
-        // The engine is synchronous CPU: yield now and then, so BullMQ's lock renewals of the batch's jobs are not delayed.
-        if (i % 10 === 9) await new Promise((resolve) => setImmediate(resolve));
-        const comment = response.comment ?? '';
-        const result = applyAdapter(await analyzer.analyze(comment), comment, adapter);
+        const comment = comments[i];
+        const result = applyAdapter(engineResults[i], comment, adapter);
         // A person's correction wins over every re-analysis (taxonomy or adapter backfills).
         const labels = new Map(result.themes.map((t) => [t.key, t.label]));
         for (const t of response.analysis?.themes ?? []) if (!labels.has(t.key)) labels.set(t.key, t.label);

@@ -70,6 +70,8 @@ export interface TransformerAnalyzerOptions extends TransformerAnalysisOptions {
 export interface TransformerAnalyzer {
   readonly backend: TransformerBackend;
   analyze(text: string): Promise<AnalysisResult>;
+  /** Several texts, results in order, their embeddings computed in shared model runs. */
+  analyzeBatch(texts: readonly string[]): Promise<AnalysisResult[]>;
   dispose(): Promise<void>;
 }
 
@@ -95,9 +97,13 @@ export async function createTransformerAnalyzer<Compiled>(
     await backend.dispose();
     throw err;
   }
+  const analyze = (text: string) =>
+    analyzeWithTransformer(text, compiled, matcher, { ...enrichOptions, analyze: lexical.analyze, sentimentHead: head });
   return {
     backend,
-    analyze: (text) => analyzeWithTransformer(text, compiled, matcher, { ...enrichOptions, analyze: lexical.analyze, sentimentHead: head }),
+    analyze,
+    // Started together, the texts' embed calls are coalesced by the backend into one run (sorted by length, split by size).
+    analyzeBatch: (texts) => Promise.all(texts.map(analyze)),
     dispose: () => backend.dispose(),
   };
 }

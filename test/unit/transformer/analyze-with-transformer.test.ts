@@ -81,6 +81,19 @@ describe('analyzeWithTransformer', () => {
     expect(angry.sentiment.label).toBe('negative');
   });
 
+  it('analyses a batch as it analyses each text, results in order', async () => {
+    const texts = [
+      'the delivery came on monday but they overcharged my card',
+      'sluggish and laggy all week',
+      'I love it, great and excellent',
+      'sluggish and laggy all week',
+    ];
+    const batch = await analyzer.analyzeBatch(texts);
+    const single = [];
+    for (const text of texts) single.push(await analyzer.analyze(text));
+    expect(batch).toEqual(single);
+  });
+
   it('works as a plain function over a compiled taxonomy and a matcher', async () => {
     const matcher = createEmbeddingThemeMatcher(TEST_TAXONOMY, analyzer.backend, { threshold: 0.5 });
     const compiled = engine.compileTaxonomy(TEST_TAXONOMY);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  cosineSimilarity,
   createEmbeddingThemeMatcher,
   createTransformerBackend,
   themeExemplars,
@@ -45,6 +46,15 @@ describe('embedding theme matcher', () => {
     expect(themeExemplars(TEST_TAXONOMY.themes[3])).toEqual(['Ease of use', 'Ease of use: intuitive, easy to use']);
     const zeroShot = { key: 'fees', label: 'Fees', description: 'Charges on the statement', keywords: ['fee', 'charge'], examples: [] };
     expect(themeExemplars(zeroShot)).toEqual(['Charges on the statement', 'Fees', 'Fees: fee, charge']);
+  });
+
+  it("scores each theme by its best exemplar's cosine, exactly as cosineSimilarity does", async () => {
+    const matcher = createEmbeddingThemeMatcher(TEST_TAXONOMY, backend);
+    const texts = ['they overcharged my card', 'the parcel came late', ''];
+    const vectors = await backend.embed(texts);
+    const exemplars = await Promise.all(TEST_TAXONOMY.themes.map((t) => backend.embed(themeExemplars(t))));
+    const expected = vectors.map((v) => exemplars.map((rows) => Math.max(...rows.map((e) => cosineSimilarity(v, e)))));
+    expect(await matcher.similaritiesOf(vectors)).toEqual(expected);
   });
 
   it('finds a theme whose keywords are absent but whose examples share the meaning', async () => {

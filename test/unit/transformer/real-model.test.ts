@@ -128,6 +128,29 @@ describe('the installed all-MiniLM-L6-v2', () => {
     expect(cosineSimilarity(charged, weather)).toBeLessThan(0.2);
   });
 
+  it('embeds a text alike alone and in a batch of other lengths (float model; repeats embedded once)', async () => {
+    // The int8 model quantises activations per run, so its vectors move with the batch (cosine 0.96-0.996).
+    const float = await createTransformerBackend({ modelDir, embeddingModel: REAL_MODEL_ID, quantized: false });
+    try {
+      const texts = [
+        'The app keeps crashing when I log in.',
+        'I love it',
+        'My card has not arrived yet, it has been two weeks and nobody answers the phone, which is frustrating.',
+        'Why was I charged a fee for my transfer?',
+        'I love it',
+      ];
+      const batch = await float.embed(texts);
+      for (const [i, text] of texts.entries()) {
+        const [alone] = await float.embed([text]);
+        expect(cosineSimilarity(batch[i], alone)).toBeGreaterThanOrEqual(0.999);
+      }
+      expect(batch[4]).not.toBe(batch[1]);
+      expect(Array.from(batch[4])).toEqual(Array.from(batch[1]));
+    } finally {
+      await float.dispose();
+    }
+  }, 120_000);
+
   it('is what VERBATIM_ANALYSIS_ENGINE=auto picks, matching a theme no keyword names', async () => {
     const warnings: string[] = [];
     const factory = analyzerFactoryFromConfig(loadConfig({ VERBATIM_MODEL_DIR: modelDir }), (m) => warnings.push(m));
