@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { prng, shuffleInPlace } from '../../src/domain/prng.js';
 import { readAlexaRecords, type Label } from './datasets.js';
 
 export interface SentimentItem {
@@ -208,6 +209,24 @@ export function loadLaptops(dir = DEFAULT_CORPORA_DIR): AspectSentence[] | null 
     out.push({ text, aspects });
   }
   return out;
+}
+
+/** Seed of the laptop halves; fixed so the reported half never changes. */
+const LAPTOP_HALVES_SEED = 20261203;
+
+/**
+ * The laptop sentences with aspect terms, split by sentence into two seeded halves: `tuning` is where
+ * the engine's aspect-sentiment choices were made (bench/lib and src/analysis/analyze.ts say which),
+ * `scored` is the half `npm run eval` reports and nobody looked at while choosing.
+ */
+export function laptopHalves(sentences: readonly AspectSentence[]): { tuning: AspectSentence[]; scored: AspectSentence[] } {
+  const withAspects = sentences.filter((s) => s.aspects.length > 0);
+  const order = shuffleInPlace(
+    withAspects.map((_, i) => i),
+    prng(LAPTOP_HALVES_SEED),
+  );
+  const tuning = new Set(order.slice(0, Math.floor(order.length / 2)));
+  return { tuning: withAspects.filter((_, i) => tuning.has(i)), scored: withAspects.filter((_, i) => !tuning.has(i)) };
 }
 
 /**

@@ -8,17 +8,26 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { compileTaxonomy, validateTaxonomy, type AnalysisResult, type Taxonomy } from '../../src/analysis/index.js';
-import { analyze } from '../../src/analysis/index.js';
+import {
+  analyze,
+  aspectSentiments,
+  compileTaxonomy,
+  validateTaxonomy,
+  type AnalysisResult,
+  type Sentiment,
+  type Taxonomy,
+} from '../../src/analysis/index.js';
 import { modelFromData, type SentimentModel } from '../../src/analysis/sentiment/learned.js';
 import { afinnLabel, keywordMatcher, vaderLabel } from './baselines.js';
-import { loadBanking77, loadLaptops, loadSentimentCorpora } from './corpora.js';
+import { laptopHalves, loadBanking77, loadLaptops, loadSentimentCorpora, type AspectSentence } from './corpora.js';
 import type { Label } from './datasets.js';
 import { classificationReport, microSetReport } from './metrics.js';
 import { trainingExamples } from './training-data.js';
 import { train, TRAIN_DEFAULTS, type Example } from './train.js';
 
 type Analyzer = (text: string) => AnalysisResult | Promise<AnalysisResult>;
+/** Sentiments of the aspects mentioned at these character ranges of a text, as the engine gives a theme found there. */
+type AspectAnalyzer = (text: string, spans: readonly { start: number; end: number }[]) => Sentiment[] | Promise<Sentiment[]>;
 
 export interface EngineSpec {
   name: string;
@@ -27,6 +36,8 @@ export interface EngineSpec {
    * that learns must not have seen it (null: the shipped engine, whatever it was trained on).
    */
   analyzer(taxonomy: Taxonomy, heldOut: string | null): Analyzer;
+  /** The engine's aspect-level sentiment, with the same rule for `heldOut`. */
+  aspects(heldOut: string | null): AspectAnalyzer;
   /** Groups whose data the shipped engine was trained on (its figures there are in-domain). */
   trainedOn: readonly string[];
   /** False when its speed here means nothing (the transformer reads cached embeddings): left out of THROUGHPUT. */
@@ -72,6 +83,10 @@ export function lexicalEngine(
       const sentimentModel = heldOut ? modelWithout(heldOut) : undefined;
       return (text) => analyze(text, taxonomyCompiled, { sentimentModel });
     },
+    aspects(heldOut) {
+      const sentimentModel = heldOut ? modelWithout(heldOut) : undefined;
+      return (text, spans) => aspectSentiments(text, spans, { sentimentModel });
+    },
   };
 }
 
@@ -99,10 +114,18 @@ interface ThemeRow {
 
 interface AspectRow {
   system: string;
+  /** Terms of the scored half (the half no choice was made on) and the accuracy there. */
   n: number;
   accuracy: number;
+  /** All terms, the tuning half included (comparable with figures from before the halves). */
+  nAll: number;
+  accuracyAll: number;
   note: string;
+  /** Scored half, rows gold and columns predicted, in ASPECT_CLASSES order; for the engines only. */
+  confusion?: number[][];
 }
+
+export const ASPECT_CLASSES: readonly Label[] = ['negative', 'neutral', 'positive'];
 
 export interface PublicEvalResult {
   sentiment: SentimentRow[];
@@ -229,8 +252,9 @@ async function bankingThemes(engines: readonly EngineSpec[], log: (s: string) =>
 
 /**
  * Aspect-term polarity on the SemEval-2014 laptop sentences (conflict terms left out): the engine's
- * label for the clause holding the term, from a model that never saw the laptop data; the baselines
- * label the whole sentence.
+ * aspect-level sentiment at the term (the code a theme found there gets its sentiment from), from
+ * a model that never saw the laptop data; the baselines label the whole sentence. Scored on the
+ * seeded half of the sentences no choice was made on (laptopHalves); all terms beside it.
  */
 async function laptopAspects(engines: readonly EngineSpec[], log: (s: string) => void, missing: string[]): Promise<AspectRow[] | null> {
   const sentences = loadLaptops();
@@ -238,43 +262,85 @@ async function laptopAspects(engines: readonly EngineSpec[], log: (s: string) =>
     missing.push('semeval14-laptops-train.xml');
     return null;
   }
-  const withAspects = sentences.filter((s) => s.aspects.length > 0);
-  const n = withAspects.reduce((sum, s) => sum + s.aspects.length, 0);
-  log(`  aspects: laptops (${n} terms)`);
-  const score = (labelFor: (s: (typeof withAspects)[number], from: number) => Label) => {
+  const { tuning, scored } = laptopHalves(sentences);
+  const all = [...tuning, ...scored];
+  const scoredSet = new Set(scored);
+  const terms = (ss: readonly AspectSentence[]) => ss.reduce((sum, s) => sum + s.aspects.length, 0);
+  log(`  aspects: laptops (${terms(all)} terms, ${terms(scored)} in the scored half)`);
+  /** Per sentence of `all`, the predicted label of each term. */
+  const row = (system: string, predicted: Label[][], note: string, withConfusion: boolean): AspectRow => {
     let correct = 0;
-    for (const s of withAspects) for (const a of s.aspects) if (labelFor(s, a.from) === a.polarity) correct++;
-    return correct / n;
+    let correctAll = 0;
+    const confusion = ASPECT_CLASSES.map(() => ASPECT_CLASSES.map(() => 0));
+    all.forEach((s, i) =>
+      s.aspects.forEach((a, j) => {
+        const ok = predicted[i][j] === a.polarity;
+        if (ok) correctAll++;
+        if (!scoredSet.has(s)) return;
+        if (ok) correct++;
+        confusion[ASPECT_CLASSES.indexOf(a.polarity)][ASPECT_CLASSES.indexOf(predicted[i][j])]++;
+      }),
+    );
+    return {
+      system,
+      n: terms(scored),
+      accuracy: correct / terms(scored),
+      nAll: terms(all),
+      accuracyAll: correctAll / terms(all),
+      note,
+      ...(withConfusion ? { confusion } : {}),
+    };
   };
-  const rows: AspectRow[] = [];
   const counts = new Map<Label, number>();
-  for (const s of withAspects) for (const a of s.aspects) counts.set(a.polarity, (counts.get(a.polarity) ?? 0) + 1);
+  for (const s of tuning) for (const a of s.aspects) counts.set(a.polarity, (counts.get(a.polarity) ?? 0) + 1);
   const [majority] = [...counts].sort((a, b) => b[1] - a[1])[0];
-  rows.push({ system: `majority (${majority})`, n, accuracy: (counts.get(majority) ?? 0) / n, note: 'always the most common polarity' });
-  rows.push({ system: 'AFINN', n, accuracy: score((s) => afinnLabel(s.text)), note: 'whole sentence' });
-  rows.push({ system: 'VADER', n, accuracy: score((s) => vaderLabel(s.text)), note: 'whole sentence' });
-  const neutralTaxonomy = validateTaxonomy({ version: 1, themes: [{ key: 'none', label: 'none', keywords: ['zzzz'] }] });
+  const perSentence = (label: (s: AspectSentence) => Label) => all.map((s) => s.aspects.map(() => label(s)));
+  const rows: AspectRow[] = [
+    row(
+      `majority (${majority})`,
+      perSentence(() => majority),
+      'the most common polarity of the tuning half',
+      false,
+    ),
+    row(
+      'AFINN',
+      perSentence((s) => afinnLabel(s.text)),
+      'whole sentence',
+      false,
+    ),
+    row(
+      'VADER',
+      perSentence((s) => vaderLabel(s.text)),
+      'whole sentence',
+      false,
+    ),
+  ];
+  const spansOf = (s: AspectSentence) => s.aspects.map((a) => ({ start: a.from, end: a.to }));
   for (const engine of engines) {
     for (const heldOut of ['laptops', null] as const) {
-      const analyzer = engine.analyzer(neutralTaxonomy, heldOut);
-      const results = await analyzeAll(
-        analyzer,
-        withAspects.map((s) => s.text),
-      );
-      const resultOf = new Map(withAspects.map((s, i) => [s, results[i]]));
-      const accuracy = score((s, from) => {
-        const r = resultOf.get(s)!;
-        const clause = r.clauses.find((c) => from >= c.start && from < c.end);
-        return asLabel((clause ?? r).sentiment.label);
-      });
+      const aspects = engine.aspects(heldOut);
+      const predicted = await Promise.all(all.map(async (s) => (await aspects(s.text, spansOf(s))).map((x) => asLabel(x.label))));
       const inDomain = heldOut === null && engine.trainedOn.includes('laptops');
-      rows.push({
-        system: `${engine.name}${heldOut ? ' (never saw laptops)' : inDomain ? ' shipped (in-domain)' : ' shipped'}`,
-        n,
-        accuracy,
-        note: 'clause holding the term',
-      });
+      const name = `${engine.name}${heldOut ? ' (never saw laptops)' : inDomain ? ' shipped (in-domain)' : ' shipped'}`;
+      rows.push(row(name, predicted, 'aspect sentiment at the term', heldOut !== null));
     }
+  }
+  // The measure before the engine's own aspect path was scored (2026-12-03): the label of the clause holding the term.
+  const lexical = engines.find((e) => e.name === 'lexical');
+  if (lexical) {
+    const neutralTaxonomy = validateTaxonomy({ version: 1, themes: [{ key: 'none', label: 'none', keywords: ['zzzz'] }] });
+    const analyzer = lexical.analyzer(neutralTaxonomy, 'laptops');
+    const results = await analyzeAll(
+      analyzer,
+      all.map((s) => s.text),
+    );
+    const predicted = all.map((s, i) =>
+      s.aspects.map((a) => {
+        const clause = results[i].clauses.find((c) => a.from >= c.start && a.from < c.end);
+        return asLabel((clause ?? results[i]).sentiment.label);
+      }),
+    );
+    rows.push(row('lexical (never saw laptops), clause label', predicted, 'label of the clause holding the term (earlier measure)', false));
   }
   return rows;
 }

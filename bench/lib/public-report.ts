@@ -2,7 +2,7 @@
  * Terminal rendering and target checks of the public-corpora evaluation.
  */
 import type { TargetCheck } from './evaluate.js';
-import { ASPECT_TARGET, SENTIMENT_TARGET_POINTS, type PublicEvalResult } from './public-eval.js';
+import { ASPECT_CLASSES, ASPECT_TARGET, SENTIMENT_TARGET_POINTS, type PublicEvalResult } from './public-eval.js';
 import { pct, renderTable } from './table.js';
 
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
@@ -52,12 +52,23 @@ export function printPublicReport(r: PublicEvalResult): void {
   }
   if (r.aspects) {
     out.push('', 'ASPECT-TERM POLARITY  SemEval-2014 laptops (3 classes, conflict terms left out), accuracy');
+    out.push('"scored half": the seeded half of the sentences no aspect-sentiment choice was made on; "all": both halves.');
     out.push(
       renderTable(
-        ['system', 'terms', 'accuracy', 'how'],
-        r.aspects.map((a) => [a.system, String(a.n), pct(a.accuracy), a.note]),
+        ['system', 'terms', 'scored half', 'all terms', 'accuracy (all)', 'how'],
+        r.aspects.map((a) => [a.system, String(a.n), pct(a.accuracy), String(a.nAll), pct(a.accuracyAll), a.note]),
       ),
     );
+    for (const a of r.aspects) {
+      if (!a.confusion) continue;
+      out.push(`  ${a.system}, scored half (rows gold, columns predicted):`);
+      out.push(
+        renderTable(
+          ['gold \\ pred', ...ASPECT_CLASSES],
+          a.confusion.map((counts, i) => [ASPECT_CLASSES[i], ...counts.map(String)]),
+        ),
+      );
+    }
   }
   out.push('', 'THROUGHPUT over all sentiment texts above (shipped engine, one process)');
   out.push(
@@ -90,9 +101,9 @@ export function publicTargetChecks(r: PublicEvalResult): TargetCheck[] {
     }
   }
   for (const a of r.aspects ?? []) {
-    if (!a.system.includes('never saw')) continue;
+    if (!a.system.includes('never saw') || !a.confusion) continue;
     checks.push({
-      target: `${a.system} aspect polarity accuracy (%)`,
+      target: `${a.system} aspect polarity accuracy, scored half (%)`,
       dataset: 'laptops',
       value: 100 * a.accuracy,
       required: `>= ${100 * ASPECT_TARGET}`,

@@ -5,7 +5,14 @@
  * Leave-one-corpus-out like the lexical engine: for a held-out group, both the head and the lexical
  * model are trained without it.
  */
-import { analyze, compileTaxonomy, type AnalysisResult, type CompiledTaxonomy, type Taxonomy } from '../../src/analysis/index.js';
+import {
+  analyze,
+  aspectSentiments,
+  compileTaxonomy,
+  type AnalysisResult,
+  type CompiledTaxonomy,
+  type Taxonomy,
+} from '../../src/analysis/index.js';
 import {
   analyzeWithTransformer,
   createEmbeddingThemeMatcher,
@@ -89,6 +96,26 @@ export async function transformerEngine(
         const clauseEmbeddingMinChars = taxonomy.themes.length > 1 ? CLAUSE_EMBEDDING_MIN_CHARS : Infinity;
         return (text) =>
           analyzeWithTransformer(text, compiledTaxonomy, matcher, { analyze: lexical, sentimentHead, clauseEmbeddingMinChars });
+      },
+      // A theme the engine finds takes its sentiment from the lexical aspect path with the head's
+      // reading of the whole text and of the clauses naming it as priors (enrichWithTransformer's
+      // reanalysis): so do these terms.
+      aspects(heldOut) {
+        const sentimentModel = heldOut ? lexicalModelWithout(heldOut) : undefined;
+        const head = heldOut ? headWithout(heldOut) : shippedHead;
+        const none = compileTaxonomy({ version: 1, themes: [{ key: 'none', label: 'none', keywords: ['zzzz'], examples: [] }] });
+        return async (text, spans) => {
+          const { clauses } = analyze(text, none, { sentimentModel });
+          const named = clauses.map((c) => spans.some((s) => s.start < c.end && c.start < s.end));
+          const vectors = await backend.embed([text, ...clauses.filter((_, i) => named[i]).map((c) => c.text)].map((t) => t.trim()));
+          let next = 1;
+          const lexicalWeight = head.lexicalWeight;
+          return aspectSentiments(text, spans, {
+            sentimentModel,
+            textPrior: { probabilities: head.probabilities(vectors[0]), lexicalWeight },
+            clausePriors: { probabilities: named.map((n) => (n ? head.probabilities(vectors[next++]) : null)), lexicalWeight },
+          });
+        };
       },
     },
     dispose: () => model.dispose(),

@@ -9,7 +9,7 @@ import type { Taxonomy } from './types.js';
 import { validateTaxonomy } from './themes/validate.js';
 
 export type * from './types.js';
-export { analyze, ENGINE_VERSION, THEME_MIN_CONFIDENCE, type AnalyzeOptions } from './analyze.js';
+export { analyze, aspectSentiments, ENGINE_VERSION, THEME_MIN_CONFIDENCE, type AnalyzeOptions } from './analyze.js';
 export { compileTaxonomy, type CompiledTaxonomy, type CompiledTheme } from './themes/compile.js';
 export { validateTaxonomy, TAXONOMY_LIMITS } from './themes/validate.js';
 export { discoverThemes, ThemeDiscovery, type DiscoverOptions } from './discovery/discover.js';

@@ -8,7 +8,7 @@
  */
 import type { AnalysisResult, Taxonomy } from '../types.js';
 import { createEmbeddingThemeMatcher, type EmbeddingThemeMatcher } from './embedding-theme-matcher.js';
-import { enrichWithTransformer, type TransformerAnalysisOptions } from './enrich-with-transformer.js';
+import { enrichWithTransformer, type HeadPriors, type TransformerAnalysisOptions } from './enrich-with-transformer.js';
 import { createTransformerBackend, type TransformerBackend, type TransformerBackendOptions } from './transformer-backend.js';
 import { loadSentimentHead, type SentimentHead } from './sentiment-head.js';
 
@@ -19,7 +19,10 @@ export interface LexicalEngine<Compiled> {
     this: void,
     text: string,
     compiled: Compiled,
-    options?: { textPrior?: { probabilities: ArrayLike<number>; lexicalWeight: number } },
+    options?: {
+      textPrior?: { probabilities: ArrayLike<number>; lexicalWeight: number };
+      clausePriors?: { probabilities: readonly (ArrayLike<number> | null)[]; lexicalWeight: number };
+    },
   ): AnalysisResult;
 }
 
@@ -40,7 +43,7 @@ export async function analyzeWithTransformer<Compiled>(
   const { analyze, sentimentHead, ...enrichOptions } = options;
   const headSentiment = sentimentHead && {
     head: sentimentHead,
-    reanalyze: (textPrior: { probabilities: Float64Array; lexicalWeight: number }) => analyze(text, compiledTaxonomy, { textPrior }),
+    reanalyze: (priors: HeadPriors) => analyze(text, compiledTaxonomy, priors),
   };
   return enrichWithTransformer(text, analyze(text, compiledTaxonomy), matcher, { ...enrichOptions, headSentiment });
 }

@@ -8,10 +8,16 @@ import type { EmbeddingThemeMatcher } from './embedding-theme-matcher.js';
 import { applyModelSentiment, mergeEmbeddingThemes } from './merge-transformer-results.js';
 import type { SentimentHead } from './sentiment-head.js';
 
-/** The sentiment head and a way to re-run the lexical analysis with its probabilities as a prior. */
+/** The head's class probabilities as priors for the lexical analysis (see AnalyzeOptions). */
+export interface HeadPriors {
+  textPrior: { probabilities: Float64Array; lexicalWeight: number };
+  clausePriors: { probabilities: (Float64Array | null)[]; lexicalWeight: number };
+}
+
+/** The sentiment head and a way to re-run the lexical analysis with its probabilities as priors. */
 interface HeadSentiment {
   head: SentimentHead;
-  reanalyze(textPrior: { probabilities: Float64Array; lexicalWeight: number }): AnalysisResult;
+  reanalyze(priors: HeadPriors): AnalysisResult;
 }
 
 export interface TransformerAnalysisOptions {
@@ -29,11 +35,16 @@ export interface TransformerAnalysisOptions {
   headSentiment?: HeadSentiment;
 }
 
-/** The whole text and each clause (when wanted), deduplicated so a one-clause text is embedded once. */
+/**
+ * The whole text and each clause (when wanted; else only the clauses a theme is named in, when
+ * `themeClauses`), deduplicated so a one-clause text is embedded once. Clause indexes are -1 for
+ * clauses not embedded.
+ */
 function uniqueInputs(
   text: string,
   lexical: AnalysisResult,
   withClauses: boolean,
+  themeClauses: boolean,
 ): { inputs: string[]; textIndex: number; clauseIndexes: number[] } {
   const inputs: string[] = [];
   const indexOf = new Map<string, number>();
@@ -47,7 +58,9 @@ function uniqueInputs(
     return i;
   };
   const textIndex = add(text);
-  const clauseIndexes = withClauses ? lexical.clauses.map((c) => add(c.text)) : [];
+  const named = (c: AnalysisResult['clauses'][number]) =>
+    lexical.themes.some((t) => t.evidence.some((e) => e.start < c.end && c.start < e.end));
+  const clauseIndexes = withClauses || themeClauses ? lexical.clauses.map((c) => (withClauses || named(c) ? add(c.text) : -1)) : [];
   return { inputs, textIndex, clauseIndexes };
 }
 
@@ -63,7 +76,9 @@ export async function enrichWithTransformer(
   const classify = options.useSentimentModel !== false ? matcher.backend.classifySentiment : undefined;
   const classifyClauses = classify !== undefined && options.classifyClauses !== false;
   const embedClauses = classifyClauses || text.length >= (options.clauseEmbeddingMinChars ?? 0);
-  const { inputs, textIndex, clauseIndexes } = uniqueInputs(text, lexical, embedClauses);
+  const head = options.headSentiment;
+  // The head reads the clauses a theme is named in too, so aspect sentiment gets its view of them.
+  const { inputs, textIndex, clauseIndexes } = uniqueInputs(text, lexical, embedClauses, head !== undefined);
   const sentimentInputs = classifyClauses ? inputs : [inputs[textIndex]];
 
   const [vectors, sentiments] = await Promise.all([
@@ -72,15 +87,20 @@ export async function enrichWithTransformer(
   ]);
   const similarities = await matcher.similaritiesOf(vectors);
 
-  const head = options.headSentiment;
+  const lexicalWeight = head?.head.lexicalWeight ?? 0;
   const base = head
-    ? head.reanalyze({ probabilities: head.head.probabilities(vectors[textIndex]), lexicalWeight: head.head.lexicalWeight })
+    ? head.reanalyze({
+        textPrior: { probabilities: head.head.probabilities(vectors[textIndex]), lexicalWeight },
+        clausePriors: { probabilities: clauseIndexes.map((i) => (i >= 0 ? head.head.probabilities(vectors[i]) : null)), lexicalWeight },
+      })
     : lexical;
+  // Only clauses embedded for themes as well as sentiment place embedding-only themes.
+  const placed = embedClauses ? clauseIndexes : [];
   let result = mergeEmbeddingThemes(base, {
     text,
     themes: matcher.themes,
     textSimilarities: similarities[textIndex],
-    clauseSimilarities: clauseIndexes.map((i) => similarities[i]),
+    clauseSimilarities: placed.map((i) => similarities[i]),
     threshold: matcher.threshold,
     margin: matcher.margin,
     lexicalMargin: matcher.lexicalMargin,
@@ -88,7 +108,7 @@ export async function enrichWithTransformer(
   if (sentiments) {
     result = applyModelSentiment(result, {
       text: sentiments[textIndex],
-      clauses: classifyClauses ? clauseIndexes.map((i) => sentiments[i]) : undefined,
+      clauses: classifyClauses ? placed.map((i) => sentiments[i]) : undefined,
     });
   }
   return result;

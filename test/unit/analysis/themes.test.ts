@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, compileTaxonomy, defaultTaxonomy, validateTaxonomy } from '../../../src/analysis/index.js';
+import { analyze, aspectSentiments, compileTaxonomy, defaultTaxonomy, validateTaxonomy } from '../../../src/analysis/index.js';
 import { run, themeKeys, themeOf } from './helpers.js';
 
 describe('default taxonomy', () => {
@@ -94,6 +94,26 @@ describe('aspect-level sentiment', () => {
   it('falls back to the sentence when the mentioning clause says nothing evaluative', () => {
     expect(themeOf('Checked my invoice. Absolutely shocking!', 'billing')).toBeDefined();
     expect(themeOf('The billing page, what a nightmare', 'billing')?.sentiment.label).toBe('negative');
+  });
+
+  it('gives an aspect located by character range the sentiment a theme found there gets', () => {
+    const texts = [
+      'The staff were lovely, the room was dirty.',
+      'The food was delicious but the service was slow',
+      'Great features, but it is far too expensive for a small team.',
+    ];
+    for (const text of texts) {
+      const themes = run(text).themes;
+      const spans = themes.map((t) => t.evidence[0]);
+      expect(aspectSentiments(text, spans)).toEqual(themes.map((t) => t.sentiment));
+    }
+    const laptop = 'The screen is gorgeous, but the battery dies within an hour.';
+    const at = (term: string) => ({ start: laptop.indexOf(term), end: laptop.indexOf(term) + term.length });
+    expect(aspectSentiments(laptop, [at('screen'), at('battery')]).map((s) => s.label)).toEqual(['positive', 'negative']);
+  });
+
+  it('answers neutral, unsure, for text it cannot analyse', () => {
+    expect(aspectSentiments('', [{ start: 0, end: 0 }])).toEqual([{ label: 'neutral', score: 0, confidence: 0.1 }]);
   });
 });
 

@@ -5,8 +5,10 @@ import {
   enrichWithTransformer,
   TRANSFORMER_ENGINE,
   type EmbeddingThemeMatcher,
+  type SentimentHead,
   type TransformerBackend,
 } from '../../../src/analysis/backends/index.js';
+import type { HeadPriors } from '../../../src/analysis/backends/enrich-with-transformer.js';
 import { createTinyModelDir, TINY_EMBEDDING_MODEL, TINY_SENTIMENT_MODEL, type TinyModelDir } from '../../helpers/tiny-model-dir.js';
 import { clausesOf, lexicalResult, sentiment, TEST_TAXONOMY } from './fixtures.js';
 
@@ -81,6 +83,34 @@ describe('enriching a lexical result with the transformer backend', () => {
     embedded.length = 0;
     await enrichWithTransformer(TEXT, lexical(), wholeTextMatcher, { ...options, clauseEmbeddingMinChars: TEXT.length });
     expect(embedded).toEqual([[TEXT, 'The app is great', 'they overcharged my card']]);
+  });
+
+  it('gives the sentiment head the clauses a lexical theme is named in, even in a text embedded whole', async () => {
+    const embedded: string[][] = [];
+    const counting: TransformerBackend = { ...backend, embed: (texts) => (embedded.push(texts), backend.embed(texts)) };
+    const wholeTextMatcher = createEmbeddingThemeMatcher(TEST_TAXONOMY, counting, { threshold: 0.5 });
+    await wholeTextMatcher.warmUp();
+    embedded.length = 0;
+    const base = lexical();
+    const withTheme = {
+      ...base,
+      themes: [{ key: 'billing', label: 'Billing', confidence: 0.9, sentiment: sentiment('neutral', 0), evidence: [base.clauses[1]] }],
+    };
+    const head: SentimentHead = {
+      embeddingModel: TINY_EMBEDDING_MODEL,
+      dim: 0,
+      lexicalWeight: 0.5,
+      trainedOn: [],
+      probabilities: () => Float64Array.from([0.7, 0.2, 0.1]),
+    };
+    const priors: HeadPriors[] = [];
+    const reanalyze = (p: HeadPriors) => (priors.push(p), withTheme);
+    const options = { useSentimentModel: false, clauseEmbeddingMinChars: TEXT.length + 1, headSentiment: { head, reanalyze } };
+    await enrichWithTransformer(TEXT, withTheme, wholeTextMatcher, options);
+    expect(embedded).toEqual([[TEXT, 'they overcharged my card']]);
+    expect(priors).toHaveLength(1);
+    expect(priors[0].textPrior.lexicalWeight).toBe(0.5);
+    expect(priors[0].clausePriors.probabilities.map((p) => p && Array.from(p))).toEqual([null, [0.7, 0.2, 0.1]]);
   });
 
   it('is deterministic', async () => {

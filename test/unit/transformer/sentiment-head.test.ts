@@ -111,4 +111,18 @@ describe('using the head', () => {
     // Churn intent still makes a text negative, whatever the prior says.
     expect(analyze('I am cancelling my subscription.', compiled, { textPrior: positive }).sentiment.label).toBe('negative');
   });
+
+  it("enters a clause's prior into that clause's sentiment and its themes' sentiment, not the text's", () => {
+    const compiled = compileTaxonomy(defaultTaxonomy);
+    const text = 'The invoice arrived on Tuesday, and the staff answered my call.';
+    const plain = analyze(text, compiled);
+    expect(plain.clauses).toHaveLength(2);
+    const negative = [0.98, 0.01, 0.01];
+    const withPrior = analyze(text, compiled, { clausePriors: { probabilities: [negative, null], lexicalWeight: 0 } });
+    expect(withPrior.clauses[0].sentiment.label).toBe('negative');
+    expect(withPrior.clauses[1].sentiment).toEqual(plain.clauses[1].sentiment);
+    expect(withPrior.sentiment).toEqual(plain.sentiment);
+    const billing = withPrior.themes.find((t) => t.key === 'billing');
+    expect(billing?.sentiment.label).toBe('negative');
+  });
 });
