@@ -2,9 +2,9 @@
  * A chart (Observable Plot, rendered to SVG at the container's width) with its accessible
  * alternative: the same numbers as a table, one click away.
  *
- * Plot (with its d3 modules) is most of the app's script, so it is a chunk of its own: the app
- * starts loading it at start-up (`loadPlot`) while the page's queries are already on their way,
- * instead of parsing it before the first query can be sent.
+ * Plot (with its d3 modules) is most of the app's script, so it is a chunk of its own: index.html
+ * preloads it beside the entry script (vite.config.ts), and the app runs it (`loadPlot`) once the
+ * page's queries are on their way, instead of before the first query can be sent.
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
