@@ -248,8 +248,15 @@ interface Operation {
 
 interface Visit {
   firstRender: number;
+  /** When the app's entry script had arrived (resource timing: response end). */
+  scriptFetched: number;
   /** When the app's script had run far enough to send its first request. */
   firstRequest: number;
+  /** When the last answer the first render waited for had been read. */
+  dataIn: number;
+  /** Main-thread time until the render was seen (Chromium's Performance metrics): running script, and every task. */
+  scriptMs: number;
+  taskMs: number;
   operations: Operation[];
 }
 
@@ -303,6 +310,8 @@ async function visit(browser: Browser, service: Service, key: string, page: Page
   try {
     await context.addInitScript(`(${INSTRUMENT})(${JSON.stringify({ key, page })})`);
     const tab = await context.newPage();
+    const cdp = await context.newCDPSession(tab);
+    await cdp.send('Performance.enable');
     await tab.goto(`${service.appUrl}${PAGES[page].path}`, { waitUntil: 'commit' });
     await tab
       .waitForFunction(
@@ -318,9 +327,25 @@ async function visit(browser: Browser, service: Service, key: string, page: Page
           `${page} never drew its figures: ${err.message}; state ${JSON.stringify(await tab.evaluate(() => (window as unknown as { __bench: unknown }).__bench))}; svgs ${await tab.locator('section.card .chart-canvas svg').count()} h2 ${(await tab.locator('section.card h2').allTextContents()).join('|')}`,
         );
       });
-    const result = await tab.evaluate(() => (window as unknown as { __bench: { operations: Operation[]; firstRender: number } }).__bench);
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const metric = (name: string) => 1000 * (metrics.find((m) => m.name === name)?.value ?? Number.NaN);
+    const result = await tab.evaluate(() => {
+      const src = document.querySelector<HTMLScriptElement>('script[type="module"]')?.src;
+      const script = performance.getEntriesByType('resource').find((e) => e.name === src) as PerformanceResourceTiming | undefined;
+      const bench = (window as unknown as { __bench: { operations: Operation[]; firstRender: number } }).__bench;
+      return { ...bench, scriptFetched: script?.responseEnd ?? Number.NaN };
+    });
     const operations = result.operations.filter((o) => o.start <= result.firstRender);
-    return { firstRender: result.firstRender, firstRequest: Math.min(...operations.map((o) => o.start)), operations };
+    const answered = operations.filter((o) => o.end <= result.firstRender);
+    return {
+      firstRender: result.firstRender,
+      scriptFetched: result.scriptFetched,
+      firstRequest: Math.min(...operations.map((o) => o.start)),
+      dataIn: Math.max(...answered.map((o) => o.end)),
+      scriptMs: metric('ScriptDuration'),
+      taskMs: metric('TaskDuration'),
+      operations,
+    };
   } finally {
     await context.close();
   }
@@ -441,6 +466,37 @@ async function main() {
           `÷ ${BASELINE.toLocaleString('en')}-response median`,
         ],
         rows,
+      ),
+    );
+
+    console.log(
+      `\nWhere the time goes (medians over runs 2–${RUNS}; from navigation start; main-thread times are Chromium's Performance metrics up to the moment the bench saw the render):\n`,
+    );
+    const at = (s: Sample, pick: (v: Visit) => number) => fmt(median(s.visits.slice(1).map(pick)));
+    console.log(
+      markdownTable(
+        [
+          'page',
+          'key',
+          'responses',
+          'app script fetched',
+          'first request sent',
+          'last answer read',
+          'first render',
+          'main thread: script',
+          'main thread: all tasks',
+        ],
+        samples.map((s) => [
+          PAGES[s.page].drawn.split(' ')[0],
+          s.role,
+          s.service.size.toLocaleString('en'),
+          at(s, (v) => v.scriptFetched),
+          at(s, (v) => v.firstRequest),
+          at(s, (v) => v.dataIn),
+          at(s, (v) => v.firstRender),
+          at(s, (v) => v.scriptMs),
+          at(s, (v) => v.taskMs),
+        ]),
       ),
     );
 

@@ -44,6 +44,8 @@ export interface TaxonomyChange {
 
 export class TaxonomyService {
   private seeding: Promise<void> | null = null;
+  /** The taxonomy last loaded between two equal version reads. */
+  private latest: VersionedTaxonomy | null = null;
 
   constructor(
     private readonly deps: {
@@ -83,14 +85,25 @@ export class TaxonomyService {
     return state.version;
   }
 
-  /** The active themes and the version they belong to (read between two equal version reads). */
+  /**
+   * The active themes and the version they belong to (read between two equal version reads).
+   * Every change bumps the version, so while the version is the one last loaded the themes are
+   * too: then only the version is read (insight queries ask for the labels on every request).
+   * Callers must not change what it returns.
+   */
   async current(): Promise<VersionedTaxonomy> {
     await this.ensureSeeded();
+    let before = await this.version();
+    if (this.latest?.version === before) return this.latest;
     for (let attempt = 0; ; attempt++) {
-      const before = await this.version();
+      if (attempt > 0) before = await this.version();
       const themes = await this.deps.taxonomy.listThemes(false);
       const after = await this.version();
-      if (before === after || attempt >= 3) return { version: after, themes: themes.map(toDefinition) };
+      if (before === after || attempt >= 3) {
+        const loaded = { version: after, themes: themes.map(toDefinition) };
+        if (before === after && (!this.latest || after >= this.latest.version)) this.latest = loaded;
+        return loaded;
+      }
     }
   }
 

@@ -3,8 +3,13 @@ export const fmtNps = (n: number | null | undefined) => (n === null || n === und
 export const fmtPoints = (n: number | null | undefined) => (n === null || n === undefined ? '–' : `${n > 0 ? '+' : ''}${n.toFixed(1)}`);
 export const fmtPct = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
 export const fmtMoe = (moe: number | null | undefined) => (moe === null || moe === undefined ? '' : `± ${moe.toFixed(1)}`);
-export const fmtDate = (iso: string) => new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-export const fmtInt = (n: number) => n.toLocaleString();
+// One formatter each, made on first use: `toLocaleString` builds a new one on every call, which
+// cost more than the rest of a page's render (the same output: the browser's locale and options).
+let dateFormat: Intl.DateTimeFormat | undefined;
+let intFormat: Intl.NumberFormat | undefined;
+export const fmtDate = (iso: string) =>
+  (dateFormat ??= new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' })).format(new Date(iso));
+export const fmtInt = (n: number) => (intFormat ??= new Intl.NumberFormat()).format(n);
 
 /** "due in 5 h", "3 h overdue". */
 export function slaText(dueAt: string, now = Date.now()): { text: string; overdue: boolean } {

@@ -3,6 +3,7 @@ import { Provider, useQuery } from '@urql/preact';
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { checkKey, createApiClient, ViewerQuery } from './client';
+import { loadPlot } from './components/Chart';
 import { Filters } from './components/Filters';
 import { formText } from './form';
 import { QueryStatus } from './components/Status';
@@ -107,10 +108,19 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
     )
       onSignOut();
   }, [error]);
+  // The charts' library loads once this render's queries are on their way (effects run children first).
+  useEffect(() => {
+    const started = setTimeout(() => void loadPlot());
+    return () => clearTimeout(started);
+  }, []);
   const title = NAV.find((n) => n.view === state.view)?.label ?? '';
   useTitle(title);
-  if (!data) return <QueryStatus fetching={fetching} error={error} />;
-  const { role, scope } = data.viewer;
+  // The page's own queries go out beside the viewer's rather than after it: only what the role
+  // decides (actions, corrections) waits for the viewer.
+  if (!data && error) return <QueryStatus fetching={fetching} error={error} />;
+  const viewer = data?.viewer ?? null;
+  const role = viewer?.role ?? null;
+  const waitForRole = <QueryStatus fetching={fetching} error={error} />;
   return (
     <>
       <a class="skip" href="#main">
@@ -133,8 +143,12 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
           ))}
         </nav>
         <span class="who">
-          {role.toLowerCase()}
-          {scope.length > 0 && <> · {scope.map((s) => `${s.key}: ${s.value}`).join(', ')}</>}
+          {viewer && (
+            <>
+              {viewer.role.toLowerCase()}
+              {viewer.scope.length > 0 && <> · {viewer.scope.map((s) => `${s.key}: ${s.value}`).join(', ')}</>}
+            </>
+          )}
           <button type="button" class="link" onClick={onSignOut}>
             Sign out
           </button>
@@ -144,11 +158,14 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         <h1>{title}</h1>
         {state.view !== 'followups' && state.view !== 'atrisk' && <Filters state={state} update={update} />}
         {state.view === 'overview' && <Overview state={state} />}
-        {state.view === 'why' && <Why state={state} update={update} canCorrect={role === 'ADMIN' || role === 'ANALYST'} />}
+        {state.view === 'why' && (
+          <Why state={state} update={update} canCorrect={role === null ? null : role === 'ADMIN' || role === 'ANALYST'} />
+        )}
         {state.view === 'segments' && <Segments state={state} update={update} />}
-        {state.view === 'followups' && <FollowUps state={state} update={update} canAct={role === 'MANAGER' || role === 'ADMIN'} />}
+        {state.view === 'followups' &&
+          (role ? <FollowUps state={state} update={update} canAct={role === 'MANAGER' || role === 'ADMIN'} /> : waitForRole)}
         {state.view === 'atrisk' && <AtRisk />}
-        {state.view === 'emerging' && <Emerging state={state} isAdmin={role === 'ADMIN'} />}
+        {state.view === 'emerging' && (role ? <Emerging state={state} isAdmin={role === 'ADMIN'} /> : waitForRole)}
       </main>
     </>
   );

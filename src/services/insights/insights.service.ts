@@ -355,10 +355,12 @@ export class InsightsService {
   async drivers(filter: ResponseQueryFilter | null | undefined, options: { limit?: number | null } = {}): Promise<DriversReport> {
     checkFilter(filter);
     const limit = boundedInt(options.limit ?? 10, 1, 500, 'limit');
-    const result = await this.source.rows(filter, { attribute: filterAttribute(filter), withThemes: true }, 'month');
+    const [result, labels] = await Promise.all([
+      this.source.rows(filter, { attribute: filterAttribute(filter), withThemes: true }, 'month'),
+      this.labels(),
+    ]);
     const { base, themes } = allThemeStats(RowSource.merged(result));
     const { detraction, promotion } = rankDrivers(themes);
-    const labels = await this.labels();
     const driver = (t: ThemeStats & { impact: number }): DriverInsight => ({
       theme: { key: t.key, label: labels(t.key) },
       impact: t.impact,
@@ -470,12 +472,14 @@ export class InsightsService {
     checkFilter(filter);
     if (attribute) checkAttributeKey(attribute, 'attribute');
     const themesPerSegment = boundedInt(options.themes ?? 3, 0, 50, 'themes');
-    const labels = await this.labels();
-    // Theme rows only for top themes: `themes: 0` (a list of segment values, the app's filter bar) reads base rows alone.
+    // Theme rows and labels only for top themes: `themes: 0` (a list of segment values, the app's filter bar) reads base rows alone.
     const withThemes = themesPerSegment > 0;
-    const [touchpointRows, attributeRows = null] = await this.source.rowsMany([
-      { filter, view: { attribute: filterAttribute(filter), withThemes }, granularity: 'month' },
-      ...(attribute ? [{ filter, view: { attribute, withThemes }, granularity: 'month' as const }] : []),
+    const [[touchpointRows, attributeRows = null], labels] = await Promise.all([
+      this.source.rowsMany([
+        { filter, view: { attribute: filterAttribute(filter), withThemes }, granularity: 'month' },
+        ...(attribute ? [{ filter, view: { attribute, withThemes }, granularity: 'month' as const }] : []),
+      ]),
+      withThemes ? this.labels() : (key: string) => key,
     ]);
     const coreRows = RowSource.merged(touchpointRows);
 

@@ -1,5 +1,4 @@
 /** Overview: NPS with its margin and change, the trend with its margin band, categories and volume. */
-import * as Plot from '@observablehq/plot';
 import { useQuery } from '@urql/preact';
 import { Card, Chart } from '../components/Chart';
 import { QueryStatus } from '../components/Status';
@@ -150,7 +149,7 @@ export function Overview({ state }: { state: UrlState }) {
         <Chart
           title={`NPS per ${state.interval.toLowerCase()} with its 95% margin band`}
           description={description || undefined}
-          render={({ width, height }) =>
+          render={(Plot, { width, height }) =>
             Plot.plot({
               width,
               height,
@@ -243,7 +242,7 @@ export function Overview({ state }: { state: UrlState }) {
         <Chart
           title="Share of each category"
           height={90}
-          render={({ width, height }) =>
+          render={(Plot, { width, height }) =>
             Plot.plot({
               width,
               height,
@@ -271,7 +270,7 @@ export function Overview({ state }: { state: UrlState }) {
       <Card title="Responses over time">
         <Chart
           title={`Responses per ${state.interval.toLowerCase()} by category`}
-          render={({ width, height }) =>
+          render={(Plot, { width, height }) =>
             Plot.plot({
               width,
               height,

@@ -1,5 +1,4 @@
 /** Segments and journey: NPS per touchpoint and per attribute value, and a segment × theme heat map. */
-import * as Plot from '@observablehq/plot';
 import { useQuery } from '@urql/preact';
 import { Card, Chart } from '../components/Chart';
 import { QueryStatus } from '../components/Status';
@@ -129,7 +128,7 @@ function SegmentBars({ group }: { group: Group }) {
       <Chart
         title={`NPS per ${group.dimension} with 95% margin`}
         height={Math.max(120, rows.length * 28 + 40)}
-        render={({ width, height }) =>
+        render={(Plot, { width, height }) =>
           Plot.plot({
             width,
             height,
@@ -182,7 +181,7 @@ function HeatMap({ group }: { group: Group }) {
       <Chart
         title={`Impact of each segment’s top themes, in NPS points (${group.dimension} × theme)`}
         height={Math.max(140, group.segments.length * 34 + 110)}
-        render={({ width, height }) =>
+        render={(Plot, { width, height }) =>
           Plot.plot({
             width,
             height,

@@ -2,7 +2,6 @@
  * Why: which themes cost and earn NPS points (drivers), every theme's figures, and a theme's
  * verbatims with the words that matched it highlighted.
  */
-import * as Plot from '@observablehq/plot';
 import { useQuery } from '@urql/preact';
 import { Card, Chart } from '../components/Chart';
 import { DataTable } from '../components/DataTable';
@@ -108,7 +107,16 @@ const ThemeVerbatimsQuery = graphql(`
   }
 `);
 
-export function Why({ state, update, canCorrect }: { state: UrlState; update: (p: Partial<UrlState>) => void; canCorrect: boolean }) {
+/** `canCorrect` is null until the viewer's role is known: the drill-down waits for it rather than growing its correction controls late. */
+export function Why({
+  state,
+  update,
+  canCorrect,
+}: {
+  state: UrlState;
+  update: (p: Partial<UrlState>) => void;
+  canCorrect: boolean | null;
+}) {
   const { current } = periodRanges(state.period);
   const [{ data, fetching, error }] = useQuery({ query: WhyQuery, variables: { filter: responseFilter(state, current) } });
   if (!data) return <QueryStatus fetching={fetching} error={error} />;
@@ -124,7 +132,7 @@ export function Why({ state, update, canCorrect }: { state: UrlState; update: (p
           title="Impact of each theme on NPS, in points"
           description="negative bars cost points, positive bars earn them"
           height={Math.max(160, drivers.length * 26 + 40)}
-          render={({ width, height }) =>
+          render={(Plot, { width, height }) =>
             Plot.plot({
               width,
               height,
@@ -202,7 +210,9 @@ export function Why({ state, update, canCorrect }: { state: UrlState; update: (p
         <p class="hint">* significant at 95%.</p>
       </Card>
 
-      {state.theme && <ThemeVerbatims state={state} update={update} label={selected?.theme.label ?? state.theme} canCorrect={canCorrect} />}
+      {state.theme && canCorrect !== null && (
+        <ThemeVerbatims state={state} update={update} label={selected?.theme.label ?? state.theme} canCorrect={canCorrect} />
+      )}
     </div>
   );
 }
