@@ -69,12 +69,18 @@ describe('enriching a lexical result with the transformer backend', () => {
     expect(result.sentiment).not.toEqual(lexical().sentiment);
   });
 
-  it('embeds a text shorter than clauseEmbeddingMinChars whole, not clause by clause', async () => {
+  /** A warmed-up matcher whose backend records each list of texts it is asked to embed from now on. */
+  async function recordingMatcher() {
     const embedded: string[][] = [];
-    const counting: TransformerBackend = { ...backend, embed: (texts) => (embedded.push(texts), backend.embed(texts)) };
-    const wholeTextMatcher = createEmbeddingThemeMatcher(TEST_TAXONOMY, counting, { threshold: 0.5 });
-    await wholeTextMatcher.warmUp();
+    const recording: TransformerBackend = { ...backend, embed: (texts) => (embedded.push(texts), backend.embed(texts)) };
+    const recordingThemes = createEmbeddingThemeMatcher(TEST_TAXONOMY, recording, { threshold: 0.5 });
+    await recordingThemes.warmUp();
     embedded.length = 0;
+    return { embedded, matcher: recordingThemes };
+  }
+
+  it('embeds a text shorter than clauseEmbeddingMinChars whole, not clause by clause', async () => {
+    const { embedded, matcher: wholeTextMatcher } = await recordingMatcher();
     const options = { useSentimentModel: false, clauseEmbeddingMinChars: TEXT.length + 1 };
     const result = await enrichWithTransformer(TEXT, lexical(), wholeTextMatcher, options);
     expect(embedded).toEqual([[TEXT]]);
@@ -86,11 +92,7 @@ describe('enriching a lexical result with the transformer backend', () => {
   });
 
   it('gives the sentiment head the clauses a lexical theme is named in, even in a text embedded whole', async () => {
-    const embedded: string[][] = [];
-    const counting: TransformerBackend = { ...backend, embed: (texts) => (embedded.push(texts), backend.embed(texts)) };
-    const wholeTextMatcher = createEmbeddingThemeMatcher(TEST_TAXONOMY, counting, { threshold: 0.5 });
-    await wholeTextMatcher.warmUp();
-    embedded.length = 0;
+    const { embedded, matcher: wholeTextMatcher } = await recordingMatcher();
     const base = lexical();
     const withTheme = {
       ...base,
