@@ -28,6 +28,7 @@ import { targetModel } from './target/target.schema.js';
 import { TargetRepository } from './target/target.repository.js';
 import { notificationModels } from './notification/notification.schema.js';
 import { TeamRepository } from './team/team.repository.js';
+import { syncModelIndexes } from './index-sync.js';
 
 export interface Database {
   connection: Connection;
@@ -52,7 +53,7 @@ export interface Database {
   targets: TargetRepository;
   /** Teams (members, lead, cap, rotation; their daily capacity lives on the same document). */
   teams: TeamRepository;
-  /** Creates missing indexes of every model (idempotent). */
+  /** Creates missing indexes of every model (idempotent; on the embedded FerretDB only the unique ones). */
   syncIndexes(): Promise<void>;
   /** Closes the pool; after `graceMs` (if given) operations still running are cut off. */
   close(graceMs?: number): Promise<void>;
@@ -97,7 +98,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     targets: new TargetRepository(targetModel(connection)),
     teams: new TeamRepository(connection),
     async syncIndexes() {
-      for (const model of Object.values(connection.models)) await model.createIndexes();
+      await syncModelIndexes(connection);
     },
     async close(graceMs?: number) {
       const graceful = connection.close();
