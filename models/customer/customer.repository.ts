@@ -49,11 +49,70 @@ export class CustomerRepository {
   }
 
   /**
-   * The writes of recordResponses, for customers whose locks are held: an upsert of profile and
-   * history, then "latest" conditional on respondedAt. (Reading the chunk first to merge the two
-   * into one write was measured slower on FerretDB: a point read costs about what a write does.)
+   * The writes of recordResponses, for customers whose locks are held. One read of the chunk tells
+   * which customers are new and whether the batch moves each stored one's "latest": new customers
+   * are one `insertMany` (an insert is several times cheaper than an update statement on FerretDB),
+   * stored ones one update each (history, profile and, when newer, latest together). The update is
+   * conditional on what the read saw; a chunk where any write is refused (a writer that does not
+   * take the lock, or responses already recorded) is written again by the general path.
    */
   private async writeChanges(changes: CustomerChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    const stored = await this.model
+      .find({ _id: { $in: changes.map((c) => c.externalId) } })
+      .select({ latestRespondedAt: 1 })
+      .lean<Pick<CustomerEntity, '_id' | 'latestRespondedAt'>[]>()
+      .exec();
+    const latestOf = new Map(stored.map((c) => [c._id, c.latestRespondedAt]));
+    const fresh = changes.filter((c) => !latestOf.has(c.externalId));
+    const known = changes.filter((c) => latestOf.has(c.externalId));
+
+    const refused = await this.insertNew(fresh);
+    const updates: AnyBulkWriteOperation<CustomerEntity>[] = known.map((c) => {
+      const previous = latestOf.get(c.externalId) ?? null;
+      const newer = previous === null || previous.getTime() <= c.latest.respondedAt.getTime();
+      return {
+        updateOne: {
+          filter: {
+            _id: c.externalId,
+            'scoreHistory.responseId': { $nin: c.responses.map((r) => r.responseId) },
+            latestRespondedAt: previous,
+          },
+          update: { $set: { ...c.profile, ...(newer ? latestFields(c) : {}) }, ...historyPush(c) },
+        },
+      };
+    });
+    const matched = updates.length ? (await this.model.bulkWrite(updates, { ordered: false })).matchedCount : 0;
+    if (refused.length || matched < updates.length) await this.writeChecked(matched < updates.length ? [...refused, ...known] : refused);
+  }
+
+  /** Inserts customers not stored yet; returns those whose insert lost to a concurrent one. */
+  private async insertNew(changes: CustomerChange[]): Promise<CustomerChange[]> {
+    if (changes.length === 0) return [];
+    const docs = changes.map((c) => ({
+      _id: c.externalId,
+      externalId: c.externalId,
+      ...c.profile,
+      responseCount: c.responses.length,
+      scoreHistory: c.responses.slice(-SCORE_HISTORY_LIMIT),
+      ...latestFields(c),
+    }));
+    try {
+      await this.model.insertMany(docs, { ordered: false });
+      return [];
+    } catch (err) {
+      const refused = duplicateKeyIndexes(err, docs.length);
+      if (!refused) throw err;
+      return changes.filter((_, i) => refused.has(i));
+    }
+  }
+
+  /**
+   * The general path, right whatever is stored: an upsert of profile and history that skips
+   * responses already recorded, then "latest" conditional on respondedAt. Two statements per
+   * customer, so only for what the fast path could not settle.
+   */
+  private async writeChecked(changes: CustomerChange[]): Promise<void> {
     if (changes.length === 0) return;
     const upserts: AnyBulkWriteOperation<CustomerEntity>[] = changes.map((c) => ({
       updateOne: {
