@@ -85,7 +85,7 @@ function startFerretDb(binary: string, dataDir: string, ephemeral: boolean, log:
       '-data',
       dir,
       '-sqlite-synchronous',
-      ephemeral ? 'off' : 'full',
+      ephemeral ? 'off' : 'normal',
       '-log-level',
       'warn',
     ],

@@ -24,7 +24,7 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "address to listen on")
 	dataDir := flag.String("data", "./.data/ferretdb", "directory for the SQLite files")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
-	sync := flag.String("sqlite-synchronous", "full", "SQLite synchronous pragma: full (durable) or off (throwaway test data)")
+	sync := flag.String("sqlite-synchronous", "full", "SQLite synchronous pragma: normal (WAL: durable across crashes of the process), full (also across power loss) or off (throwaway test data)")
 	flag.Parse()
 
 	var level slog.Level
@@ -33,8 +33,8 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
-	if *sync != "full" && *sync != "off" {
-		fail("bad -sqlite-synchronous: want full or off, got", *sync)
+	if *sync != "full" && *sync != "normal" && *sync != "off" {
+		fail("bad -sqlite-synchronous: want full, normal or off, got", *sync)
 	}
 
 	dir, err := filepath.Abs(*dataDir)
