@@ -1,7 +1,9 @@
 /** Builds the insight app into dist/app; relative URLs, so the API can serve it under any base path. */
 import { fileURLToPath } from 'node:url';
+import { constants } from 'node:zlib';
 import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin } from 'vite';
+import { compression, defineAlgorithm } from 'vite-plugin-compression2';
 
 /**
  * The charts' chunk (components/plot-lib.ts, imported dynamically) preloaded from index.html: it
@@ -23,7 +25,20 @@ function preloadChartChunk(): Plugin {
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
-  plugins: [preact(), preloadChartChunk()],
+  plugins: [
+    preact(),
+    preloadChartChunk(),
+    // .br and .gz siblings of each hashed asset, served by src/server/app-static.ts; written only
+    // where smaller. index.html is left out: the server rewrites it per request.
+    compression({
+      include: /\.(js|css|svg|json)$/,
+      algorithms: [
+        defineAlgorithm('brotliCompress', { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+        defineAlgorithm('gzip', { level: 9 }),
+      ],
+      skipIfLargerOrEqual: true,
+    }),
+  ],
   // The API serves /graphql; `vite` in dev proxies to a local `npm start`.
   server: { proxy: { '/graphql': { target: 'http://localhost:4000', ws: true } } },
   build: {
