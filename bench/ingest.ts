@@ -15,6 +15,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { categoryOf, weightOf } from '../src/domain/nps.js';
 import { periodKeys } from '../src/domain/periods.js';
+import { byTime, monitorCommands } from './lib/command-monitor.js';
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 10);
@@ -135,7 +136,7 @@ async function main() {
     console.log(
       `${'command'.padEnd(38)}${'count'.padStart(8)}${'per batch'.padStart(11)}${'total ms'.padStart(10)}${'ms each'.padStart(9)}`,
     );
-    for (const [key, { count, ms }] of [...apiCommands].sort((a, b) => b[1].ms - a[1].ms))
+    for (const [key, { count, ms }] of byTime(apiCommands))
       console.log(
         `${key.padEnd(38)}${String(count).padStart(8)}${(count / BATCHES).toFixed(1).padStart(11)}${ms.toFixed(0).padStart(10)}${(ms / count).toFixed(1).padStart(9)}`,
       );
@@ -146,39 +147,6 @@ async function main() {
     await local?.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
-}
-
-/** Commands the app's clients run, by name and collection, with their summed durations. */
-function monitorCommands(clients: { on(e: string, l: (ev: never) => void): unknown }[]) {
-  let stats = new Map<string, { count: number; ms: number }>();
-  const started = new Map<number, string>();
-  type Event = { requestId: number; commandName: string; command?: Record<string, unknown>; duration?: number };
-  const onStart = (e: Event) => {
-    const target = e.command?.[e.commandName];
-    started.set(e.requestId, `${e.commandName}${typeof target === 'string' ? ` ${target}` : ''}`);
-  };
-  const onEnd = (e: Event) => {
-    const key = started.get(e.requestId);
-    if (!key) return;
-    started.delete(e.requestId);
-    const s = stats.get(key) ?? { count: 0, ms: 0 };
-    s.count += 1;
-    s.ms += e.duration ?? 0;
-    stats.set(key, s);
-  };
-  for (const client of clients) {
-    client.on('commandStarted', onStart);
-    client.on('commandSucceeded', onEnd);
-    client.on('commandFailed', onEnd);
-  }
-  return {
-    /** Returns the counts so far and starts new ones. */
-    reset() {
-      const out = stats;
-      stats = new Map();
-      return out;
-    },
-  };
 }
 
 async function post(url: string, input: unknown[]) {

@@ -27,6 +27,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { GraphqlClient, importInBatches, waitForAnalysis } from '../src/demo/client.js';
 import { generateSampleProgramme } from '../src/demo/sample-programme.js';
+import { byTime, monitorCommands, totalCount, type CommandStats } from './lib/command-monitor.js';
 
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 10_000);
 const MODES = (process.env.BENCH_MODES ?? 'one-by-one,in-process').split(',').map((m) => m.trim());
@@ -46,23 +47,8 @@ interface Result {
   perSecond: number;
   failed: number;
   /** Database commands (driver command monitoring) from the first import to all analysed, by name and collection. */
-  commands: Map<string, number>;
+  commands: Map<string, CommandStats>;
 }
-
-/** Counts every command the app's connections start (the URI turns monitoring on). */
-function countCommands(dbName: string): { counts: Map<string, number>; stop(): void } {
-  const counts = new Map<string, number>();
-  const listener = (event: { commandName: string; command: Record<string, unknown> }) => {
-    const target = event.command[event.commandName];
-    const key = `${event.commandName}${typeof target === 'string' ? ` ${target}` : ''}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  };
-  const clients = mongoose.connections.filter((c) => c.name === dbName).map((c) => c.getClient());
-  for (const client of clients) client.on('commandStarted', listener);
-  return { counts, stop: () => clients.forEach((client) => client.off('commandStarted', listener)) };
-}
-
-const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
 
 async function runMode(mode: string, mongoServer: string, redisUrl: string): Promise<Result> {
   const stamp = Date.now();
@@ -101,7 +87,7 @@ async function runMode(mode: string, mongoServer: string, redisUrl: string): Pro
     const client = new GraphqlClient(app.url!, KEY);
     const rows = generateSampleProgramme({ size: RESPONSES, seed: 7 });
     const requestId = `bench-${mode}-${stamp}`;
-    const monitor = countCommands(dbName);
+    const monitor = monitorCommands(mongoose.connections.filter((c) => c.name === dbName).map((c) => c.getClient()));
     const start = performance.now();
     await importInBatches(client, rows, { requestId, batch: 1_000 });
     const imported = performance.now();
@@ -122,7 +108,7 @@ async function runMode(mode: string, mongoServer: string, redisUrl: string): Pro
     const end = performance.now();
     monitor.stop();
     return {
-      commands: monitor.counts,
+      commands: monitor.reset(),
       mode,
       importSeconds: (imported - start) / 1000,
       analysedSeconds: (end - start) / 1000,
@@ -140,7 +126,7 @@ function printResults(results: Result[]): void {
   console.log(`| worker | responses | import (s) | import → all analysed (s) | responses/s | failed | db commands | commands/response |`);
   console.log(`|---|---:|---:|---:|---:|---:|---:|---:|`);
   for (const r of results) {
-    const commands = total(r.commands);
+    const commands = totalCount(r.commands);
     console.log(
       `| ${r.mode} | ${RESPONSES} | ${r.importSeconds.toFixed(1)} | ${r.analysedSeconds.toFixed(1)} | ${r.perSecond.toFixed(0)} | ${r.failed} | ${commands} | ${(commands / RESPONSES).toFixed(2)} |`,
     );
@@ -150,15 +136,15 @@ function printResults(results: Result[]): void {
     console.log(`\n| against ${base.mode} | responses/s ratio | commands/response ratio |\n|---|---:|---:|`);
     for (const r of others)
       console.log(
-        `| ${r.mode} | ${(r.perSecond / base.perSecond).toFixed(2)} | ${(total(r.commands) / total(base.commands)).toFixed(3)} |`,
+        `| ${r.mode} | ${(r.perSecond / base.perSecond).toFixed(2)} | ${(totalCount(r.commands) / totalCount(base.commands)).toFixed(3)} |`,
       );
   }
   for (const r of results) {
     console.log(
-      `\n${r.mode}: commands by name and collection (import, analysis and progress polls)\n| command | count | per response |\n|---|---:|---:|`,
+      `\n${r.mode}: commands by name and collection (import, analysis and progress polls; time summed over concurrent commands)\n| command | count | per response | total ms | ms each |\n|---|---:|---:|---:|---:|`,
     );
-    for (const [key, count] of [...r.commands].sort((a, b) => b[1] - a[1]))
-      console.log(`| ${key} | ${count} | ${(count / RESPONSES).toFixed(2)} |`);
+    for (const [key, { count, ms }] of byTime(r.commands))
+      console.log(`| ${key} | ${count} | ${(count / RESPONSES).toFixed(2)} | ${ms.toFixed(0)} | ${(ms / count).toFixed(1)} |`);
   }
 }
 

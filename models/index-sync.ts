@@ -33,7 +33,8 @@ export async function syncModelIndexes(connection: Connection): Promise<{ second
  * that pushes them down (its PostgreSQL backends), keep every index.
  */
 async function servesFromSecondaryIndexes(connection: Connection, collection: string): Promise<boolean> {
-  const reply = await connection.db!.command({ explain: { find: collection, ...PROBE }, verbosity: 'queryPlanner' });
+  if (!connection.db) throw new Error('syncIndexes: the database is not connected');
+  const reply = await connection.db.command({ explain: { find: collection, ...PROBE }, verbosity: 'queryPlanner' });
   const ferretdb = typeof reply.serverInfo === 'object' && reply.serverInfo !== null && 'ferretdbVersion' in reply.serverInfo;
   return !(ferretdb && reply.filterPushdown === false && reply.sortPushdown === false);
 }

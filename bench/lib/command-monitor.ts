@@ -1,0 +1,68 @@
+/**
+ * Database commands an app's MongoDB clients run (the connection URI needs `monitorCommands=true`),
+ * by command name and collection, with their summed server round-trip time: what the benches print
+ * to show where a path's time goes.
+ */
+export interface CommandStats {
+  count: number;
+  ms: number;
+}
+
+interface CommandEvent {
+  requestId: number;
+  commandName: string;
+  command?: Record<string, unknown>;
+  duration?: number;
+}
+
+interface MonitoredClient {
+  on(event: string, listener: (event: never) => void): unknown;
+  off(event: string, listener: (event: never) => void): unknown;
+}
+
+export function monitorCommands(clients: MonitoredClient[]) {
+  let stats = new Map<string, CommandStats>();
+  // Request ids are per connection pool: keyed by client too, so two clients never mix.
+  const started = new Map<string, string>();
+  const handlers = clients.map((client, i) => {
+    const onStart = (e: CommandEvent) => {
+      const target = e.command?.[e.commandName];
+      started.set(`${i}:${e.requestId}`, `${e.commandName}${typeof target === 'string' ? ` ${target}` : ''}`);
+    };
+    const onEnd = (e: CommandEvent) => {
+      const key = started.get(`${i}:${e.requestId}`);
+      if (!key) return;
+      started.delete(`${i}:${e.requestId}`);
+      const s = stats.get(key) ?? { count: 0, ms: 0 };
+      s.count += 1;
+      s.ms += e.duration ?? 0;
+      stats.set(key, s);
+    };
+    client.on('commandStarted', onStart);
+    client.on('commandSucceeded', onEnd);
+    client.on('commandFailed', onEnd);
+    return { client, onStart, onEnd };
+  });
+  return {
+    /** Returns the stats so far and starts new ones. */
+    reset(): Map<string, CommandStats> {
+      const out = stats;
+      stats = new Map();
+      return out;
+    },
+    stop(): void {
+      for (const { client, onStart, onEnd } of handlers) {
+        client.off('commandStarted', onStart);
+        client.off('commandSucceeded', onEnd);
+        client.off('commandFailed', onEnd);
+      }
+    },
+  };
+}
+
+/** Commands by total time, most expensive first. */
+export function byTime(stats: Map<string, CommandStats>): [string, CommandStats][] {
+  return [...stats].sort((a, b) => b[1].ms - a[1].ms);
+}
+
+export const totalCount = (stats: Map<string, CommandStats>) => [...stats.values()].reduce((sum, s) => sum + s.count, 0);
