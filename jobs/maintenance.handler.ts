@@ -1,22 +1,22 @@
 /** The maintenance jobs: the reconciler round, taxonomy backfills, the webhook outbox drain, pruning the webhook delivery log and training the corrections adapter. */
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { BackfillService } from '../src/services/backfill.service.js';
-import type { ReconcilerService } from '../src/services/reconciler.service.js';
 import { JOBS, type MaintenancePayload, type TaxonomyBackfillPayload } from './queues.js';
 
 export interface MaintenanceDeps {
-  reconciler: ReconcilerService;
+  /** One reconciler round (paced by the worker: jobs/round-pacer.ts). */
+  reconcile: () => Promise<unknown>;
   backfills: BackfillService;
   pruneWebhookLog: () => Promise<unknown>;
   drainWebhookOutbox: () => Promise<unknown>;
   trainAdapter: () => Promise<unknown>;
 }
 
-export function createMaintenanceHandler({ reconciler, backfills, pruneWebhookLog, drainWebhookOutbox, trainAdapter }: MaintenanceDeps) {
+export function createMaintenanceHandler({ reconcile, backfills, pruneWebhookLog, drainWebhookOutbox, trainAdapter }: MaintenanceDeps) {
   return async (job: Job<MaintenancePayload>): Promise<unknown> => {
     switch (job.name) {
       case JOBS.reconcile:
-        return reconciler.reconcile();
+        return reconcile();
       case JOBS.taxonomyBackfill: {
         const version = Number((job.data as TaxonomyBackfillPayload).version);
         if (!Number.isInteger(version) || version < 1) throw new UnrecoverableError(`malformed backfill job: version ${String(version)}`);

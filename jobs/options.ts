@@ -1,6 +1,7 @@
 /** Job ids, retries, backoff, history bounds and worker lock settings, in one place. */
 import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
+import type { RoundPacing } from './round-pacer.js';
 
 /**
  * One job per response and analysis revision: re-enqueueing the same pair collapses into the
@@ -67,6 +68,13 @@ export const BACKFILL_JOB_OPTIONS: JobsOptions = {
 
 /** The SLA sweep's job scheduler (one schedule however many workers upsert it). */
 export const ALERT_SLA_SCHEDULER_ID = 'alert-sla-check';
+
+/**
+ * The reconciler's rounds take at most a tenth of the time (jobs/round-pacer.ts): where its scans
+ * are slow (the embedded FerretDB decodes every response for them) the rounds after a slow one
+ * are skipped, for at most 30 minutes; rounds under a second never rest.
+ */
+export const RECONCILE_PACING: RoundPacing = { share: 0.1, maxRestMs: 30 * 60_000, minPacedMs: 1_000 };
 
 /**
  * Every repeatable round (reconciler, SLA sweep, webhook outbox drain and log pruning): one attempt, because the next

@@ -33,7 +33,8 @@ import { assertSchedules, QUEUE_CATALOGUE, type QueueHandlers, type QueueName } 
 import { WebhookDeliveryService } from '../src/services/webhooks/webhook-delivery.service.js';
 import { SecretBox } from '../src/services/webhooks/secret-box.js';
 import { targetPolicyFor } from '../src/services/webhooks/target-policy.js';
-import { reportJobOptions, WEBHOOK_OUTBOX_BATCH, workerLockOptions } from './options.js';
+import { RECONCILE_PACING, reportJobOptions, WEBHOOK_OUTBOX_BATCH, workerLockOptions } from './options.js';
+import { RoundPacer } from './round-pacer.js';
 import { BullWebhookQueue } from './webhooks.queue.js';
 import { WebhookOutbox } from '../src/services/webhooks/webhook-outbox.js';
 import { QUEUES, type AnalyzeResponsePayload } from './queues.js';
@@ -130,8 +131,16 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
     log,
   });
 
+  // Rounds that are slow here (whole-collection scans on the embedded FerretDB) rest, on every worker.
+  const reconcilePacer = new RoundPacer(connect('reconciler-pacer'), `${prefix}:reconciler:resting`, RECONCILE_PACING);
   const maintenanceHandler = createMaintenanceHandler({
-    reconciler,
+    reconcile: async () => {
+      const round = await reconcilePacer.run(() => reconciler.reconcile());
+      if (!round.ran) return { skipped: 'resting after a slow round', restingForMs: round.restingForMs };
+      if (round.restMs > 0)
+        log.info({ tookMs: Math.round(round.tookMs), restMs: round.restMs }, 'reconciler round was slow: the next rounds rest');
+      return round.result;
+    },
     backfills,
     pruneWebhookLog: () => webhookDeliveries.pruneLog(),
     drainWebhookOutbox: () => outbox.drain(),
