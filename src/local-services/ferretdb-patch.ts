@@ -248,7 +248,8 @@ export function preparePatchedFerretDb(go: string, sourceDir: string, workDir: s
       });
       if (patched !== text) writeFileSync(path, patched);
     }
-    if (found !== expected) throw new Error(`FerretDB patch ${patch} matched ${found} places in ${dir}, not ${expected}: the pinned version changed?`);
+    if (found !== expected)
+      throw new Error(`FerretDB patch ${patch} matched ${found} places in ${dir}, not ${expected}: the pinned version changed?`);
   }
 
   const modFile = join(workDir, 'go.mod');
