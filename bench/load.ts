@@ -7,7 +7,7 @@
  *
  *   npm run bench:load                                   # 200/s for 60 s + 100,000 rows in batches of 5,000
  *   npm run bench:load -- --rate 50 --duration 20 --rows 10000
- *   VERBATIM_URL=http://127.0.0.1:4000/graphql VERBATIM_BENCH_KEY=… npm run bench:load
+ *   VERBATIM_URL=http://127.0.0.1:4000/graphql VERBATIM_BENCH_KEY=… VERBATIM_METRICS_TOKEN=… npm run bench:load
  *
  * Without VERBATIM_URL it starts its own FerretDB, Redis and app (API + worker, rate limits off)
  * in a temporary directory. Flags: --rate, --duration (s), --rows, --batch, --max-in-flight,
@@ -85,6 +85,8 @@ async function main() {
   const run = `load${Date.now().toString(36)}`;
   let url = process.env.VERBATIM_URL;
   let key = process.env.VERBATIM_BENCH_KEY;
+  // Needed to read the queue depth from the API port's /metrics (its own app gets a random one).
+  let metricsToken = process.env.VERBATIM_METRICS_TOKEN;
   let app: RunningApp | null = null;
   let dataDir: string | null = null;
   let stopLocal: (() => Promise<void>) | null = null;
@@ -104,8 +106,11 @@ async function main() {
     });
     stopLocal = () => local.stop();
     key = `bench-${randomBytes(16).toString('hex')}`;
+    metricsToken = randomBytes(24).toString('hex');
     const config = loadConfig({
       PORT: '0',
+      // The API port serves /metrics (the queue depth the drain polls) only with a token.
+      VERBATIM_METRICS_TOKEN: metricsToken,
       HOST: '127.0.0.1',
       MONGODB_URI: `${local.mongoUri}${run}`,
       REDIS_URL: local.redisUrl,
@@ -252,8 +257,8 @@ async function main() {
     if (r.errors?.length) throw new Error(r.errors[0].message);
     return r.data.responses.totalCount as number;
   };
-  const storedSubmits = await count({ touchpoints: [`${run}-submit`] });
-  const storedImports = await count({ touchpoints: [`${run}-import`] });
+  // Counted after the drain: on FerretDB each count decodes every stored response, and while the
+  // worker still writes, one count of 100,000 responses outran fetch's 300 s wait for headers.
   const drainStarted = performance.now();
   const expected = acceptedSubmits + importedAccepted;
   // Polls the queue depth on /metrics (read from Redis, cheap), not the responses: counting
@@ -261,21 +266,31 @@ async function main() {
   const metricsUrl = url.replace(/\/graphql$/, '/metrics');
   const queued = async (): Promise<number | null> => {
     try {
-      const text = await (await fetch(metricsUrl)).text();
-      let n = 0;
-      for (const m of text.matchAll(/^verbatim_queue_jobs\{queue="analysis",state="(waiting|active|delayed|paused)"\} (\d+)/gm))
-        n += Number(m[2]);
-      return n;
+      const res = await fetch(metricsUrl, metricsToken ? { headers: { authorization: `Bearer ${metricsToken}` } } : {});
+      if (!res.ok) return null;
+      const lines = [
+        ...(await res.text()).matchAll(/^verbatim_queue_jobs\{queue="analysis",state="(waiting|active|delayed|paused)"\} (\d+)/gm),
+      ];
+      return lines.length ? lines.reduce((n, m) => n + Number(m[2]), 0) : null;
     } catch {
       return null;
     }
   };
+  const viaMetrics = (await queued()) !== null;
+  if (!viaMetrics)
+    console.error(`load: ${metricsUrl} gives no queue depth (VERBATIM_METRICS_TOKEN?): polling the DONE count every 15 s instead`);
+  const left = async () =>
+    viaMetrics ? await queued() : expected - (await count({ touchpoints: [`${run}-submit`, `${run}-import`], analysisStatus: 'DONE' }));
   for (;;) {
-    const left = await queued();
-    if (left === 0 || left === null || performance.now() - drainStarted > DRAIN_TIMEOUT_S * 1000) break;
-    process.stderr.write(`\rload: draining the queue: ${left} jobs left  `);
-    await sleep(2000);
+    const n = await left();
+    if (n === 0 || (n !== null && n < 0) || performance.now() - drainStarted > DRAIN_TIMEOUT_S * 1000) break;
+    process.stderr.write(`\rload: draining: ${n ?? '?'} jobs left after ${((performance.now() - drainStarted) / 1000).toFixed(0)} s  `);
+    await sleep(viaMetrics ? 2000 : 15_000);
   }
+  const drainedAt = performance.now();
+  process.stderr.write('\nload: queue drained; counting the stored responses\n');
+  const storedSubmits = await count({ touchpoints: [`${run}-submit`] });
+  const storedImports = await count({ touchpoints: [`${run}-import`] });
   let done = await count({ touchpoints: [`${run}-submit`, `${run}-import`], analysisStatus: 'DONE' });
   // Jobs can be finished in Redis a moment before their writes are visible: settle briefly.
   for (let i = 0; i < 10 && done < expected && performance.now() - drainStarted < DRAIN_TIMEOUT_S * 1000; i++) {
@@ -283,8 +298,7 @@ async function main() {
     done = await count({ touchpoints: [`${run}-submit`, `${run}-import`], analysisStatus: 'DONE' });
   }
   const failed = await count({ touchpoints: [`${run}-submit`, `${run}-import`], analysisStatus: 'FAILED' });
-  process.stderr.write('\n');
-  const drainSeconds = (performance.now() - drainStarted) / 1000;
+  const drainSeconds = (drainedAt - drainStarted) / 1000;
 
   const storedOnce = storedSubmits === acceptedSubmits && storedImports === importedAccepted;
   const analysed = done === expected;
