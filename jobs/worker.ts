@@ -67,7 +67,9 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
     return redis;
   };
 
-  const queue = new BullAnalysisScheduler(connect('worker-queue'), prefix);
+  // The scheduler's connection also carries the reconciler pacer's one key (no blocking commands on it).
+  const queueConnection = connect('worker-queue');
+  const queue = new BullAnalysisScheduler(queueConnection, prefix);
   const currentTaxonomy = new CurrentTaxonomy(
     services.taxonomy,
     analyzerFactoryFromConfig(config, (message) => log.warn(message)),
@@ -132,7 +134,7 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
   });
 
   // Rounds that are slow here (whole-collection scans on the embedded FerretDB) rest, on every worker.
-  const reconcilePacer = new RoundPacer(connect('reconciler-pacer'), `${prefix}:reconciler:resting`, RECONCILE_PACING);
+  const reconcilePacer = new RoundPacer(queueConnection, `${prefix}:reconciler:resting`, RECONCILE_PACING);
   const maintenanceHandler = createMaintenanceHandler({
     reconcile: async () => {
       const round = await reconcilePacer.run(() => reconciler.reconcile());
