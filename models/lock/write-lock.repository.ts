@@ -15,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { chunks, duplicateKeyIndexes } from '../bulk.js';
+import { chunks, duplicateKeyIndexes, isDuplicateKeyError } from '../bulk.js';
 
 const WRITE_LOCK_COLLECTION = 'write_locks';
 
@@ -24,6 +24,13 @@ export interface WriteLockOptions {
   leaseMs: number;
   /** How long a writer waits for locks before giving up with an error. */
   waitMs: number;
+}
+
+/** A lock one holder keeps for a long piece of work (a planner tick), renewing it as it goes. */
+export interface Lease {
+  /** Extends the lease from now; false when it was lost (it ran out and another holder took it). */
+  renew(): Promise<boolean>;
+  release(): Promise<void>;
 }
 
 const DEFAULTS: WriteLockOptions = { leaseMs: 15_000, waitMs: 30_000 };
@@ -108,6 +115,28 @@ export class WriteLockRepository {
       // Short jittered waits: a holder keeps a lock for a few round trips only.
       await sleep(Math.min(MAX_WAIT_STEP_MS, 1 + attempt) * (0.5 + Math.random()));
     }
+  }
+
+  /**
+   * Takes the lock of `key` without waiting: null while another holder's lease runs. A lease that ran
+   * out (its holder died) is broken first, as `breakExpired` does.
+   */
+  async tryLease(key: string, leaseMs = this.options.leaseMs): Promise<Lease | null> {
+    const token = randomUUID();
+    const until = () => new Date(Date.now() + leaseMs);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.collection.insertOne({ _id: key, token, expiresAt: until() });
+        return {
+          renew: async () => (await this.collection.updateOne({ _id: key, token }, { $set: { expiresAt: until() } })).matchedCount === 1,
+          release: () => this.release([key], token),
+        };
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+        if (attempt === 0) await this.breakExpired([key]);
+      }
+    }
+    return null;
   }
 
   /** Inserts a lock per key; returns the keys inserted (a duplicate key means someone holds it). */

@@ -16,10 +16,15 @@
  *
  * One plan per tick however many workers run: a tick is claimed by inserting its id (the clock's time
  * divided by the tick length), and each event gets at most one invitation (unique by event id: an
- * insert refused by that index settles the event with the invitation stored first).
+ * insert refused by that index settles the event with the invitation stored first). Ticks never
+ * overlap: a tick holds the planner's lease (a write lock renewed after every page), and a tick that
+ * finds it held — the previous one ran longer than the tick period, or a stalled job was re-run while
+ * it still works — plans nothing (the next tick does): two overlapping plans would each count the
+ * team capacity and the account limits without the other's releases.
  */
 import { localDateKey } from '../../domain/business-calendar.js';
 import type { Logger } from '../../logger.js';
+import type { Lease, WriteLockRepository } from '../../../models/lock/write-lock.repository.js';
 import { attributeTag } from '../../../models/response/response.entity.js';
 import type { ContactEntity, DueEventEntity, InvitationEntity } from '../../../models/programme/programme.entity.js';
 import type { ProgrammeRepository, SurveyedMark } from '../../../models/programme/programme.repository.js';
@@ -54,6 +59,11 @@ const SCAN_FACTOR = 20;
 /** Due events read and decided per page (one bulk write each for invitations, contacts and events). */
 const PAGE_SIZE = 250;
 
+/** The write lock a running tick holds. */
+const PLANNER_LEASE = 'dispatch-planner:tick';
+/** A tick's lease outlives a stalled page by this much; it is renewed after each step. */
+const PLANNER_LEASE_MS = 60_000;
+
 const EXPIRY_MARK = 'planner:expired-on';
 interface ExpiryMark {
   _id: typeof EXPIRY_MARK;
@@ -83,15 +93,35 @@ interface TickState {
 
 export class DispatchPlanner {
   constructor(
-    private readonly deps: { repo: ProgrammeRepository; programme: ProgrammeService; events: EventPublisher; clock: Clock; log: Logger },
+    private readonly deps: {
+      repo: ProgrammeRepository;
+      programme: ProgrammeService;
+      events: EventPublisher;
+      locks: WriteLockRepository;
+      clock: Clock;
+      log: Logger;
+    },
     private readonly settings: PlannerSettings,
   ) {}
 
-  /** Runs this tick's plan; null when another worker planned this tick already. */
+  /** Runs this tick's plan; null when another worker planned this tick already, or a tick still runs. */
   async tick(): Promise<TickSummary | null> {
-    const { repo } = this.deps;
     const now = this.deps.clock();
     const tick = String(Math.floor(now.getTime() / this.settings.tickMs));
+    const lease = await this.deps.locks.tryLease(PLANNER_LEASE, PLANNER_LEASE_MS);
+    if (!lease) {
+      this.deps.log.info({ tick }, 'dispatch planner: the previous tick still runs; this one plans nothing');
+      return null;
+    }
+    try {
+      return await this.planTick(tick, now, lease);
+    } finally {
+      await lease.release();
+    }
+  }
+
+  private async planTick(tick: string, now: Date, lease: Lease): Promise<TickSummary | null> {
+    const { repo } = this.deps;
     if (!(await repo.claimTick(tick, now))) return null;
     const started = performance.now();
 
@@ -114,8 +144,14 @@ export class DispatchPlanner {
       deferred: {},
     };
     const scanned = queue.slice(0, this.settings.batchSize * SCAN_FACTOR);
-    for (let offset = 0; offset < scanned.length && state.released.length < this.settings.batchSize; offset += PAGE_SIZE)
+    for (let offset = 0; offset < scanned.length && state.released.length < this.settings.batchSize; offset += PAGE_SIZE) {
+      if (!(await lease.renew())) {
+        // Stalled past the lease: another tick may plan now, so this one stops before its next page.
+        this.deps.log.warn({ tick }, 'dispatch planner: lease lost mid-tick; the rest is left to the next tick');
+        break;
+      }
       await this.planPage(await repo.findDueEvents(scanned.slice(offset, offset + PAGE_SIZE)), settings, state);
+    }
     const { released, skipped, deferred } = state;
 
     const summary: TickSummary = {

@@ -2,6 +2,7 @@
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { Database } from '../../../models/database.js';
+import { WriteLockRepository } from '../../../models/lock/write-lock.repository.js';
 import { ProgrammeRepository } from '../../../models/programme/programme.repository.js';
 import { programmeModels } from '../../../models/programme/programme.schema.js';
 import type { EventPublisher } from '../events.js';
@@ -33,7 +34,7 @@ export function createProgrammeServices(deps: {
     maxImportRows: config.VERBATIM_MAX_IMPORT_ROWS,
   });
   const dispatchPlanner = new DispatchPlanner(
-    { repo, programme, events, clock, log },
+    { repo, programme, events, locks: new WriteLockRepository(db.connection), clock, log },
     {
       batchSize: config.VERBATIM_DISPATCH_BATCH_SIZE,
       tickMs: config.VERBATIM_DISPATCH_EVERY_SECONDS * 1000,
