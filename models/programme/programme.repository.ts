@@ -305,7 +305,32 @@ export class ProgrammeRepository {
     const queued = docs.filter((_, i) => !refused.has(i)).map(dueOf);
     await insertRefusingDuplicates(this.m.due, queued);
     await this.due.add(dueBuckets(queued));
+    await this.requeueReplayed(docs.filter((_, i) => refused.has(i)).map((e) => e.externalId));
     return refused;
+  }
+  /**
+   * A replay finds its stored event: one still PENDING is put in the due queue again (idempotent), so
+   * an event whose queue entry was never written (the write failed, the client retried) is planned
+   * now rather than at the next start. Read by externalId (a scan on FerretDB): replays only.
+   */
+  private async requeueReplayed(externalIds: (string | null | undefined)[]): Promise<void> {
+    const ids = [...new Set(externalIds.filter((id): id is string => !!id))];
+    for (const part of chunks(ids)) {
+      const pending = await this.m.events
+        .find({ externalId: { $in: part }, status: 'PENDING' }, { customerId: 1, touchpoint: 1, attributes: 1, dueAt: 1 })
+        .lean<DueEventEntity[]>()
+        .exec();
+      await this.requeue(pending);
+    }
+  }
+  /**
+   * Enters pending events in the due queue: their due documents (one stored already is kept) and their
+   * day buckets. Inserted, not upserted: an upsert's `$setOnInsert` lost an empty `attributes` array on
+   * FerretDB, and the planner read such an entry as an event without attributes.
+   */
+  private async requeue(pending: DueEventEntity[]): Promise<void> {
+    await insertRefusingDuplicates(this.m.due, pending.map(dueOf));
+    await this.due.add(dueBuckets(pending));
   }
   /**
    * Puts every PENDING event missing from the due queue back in it (run at start): an event whose
@@ -316,11 +341,7 @@ export class ProgrammeRepository {
       .find({ status: 'PENDING' }, { customerId: 1, touchpoint: 1, attributes: 1, dueAt: 1 })
       .lean<DueEventEntity[]>()
       .exec();
-    for (const part of chunks(pending)) {
-      const ops = part.map((e) => ({ updateOne: { filter: { _id: e._id }, update: { $setOnInsert: dueOf(e) }, upsert: true } }));
-      await this.m.due.bulkWrite(ops as never, { ordered: false });
-    }
-    await this.due.add(dueBuckets(pending));
+    await this.requeue(pending);
     return pending.length;
   }
 
@@ -338,6 +359,8 @@ export class ProgrammeRepository {
       if (!isDuplicateKeyError(err)) throw err;
       const stored = await this.m.events.findOne({ externalId: event.externalId }).lean<TouchpointEventEntity>().exec();
       if (!stored) throw err;
+      // Still pending: its queue entry may never have been written (see requeueReplayed).
+      if (stored.status === 'PENDING') await this.requeue([stored]);
       return { event: stored, duplicate: true };
     }
   }
@@ -352,7 +375,8 @@ export class ProgrammeRepository {
       .find({ _id: { $in: keys.map(dueKeyEvent) } })
       .lean<DueEventEntity[]>()
       .exec();
-    const byKey = new Map(docs.map((d) => [dueKey(d), d]));
+    // Entries requeued by an older version may lack an empty `attributes` (see requeue).
+    const byKey = new Map(docs.map((d) => [dueKey(d), { ...d, attributes: d.attributes ?? [] }]));
     const gone = keys.filter((k) => !byKey.has(k));
     await this.due.remove(
       byDay(

@@ -55,7 +55,11 @@ export class CreateSurveyRuleInput {
   @Field(() => String, { description: 'Touchpoint the rule belongs to (one rule per touchpoint), e.g. order_delivered.' })
   touchpoint!: string;
 
-  @Field(() => SurveyKind, { nullable: true, description: 'Default TRANSACTIONAL.' })
+  @Field(() => SurveyKind, {
+    nullable: true,
+    description:
+      'Default TRANSACTIONAL. At most one enabled RELATIONSHIP rule: a customer has one relationship cadence, so a second could never fire (refused, field kind).',
+  })
   kind?: SurveyKind | null;
 
   @Field(() => Float, { nullable: true, description: 'Hours after the event the survey becomes due (default 0, never negative).' })
@@ -79,7 +83,11 @@ export class CreateSurveyRuleInput {
 
 @InputType({ description: 'Changes to a survey rule: only the fields given change (the touchpoint never does).' })
 export class UpdateSurveyRuleInput {
-  @Field(() => SurveyKind, { nullable: true, description: 'Relationship or transactional.' })
+  @Field(() => SurveyKind, {
+    nullable: true,
+    description:
+      'Relationship or transactional. A rule that would become a second enabled RELATIONSHIP rule is refused (field kind, or enabled).',
+  })
   kind?: SurveyKind | null;
 
   @Field(() => Float, { nullable: true, description: 'Hours after the event the survey becomes due (never negative).' })

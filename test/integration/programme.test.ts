@@ -353,6 +353,21 @@ describe('dispatch planner', () => {
     // Replanning later finds nobody new: the cadence restarted for everyone it looked at.
     expect(await tickAt('2026-12-28T10:01:00.000Z')).toMatchObject({ relationship: 0, released: 0 });
     expect((await invitations({ touchpoints: ['relationship'] })).totalCount).toBe(7);
+
+    // A second enabled RELATIONSHIP rule could never fire (one cadence per customer): refused by field.
+    const second = await app.gql(RULE, { input: { touchpoint: 'relationship_exec', kind: 'RELATIONSHIP', everyDays: 180 } });
+    expect(second.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'kind' });
+    expect(second.errors?.[0].message).toMatch(/relationship rule of touchpoint relationship .*every 30 days.* is enabled already/);
+    const disabled = await app.gql(RULE, {
+      input: { touchpoint: 'relationship_exec', kind: 'RELATIONSHIP', everyDays: 180, enabled: false },
+    });
+    expect(disabled.errors).toBeUndefined();
+    const UPDATE = `mutation($id: ID!, $input: UpdateSurveyRuleInput!) { updateSurveyRule(id: $id, input: $input) { enabled everyDays } }`;
+    const enable = await app.gql(UPDATE, { id: disabled.data!.createSurveyRule.id, input: { enabled: true } });
+    expect(enable.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'enabled' });
+    // The enabled one still changes freely.
+    const changed = await app.gql(UPDATE, { id: rule.data!.createSurveyRule.id, input: { everyDays: 30 } });
+    expect(changed.data!.updateSurveyRule).toEqual({ enabled: true, everyDays: 30 });
   }, 180_000);
 
   it('importResponses closes the loop by invitationId; unknown or skipped invitations and bad contact fields fail their row only', async () => {
@@ -684,5 +699,62 @@ describe('dispatch planner', () => {
         [id.toHexString(), 'QUEUED'],
       ]);
     expect(received().flatMap(crashed)).toHaveLength(2);
+  }, 120_000);
+
+  it('an event stored without its queue entry (the write failed, the caller retried) is planned when its replay arrives, by either mutation', async () => {
+    expect((await app.gql(RULE, { input: { touchpoint: 'renewal_done' } })).errors).toBeUndefined();
+    const dueAt = new Date('2027-01-26T08:00:00Z');
+    // What a failed record left: the event stored PENDING, nothing in the due queue.
+    const client = await new mongoose.mongo.MongoClient(testMongoUri(NAME)).connect();
+    try {
+      await client
+        .db()
+        .collection('touchpoint_events')
+        .insertMany(
+          ['lost-1', 'lost-2'].map((customer) => ({
+            _id: new mongoose.Types.ObjectId(),
+            externalId: `${customer}-event`,
+            customerId: customer,
+            touchpoint: 'renewal_done',
+            occurredAt: dueAt,
+            attributes: [],
+            dueAt,
+            status: 'PENDING',
+            invitationId: null,
+            createdAt: dueAt,
+          })),
+        );
+    } finally {
+      await client.close();
+    }
+    const replay = (customer: string) => ({
+      externalId: `${customer}-event`,
+      touchpoint: 'renewal_done',
+      occurredAt: dueAt.toISOString(),
+      customer: { externalId: customer },
+    });
+    const lost = async () => (await invitations({ touchpoints: ['renewal_done'] })).edges.map((e) => e.node.customer.externalId).sort();
+    // Before the replays no tick sees them.
+    await tickAt('2027-01-26T10:00:00.000Z');
+    expect(await lost()).toEqual([]);
+
+    const one = await app.gql(EVENT, { input: replay('lost-1') });
+    expect(one.errors).toBeUndefined();
+    expect(one.data!.recordTouchpointEvent).toMatchObject({ duplicate: true, status: 'PENDING' });
+    const many = await app.gql(
+      `mutation($input: [TouchpointEventInput!]!) { importTouchpointEvents(input: $input) { accepted duplicates } }`,
+      {
+        input: [replay('lost-2')],
+      },
+    );
+    expect(many.data!.importTouchpointEvents).toEqual({ accepted: 0, duplicates: 1 });
+
+    // Due since 08:00, they come before anything the cadence made due at 10:00.
+    await tickAt('2027-01-26T10:01:00.000Z');
+    expect(await lost()).toEqual(['lost-1', 'lost-2']);
+    // Replayed again after they were planned: no second invitation.
+    await app.gql(EVENT, { input: replay('lost-1') });
+    await tickAt('2027-01-26T10:02:00.000Z');
+    expect(await lost()).toEqual(['lost-1', 'lost-2']);
   }, 120_000);
 });

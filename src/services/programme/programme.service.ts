@@ -122,6 +122,7 @@ export class ProgrammeService {
   async createRule(input: SurveyRuleInput): Promise<SurveyRuleEntity> {
     const problems = surveyRuleProblems(input, true);
     problems.push(...(await this.capacityProblems(input.team)));
+    problems.push(...(await this.relationshipProblems(input, null)));
     if (problems.length || !input.touchpoint) throw new InputError(problems);
     const created = await this.deps.repo.createRule({
       touchpoint: input.touchpoint,
@@ -143,6 +144,7 @@ export class ProgrammeService {
     if (input.touchpoint !== undefined)
       problems.push({ field: 'touchpoint', message: 'cannot be changed; delete the rule and create another' });
     problems.push(...(await this.capacityProblems(input.team)));
+    problems.push(...(await this.relationshipProblems(input, id)));
     if (problems.length) throw new InputError(problems);
     const set: Partial<SurveyRuleEntity> = {};
     for (const key of ['kind', 'delayHours', 'channel', 'sampleRate', 'enabled', 'everyDays'] as const)
@@ -164,6 +166,28 @@ export class ProgrammeService {
     return capacity?.perDay === 0
       ? [{ field: 'team', message: `team ${team} has a capacity of 0 per day: the rule could never fire` }]
       : [];
+  }
+
+  /**
+   * A customer has one relationship cadence (its anchor restarts at every relationship survey), so a
+   * second enabled RELATIONSHIP rule could never fire: the one with the shortest everyDays always
+   * comes first. Refused when a rule would become the second (created, or updated to it).
+   */
+  private async relationshipProblems(input: SurveyRuleInput, id: string | null): Promise<FieldProblem[]> {
+    const current = id === null ? null : await this.deps.repo.findRule(id);
+    const kind = input.kind ?? current?.kind ?? 'TRANSACTIONAL';
+    const enabled = input.enabled ?? current?.enabled ?? true;
+    if (kind !== 'RELATIONSHIP' || !enabled) return [];
+    const other = (await this.deps.repo.listRules()).find((r) => r.kind === 'RELATIONSHIP' && r.enabled && r._id.toHexString() !== id);
+    if (!other) return [];
+    return [
+      {
+        field: input.kind === 'RELATIONSHIP' || id === null ? 'kind' : 'enabled',
+        message:
+          `the relationship rule of touchpoint ${other.touchpoint} (every ${other.everyDays} days) is enabled already; ` +
+          'a customer has one relationship cadence, so a second rule could never fire: change or disable that rule instead',
+      },
+    ];
   }
 
   // Contact-frequency rules, calendar, capacities
