@@ -5,6 +5,7 @@
  * people mostly change it to another one). Pure: training and applying take data, do no I/O.
  */
 import type { AnalysisResult, SentimentLabel, ThemeMatch } from '../types.js';
+import { fnv1a } from '../../domain/hash.js';
 
 /** Buckets of the hashed feature space. */
 const ADAPTER_DIMENSIONS = 1 << 18;
@@ -42,22 +43,12 @@ export interface CorrectionExample {
 
 const WORD = /[\p{L}\p{N}']+/gu;
 
-/** FNV-1a, 32 bit. */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
 /** Unit-length vector of word unigrams and bigrams (lower-cased), hashed into ADAPTER_DIMENSIONS buckets. */
 export function featureVector(text: string): Map<number, number> {
   const words = (text.toLowerCase().match(WORD) ?? []).slice(0, 400);
   const v = new Map<number, number>();
   const add = (f: string) => {
-    const b = hash(f) % ADAPTER_DIMENSIONS;
+    const b = fnv1a(f) % ADAPTER_DIMENSIONS;
     v.set(b, (v.get(b) ?? 0) + 1);
   };
   for (let i = 0; i < words.length; i++) {

@@ -4,7 +4,7 @@
  * angle θ agree on a bit with probability 1 − θ/π. 16 bands of 8 bits: a pair at cosine 0.9
  * collides in some band with probability about 0.996, a pair at cosine 0.3 with about 0.2 (then rejected by the exact check).
  */
-import { mix } from './hash.js';
+import { mix } from '../../domain/hash.js';
 
 const BANDS = 16;
 const BITS = 8;

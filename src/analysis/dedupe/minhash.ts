@@ -4,7 +4,7 @@
  * of comparing every pair. 16 bands of 4 rows: a pair at Jaccard 0.8 collides with probability
  * 1 − (1 − 0.8⁴)¹⁶ ≈ 0.9996, a pair at 0.3 with about 0.12 (then rejected by the exact check).
  */
-import { mix } from './hash.js';
+import { mix } from '../../domain/hash.js';
 
 const BANDS = 16;
 const ROWS = 4;

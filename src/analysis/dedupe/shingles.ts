@@ -3,7 +3,7 @@
  * punctuation and spacing do not count) and cut into overlapping character 5-grams, hashed.
  * Character grams, not words, so a typo or a changed word costs a few grams, not the whole text.
  */
-import { fnv1a } from './hash.js';
+import { fnv1a } from '../../domain/hash.js';
 
 const GRAM = 5;
 

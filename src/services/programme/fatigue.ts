@@ -8,6 +8,7 @@
 import { isBusinessTime, type BusinessCalendar } from '../../domain/business-calendar.js';
 import type { ContactEntity, ContactRulesEntity, SkipRule, SurveyRuleEntity } from '../../../models/programme/programme.entity.js';
 import { DAY_MS } from '../../domain/time.js';
+import { fnv1a } from '../../domain/hash.js';
 
 export const DEFAULT_CONTACT_RULES: Omit<ContactRulesEntity, '_id'> = {
   minDaysBetweenSurveys: 30,
@@ -40,12 +41,7 @@ export interface Candidate {
 
 /** Deterministic share in [0, 1) of an id, so re-planning the same event samples it the same way. */
 export function sampleShare(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) / 2 ** 32;
+  return fnv1a(id) / 2 ** 32;
 }
 
 function localHour(now: Date, tz: string): number {

@@ -1,4 +1,4 @@
-/** Small integer hashes for the near-duplicate signatures: deterministic, no state, no dependency. */
+/** Small integer hashes (near-duplicate signatures, sampling, shards): deterministic, no state, no dependency. */
 
 /** FNV-1a over UTF-16 code units, 32 bit. */
 export function fnv1a(text: string): number {
