@@ -53,8 +53,9 @@ export interface InvitationQuery {
 
 /** A due-queue entry: `<dueAt ISO>|<event id>`, so entries sort oldest due first (then by id). */
 export type DueKey = string;
-const dueKey = (e: Pick<DueEventEntity, '_id' | 'dueAt'>): DueKey => `${e.dueAt.toISOString()}|${e._id.toHexString()}`;
-const dueKeyAt = (key: DueKey) => key.slice(0, key.indexOf('|'));
+export const dueKey = (e: Pick<DueEventEntity, '_id' | 'dueAt'>): DueKey => `${e.dueAt.toISOString()}|${e._id.toHexString()}`;
+/** The due time of an entry, as its ISO string. */
+export const dueKeyAt = (key: DueKey) => key.slice(0, key.indexOf('|'));
 const dueKeyEvent = (key: DueKey) => new Types.ObjectId(key.slice(key.indexOf('|') + 1));
 const dueBuckets = (events: Pick<DueEventEntity, '_id' | 'dueAt'>[]) => byDay(events, (e) => e.dueAt, dueKey);
 /** Contacts read per `_id: { $in }` (FerretDB serves it from the index: docs/ferretdb.md, patch 4). */

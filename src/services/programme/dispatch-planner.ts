@@ -22,12 +22,18 @@
  * it still works — plans nothing (the next tick does): two overlapping plans would each count the
  * team capacity and the account limits without the other's releases.
  */
-import { localDateKey } from '../../domain/business-calendar.js';
+import { localDateKey, nextBusinessWindow } from '../../domain/business-calendar.js';
 import type { Logger } from '../../logger.js';
 import type { Lease, WriteLockRepository } from '../../../models/lock/write-lock.repository.js';
 import { attributeTag } from '../../../models/response/response.entity.js';
 import type { ContactEntity, DueEventEntity, InvitationEntity } from '../../../models/programme/programme.entity.js';
-import type { ProgrammeRepository, SurveyedMark } from '../../../models/programme/programme.repository.js';
+import {
+  dueKey,
+  dueKeyAt,
+  type DueKey,
+  type ProgrammeRepository,
+  type SurveyedMark,
+} from '../../../models/programme/programme.repository.js';
 import type { DomainEvent, EventPublisher } from '../events.js';
 import { decide, type DeferReason } from './fatigue.js';
 import { planRelationshipSurveys } from './relationship-cadence.js';
@@ -72,6 +78,12 @@ interface ExpiryMark {
 
 type Settings = Awaited<ReturnType<DispatchPlanner['loadSettings']>>;
 
+/**
+ * A due event this worker found deferred, and what must change before deciding it again can give
+ * another answer: its customer's business hours open, or the day (and with it the team's capacity).
+ */
+type Deferral = { reason: 'OUTSIDE_BUSINESS_HOURS'; until: number } | { reason: 'TEAM_CAPACITY'; team: string; day: string };
+
 /** What one tick has decided so far: later events (and pages) of the tick see earlier releases. */
 interface TickState {
   tick: string;
@@ -92,6 +104,15 @@ interface TickState {
 }
 
 export class DispatchPlanner {
+  /**
+   * Deferred events not read again until their deferral can have ended: a team far over its capacity
+   * would otherwise have every tick read and re-decide the same ~1,000 events. In memory (another
+   * worker just reads them once more); forgotten when rules, calendar or capacities change.
+   */
+  private deferrals = new Map<DueKey, Deferral>();
+  /** The settings the remembered deferrals were decided under. */
+  private deferralBasis = '';
+
   constructor(
     private readonly deps: {
       repo: ProgrammeRepository;
@@ -143,7 +164,9 @@ export class DispatchPlanner {
       skipped: {},
       deferred: {},
     };
-    const scanned = queue.slice(0, this.settings.batchSize * SCAN_FACTOR);
+    const waiting = this.stillDeferred(queue, settings, now);
+    for (const reason of waiting.values()) state.deferred[reason] = (state.deferred[reason] ?? 0) + 1;
+    const scanned = (waiting.size ? queue.filter((k) => !waiting.has(k)) : queue).slice(0, this.settings.batchSize * SCAN_FACTOR);
     for (let offset = 0; offset < scanned.length && state.released.length < this.settings.batchSize; offset += PAGE_SIZE) {
       if (!(await lease.renew())) {
         // Stalled past the lease: another tick may plan now, so this one stops before its next page.
@@ -216,11 +239,57 @@ export class DispatchPlanner {
     };
   }
 
+  /**
+   * The queue's events remembered as deferred whose deferral cannot have ended yet (not read this
+   * tick), with their reason. An event about to be deferred too long is always read: it is skipped.
+   */
+  private stillDeferred(queue: DueKey[], settings: Settings, now: Date): Map<DueKey, DeferReason> {
+    const basis = JSON.stringify([
+      settings.calendar,
+      settings.contactRules,
+      settings.rules.map((r) => [r.touchpoint, r.kind, r.enabled, r.sampleRate, r.team]),
+      [...settings.capacityOf],
+    ]);
+    if (basis !== this.deferralBasis) {
+      this.deferrals.clear();
+      this.deferralBasis = basis;
+    }
+    const kept = new Map<DueKey, Deferral>();
+    const waiting = new Map<DueKey, DeferReason>();
+    const lastDue = now.getTime() - this.settings.maxDeferDays * DAY_MS;
+    for (const key of queue) {
+      const deferral = this.deferrals.get(key);
+      if (!deferral || Date.parse(dueKeyAt(key)) <= lastDue) continue;
+      const holds =
+        deferral.reason === 'OUTSIDE_BUSINESS_HOURS'
+          ? now.getTime() < deferral.until
+          : deferral.day === settings.day && teamRemaining(deferral.team, settings, new Map()) <= 0;
+      if (!holds) continue;
+      kept.set(key, deferral);
+      waiting.set(key, deferral.reason);
+    }
+    // Only entries still in the queue and still deferred are kept: the memory stays as small as the backlog.
+    this.deferrals = kept;
+    return waiting;
+  }
+
+  /** Remembers a deferral whose end is known (quiet hours are simply decided again next tick). */
+  private rememberDeferral(key: DueKey, reason: DeferReason, team: string | null, timeZone: string, settings: Settings, now: Date) {
+    if (reason === 'TEAM_CAPACITY' && team !== null) this.deferrals.set(key, { reason, team, day: settings.day });
+    else if (reason === 'OUTSIDE_BUSINESS_HOURS') {
+      try {
+        this.deferrals.set(key, { reason, until: nextBusinessWindow(now, timeZone, settings.calendar).start.getTime() });
+      } catch {
+        // A calendar with no business day ahead: nothing to remember, the event is read again.
+      }
+    }
+  }
+
   /** Decides one page of due events in memory, then stores the outcome with a few bulk writes. */
   private async planPage(page: DueEventEntity[], settings: Settings, state: TickState): Promise<void> {
     const { repo } = this.deps;
-    const { contactRules, calendar, ruleOf, capacityOf, used } = settings;
-    const { now, day, contacts, accountLogs, releasedPerTeam } = state;
+    const { contactRules, calendar, ruleOf } = settings;
+    const { now, contacts, accountLogs, releasedPerTeam } = state;
     const unseen = [...new Set(page.map((e) => e.customerId))].filter((id) => !contacts.has(id));
     for (const contact of await repo.findContacts(unseen)) contacts.set(contact._id, contact);
     if (contactRules.accountAttribute) {
@@ -243,11 +312,6 @@ export class DispatchPlanner {
       const contact = contacts.get(event.customerId) ?? null;
       const account = contactRules.accountAttribute ? (contact?.account ?? null) : null;
       const team = rule?.team ?? null;
-      const capacity = team === null ? undefined : capacityOf.get(team);
-      const teamRemaining =
-        team === null || capacity === undefined
-          ? Infinity
-          : capacity - (used.get(`${team}|${day}`) ?? 0) - (releasedPerTeam.get(team) ?? 0);
       const timeZone = contact?.timeZone ?? calendar.timeZone;
       const decision = decide(
         {
@@ -258,7 +322,7 @@ export class DispatchPlanner {
           contact,
           timeZone,
           accountSurveys: account ? (accountLogs.get(account)?.length ?? 0) : 0,
-          teamRemaining,
+          teamRemaining: team === null ? Infinity : teamRemaining(team, settings, releasedPerTeam),
         },
         contactRules,
         calendar,
@@ -267,6 +331,7 @@ export class DispatchPlanner {
       );
       if (decision.action === 'DEFER') {
         state.deferred[decision.reason] = (state.deferred[decision.reason] ?? 0) + 1;
+        this.rememberDeferral(dueKey(event), decision.reason, team, timeZone, settings, now);
         continue;
       }
       decided.push({
@@ -354,6 +419,13 @@ export class DispatchPlanner {
     state.released.push(...released);
     for (const { skipRule } of stored) if (skipRule) state.skipped[skipRule] = (state.skipped[skipRule] ?? 0) + 1;
   }
+}
+
+/** Surveys a team may still release today: its capacity less the day's stored use and this tick's releases. */
+function teamRemaining(team: string, settings: Settings, releasedThisTick: Map<string, number>): number {
+  const capacity = settings.capacityOf.get(team);
+  if (capacity === undefined) return Infinity;
+  return capacity - (settings.used.get(`${team}|${settings.day}`) ?? 0) - (releasedThisTick.get(team) ?? 0);
 }
 
 /** The contact as the fatigue rules see it after a survey released to it now. */
