@@ -529,7 +529,11 @@ export class ProgrammeRepository {
     const byAccount = new Map<string, Date[]>();
     for (const { account, plannedAt } of released) if (account) byAccount.set(account, [...(byAccount.get(account) ?? []), plannedAt]);
     for (const part of chunks([...byAccount])) {
-      const ops = part.map(([account, at]) => ({ updateOne: { filter: { _id: account }, update: { $set: { at } }, upsert: true } }));
+      // Pushed, not set: a planner of this version releasing meanwhile keeps its entries (a re-run after a
+      // crash before the migration's mark counts those surveys twice: the strict side of the account limit).
+      const ops = part.map(([account, at]) => ({
+        updateOne: { filter: { _id: account }, update: { $push: { at: { $each: at } } }, upsert: true },
+      }));
       await this.m.accountSurveys.bulkWrite(ops as never, { ordered: false });
     }
     return byAccount.size;
