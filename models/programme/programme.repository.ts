@@ -132,9 +132,16 @@ export class ProgrammeRepository {
       const onInsert: Partial<ContactEntity> = { relationshipAnchor: now, ...(p.optedOut == null ? { optedOut: false } : {}) };
       return { updateOne: { filter: { _id: p.customerId }, update: { $set: set, $setOnInsert: onInsert }, upsert: true } };
     });
-    const result = await this.m.contacts.bulkWrite(ops as never, { ordered: false });
-    // New contacts: their cadence starts now. (Upserted ids by value: FerretDB numbers them by upsert, not by statement.)
-    await this.cadence.add(new Map([[utcDay(now), Object.values(result.upsertedIds ?? {}).map(String)]]));
+    // New contacts' cadence starts now, entered before they are stored: a run stopped in between leaves an
+    // entry without a contact (dropped when read), never a contact the cadence would not find.
+    const ids = profiles.map((p) => p.customerId);
+    const known = await this.m.contacts
+      .find({ _id: { $in: ids } }, { _id: 1 })
+      .lean<Pick<ContactEntity, '_id'>[]>()
+      .exec();
+    const stored = new Set(known.map((c) => c._id));
+    await this.cadence.add(new Map([[utcDay(now), ids.filter((id) => !stored.has(id))]]));
+    await this.m.contacts.bulkWrite(ops as never, { ordered: false });
   }
   findContact(id: string): Promise<ContactEntity | null> {
     return this.m.contacts.findById(id).lean<ContactEntity>().exec();
