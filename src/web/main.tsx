@@ -159,7 +159,11 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         {state.view !== 'followups' && state.view !== 'atrisk' && <Filters state={state} update={update} />}
         {state.view === 'overview' && <Overview state={state} />}
         {state.view === 'why' && (
-          <Why state={state} update={update} canCorrect={role === null ? null : role === 'ADMIN' || role === 'ANALYST'} />
+          <Why
+            state={state}
+            update={update}
+            canCorrect={role === null ? null : role === 'ADMIN' || role === 'ANALYST' || role === 'MANAGER'}
+          />
         )}
         {state.view === 'segments' && <Segments state={state} update={update} />}
         {state.view === 'followups' &&

@@ -193,8 +193,18 @@ describe('insight app in a browser', () => {
       if (view === 'why') {
         await page.locator('table button.link').first().click();
         await page.getByTestId('verbatims').locator('li').first().waitFor();
-        // Corrections are for ADMIN and ANALYST keys: a manager is not offered one.
-        expect(await page.getByRole('button', { name: 'Correct…' }).count()).toBe(0);
+        // A manager corrects a verbatim of its region (the only ones it is shown); the API stores it.
+        const verbatim = page.getByTestId('verbatims').locator('li').first();
+        const responseId = (await verbatim.getAttribute('data-response-id'))!;
+        await verbatim.getByRole('button', { name: 'Correct…' }).click();
+        await verbatim.getByRole('group', { name: 'Themes' }).getByRole('checkbox').first().waitFor();
+        await verbatim.getByLabel('Sentiment').selectOption('NEGATIVE');
+        await verbatim.getByRole('button', { name: 'Save correction' }).click();
+        await expect.poll(() => verbatim.getByTestId('corrected').textContent()).toContain('sentiment negative');
+        const stored = await app.gql(`query($id: ID!) { response(id: $id) { analysis { corrected sentiment { label } } } }`, {
+          id: responseId,
+        });
+        expect(stored.data?.response.analysis).toEqual({ corrected: true, sentiment: { label: 'NEGATIVE' } });
       }
       if (view === 'followups') await page.locator('[data-alert-id]').first().waitFor();
       const text = await page.locator('body').innerText();

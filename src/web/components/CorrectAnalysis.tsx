@@ -1,6 +1,6 @@
 /**
- * Correct one response's themes or sentiment (correctAnalysis, see docs/corrections.md): ADMIN and
- * ANALYST keys. Themes are picked from the taxonomy in force, so a correction never names a key
+ * Correct one response's themes or sentiment (correctAnalysis, see docs/corrections.md): ADMIN,
+ * ANALYST and MANAGER keys (a manager sees, and so corrects, only responses inside its scope). Themes are picked from the taxonomy in force, so a correction never names a key
  * that does not exist.
  */
 import { useMutation, useQuery } from '@urql/preact';
