@@ -3,21 +3,14 @@
  * planner of the new version released meanwhile (real FerretDB).
  */
 import { Types } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDatabase, type Database } from '../../models/database.js';
+import { describe, expect, it } from 'vitest';
 import { ProgrammeRepository } from '../../models/programme/programme.repository.js';
 import { programmeModels } from '../../models/programme/programme.schema.js';
-import { testMongoUri } from '../helpers/services.js';
+import { useTestDatabase } from '../helpers/database.js';
 
 const NAME = 'account-log-seed';
 
-let db: Database;
-beforeAll(async () => {
-  db = await connectDatabase({ uri: testMongoUri(NAME) });
-}, 60_000);
-afterAll(async () => {
-  await db?.close();
-});
+const database = useTestDatabase(NAME);
 
 const invitation = (account: string | null, status: string, plannedAt: string) => ({
   _id: new Types.ObjectId(),
@@ -33,6 +26,7 @@ const invitation = (account: string | null, status: string, plannedAt: string) =
 
 describe('the account survey log migration', () => {
   it("adds every released invitation's time to its account's log and keeps entries written meanwhile", async () => {
+    const db = database();
     const models = programmeModels(db.connection);
     await models.invitations.collection.insertMany([
       invitation('acme', 'QUEUED', '2026-11-02T10:00:00Z'),

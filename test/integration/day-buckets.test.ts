@@ -3,26 +3,20 @@
  * 16 MB a document holds), read back whole, removed, and an emptied day leaves the registry; the one
  * unsharded bucket a day had in older versions is still read and emptied.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDatabase, type Database } from '../../models/database.js';
+import { describe, expect, it } from 'vitest';
 import { DayBuckets } from '../../models/programme/day-buckets.js';
 import { programmeModels } from '../../models/programme/programme.schema.js';
-import { testMongoUri } from '../helpers/services.js';
+import { useTestDatabase } from '../helpers/database.js';
 
 const NAME = 'day-buckets';
 
-let db: Database;
-beforeAll(async () => {
-  db = await connectDatabase({ uri: testMongoUri(NAME) });
-}, 60_000);
-afterAll(async () => {
-  await db?.close();
-});
+const database = useTestDatabase(NAME);
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(5, '0')}`);
 
 describe('day buckets', () => {
   it("spread a day's ids over shard documents, read them back whole, and drop a day once it is empty", async () => {
+    const db = database();
     const model = programmeModels(db.connection).dayBuckets;
     const buckets = new DayBuckets(model, 'shard-test');
     const day1 = ids('a', 2_000);
@@ -59,6 +53,7 @@ describe('day buckets', () => {
   });
 
   it('read and empty the unsharded bucket of an older version', async () => {
+    const db = database();
     const model = programmeModels(db.connection).dayBuckets;
     await model.insertMany([
       { _id: 'legacy-test:2026-11-30', ids: ['old-1', 'old-2'] },

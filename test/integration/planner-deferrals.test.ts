@@ -3,30 +3,23 @@
  * deferred, until their deferral can have ended — the next day (capacity), a capacity change, or the
  * customer's business hours opening. Real FerretDB; the planner's reads of due events are recorded.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { connectDatabase, type Database } from '../../models/database.js';
 import { WriteLockRepository } from '../../models/lock/write-lock.repository.js';
 import { ProgrammeRepository, type DueKey } from '../../models/programme/programme.repository.js';
 import { programmeModels } from '../../models/programme/programme.schema.js';
 import { NO_EVENTS } from '../../src/services/events.js';
 import { DispatchPlanner } from '../../src/services/programme/dispatch-planner.js';
 import { ProgrammeService } from '../../src/services/programme/programme.service.js';
-import { testMongoUri } from '../helpers/services.js';
+import { useTestDatabase } from '../helpers/database.js';
 
 const NAME = 'planner-deferrals';
 
-let db: Database;
-beforeAll(async () => {
-  db = await connectDatabase({ uri: testMongoUri(NAME) });
-  await db.syncIndexes();
-}, 60_000);
-afterAll(async () => {
-  await db?.close();
-});
+const database = useTestDatabase(NAME);
 
 describe('deferred events', () => {
   it('are read again only when their deferral can have ended', async () => {
+    const db = database();
     let now = new Date('2026-12-01T10:00:00Z'); // a Tuesday, inside the UTC business hours
     const clock = () => now;
     const log = createLogger('silent');

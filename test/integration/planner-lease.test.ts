@@ -3,29 +3,22 @@
  * plans, and a tick that starts while another still runs plans nothing. The lease itself: taken
  * without waiting, renewed by its holder, broken once it ran out, and lost to the one who broke it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { connectDatabase, type Database } from '../../models/database.js';
 import { WriteLockRepository } from '../../models/lock/write-lock.repository.js';
 import { NO_EVENTS } from '../../src/services/events.js';
 import { createProgrammeServices } from '../../src/services/programme/index.js';
-import { testMongoUri } from '../helpers/services.js';
+import { useTestDatabase } from '../helpers/database.js';
 
 const NAME = 'planner-lease';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let db: Database;
-beforeAll(async () => {
-  db = await connectDatabase({ uri: testMongoUri(NAME) });
-  await db.syncIndexes();
-}, 60_000);
-afterAll(async () => {
-  await db?.close();
-});
+const database = useTestDatabase(NAME);
 
 describe('a lease', () => {
   it('is taken without waiting, refused while held, renewed by its holder and free again once released', async () => {
+    const db = database();
     const locks = new WriteLockRepository(db.connection);
     const first = await locks.tryLease('lease-test:a', 10_000);
     expect(first).not.toBeNull();
@@ -38,6 +31,7 @@ describe('a lease', () => {
   });
 
   it('that ran out (its holder died) is broken by the next taker, and its old holder learns it lost it', async () => {
+    const db = database();
     const locks = new WriteLockRepository(db.connection);
     const stalled = await locks.tryLease('lease-test:b', 50);
     expect(stalled).not.toBeNull();
@@ -54,8 +48,9 @@ describe('a lease', () => {
 
 describe('planner ticks', () => {
   it('a tick that starts while another holds the lease plans nothing; the next one plans', async () => {
+    const db = database();
     let now = new Date('2026-12-01T10:00:00Z');
-    const config = loadConfig({ MONGODB_URI: testMongoUri(NAME), LOG_LEVEL: 'silent' });
+    const config = loadConfig({ LOG_LEVEL: 'silent' });
     const { dispatchPlanner } = createProgrammeServices({ config, db, events: NO_EVENTS, log: createLogger('silent'), clock: () => now });
     const locks = new WriteLockRepository(db.connection);
 

@@ -66,6 +66,30 @@ function stateEvent(touchpoint: string, occurredAt: string, [id, customer, state
   });
 }
 
+/** A touchpoint event as stored, still PENDING. */
+const pendingEvent = (externalId: string, customerId: string, touchpoint: string, dueAt: Date, _id = new mongoose.Types.ObjectId()) => ({
+  _id,
+  externalId,
+  customerId,
+  touchpoint,
+  occurredAt: dueAt,
+  attributes: [],
+  dueAt,
+  status: 'PENDING',
+  invitationId: null,
+  createdAt: dueAt,
+});
+
+/** Writes documents as a stopped run left them, past the service. */
+async function insertStored(collection: string, docs: object[]) {
+  const client = await new mongoose.mongo.MongoClient(testMongoUri(NAME)).connect();
+  try {
+    await client.db().collection(collection).insertMany(docs);
+  } finally {
+    await client.close();
+  }
+}
+
 async function invitations(filter: Record<string, unknown> = {}) {
   const res = await app.gql(INVITATIONS, { filter, first: 100 });
   expect(res.errors).toBeUndefined();
@@ -588,18 +612,7 @@ describe('dispatch planner', () => {
         .insertMany([contact('legacy-1', '2026-12-01T00:00:00Z'), contact('legacy-2', '2027-01-10T00:00:00Z')] as never[]);
       const eventId = new mongoose.Types.ObjectId();
       const dueAt = new Date('2027-01-18T09:00:00Z');
-      await db.collection('touchpoint_events').insertOne({
-        _id: eventId,
-        externalId: 'legacy-event',
-        customerId: 'legacy-2',
-        touchpoint: 'renewal',
-        occurredAt: dueAt,
-        attributes: [],
-        dueAt,
-        status: 'PENDING',
-        invitationId: null,
-        createdAt: dueAt,
-      });
+      await db.collection('touchpoint_events').insertOne(pendingEvent('legacy-event', 'legacy-2', 'renewal', dueAt, eventId));
       await db
         .collection('touchpoint_due')
         .insertOne({ _id: eventId, customerId: 'legacy-2', touchpoint: 'renewal', attributes: [], dueAt });
@@ -644,40 +657,33 @@ describe('dispatch planner', () => {
     // PENDING and due. crash-1's has an id of its own (as invitations stored before ids were shared
     // with their events have), crash-2's its event's id.
     const invitationIds = { 'crash-1': new mongoose.Types.ObjectId(), 'crash-2': new mongoose.Types.ObjectId(eventIds['crash-2']) };
-    const client = await new mongoose.mongo.MongoClient(testMongoUri(NAME)).connect();
-    try {
-      await client
-        .db()
-        .collection('survey_invitations')
-        .insertMany(
-          Object.entries(invitationIds).map(([customer, _id]) => ({
-            _id,
-            eventId: new mongoose.Types.ObjectId(eventIds[customer]),
-            customerId: customer,
-            touchpoint: 'onboarding_done',
-            kind: 'TRANSACTIONAL',
-            channel: 'email',
-            team: null,
-            email: null,
-            locale: null,
-            timeZone: 'Europe/Berlin',
-            account: null,
-            attributes: [],
-            attributeTags: [],
-            dueAt,
-            status: 'QUEUED',
-            skipRule: null,
-            skipDetail: null,
-            plannedAt: dueAt,
-            sentAt: null,
-            respondedAt: null,
-            responseId: null,
-            expiredAt: null,
-          })),
-        );
-    } finally {
-      await client.close();
-    }
+    await insertStored(
+      'survey_invitations',
+      Object.entries(invitationIds).map(([customer, _id]) => ({
+        _id,
+        eventId: new mongoose.Types.ObjectId(eventIds[customer]),
+        customerId: customer,
+        touchpoint: 'onboarding_done',
+        kind: 'TRANSACTIONAL',
+        channel: 'email',
+        team: null,
+        email: null,
+        locale: null,
+        timeZone: 'Europe/Berlin',
+        account: null,
+        attributes: [],
+        attributeTags: [],
+        dueAt,
+        status: 'QUEUED',
+        skipRule: null,
+        skipDetail: null,
+        plannedAt: dueAt,
+        sentAt: null,
+        respondedAt: null,
+        responseId: null,
+        expiredAt: null,
+      })),
+    );
 
     const crashed = (d: Delivery) => d.data.invitations.filter((i) => i.customer.externalId.startsWith('crash-'));
     expect(await tickAt('2027-01-19T10:00:00.000Z')).toMatchObject({ released: 2 });
@@ -705,28 +711,10 @@ describe('dispatch planner', () => {
     expect((await app.gql(RULE, { input: { touchpoint: 'renewal_done' } })).errors).toBeUndefined();
     const dueAt = new Date('2027-01-26T08:00:00Z');
     // What a failed record left: the event stored PENDING, nothing in the due queue.
-    const client = await new mongoose.mongo.MongoClient(testMongoUri(NAME)).connect();
-    try {
-      await client
-        .db()
-        .collection('touchpoint_events')
-        .insertMany(
-          ['lost-1', 'lost-2'].map((customer) => ({
-            _id: new mongoose.Types.ObjectId(),
-            externalId: `${customer}-event`,
-            customerId: customer,
-            touchpoint: 'renewal_done',
-            occurredAt: dueAt,
-            attributes: [],
-            dueAt,
-            status: 'PENDING',
-            invitationId: null,
-            createdAt: dueAt,
-          })),
-        );
-    } finally {
-      await client.close();
-    }
+    await insertStored(
+      'touchpoint_events',
+      ['lost-1', 'lost-2'].map((customer) => pendingEvent(`${customer}-event`, customer, 'renewal_done', dueAt)),
+    );
     const replay = (customer: string) => ({
       externalId: `${customer}-event`,
       touchpoint: 'renewal_done',
