@@ -161,7 +161,7 @@ export const CONFIG_SPEC = {
           .filter(Boolean),
       )
       .pipe(z.array(z.string().max(100)).max(50)),
-    doc: 'Touchpoints in the order customers meet them, comma-separated (e.g. `onboarding_complete,support_ticket_closed,renewal`): `journey` returns it and the app lists touchpoints in this order; unset or empty: no order (the app lists them happiest first).',
+    doc: 'Touchpoints in the order customers meet them, comma-separated (e.g. `onboarding_complete,support_ticket_closed,renewal`): the default journey until an ADMIN sets one with `setJourney`; `journey` returns it and the app lists touchpoints in this order; unset or empty: no order (the app lists them happiest first).',
   },
   VERBATIM_SMTP_URL: {
     schema: z

@@ -591,6 +591,9 @@ export class ProgrammeRepository {
     const { _id, ...rest } = doc;
     await this.m.settings.updateOne({ _id }, { $set: rest }, { upsert: true }).exec();
   }
+  async deleteSetting(id: string): Promise<void> {
+    await this.m.settings.deleteOne({ _id: id }).exec();
+  }
   getContactRules(): Promise<ContactRulesEntity | null> {
     return this.getSetting<ContactRulesEntity>('contact-rules');
   }

@@ -103,10 +103,24 @@ export class ProgrammeResolver {
   @Authorized(READ_ROLES)
   @Query(() => [String], {
     description:
-      'Touchpoints in the order customers meet them (VERBATIM_JOURNEY_TOUCHPOINTS); empty when none is configured. Touchpoints not listed have no place in it.',
+      'Touchpoints in the order customers meet them: as set by setJourney, else VERBATIM_JOURNEY_TOUCHPOINTS; empty when neither names one. Touchpoints not listed have no place in it.',
   })
-  journey(@Ctx() ctx: Context): string[] {
-    return [...ctx.services.journey];
+  journey(@Ctx() ctx: Context): Promise<string[]> {
+    return ctx.services.programme.journey();
+  }
+
+  @Mutation(() => [String], {
+    description:
+      'Sets the customer journey: touchpoints in the order customers meet them (the app lists touchpoints this way). An empty list goes back to VERBATIM_JOURNEY_TOUCHPOINTS. Invalid names, a touchpoint listed twice or more than 50 fail with BAD_USER_INPUT naming the entry. ADMIN only.',
+  })
+  setJourney(
+    @Arg('touchpoints', () => [String], {
+      description: 'Touchpoint names, first met first, e.g. ["onboarding_complete", "support_ticket_closed", "renewal"].',
+    })
+    touchpoints: string[],
+    @Ctx() ctx: Context,
+  ): Promise<string[]> {
+    return ctx.services.programme.setJourney(touchpoints);
   }
 
   @Query(() => [SurveyRule], { description: 'Every survey rule, by touchpoint.' })

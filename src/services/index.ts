@@ -63,8 +63,6 @@ export interface Services extends AlertServices, ProgrammeServices {
   close(): Promise<void>;
   /** Published industry NPS benchmarks. */
   benchmarks: BenchmarkService;
-  /** Touchpoints in journey order (VERBATIM_JOURNEY_TOUCHPOINTS): the API knows no order of its own. */
-  journey: readonly string[];
   /** Weekly reports of a scope (data, HTML, text). */
   reports: WeeklyReportService;
   /** Who gets which scope's weekly report, when. */
@@ -128,7 +126,7 @@ export function createServices(deps: ServiceDeps): Services {
     log: deps.log,
   });
   const reportSubscriptions = new ReportSubscriptionService({ reports: reportRepository, now, maxPageSize: config.VERBATIM_MAX_PAGE_SIZE });
-  return { ...services, benchmarks, targets, reports, reportSubscriptions, reportDeliveries, journey: config.VERBATIM_JOURNEY_TOUCHPOINTS };
+  return { ...services, benchmarks, targets, reports, reportSubscriptions, reportDeliveries };
 }
 
 function createCoreServices({

@@ -746,3 +746,27 @@ describe('dispatch planner', () => {
     expect(await lost()).toEqual(['lost-1', 'lost-2']);
   }, 120_000);
 });
+
+describe('journey', () => {
+  it('setJourney orders the touchpoints (ADMIN only), names a bad entry by field, and an empty list goes back to the default', async () => {
+    const SET = `mutation($touchpoints: [String!]!) { setJourney(touchpoints: $touchpoints) }`;
+    expect((await app.gql(`{ journey }`)).data!.journey).toEqual([]);
+    const set = await app.gql(SET, { touchpoints: ['onboarding_done', 'order_delivered', 'renewal_done'] });
+    expect(set.errors).toBeUndefined();
+    expect(set.data!.setJourney).toEqual(['onboarding_done', 'order_delivered', 'renewal_done']);
+    expect((await app.gql(`{ journey }`)).data!.journey).toEqual(['onboarding_done', 'order_delivered', 'renewal_done']);
+
+    const twice = await app.gql(SET, { touchpoints: ['renewal_done', 'bad name!', 'renewal_done'] });
+    expect(twice.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'touchpoints.1' });
+    expect(JSON.stringify(twice.errors?.[0].extensions)).toContain('renewal_done is listed twice');
+    // A refused change changes nothing.
+    expect((await app.gql(`{ journey }`)).data!.journey).toEqual(['onboarding_done', 'order_delivered', 'renewal_done']);
+
+    const key = await app.gql(`mutation { createApiKey(input: { name: "pm", role: ANALYST }) { key } }`);
+    const analyst = createGqlClient(app.url, { authorization: `Bearer ${key.data!.createApiKey.key}` });
+    expect((await analyst(SET, { touchpoints: ['renewal_done'] })).errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await analyst(`{ journey }`)).data!.journey).toEqual(['onboarding_done', 'order_delivered', 'renewal_done']);
+
+    expect((await app.gql(SET, { touchpoints: [] })).data!.setJourney).toEqual([]);
+  });
+});

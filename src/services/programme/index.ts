@@ -32,6 +32,7 @@ export function createProgrammeServices(deps: {
     log,
     maxPageSize: config.VERBATIM_MAX_PAGE_SIZE,
     maxImportRows: config.VERBATIM_MAX_IMPORT_ROWS,
+    defaultJourney: config.VERBATIM_JOURNEY_TOUCHPOINTS,
   });
   const dispatchPlanner = new DispatchPlanner(
     { repo, programme, events, locks: new WriteLockRepository(db.connection), clock, log },

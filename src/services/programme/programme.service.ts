@@ -58,6 +58,8 @@ export interface ProgrammeDeps {
   maxPageSize: number;
   /** Most rows one importTouchpointEvents call takes (VERBATIM_MAX_IMPORT_ROWS). */
   maxImportRows: number;
+  /** The journey when none was set through the API (VERBATIM_JOURNEY_TOUCHPOINTS). */
+  defaultJourney?: readonly string[];
 }
 
 type NewTouchpointEvent = Omit<TouchpointEventEntity, '_id' | 'createdAt'>;
@@ -72,6 +74,12 @@ const MAX_ATTRIBUTES = 50;
 /** Invitations of an older version brought up to date per read at start. */
 const MIGRATION_PAGE = 500;
 const SCOPE_TAGS_MIGRATION = 'migration:invitation-scope-tags';
+/** Most touchpoints a journey lists. */
+const MAX_JOURNEY = 50;
+interface JourneySetting {
+  _id: 'journey';
+  touchpoints: string[];
+}
 const ACCOUNT_LOG_MIGRATION = 'migration:account-survey-log';
 const DAY_BUCKETS_MIGRATION = 'migration:day-buckets';
 interface MigrationMark {
@@ -188,6 +196,29 @@ export class ProgrammeService {
           'a customer has one relationship cadence, so a second rule could never fire: change or disable that rule instead',
       },
     ];
+  }
+
+  // Journey
+
+  /** Touchpoints in the order customers meet them: set through `setJourney`, else the configured default. */
+  async journey(): Promise<string[]> {
+    const stored = await this.deps.repo.getSetting<JourneySetting>('journey');
+    return stored ? [...stored.touchpoints] : [...(this.deps.defaultJourney ?? [])];
+  }
+
+  /** Replaces the journey; an empty list goes back to the configured default. */
+  async setJourney(touchpoints: string[]): Promise<string[]> {
+    const problems = touchpoints.flatMap((t, i) => nameProblem(`touchpoints.${i}`, t, true));
+    const seen = new Set<string>();
+    touchpoints.forEach((t, i) => {
+      if (seen.has(t)) problems.push({ field: `touchpoints.${i}`, message: `${t} is listed twice` });
+      seen.add(t);
+    });
+    if (touchpoints.length > MAX_JOURNEY) problems.push({ field: 'touchpoints', message: `at most ${MAX_JOURNEY} touchpoints` });
+    if (problems.length) throw new InputError(problems);
+    if (touchpoints.length === 0) await this.deps.repo.deleteSetting('journey');
+    else await this.deps.repo.putSetting<JourneySetting>({ _id: 'journey', touchpoints });
+    return this.journey();
   }
 
   // Contact-frequency rules, calendar, capacities
