@@ -104,6 +104,8 @@ export async function enrichWithTransformer(
     threshold: matcher.threshold,
     margin: matcher.margin,
     lexicalMargin: matcher.lexicalMargin,
+    lexicalVetoBelow: matcher.lexicalVetoBelow,
+    lexicalBonus: matcher.lexicalBonus,
   });
   if (sentiments) {
     result = applyModelSentiment(result, {
