@@ -19,6 +19,12 @@ export interface EmbeddingThemeScores {
   textSimilarities: number[];
   /** For each clause of the lexical result (same order), its similarity to each theme. */
   clauseSimilarities: number[][];
+  /**
+   * When `clauseSimilarities` is empty (a text embedded whole): the clauses a lexical theme is
+   * named in, embedded only to judge that theme (same order as the lexical clauses, null where not
+   * embedded).
+   */
+  namedClauseSimilarities?: ReadonlyArray<number[] | null>;
   threshold: number;
   /**
    * A theme only the embeddings found must also come within `margin` of the text's best theme
@@ -98,9 +104,10 @@ function outrankedWhereFound(
 ): boolean {
   const margin = scores.lexicalMargin;
   if (margin === undefined || theme.confidence >= (scores.lexicalVetoBelow ?? Infinity)) return false;
-  const clauseRows = scores.clauseSimilarities.filter((_, c) => {
+  const clauses = scores.clauseSimilarities.length > 0 ? scores.clauseSimilarities : (scores.namedClauseSimilarities ?? []);
+  const clauseRows = clauses.filter((row, c): row is number[] => {
     const clause = lexical.clauses[c];
-    return clause !== undefined && theme.evidence.some((e) => overlaps(clause, e));
+    return row !== null && clause !== undefined && theme.evidence.some((e) => overlaps(clause, e));
   });
   const rows = clauseRows.length > 0 ? clauseRows : [scores.textSimilarities];
   return rows.every((row) => {

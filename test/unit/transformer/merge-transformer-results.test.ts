@@ -135,6 +135,24 @@ describe('merging embedding-matched themes', () => {
     ]);
   });
 
+  it('judges a lexical theme on the clauses it is named in, not against the whole text', () => {
+    // The whole text is mostly about billing; the clause naming the app is about product quality.
+    const scores = {
+      text: TEXT,
+      themes: THEMES,
+      textSimilarities: [0.3, 0.7, 0.1],
+      clauseSimilarities: [],
+      threshold: 0.45,
+      lexicalMargin: 0.3,
+    };
+    expect(mergeEmbeddingThemes(lexical(), scores).themes.map((t) => t.key)).toEqual(['billing']);
+    const named = { ...scores, namedClauseSimilarities: [[0.6, 0.2, 0.1], null] };
+    expect(mergeEmbeddingThemes(lexical(), named).themes.map((t) => t.key)).toEqual(['product_quality', 'billing']);
+    // Outranked in its own clause too, it is dropped.
+    const outranked = { ...scores, namedClauseSimilarities: [[0.2, 0.6, 0.1], null] };
+    expect(mergeEmbeddingThemes(lexical(), outranked).themes.map((t) => t.key)).toEqual(['billing']);
+  });
+
   it('keeps the evidence and sentiment of a theme the lexical engine found, and raises its confidence', () => {
     const merged = mergeEmbeddingThemes(lexical(), {
       text: TEXT,
