@@ -32,9 +32,9 @@ export interface EmbeddingThemeScores {
    */
   margin?: number;
   /**
-   * A theme the lexical engine found is dropped when the embeddings clearly prefer others: its
-   * score is more than `lexicalMargin` below the best theme's, and the best similarity reaches
-   * the threshold (unset: lexical themes are always kept).
+   * A theme the lexical engine found is dropped when the embeddings clearly prefer others where
+   * it was named: its score is more than `lexicalMargin` below the best theme's there, and the
+   * best similarity reaches the threshold (unset: lexical themes are always kept).
    */
   lexicalMargin?: number;
   /**
