@@ -59,7 +59,7 @@ export function headForModel(head: SentimentHead | undefined, embeddingModel: st
 export interface TransformerAnalyzerOptions extends TransformerAnalysisOptions {
   /** Cosine similarity for a theme match; see DEFAULT_SIMILARITY_THRESHOLD. */
   threshold?: number;
-  /** Lets the embeddings drop lexical themes far below the best; see EmbeddingThemeMatcherOptions. */
+  /** How far below the best theme the embeddings drop a lexical theme (default 0.1, Infinity: never); see EmbeddingThemeMatcherOptions. */
   lexicalMargin?: number;
   /**
    * The sentiment head file (default: the shipped data/sentiment-head.json), or false for none. A

@@ -36,15 +36,13 @@ export interface TransformerAnalysisOptions {
 }
 
 /**
- * The whole text and each clause (when wanted; else only the clauses a theme is named in, when
- * `themeClauses`), deduplicated so a one-clause text is embedded once. Clause indexes are -1 for
- * clauses not embedded.
+ * The whole text and each clause (when wanted; else only the clauses a lexical theme is named in),
+ * deduplicated so a one-clause text is embedded once. Clause indexes are -1 for clauses not embedded.
  */
 function uniqueInputs(
   text: string,
   lexical: AnalysisResult,
   withClauses: boolean,
-  themeClauses: boolean,
 ): { inputs: string[]; textIndex: number; clauseIndexes: number[] } {
   const inputs: string[] = [];
   const indexOf = new Map<string, number>();
@@ -60,7 +58,7 @@ function uniqueInputs(
   const textIndex = add(text);
   const named = (c: AnalysisResult['clauses'][number]) =>
     lexical.themes.some((t) => t.evidence.some((e) => e.start < c.end && c.start < e.end));
-  const clauseIndexes = withClauses || themeClauses ? lexical.clauses.map((c) => (withClauses || named(c) ? add(c.text) : -1)) : [];
+  const clauseIndexes = lexical.clauses.map((c) => (withClauses || named(c) ? add(c.text) : -1));
   return { inputs, textIndex, clauseIndexes };
 }
 
@@ -77,8 +75,9 @@ export async function enrichWithTransformer(
   const classifyClauses = classify !== undefined && options.classifyClauses !== false;
   const embedClauses = classifyClauses || text.length >= (options.clauseEmbeddingMinChars ?? 0);
   const head = options.headSentiment;
-  // The head reads the clauses a theme is named in too, so aspect sentiment gets its view of them.
-  const { inputs, textIndex, clauseIndexes } = uniqueInputs(text, lexical, embedClauses, head !== undefined);
+  // The clauses a lexical theme is named in are embedded even in a text embedded whole: the head
+  // reads them (aspect sentiment) and the theme is judged there rather than against the whole text.
+  const { inputs, textIndex, clauseIndexes } = uniqueInputs(text, lexical, embedClauses);
   const sentimentInputs = classifyClauses ? inputs : [inputs[textIndex]];
 
   const [vectors, sentiments] = await Promise.all([
@@ -101,9 +100,12 @@ export async function enrichWithTransformer(
     themes: matcher.themes,
     textSimilarities: similarities[textIndex],
     clauseSimilarities: placed.map((i) => similarities[i]),
+    namedClauseSimilarities: embedClauses ? undefined : clauseIndexes.map((i) => (i >= 0 ? similarities[i] : null)),
     threshold: matcher.threshold,
     margin: matcher.margin,
     lexicalMargin: matcher.lexicalMargin,
+    lexicalVetoBelow: matcher.lexicalVetoBelow,
+    lexicalBonus: matcher.lexicalBonus,
   });
   if (sentiments) {
     result = applyModelSentiment(result, {

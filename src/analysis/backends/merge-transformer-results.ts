@@ -19,18 +19,34 @@ export interface EmbeddingThemeScores {
   textSimilarities: number[];
   /** For each clause of the lexical result (same order), its similarity to each theme. */
   clauseSimilarities: number[][];
+  /**
+   * When `clauseSimilarities` is empty (a text embedded whole): the clauses a lexical theme is
+   * named in, embedded only to judge that theme (same order as the lexical clauses, null where not
+   * embedded).
+   */
+  namedClauseSimilarities?: ReadonlyArray<number[] | null>;
   threshold: number;
   /**
-   * A theme only the embeddings found must also come within `margin` of the text's most
-   * similar theme, so weak runners-up are not added (unset: every theme over the threshold).
+   * A theme only the embeddings found must also come within `margin` of the text's best theme
+   * score, so weak runners-up are not added (unset: every theme over the threshold).
    */
   margin?: number;
   /**
-   * A theme the lexical engine found is dropped when the embeddings clearly prefer others: its
-   * similarity is more than `lexicalMargin` below the best theme's, and the best reaches the
-   * threshold (unset: lexical themes are always kept).
+   * A theme the lexical engine found is dropped when the embeddings clearly prefer others where
+   * it was named: its score is more than `lexicalMargin` below the best theme's there, and the
+   * best similarity reaches the threshold (unset: lexical themes are always kept).
    */
   lexicalMargin?: number;
+  /**
+   * Only lexical themes found with less confidence than this may be dropped by `lexicalMargin`
+   * (unset: any). A theme the lexical engine is sure of (several hits) stays.
+   */
+  lexicalVetoBelow?: number;
+  /**
+   * Added to the similarity of a theme the lexical engine found when themes are ranked against
+   * the best one (default 0): a keyword or synonym hit is evidence the embeddings do not see.
+   */
+  lexicalBonus?: number;
 }
 
 /** Maps a similarity at the threshold to 0.5 and a perfect match to MAX_EMBEDDING_CONFIDENCE. */
@@ -68,6 +84,38 @@ function bestClauseIndex(clauseSimilarities: number[][], themeIndex: number): nu
   return best;
 }
 
+/** Similarities with `bonus` added to the themes the lexical engine found. */
+function rankWithBonus(similarities: number[], isLexical: boolean[], bonus = 0): number[] {
+  return similarities.map((similarity, i) => similarity + (isLexical[i] ? bonus : 0));
+}
+
+/**
+ * Whether the embeddings clearly prefer other themes where a lexical theme was found: in every
+ * input holding its evidence (those clauses when clauses were embedded, else the whole text) the
+ * best theme reaches the threshold and ranks more than `lexicalMargin` above it. Judged per clause
+ * because a long verbatim can be about one thing in each clause.
+ */
+function outrankedWhereFound(
+  theme: ThemeMatch,
+  themeIndex: number,
+  lexical: AnalysisResult,
+  scores: EmbeddingThemeScores,
+  isLexical: boolean[],
+): boolean {
+  const margin = scores.lexicalMargin;
+  if (margin === undefined || theme.confidence >= (scores.lexicalVetoBelow ?? Infinity)) return false;
+  const clauses = scores.clauseSimilarities.length > 0 ? scores.clauseSimilarities : (scores.namedClauseSimilarities ?? []);
+  const clauseRows = clauses.filter((row, c): row is number[] => {
+    const clause = lexical.clauses[c];
+    return row !== null && clause !== undefined && theme.evidence.some((e) => overlaps(clause, e));
+  });
+  const rows = clauseRows.length > 0 ? clauseRows : [scores.textSimilarities];
+  return rows.every((row) => {
+    const ranked = rankWithBonus(row, isLexical, scores.lexicalBonus);
+    return Math.max(...row) >= scores.threshold && ranked[themeIndex] < Math.max(...ranked) - margin;
+  });
+}
+
 /**
  * Adds themes found by embeddings. A theme the lexical engine already found
  * keeps its evidence and sentiment and gains confidence (unless `lexicalMargin`
@@ -83,11 +131,12 @@ export function mergeEmbeddingThemes(lexical: AnalysisResult, scores: EmbeddingT
   const similarities = scores.themes.map((_, i) =>
     Math.max(scores.textSimilarities[i] ?? -Infinity, ...scores.clauseSimilarities.map((row) => row[i])),
   );
-  const best = Math.max(...similarities);
+  const isLexical = scores.themes.map(({ key }) => byKey.has(key));
+  const best = Math.max(...rankWithBonus(similarities, isLexical, scores.lexicalBonus));
   const floor = scores.margin === undefined ? -Infinity : best - scores.margin;
-  const lexicalFloor = scores.lexicalMargin === undefined || !(best >= scores.threshold) ? -Infinity : best - scores.lexicalMargin;
   for (const [i, { key }] of scores.themes.entries()) {
-    if (merged.has(key) && similarities[i] < lexicalFloor) merged.delete(key);
+    const found = byKey.get(key);
+    if (found && outrankedWhereFound(found, i, lexical, scores, isLexical)) merged.delete(key);
   }
 
   scores.themes.forEach(({ key, label }, i) => {

@@ -43,9 +43,21 @@ describe('embedding theme matcher', () => {
       'I was charged twice for one order',
       'the receipt showed the wrong payment',
     ]);
-    expect(themeExemplars(TEST_TAXONOMY.themes[3])).toEqual(['Ease of use', 'Ease of use: intuitive, easy to use']);
+    expect(themeExemplars(TEST_TAXONOMY.themes[3])).toEqual([
+      'Ease of use',
+      'Ease of use: intuitive, easy to use',
+      // No description: each keyword stands in the context of the label.
+      'intuitive: Ease of use',
+      'easy to use: Ease of use',
+    ]);
     const zeroShot = { key: 'fees', label: 'Fees', description: 'Charges on the statement', keywords: ['fee', 'charge'], examples: [] };
-    expect(themeExemplars(zeroShot)).toEqual(['Charges on the statement', 'Fees', 'Fees: fee, charge']);
+    expect(themeExemplars(zeroShot)).toEqual([
+      'Charges on the statement',
+      'Fees',
+      'Fees: fee, charge',
+      'fee: Charges on the statement',
+      'charge: Charges on the statement',
+    ]);
   });
 
   it("scores each theme by its best exemplar's cosine, exactly as cosineSimilarity does", async () => {

@@ -115,6 +115,18 @@ describe('enriching a lexical result with the transformer backend', () => {
     expect(priors[0].clausePriors.probabilities.map((p) => p && Array.from(p))).toEqual([null, [0.7, 0.2, 0.1]]);
   });
 
+  it('embeds the clauses a lexical theme is named in even without a head, to judge the theme there', async () => {
+    const { embedded, matcher: wholeTextMatcher } = await recordingMatcher();
+    const base = lexical();
+    const withTheme = {
+      ...base,
+      themes: [{ key: 'billing', label: 'Billing', confidence: 0.6, sentiment: sentiment('neutral', 0), evidence: [base.clauses[1]] }],
+    };
+    const options = { useSentimentModel: false, clauseEmbeddingMinChars: TEXT.length + 1 };
+    await enrichWithTransformer(TEXT, withTheme, wholeTextMatcher, options);
+    expect(embedded).toEqual([[TEXT, 'they overcharged my card']]);
+  });
+
   it('is deterministic', async () => {
     const a = await enrichWithTransformer(TEXT, lexical(), matcher);
     const b = await enrichWithTransformer(TEXT, lexical(), matcher);

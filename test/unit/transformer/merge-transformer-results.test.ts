@@ -89,6 +89,70 @@ describe('merging embedding-matched themes', () => {
     expect(mergeEmbeddingThemes(lexical(), unsure).themes.map((t) => t.key)).toEqual(['product_quality']);
   });
 
+  it('with a lexical bonus, ranks a lexical theme higher, so runners-up must come close to it', () => {
+    const scores = {
+      text: TEXT,
+      themes: THEMES,
+      textSimilarities: [0.6, 0.62, 0.1],
+      clauseSimilarities: [],
+      threshold: 0.45,
+      margin: 0.05,
+    };
+    // Without the bonus billing is the best theme and product_quality is within the margin.
+    expect(mergeEmbeddingThemes(lexical(), scores).themes.map((t) => t.key)).toEqual(['product_quality', 'billing']);
+    // With it product_quality (found by a keyword) scores 0.7 and billing is more than 0.05 below.
+    expect(mergeEmbeddingThemes(lexical(), { ...scores, lexicalBonus: 0.1 }).themes.map((t) => t.key)).toEqual(['product_quality']);
+    // The bonus also counts against the lexical margin: 0.3 + 0.1 is within 0.3 of the best (0.7).
+    const vetoed = { ...scores, textSimilarities: [0.3, 0.7, 0.1], lexicalMargin: 0.3 };
+    expect(mergeEmbeddingThemes(lexical(), vetoed).themes.map((t) => t.key)).toEqual(['billing']);
+    expect(mergeEmbeddingThemes(lexical(), { ...vetoed, lexicalBonus: 0.1 }).themes.map((t) => t.key)).toEqual([
+      'product_quality',
+      'billing',
+    ]);
+  });
+
+  it('with a veto confidence, drops only lexical themes found with less confidence than that', () => {
+    const scores = {
+      text: TEXT,
+      themes: THEMES,
+      textSimilarities: [0.3, 0.7, 0.1],
+      clauseSimilarities: [],
+      threshold: 0.45,
+      margin: 0.05,
+      lexicalMargin: 0.3,
+    };
+    // PRODUCT_MATCH has confidence 0.6: one hit, below 0.9, so the embeddings may drop it.
+    expect(mergeEmbeddingThemes(lexical(), { ...scores, lexicalVetoBelow: 0.9 }).themes.map((t) => t.key)).toEqual(['billing']);
+    // A theme the lexical engine is sure of stays.
+    const sure = lexicalResult(TEXT, {
+      clauses: CLAUSES,
+      themes: [{ ...PRODUCT_MATCH, confidence: 0.95 }],
+      sentiment: sentiment('neutral', 0.05, 0.4),
+    });
+    expect(mergeEmbeddingThemes(sure, { ...scores, lexicalVetoBelow: 0.9 }).themes.map((t) => t.key)).toEqual([
+      'product_quality',
+      'billing',
+    ]);
+  });
+
+  it('judges a lexical theme on the clauses it is named in, not against the whole text', () => {
+    // The whole text is mostly about billing; the clause naming the app is about product quality.
+    const scores = {
+      text: TEXT,
+      themes: THEMES,
+      textSimilarities: [0.3, 0.7, 0.1],
+      clauseSimilarities: [],
+      threshold: 0.45,
+      lexicalMargin: 0.3,
+    };
+    expect(mergeEmbeddingThemes(lexical(), scores).themes.map((t) => t.key)).toEqual(['billing']);
+    const named = { ...scores, namedClauseSimilarities: [[0.6, 0.2, 0.1], null] };
+    expect(mergeEmbeddingThemes(lexical(), named).themes.map((t) => t.key)).toEqual(['product_quality', 'billing']);
+    // Outranked in its own clause too, it is dropped.
+    const outranked = { ...scores, namedClauseSimilarities: [[0.2, 0.6, 0.1], null] };
+    expect(mergeEmbeddingThemes(lexical(), outranked).themes.map((t) => t.key)).toEqual(['billing']);
+  });
+
   it('keeps the evidence and sentiment of a theme the lexical engine found, and raises its confidence', () => {
     const merged = mergeEmbeddingThemes(lexical(), {
       text: TEXT,
