@@ -32,3 +32,9 @@ export function significantChange(
   if (a.nps === null || b.nps === null || a.marginOfError === null || b.marginOfError === null) return false;
   return Math.abs(a.nps - b.nps) > Math.hypot(a.marginOfError, b.marginOfError);
 }
+
+/** An NPS margin band's ends, kept on the NPS scale (−100…+100): a small sample's margin can reach past it. */
+export function npsBand(nps: number, margin: number | null | undefined): [number, number] {
+  const m = margin ?? 0;
+  return [Math.max(-100, nps - m), Math.min(100, nps + m)];
+}

@@ -2,7 +2,7 @@
 import { useQuery } from '@urql/preact';
 import { Card, Chart } from '../components/Chart';
 import { QueryStatus } from '../components/Status';
-import { fmtDate, fmtInt, fmtMoe, fmtNps, fmtPct, fmtPoints, significantChange } from '../format';
+import { fmtDate, fmtInt, fmtMoe, fmtNps, fmtPct, fmtPoints, npsBand, significantChange } from '../format';
 import { graphql } from '../graphql';
 import { CATEGORY_SCALE, COLORS } from '../theme';
 import { periodRanges, responseFilter, type UrlState } from '../url-state';
@@ -169,8 +169,8 @@ export function Overview({ state }: { state: UrlState }) {
                 target ? Plot.ruleY([target.nps], { stroke: COLORS.target, strokeWidth: 2, title: () => target.label }) : null,
                 Plot.areaY(withNps, {
                   x: (d: NpsPoint) => new Date(d.start),
-                  y1: (d: NpsPoint) => d.nps - (d.marginOfError ?? 0),
-                  y2: (d: NpsPoint) => d.nps + (d.marginOfError ?? 0),
+                  y1: (d: NpsPoint) => npsBand(d.nps, d.marginOfError)[0],
+                  y2: (d: NpsPoint) => npsBand(d.nps, d.marginOfError)[1],
                   fill: COLORS.band,
                   fillOpacity: 0.45,
                   curve: 'monotone-x',

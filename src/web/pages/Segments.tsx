@@ -2,7 +2,7 @@
 import { useQuery } from '@urql/preact';
 import { Card, Chart } from '../components/Chart';
 import { QueryStatus } from '../components/Status';
-import { fmtInt, fmtMoe, fmtNps, fmtPoints } from '../format';
+import { fmtInt, fmtMoe, fmtNps, fmtPoints, npsBand } from '../format';
 import { graphql, type ResultOf } from '../graphql';
 import { COLORS } from '../theme';
 import { periodRanges, responseFilter, type UrlState } from '../url-state';
@@ -144,8 +144,8 @@ function SegmentBars({ group }: { group: Group }) {
               }),
               Plot.ruleY(rows, {
                 y: (d: Row) => d.value ?? '(none)',
-                x1: (d: Row) => d.nps - (d.marginOfError ?? 0),
-                x2: (d: Row) => d.nps + (d.marginOfError ?? 0),
+                x1: (d: Row) => npsBand(d.nps, d.marginOfError)[0],
+                x2: (d: Row) => npsBand(d.nps, d.marginOfError)[1],
                 stroke: '#24292f',
               }),
               Plot.ruleX([0]),
