@@ -3,7 +3,7 @@ export { createTransformerBackend } from './transformer-backend.js';
 export type { TransformerBackend, TransformerBackendOptions } from './transformer-backend.js';
 export { createEmbeddingThemeMatcher, cosineSimilarity, themeExemplars } from './embedding-theme-matcher.js';
 export type { EmbeddingThemeMatcher } from './embedding-theme-matcher.js';
-export { mergeEmbeddingThemes, TRANSFORMER_ENGINE } from './merge-transformer-results.js';
+export { TRANSFORMER_ENGINE } from './merge-transformer-results.js';
 export { enrichWithTransformer } from './enrich-with-transformer.js';
 export { REQUIRED_MODEL_FILES, FULL_ONNX_FILE, QUANTIZED_ONNX_FILE } from './model-files.js';
 export { analyzeWithTransformer, createTransformerAnalyzer } from './analyze-with-transformer.js';
