@@ -250,4 +250,27 @@ describe('insight app in a browser', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'overview-phone');
   });
+
+  it('an ADMIN accepts an emerging theme in two clicks and follows the re-analysis it starts', async () => {
+    const page = await newPage();
+    await signIn(page, appUrl, TEST_ADMIN_KEY);
+    await page.getByTestId('nps').waitFor();
+    await page.goto(`${appUrl}?view=emerging`);
+    const candidate = page.locator('main .card').first();
+    await candidate.getByRole('button', { name: 'Accept…' }).click();
+    const confirm = candidate.getByRole('button', { name: /^Confirm: add/ });
+    const label = (await confirm.textContent())!.replace(/^Confirm: add “(.*)”$/, '$1');
+    await confirm.click();
+    const status = page.getByRole('status');
+    await expect
+      .poll(() => status.textContent(), { timeout: 60_000 })
+      .toMatch(/\(taxonomy version \d+\)\. Re-analysis done: \d+ responses/);
+    expect(await status.textContent()).toContain(`Added “${label}”`);
+    // A theme now: no longer a candidate.
+    await expect.poll(() => page.locator('main .card h2', { hasText: `“${label}”` }).count()).toBe(0);
+    const themes = await app.gql(`{ themes { label } }`);
+    expect(themes.data?.themes.map((t: { label: string }) => t.label)).toContain(label);
+    await screenshot(page, 'emerging-accepted');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
 });

@@ -66,14 +66,23 @@ const BackfillQuery = graphql(`
 
 export function Emerging({ state, isAdmin }: { state: UrlState; isAdmin: boolean }) {
   const { current } = periodRanges(state.period);
-  const [{ data, fetching, error }] = useQuery({ query: EmergingQuery, variables: { filter: responseFilter(state, current) } });
+  const [{ data, fetching, error }, refetch] = useQuery({ query: EmergingQuery, variables: { filter: responseFilter(state, current) } });
   const [accepting, setAccepting] = useState('');
-  const [accepted, setAccepted] = useState<{ version: number; label: string } | null>(null);
+  const [accepted, setAccepted] = useState<{ version: number; label: string; key: string } | null>(null);
   const [result, accept] = useMutation(AcceptTheme);
   if (!data) return <QueryStatus fetching={fetching} error={error} />;
+  // The candidate just accepted is a theme now, even before the candidates are read again.
+  const candidates = data.emergingThemes.candidates.filter((c) => c.suggestion.key !== accepted?.key);
   return (
     <div class="grid">
-      {accepted && <Backfill version={accepted.version} label={accepted.label} />}
+      {accepted && (
+        <Backfill
+          version={accepted.version}
+          label={accepted.label}
+          // Re-analysed: the accepted theme now covers its verbatims, so the candidates are read again.
+          onDone={() => refetch({ requestPolicy: 'network-only' })}
+        />
+      )}
       {result.error && (
         <p class="notice error" role="alert">
           {result.error.graphQLErrors[0]?.message ?? result.error.message}
@@ -85,8 +94,8 @@ export function Emerging({ state, isAdmin }: { state: UrlState; isAdmin: boolean
           ? ` (${data.emergingThemes.nearDuplicates} repeats of another verbatim counted once)`
           : ''}. {isAdmin ? 'Accept a candidate to add it to the taxonomy.' : 'An ADMIN key can accept a candidate into the taxonomy.'}
       </p>
-      {data.emergingThemes.candidates.length === 0 && <p class="empty">No emerging themes in this period.</p>}
-      {data.emergingThemes.candidates.map((c) => (
+      {candidates.length === 0 && <p class="empty">No emerging themes in this period.</p>}
+      {candidates.map((c) => (
         <Card
           title={
             <>
@@ -110,7 +119,7 @@ export function Emerging({ state, isAdmin }: { state: UrlState; isAdmin: boolean
                     void accept({
                       input: { key: s.key, label: s.label, description: s.description, keywords: s.keywords, examples: s.examples },
                     }).then((r) => {
-                      if (r.data) setAccepted({ version: r.data.createTheme.version, label: r.data.createTheme.theme.label });
+                      if (r.data) setAccepted({ version: r.data.createTheme.version, label: r.data.createTheme.theme.label, key: s.key });
                       setAccepting('');
                     });
                   }}
@@ -152,9 +161,14 @@ export function Emerging({ state, isAdmin }: { state: UrlState; isAdmin: boolean
   );
 }
 
-function Backfill({ version, label }: { version: number; label: string }) {
+function Backfill({ version, label, onDone }: { version: number; label: string; onDone: () => void }) {
   const [{ data }, refetch] = useQuery({ query: BackfillQuery, variables: { version }, requestPolicy: 'network-only' });
   const b = data?.taxonomyBackfill;
+  const complete = b?.complete ?? false;
+  useEffect(() => {
+    if (complete) onDone();
+    // Once, when the re-analysis completes.
+  }, [complete]);
   useEffect(() => {
     if (b?.complete) return;
     const t = setTimeout(() => refetch({ requestPolicy: 'network-only' }), 2_000);
