@@ -77,6 +77,13 @@ export const ALERT_SLA_SCHEDULER_ID = 'alert-sla-check';
 export const RECONCILE_PACING: RoundPacing = { share: 0.1, maxRestMs: 30 * 60_000, minPacedMs: 1_000 };
 
 /**
+ * The SLA sweep's rounds take at most a fifth of the time: on the embedded FerretDB its two alert
+ * queries decode every alert. A breach is flagged at most 5 minutes late (SLAs run in hours); rounds
+ * under a second (MongoDB's indexes, small data) never rest.
+ */
+export const SLA_SWEEP_PACING: RoundPacing = { share: 0.2, maxRestMs: 5 * 60_000, minPacedMs: 1_000 };
+
+/**
  * Every repeatable round (reconciler, SLA sweep, webhook outbox drain and log pruning): one attempt, because the next
  * round comes soon and each round is idempotent (conditional writes), so a skipped one loses nothing.
  */

@@ -7,7 +7,8 @@
  * indexes on MongoDB and take milliseconds, but the embedded FerretDB reads no secondary index and
  * decodes the whole collection for each: about 13 s of its CPU per scan at 10,000 responses, two
  * scans a minute. `BENCH_RESPONSES=10000 npm run bench:pipeline` took 223 s with them and 105 s
- * without (docs/pipeline.md). Rounds faster than `minPacedMs` never rest (MongoDB, small data).
+ * without (docs/pipeline.md). The SLA sweep's alert queries are paced the same way (docs/alerts.md).
+ * Rounds faster than `minPacedMs` never rest (MongoDB, small data).
  */
 import type { Redis } from 'ioredis';
 

@@ -33,7 +33,7 @@ import { assertSchedules, QUEUE_CATALOGUE, type QueueHandlers, type QueueName } 
 import { WebhookDeliveryService } from '../src/services/webhooks/webhook-delivery.service.js';
 import { SecretBox } from '../src/services/webhooks/secret-box.js';
 import { targetPolicyFor } from '../src/services/webhooks/target-policy.js';
-import { RECONCILE_PACING, reportJobOptions, WEBHOOK_OUTBOX_BATCH, workerLockOptions } from './options.js';
+import { RECONCILE_PACING, reportJobOptions, SLA_SWEEP_PACING, WEBHOOK_OUTBOX_BATCH, workerLockOptions } from './options.js';
 import { RoundPacer } from './round-pacer.js';
 import { BullWebhookQueue } from './webhooks.queue.js';
 import { WebhookOutbox } from '../src/services/webhooks/webhook-outbox.js';
@@ -67,7 +67,7 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
     return redis;
   };
 
-  // The scheduler's connection also carries the reconciler pacer's one key (no blocking commands on it).
+  // The scheduler's connection also carries the pacers' keys (reconciler, SLA sweep; no blocking commands on it).
   const queueConnection = connect('worker-queue');
   const queue = new BullAnalysisScheduler(queueConnection, prefix);
   const currentTaxonomy = new CurrentTaxonomy(
@@ -164,7 +164,7 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
     [QUEUES.analysis]: createAnalysisHandler(analysis, analysisBatchOptions(config)),
     [QUEUES.maintenance]: maintenanceHandler,
     [QUEUES.webhooks]: createWebhookHandler(webhookDeliveries),
-    [QUEUES.alerts]: createAlertsHandler(services.alerts),
+    [QUEUES.alerts]: createAlertsHandler(services.alerts, new RoundPacer(queueConnection, `${prefix}:sla-sweep:resting`, SLA_SWEEP_PACING)),
     [QUEUES.reports]: createReportsHandler(
       services.reportDeliveries,
       queueFor(QUEUES.reports),

@@ -1,5 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Job } from 'bullmq';
+import { createAlertsHandler } from '../../jobs/alerts.handler.js';
+import { JOBS, type AlertSlaCheckPayload } from '../../jobs/queues.js';
 import { RoundPacer } from '../../jobs/round-pacer.js';
 import { testRedisPrefix, testRedisUrl } from '../helpers/services.js';
 
@@ -42,5 +45,24 @@ describe('RoundPacer over real Redis', () => {
     const pacer = new RoundPacer(redis, `${key}:failing`, { share: 0.1, maxRestMs: 60_000, minPacedMs: 100 }, clockStepping(5_000));
     await expect(pacer.run(() => Promise.reject(new Error('database down')))).rejects.toThrow('database down');
     expect(await redis.exists(`${key}:failing`)).toBe(0);
+  });
+
+  it('the SLA sweep job: a slow sweep makes the next sweeps rest, on every worker', async () => {
+    let sweeps = 0;
+    const alerts = {
+      flagBreaches: async () => {
+        sweeps++;
+        return { breached: 2, escalated: 0 };
+      },
+    };
+    const pacing = { share: 0.5, maxRestMs: 400, minPacedMs: 100 };
+    const workerA = createAlertsHandler(alerts, new RoundPacer(redis, `${key}:sla`, pacing, clockStepping(1_000)));
+    const workerB = createAlertsHandler(alerts, new RoundPacer(redis, `${key}:sla`, pacing, clockStepping(1_000)));
+    const job = { name: JOBS.alertSlaCheck } as Job<AlertSlaCheckPayload>;
+    expect(await workerA(job)).toEqual({ breached: 2, escalated: 0 });
+    expect(await workerB(job)).toMatchObject({ skipped: 'resting after a slow sweep' });
+    expect(sweeps).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(await workerB(job)).toEqual({ breached: 2, escalated: 0 });
   });
 });
