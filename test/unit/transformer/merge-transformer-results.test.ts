@@ -5,6 +5,7 @@ import {
   mergeEmbeddingThemes,
   similarityToConfidence,
   TRANSFORMER_ENGINE,
+  type EmbeddingThemeScores,
 } from '../../../src/analysis/backends/merge-transformer-results.js';
 import type { ThemeMatch } from '../../../src/analysis/types.js';
 import { clausesOf, lexicalResult, sentiment } from './fixtures.js';
@@ -26,6 +27,17 @@ const PRODUCT_MATCH: ThemeMatch = {
   sentiment: sentiment('positive', 0.7),
   evidence: [{ start: 4, end: 7, text: 'app' }],
 };
+
+/** Scores of TEXT where the embeddings prefer billing (0.7) to the lexical engine's product_quality (0.3). */
+const outrankedLexicalTheme = (extra: Partial<EmbeddingThemeScores> = {}): EmbeddingThemeScores => ({
+  text: TEXT,
+  themes: THEMES,
+  textSimilarities: [0.3, 0.7, 0.1],
+  clauseSimilarities: [],
+  threshold: 0.45,
+  lexicalMargin: 0.3,
+  ...extra,
+});
 
 function lexical() {
   return lexicalResult(TEXT, { clauses: CLAUSES, themes: [PRODUCT_MATCH], sentiment: sentiment('neutral', 0.05, 0.4) });
@@ -112,15 +124,7 @@ describe('merging embedding-matched themes', () => {
   });
 
   it('with a veto confidence, drops only lexical themes found with less confidence than that', () => {
-    const scores = {
-      text: TEXT,
-      themes: THEMES,
-      textSimilarities: [0.3, 0.7, 0.1],
-      clauseSimilarities: [],
-      threshold: 0.45,
-      margin: 0.05,
-      lexicalMargin: 0.3,
-    };
+    const scores = outrankedLexicalTheme({ margin: 0.05 });
     // PRODUCT_MATCH has confidence 0.6: one hit, below 0.9, so the embeddings may drop it.
     expect(mergeEmbeddingThemes(lexical(), { ...scores, lexicalVetoBelow: 0.9 }).themes.map((t) => t.key)).toEqual(['billing']);
     // A theme the lexical engine is sure of stays.
@@ -137,14 +141,7 @@ describe('merging embedding-matched themes', () => {
 
   it('judges a lexical theme on the clauses it is named in, not against the whole text', () => {
     // The whole text is mostly about billing; the clause naming the app is about product quality.
-    const scores = {
-      text: TEXT,
-      themes: THEMES,
-      textSimilarities: [0.3, 0.7, 0.1],
-      clauseSimilarities: [],
-      threshold: 0.45,
-      lexicalMargin: 0.3,
-    };
+    const scores = outrankedLexicalTheme();
     expect(mergeEmbeddingThemes(lexical(), scores).themes.map((t) => t.key)).toEqual(['billing']);
     const named = { ...scores, namedClauseSimilarities: [[0.6, 0.2, 0.1], null] };
     expect(mergeEmbeddingThemes(lexical(), named).themes.map((t) => t.key)).toEqual(['product_quality', 'billing']);
