@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
+import type { Database } from '../../models/database.js';
 import { WriteLockRepository } from '../../models/lock/write-lock.repository.js';
 import { ProgrammeRepository, type DueKey } from '../../models/programme/programme.repository.js';
 import { programmeModels } from '../../models/programme/programme.schema.js';
@@ -17,30 +18,34 @@ const NAME = 'planner-deferrals';
 
 const database = useTestDatabase(NAME);
 
+/** A planner over the real repository, on a clock the test moves; it records which due events the planner reads. */
+function plannerOn(db: Database, batchSize: number, start: string) {
+  let now = new Date(start);
+  const clock = () => now;
+  const log = createLogger('silent');
+  const repo = new ProgrammeRepository(programmeModels(db.connection));
+  const read: DueKey[] = [];
+  const findDueEvents = repo.findDueEvents.bind(repo);
+  repo.findDueEvents = (keys) => {
+    read.push(...keys);
+    return findDueEvents(keys);
+  };
+  const programme = new ProgrammeService({ repo, clock, log, maxPageSize: 100, maxImportRows: 100 });
+  const planner = new DispatchPlanner(
+    { repo, programme, events: NO_EVENTS, locks: new WriteLockRepository(db.connection), clock, log },
+    { batchSize, tickMs: 60_000, expiryDays: 30, maxDeferDays: 7 },
+  );
+  const tick = async (iso: string) => {
+    now = new Date(iso);
+    read.length = 0;
+    return planner.tick();
+  };
+  return { programme, tick, read, setNow: (iso: string) => (now = new Date(iso)) };
+}
+
 describe('deferred events', () => {
   it('are read again only when their deferral can have ended', async () => {
-    const db = database();
-    let now = new Date('2026-12-01T10:00:00Z'); // a Tuesday, inside the UTC business hours
-    const clock = () => now;
-    const log = createLogger('silent');
-    const repo = new ProgrammeRepository(programmeModels(db.connection));
-    // The real repository; the test only records which due events the planner reads.
-    const read: DueKey[] = [];
-    const findDueEvents = repo.findDueEvents.bind(repo);
-    repo.findDueEvents = (keys) => {
-      read.push(...keys);
-      return findDueEvents(keys);
-    };
-    const programme = new ProgrammeService({ repo, clock, log, maxPageSize: 100, maxImportRows: 100 });
-    const planner = new DispatchPlanner(
-      { repo, programme, events: NO_EVENTS, locks: new WriteLockRepository(db.connection), clock, log },
-      { batchSize: 50, tickMs: 60_000, expiryDays: 30, maxDeferDays: 7 },
-    );
-    const tick = async (iso: string) => {
-      now = new Date(iso);
-      read.length = 0;
-      return planner.tick();
-    };
+    const { programme, tick, read } = plannerOn(database(), 50, '2026-12-01T10:00:00Z'); // a Tuesday, inside the UTC business hours
 
     await programme.setTeamCapacity('care', 1);
     await programme.createRule({ touchpoint: 'visit', team: 'care' });
@@ -76,5 +81,27 @@ describe('deferred events', () => {
     // The next day the team's capacity is back: the two left are read and released.
     expect(await tick('2026-12-02T10:00:00Z')).toMatchObject({ released: 2 });
     expect(read).toHaveLength(2);
+  }, 60_000);
+
+  it('leave their batch slots to the relationship cadence of a team with capacity left', async () => {
+    const { programme, tick, setNow } = plannerOn(database(), 3, '2026-12-05T10:00:00Z');
+    // Known since Saturday: due for a daily relationship survey on Monday.
+    await programme.recordContacts(
+      ['r1', 'r2', 'r3', 'r4'].map((id) => ({ customer: { externalId: id, email: `${id}@example.com` }, attributes: [] })),
+    );
+    setNow('2026-12-07T10:00:00Z');
+    await programme.setTeamCapacity('desk', 1);
+    await programme.createRule({ touchpoint: 'call', team: 'desk' });
+    for (const n of [1, 2, 3, 4])
+      await programme.recordEvent({
+        externalId: `call-${n}`,
+        touchpoint: 'call',
+        customer: { externalId: `k${n}`, email: `k${n}@example.com` },
+      });
+    await programme.createRule({ touchpoint: 'relationship', kind: 'RELATIONSHIP', everyDays: 1 });
+    // Four calls due fill the batch of 3: no relationship survey; one call goes, three wait for the desk.
+    expect(await tick('2026-12-07T10:00:00Z')).toMatchObject({ relationship: 0, released: 1, deferred: { TEAM_CAPACITY: 3 } });
+    // The three cannot go today: their slots go to the cadence (its rule has no team).
+    expect(await tick('2026-12-07T10:01:00Z')).toMatchObject({ relationship: 3, deferred: { TEAM_CAPACITY: 3 } });
   }, 60_000);
 });

@@ -149,7 +149,16 @@ export class DispatchPlanner {
     const settings = await this.loadSettings(now);
     const expired = await this.expireOncePerDay(now, settings.day);
     let queue = await repo.dueQueue(now);
-    const relationship = await planRelationshipSurveys(repo, settings.rules, now, this.settings.batchSize, queue.length);
+    // Events remembered as deferred cannot go this tick: they leave their batch slots to the cadence,
+    // whose surveys are only made due for teams with capacity left today (else they would wait too).
+    const waiting = this.stillDeferred(queue, settings, now);
+    const relationship = await planRelationshipSurveys(
+      repo,
+      settings.rules.filter((r) => r.team === null || teamRemaining(r.team, settings, new Map()) > 0),
+      now,
+      this.settings.batchSize,
+      queue.length - waiting.size,
+    );
     if (relationship > 0) queue = await repo.dueQueue(now);
     const state: TickState = {
       tick,
@@ -164,7 +173,6 @@ export class DispatchPlanner {
       skipped: {},
       deferred: {},
     };
-    const waiting = this.stillDeferred(queue, settings, now);
     for (const reason of waiting.values()) state.deferred[reason] = (state.deferred[reason] ?? 0) + 1;
     const scanned = (waiting.size ? queue.filter((k) => !waiting.has(k)) : queue).slice(0, this.settings.batchSize * SCAN_FACTOR);
     for (let offset = 0; offset < scanned.length && state.released.length < this.settings.batchSize; offset += PAGE_SIZE) {
