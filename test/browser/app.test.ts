@@ -189,7 +189,8 @@ describe('insight app in a browser', () => {
     const seen: string[] = [];
     for (const view of ['overview', 'why', 'segments', 'followups', 'atrisk', 'emerging']) {
       await page.goto(`${appUrl}?view=${view}`);
-      await page.locator('main .card').first().waitFor();
+      // A view with nothing to show (no emerging candidate in the region) says so instead of a card.
+      await page.locator('main .card, main p.empty').first().waitFor();
       if (view === 'why') {
         await page.locator('table button.link').first().click();
         await page.getByTestId('verbatims').locator('li').first().waitFor();

@@ -111,6 +111,16 @@ export const STOPWORDS: ReadonlySet<string> = new Set([
     'i.e',
     'hi',
     'hello',
+    // Chat fillers: on real verbatims "tbh" came up as an emerging theme of its own.
+    'tbh',
+    'imo',
+    'imho',
+    'btw',
+    'fyi',
+    'lol',
+    'idk',
+    'ngl',
+    'tho',
     'thanks',
     'thank',
     'please',
@@ -143,7 +153,6 @@ export const STOPWORDS: ReadonlySet<string> = new Set([
     'make',
     'makes',
     'made',
-    'lol',
   ],
 ]);
 
