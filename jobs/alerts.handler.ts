@@ -7,13 +7,19 @@ import { metrics } from '../src/metrics.js';
 import type { AlertService } from '../src/services/alerts/alert.service.js';
 import { JOBS, type AlertSlaCheckPayload } from './queues.js';
 import type { RoundPacer } from './round-pacer.js';
+import type { Logger } from '../src/logger.js';
 
-export function createAlertsHandler(alerts: Pick<AlertService, 'flagBreaches'>, pacer: RoundPacer) {
+export function createAlertsHandler(alerts: Pick<AlertService, 'flagBreaches'>, pacer: RoundPacer, log: Logger) {
   return async (job: Job<AlertSlaCheckPayload>): Promise<unknown> => {
     if (job.name !== JOBS.alertSlaCheck) throw new UnrecoverableError(`unknown alerts job "${job.name}"`);
-    const round = await pacer.run(() => alerts.flagBreaches());
-    if (!round.ran) return { skipped: 'resting after a slow sweep', restingForMs: round.restingForMs };
-    metrics.slaBreaches.inc(round.result.breached);
-    return round.result;
+    return pacer.runJob(
+      async () => {
+        const result = await alerts.flagBreaches();
+        metrics.slaBreaches.inc(result.breached);
+        return result;
+      },
+      'sweep',
+      log,
+    );
   };
 }

@@ -11,6 +11,7 @@
  * Rounds faster than `minPacedMs` never rest (MongoDB, small data).
  */
 import type { Redis } from 'ioredis';
+import type { Logger } from '../src/logger.js';
 
 export interface RoundPacing {
   /** The share of the time the rounds may take, in (0, 1]. */
@@ -43,6 +44,17 @@ export class RoundPacer {
     const restMs = restAfter(tookMs, this.pacing);
     if (restMs > 0) await this.redis.set(this.key, String(Math.round(tookMs)), 'PX', restMs);
     return { ran: true, result, tookMs, restMs };
+  }
+
+  /**
+   * `run` for a repeatable job: the round's result, or that this round rested (`what` names the
+   * round in both, e.g. "sweep"); a slow round is logged with the rest it set.
+   */
+  async runJob<T>(round: () => Promise<T>, what: string, log: Logger): Promise<T | { skipped: string; restingForMs: number }> {
+    const paced = await this.run(round);
+    if (!paced.ran) return { skipped: `resting after a slow ${what}`, restingForMs: paced.restingForMs };
+    if (paced.restMs > 0) log.info({ tookMs: Math.round(paced.tookMs), restMs: paced.restMs }, `slow ${what}: the next ones rest`);
+    return paced.result;
   }
 }
 

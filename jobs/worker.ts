@@ -136,13 +136,7 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
   // Rounds that are slow here (whole-collection scans on the embedded FerretDB) rest, on every worker.
   const reconcilePacer = new RoundPacer(queueConnection, `${prefix}:reconciler:resting`, RECONCILE_PACING);
   const maintenanceHandler = createMaintenanceHandler({
-    reconcile: async () => {
-      const round = await reconcilePacer.run(() => reconciler.reconcile());
-      if (!round.ran) return { skipped: 'resting after a slow round', restingForMs: round.restingForMs };
-      if (round.restMs > 0)
-        log.info({ tookMs: Math.round(round.tookMs), restMs: round.restMs }, 'reconciler round was slow: the next rounds rest');
-      return round.result;
-    },
+    reconcile: () => reconcilePacer.runJob(() => reconciler.reconcile(), 'reconciler round', log),
     backfills,
     pruneWebhookLog: () => webhookDeliveries.pruneLog(),
     drainWebhookOutbox: () => outbox.drain(),
@@ -164,7 +158,11 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
     [QUEUES.analysis]: createAnalysisHandler(analysis, analysisBatchOptions(config)),
     [QUEUES.maintenance]: maintenanceHandler,
     [QUEUES.webhooks]: createWebhookHandler(webhookDeliveries),
-    [QUEUES.alerts]: createAlertsHandler(services.alerts, new RoundPacer(queueConnection, `${prefix}:sla-sweep:resting`, SLA_SWEEP_PACING)),
+    [QUEUES.alerts]: createAlertsHandler(
+      services.alerts,
+      new RoundPacer(queueConnection, `${prefix}:sla-sweep:resting`, SLA_SWEEP_PACING),
+      log,
+    ),
     [QUEUES.reports]: createReportsHandler(
       services.reportDeliveries,
       queueFor(QUEUES.reports),

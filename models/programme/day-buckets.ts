@@ -143,7 +143,8 @@ export class DayBuckets {
       .find({ _id: { $in: keys } }, { _id: 1 })
       .lean<Pick<DayBucketEntity, '_id'>[]>()
       .exec();
-    const refilled = days.filter((d) => left.some((doc) => this.keysOf(d).includes(doc._id)));
+    const leftKeys = new Set(left.map((doc) => doc._id));
+    const refilled = days.filter((d) => this.keysOf(d).some((key) => leftKeys.has(key)));
     if (refilled.length) await this.register(refilled);
   }
 }

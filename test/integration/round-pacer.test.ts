@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import { createAlertsHandler } from '../../jobs/alerts.handler.js';
 import { JOBS, type AlertSlaCheckPayload } from '../../jobs/queues.js';
 import { RoundPacer } from '../../jobs/round-pacer.js';
+import { createLogger } from '../../src/logger.js';
 import { testRedisPrefix, testRedisUrl } from '../helpers/services.js';
 
 /** A clock that moves `ms` on each reading: a round (two readings) "takes" `ms` without the test waiting. */
@@ -56,8 +57,8 @@ describe('RoundPacer over real Redis', () => {
       },
     };
     const pacing = { share: 0.5, maxRestMs: 400, minPacedMs: 100 };
-    const workerA = createAlertsHandler(alerts, new RoundPacer(redis, `${key}:sla`, pacing, clockStepping(1_000)));
-    const workerB = createAlertsHandler(alerts, new RoundPacer(redis, `${key}:sla`, pacing, clockStepping(1_000)));
+    const workerA = createAlertsHandler(alerts, new RoundPacer(redis, `${key}:sla`, pacing, clockStepping(1_000)), createLogger('silent'));
+    const workerB = createAlertsHandler(alerts, new RoundPacer(redis, `${key}:sla`, pacing, clockStepping(1_000)), createLogger('silent'));
     const job = { name: JOBS.alertSlaCheck } as Job<AlertSlaCheckPayload>;
     expect(await workerA(job)).toEqual({ breached: 2, escalated: 0 });
     expect(await workerB(job)).toMatchObject({ skipped: 'resting after a slow sweep' });

@@ -154,7 +154,7 @@ export class DispatchPlanner {
     const waiting = this.stillDeferred(queue, settings, now);
     const relationship = await planRelationshipSurveys(
       repo,
-      settings.rules.filter((r) => r.team === null || teamRemaining(r.team, settings, new Map()) > 0),
+      settings.rules.filter((r) => r.team === null || teamRemaining(r.team, settings) > 0),
       now,
       this.settings.batchSize,
       queue.length - waiting.size,
@@ -271,7 +271,7 @@ export class DispatchPlanner {
       const holds =
         deferral.reason === 'OUTSIDE_BUSINESS_HOURS'
           ? now.getTime() < deferral.until
-          : deferral.day === settings.day && teamRemaining(deferral.team, settings, new Map()) <= 0;
+          : deferral.day === settings.day && teamRemaining(deferral.team, settings) <= 0;
       if (!holds) continue;
       kept.set(key, deferral);
       waiting.set(key, deferral.reason);
@@ -430,7 +430,7 @@ export class DispatchPlanner {
 }
 
 /** Surveys a team may still release today: its capacity less the day's stored use and this tick's releases. */
-function teamRemaining(team: string, settings: Settings, releasedThisTick: Map<string, number>): number {
+function teamRemaining(team: string, settings: Settings, releasedThisTick: ReadonlyMap<string, number> = new Map()): number {
   const capacity = settings.capacityOf.get(team);
   if (capacity === undefined) return Infinity;
   return capacity - (settings.used.get(`${team}|${settings.day}`) ?? 0) - (releasedThisTick.get(team) ?? 0);

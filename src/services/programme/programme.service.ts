@@ -152,13 +152,14 @@ export class ProgrammeService {
     if (input.touchpoint !== undefined)
       problems.push({ field: 'touchpoint', message: 'cannot be changed; delete the rule and create another' });
     problems.push(...(await this.capacityProblems(input.team)));
-    problems.push(...(await this.relationshipProblems(input, id)));
+    const current = await this.deps.repo.findRule(id);
+    problems.push(...(await this.relationshipProblems(input, current)));
     if (problems.length) throw new InputError(problems);
     const set: Partial<SurveyRuleEntity> = {};
     for (const key of ['kind', 'delayHours', 'channel', 'sampleRate', 'enabled', 'everyDays'] as const)
       if (input[key] != null) Object.assign(set, { [key]: input[key] });
     if (input.team !== undefined) set.team = input.team;
-    const updated = (await this.deps.repo.findRule(id)) ? await this.deps.repo.updateRule(id, set) : null;
+    const updated = current ? await this.deps.repo.updateRule(id, set) : null;
     if (!updated) throw notFound('survey rule', id);
     return updated;
   }
@@ -180,17 +181,17 @@ export class ProgrammeService {
    * A customer has one relationship cadence (its anchor restarts at every relationship survey), so a
    * second enabled RELATIONSHIP rule could never fire: the one with the shortest everyDays always
    * comes first. Refused when a rule would become the second (created, or updated to it).
+   * `current` is the stored rule being updated, null for a new one.
    */
-  private async relationshipProblems(input: SurveyRuleInput, id: string | null): Promise<FieldProblem[]> {
-    const current = id === null ? null : await this.deps.repo.findRule(id);
+  private async relationshipProblems(input: SurveyRuleInput, current: SurveyRuleEntity | null): Promise<FieldProblem[]> {
     const kind = input.kind ?? current?.kind ?? 'TRANSACTIONAL';
     const enabled = input.enabled ?? current?.enabled ?? true;
     if (kind !== 'RELATIONSHIP' || !enabled) return [];
-    const other = (await this.deps.repo.listRules()).find((r) => r.kind === 'RELATIONSHIP' && r.enabled && r._id.toHexString() !== id);
+    const other = (await this.deps.repo.listRules()).find((r) => r.kind === 'RELATIONSHIP' && r.enabled && !r._id.equals(current?._id));
     if (!other) return [];
     return [
       {
-        field: input.kind === 'RELATIONSHIP' || id === null ? 'kind' : 'enabled',
+        field: input.kind === 'RELATIONSHIP' || current === null ? 'kind' : 'enabled',
         message:
           `the relationship rule of touchpoint ${other.touchpoint} (every ${other.everyDays} days) is enabled already; ` +
           'a customer has one relationship cadence, so a second rule could never fire: change or disable that rule instead',
