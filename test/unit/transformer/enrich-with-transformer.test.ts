@@ -25,6 +25,14 @@ function lexical() {
   });
 }
 
+/** The lexical result with a billing theme named in its second clause, found with `confidence`. */
+function lexicalWithBilling(confidence: number) {
+  const base = lexical();
+  return {
+    ...base,
+    themes: [{ key: 'billing', label: 'Billing', confidence, sentiment: sentiment('neutral', 0), evidence: [base.clauses[1]] }],
+  };
+}
 describe('enriching a lexical result with the transformer backend', () => {
   let models: TinyModelDir;
   let backend: TransformerBackend;
@@ -93,11 +101,7 @@ describe('enriching a lexical result with the transformer backend', () => {
 
   it('gives the sentiment head the clauses a lexical theme is named in, even in a text embedded whole', async () => {
     const { embedded, matcher: wholeTextMatcher } = await recordingMatcher();
-    const base = lexical();
-    const withTheme = {
-      ...base,
-      themes: [{ key: 'billing', label: 'Billing', confidence: 0.9, sentiment: sentiment('neutral', 0), evidence: [base.clauses[1]] }],
-    };
+    const withTheme = lexicalWithBilling(0.9);
     const head: SentimentHead = {
       embeddingModel: TINY_EMBEDDING_MODEL,
       dim: 0,
@@ -117,11 +121,7 @@ describe('enriching a lexical result with the transformer backend', () => {
 
   it('embeds the clauses a lexical theme is named in even without a head, to judge the theme there', async () => {
     const { embedded, matcher: wholeTextMatcher } = await recordingMatcher();
-    const base = lexical();
-    const withTheme = {
-      ...base,
-      themes: [{ key: 'billing', label: 'Billing', confidence: 0.6, sentiment: sentiment('neutral', 0), evidence: [base.clauses[1]] }],
-    };
+    const withTheme = lexicalWithBilling(0.6);
     const options = { useSentimentModel: false, clauseEmbeddingMinChars: TEXT.length + 1 };
     await enrichWithTransformer(TEXT, withTheme, wholeTextMatcher, options);
     expect(embedded).toEqual([[TEXT, 'they overcharged my card']]);
