@@ -149,15 +149,20 @@ export class CustomerRepository {
       .exec();
   }
 
-  /** Each latest response's risk becomes its customer's (conditional: an older response never overwrites it). */
-  async setChurnRisks(risks: readonly { externalId: string; risk: CustomerChurnRisk }[]): Promise<void> {
-    await this.setIfLatest(risks.map(({ externalId, risk }) => ({ externalId, responseId: risk.responseId, set: { churnRisk: risk } })));
-  }
-
-  /** Each latest response's sentiment becomes its customer's (same condition). */
-  async setLatestSentiments(sentiments: readonly { externalId: string; responseId: Types.ObjectId; sentiment: string }[]): Promise<void> {
+  /**
+   * Each latest response's sentiment, and its churn risk when one was scored, become its customer's
+   * (conditional: an older response never overwrites them). One read, lock round and update per
+   * customer for both.
+   */
+  async setLatestOutcomes(
+    outcomes: readonly { externalId: string; responseId: Types.ObjectId; sentiment: string; risk: CustomerChurnRisk | null }[],
+  ): Promise<void> {
     await this.setIfLatest(
-      sentiments.map(({ externalId, responseId, sentiment }) => ({ externalId, responseId, set: { latestSentiment: sentiment } })),
+      outcomes.map(({ externalId, responseId, sentiment, risk }) => ({
+        externalId,
+        responseId,
+        set: risk ? { latestSentiment: sentiment, churnRisk: risk } : { latestSentiment: sentiment },
+      })),
     );
   }
 

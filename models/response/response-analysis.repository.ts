@@ -6,7 +6,7 @@
  * writes are chunked (models/bulk.ts), and the scans below are designed to run once per backfill or reconcile round, never per job.
  */
 import { type Types, type AnyBulkWriteOperation, type FilterQuery } from 'mongoose';
-import type { AnalysisStatus, ResponseEntity, StoredAnalysis, StoredCorrection } from './response.entity.js';
+import type { AnalysisStatus, ResponseEntity, StoredAnalysis, StoredChurnRisk, StoredCorrection } from './response.entity.js';
 import type { ResponseModel } from './response.schema.js';
 import { chunks } from '../bulk.js';
 
@@ -105,31 +105,20 @@ export class ResponseAnalysisRepository {
     return result.matchedCount === 1;
   }
 
-  /** Stores each churn risk on the analysis of its `revision` (idempotent: same input, same value), in chunked bulk writes. */
-  async setChurnRisks(
-    items: readonly { id: Types.ObjectId; revision: number; churnRisk: NonNullable<StoredAnalysis['churnRisk']> }[],
-  ): Promise<void> {
-    for (const part of chunks(items)) {
-      await this.model.bulkWrite(
-        part.map(({ id, revision, churnRisk }) => ({
-          updateOne: {
-            filter: { _id: id, analysisRevision: revision, analysisStatus: 'DONE' },
-            update: { $set: { 'analysis.churnRisk': churnRisk } },
-          },
-        })),
-        { ordered: false },
-      );
-    }
-  }
-
-  /** Clears the effects marker of each `revision` once its effects all ran (a newer revision keeps its own). */
-  async markEffectsDone(refs: readonly AnalysisRef[], at = new Date()): Promise<void> {
+  /**
+   * Clears the effects marker of each `revision` once its effects all ran (a newer revision keeps
+   * its own), storing what the effects computed with it: the churn risk, when one was scored. One
+   * update per response for both (each is a whole-document rewrite on FerretDB); idempotent.
+   */
+  async markEffectsDone(refs: readonly (AnalysisRef & { churnRisk?: StoredChurnRisk | null })[], at = new Date()): Promise<void> {
     for (const part of chunks(refs)) {
       await this.model.bulkWrite(
         part.map((ref) => ({
           updateOne: {
             filter: { _id: ref._id, analysisRevision: ref.analysisRevision, analysisStatus: 'DONE' },
-            update: { $set: { effectsPendingSince: null, effectsDoneAt: at } },
+            update: {
+              $set: { effectsPendingSince: null, effectsDoneAt: at, ...(ref.churnRisk ? { 'analysis.churnRisk': ref.churnRisk } : {}) },
+            },
           },
         })),
         { ordered: false },

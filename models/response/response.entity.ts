@@ -30,7 +30,7 @@ export interface StoredThemeMatch {
   evidence: StoredSpan[];
 }
 
-interface StoredChurnRisk {
+export interface StoredChurnRisk {
   score: number;
   level: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
   reasons: string[];

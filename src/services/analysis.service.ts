@@ -1,7 +1,7 @@
 /**
  * Analyses responses, each for one analysis revision, in batches: reload, analyse with the
- * taxonomy in force, store conditionally, update the customers, then run the after-analysis
- * hooks. Idempotent: a response already analysed at this revision is not analysed again, and a
+ * taxonomy in force, store conditionally, run the after-analysis hooks, then store what they
+ * decided on the customers and the responses. Idempotent: a response already analysed at this revision is not analysed again, and a
  * job for an older revision is skipped. Failures throw, so the queue retries; input that can never succeed throws
  * PermanentAnalysisError.
  */
@@ -246,12 +246,29 @@ export class AnalysisService {
     return outcome;
   }
 
-  /** Runs the effects of the batch, then clears the markers set with the analysis writes. */
+  /**
+   * Runs the effects of the batch, then stores what they decided — each customer's latest sentiment
+   * and churn risk, then the risk on the response in the same write that clears the marker set with
+   * the analysis write (one rewrite of each response, not two).
+   */
   private async completeEffects(effects: readonly Effect[]): Promise<void> {
     await this.runEffects(effects);
+    const at = this.now();
+    await this.deps.customers.setLatestOutcomes(
+      effects.flatMap(({ response }) => {
+        const { customerExternalId: externalId, analysis } = response;
+        if (!externalId || !analysis) return [];
+        const risk = analysis.churnRisk ? { ...analysis.churnRisk, responseId: response._id, computedAt: at } : null;
+        return [{ externalId, responseId: response._id, sentiment: analysis.sentiment.label, risk }];
+      }),
+    );
     await this.deps.analysisState.markEffectsDone(
-      effects.map(({ response }) => ({ _id: response._id, analysisRevision: response.analysisRevision })),
-      this.now(),
+      effects.map(({ response }) => ({
+        _id: response._id,
+        analysisRevision: response.analysisRevision,
+        churnRisk: response.analysis?.churnRisk ?? null,
+      })),
+      at,
     );
   }
 
@@ -277,15 +294,8 @@ export class AnalysisService {
     return true;
   }
 
-  /** The customers' latest sentiments, then every after-analysis hook, in order, each once for the batch. Idempotent. */
+  /** Every after-analysis hook, in order, each once for the batch. Idempotent. */
   private async runEffects(effects: readonly Effect[]): Promise<void> {
-    await this.deps.customers.setLatestSentiments(
-      effects.flatMap(({ response }) =>
-        response.customerExternalId && response.analysis
-          ? [{ externalId: response.customerExternalId, responseId: response._id, sentiment: response.analysis.sentiment.label }]
-          : [],
-      ),
-    );
     const events = effects.map(({ response, previous, redelivered }) => ({ response, previous, redelivered }));
     for (const hook of this.deps.hooks) {
       try {

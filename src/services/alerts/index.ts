@@ -59,7 +59,6 @@ export function createAlertServices({
     slippingPromoters: new SlippingPromotersService({ alerts, maxPageSize: config.VERBATIM_MAX_PAGE_SIZE }),
     churnRisk: new ChurnRiskService({
       responses: db.responses,
-      analysisState: db.responseAnalysis,
       customers: db.customers,
       settings: riskSettingsFrom(config),
     }),

@@ -1,7 +1,8 @@
 /**
  * Gathers what the risk rules need for a batch of analysed responses (each customer's previous
- * responses, account value), scores them, and stores the result on the response and — when it is the
- * customer's latest — on the customer. Idempotent: the same response scores the same.
+ * responses, account value) and scores them. The scores are stored when the batch's effects
+ * complete (AnalysisService: on the response with its effects marker, and on the customer with the
+ * latest sentiment). Idempotent: the same response scores the same.
  *
  * "Previous response" under scopes: only earlier responses that carry every attribute pair of this
  * one count (slipping, repeated complaints). Every scope that lets a reader see this response (and
@@ -12,7 +13,6 @@ import type { Types } from 'mongoose';
 import type { CustomerEntity } from '../../../models/customer/customer.entity.js';
 import type { CustomerRepository } from '../../../models/customer/customer.repository.js';
 import type { ResponseEntity } from '../../../models/response/response.entity.js';
-import type { ResponseAnalysisRepository } from '../../../models/response/response-analysis.repository.js';
 import type { ResponseRepository } from '../../../models/response/response.repository.js';
 import { scoreChurnRisk, type ChurnRiskResult, type RiskInput, type RiskSettings } from './churn-risk.js';
 import { categoryOf } from '../../domain/nps.js';
@@ -44,10 +44,8 @@ export class ChurnRiskService {
   constructor(
     private readonly deps: {
       responses: ResponseRepository;
-      analysisState: ResponseAnalysisRepository;
       customers: CustomerRepository;
       settings: RiskSettings;
-      now?: () => Date;
     },
   ) {}
 
@@ -72,23 +70,6 @@ export class ChurnRiskService {
       const input = riskInput(response, customerOf(response), earlier);
       return { risk: scoreChurnRisk(input, this.deps.settings), previousScore: input.previous?.score ?? null };
     });
-  }
-
-  /** Stores each risk on its response and, when it is their latest, on the customer (one bulk write each, at once). */
-  async storeBatch(items: readonly { response: ResponseEntity; risk: ChurnRiskResult }[]): Promise<void> {
-    const computedAt = this.deps.now?.() ?? new Date();
-    await Promise.all([
-      this.deps.analysisState.setChurnRisks(
-        items.map(({ response, risk }) => ({ id: response._id, revision: response.analysisRevision, churnRisk: risk })),
-      ),
-      this.deps.customers.setChurnRisks(
-        items.flatMap(({ response, risk }) =>
-          response.customerExternalId
-            ? [{ externalId: response.customerExternalId, risk: { ...risk, responseId: response._id, computedAt } }]
-            : [],
-        ),
-      ),
-    ]);
   }
 }
 
