@@ -79,6 +79,7 @@ export async function startWorkers({ config, db, redisUrl, services, analysisFor
   const analysis = analysisFor(currentTaxonomy);
   const reconciler = new ReconcilerService({
     responses: db.responseAnalysis,
+    openEffects: db.openEffects,
     backfills: services.backfills,
     queue,
     effects: analysis,

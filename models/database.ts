@@ -6,6 +6,8 @@ import { WriteLockRepository } from './lock/write-lock.repository.js';
 import { responseModel } from './response/response.schema.js';
 import { ResponseRepository } from './response/response.repository.js';
 import { ResponseAnalysisRepository } from './response/response-analysis.repository.js';
+import { openEffectsModel } from './response/open-effects.schema.js';
+import { OpenEffectsRepository } from './response/open-effects.repository.js';
 import { InsightResponseRepository } from './rollup/insight-responses.repository.js';
 import { RollupRepository } from './rollup/rollup.repository.js';
 import { rollupModels } from './rollup/rollup.schema.js';
@@ -38,6 +40,8 @@ export interface Database {
   insightResponses: InsightResponseRepository;
   /** The analysis pipeline's conditional writes and scans of responses. */
   responseAnalysis: ResponseAnalysisRepository;
+  /** Analysed responses whose after-analysis effects are still owed, one document per batch. */
+  openEffects: OpenEffectsRepository;
   taxonomy: TaxonomyRepository;
   /** Webhook endpoints, published events and the delivery log. */
   webhooks: WebhookRepository;
@@ -88,6 +92,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     rollups: new RollupRepository(rollupModels(connection)),
     insightResponses: new InsightResponseRepository(models.responses),
     responseAnalysis: new ResponseAnalysisRepository(models.responses),
+    openEffects: new OpenEffectsRepository(openEffectsModel(connection), models.responses),
     taxonomy: new TaxonomyRepository(taxonomyModels(connection)),
     webhooks: new WebhookRepository(webhookModels(connection)),
     adapters: new AdapterRepository(adapterModel(connection), models.responses),

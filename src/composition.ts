@@ -85,6 +85,8 @@ export async function compose({ config, log, mongoUri, redisUrl, syncIndexes = t
     // Data stored in an older layout is brought up to date before anything reads or writes it (a no-op once done).
     if (syncIndexes) {
       await services.rollups.migrate();
+      const moved = await db.openEffects.moveLegacyMarkers();
+      if (moved) log.info({ moved }, 'owed after-analysis effects of an older version moved to their batch records');
       const tagged = await services.programme.migrate();
       if (tagged) log.info({ tagged }, 'survey invitations of an older version given scope tags');
     }
@@ -109,7 +111,9 @@ export async function compose({ config, log, mongoUri, redisUrl, syncIndexes = t
         new AnalysisService({
           responses: db.responses,
           analysisState: db.responseAnalysis,
+          openEffects: db.openEffects,
           customers: db.customers,
+          risk: services.churnRisk,
           taxonomy,
           adapter: services.adapters,
           hooks,

@@ -6,7 +6,7 @@
  * writes are chunked (models/bulk.ts), and the scans below are designed to run once per backfill or reconcile round, never per job.
  */
 import { type Types, type AnyBulkWriteOperation, type FilterQuery } from 'mongoose';
-import type { AnalysisStatus, ResponseEntity, StoredAnalysis, StoredChurnRisk, StoredCorrection } from './response.entity.js';
+import type { AnalysisStatus, ResponseEntity, StoredAnalysis, StoredCorrection } from './response.entity.js';
 import type { ResponseModel } from './response.schema.js';
 import { chunks } from '../bulk.js';
 
@@ -36,7 +36,7 @@ export class ResponseAnalysisRepository {
    * the correction the analysis was built with, null for none), in chunked bulk writes. Returns the
    * ids (hex) of the responses this call wrote. When a chunk matched fewer than it held (rare: a
    * newer revision, a correction or a concurrent run got there first), the chunk is read back and
-   * a response counts as written here when it carries this call's `at` as its effects marker.
+   * a response counts as written here when its stored analysis carries this call's `at`.
    */
   async writeAnalyses(
     items: readonly { id: Types.ObjectId; revision: number; analysis: StoredAnalysis; themeKeys: string[]; correctedAt: Date | null }[],
@@ -53,7 +53,7 @@ export class ResponseAnalysisRepository {
               analysisStatus: { $ne: 'DONE' },
               'correction.at': item.correctedAt,
             },
-            update: analysisUpdate(item.analysis, item.themeKeys, at),
+            update: analysisUpdate(item.analysis, item.themeKeys),
           },
         })),
         { ordered: false },
@@ -64,8 +64,8 @@ export class ResponseAnalysisRepository {
       }
       const stored = await this.model
         .find({ _id: { $in: part.map((item) => item.id) } })
-        .select({ analysisRevision: 1, analysisStatus: 1, effectsPendingSince: 1 })
-        .lean<Pick<ResponseEntity, '_id' | 'analysisRevision' | 'analysisStatus' | 'effectsPendingSince'>[]>()
+        .select({ analysisRevision: 1, analysisStatus: 1, 'analysis.analyzedAt': 1 })
+        .lean<Pick<ResponseEntity, '_id' | 'analysisRevision' | 'analysisStatus' | 'analysis'>[]>()
         .exec();
       const revisionOf = new Map(part.map((item) => [item.id.toHexString(), item.revision]));
       for (const doc of stored) {
@@ -73,7 +73,7 @@ export class ResponseAnalysisRepository {
         if (
           doc.analysisStatus === 'DONE' &&
           doc.analysisRevision === revisionOf.get(id) &&
-          doc.effectsPendingSince?.getTime() === at.getTime()
+          doc.analysis?.analyzedAt?.getTime() === at.getTime()
         )
           written.add(id);
       }
@@ -103,44 +103,6 @@ export class ResponseAnalysisRepository {
       )
       .exec();
     return result.matchedCount === 1;
-  }
-
-  /**
-   * Clears the effects marker of each `revision` once its effects all ran (a newer revision keeps
-   * its own), storing what the effects computed with it: the churn risk, when one was scored. One
-   * update per response for both (each is a whole-document rewrite on FerretDB); idempotent.
-   */
-  async markEffectsDone(refs: readonly (AnalysisRef & { churnRisk?: StoredChurnRisk | null })[], at = new Date()): Promise<void> {
-    for (const part of chunks(refs)) {
-      await this.model.bulkWrite(
-        part.map((ref) => ({
-          updateOne: {
-            filter: { _id: ref._id, analysisRevision: ref.analysisRevision, analysisStatus: 'DONE' },
-            update: {
-              $set: { effectsPendingSince: null, effectsDoneAt: at, ...(ref.churnRisk ? { 'analysis.churnRisk': ref.churnRisk } : {}) },
-            },
-          },
-        })),
-        { ordered: false },
-      );
-    }
-  }
-
-  /** Analysed responses whose effects have been pending since before `before`, oldest first. */
-  async findStaleEffects(before: Date, limit: number): Promise<AnalysisRef[]> {
-    return this.model
-      .find({ analysisStatus: 'DONE', effectsPendingSince: { $lt: before } })
-      .sort({ effectsPendingSince: 1 })
-      .limit(limit)
-      .select({ _id: 1, analysisRevision: 1 })
-      .lean<AnalysisRef[]>()
-      .exec();
-  }
-
-  /** Analysed responses (among those matching `match`) whose effects have not completed yet. */
-  async countEffectsPending(match: FilterQuery<ResponseEntity>): Promise<number> {
-    // `$gt` a date: matches set markers only (null and missing compare as another type).
-    return this.model.countDocuments({ ...match, analysisStatus: 'DONE', effectsPendingSince: { $gt: new Date(0) } }).exec();
   }
 
   /** Gives up on `revision` (the last attempt failed). A previous analysis, if any, stays readable. */
@@ -235,17 +197,15 @@ export class ResponseAnalysisRepository {
   }
 }
 
-/** The analysis write: result, status DONE, and the effects marker set in the same atomic update. */
-function analysisUpdate(analysis: StoredAnalysis, themeKeys: string[], at: Date) {
+/** The analysis write: result and status DONE (the effects it owes were recorded before it, OpenEffectsRepository). */
+function analysisUpdate(analysis: StoredAnalysis, themeKeys: string[]) {
   return {
-    // Effects are owed from this very write on: a crash or a failing effect leaves the marker set.
     $set: {
       analysis,
       themeKeys,
       analysisStatus: 'DONE' as const,
       analysisError: null,
       analysisBackfillVersion: null,
-      effectsPendingSince: at,
     },
     $inc: { analysisAttempts: 1 },
   };

@@ -30,10 +30,15 @@ export interface StoredThemeMatch {
   evidence: StoredSpan[];
 }
 
-export interface StoredChurnRisk {
+interface StoredChurnRisk {
   score: number;
   level: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
   reasons: string[];
+  /**
+   * The score of the customer's previous comparable response when the risk was scored (routing's
+   * slipping-promoter check reads it); absent on risks stored before 5 December 2026.
+   */
+  previousScore?: number | null;
 }
 
 export interface StoredAnalysis {
@@ -100,12 +105,10 @@ export interface ResponseEntity {
    */
   analysisAttempts: number;
   /**
-   * Set with the analysis write, cleared once every after-analysis effect (rollups, risk and
-   * alert, publishes, webhook events) has run: the reconciler re-runs effects left unfinished.
+   * Legacy (before 5 December 2026): owed effects were marked here. Owed effects are now recorded
+   * per batch (models/response/open-effects.schema.ts); the first start moves these markers there.
    */
   effectsPendingSince?: Date | null;
-  /** When the effects of the current analysis last completed. */
-  effectsDoneAt?: Date | null;
   /** Taxonomy version whose backfill queued this response for re-analysis; cleared when done. */
   analysisBackfillVersion?: number | null;
   /** Request id of the submit, so logs can follow a response through its jobs. */

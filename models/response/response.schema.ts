@@ -15,7 +15,7 @@ const analysisSchema = new Schema(
     themes: [{ _id: false, key: String, label: String, confidence: Number, sentiment, evidence: [{ _id: false, ...span }] }],
     keyPhrases: [String],
     churnSignals: [{ _id: false, type: { type: String }, evidence: span }],
-    churnRisk: { type: { score: Number, level: String, reasons: [String] }, default: null },
+    churnRisk: { type: { score: Number, level: String, reasons: [String], previousScore: Number }, default: null },
     analyzedAt: Date,
     corrected: { type: Boolean, default: undefined },
     correctedBy: { type: String, default: undefined },
@@ -59,8 +59,8 @@ const responseSchema = new Schema<ResponseEntity>(
     analysisError: { type: String, default: null },
     analysisAttempts: { type: Number, default: 0 },
     analysisBackfillVersion: { type: Number, default: null },
-    effectsPendingSince: { type: Date, default: null },
-    effectsDoneAt: { type: Date, default: null },
+    // Legacy: read once by OpenEffectsRepository.moveLegacyMarkers.
+    effectsPendingSince: { type: Date, default: undefined },
     requestId: { type: String, default: null },
   },
   { collection: 'responses', timestamps: true, versionKey: false },
@@ -78,8 +78,6 @@ responseSchema.index({ category: 1, respondedAt: -1 });
 // Analysis progress of one import (its request id) and of one taxonomy backfill.
 responseSchema.index({ requestId: 1, analysisStatus: 1 });
 responseSchema.index({ analysisBackfillVersion: 1, analysisStatus: 1 });
-// Analysed responses whose after-analysis effects did not finish (the reconciler's second scan).
-responseSchema.index({ effectsPendingSince: 1 });
 
 export type ResponseModel = Model<ResponseEntity>;
 

@@ -1,9 +1,10 @@
 /**
  * Analyses responses, each for one analysis revision, in batches: reload, analyse with the
- * taxonomy in force, store conditionally, run the after-analysis hooks, then store what they
- * decided on the customers and the responses. Idempotent: a response already analysed at this revision is not analysed again, and a
- * job for an older revision is skipped. Failures throw, so the queue retries; input that can never succeed throws
- * PermanentAnalysisError.
+ * taxonomy in force and score the churn risk, record the effects the batch will owe, store the
+ * analyses conditionally, run the after-analysis hooks and store the customers' latest outcomes,
+ * then close the owed effects. Idempotent: a response already analysed at this revision is not
+ * analysed again, and a job for an older revision is skipped. Failures throw, so the queue
+ * retries; input that can never succeed throws PermanentAnalysisError.
  */
 import { mapLimit } from './insights/concurrency.js';
 import { Types } from 'mongoose';
@@ -11,10 +12,12 @@ import type { AnalysisResult } from '../analysis/index.js';
 import type { Logger } from '../logger.js';
 import type { CustomerRepository } from '../../models/customer/customer.repository.js';
 import type { ResponseEntity, StoredAnalysis } from '../../models/response/response.entity.js';
-import type { ResponseAnalysisRepository } from '../../models/response/response-analysis.repository.js';
+import type { AnalysisRef, ResponseAnalysisRepository } from '../../models/response/response-analysis.repository.js';
+import type { OpenEffectsRepository } from '../../models/response/open-effects.repository.js';
 import type { ResponseRepository } from '../../models/response/response.repository.js';
 import type { AfterAnalysisHook } from './after-analysis.js';
 import type { CurrentTaxonomy } from './current-taxonomy.js';
+import type { ChurnRiskService } from './risk/risk.service.js';
 import { applyCorrection } from './corrections/apply-correction.js';
 import { applyAdapter, type AdapterData } from '../analysis/adapter/adapter.js';
 
@@ -59,7 +62,10 @@ export class AnalysisService {
     private readonly deps: {
       responses: ResponseRepository;
       analysisState: ResponseAnalysisRepository;
+      openEffects: OpenEffectsRepository;
       customers: CustomerRepository;
+      /** Scores each analysis's churn risk before it is stored, so the analysis write carries it. */
+      risk: Pick<ChurnRiskService, 'scoreBatch'>;
       taxonomy: CurrentTaxonomy;
       /** The adapter learned from corrections (none: the engine's result as is). */
       adapter?: { current(): Promise<AdapterData | null> };
@@ -78,12 +84,14 @@ export class AnalysisService {
 
   /**
    * Analyses a batch of requests with database work done once for all of them: one read of the
-   * responses (`_id: {$in}`), analysis in memory, one conditional bulk write of the analyses, then
-   * the customers' sentiments, every after-analysis hook and the effects markers once for the
-   * batch. Returns one result per request, in order. When an effect fails for the batch, each
-   * response's effects are run again alone; only the requests whose effects fail again fail (their
-   * analyses stored, markers set: the job's retries or the reconciler re-run the idempotent
-   * effects). Requests settled without analysis (superseded, malformed) keep their results.
+   * responses (`_id: {$in}`), analysis in memory, the churn risks scored (one read of customers and
+   * earlier responses), one insert recording the effects owed, one conditional bulk write of the
+   * analyses, then every after-analysis hook and the customers' latest outcomes once for the
+   * batch, and one delete closing the owed effects. Returns one result per request, in order. When
+   * an effect fails for the batch, each response's effects are run again alone; only the requests
+   * whose effects fail again fail (their analyses stored, their effects still recorded as owed:
+   * the job's retries or the reconciler re-run the idempotent effects). Requests settled without
+   * analysis (superseded, malformed) keep their results.
    */
   async analyzeBatch(requests: readonly AnalysisRequest[], rereadUnwritten = true): Promise<BatchResult[]> {
     const results: (BatchResult | undefined)[] = requests.map((r) =>
@@ -95,6 +103,7 @@ export class AnalysisService {
     const byId = new Map(read.map((r) => [r._id.toHexString(), r]));
 
     const effects: Effect[] = [];
+    let owed: { id: string; refs: AnalysisRef[] } | null = null;
     const toAnalyse: { index: number; response: ResponseEntity }[] = [];
     const claimed = new Set<string>();
     const later: number[] = []; // a response twice in one batch (two revisions): the second after this batch
@@ -131,6 +140,16 @@ export class AnalysisService {
         const analysis = applyCorrection(toStoredAnalysis(result, version, at), response.correction, labels);
         analysed.push({ index, response, analysis, themeKeys: [...new Set(analysis.themes.map((t) => t.key))] });
       }
+      // Scored before the write so the one write of each response carries its risk.
+      const scored = await this.deps.risk.scoreBatch(
+        analysed.map(({ response, analysis, themeKeys }) => ({ ...response, analysis, themeKeys })),
+      );
+      analysed.forEach((item, i) => {
+        item.analysis = { ...item.analysis, churnRisk: { ...scored[i].risk, previousScore: scored[i].previousScore } };
+      });
+      // Recorded before the writes: a crash after them leaves the effects owed, and the reconciler runs them.
+      const refs = analysed.map(({ response }) => ({ _id: response._id, analysisRevision: response.analysisRevision }));
+      owed = { id: await this.deps.openEffects.open(refs, at), refs };
       const written = await this.deps.analysisState.writeAnalyses(
         analysed.map(({ response, analysis, themeKeys }) => ({
           id: response._id,
@@ -159,7 +178,6 @@ export class AnalysisService {
           analysisError: null,
           analysisAttempts: response.analysisAttempts + 1,
           analysisBackfillVersion: null,
-          effectsPendingSince: at,
         };
         effects.push({
           index,
@@ -185,6 +203,7 @@ export class AnalysisService {
           );
       }
     }
+    await this.closeOwed(owed, effects, results);
     // Rare: re-read and decided one by one (superseded, stored by another run, or corrected meanwhile: analysed again).
     for (const index of again) [results[index]] = await this.analyzeBatch([requests[index]], false);
     for (const index of later) [results[index]] = await this.analyzeBatch([requests[index]]);
@@ -208,7 +227,8 @@ export class AnalysisService {
     if (response.analysisStatus === 'DONE')
       return {
         result: { ok: true, outcome: { status: 'already-analyzed' } },
-        effects: request.redelivered || !!response.effectsPendingSince,
+        // Not redelivered: another run stored it, and either ran its effects or left them owed for the reconciler.
+        effects: request.redelivered,
       };
     return null;
   }
@@ -226,8 +246,7 @@ export class AnalysisService {
     const stored = new Map((await this.deps.responses.findByIds(refs.map((r) => r.responseId))).map((r) => [r._id.toHexString(), r]));
     const due: Effect[] = refs.flatMap((ref) => {
       const response = stored.get(ref.responseId);
-      if (!response || response.analysisRevision !== ref.revision || response.analysisStatus !== 'DONE' || !response.effectsPendingSince)
-        return [];
+      if (!response || response.analysisRevision !== ref.revision || response.analysisStatus !== 'DONE') return [];
       return [{ index: 0, response, previous: null, redelivered: true }];
     });
     const id = (effect: Effect) => effect.response._id.toHexString();
@@ -246,11 +265,7 @@ export class AnalysisService {
     return outcome;
   }
 
-  /**
-   * Runs the effects of the batch, then stores what they decided — each customer's latest sentiment
-   * and churn risk, then the risk on the response in the same write that clears the marker set with
-   * the analysis write (one rewrite of each response, not two).
-   */
+  /** Runs the effects of the batch, then stores each customer's latest sentiment and churn risk (one conditional update per customer). */
   private async completeEffects(effects: readonly Effect[]): Promise<void> {
     await this.runEffects(effects);
     const at = this.now();
@@ -258,18 +273,43 @@ export class AnalysisService {
       effects.flatMap(({ response }) => {
         const { customerExternalId: externalId, analysis } = response;
         if (!externalId || !analysis) return [];
-        const risk = analysis.churnRisk ? { ...analysis.churnRisk, responseId: response._id, computedAt: at } : null;
+        const stored = analysis.churnRisk;
+        const risk = stored
+          ? { score: stored.score, level: stored.level, reasons: stored.reasons, responseId: response._id, computedAt: at }
+          : null;
         return [{ externalId, responseId: response._id, sentiment: analysis.sentiment.label, risk }];
       }),
     );
-    await this.deps.analysisState.markEffectsDone(
-      effects.map(({ response }) => ({
-        _id: response._id,
-        analysisRevision: response.analysisRevision,
-        churnRisk: response.analysis?.churnRisk ?? null,
-      })),
-      at,
-    );
+  }
+
+  /**
+   * After the batch's effects: closes what this batch's write owed, keeping only the responses
+   * whose effects failed, and releases redelivered responses whose effects just ran again from
+   * whatever earlier batch still owed them. Not closing only costs a repeat of idempotent effects
+   * by the reconciler, so a failure here is logged, never failed into the jobs.
+   */
+  private async closeOwed(
+    owed: { id: string; refs: AnalysisRef[] } | null,
+    effects: readonly Effect[],
+    results: readonly (BatchResult | undefined)[],
+  ): Promise<void> {
+    const unfinished = new Set(effects.filter((e) => results[e.index]?.ok === false).map((e) => e.response._id.toHexString()));
+    try {
+      if (owed)
+        await this.deps.openEffects.close(
+          owed.id,
+          owed.refs.filter((r) => unfinished.has(r._id.toHexString())),
+        );
+      const owedIds = new Set(owed?.refs.map((r) => r._id.toHexString()));
+      const rerun = effects.filter(
+        (e) => e.redelivered && !owedIds.has(e.response._id.toHexString()) && !unfinished.has(e.response._id.toHexString()),
+      );
+      await this.deps.openEffects.release(
+        rerun.map(({ response }) => ({ _id: response._id, analysisRevision: response.analysisRevision })),
+      );
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message }, 'owed effects not closed; the reconciler will run them once more');
+    }
   }
 
   private now(): Date {

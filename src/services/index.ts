@@ -185,7 +185,7 @@ function createCoreServices({
     rollups,
     taxonomy: taxonomyService,
     backfills,
-    pipeline: new PipelineStatusService({ responses: db.responseAnalysis, queue: scheduler }),
+    pipeline: new PipelineStatusService({ responses: db.responseAnalysis, openEffects: db.openEffects, queue: scheduler }),
     events,
     ...createAlertServices({
       config,

@@ -6,6 +6,7 @@ import type { FilterQuery } from 'mongoose';
 import { InputError } from '../errors.js';
 import { attributeTag, type Attribute, type ResponseEntity } from '../../models/response/response.entity.js';
 import type { ResponseAnalysisRepository, StatusCounts } from '../../models/response/response-analysis.repository.js';
+import type { OpenEffectsRepository } from '../../models/response/open-effects.repository.js';
 import type { PipelineQueue, QueueCounts } from './pipeline.ports.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
@@ -14,6 +15,7 @@ export class PipelineStatusService {
   constructor(
     private readonly deps: {
       responses: ResponseAnalysisRepository;
+      openEffects: Pick<OpenEffectsRepository, 'countPending'>;
       queue: Pick<PipelineQueue, 'analysisCounts'>;
     },
   ) {}
@@ -36,7 +38,7 @@ export class PipelineStatusService {
 
   /** Analysed responses whose after-analysis effects have not completed yet (the reconciler re-runs them). */
   async effectsPending(requestId: string | null | undefined, scope: readonly Attribute[] = []): Promise<number> {
-    return this.deps.responses.countEffectsPending(this.matchOf(requestId, scope));
+    return this.deps.openEffects.countPending(this.matchOf(requestId, scope));
   }
 
   private matchOf(requestId: string | null | undefined, scope: readonly Attribute[]): FilterQuery<ResponseEntity> {

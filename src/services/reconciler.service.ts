@@ -7,12 +7,13 @@
  * revision, so "revision behind" responses are covered by the same query.
  *
  * Its second scan repairs analysed responses whose after-analysis effects never completed (the
- * marker set with the analysis write is still there after the same threshold): it re-runs their
- * effects, which are idempotent (rollup entries are set per response, alert ids are
+ * batch's record of owed effects, written before its analyses, is still open after the same
+ * threshold: models/response/open-effects.repository.ts): it re-runs their effects, which are idempotent (rollup entries are set per response, alert ids are
  * deterministic, events keep their ids), so a repair never counts or pages twice.
  */
 import type { Logger } from '../logger.js';
 import type { ResponseAnalysisRepository } from '../../models/response/response-analysis.repository.js';
+import type { OpenEffectsRepository } from '../../models/response/open-effects.repository.js';
 import type { BackfillService } from './backfill.service.js';
 import type { PipelineQueue } from './pipeline.ports.js';
 
@@ -35,6 +36,7 @@ export class ReconcilerService {
   constructor(
     private readonly deps: {
       responses: ResponseAnalysisRepository;
+      openEffects: OpenEffectsRepository;
       backfills: BackfillService;
       queue: Pick<PipelineQueue, 'ensureQueued' | 'ensureBackfillQueued'>;
       /** Re-runs the effects of analysed responses, together (AnalysisService.resumeEffects). */
@@ -73,11 +75,17 @@ export class ReconcilerService {
 
   /** Re-runs unfinished effects, together; one response failing again is logged and left for the next round. */
   private async repairEffects(before: Date): Promise<{ repaired: number; failed: number }> {
-    const unfinished = await this.deps.responses.findStaleEffects(before, EFFECTS_REPAIR_BATCH);
+    const unfinished = await this.deps.openEffects.findStale(before, EFFECTS_REPAIR_BATCH);
     if (unfinished.length === 0) return { repaired: 0, failed: 0 };
     const outcome = await this.deps.effects.resumeEffects(
-      unfinished.map((ref) => ({ responseId: ref._id.toHexString(), revision: ref.analysisRevision })),
+      unfinished.flatMap((open) => open.refs.map((ref) => ({ responseId: ref._id.toHexString(), revision: ref.analysisRevision }))),
     );
+    // Each batch's record keeps only what failed again (nothing left: closed).
+    for (const open of unfinished)
+      await this.deps.openEffects.close(
+        open.id,
+        open.refs.filter((ref) => outcome.get(ref._id.toHexString()) instanceof Error),
+      );
     let repaired = 0;
     let failed = 0;
     for (const [responseId, result] of outcome) {

@@ -179,7 +179,9 @@ describe('churn risk, routing and alerts', () => {
     const analysis = new AnalysisService({
       responses: db.responses,
       analysisState: db.responseAnalysis,
+      openEffects: db.openEffects,
       customers: db.customers,
+      risk: alertServices.churnRisk,
       taxonomy: { get: () => Promise.reject(new Error('not needed for a stored analysis')) } as never,
       hooks: [churnRiskAndAlertsHook({ risk: alertServices.churnRisk, alerts: alertServices.alerts, pubSub: pubsub.pubSub })],
       log,
