@@ -22,6 +22,7 @@ import { startApp, type RunningApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { renderTable } from './lib/table.js';
+import { loadRow } from './lib/load-rows.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -50,30 +51,6 @@ const CONCURRENCY = bounded('concurrency', flags.concurrency, 1, 256);
 
 const SUBMIT = `mutation($input: ResponseInput!) { submitResponse(input: $input) { id } }`;
 const IMPORT = `mutation($input: [ResponseInput!]!) { importResponses(input: $input) { accepted duplicates errors { index message } } }`;
-const COMMENTS = [
-  'Support took three days to answer and the invoice was wrong again',
-  'Love the new dashboard, setup was quick',
-  'Too expensive for what it does, thinking about switching',
-  'Reliable, fast, no complaints',
-  'The mobile app keeps crashing when I upload receipts',
-  'Great onboarding, the team walked us through everything',
-];
-
-function row(run: string, kind: string, i: number) {
-  return {
-    externalId: `${run}-${kind}-${i}`,
-    score: i % 11,
-    comment: COMMENTS[i % COMMENTS.length],
-    respondedAt: new Date(Date.now() - (i % 90) * 86_400_000).toISOString(),
-    touchpoint: `${run}-${kind}`,
-    customer: { externalId: `cust-${i % 5000}`, accountValue: 1000 + (i % 50) * 100 },
-    attributes: [
-      { key: 'region', value: ['West', 'East', 'North', 'South'][i % 4] },
-      { key: 'plan', value: ['free', 'pro', 'enterprise'][i % 3] },
-    ],
-  };
-}
-
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -164,7 +141,7 @@ async function main() {
         const i = submitted++;
         inFlight++;
         const t0 = performance.now();
-        const p = post(SUBMIT, { input: row(run, 'submit', i) })
+        const p = post(SUBMIT, { input: loadRow(run, 'submit', i) })
           .then((r) => {
             if (r.errors?.length) {
               const code = r.errors[0].extensions?.code ?? `HTTP ${r.status}`;
@@ -195,7 +172,7 @@ async function main() {
   const importStarted = performance.now();
   const importLoop = (async () => {
     for (let offset = 0; offset < ROWS; offset += BATCH) {
-      const rows = Array.from({ length: Math.min(BATCH, ROWS - offset) }, (_, j) => row(run, 'import', offset + j));
+      const rows = Array.from({ length: Math.min(BATCH, ROWS - offset) }, (_, j) => loadRow(run, 'import', offset + j));
       const t0 = performance.now();
       const r = await post(IMPORT, { input: rows });
       batchLatencies.push(performance.now() - t0);

@@ -12,6 +12,8 @@
  *
  * Starts a local FerretDB and Redis in a temporary directory unless MONGODB_URI and REDIS_URL are set.
  *   BENCH_RESPONSES (default 10000), BENCH_MODES (default "one-by-one,in-process"),
+ *   BENCH_SHAPE (`sample`, the default: the demo's programme over a year; `load`: bench:load's rows,
+ *   5,000 customers and the last 90 days, so many customers answer often and recent detractors page),
  *   VERBATIM_WORKER_CONCURRENCY, VERBATIM_ANALYSIS_BATCH (default: the service defaults).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,9 +29,12 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { GraphqlClient, importInBatches, waitForAnalysis } from '../src/demo/client.js';
 import { generateSampleProgramme } from '../src/demo/sample-programme.js';
+import { loadRow } from './lib/load-rows.js';
 import { byTime, monitorCommands, totalCount, type CommandStats } from './lib/command-monitor.js';
 
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 10_000);
+const SHAPE = process.env.BENCH_SHAPE ?? 'sample';
+if (SHAPE !== 'sample' && SHAPE !== 'load') throw new Error('BENCH_SHAPE must be "sample" or "load"');
 const MODES = (process.env.BENCH_MODES ?? 'one-by-one,in-process').split(',').map((m) => m.trim());
 const KEY = 'bench-pipeline-admin-key-000000';
 const log = (message: string) => console.error(`bench:pipeline: ${message}`);
@@ -85,7 +90,10 @@ async function runMode(mode: string, mongoServer: string, redisUrl: string): Pro
       worker.on('error', (err) => log(`sandboxed worker error: ${err.message}`));
     }
     const client = new GraphqlClient(app.url!, KEY);
-    const rows = generateSampleProgramme({ size: RESPONSES, seed: 7 });
+    const rows =
+      SHAPE === 'load'
+        ? Array.from({ length: RESPONSES }, (_, i) => loadRow(`bench-${stamp}`, 'import', i))
+        : generateSampleProgramme({ size: RESPONSES, seed: 7 });
     const requestId = `bench-${mode}-${stamp}`;
     const monitor = monitorCommands(mongoose.connections.filter((c) => c.name === dbName).map((c) => c.getClient()));
     const start = performance.now();

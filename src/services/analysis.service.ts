@@ -244,9 +244,13 @@ export class AnalysisService {
   async resumeEffects(refs: readonly { responseId: string; revision: number }[]): Promise<Map<string, boolean | Error>> {
     const outcome = new Map<string, boolean | Error>(refs.map((ref) => [ref.responseId, false]));
     const stored = new Map((await this.deps.responses.findByIds(refs.map((r) => r.responseId))).map((r) => [r._id.toHexString(), r]));
+    const seen = new Set<string>();
     const due: Effect[] = refs.flatMap((ref) => {
       const response = stored.get(ref.responseId);
-      if (!response || response.analysisRevision !== ref.revision || response.analysisStatus !== 'DONE') return [];
+      // Two open records may name one response (a redelivery opened a second): its effects run once.
+      if (!response || response.analysisRevision !== ref.revision || response.analysisStatus !== 'DONE' || seen.has(ref.responseId))
+        return [];
+      seen.add(ref.responseId);
       return [{ index: 0, response, previous: null, redelivered: true }];
     });
     const id = (effect: Effect) => effect.response._id.toHexString();

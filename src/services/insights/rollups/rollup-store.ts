@@ -13,10 +13,19 @@ import type { ExampleLists } from './examples.js';
 import { RollupReader, type ClockMap, type KindUnits, type UnitRef } from './rollup-reader.js';
 import { RollupWriter } from './rollup-writer.js';
 import { kindsFor, type Kind, type Row } from './rows.js';
+import { restAfter, type RoundPacing } from '../../../../jobs/round-pacer.js';
 
 export type { ClockMap, KindUnits, UnitRef } from './rollup-reader.js';
 
 const SWEEP_EVERY_MS = 10_000;
+/**
+ * Warming after writes takes at most this share of the time: a pass that took `d` ms delays the
+ * next by up to `d × 9` (at most 2 minutes). On the embedded FerretDB a pass reads the changed days'
+ * entries by `_id` range, which decodes the month's whole entry collection; under a sustained
+ * bulk load at 100,000 responses that kept the database busy and the analysis fell to about 48/s.
+ * A read that finds a cache stale rebuilds it anyway, so pacing only delays a warm-up, never a result.
+ */
+const WARM_PACING: RoundPacing = { share: 0.1, maxRestMs: 120_000, minPacedMs: 500 };
 /** Newest months whose day caches warming reads as well (90 days span up to 4 months). */
 const WARM_DAYS_OF_MONTHS = 4;
 
@@ -30,6 +39,9 @@ export class RollupStore {
   private readonly writer: RollupWriter;
   private readonly reader: RollupReader;
   private warmTimer: NodeJS.Timeout | null = null;
+  private warmRunning = false;
+  /** `performance.now()` before which no warming after writes starts (WARM_PACING). */
+  private warmRestUntil = 0;
   private readonly monthsToWarm = new Set<string>();
   private closed = false;
   private warmingStopped = false;
@@ -95,16 +107,29 @@ export class RollupStore {
     await this.writer.drain();
   }
 
+  /** One warming pass at a time, paced (WARM_PACING); months written meanwhile go into the next. */
   private scheduleWarm(months: string[], log: Logger): void {
     if (this.closed) return;
     for (const m of months) this.monthsToWarm.add(m);
-    if (this.warmTimer || this.monthsToWarm.size === 0) return;
+    if (this.warmTimer || this.warmRunning || this.monthsToWarm.size === 0) return;
+    const delay = Math.max(this.options.warmDelayMs ?? 2_000, this.warmRestUntil - performance.now());
     this.warmTimer = setTimeout(() => {
       this.warmTimer = null;
       const months = [...this.monthsToWarm];
       this.monthsToWarm.clear();
-      this.warm(months).catch((err: Error) => log.warn({ err: err.message }, 'rollups: warming caches failed'));
-    }, this.options.warmDelayMs ?? 2_000);
+      this.warmRunning = true;
+      const started = performance.now();
+      this.warm(months)
+        .catch((err: Error) => log.warn({ err: err.message }, 'rollups: warming caches failed'))
+        .finally(() => {
+          this.warmRunning = false;
+          const tookMs = performance.now() - started;
+          const restMs = restAfter(tookMs, WARM_PACING);
+          this.warmRestUntil = performance.now() + restMs;
+          if (restMs > 0) log.debug({ tookMs: Math.round(tookMs), restMs }, 'rollups: slow cache warming, the next one rests');
+          this.scheduleWarm([], log);
+        });
+    }, delay);
     this.warmTimer.unref();
   }
 
