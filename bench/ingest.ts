@@ -16,16 +16,12 @@ import { createLogger } from '../src/logger.js';
 import { categoryOf, weightOf } from '../src/domain/nps.js';
 import { periodKeys } from '../src/domain/periods.js';
 import { byTime, monitorCommands } from './lib/command-monitor.js';
+import { BENCH_COMMENTS } from './lib/load-rows.js';
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 10);
-const COMMENTS = [
-  'Support took three days to answer and the invoice was wrong again',
-  'Love the new dashboard, setup was quick',
-  'Too expensive for what it does, thinking about switching',
-  'Reliable, fast, no complaints',
-  'The mobile app keeps crashing when I upload receipts',
-];
+// The first five of the load bench's comments (this bench's rows since it began).
+const COMMENTS = BENCH_COMMENTS.slice(0, 5);
 
 function row(run: string, i: number) {
   return {

@@ -1,5 +1,6 @@
-/** The rows `npm run bench:load` submits and imports (also `BENCH_SHAPE=load npm run bench:pipeline`). */
-const COMMENTS = [
+/** The rows `npm run bench:load` submits and imports (also `BENCH_SHAPE=load npm run bench:pipeline`), and the benches' comments. */
+/** The comments the benches' generated rows take in turn. */
+export const BENCH_COMMENTS = [
   'Support took three days to answer and the invoice was wrong again',
   'Love the new dashboard, setup was quick',
   'Too expensive for what it does, thinking about switching',
@@ -13,7 +14,7 @@ export function loadRow(run: string, kind: string, i: number) {
   return {
     externalId: `${run}-${kind}-${i}`,
     score: i % 11,
-    comment: COMMENTS[i % COMMENTS.length],
+    comment: BENCH_COMMENTS[i % BENCH_COMMENTS.length],
     respondedAt: new Date(Date.now() - (i % 90) * 86_400_000).toISOString(),
     touchpoint: `${run}-${kind}`,
     customer: { externalId: `cust-${i % 5000}`, accountValue: 1000 + (i % 50) * 100 },
