@@ -10,7 +10,6 @@ import { metrics } from '../../metrics.js';
 import type { PubSub } from '../../pubsub.js';
 import type { AfterAnalysisHook } from '../after-analysis.js';
 import type { ChurnRiskService } from '../risk/risk.service.js';
-import type { ChurnRiskResult } from '../risk/churn-risk.js';
 import type { AlertService } from './alert.service.js';
 
 export function churnRiskAndAlertsHook({
@@ -27,21 +26,29 @@ export function churnRiskAndAlertsHook({
     async analyzed(events) {
       const responses = events.map((e) => e.response).filter((r) => r.analysis);
       if (responses.length === 0) return;
+      // Scored before the analysis write (AnalysisService); an analysis stored before 5 December 2026
+      // has no previous score, so it is scored here (later hooks and the customers' update read it from the response).
       const unscored = responses.filter((r) => r.analysis?.churnRisk?.previousScore === undefined);
-      const rescored = new Map(unscored.length ? (await risk.scoreBatch(unscored)).map((scored, i) => [unscored[i], scored]) : []);
-      const decided = responses.map((response) => {
+      if (unscored.length) {
+        const scored = await risk.scoreBatch(unscored);
+        unscored.forEach((response, i) => {
+          const churnRisk = { ...scored[i].risk, previousScore: scored[i].previousScore };
+          if (response.analysis) response.analysis = { ...response.analysis, churnRisk };
+        });
+      }
+      const routed = responses.flatMap((response) => {
         const stored = response.analysis?.churnRisk;
-        if (rescored.has(response) || !stored) return rescored.get(response) as { risk: ChurnRiskResult; previousScore: number | null };
-        return { risk: { score: stored.score, level: stored.level, reasons: stored.reasons }, previousScore: stored.previousScore ?? null };
+        if (!stored) return [];
+        return [
+          {
+            response,
+            risk: { score: stored.score, level: stored.level, reasons: stored.reasons },
+            context: { previousScore: stored.previousScore ?? null },
+          },
+        ];
       });
       // Routing decides in memory; only a routed response writes an alert.
-      const outcomes = await alerts.raiseFor(
-        responses.map((response, i) => ({ response, risk: decided[i].risk, context: { previousScore: decided[i].previousScore } })),
-      );
-      responses.forEach((response, i) => {
-        // Later hooks (the response.analyzed publish and webhook) and the customers' update see the risk on the response.
-        if (rescored.has(response) && response.analysis) response.analysis = { ...response.analysis, churnRisk: decided[i].risk };
-        const outcome = outcomes[i];
+      for (const outcome of await alerts.raiseFor(routed)) {
         // A HISTORICAL alert (an old answer) is a record, not a page.
         const paged = outcome?.raised === true && outcome.alert.status !== 'HISTORICAL';
         if (paged) metrics.alertsRaised.inc();
@@ -52,7 +59,7 @@ export function churnRiskAndAlertsHook({
             attributes: outcome.alert.attributes,
           });
         }
-      });
+      }
     },
   };
 }
