@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { analyze, compileTaxonomy, defaultTaxonomy, ENGINE_VERSION } from '../src/analysis/index.js';
 import { loadConfig } from '../src/config.js';
-import { resolveEngine, transformerAnalyzer, transformerOptionsFromConfig } from '../src/services/analysis-engine.js';
+import { resolveEngine, transformerAnalyzer, transformerOptionsFromConfig } from '../src/services/pipeline/analysis-engine.js';
 
 const require = createRequire(import.meta.url);
 const vader = require('vader-sentiment') as { SentimentIntensityAnalyzer: { polarity_scores(text: string): unknown } };

@@ -40,7 +40,7 @@ import { generateSampleProgramme } from '../src/demo/sample-programme.js';
 import { categoryOf, weightOf } from '../src/domain/nps.js';
 import { periodKeys } from '../src/domain/periods.js';
 import { createLogger } from '../src/logger.js';
-import { toStoredAnalysis } from '../src/services/analysis.service.js';
+import { toStoredAnalysis } from '../src/services/pipeline/analysis.service.js';
 import { InsightsService } from '../src/services/insights/insights.service.js';
 import { RollupStore } from '../src/services/insights/rollups/rollup-store.js';
 import { ensureAppBuilt, launchBrowser } from '../test/helpers/browser.js';

@@ -12,7 +12,7 @@ import { laptopHalves, loadLaptops } from './lib/corpora.js';
 import { lexicalEngine, type EngineSpec } from './lib/public-eval.js';
 import { transformerEngine } from './lib/transformer-eval.js';
 import { loadConfig } from '../src/config.js';
-import { transformerOptionsFromConfig } from '../src/services/analysis-engine.js';
+import { transformerOptionsFromConfig } from '../src/services/pipeline/analysis-engine.js';
 import { shippedModel } from '../src/analysis/sentiment/learned.js';
 
 const { values: opts } = parseArgs({ options: { transformer: { type: 'boolean', default: false } } });

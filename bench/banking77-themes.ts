@@ -20,7 +20,7 @@ import { analyze, compileTaxonomy, defaultTaxonomy } from '../src/analysis/index
 import { createEmbeddingThemeMatcher, createTransformerBackend } from '../src/analysis/backends/index.js';
 import { loadConfig } from '../src/config.js';
 import { prng } from '../src/domain/prng.js';
-import { modelDirFromConfig, transformerAnalyzer, type TransformerEngineOptions } from '../src/services/analysis-engine.js';
+import { modelDirFromConfig, transformerAnalyzer, type TransformerEngineOptions } from '../src/services/pipeline/analysis-engine.js';
 import { EMBEDDING_MODEL_ID } from '../src/services/model-install/install-embedding-model.js';
 import { keywordMatcher } from './lib/baselines.js';
 import { loadLabelledJsonl } from './lib/datasets.js';

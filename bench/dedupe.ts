@@ -24,7 +24,7 @@ import { jaccard, shingles } from '../src/analysis/dedupe/shingles.js';
 import { cosineSimilarity as cosine, createTransformerBackend } from '../src/analysis/backends/index.js';
 import { prng, shuffleInPlace } from '../src/domain/prng.js';
 import { loadConfig } from '../src/config.js';
-import { resolveEngine, transformerOptionsFromConfig } from '../src/services/analysis-engine.js';
+import { resolveEngine, transformerOptionsFromConfig } from '../src/services/pipeline/analysis-engine.js';
 import { loadBanking77, type IntentItem } from './lib/corpora.js';
 import { readAlexaRecords } from './lib/datasets.js';
 import { openEmbeddingCache } from './lib/embedding-cache.js';

@@ -28,7 +28,7 @@ import { printDetails, printErrors, printReport, toJson } from './lib/report.js'
 import { lexicalEngine, runPublicEval, type EngineSpec, type PublicEvalResult } from './lib/public-eval.js';
 import { transformerEngine } from './lib/transformer-eval.js';
 import { loadConfig } from '../src/config.js';
-import { transformerOptionsFromConfig } from '../src/services/analysis-engine.js';
+import { transformerOptionsFromConfig } from '../src/services/pipeline/analysis-engine.js';
 import { printPublicReport, publicTargetChecks } from './lib/public-report.js';
 import { shippedModel } from '../src/analysis/sentiment/learned.js';
 

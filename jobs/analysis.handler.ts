@@ -1,6 +1,6 @@
 /**
  * The analysis job: single-response jobs, coalesced by the worker into batches for the analysis
- * service (src/services/analysis.service.ts analyzeBatch); permanent errors become UnrecoverableError.
+ * service (src/services/pipeline/analysis.service.ts analyzeBatch); permanent errors become UnrecoverableError.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import {
@@ -8,7 +8,7 @@ import {
   type AnalysisOutcome,
   type AnalysisRequest,
   type AnalysisService,
-} from '../src/services/analysis.service.js';
+} from '../src/services/pipeline/analysis.service.js';
 import type { Config } from '../src/config.js';
 import { Coalescer } from './coalescer.js';
 import type { AnalyzeResponsePayload } from './queues.js';

@@ -5,8 +5,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { AnalysisJobRef } from '../src/services/ports.js';
-import type { EnsureQueuedOutcome, PipelineQueue, QueueCounts } from '../src/services/pipeline.ports.js';
+import type { AnalysisJobRef, EnsureQueuedOutcome, PipelineQueue, QueueCounts } from '../src/services/pipeline/ports.js';
 import { ANALYSIS_JOB_OPTIONS, analysisJobId, BACKFILL_JOB_OPTIONS, backfillJobId } from './options.js';
 import { JOBS, QUEUES, type AnalyzeResponsePayload, type MaintenancePayload } from './queues.js';
 import { producerQueue } from './producer-queue.js';

@@ -1,6 +1,6 @@
 /** The maintenance jobs: the reconciler round, taxonomy backfills, the webhook outbox drain, pruning the webhook delivery log and training the corrections adapter. */
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { BackfillService } from '../src/services/backfill.service.js';
+import type { BackfillService } from '../src/services/pipeline/backfill.service.js';
 import { JOBS, type MaintenancePayload, type TaxonomyBackfillPayload } from './queues.js';
 
 export interface MaintenanceDeps {

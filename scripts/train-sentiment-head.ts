@@ -18,7 +18,7 @@ import { analyze, compileTaxonomy, validateTaxonomy } from '../src/analysis/inde
 import { createTransformerBackend, sentimentHeadFromData } from '../src/analysis/backends/index.js';
 import { modelFromData } from '../src/analysis/sentiment/learned.js';
 import { loadConfig } from '../src/config.js';
-import { transformerOptionsFromConfig } from '../src/services/analysis-engine.js';
+import { transformerOptionsFromConfig } from '../src/services/pipeline/analysis-engine.js';
 import { openEmbeddingCache } from '../bench/lib/embedding-cache.js';
 import { classificationReport } from '../bench/lib/metrics.js';
 import { LABELS } from '../bench/lib/datasets.js';

@@ -13,10 +13,10 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { changeChannel, createRedisPubSub, type PubSub } from './pubsub.js';
 import { closeRedisGently } from './redis-close.js';
-import { afterAnalysisHooks, type AfterAnalysisHook } from './services/after-analysis.js';
+import { afterAnalysisHooks, type AfterAnalysisHook } from './services/pipeline/after-analysis.js';
 import { churnRiskAndAlertsHook } from './services/alerts/alerts.hook.js';
-import { AnalysisService } from './services/analysis.service.js';
-import type { CurrentTaxonomy } from './services/current-taxonomy.js';
+import { AnalysisService } from './services/pipeline/analysis.service.js';
+import type { CurrentTaxonomy } from './services/pipeline/current-taxonomy.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface CompositionOptions {

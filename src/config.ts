@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { parseBandEdges } from './domain/account-value-bands.js';
 import { parseAllowList } from './services/webhooks/target-policy.js';
 import { weakKeyReason } from './services/auth/well-known-keys.js';
-import { ATTRIBUTE_KEY } from './services/response-input.js';
+import { ATTRIBUTE_KEY } from './services/pipeline/response-input.js';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 

@@ -24,7 +24,7 @@ import {
   type TransformerBackend,
 } from '../../src/analysis/backends/index.js';
 import type { SentimentModel } from '../../src/analysis/sentiment/learned.js';
-import { CLAUSE_EMBEDDING_MIN_CHARS, resolveEngine, type TransformerEngineOptions } from '../../src/services/analysis-engine.js';
+import { CLAUSE_EMBEDDING_MIN_CHARS, resolveEngine, type TransformerEngineOptions } from '../../src/services/pipeline/analysis-engine.js';
 import { openEmbeddingCache } from './embedding-cache.js';
 import type { EngineSpec } from './public-eval.js';
 import { headExamples, trainHead, type HeadExample } from './train-head.js';

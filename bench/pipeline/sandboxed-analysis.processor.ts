@@ -10,8 +10,8 @@ import type { AnalyzeResponsePayload } from '../../jobs/queues.js';
 import { compose } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { analyzerFactoryFromConfig } from '../../src/services/analysis-engine.js';
-import { CurrentTaxonomy } from '../../src/services/current-taxonomy.js';
+import { analyzerFactoryFromConfig } from '../../src/services/pipeline/analysis-engine.js';
+import { CurrentTaxonomy } from '../../src/services/pipeline/current-taxonomy.js';
 
 type Handler = (job: Job<AnalyzeResponsePayload>) => Promise<unknown>;
 let handler: Promise<Handler> | null = null;

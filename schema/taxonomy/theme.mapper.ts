@@ -1,6 +1,6 @@
 /** Stored theme → GraphQL shape. */
 import type { ThemeEntity } from '../../models/taxonomy/taxonomy.entity.js';
-import type { BackfillProgress } from '../../src/services/backfill.service.js';
+import type { BackfillProgress } from '../../src/services/pipeline/backfill.service.js';
 import type { BackfillStatus, TaxonomyBackfill, Theme } from './theme.types.js';
 
 export function toTheme(entity: ThemeEntity): Theme {

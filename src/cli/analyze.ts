@@ -26,7 +26,7 @@ import {
   analyzeInTurn,
   type EngineChoice,
   type TaxonomyAnalyzer,
-} from '../services/analysis-engine.js';
+} from '../services/pipeline/analysis-engine.js';
 
 const HELP = `usage: verbatim analyze --input FILE --output OUT.jsonl [options]
 

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { modelDirFromConfig } from '../services/analysis-engine.js';
+import { modelDirFromConfig } from '../services/pipeline/analysis-engine.js';
 import { installEmbeddingModel, MODEL_PACKAGE } from '../services/model-install/install-embedding-model.js';
 
 const HELP = `usage: verbatim models install [options]

@@ -15,7 +15,7 @@ import { applyScope } from '../services/auth/scope.js';
 import { bearerToken } from '../services/auth/api-key.service.js';
 import type { ResponseEntity } from '../../models/response/response.entity.js';
 import type { ResponseQueryFilter } from '../../models/response/response.filter.js';
-import type { ThemeInsight } from '../services/insights/insights.service.js';
+import type { ThemeInsight } from '../services/insights/reports/theme-breakdown.js';
 import { READ_ROLES } from '../../schema/auth/roles.js';
 import { exportFilter, parameterOf } from './export-filter.js';
 import { sendGraphqlError } from './limits.js';

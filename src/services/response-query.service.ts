@@ -7,7 +7,7 @@ import type { ResponseEntity } from '../../models/response/response.entity.js';
 import type { ResponseQueryFilter } from '../../models/response/response.filter.js';
 import type { ResponseRepository } from '../../models/response/response.repository.js';
 import { decodeCursor, pageSize, toPage, type Page } from './paging.js';
-import { ATTRIBUTE_KEY } from './response-input.js';
+import { ATTRIBUTE_KEY } from './pipeline/response-input.js';
 
 const FILTER_LIST_LIMIT = 100;
 const FILTER_TEXT_LIMIT = 200;

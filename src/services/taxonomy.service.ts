@@ -9,7 +9,7 @@ import { AppError, InputError, type FieldProblem } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ThemeEntity } from '../../models/taxonomy/taxonomy.entity.js';
 import type { NewTheme, TaxonomyRepository, ThemePatch } from '../../models/taxonomy/taxonomy.repository.js';
-import type { BackfillService } from './backfill.service.js';
+import type { BackfillService } from './pipeline/backfill.service.js';
 
 const THEME_KEY = /^[a-z][a-z0-9_]*$/;
 const MAX_MERGE_SOURCES = 50;

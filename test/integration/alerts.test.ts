@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../models/database.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedisPubSub, type RedisPubSub } from '../../src/pubsub.js';
-import { AnalysisService } from '../../src/services/analysis.service.js';
+import { AnalysisService } from '../../src/services/pipeline/analysis.service.js';
 import { createAlertServices } from '../../src/services/alerts/index.js';
 import { churnRiskAndAlertsHook } from '../../src/services/alerts/alerts.hook.js';
 import { NO_EVENTS } from '../../src/services/events.js';

@@ -40,7 +40,7 @@ import {
 import { kindsFor, RowSet, filterRows, parseRows, serializeRows } from '../../src/services/insights/rollups/rows.js';
 import { mergeExamples, pickExamples, type ResponseExamples, type StoredExample } from '../../src/services/insights/rollups/examples.js';
 import { periodFirstDay, periodEndDay, periodsBetween, periodOfDay } from '../../src/services/insights/calendar.js';
-import { changeWindows } from '../../src/services/insights/insights.service.js';
+import { changeWindows } from '../../src/services/insights/reports/theme-breakdown.js';
 import { suggestKey, suggestTheme } from '../../src/services/insights/emerging.js';
 import { npsFigures } from '../../src/domain/nps.js';
 

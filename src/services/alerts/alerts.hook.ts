@@ -8,7 +8,7 @@
  */
 import { metrics } from '../../metrics.js';
 import type { PubSub } from '../../pubsub.js';
-import type { AfterAnalysisHook } from '../after-analysis.js';
+import type { AfterAnalysisHook } from '../pipeline/after-analysis.js';
 import type { ChurnRiskService } from '../risk/risk.service.js';
 import type { AlertService } from './alert.service.js';
 

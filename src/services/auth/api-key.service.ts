@@ -12,7 +12,7 @@ import type { ApiKeyRepository } from '../../../models/apikey/apikey.repository.
 import type { Attribute } from '../../../models/response/response.entity.js';
 import { AppError, InputError, type FieldProblem } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { ATTRIBUTE_KEY } from '../response-input.js';
+import { ATTRIBUTE_KEY } from '../pipeline/response-input.js';
 import { WELL_KNOWN_KEY_HASHES } from './well-known-keys.js';
 
 /** Who is calling: the key's id (hash), role and scope. */

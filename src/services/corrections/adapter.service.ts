@@ -8,7 +8,7 @@ import { trainAdapter, type AdapterData, type CorrectionExample } from '../../an
 import type { Logger } from '../../logger.js';
 import type { AdapterRepository } from '../../../models/adapter/adapter.repository.js';
 import type { TaxonomyRepository } from '../../../models/taxonomy/taxonomy.repository.js';
-import type { BackfillService } from '../backfill.service.js';
+import type { BackfillService } from '../pipeline/backfill.service.js';
 
 /** Newest corrections an adapter learns from: bounds the training scan and the adapter's size. */
 const MAX_TRAINING_CORRECTIONS = 5_000;

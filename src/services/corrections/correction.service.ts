@@ -11,7 +11,7 @@ import type { Attribute, ResponseEntity, StoredCorrection, StoredSentiment } fro
 import type { ResponseAnalysisRepository } from '../../../models/response/response-analysis.repository.js';
 import type { ResponseRepository } from '../../../models/response/response.repository.js';
 import { inScope } from '../auth/scope.js';
-import type { TaxonomySource } from '../current-taxonomy.js';
+import type { TaxonomySource } from '../pipeline/current-taxonomy.js';
 import { applyCorrection, themeKeysOf } from './apply-correction.js';
 
 const MAX_CORRECTED_THEMES = 50;

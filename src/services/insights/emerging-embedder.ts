@@ -14,7 +14,7 @@
 import type { TransformerBackend } from '../../analysis/backends/index.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import { resolveEngine, transformerOptionsFromConfig } from '../analysis-engine.js';
+import { resolveEngine, transformerOptionsFromConfig } from '../pipeline/analysis-engine.js';
 
 /** 20,000 vectors of 384 floats: about 30 MB. */
 const MEMO_TEXTS = 20_000;

@@ -6,8 +6,8 @@
  */
 import { Types } from 'mongoose';
 import { InputError } from '../../errors.js';
-import type { ImportOutcome, IngestService } from '../ingest.service.js';
-import type { ResponseInputData } from '../response-input.js';
+import type { ImportOutcome, IngestService } from '../pipeline/ingest.service.js';
+import type { ResponseInputData } from '../pipeline/response-input.js';
 import type { ResponseEntity } from '../../../models/response/response.entity.js';
 import type { ContactInput, ProgrammeService } from './programme.service.js';
 

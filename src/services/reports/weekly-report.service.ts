@@ -13,7 +13,7 @@ import type { Benchmark, BenchmarkService } from '../benchmarks/benchmark.servic
 import type { InsightsService } from '../insights/insights.service.js';
 import type { TargetService, TargetView } from '../goals/target.service.js';
 import type { ResponseQueryService } from '../response-query.service.js';
-import { ATTRIBUTE_KEY } from '../response-input.js';
+import { ATTRIBUTE_KEY } from '../pipeline/response-input.js';
 import { lastCompleteWeek, parseWeek, weekOf, weeksEndingWith, type ReportWeek } from './report-week.js';
 import { fmt, renderReportHtml, renderReportText, signed } from './render-report.js';
 import { DAY_MS } from '../../domain/time.js';

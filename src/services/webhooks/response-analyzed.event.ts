@@ -4,7 +4,7 @@
  * have contact details masked (VERBATIM_WEBHOOK_REDACT_PII). Documented in docs/webhooks.md.
  */
 import type { ResponseEntity } from '../../../models/response/response.entity.js';
-import type { AfterAnalysisHook } from '../after-analysis.js';
+import type { AfterAnalysisHook } from '../pipeline/after-analysis.js';
 import type { DomainEvent, EventPublisher } from '../events.js';
 import { redactContactDetails } from './redact.js';
 

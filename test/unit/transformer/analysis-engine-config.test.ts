@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultTaxonomy } from '../../../src/analysis/index.js';
 import { loadConfig } from '../../../src/config.js';
-import { analyzerFactoryFromConfig, lexicalAnalyzer } from '../../../src/services/analysis-engine.js';
-import { CurrentTaxonomy } from '../../../src/services/current-taxonomy.js';
+import { analyzerFactoryFromConfig, lexicalAnalyzer } from '../../../src/services/pipeline/analysis-engine.js';
+import { CurrentTaxonomy } from '../../../src/services/pipeline/current-taxonomy.js';
 import { createTinyModelDir, TINY_EMBEDDING_MODEL, TINY_SENTIMENT_MODEL, type TinyModelDir } from '../../helpers/tiny-model-dir.js';
 
 let models: TinyModelDir;

@@ -16,7 +16,7 @@ import {
 } from '../../../src/analysis/backends/index.js';
 import { defaultTaxonomy } from '../../../src/analysis/index.js';
 import { loadConfig } from '../../../src/config.js';
-import { analyzerFactoryFromConfig } from '../../../src/services/analysis-engine.js';
+import { analyzerFactoryFromConfig } from '../../../src/services/pipeline/analysis-engine.js';
 import {
   DOWNLOADS_FOLDER,
   INSTALL_MARKER,

@@ -12,7 +12,7 @@ import { loadSentimentHead, sentimentHeadFromData, type SentimentHeadData } from
 import { headForModel } from '../../../src/analysis/backends/analyze-with-transformer.js';
 import { analyze, compileTaxonomy, defaultTaxonomy } from '../../../src/analysis/index.js';
 import { loadConfig } from '../../../src/config.js';
-import { analyzerFactoryFromConfig } from '../../../src/services/analysis-engine.js';
+import { analyzerFactoryFromConfig } from '../../../src/services/pipeline/analysis-engine.js';
 import { createTinyModelDir, TINY_EMBEDDING_MODEL, type TinyModelDir } from '../../helpers/tiny-model-dir.js';
 
 let scratch: string;

@@ -6,20 +6,20 @@
  * analysed again, and a job for an older revision is skipped. Failures throw, so the queue
  * retries; input that can never succeed throws PermanentAnalysisError.
  */
-import { mapLimit } from './insights/concurrency.js';
+import { mapLimit } from '../insights/concurrency.js';
 import { Types } from 'mongoose';
-import type { AnalysisResult } from '../analysis/index.js';
-import type { Logger } from '../logger.js';
-import type { CustomerRepository } from '../../models/customer/customer.repository.js';
-import type { ResponseEntity, StoredAnalysis } from '../../models/response/response.entity.js';
-import type { AnalysisRef, ResponseAnalysisRepository } from '../../models/response/response-analysis.repository.js';
-import type { OpenEffectsRepository } from '../../models/response/open-effects.repository.js';
-import type { ResponseRepository } from '../../models/response/response.repository.js';
+import type { AnalysisResult } from '../../analysis/index.js';
+import type { Logger } from '../../logger.js';
+import type { CustomerRepository } from '../../../models/customer/customer.repository.js';
+import type { ResponseEntity, StoredAnalysis } from '../../../models/response/response.entity.js';
+import type { AnalysisRef, ResponseAnalysisRepository } from '../../../models/response/response-analysis.repository.js';
+import type { OpenEffectsRepository } from '../../../models/response/open-effects.repository.js';
+import type { ResponseRepository } from '../../../models/response/response.repository.js';
 import type { AfterAnalysisHook } from './after-analysis.js';
 import type { CurrentTaxonomy } from './current-taxonomy.js';
-import type { ChurnRiskService } from './risk/risk.service.js';
-import { applyCorrection } from './corrections/apply-correction.js';
-import { applyAdapter, type AdapterData } from '../analysis/adapter/adapter.js';
+import type { ChurnRiskService } from '../risk/risk.service.js';
+import { applyCorrection } from '../corrections/apply-correction.js';
+import { applyAdapter, type AdapterData } from '../../analysis/adapter/adapter.js';
 
 /** Retrying cannot help (unknown response, malformed job): the queue should give up at once. */
 export class PermanentAnalysisError extends Error {

@@ -3,15 +3,15 @@
  * schedules analysis. Storage is the commitment: if the queue is unreachable the response is
  * still stored, and the reconciler schedules it later.
  */
-import { ACCOUNT_VALUE_BAND_ATTRIBUTE, bandOf } from '../domain/account-value-bands.js';
+import { ACCOUNT_VALUE_BAND_ATTRIBUTE, bandOf } from '../../domain/account-value-bands.js';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../logger.js';
-import { categoryOf, weightOf } from '../domain/nps.js';
-import { periodKeys } from '../domain/periods.js';
-import { InputError, type FieldProblem } from '../errors.js';
-import type { CustomerRepository } from '../../models/customer/customer.repository.js';
-import { attributeTag, type ResponseEntity } from '../../models/response/response.entity.js';
-import type { NewResponse, ResponseRepository } from '../../models/response/response.repository.js';
+import type { Logger } from '../../logger.js';
+import { categoryOf, weightOf } from '../../domain/nps.js';
+import { periodKeys } from '../../domain/periods.js';
+import { InputError, type FieldProblem } from '../../errors.js';
+import type { CustomerRepository } from '../../../models/customer/customer.repository.js';
+import { attributeTag, type ResponseEntity } from '../../../models/response/response.entity.js';
+import type { NewResponse, ResponseRepository } from '../../../models/response/response.repository.js';
 import type { AnalysisScheduler } from './ports.js';
 import { validateResponseInput, type InputLimits, type ResponseInputData, type ValidResponseInput } from './response-input.js';
 

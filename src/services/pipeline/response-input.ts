@@ -2,7 +2,7 @@
  * Validation and normalisation of a submitted response, shared by every ingestion path.
  * Rejections name the field; hostile strings are made safe rather than stored as sent.
  */
-import type { FieldProblem } from '../errors.js';
+import type { FieldProblem } from '../../errors.js';
 
 export interface ResponseInputData {
   externalId?: string | null;

@@ -5,9 +5,9 @@
  * (the default) takes the transformer engine when its model files are present, else lexical.
  */
 import { join, resolve } from 'node:path';
-import { analyze, compileTaxonomy, type AnalysisResult, type CompiledTaxonomy, type Taxonomy } from '../analysis/index.js';
-import type { LexicalEngine, TransformerBackendOptions } from '../analysis/backends/index.js';
-import type { Config } from '../config.js';
+import { analyze, compileTaxonomy, type AnalysisResult, type CompiledTaxonomy, type Taxonomy } from '../../analysis/index.js';
+import type { LexicalEngine, TransformerBackendOptions } from '../../analysis/backends/index.js';
+import type { Config } from '../../config.js';
 
 /** Analyses texts against one compiled taxonomy. */
 export interface TaxonomyAnalyzer {
@@ -73,8 +73,8 @@ export interface ResolvedEngine {
 /** The `auto` rule: transformer when every configured model's files are present locally (and the sentiment head reads), else lexical. */
 export async function resolveEngine(choice: EngineChoice, options: TransformerEngineOptions): Promise<ResolvedEngine> {
   if (choice !== 'auto') return { engine: choice };
-  const { resolveLocalModel } = await import('../analysis/backends/model-files.js');
-  const { loadSentimentHead } = await import('../analysis/backends/sentiment-head.js');
+  const { resolveLocalModel } = await import('../../analysis/backends/model-files.js');
+  const { loadSentimentHead } = await import('../../analysis/backends/sentiment-head.js');
   try {
     await resolveLocalModel(options.modelDir, options.embeddingModel, options.quantized);
     if (options.sentimentModel) await resolveLocalModel(options.modelDir, options.sentimentModel, options.quantized);
@@ -101,7 +101,7 @@ export function transformerAnalyzer(
 ): AnalyzerFactory {
   return async (taxonomy) => {
     // Loaded only when used: lexical deployments never load onnxruntime.
-    const { createTransformerAnalyzer } = await import('../analysis/backends/index.js');
+    const { createTransformerAnalyzer } = await import('../../analysis/backends/index.js');
     return createTransformerAnalyzer(lexical, taxonomy, options, {
       clauseEmbeddingMinChars: CLAUSE_EMBEDDING_MIN_CHARS,
       sentimentHead: options.sentimentHead,

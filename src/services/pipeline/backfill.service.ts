@@ -11,11 +11,11 @@
  * harmless (a job for an older revision is skipped as superseded). A newer taxonomy version
  * supersedes a running backfill: its own backfill covers everything.
  */
-import type { Logger } from '../logger.js';
-import type { ResponseAnalysisRepository, ReanalysisCandidate } from '../../models/response/response-analysis.repository.js';
-import type { BackfillEntity, BackfillStatus } from '../../models/taxonomy/taxonomy.entity.js';
-import type { TaxonomyRepository } from '../../models/taxonomy/taxonomy.repository.js';
-import type { PipelineQueue } from './pipeline.ports.js';
+import type { Logger } from '../../logger.js';
+import type { ResponseAnalysisRepository, ReanalysisCandidate } from '../../../models/response/response-analysis.repository.js';
+import type { BackfillEntity, BackfillStatus } from '../../../models/taxonomy/taxonomy.entity.js';
+import type { TaxonomyRepository } from '../../../models/taxonomy/taxonomy.repository.js';
+import type { PipelineQueue } from './ports.js';
 
 const BACKFILL_BATCH_SIZE = 200;
 

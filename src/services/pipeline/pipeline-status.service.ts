@@ -3,11 +3,11 @@
  * request id it was sent with, or of everything) and the analysis queue's job counts.
  */
 import type { FilterQuery } from 'mongoose';
-import { InputError } from '../errors.js';
-import { attributeTag, type Attribute, type ResponseEntity } from '../../models/response/response.entity.js';
-import type { ResponseAnalysisRepository, StatusCounts } from '../../models/response/response-analysis.repository.js';
-import type { OpenEffectsRepository } from '../../models/response/open-effects.repository.js';
-import type { PipelineQueue, QueueCounts } from './pipeline.ports.js';
+import { InputError } from '../../errors.js';
+import { attributeTag, type Attribute, type ResponseEntity } from '../../../models/response/response.entity.js';
+import type { ResponseAnalysisRepository, StatusCounts } from '../../../models/response/response-analysis.repository.js';
+import type { OpenEffectsRepository } from '../../../models/response/open-effects.repository.js';
+import type { PipelineQueue, QueueCounts } from './ports.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 

@@ -1,5 +1,18 @@
-/** What the pipeline services need from the job queue, beyond scheduling analysis (ports.ts). */
-import type { AnalysisJobRef, AnalysisScheduler } from './ports.js';
+/**
+ * The pipeline's one ports file: what ingest, analysis, backfill, the reconciler and pipeline
+ * status need from the job queue, as small interfaces so they stay testable.
+ */
+
+export interface AnalysisJobRef {
+  responseId: string;
+  revision: number;
+  requestId?: string | null;
+}
+
+export interface AnalysisScheduler {
+  /** Enqueues analysis; duplicates of the same response and revision collapse into one job. */
+  schedule(jobs: AnalysisJobRef[]): Promise<void>;
+}
 
 export interface QueueCounts {
   waiting: number;

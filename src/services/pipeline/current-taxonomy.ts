@@ -5,7 +5,7 @@
  * version moved, and the one it replaces is disposed.
  */
 import { lexicalAnalyzer, type AnalyzerFactory, type TaxonomyAnalyzer } from './analysis-engine.js';
-import type { VersionedTaxonomy } from './taxonomy.service.js';
+import type { VersionedTaxonomy } from '../taxonomy.service.js';
 
 export interface AnalyzerVersion {
   version: number;

@@ -7,11 +7,11 @@
  * retry every hook runs again for the same responses and revisions (the analyses are not written
  * twice). So a hook must be idempotent: "set this response's state", never "add one".
  */
-import type { ResponseEntity, StoredAnalysis } from '../../models/response/response.entity.js';
-import type { Logger } from '../logger.js';
-import type { PubSub } from '../pubsub.js';
-import type { EventPublisher } from './events.js';
-import { publishResponseAnalyzedWebhook } from './webhooks/response-analyzed.event.js';
+import type { ResponseEntity, StoredAnalysis } from '../../../models/response/response.entity.js';
+import type { Logger } from '../../logger.js';
+import type { PubSub } from '../../pubsub.js';
+import type { EventPublisher } from '../events.js';
+import { publishResponseAnalyzedWebhook } from '../webhooks/response-analyzed.event.js';
 
 interface ResponseAnalyzedEvent {
   /** The response as stored after the write: status DONE, `analysis` and `themeKeys` set. */

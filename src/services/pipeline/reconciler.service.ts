@@ -11,11 +11,11 @@
  * threshold: models/response/open-effects.repository.ts): it re-runs their effects, which are idempotent (rollup entries are set per response, alert ids are
  * deterministic, events keep their ids), so a repair never counts or pages twice.
  */
-import type { Logger } from '../logger.js';
-import type { ResponseAnalysisRepository } from '../../models/response/response-analysis.repository.js';
-import type { OpenEffectsRepository } from '../../models/response/open-effects.repository.js';
+import type { Logger } from '../../logger.js';
+import type { ResponseAnalysisRepository } from '../../../models/response/response-analysis.repository.js';
+import type { OpenEffectsRepository } from '../../../models/response/open-effects.repository.js';
 import type { BackfillService } from './backfill.service.js';
-import type { PipelineQueue } from './pipeline.ports.js';
+import type { PipelineQueue } from './ports.js';
 
 /** Most stale responses one round handles (the next round takes the rest). */
 const RECONCILE_BATCH = 1000;
