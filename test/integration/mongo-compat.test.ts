@@ -53,6 +53,53 @@ describe('MongoDB-compatible server', () => {
     expect(await Docs.findById('bulk-999').lean()).toMatchObject({ n: 1000 });
   });
 
+  it('runs a bulk write of updates by distinct ids with per-statement conditions, upserts and counts', async () => {
+    // On FerretDB such a command is read with one query and written in one transaction (patch 9):
+    // every statement must still see its own filter, and upserts keep their statement's index.
+    await Docs.insertMany(
+      Array.from({ length: 6 }, (_, n) => ({ _id: `by-id-${n}`, n, tags: [] })),
+      { ordered: false },
+    );
+    const result = await Docs.bulkWrite(
+      [
+        { updateOne: { filter: { _id: 'by-id-0', n: 0 }, update: { $set: { n: 10 }, $push: { tags: 'a' } } } },
+        { updateOne: { filter: { _id: 'by-id-1', n: 99 }, update: { $set: { n: 11 } } } }, // condition fails
+        { updateOne: { filter: { _id: 'by-id-missing' }, update: { $set: { n: 12 } } } }, // no such document
+        { updateOne: { filter: { _id: 'by-id-new' }, update: { $set: { n: 13 } }, upsert: true } },
+        { updateOne: { filter: { _id: 'by-id-2', tags: { $nin: ['b'] } }, update: { $push: { tags: 'b' } } } },
+        { updateOne: { filter: { _id: 'by-id-3' }, update: { $set: { n: 3 } } } }, // matched, unchanged
+      ],
+      { ordered: false },
+    );
+    expect(result.matchedCount).toBe(3);
+    expect(result.modifiedCount).toBe(2);
+    expect(result.upsertedCount).toBe(1);
+    expect(result.upsertedIds).toEqual({ 3: 'by-id-new' });
+    const stored = await Docs.find({ _id: { $regex: /^by-id-/ } })
+      .sort({ _id: 1 })
+      .lean();
+    expect(stored.map(({ _id, n, tags }) => [_id, n, tags ?? []])).toEqual([
+      ['by-id-0', 10, ['a']],
+      ['by-id-1', 1, []],
+      ['by-id-2', 2, ['b']],
+      ['by-id-3', 3, []],
+      ['by-id-4', 4, []],
+      ['by-id-5', 5, []],
+      ['by-id-new', 13, []],
+    ]);
+
+    // Concurrent bulk writes of the same documents: each increment counts once.
+    const ids = Array.from({ length: 100 }, (_, i) => `by-id-many-${i}`);
+    await Docs.insertMany(
+      ids.map((_id) => ({ _id, n: 0 })),
+      { ordered: false },
+    );
+    await Promise.all(
+      Array.from({ length: 8 }, () => Docs.bulkWrite(ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $inc: { n: 1 } } } })))),
+    );
+    expect(await Docs.countDocuments({ _id: { $in: ids }, n: 8 })).toBe(100);
+  });
+
   it('finds, updates and deletes by `_id: { $in }` beside other keys, served by the _id index on FerretDB', async () => {
     const ids = Array.from({ length: 400 }, (_, i) => `in-${i}`);
     await Docs.insertMany(
