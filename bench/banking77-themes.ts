@@ -4,11 +4,13 @@
  * description, <= 5 keywords per theme, written from the intent names only). Each message's gold
  * theme is its intent's theme.
  *
- *   npx tsx bench/banking77-themes.ts [--limit N] [--dev-limit N] [--model-dir DIR] [--float]
+ *   npx tsx bench/banking77-themes.ts [--limit N] [--dev-limit N] [--pool-limit N] [--model-dir DIR] [--float]
  *
  * Compared in the same run: plain keyword matching, the lexical engine, the transformer engine
  * (lexical + embeddings, its own theme decision), the embeddings alone (most similar theme), and
- * embeddings plus keyword hits with a keyword bonus and a margin chosen on the dev sample. Then, as
+ * embeddings plus keyword hits with a keyword bonus and a margin chosen on the dev sample, and the
+ * embeddings' neighbour vote over the unlabelled train messages (bench/lib/neighbour-vote.ts; its k
+ * and own weight chosen on the dev sample, with the dev messages left out of the pool). Then, as
  * a guard, both engines' theme micro-F1 on the project's own DEV/DEV2/TEST splits. A small stand-alone script
  * until `npm run eval` covers BANKING77 with both engines.
  */
@@ -26,6 +28,8 @@ import { keywordMatcher } from './lib/baselines.js';
 import { loadLabelledJsonl } from './lib/datasets.js';
 import { microSetReport, type SetMatchReport } from './lib/metrics.js';
 import { loadBankingTaxonomy } from './lib/public-eval.js';
+import { openEmbeddingCache } from './lib/embedding-cache.js';
+import { nearest, neighbourVote, themeDistribution, type NeighbourVoteOptions } from './lib/neighbour-vote.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpora = process.env.VERBATIM_CORPORA_DIR || resolve(root, '../shared/data/corpora');
@@ -95,6 +99,8 @@ async function main(): Promise<void> {
     options: {
       limit: { type: 'string', default: '800' },
       'dev-limit': { type: 'string', default: '800' },
+      // Unlabelled train messages the neighbour vote reads (default: all 10,003).
+      'pool-limit': { type: 'string', default: '0' },
       'model-dir': { type: 'string' },
       float: { type: 'boolean', default: false },
     },
@@ -107,7 +113,10 @@ async function main(): Promise<void> {
       .map((l) => JSON.parse(l) as { text: string; label: string });
   // The rule's two numbers are chosen on a sample of the train split (dev); the test split is only scored.
   const rows = seededSample(read('test'), Number(values.limit), 77);
-  const dev = seededSample(read('train'), Number(values['dev-limit']), 78);
+  const train = read('train');
+  const dev = seededSample(train, Number(values['dev-limit']), 78);
+  // The neighbour vote's pool: train messages, labels never read.
+  const pool = seededSample(train, Number(values['pool-limit']), 79);
   const goldOf = (r: { label: string }) => themeOfIntent.get(r.label)!;
   const gold = rows.map(goldOf);
 
@@ -119,6 +128,7 @@ async function main(): Promise<void> {
     'transformer engine': empty(),
     'embeddings alone (top-1)': empty(),
     'embeddings + keyword hits (dev rule)': empty(),
+    'embeddings, neighbour vote (dev k)': empty(),
   };
   rows.forEach((r, i) => score(results['keyword matching'], keywords(r.text), gold[i]));
   const lexicalStarted = Date.now();
@@ -151,9 +161,17 @@ async function main(): Promise<void> {
   const backend = await createTransformerBackend(options);
   const matcher = createEmbeddingThemeMatcher(taxonomy, backend);
   const keys = matcher.themes.map((t) => t.key);
-  const [testSimilarities, devSimilarities] = [
-    await matcher.similarities(rows.map((r) => r.text)),
-    await matcher.similarities(dev.map((r) => r.text)),
+  // Vectors cached on disk (~/.cache/verbatim/embeddings): the pool is 10,003 messages.
+  const cache = await openEmbeddingCache(backend, options, (line) => console.error(line));
+  const [testVectors, devVectors, poolVectors] = [
+    await cache.embed(rows.map((r) => r.text)),
+    await cache.embed(dev.map((r) => r.text)),
+    await cache.embed(pool.map((r) => r.text)),
+  ];
+  const [testSimilarities, devSimilarities, poolSimilarities] = [
+    await matcher.similaritiesOf(testVectors),
+    await matcher.similaritiesOf(devVectors),
+    await matcher.similaritiesOf(poolVectors),
   ];
   await backend.dispose();
   testSimilarities.forEach((row, i) => score(results['embeddings alone (top-1)'], [keys[row.indexOf(Math.max(...row))]], gold[i]));
@@ -176,10 +194,25 @@ async function main(): Promise<void> {
     ),
   );
 
+  const vote = chooseNeighbourVote({ keys, dev, devVectors, devSimilarities, pool, poolVectors, poolSimilarities, goldOf });
+  const poolDistributions = poolSimilarities.map(themeDistribution);
+  rows.forEach((r, i) => {
+    const scores = neighbourVote(
+      themeDistribution(testSimilarities[i]),
+      nearest(testVectors[i], poolVectors, vote.k),
+      poolDistributions,
+      vote,
+    );
+    score(results['embeddings, neighbour vote (dev k)'], [keys[scores.indexOf(Math.max(...scores))]], gold[i]);
+  });
+
   console.log(
     `BANKING77 test: ${rows.length} messages (seeded sample), ${taxonomy.themes.length} themes, zero-shot; dev: ${dev.length} train messages`,
   );
   console.log(`dev rule: keyword bonus ${rule.keywordBonus}, margin ${rule.margin} (dev micro-F1 ${(100 * bestDev).toFixed(1)})`);
+  console.log(
+    `neighbour vote: ${pool.length} unlabelled train messages, k ${vote.k}, own weight ${vote.ownWeight} (dev top-1 ${(100 * vote.devTop1).toFixed(1)}, dev messages not in the pool)`,
+  );
   console.log(
     `speed, same run: transformer engine (${options.quantized ? 'int8' : 'float'}) ${(rows.length / seconds).toFixed(1)} verbatims/s after ${((loaded - started) / 1000).toFixed(1)} s of loading; ` +
       `lexical engine ${(rows.length / lexicalSeconds).toFixed(0)}/s`,
@@ -189,6 +222,37 @@ async function main(): Promise<void> {
   for (const [name, s] of Object.entries(results)) console.log(report(name, s));
   console.log('');
   for (const line of await ownSplitThemes(options)) console.log(line);
+}
+
+/** The neighbour vote's k and own weight with the best top-1 on the dev messages, each voted on by the pool without the dev messages. */
+function chooseNeighbourVote(data: {
+  keys: string[];
+  dev: { text: string; label: string }[];
+  devVectors: Float32Array[];
+  devSimilarities: number[][];
+  pool: { text: string; label: string }[];
+  poolVectors: Float32Array[];
+  poolSimilarities: number[][];
+  goldOf: (r: { label: string }) => string;
+}): NeighbourVoteOptions & { devTop1: number } {
+  const devRows = new Set(data.dev);
+  const voters = data.pool.map((r, i) => (devRows.has(r) ? -1 : i)).filter((i) => i >= 0);
+  const voterVectors = voters.map((i) => data.poolVectors[i]);
+  const voterDistributions = voters.map((i) => themeDistribution(data.poolSimilarities[i]));
+  const ks = [20, 40, 80, 160];
+  const neighbours = data.devVectors.map((v) => nearest(v, voterVectors, Math.max(...ks)));
+  let best: NeighbourVoteOptions & { devTop1: number } = { k: ks[0], ownWeight: 0, devTop1: -1 };
+  for (const k of ks) {
+    for (const ownWeight of [0, 0.15, 0.3]) {
+      let right = 0;
+      data.dev.forEach((r, i) => {
+        const scores = neighbourVote(themeDistribution(data.devSimilarities[i]), neighbours[i], voterDistributions, { k, ownWeight });
+        if (data.keys[scores.indexOf(Math.max(...scores))] === data.goldOf(r)) right++;
+      });
+      if (right / data.dev.length > best.devTop1) best = { k, ownWeight, devTop1: right / data.dev.length };
+    }
+  }
+  return best;
 }
 
 /**
