@@ -20,6 +20,27 @@ interface MonitoredClient {
   off(event: string, listener: (event: never) => void): unknown;
 }
 
+/**
+ * A find's or aggregation's filter as its fields and operators (" _id:$in", " status:$in dueAt:$lt"),
+ * so a scan (a filter FerretDB cannot serve from `_id`) shows apart from the point reads.
+ */
+function filterShape(command: Record<string, unknown> | undefined): string {
+  const pipeline = command?.pipeline;
+  const first: unknown = Array.isArray(pipeline) ? (pipeline[0] as Record<string, unknown> | undefined)?.$match : undefined;
+  const filter = command?.filter ?? first;
+  if (!filter || typeof filter !== 'object') return '';
+  const fields = Object.entries(filter as Record<string, unknown>).map(([field, value]) =>
+    value &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    !(value instanceof Date) &&
+    Object.keys(value).every((k) => k.startsWith('$'))
+      ? `${field}:${Object.keys(value).join(',')}`
+      : field,
+  );
+  return fields.length ? ` ${fields.join(' ')}` : '';
+}
+
 export function monitorCommands(clients: MonitoredClient[]) {
   let stats = new Map<string, CommandStats>();
   // Request ids are per connection pool: keyed by client too, so two clients never mix.
@@ -27,7 +48,7 @@ export function monitorCommands(clients: MonitoredClient[]) {
   const handlers = clients.map((client, i) => {
     const onStart = (e: CommandEvent) => {
       const target = e.command?.[e.commandName];
-      started.set(`${i}:${e.requestId}`, `${e.commandName}${typeof target === 'string' ? ` ${target}` : ''}`);
+      started.set(`${i}:${e.requestId}`, `${e.commandName}${typeof target === 'string' ? ` ${target}` : ''}${filterShape(e.command)}`);
     };
     const onEnd = (e: CommandEvent) => {
       const key = started.get(`${i}:${e.requestId}`);
