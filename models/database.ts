@@ -17,6 +17,7 @@ import { WebhookRepository } from './webhook/webhook.repository.js';
 import { webhookModels } from './webhook/webhook.schema.js';
 import { alertModel } from './alert/alert.schema.js';
 import { AlertRepository } from './alert/alert.repository.js';
+import { AlertDueQueue, alertDueModel } from './alert/alert-due-queue.js';
 import { OwnerNpsRepository } from './alert/owner-nps.repository.js';
 import { routingRuleModel } from './routing/routing-rule.schema.js';
 import { RoutingRuleRepository } from './routing/routing-rule.repository.js';
@@ -96,7 +97,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     taxonomy: new TaxonomyRepository(taxonomyModels(connection)),
     webhooks: new WebhookRepository(webhookModels(connection)),
     adapters: new AdapterRepository(adapterModel(connection), models.responses),
-    alerts: new AlertRepository(alertModel(connection)),
+    alerts: new AlertRepository(alertModel(connection), new AlertDueQueue(alertDueModel(connection))),
     routingRules: new RoutingRuleRepository(routingRuleModel(connection)),
     ownerNps: new OwnerNpsRepository(models.responses),
     apiKeys: new ApiKeyRepository(apiKeyModel(connection)),

@@ -15,7 +15,7 @@ export interface NeighbourVoteOptions {
 }
 
 /** How sharply a similarity row becomes a distribution: theme similarities differ by hundredths. */
-export const SIMILARITY_TEMPERATURE = 0.02;
+const SIMILARITY_TEMPERATURE = 0.02;
 
 /** Softmax of a theme-similarity row at SIMILARITY_TEMPERATURE. */
 export function themeDistribution(similarities: readonly number[]): Float64Array {

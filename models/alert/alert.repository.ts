@@ -4,6 +4,11 @@ import { afterKey, sortDocument, type SortField } from '../keyset.js';
 import { chunks, duplicateKeyIndexes } from '../bulk.js';
 import type { AlertEntity, AlertHistoryEntry, AlertStatus, NewAlert } from './alert.entity.js';
 import type { AlertModel } from './alert.schema.js';
+import type { AlertDueQueue } from './alert-due-queue.js';
+
+const OPEN_STATUSES: AlertStatus[] = ['OPEN', 'ACKNOWLEDGED'];
+/** Most due alerts one SLA sweep round reads (the next round takes the rest). */
+const DUE_READ_LIMIT = 5_000;
 
 export interface AlertQuery {
   assignee?: string | null;
@@ -25,10 +30,18 @@ export interface AlertQuery {
 }
 
 export class AlertRepository {
-  constructor(private readonly model: AlertModel) {}
+  constructor(
+    private readonly model: AlertModel,
+    private readonly dueQueue: AlertDueQueue,
+  ) {}
 
-  /** Inserts the alerts in chunked unordered inserts; returns the ids inserted (the others exist already: raised by an earlier run). */
+  /**
+   * Inserts the alerts in chunked unordered inserts; returns the ids inserted (the others exist
+   * already: raised by an earlier run). They enter the SLA sweep's queue first.
+   */
   async insertManyIfAbsent(alerts: readonly NewAlert[]): Promise<Set<string>> {
+    // HISTORICAL alerts (answers too old to page anyone) have no SLA.
+    await this.dueQueue.enter(alerts.filter((a) => OPEN_STATUSES.includes(a.status)));
     const inserted = new Set<string>();
     for (const part of chunks(alerts)) {
       let refused = new Set<number>();
@@ -113,12 +126,38 @@ export class AlertRepository {
     return counts;
   }
 
-  /** Open or acknowledged alerts past due that are not flagged yet. */
+  /**
+   * Open or acknowledged alerts past due that are not flagged yet, from the sweep's queue
+   * (alert-due-queue.ts); queue entries whose alert needs nothing more (resolved, gone, or flagged,
+   * with no escalation left to plan) are dropped on the way.
+   */
   async findDueForBreach(now: Date): Promise<AlertEntity[]> {
-    return this.model
-      .find({ status: { $in: ['OPEN', 'ACKNOWLEDGED'] }, slaBreached: false, dueAt: { $lt: now } })
-      .lean<AlertEntity[]>()
-      .exec();
+    await this.dueQueue.migrateOnce(() =>
+      this.model
+        .find({ $or: [{ status: { $in: OPEN_STATUSES }, slaBreached: false }, { escalationPlanned: false }] }, { _id: 1, dueAt: 1 })
+        .lean<{ _id: string; dueAt: Date }[]>()
+        .exec(),
+    );
+    const due = await this.dueAlerts(now);
+    return due.filter((a) => OPEN_STATUSES.includes(a.status) && !a.slaBreached && a.dueAt.getTime() < now.getTime());
+  }
+
+  /** The alerts of the queue's due entries; entries whose alert needs nothing more are deleted. */
+  private async dueAlerts(now: Date): Promise<AlertEntity[]> {
+    const entries = await this.dueQueue.due(now, DUE_READ_LIMIT);
+    const alerts = await this.findByIds(entries.map((e) => e.id));
+    const byId = new Map(alerts.map((a) => [a._id, a]));
+    const settled = entries
+      .filter(({ id, orphanable }) => {
+        const alert = byId.get(id);
+        if (!alert) return orphanable;
+        // Done: resolved (or never open) or flagged, and no escalation left to plan.
+        return alert.escalationPlanned !== false && (alert.slaBreached || !OPEN_STATUSES.includes(alert.status));
+      })
+      .map((e) => e.id);
+    await this.dueQueue.remove(settled);
+    const done = new Set(settled);
+    return alerts.filter((a) => !done.has(a._id));
   }
 
   /** Flags one breach; conditional on `slaBreached: false`, so each alert is flagged (and emitted) once. */
@@ -135,16 +174,22 @@ export class AlertRepository {
         { new: true },
       )
       .lean<AlertEntity>()
-      .exec();
+      .exec()
+      .then(async (flagged) => {
+        // Nothing more for the sweep to do unless an escalation is still to be planned.
+        if (flagged && !escalation) await this.dueQueue.remove([id]);
+        return flagged;
+      });
   }
 
-  /** Escalated alerts whose notifications are not planned yet (the sweep stopped between the two writes). */
-  async findUnplannedEscalations(): Promise<AlertEntity[]> {
-    return this.model.find({ escalationPlanned: false }).limit(1000).lean<AlertEntity[]>().exec();
+  /** Escalated alerts whose notifications are not planned yet (just flagged, or the sweep stopped between the two writes). */
+  async findUnplannedEscalations(now: Date): Promise<AlertEntity[]> {
+    return (await this.dueAlerts(now)).filter((a) => a.escalationPlanned === false);
   }
 
   async markEscalationPlanned(id: string): Promise<void> {
     await this.model.updateOne({ _id: id }, { $set: { escalationPlanned: true } }).exec();
+    await this.dueQueue.remove([id]);
   }
 }
 

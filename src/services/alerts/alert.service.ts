@@ -383,7 +383,7 @@ export class AlertService {
       await this.publish('alert.sla_breached', flagged);
     }
     if (this.deps.notifier) {
-      for (const alert of await this.deps.alerts.findUnplannedEscalations()) {
+      for (const alert of await this.deps.alerts.findUnplannedEscalations(now)) {
         await this.deps.notifier.escalated(alert);
         await this.deps.alerts.markEscalationPlanned(alert._id);
         escalated++;

@@ -1,0 +1,138 @@
+/**
+ * The SLA sweep reads its alerts from a small queue (models/alert/alert-due-queue.ts), not by
+ * scanning every alert. Against the real database: alerts of an older version (no queue entries)
+ * are entered once and still flagged; entries leave the queue once nothing is left to do for their
+ * alert (flagged, escalation planned, resolved, HISTORICAL, or an old entry whose alert never
+ * came); a young entry whose alert insert is in flight stays.
+ */
+import { Types } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase, type Database } from '../../models/database.js';
+import type { AlertHistoryEntry, NewAlert } from '../../models/alert/alert.entity.js';
+import { testMongoUri } from '../helpers/services.js';
+
+const HOUR = 3_600_000;
+const now = new Date();
+let db: Database;
+
+function alert(overrides: Partial<NewAlert> = {}): NewAlert {
+  return {
+    _id: `${new Types.ObjectId().toHexString()}:default`,
+    responseId: new Types.ObjectId(),
+    ruleId: null,
+    ruleName: 'default',
+    customerExternalId: 'cust-1',
+    category: 'DETRACTOR',
+    score: 2,
+    touchpoint: null,
+    attributes: [],
+    attributeTags: [],
+    themeKeys: [],
+    respondedAt: new Date(now.getTime() - 30 * HOUR),
+    task: 'CALL_CUSTOMER',
+    channels: [],
+    assignee: 'owner@example.com',
+    team: null,
+    status: 'OPEN',
+    riskScore: 80,
+    riskLevel: 'HIGH',
+    reasons: [],
+    slaHours: 24,
+    raisedAt: new Date(now.getTime() - 25 * HOUR),
+    dueAt: new Date(now.getTime() - HOUR),
+    firstActionAt: null,
+    acknowledgedAt: null,
+    resolvedAt: null,
+    resolutionNote: null,
+    outcome: null,
+    slaBreached: false,
+    slaBreachedAt: null,
+    history: [],
+    ...overrides,
+  } as NewAlert;
+}
+
+const entry = (): AlertHistoryEntry => ({ at: now, actor: 'system', action: 'SLA_BREACHED', from: null, to: null, note: null });
+const queue = () => db.connection.collection<{ _id: string; dueAt: Date; enteredAt: Date }>('alert_due_queue');
+const queued = async () =>
+  (
+    await queue()
+      .find({ _id: { $ne: 'entered-existing-alerts' } })
+      .toArray()
+  )
+    .map((d) => d._id)
+    .sort();
+
+beforeAll(async () => {
+  db = await connectDatabase({ uri: testMongoUri('alert-due-queue') });
+  await db.syncIndexes();
+});
+
+afterAll(async () => {
+  await db?.connection.dropDatabase().catch(() => undefined);
+  await db?.close();
+});
+
+describe('the SLA sweep queue', () => {
+  it('enters the alerts an older version stored without entries once, and flags them', async () => {
+    const legacy = alert();
+    const legacyEscalation = alert({ slaBreached: true, escalationPlanned: false, escalatedTo: 'lead@example.com' });
+    const legacyDone = alert({ slaBreached: true });
+    await db.connection.collection('alerts').insertMany([legacy, legacyEscalation, legacyDone] as never[]);
+
+    const due = await db.alerts.findDueForBreach(now);
+    expect(due.map((a) => a._id)).toEqual([legacy._id]);
+    expect((await db.alerts.findUnplannedEscalations(now)).map((a) => a._id)).toEqual([legacyEscalation._id]);
+    // A second migration does not run: an alert stored without an entry now stays unseen, as a new version never writes one.
+    await db.connection.collection('alerts').insertOne(alert() as never);
+    expect((await db.alerts.findDueForBreach(now)).map((a) => a._id)).toEqual([legacy._id]);
+
+    expect(await db.alerts.flagBreach(legacy._id, now, entry())).not.toBeNull();
+    await db.alerts.markEscalationPlanned(legacyEscalation._id);
+    expect(await db.alerts.findDueForBreach(now)).toEqual([]);
+    expect(await db.alerts.findUnplannedEscalations(now)).toEqual([]);
+    expect(await queued()).toEqual([]);
+  });
+
+  it('keeps an entry while its alert needs the sweep, and drops it once nothing is left to do', async () => {
+    const overdue = alert();
+    const escalated = alert();
+    const resolved = alert();
+    const future = alert({ dueAt: new Date(now.getTime() + 5 * HOUR) });
+    const historical = alert({ status: 'HISTORICAL' });
+    const inserted = await db.alerts.insertManyIfAbsent([overdue, escalated, resolved, future, historical]);
+    expect(inserted.size).toBe(5);
+    // HISTORICAL alerts have no SLA: never entered.
+    expect(await queued()).toEqual([overdue._id, escalated._id, resolved._id, future._id].sort());
+
+    await db.alerts.transition(resolved._id, { fromStatuses: ['OPEN'] }, { status: 'RESOLVED' }, { ...entry(), action: 'RESOLVED' });
+    expect((await db.alerts.findDueForBreach(now)).map((a) => a._id).sort()).toEqual([overdue._id, escalated._id].sort());
+    expect(await queued()).toEqual([overdue._id, escalated._id, future._id].sort());
+
+    await db.alerts.flagBreach(overdue._id, now, entry());
+    await db.alerts.flagBreach(escalated._id, now, entry(), { ...entry(), action: 'ESCALATED', to: 'lead@example.com' });
+    expect(await queued()).toEqual([escalated._id, future._id].sort());
+    expect((await db.alerts.findUnplannedEscalations(now)).map((a) => a._id)).toEqual([escalated._id]);
+    await db.alerts.markEscalationPlanned(escalated._id);
+    expect(await queued()).toEqual([future._id]);
+
+    // Re-raised by a repeated run: the flagged alert's entry comes back and leaves again.
+    await db.alerts.insertManyIfAbsent([overdue]);
+    expect(await db.alerts.findDueForBreach(now)).toEqual([]);
+    expect(await queued()).toEqual([future._id]);
+  });
+
+  it('waits for an alert whose insert is in flight, and drops an old entry whose alert never came', async () => {
+    const young = `${new Types.ObjectId().toHexString()}:default`;
+    const old = `${new Types.ObjectId().toHexString()}:default`;
+    const dueAt = new Date(now.getTime() - HOUR);
+    await queue().insertMany([
+      { _id: young, dueAt, enteredAt: new Date() },
+      { _id: old, dueAt, enteredAt: new Date(Date.now() - 2 * HOUR) },
+    ]);
+    expect(await db.alerts.findDueForBreach(now)).toEqual([]);
+    const left = await queued();
+    expect(left).toContain(young);
+    expect(left).not.toContain(old);
+  });
+});
