@@ -6,51 +6,22 @@
  * came); a young entry whose alert insert is in flight stays.
  */
 import { Types } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDatabase, type Database } from '../../models/database.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../models/database.js';
 import type { AlertHistoryEntry, NewAlert } from '../../models/alert/alert.entity.js';
-import { testMongoUri } from '../helpers/services.js';
+import { alertDoc } from '../helpers/alerts.js';
+import { useTestDatabase } from '../helpers/database.js';
 
 const HOUR = 3_600_000;
 const now = new Date();
+const database = useTestDatabase('alert-due-queue');
 let db: Database;
+beforeAll(() => {
+  db = database();
+});
 
-function alert(overrides: Partial<NewAlert> = {}): NewAlert {
-  return {
-    _id: `${new Types.ObjectId().toHexString()}:default`,
-    responseId: new Types.ObjectId(),
-    ruleId: null,
-    ruleName: 'default',
-    customerExternalId: 'cust-1',
-    category: 'DETRACTOR',
-    score: 2,
-    touchpoint: null,
-    attributes: [],
-    attributeTags: [],
-    themeKeys: [],
-    respondedAt: new Date(now.getTime() - 30 * HOUR),
-    task: 'CALL_CUSTOMER',
-    channels: [],
-    assignee: 'owner@example.com',
-    team: null,
-    status: 'OPEN',
-    riskScore: 80,
-    riskLevel: 'HIGH',
-    reasons: [],
-    slaHours: 24,
-    raisedAt: new Date(now.getTime() - 25 * HOUR),
-    dueAt: new Date(now.getTime() - HOUR),
-    firstActionAt: null,
-    acknowledgedAt: null,
-    resolvedAt: null,
-    resolutionNote: null,
-    outcome: null,
-    slaBreached: false,
-    slaBreachedAt: null,
-    history: [],
-    ...overrides,
-  } as NewAlert;
-}
+/** An OPEN alert of a detractor, due an hour ago unless overridden. */
+const alert = (overrides: Partial<NewAlert> = {}) => alertDoc({ dueAt: new Date(now.getTime() - HOUR), ...overrides });
 
 const entry = (): AlertHistoryEntry => ({ at: now, actor: 'system', action: 'SLA_BREACHED', from: null, to: null, note: null });
 const queue = () => db.connection.collection<{ _id: string; dueAt: Date; enteredAt: Date }>('alert_due_queue');
@@ -62,16 +33,6 @@ const queued = async () =>
   )
     .map((d) => d._id)
     .sort();
-
-beforeAll(async () => {
-  db = await connectDatabase({ uri: testMongoUri('alert-due-queue') });
-  await db.syncIndexes();
-});
-
-afterAll(async () => {
-  await db?.connection.dropDatabase().catch(() => undefined);
-  await db?.close();
-});
 
 describe('the SLA sweep queue', () => {
   it('enters the alerts an older version stored without entries once, and flags them', async () => {

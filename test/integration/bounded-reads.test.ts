@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../models/database.js';
 import { startTestApp, type GqlClient, type TestApp } from '../helpers/app.js';
 import { testMongoUri } from '../helpers/services.js';
+import { alertDoc } from '../helpers/alerts.js';
+import type { NewAlert } from '../../models/alert/alert.entity.js';
 
 const NAME = 'bounded-reads';
 const COUNT = 120;
@@ -122,39 +124,23 @@ function seedDocuments() {
     analysisStatus: 'DONE',
     analysis: null,
   }));
-  const alerts = seeds.map((s, i) => ({
-    _id: s.alertId,
-    responseId: responses[i]._id,
-    ruleId: null,
-    ruleName: 'default',
-    customerExternalId: s.customer,
-    category: 'DETRACTOR',
-    score: 3,
-    touchpoint: null,
-    attributes: attributes(s),
-    attributeTags: tags(s),
-    themeKeys: [],
-    respondedAt: new Date(s.raisedAt - HOUR),
-    task: 'RECOVERY_CALL',
-    channels: ['SUBSCRIPTION'],
-    assignee: s.owner,
-    team: null,
-    status: s.status,
-    riskScore: s.riskScore,
-    riskLevel: 'HIGH',
-    reasons: ['seeded'],
-    slaHours: 48,
-    raisedAt: new Date(s.raisedAt),
-    dueAt: new Date(s.dueAt),
-    firstActionAt: null,
-    acknowledgedAt: null,
-    resolvedAt: null,
-    resolutionNote: null,
-    outcome: null,
-    slaBreached: false,
-    slaBreachedAt: null,
-    history: [],
-  }));
+  const alerts = seeds.map((s, i) =>
+    alertDoc({
+      _id: s.alertId,
+      responseId: responses[i]._id,
+      customerExternalId: s.customer,
+      attributes: attributes(s),
+      attributeTags: tags(s),
+      respondedAt: new Date(s.raisedAt - HOUR),
+      assignee: s.owner,
+      status: s.status as NewAlert['status'],
+      riskScore: s.riskScore,
+      reasons: ['seeded'],
+      slaHours: 48,
+      raisedAt: new Date(s.raisedAt),
+      dueAt: new Date(s.dueAt),
+    }),
+  );
   const customers = seeds.map((s, i) => ({
     _id: s.customer,
     externalId: s.customer,
