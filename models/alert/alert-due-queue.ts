@@ -10,14 +10,16 @@
  *
  * An entry is written before its alert (a crash between leaves an entry without an alert, which
  * the sweep deletes once due and old, never an alert the sweep cannot see), and deleted when the sweep
- * finds its alert resolved, gone, or breached with nothing left to plan. Alerts of data directories
- * made before the queue existed are entered once, by the first sweep (`MIGRATED`).
+ * finds its alert resolved, gone, or breached with nothing left to plan. The first sweep of each
+ * process enters what the queue lacks (`enterMissingOnce`): the alerts of a data directory made
+ * before the queue existed, and those raised by workers of an older version during a rolling
+ * deploy (the last new process starts after the last old one stopped).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import { chunks, duplicateKeyIndexes } from '../bulk.js';
 
 interface AlertDueEntry {
-  /** The alert's id; `MIGRATED` for the record of the one-off migration. */
+  /** The alert's id. */
   _id: string;
   dueAt: Date;
   /** When the entry was written (by this process's clock): an entry without its alert is dropped only once it is old. */
@@ -26,10 +28,6 @@ interface AlertDueEntry {
 
 /** How long an entry may wait for its alert's insert (written right after it) before it counts as orphaned. */
 const ORPHAN_AFTER_MS = 10 * 60_000;
-
-/** Recorded once the alerts of an older data directory are in the queue (its dueAt is never reached). */
-const MIGRATED = 'entered-existing-alerts';
-const NEVER = new Date(8.64e15);
 
 const alertDueSchema = new Schema<AlertDueEntry>(
   { _id: String, dueAt: { type: Date, required: true }, enteredAt: { type: Date, required: true } },
@@ -45,8 +43,8 @@ export function alertDueModel(connection: Connection): AlertDueModel {
 }
 
 export class AlertDueQueue {
-  /** Whether this process has seen the migration record (read once per process). */
-  private migrated = false;
+  /** Whether this process has entered what the queue lacked. */
+  private checked = false;
 
   constructor(private readonly model: AlertDueModel) {}
 
@@ -86,16 +84,12 @@ export class AlertDueQueue {
   }
 
   /**
-   * Enters the alerts an older version left for the sweep, once: `pending` lists them (a scan of
-   * the alerts, run only while the migration record is missing). Several workers doing it at once
-   * enter the same entries; duplicates are ignored.
+   * Enters, once per process, the alerts the sweep still has to act on: `pending` lists them (one
+   * scan of the alerts). Entries already there stay; several processes doing it at once is harmless.
    */
-  async migrateOnce(pending: () => Promise<{ _id: string; dueAt: Date }[]>): Promise<void> {
-    if (this.migrated) return;
-    if (!(await this.model.exists({ _id: MIGRATED }).exec())) {
-      await this.enter(await pending());
-      await this.enter([{ _id: MIGRATED, dueAt: NEVER }]);
-    }
-    this.migrated = true;
+  async enterMissingOnce(pending: () => Promise<{ _id: string; dueAt: Date }[]>): Promise<void> {
+    if (this.checked) return;
+    await this.enter(await pending());
+    this.checked = true;
   }
 }

@@ -132,7 +132,7 @@ export class AlertRepository {
    * with no escalation left to plan) are dropped on the way.
    */
   async findDueForBreach(now: Date): Promise<AlertEntity[]> {
-    await this.dueQueue.migrateOnce(() =>
+    await this.dueQueue.enterMissingOnce(() =>
       this.model
         .find({ $or: [{ status: { $in: OPEN_STATUSES }, slaBreached: false }, { escalationPlanned: false }] }, { _id: 1, dueAt: 1 })
         .lean<{ _id: string; dueAt: Date }[]>()

@@ -1,16 +1,17 @@
 /**
  * The SLA sweep reads its alerts from a small queue (models/alert/alert-due-queue.ts), not by
  * scanning every alert. Against the real database: alerts of an older version (no queue entries)
- * are entered once and still flagged; entries leave the queue once nothing is left to do for their
+ * are entered by the first sweep of each process and still flagged; entries leave the queue once nothing is left to do for their
  * alert (flagged, escalation planned, resolved, HISTORICAL, or an old entry whose alert never
  * came); a young entry whose alert insert is in flight stays.
  */
 import { Types } from 'mongoose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../models/database.js';
+import { connectDatabase, type Database } from '../../models/database.js';
 import type { AlertHistoryEntry, NewAlert } from '../../models/alert/alert.entity.js';
 import { alertDoc } from '../helpers/alerts.js';
 import { useTestDatabase } from '../helpers/database.js';
+import { testMongoUri } from '../helpers/services.js';
 
 const HOUR = 3_600_000;
 const now = new Date();
@@ -25,17 +26,10 @@ const alert = (overrides: Partial<NewAlert> = {}) => alertDoc({ dueAt: new Date(
 
 const entry = (): AlertHistoryEntry => ({ at: now, actor: 'system', action: 'SLA_BREACHED', from: null, to: null, note: null });
 const queue = () => db.connection.collection<{ _id: string; dueAt: Date; enteredAt: Date }>('alert_due_queue');
-const queued = async () =>
-  (
-    await queue()
-      .find({ _id: { $ne: 'entered-existing-alerts' } })
-      .toArray()
-  )
-    .map((d) => d._id)
-    .sort();
+const queued = async () => (await queue().find({}).toArray()).map((d) => d._id).sort();
 
 describe('the SLA sweep queue', () => {
-  it('enters the alerts an older version stored without entries once, and flags them', async () => {
+  it('enters, on each process’s first sweep, the alerts an older version stored without entries, and flags them', async () => {
     const legacy = alert();
     const legacyEscalation = alert({ slaBreached: true, escalationPlanned: false, escalatedTo: 'lead@example.com' });
     const legacyDone = alert({ slaBreached: true });
@@ -44,11 +38,19 @@ describe('the SLA sweep queue', () => {
     const due = await db.alerts.findDueForBreach(now);
     expect(due.map((a) => a._id)).toEqual([legacy._id]);
     expect((await db.alerts.findUnplannedEscalations(now)).map((a) => a._id)).toEqual([legacyEscalation._id]);
-    // A second migration does not run: an alert stored without an entry now stays unseen, as a new version never writes one.
-    await db.connection.collection('alerts').insertOne(alert() as never);
+    // An older worker still running (a rolling deploy) stores an alert without an entry: this
+    // process scans only once, the next process to start enters it.
+    const late = alert();
+    await db.connection.collection('alerts').insertOne(late as never);
     expect((await db.alerts.findDueForBreach(now)).map((a) => a._id)).toEqual([legacy._id]);
+    const next = await connectDatabase({ uri: testMongoUri('alert-due-queue') });
+    try {
+      expect((await next.alerts.findDueForBreach(now)).map((a) => a._id).sort()).toEqual([legacy._id, late._id].sort());
+    } finally {
+      await next.close();
+    }
 
-    expect(await db.alerts.flagBreach(legacy._id, now, entry())).not.toBeNull();
+    for (const id of [legacy._id, late._id]) expect(await db.alerts.flagBreach(id, now, entry())).not.toBeNull();
     await db.alerts.markEscalationPlanned(legacyEscalation._id);
     expect(await db.alerts.findDueForBreach(now)).toEqual([]);
     expect(await db.alerts.findUnplannedEscalations(now)).toEqual([]);

@@ -245,7 +245,10 @@ describe('notifying people about alerts', { timeout: 180_000 }, () => {
     await sleep(3_000);
     expect(mailsTo('team@acme.test')).toHaveLength(1);
     const rows = await deliveries({ recipient: 'dan' });
-    const period = localParts(clock, zone);
+    // The digest is of the local day its hour fell on (clock may be past local midnight by then).
+    let digestTime = clock;
+    while (localParts(digestTime, zone).hour !== digestHour) digestTime = new Date(digestTime.getTime() - 3_600_000);
+    const period = localParts(digestTime, zone);
     const digestId = `DIGEST|${period.year}-${String(period.month).padStart(2, '0')}-${String(period.day).padStart(2, '0')}|digest-team|EMAIL`;
     expect(rows.every((r) => r.status === 'IN_DIGEST' && r.digestId === digestId)).toBe(true);
     expect(await deliveries({ recipient: 'digest-team' })).toEqual([
