@@ -46,7 +46,8 @@ const alertSchema = new Schema<AlertEntity>(
   { collection: 'alerts', timestamps: true, versionKey: false },
 );
 
-// On MongoDB these serve the inbox and the SLA sweep; FerretDB scans (the collection stays small).
+// On MongoDB these serve the inbox filters and each process's first SLA sweep (later sweeps read
+// alert_due_queue, alert-due-queue.ts); the embedded FerretDB scans for them.
 alertSchema.index({ status: 1, dueAt: 1 });
 alertSchema.index({ assignee: 1, status: 1 });
 // "Does this response have an alert already?" before raising one for a re-analysis.
@@ -55,7 +56,7 @@ alertSchema.index({ responseId: 1 });
 alertSchema.index({ riskScore: -1, dueAt: 1, _id: 1 });
 alertSchema.index({ dueAt: 1, riskScore: -1, _id: 1 });
 alertSchema.index({ raisedAt: -1, _id: 1 });
-// The sweep's look for escalations whose notifications are not planned yet (false only between two writes).
+// Each process's first SLA sweep looks for escalations whose notifications are not planned yet (false only between two writes).
 alertSchema.index({ escalationPlanned: 1 });
 // `slippingPromoters` pages by keyset (newest answer first) over the slipping promoters' follow-ups.
 alertSchema.index({ slippingPromoter: 1, respondedAt: -1, _id: 1 });
