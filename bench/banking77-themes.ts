@@ -29,7 +29,7 @@ import { loadLabelledJsonl } from './lib/datasets.js';
 import { microSetReport, type SetMatchReport } from './lib/metrics.js';
 import { loadBankingTaxonomy } from './lib/public-eval.js';
 import { openEmbeddingCache } from './lib/embedding-cache.js';
-import { nearest, neighbourVote, themeDistribution, type NeighbourVoteOptions } from './lib/neighbour-vote.js';
+import { chooseNeighbourVote, neighbourVoteTop1 } from './lib/neighbour-vote.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpora = process.env.VERBATIM_CORPORA_DIR || resolve(root, '../shared/data/corpora');
@@ -194,17 +194,16 @@ async function main(): Promise<void> {
     ),
   );
 
-  const vote = chooseNeighbourVote({ keys, dev, devVectors, devSimilarities, pool, poolVectors, poolSimilarities, goldOf });
-  const poolDistributions = poolSimilarities.map(themeDistribution);
-  rows.forEach((r, i) => {
-    const scores = neighbourVote(
-      themeDistribution(testSimilarities[i]),
-      nearest(testVectors[i], poolVectors, vote.k),
-      poolDistributions,
-      vote,
-    );
-    score(results['embeddings, neighbour vote (dev k)'], [keys[scores.indexOf(Math.max(...scores))]], gold[i]);
-  });
+  const poolTexts = { vectors: poolVectors, similarities: poolSimilarities };
+  const poolIndex = new Map(pool.map((r, i) => [r, i]));
+  const vote = chooseNeighbourVote(
+    { vectors: devVectors, similarities: devSimilarities, gold: dev.map((r) => keys.indexOf(goldOf(r))) },
+    poolTexts,
+    new Set(dev.flatMap((r) => poolIndex.get(r) ?? [])),
+  );
+  neighbourVoteTop1({ vectors: testVectors, similarities: testSimilarities }, poolTexts, vote).forEach((theme, i) =>
+    score(results['embeddings, neighbour vote (dev k)'], [keys[theme]], gold[i]),
+  );
 
   console.log(
     `BANKING77 test: ${rows.length} messages (seeded sample), ${taxonomy.themes.length} themes, zero-shot; dev: ${dev.length} train messages`,
@@ -222,37 +221,6 @@ async function main(): Promise<void> {
   for (const [name, s] of Object.entries(results)) console.log(report(name, s));
   console.log('');
   for (const line of await ownSplitThemes(options)) console.log(line);
-}
-
-/** The neighbour vote's k and own weight with the best top-1 on the dev messages, each voted on by the pool without the dev messages. */
-function chooseNeighbourVote(data: {
-  keys: string[];
-  dev: { text: string; label: string }[];
-  devVectors: Float32Array[];
-  devSimilarities: number[][];
-  pool: { text: string; label: string }[];
-  poolVectors: Float32Array[];
-  poolSimilarities: number[][];
-  goldOf: (r: { label: string }) => string;
-}): NeighbourVoteOptions & { devTop1: number } {
-  const devRows = new Set(data.dev);
-  const voters = data.pool.map((r, i) => (devRows.has(r) ? -1 : i)).filter((i) => i >= 0);
-  const voterVectors = voters.map((i) => data.poolVectors[i]);
-  const voterDistributions = voters.map((i) => themeDistribution(data.poolSimilarities[i]));
-  const ks = [20, 40, 80, 160];
-  const neighbours = data.devVectors.map((v) => nearest(v, voterVectors, Math.max(...ks)));
-  let best: NeighbourVoteOptions & { devTop1: number } = { k: ks[0], ownWeight: 0, devTop1: -1 };
-  for (const k of ks) {
-    for (const ownWeight of [0, 0.15, 0.3]) {
-      let right = 0;
-      data.dev.forEach((r, i) => {
-        const scores = neighbourVote(themeDistribution(data.devSimilarities[i]), neighbours[i], voterDistributions, { k, ownWeight });
-        if (data.keys[scores.indexOf(Math.max(...scores))] === data.goldOf(r)) right++;
-      });
-      if (right / data.dev.length > best.devTop1) best = { k, ownWeight, devTop1: right / data.dev.length };
-    }
-  }
-  return best;
 }
 
 /**

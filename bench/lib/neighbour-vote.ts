@@ -56,3 +56,51 @@ export function neighbourVote(
   if (total === 0) return own.slice();
   return votes.map((v, c) => ownWeight * own[c] + (1 - ownWeight) * (v / total));
 }
+
+/** Texts embedded and compared with the taxonomy's themes: unit vectors and theme-similarity rows, in one order. */
+export interface EmbeddedTexts {
+  vectors: readonly Float32Array[];
+  similarities: readonly (readonly number[])[];
+}
+
+const argmax = (scores: ArrayLike<number>): number => {
+  let best = 0;
+  for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
+  return best;
+};
+
+/** The voted top theme (an index into the similarity rows) of each query text. */
+export function neighbourVoteTop1(queries: EmbeddedTexts, pool: EmbeddedTexts, options: NeighbourVoteOptions): number[] {
+  const distributions = pool.similarities.map(themeDistribution);
+  return queries.vectors.map((v, i) =>
+    argmax(neighbourVote(themeDistribution(queries.similarities[i]), nearest(v, pool.vectors, options.k), distributions, options)),
+  );
+}
+
+/**
+ * The k and own weight with the best top-1 on labelled dev texts (`gold`: theme indexes), each dev
+ * text voted on by the pool without the dev texts (`devInPool`: their pool indexes).
+ */
+export function chooseNeighbourVote(
+  dev: EmbeddedTexts & { gold: readonly number[] },
+  pool: EmbeddedTexts,
+  devInPool: ReadonlySet<number>,
+): NeighbourVoteOptions & { devTop1: number } {
+  const voters = pool.vectors.map((_, i) => i).filter((i) => !devInPool.has(i));
+  const voterVectors = voters.map((i) => pool.vectors[i]);
+  const voterDistributions = voters.map((i) => themeDistribution(pool.similarities[i]));
+  const ks = [20, 40, 80, 160];
+  const neighbours = dev.vectors.map((v) => nearest(v, voterVectors, Math.max(...ks)));
+  let best = { k: ks[0], ownWeight: 0, devTop1: -1 };
+  for (const k of ks) {
+    for (const ownWeight of [0, 0.15, 0.3]) {
+      let right = 0;
+      dev.vectors.forEach((_, i) => {
+        const scores = neighbourVote(themeDistribution(dev.similarities[i]), neighbours[i], voterDistributions, { k, ownWeight });
+        if (argmax(scores) === dev.gold[i]) right++;
+      });
+      if (right / dev.vectors.length > best.devTop1) best = { k, ownWeight, devTop1: right / dev.vectors.length };
+    }
+  }
+  return best;
+}

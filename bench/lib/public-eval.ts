@@ -18,10 +18,12 @@ import {
   type Taxonomy,
 } from '../../src/analysis/index.js';
 import { modelFromData, type SentimentModel } from '../../src/analysis/sentiment/learned.js';
+import { prng } from '../../src/domain/prng.js';
 import { afinnLabel, keywordMatcher, vaderLabel } from './baselines.js';
 import { laptopHalves, loadBanking77, loadLaptops, loadSentimentCorpora, type AspectSentence } from './corpora.js';
 import type { Label } from './datasets.js';
 import { classificationReport, microSetReport } from './metrics.js';
+import { chooseNeighbourVote, neighbourVoteTop1, type EmbeddedTexts } from './neighbour-vote.js';
 import { trainingExamples } from './training-data.js';
 import { train, TRAIN_DEFAULTS, type Example } from './train.js';
 
@@ -42,6 +44,8 @@ export interface EngineSpec {
   trainedOn: readonly string[];
   /** False when its speed here means nothing (the transformer reads cached embeddings): left out of THROUGHPUT. */
   timed: boolean;
+  /** An engine with sentence embeddings: the texts' vectors and theme similarities (for the neighbour vote row). */
+  embedThemes?(taxonomy: Taxonomy, texts: readonly string[]): Promise<EmbeddedTexts>;
 }
 
 /** Every text's result, in order (an async engine's texts run together, so its batching works). */
@@ -246,8 +250,48 @@ async function bankingThemes(engines: readonly EngineSpec[], log: (s: string) =>
     const run = timed(() => analyzeAll(analyzer, texts));
     const predicted = (await run.value).map((r) => r.themes.map((th) => th.key));
     rows.push(row(engine.name, predicted, engine.timed ? run.ms : NaN));
+    if (engine.embedThemes)
+      rows.push(await neighbourVoteRow(engine.embedThemes.bind(engine), banking.train, taxonomy, texts, row, themeOf));
   }
   return rows;
+}
+
+/**
+ * The embeddings' neighbour vote over the unlabelled train messages (bench/lib/neighbour-vote.ts,
+ * docs/quality.md): its k and own weight chosen on 800 seeded train messages left out of the pool,
+ * whose labels are the only ones read; the test split is only scored. One label per message.
+ */
+async function neighbourVoteRow(
+  embedThemes: NonNullable<EngineSpec['embedThemes']>,
+  train: readonly { text: string; intent: string }[],
+  taxonomy: Taxonomy,
+  texts: readonly string[],
+  row: (system: string, predicted: string[][], ms: number) => ThemeRow,
+  themeOf: Map<string, string>,
+): Promise<ThemeRow> {
+  const keys = taxonomy.themes.map((t) => t.key);
+  const pool = await embedThemes(
+    taxonomy,
+    train.map((t) => t.text),
+  );
+  const random = prng(78);
+  const devIndexes = train
+    .map((_, i) => ({ i, k: random() }))
+    .sort((a, b) => a.k - b.k)
+    .slice(0, 800)
+    .map(({ i }) => i);
+  const options = chooseNeighbourVote(
+    {
+      vectors: devIndexes.map((i) => pool.vectors[i]),
+      similarities: devIndexes.map((i) => pool.similarities[i]),
+      gold: devIndexes.map((i) => keys.indexOf(themeOf.get(train[i].intent) ?? '')),
+    },
+    pool,
+    new Set(devIndexes),
+  );
+  const test = await embedThemes(taxonomy, texts);
+  const predicted = neighbourVoteTop1(test, pool, options).map((theme) => [keys[theme]]);
+  return row(`neighbour vote (k ${options.k}, own ${options.ownWeight})`, predicted, NaN);
 }
 
 /**

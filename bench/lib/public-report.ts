@@ -36,6 +36,10 @@ export function printPublicReport(r: PublicEvalResult): void {
       '',
       'THEMES  BANKING77 test split, 14 themes from bench/data/corpora/banking77-taxonomy.json (zero-shot, one gold theme per text)',
     );
+    if (r.themes.some((t) => t.system.startsWith('neighbour vote')))
+      out.push(
+        '"neighbour vote": not an engine; the transformer\'s embeddings, each message given the zero-shot themes of its k most similar unlabelled train messages (docs/quality.md).',
+      );
     out.push(
       renderTable(
         ['system', 'micro P', 'R', 'F1', 'top-1 acc', 'verbatims/s'],

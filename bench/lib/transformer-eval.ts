@@ -76,6 +76,11 @@ export async function transformerEngine(
     return head;
   };
   const compiled = new Map<Taxonomy, { taxonomy: CompiledTaxonomy; matcher: EmbeddingThemeMatcher }>();
+  const compiledFor = (taxonomy: Taxonomy) => {
+    let c = compiled.get(taxonomy);
+    if (!c) compiled.set(taxonomy, (c = { taxonomy: compileTaxonomy(taxonomy), matcher: createEmbeddingThemeMatcher(taxonomy, backend) }));
+    return c;
+  };
 
   return {
     engine: {
@@ -83,10 +88,7 @@ export async function transformerEngine(
       trainedOn: shippedHead.trainedOn,
       timed: false,
       analyzer(taxonomy, heldOut) {
-        let c = compiled.get(taxonomy);
-        if (!c)
-          compiled.set(taxonomy, (c = { taxonomy: compileTaxonomy(taxonomy), matcher: createEmbeddingThemeMatcher(taxonomy, backend) }));
-        const { taxonomy: compiledTaxonomy, matcher } = c;
+        const { taxonomy: compiledTaxonomy, matcher } = compiledFor(taxonomy);
         const sentimentModel = heldOut ? lexicalModelWithout(heldOut) : undefined;
         const sentimentHead = heldOut ? headWithout(heldOut) : shippedHead;
         const lexical = (text: string, t: CompiledTaxonomy, o?: Parameters<typeof analyze>[2]): AnalysisResult =>
@@ -96,6 +98,10 @@ export async function transformerEngine(
         const clauseEmbeddingMinChars = taxonomy.themes.length > 1 ? CLAUSE_EMBEDDING_MIN_CHARS : Infinity;
         return (text) =>
           analyzeWithTransformer(text, compiledTaxonomy, matcher, { analyze: lexical, sentimentHead, clauseEmbeddingMinChars });
+      },
+      async embedThemes(taxonomy, texts) {
+        const vectors = await cache.embed(texts);
+        return { vectors, similarities: await compiledFor(taxonomy).matcher.similaritiesOf(vectors) };
       },
       // A theme the engine finds takes its sentiment from the lexical aspect path with the head's
       // reading of the whole text and of the clauses naming it as priors (enrichWithTransformer's

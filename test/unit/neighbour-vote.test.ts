@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nearest, neighbourVote, themeDistribution } from '../../bench/lib/neighbour-vote.js';
+import { chooseNeighbourVote, nearest, neighbourVote, neighbourVoteTop1, themeDistribution } from '../../bench/lib/neighbour-vote.js';
 
 const unit = (...xs: number[]) => {
   const norm = Math.hypot(...xs);
@@ -40,5 +40,31 @@ describe('neighbour vote', () => {
     expect(Array.from(neighbourVote(own, [{ index: 0, similarity: -0.2 }], [Float64Array.from([0, 1])], { k: 5, ownWeight: 0 }))).toEqual([
       0.7, 0.3,
     ]);
+  });
+});
+
+describe('choosing and applying the vote', () => {
+  // Two themes; the zero-shot rows lean the wrong way for texts near the pool's theme-1 cluster.
+  const pool = {
+    vectors: [unit(1, 0.1), unit(1, 0.15), unit(1, 0.2), unit(0.1, 1), unit(0.15, 1)],
+    similarities: [
+      [0.2, 0.5],
+      [0.2, 0.5],
+      [0.2, 0.5],
+      [0.5, 0.2],
+      [0.5, 0.2],
+    ],
+  };
+
+  it('votes each query by its neighbours and keeps the best dev setting', () => {
+    const query = { vectors: [unit(1, 0.12)], similarities: [[0.5, 0.45]] };
+    // Alone the query says theme 0; its three nearest pool texts say theme 1.
+    expect(neighbourVoteTop1(query, pool, { k: 3, ownWeight: 1 })).toEqual([0]);
+    expect(neighbourVoteTop1(query, pool, { k: 3, ownWeight: 0 })).toEqual([1]);
+
+    const dev = { vectors: [pool.vectors[0]], similarities: [[0.5, 0.45]], gold: [1] };
+    const chosen = chooseNeighbourVote(dev, pool, new Set([0]));
+    expect(chosen.devTop1).toBe(1);
+    expect(chosen.ownWeight).toBe(0);
   });
 });
