@@ -21,11 +21,10 @@ import { parseArgs } from 'node:util';
 import { analyze, compileTaxonomy, defaultTaxonomy } from '../src/analysis/index.js';
 import { createEmbeddingThemeMatcher, createTransformerBackend } from '../src/analysis/backends/index.js';
 import { loadConfig } from '../src/config.js';
-import { prng } from '../src/domain/prng.js';
 import { modelDirFromConfig, transformerAnalyzer, type TransformerEngineOptions } from '../src/services/pipeline/analysis-engine.js';
 import { EMBEDDING_MODEL_ID } from '../src/services/model-install/install-embedding-model.js';
 import { keywordMatcher } from './lib/baselines.js';
-import { loadLabelledJsonl } from './lib/datasets.js';
+import { loadLabelledJsonl, seededSample } from './lib/datasets.js';
 import { microSetReport, type SetMatchReport } from './lib/metrics.js';
 import { loadBankingTaxonomy } from './lib/public-eval.js';
 import { openEmbeddingCache } from './lib/embedding-cache.js';
@@ -59,16 +58,6 @@ function report(name: string, s: Scores): string {
   const f1 = (2 * precision * recall) / Math.max(1e-9, precision + recall);
   const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
   return `${name.padEnd(38)} ${pct(f1)} ${pct(precision)} ${pct(recall)} ${pct(s.top1 / s.n)}`;
-}
-
-function seededSample<T>(rows: T[], limit: number, seed: number): T[] {
-  if (!(limit > 0) || limit >= rows.length) return rows;
-  const random = prng(seed);
-  return rows
-    .map((r) => ({ r, k: random() }))
-    .sort((a, b) => a.k - b.k)
-    .slice(0, limit)
-    .map(({ r }) => r);
 }
 
 interface Rule {

@@ -3,6 +3,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { prng } from '../../src/domain/prng.js';
 
 export type Label = 'positive' | 'neutral' | 'negative';
 export const LABELS: readonly Label[] = ['positive', 'neutral', 'negative'];
@@ -82,4 +83,15 @@ export function readAlexaRecords(path: string): Record<string, string | undefine
 
 export function fileIfExists(path: string): string | null {
   return existsSync(path) ? path : null;
+}
+
+/** `limit` rows in a seeded random order (all rows, in order, when `limit` is 0 or covers them). */
+export function seededSample<T>(rows: T[], limit: number, seed: number): T[] {
+  if (!(limit > 0) || limit >= rows.length) return rows;
+  const random = prng(seed);
+  return rows
+    .map((r) => ({ r, k: random() }))
+    .sort((a, b) => a.k - b.k)
+    .slice(0, limit)
+    .map(({ r }) => r);
 }

@@ -91,12 +91,13 @@ export function chooseNeighbourVote(
   const voterDistributions = voters.map((i) => themeDistribution(pool.similarities[i]));
   const ks = [20, 40, 80, 160];
   const neighbours = dev.vectors.map((v) => nearest(v, voterVectors, Math.max(...ks)));
+  const own = dev.similarities.map(themeDistribution);
   let best = { k: ks[0], ownWeight: 0, devTop1: -1 };
   for (const k of ks) {
     for (const ownWeight of [0, 0.15, 0.3]) {
       let right = 0;
       dev.vectors.forEach((_, i) => {
-        const scores = neighbourVote(themeDistribution(dev.similarities[i]), neighbours[i], voterDistributions, { k, ownWeight });
+        const scores = neighbourVote(own[i], neighbours[i], voterDistributions, { k, ownWeight });
         if (argmax(scores) === dev.gold[i]) right++;
       });
       if (right / dev.vectors.length > best.devTop1) best = { k, ownWeight, devTop1: right / dev.vectors.length };

@@ -18,10 +18,9 @@ import {
   type Taxonomy,
 } from '../../src/analysis/index.js';
 import { modelFromData, type SentimentModel } from '../../src/analysis/sentiment/learned.js';
-import { prng } from '../../src/domain/prng.js';
 import { afinnLabel, keywordMatcher, vaderLabel } from './baselines.js';
 import { laptopHalves, loadBanking77, loadLaptops, loadSentimentCorpora, type AspectSentence } from './corpora.js';
-import type { Label } from './datasets.js';
+import { seededSample, type Label } from './datasets.js';
 import { classificationReport, microSetReport } from './metrics.js';
 import { chooseNeighbourVote, neighbourVoteTop1, type EmbeddedTexts } from './neighbour-vote.js';
 import { trainingExamples } from './training-data.js';
@@ -274,12 +273,12 @@ async function neighbourVoteRow(
     taxonomy,
     train.map((t) => t.text),
   );
-  const random = prng(78);
-  const devIndexes = train
-    .map((_, i) => ({ i, k: random() }))
-    .sort((a, b) => a.k - b.k)
-    .slice(0, 800)
-    .map(({ i }) => i);
+  // The same 800 as bench/banking77-themes.ts's dev sample.
+  const devIndexes = seededSample(
+    train.map((_, i) => i),
+    800,
+    78,
+  );
   const options = chooseNeighbourVote(
     {
       vectors: devIndexes.map((i) => pool.vectors[i]),

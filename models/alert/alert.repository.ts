@@ -127,23 +127,19 @@ export class AlertRepository {
   }
 
   /**
-   * Open or acknowledged alerts past due that are not flagged yet, from the sweep's queue
-   * (alert-due-queue.ts); queue entries whose alert needs nothing more (resolved, gone, or flagged,
-   * with no escalation left to plan) are dropped on the way.
+   * One SLA sweep round's work, from one read of the sweep's queue (alert-due-queue.ts): open or
+   * acknowledged alerts past due that are not flagged yet (`breach`), and escalated alerts whose
+   * notifications are not planned yet (`escalate`: the sweep stopped between the two writes). Queue
+   * entries whose alert needs nothing more (resolved, gone, or flagged, with no escalation left to
+   * plan) are dropped on the way.
    */
-  async findDueForBreach(now: Date): Promise<AlertEntity[]> {
+  async sweepWork(now: Date): Promise<{ breach: AlertEntity[]; escalate: AlertEntity[] }> {
     await this.dueQueue.enterMissingOnce(() =>
       this.model
         .find({ $or: [{ status: { $in: OPEN_STATUSES }, slaBreached: false }, { escalationPlanned: false }] }, { _id: 1, dueAt: 1 })
         .lean<{ _id: string; dueAt: Date }[]>()
         .exec(),
     );
-    const due = await this.dueAlerts(now);
-    return due.filter((a) => OPEN_STATUSES.includes(a.status) && !a.slaBreached && a.dueAt.getTime() < now.getTime());
-  }
-
-  /** The alerts of the queue's due entries; entries whose alert needs nothing more are deleted. */
-  private async dueAlerts(now: Date): Promise<AlertEntity[]> {
     const entries = await this.dueQueue.due(now, DUE_READ_LIMIT);
     const alerts = await this.findByIds(entries.map((e) => e.id));
     const byId = new Map(alerts.map((a) => [a._id, a]));
@@ -157,16 +153,20 @@ export class AlertRepository {
       .map((e) => e.id);
     await this.dueQueue.remove(settled);
     const done = new Set(settled);
-    return alerts.filter((a) => !done.has(a._id));
+    const due = alerts.filter((a) => !done.has(a._id));
+    return {
+      breach: due.filter((a) => OPEN_STATUSES.includes(a.status) && !a.slaBreached && a.dueAt.getTime() < now.getTime()),
+      escalate: due.filter((a) => a.escalationPlanned === false),
+    };
   }
 
   /** Flags one breach; conditional on `slaBreached: false`, so each alert is flagged (and emitted) once. */
   async flagBreach(id: string, at: Date, entry: AlertHistoryEntry, escalation?: AlertHistoryEntry): Promise<AlertEntity | null> {
     // The escalation is recorded in the same write as the flag: both happen exactly once, together.
     const entries = escalation ? [entry, escalation] : [entry];
-    return this.model
+    const flagged = await this.model
       .findOneAndUpdate(
-        { _id: id, slaBreached: false, status: { $in: ['OPEN', 'ACKNOWLEDGED'] } },
+        { _id: id, slaBreached: false, status: { $in: OPEN_STATUSES } },
         {
           $set: { slaBreached: true, slaBreachedAt: at, ...(escalation ? { escalatedTo: escalation.to, escalationPlanned: false } : {}) },
           $push: { history: { $each: entries } },
@@ -174,17 +174,10 @@ export class AlertRepository {
         { new: true },
       )
       .lean<AlertEntity>()
-      .exec()
-      .then(async (flagged) => {
-        // Nothing more for the sweep to do unless an escalation is still to be planned.
-        if (flagged && !escalation) await this.dueQueue.remove([id]);
-        return flagged;
-      });
-  }
-
-  /** Escalated alerts whose notifications are not planned yet (just flagged, or the sweep stopped between the two writes). */
-  async findUnplannedEscalations(now: Date): Promise<AlertEntity[]> {
-    return (await this.dueAlerts(now)).filter((a) => a.escalationPlanned === false);
+      .exec();
+    // Nothing more for the sweep to do unless an escalation is still to be planned.
+    if (flagged && !escalation) await this.dueQueue.remove([id]);
+    return flagged;
   }
 
   async markEscalationPlanned(id: string): Promise<void> {

@@ -35,25 +35,25 @@ describe('the SLA sweep queue', () => {
     const legacyDone = alert({ slaBreached: true });
     await db.connection.collection('alerts').insertMany([legacy, legacyEscalation, legacyDone] as never[]);
 
-    const due = await db.alerts.findDueForBreach(now);
+    const due = (await db.alerts.sweepWork(now)).breach;
     expect(due.map((a) => a._id)).toEqual([legacy._id]);
-    expect((await db.alerts.findUnplannedEscalations(now)).map((a) => a._id)).toEqual([legacyEscalation._id]);
+    expect((await db.alerts.sweepWork(now)).escalate.map((a) => a._id)).toEqual([legacyEscalation._id]);
     // An older worker still running (a rolling deploy) stores an alert without an entry: this
     // process scans only once, the next process to start enters it.
     const late = alert();
     await db.connection.collection('alerts').insertOne(late as never);
-    expect((await db.alerts.findDueForBreach(now)).map((a) => a._id)).toEqual([legacy._id]);
+    expect((await db.alerts.sweepWork(now)).breach.map((a) => a._id)).toEqual([legacy._id]);
     const next = await connectDatabase({ uri: testMongoUri('alert-due-queue') });
     try {
-      expect((await next.alerts.findDueForBreach(now)).map((a) => a._id).sort()).toEqual([legacy._id, late._id].sort());
+      expect((await next.alerts.sweepWork(now)).breach.map((a) => a._id).sort()).toEqual([legacy._id, late._id].sort());
     } finally {
       await next.close();
     }
 
     for (const id of [legacy._id, late._id]) expect(await db.alerts.flagBreach(id, now, entry())).not.toBeNull();
     await db.alerts.markEscalationPlanned(legacyEscalation._id);
-    expect(await db.alerts.findDueForBreach(now)).toEqual([]);
-    expect(await db.alerts.findUnplannedEscalations(now)).toEqual([]);
+    expect((await db.alerts.sweepWork(now)).breach).toEqual([]);
+    expect((await db.alerts.sweepWork(now)).escalate).toEqual([]);
     expect(await queued()).toEqual([]);
   });
 
@@ -69,19 +69,19 @@ describe('the SLA sweep queue', () => {
     expect(await queued()).toEqual([overdue._id, escalated._id, resolved._id, future._id].sort());
 
     await db.alerts.transition(resolved._id, { fromStatuses: ['OPEN'] }, { status: 'RESOLVED' }, { ...entry(), action: 'RESOLVED' });
-    expect((await db.alerts.findDueForBreach(now)).map((a) => a._id).sort()).toEqual([overdue._id, escalated._id].sort());
+    expect((await db.alerts.sweepWork(now)).breach.map((a) => a._id).sort()).toEqual([overdue._id, escalated._id].sort());
     expect(await queued()).toEqual([overdue._id, escalated._id, future._id].sort());
 
     await db.alerts.flagBreach(overdue._id, now, entry());
     await db.alerts.flagBreach(escalated._id, now, entry(), { ...entry(), action: 'ESCALATED', to: 'lead@example.com' });
     expect(await queued()).toEqual([escalated._id, future._id].sort());
-    expect((await db.alerts.findUnplannedEscalations(now)).map((a) => a._id)).toEqual([escalated._id]);
+    expect((await db.alerts.sweepWork(now)).escalate.map((a) => a._id)).toEqual([escalated._id]);
     await db.alerts.markEscalationPlanned(escalated._id);
     expect(await queued()).toEqual([future._id]);
 
     // Re-raised by a repeated run: the flagged alert's entry comes back and leaves again.
     await db.alerts.insertManyIfAbsent([overdue]);
-    expect(await db.alerts.findDueForBreach(now)).toEqual([]);
+    expect((await db.alerts.sweepWork(now)).breach).toEqual([]);
     expect(await queued()).toEqual([future._id]);
   });
 
@@ -93,7 +93,7 @@ describe('the SLA sweep queue', () => {
       { _id: young, dueAt, enteredAt: new Date() },
       { _id: old, dueAt, enteredAt: new Date(Date.now() - 2 * HOUR) },
     ]);
-    expect(await db.alerts.findDueForBreach(now)).toEqual([]);
+    expect((await db.alerts.sweepWork(now)).breach).toEqual([]);
     const left = await queued();
     expect(left).toContain(young);
     expect(left).not.toContain(old);

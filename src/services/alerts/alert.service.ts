@@ -351,7 +351,8 @@ export class AlertService {
     const now = this.now();
     let breached = 0;
     let escalated = 0;
-    const candidates = await this.deps.alerts.findDueForBreach(now);
+    // One read for the round: what to flag, and escalations a sweep cut off earlier left unplanned.
+    const { breach: candidates, escalate: unplanned } = await this.deps.alerts.sweepWork(now);
     const rules = candidates.length ? new Map((await this.deps.rules.list()).map((r) => [r._id, r])) : new Map<string, RoutingRuleEntity>();
     for (const candidate of candidates) {
       const escalateTo = candidate.ruleId ? (rules.get(candidate.ruleId)?.escalateTo ?? null) : null;
@@ -380,10 +381,11 @@ export class AlertService {
       // Null: another worker flagged it, or it was resolved meanwhile.
       if (!flagged) continue;
       breached++;
+      if (flagged.escalationPlanned === false) unplanned.push(flagged);
       await this.publish('alert.sla_breached', flagged);
     }
     if (this.deps.notifier) {
-      for (const alert of await this.deps.alerts.findUnplannedEscalations(now)) {
+      for (const alert of unplanned) {
         await this.deps.notifier.escalated(alert);
         await this.deps.alerts.markEscalationPlanned(alert._id);
         escalated++;
