@@ -13,6 +13,7 @@ interface CommandEvent {
   commandName: string;
   command?: Record<string, unknown>;
   duration?: number;
+  reply?: { cursor?: { id?: unknown } };
 }
 
 interface MonitoredClient {
@@ -45,14 +46,22 @@ export function monitorCommands(clients: MonitoredClient[]) {
   let stats = new Map<string, CommandStats>();
   // Request ids are per connection pool: keyed by client too, so two clients never mix.
   const started = new Map<string, string>();
+  const cursors = new Map<string, string>();
   const handlers = clients.map((client, i) => {
     const onStart = (e: CommandEvent) => {
       const target = e.command?.[e.commandName];
-      started.set(`${i}:${e.requestId}`, `${e.commandName}${typeof target === 'string' ? ` ${target}` : ''}${filterShape(e.command)}`);
+      // A getMore is named after the find or aggregation whose cursor it continues.
+      const cursorOf = e.commandName === 'getMore' ? cursors.get(`${i}:${String(target)}`) : undefined;
+      started.set(
+        `${i}:${e.requestId}`,
+        cursorOf ? `getMore (${cursorOf})` : `${e.commandName}${typeof target === 'string' ? ` ${target}` : ''}${filterShape(e.command)}`,
+      );
     };
     const onEnd = (e: CommandEvent) => {
       const key = started.get(`${i}:${e.requestId}`);
       if (!key) return;
+      const cursorId = e.reply?.cursor?.id;
+      if (cursorId !== undefined && String(cursorId) !== '0' && !key.startsWith('getMore')) cursors.set(`${i}:${String(cursorId)}`, key);
       started.delete(`${i}:${e.requestId}`);
       const s = stats.get(key) ?? { count: 0, ms: 0 };
       s.count += 1;

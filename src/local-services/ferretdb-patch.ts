@@ -54,7 +54,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, st
 import { join } from 'node:path';
 
 /** Bump when the patches change, so cached binaries are rebuilt. */
-export const FERRETDB_PATCH_VERSION = '9';
+export const FERRETDB_PATCH_VERSION = '10';
 
 const MODULE = 'github.com/FerretDB/FerretDB';
 
@@ -113,6 +113,107 @@ func verbatimIDInClause(cond *types.Document) (string, []any) {
 \t}
 \tplaceholders := strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")
 \treturn fmt.Sprintf(\` WHERE %s IN (%s)\`, metadata.IDColumn, placeholders), args
+}
+
+// collection implements backends.Collection interface.
+`,
+  },
+  // 10: top-level equality on a plain string or an ObjectId, and `$in` of those, filtered by SQLite
+  // on the JSON text: still a scan (no index), but in C, so Go decodes only the rows that may match.
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    from: '\n\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)',
+    to: '\n\twhereClause, args = verbatimFieldClauses(params.Filter, whereClause, args)\n\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)',
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    from: '\torderByClause := prepareOrderByClause(params.Sort)\n\tsortPushdown := orderByClause != ""',
+    to: '\twhereClause, args = verbatimFieldClauses(params.Filter, whereClause, args)\n\tfilterPushdown = whereClause != ""\n\torderByClause := prepareOrderByClause(params.Sort)\n\tsortPushdown := orderByClause != ""',
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    from: '// collection implements backends.Collection interface.\n',
+    to: `// verbatimFieldClauses adds, for each top-level key other than _id whose condition is a plain
+// string or an ObjectID, or \`$in\` of those, a condition SQLite evaluates on the JSON text: the
+// value's JSON, or an array there (Mongo equality also matches an array element; FerretDB filters
+// the rows again, so a superset is fine). Anything else is left to FerretDB (verbatim patch 10).
+func verbatimFieldClauses(filter *types.Document, where string, args []any) (string, []any) {
+\tif filter.Len() == 0 {
+\t\treturn where, args
+\t}
+\tvar conds []string
+\tfor _, k := range filter.Keys() {
+\t\tif k == "_id" || !verbatimPlainKey(k) {
+\t\t\tcontinue
+\t\t}
+\t\tvar vals []any
+\t\tswitch v := must.NotFail(filter.Get(k)).(type) {
+\t\tcase *types.Document:
+\t\t\tif v.Len() != 1 || !v.Has("$in") {
+\t\t\t\tcontinue
+\t\t\t}
+\t\t\tarr, ok := must.NotFail(v.Get("$in")).(*types.Array)
+\t\t\tif !ok || arr.Len() == 0 || arr.Len() > 10000 {
+\t\t\t\tcontinue
+\t\t\t}
+\t\t\tfor i := 0; i < arr.Len(); i++ {
+\t\t\t\ttext, ok := verbatimPlainJSON(must.NotFail(arr.Get(i)))
+\t\t\t\tif !ok {
+\t\t\t\t\tvals = nil
+\t\t\t\t\tbreak
+\t\t\t\t}
+\t\t\t\tvals = append(vals, text)
+\t\t\t}
+\t\tdefault:
+\t\t\tif text, ok := verbatimPlainJSON(v); ok {
+\t\t\t\tvals = []any{text}
+\t\t\t}
+\t\t}
+\t\tif len(vals) == 0 {
+\t\t\tcontinue
+\t\t}
+\t\tcol := fmt.Sprintf("%s->'$.%s'", metadata.DefaultColumn, k)
+\t\tplaceholders := strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")
+\t\tconds = append(conds, fmt.Sprintf("(%s IN (%s) OR %s LIKE '[%%')", col, placeholders, col))
+\t\targs = append(args, vals...)
+\t}
+\tif len(conds) == 0 {
+\t\treturn where, args
+\t}
+\tif where == "" {
+\t\treturn " WHERE " + strings.Join(conds, " AND "), args
+\t}
+\treturn where + " AND " + strings.Join(conds, " AND "), args
+}
+
+// verbatimPlainKey: a key that needs no quoting in a JSON path.
+func verbatimPlainKey(k string) bool {
+\tfor i, r := range k {
+\t\tif !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+\t\t\treturn false
+\t\t}
+\t}
+\treturn k != ""
+}
+
+// verbatimPlainJSON: the JSON text SQLite's -> returns for this value, for ObjectIDs and for
+// strings JSON writes without escapes (letters, digits and a few marks); false otherwise.
+func verbatimPlainJSON(v any) (string, bool) {
+\tswitch v := v.(type) {
+\tcase types.ObjectID:
+\t\treturn string(must.NotFail(sjson.MarshalSingleValue(v))), true
+\tcase string:
+\t\tif len(v) > 200 {
+\t\t\treturn "", false
+\t\t}
+\t\tfor _, r := range v {
+\t\t\tif !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(" ._:-", r)) {
+\t\t\t\treturn "", false
+\t\t\t}
+\t\t}
+\t\treturn "\\"" + v + "\\"", true
+\t}
+\treturn "", false
 }
 
 // collection implements backends.Collection interface.

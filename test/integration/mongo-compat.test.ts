@@ -119,6 +119,46 @@ describe('MongoDB-compatible server', () => {
     if ('filterPushdown' in plan) expect(plan.filterPushdown).toBe(true);
   });
 
+  it('matches top-level string and ObjectId equality and `$in` exactly as MongoDB does (SQLite pre-filters them on FerretDB)', async () => {
+    // Patch 10 lets SQLite filter these on the JSON text; FerretDB filters again, so every case
+    // MongoDB matches (array elements, other keys, values the patch leaves alone) must still match.
+    const Refs = conn.model<{ _id: string; kind?: unknown; ref?: unknown; n: number }>(
+      'Ref',
+      new Schema({ _id: String, kind: Schema.Types.Mixed, ref: Schema.Types.Mixed, n: Number }, { versionKey: false }),
+    );
+    const a = new mongoose.Types.ObjectId();
+    const b = new mongoose.Types.ObjectId();
+    await Refs.insertMany([
+      { _id: 'f-1', kind: 'PENDING', ref: a, n: 1 },
+      { _id: 'f-2', kind: 'DONE', ref: b, n: 2 },
+      { _id: 'f-3', kind: ['DONE', 'PENDING'], ref: [a, b], n: 3 },
+      { _id: 'f-4', kind: 'a "quoted" <kind>', ref: a.toHexString(), n: 4 },
+      { _id: 'f-5', n: 5 },
+      { _id: 'f-6', kind: { nested: 'PENDING' }, ref: null, n: 6 },
+    ]);
+    const ids = async (filter: Record<string, unknown>) =>
+      (await Refs.find(filter).sort({ n: 1 }).lean()).map((d) => d._id);
+    expect(await ids({ kind: 'PENDING' })).toEqual(['f-1', 'f-3']);
+    expect(await ids({ kind: 'PENDING', n: { $gt: 1 } })).toEqual(['f-3']);
+    expect(await ids({ kind: { $in: ['DONE', 'OTHER'] } })).toEqual(['f-2', 'f-3']);
+    expect(await ids({ kind: 'a "quoted" <kind>' })).toEqual(['f-4']);
+    expect(await ids({ ref: a })).toEqual(['f-1', 'f-3']);
+    expect(await ids({ ref: { $in: [b] } })).toEqual(['f-2', 'f-3']);
+    // A string with an ObjectId's hex is not that ObjectId.
+    expect(await ids({ ref: a.toHexString() })).toEqual(['f-4']);
+    expect(await ids({ _id: { $in: ['f-1', 'f-2', 'f-3'] }, kind: 'DONE' })).toEqual(['f-2', 'f-3']);
+    expect(await ids({ kind: { $in: ['PENDING', null] } })).toEqual(['f-1', 'f-3', 'f-5']);
+    expect(await Refs.countDocuments({ kind: 'DONE' })).toBe(2);
+    const grouped = await Refs.aggregate<{ _id: unknown; count: number }>([
+      { $match: { kind: { $in: ['PENDING', 'DONE'] } } },
+      { $group: { _id: null, count: { $sum: 1 } } },
+    ]);
+    expect(grouped[0].count).toBe(3);
+    expect((await Refs.updateMany({ kind: 'PENDING' }, { $inc: { n: 10 } })).modifiedCount).toBe(2);
+    expect((await Refs.deleteMany({ ref: b })).deletedCount).toBe(2);
+    expect(await ids({})).toEqual(['f-4', 'f-5', 'f-6', 'f-1']);
+  });
+
   it('supports the upserts, conditional updates, unordered inserts and counts the code uses', async () => {
     const upserted = await Docs.findOneAndUpdate({ _id: 'u-1' }, { $setOnInsert: { n: 1 } }, { upsert: true, new: true }).lean();
     expect(upserted).toMatchObject({ _id: 'u-1', n: 1 });
