@@ -152,15 +152,24 @@ export class CustomerRepository {
   /**
    * Each latest response's sentiment, and its churn risk when one was scored, become its customer's
    * (conditional: an older response never overwrites them). One read, lock round and update per
-   * customer for both.
+   * customer for both; no read when every outcome is `knownLatest` (its caller read the customer
+   * after the response was recorded and saw it latest; one that was not latest then never becomes
+   * it, as "latest" only moves to newer responses).
    */
   async setLatestOutcomes(
-    outcomes: readonly { externalId: string; responseId: Types.ObjectId; sentiment: string; risk: CustomerChurnRisk | null }[],
+    outcomes: readonly {
+      externalId: string;
+      responseId: Types.ObjectId;
+      sentiment: string;
+      risk: CustomerChurnRisk | null;
+      knownLatest?: boolean;
+    }[],
   ): Promise<void> {
     await this.setIfLatest(
-      outcomes.map(({ externalId, responseId, sentiment, risk }) => ({
+      outcomes.map(({ externalId, responseId, sentiment, risk, knownLatest }) => ({
         externalId,
         responseId,
+        knownLatest,
         set: risk ? { latestSentiment: sentiment, churnRisk: risk } : { latestSentiment: sentiment },
       })),
     );
@@ -172,16 +181,21 @@ export class CustomerRepository {
    * the locks are taken; the write stays conditional on the latest response.
    */
   private async setIfLatest(
-    items: readonly { externalId: string; responseId: Types.ObjectId; set: Partial<CustomerEntity> }[],
+    items: readonly { externalId: string; responseId: Types.ObjectId; knownLatest?: boolean; set: Partial<CustomerEntity> }[],
   ): Promise<void> {
     if (items.length === 0) return;
-    const latest = await this.model
-      .find({ _id: { $in: [...new Set(items.map((i) => i.externalId))] } })
-      .select({ latestResponseId: 1 })
-      .lean<Pick<CustomerEntity, '_id' | 'latestResponseId'>[]>()
-      .exec();
+    const unknown = [...new Set(items.filter((i) => !i.knownLatest).map((i) => i.externalId))];
+    const latest = unknown.length
+      ? await this.model
+          .find({ _id: { $in: unknown } })
+          .select({ latestResponseId: 1 })
+          .lean<Pick<CustomerEntity, '_id' | 'latestResponseId'>[]>()
+          .exec()
+      : [];
     const latestOf = new Map(latest.map((c) => [c._id, c.latestResponseId]));
-    const due = new Map(items.filter((i) => latestOf.get(i.externalId)?.equals(i.responseId)).map((i) => [i.externalId, i]));
+    const due = new Map(
+      items.filter((i) => i.knownLatest || latestOf.get(i.externalId)?.equals(i.responseId)).map((i) => [i.externalId, i]),
+    );
     for (const part of chunks([...due.values()])) {
       await this.locks.forEachLocked(
         part.map((i) => lockKey(i.externalId)),

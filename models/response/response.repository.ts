@@ -18,6 +18,12 @@ export interface BulkInsertOutcome {
   failed: { index: number; message: string }[];
 }
 
+/** An earlier response as the churn-risk rules read it: its score, scope and themes, not the whole analysis. */
+export type EarlierResponse = Pick<ResponseEntity, '_id' | 'score' | 'respondedAt' | 'category' | 'attributes'> & {
+  /** Absent or null before the response is analysed. */
+  analysis?: Pick<NonNullable<ResponseEntity['analysis']>, 'themes'> | null;
+};
+
 export class ResponseRepository {
   constructor(private readonly model: ResponseModel) {}
 
@@ -68,6 +74,17 @@ export class ResponseRepository {
     return this.model
       .find({ _id: { $in: valid } })
       .lean<ResponseEntity[]>()
+      .exec();
+  }
+
+  /** What the churn-risk rules read of a customer's earlier responses (EarlierResponse), by id. */
+  async findEarlierByIds(ids: readonly (string | Types.ObjectId)[]): Promise<EarlierResponse[]> {
+    const valid = ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(String(id)));
+    if (valid.length === 0) return [];
+    return this.model
+      .find({ _id: { $in: valid } })
+      .select({ score: 1, respondedAt: 1, category: 1, attributes: 1, 'analysis.themes': 1 })
+      .lean<EarlierResponse[]>()
       .exec();
   }
 

@@ -46,15 +46,17 @@ export type BatchResult = { ok: true; outcome: AnalysisOutcome } | { ok: false; 
 
 const failed = (error: Error): BatchResult => ({ ok: false, error });
 
-/** A response whose effects are due in this batch, with the request it answers. */
 /** Responses whose effects the reconciler's repair retries alone at once, after the batch failed. */
 const RESUME_ALONE_CONCURRENCY = 4;
 
+/** A response whose effects are due in this batch, with the request it answers. */
 interface Effect {
   index: number;
   response: ResponseEntity;
   previous: { analysis: StoredAnalysis | null; themeKeys: string[] } | null;
   redelivered: boolean;
+  /** Whether the response was its customer's latest when the batch scored it (unknown when not scored in this run). */
+  customerLatest?: boolean;
 }
 
 export class AnalysisService {
@@ -127,7 +129,8 @@ export class AnalysisService {
       const { version, analyzer } = await this.deps.taxonomy.get();
       const adapter = (await this.deps.adapter?.current()) ?? null;
       const at = this.now();
-      const analysed: { index: number; response: ResponseEntity; analysis: StoredAnalysis; themeKeys: string[] }[] = [];
+      const analysed: { index: number; response: ResponseEntity; analysis: StoredAnalysis; themeKeys: string[]; customerLatest?: boolean }[] =
+        [];
       // One call for the batch: the transformer engine embeds its texts in shared model runs.
       const comments = toAnalyse.map(({ response }) => response.comment ?? '');
       const engineResults = await analyzer.analyzeBatch(comments);
@@ -146,6 +149,7 @@ export class AnalysisService {
       );
       analysed.forEach((item, i) => {
         item.analysis = { ...item.analysis, churnRisk: { ...scored[i].risk, previousScore: scored[i].previousScore } };
+        item.customerLatest = scored[i].customerLatest;
       });
       // Recorded before the writes: a crash after them leaves the effects owed, and the reconciler runs them.
       const refs = analysed.map(({ response }) => ({ _id: response._id, analysisRevision: response.analysisRevision }));
@@ -160,7 +164,7 @@ export class AnalysisService {
         })),
         at,
       );
-      for (const { index, response, analysis, themeKeys } of analysed) {
+      for (const { index, response, analysis, themeKeys, customerLatest } of analysed) {
         // Not written: someone else got there first (a newer revision, a concurrent run, a correction).
         if (!written.has(response._id.toHexString())) {
           if (rereadUnwritten) again.push(index);
@@ -184,6 +188,7 @@ export class AnalysisService {
           response: stored,
           previous: { analysis: response.analysis, themeKeys: response.themeKeys },
           redelivered: requests[index].redelivered,
+          customerLatest,
         });
         results[index] = { ok: true, outcome: { status: 'analyzed', themeKeys, taxonomyVersion: version } };
       }
@@ -274,14 +279,14 @@ export class AnalysisService {
     await this.runEffects(effects);
     const at = this.now();
     await this.deps.customers.setLatestOutcomes(
-      effects.flatMap(({ response }) => {
+      effects.flatMap(({ response, customerLatest }) => {
         const { customerExternalId: externalId, analysis } = response;
-        if (!externalId || !analysis) return [];
+        if (!externalId || !analysis || customerLatest === false) return [];
         const stored = analysis.churnRisk;
         const risk = stored
           ? { score: stored.score, level: stored.level, reasons: stored.reasons, responseId: response._id, computedAt: at }
           : null;
-        return [{ externalId, responseId: response._id, sentiment: analysis.sentiment.label, risk }];
+        return [{ externalId, responseId: response._id, sentiment: analysis.sentiment.label, risk, knownLatest: customerLatest === true }];
       }),
     );
   }
