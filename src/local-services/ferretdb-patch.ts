@@ -120,15 +120,12 @@ func verbatimIDInClause(cond *types.Document) (string, []any) {
   },
   // 10: top-level equality on a plain string or an ObjectId, and `$in` of those, filtered by SQLite
   // on the JSON text: still a scan (no index), but in C, so Go decodes only the rows that may match.
+  // Query only: explain keeps reporting no filter pushdown for such a filter, which is what
+  // models/index-sync.ts asks (no secondary index is ever read here).
   {
     file: 'internal/backends/sqlite/collection.go',
     from: '\n\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)',
     to: '\n\twhereClause, args = verbatimFieldClauses(params.Filter, whereClause, args)\n\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)',
-  },
-  {
-    file: 'internal/backends/sqlite/collection.go',
-    from: '\torderByClause := prepareOrderByClause(params.Sort)\n\tsortPushdown := orderByClause != ""',
-    to: '\twhereClause, args = verbatimFieldClauses(params.Filter, whereClause, args)\n\tfilterPushdown = whereClause != ""\n\torderByClause := prepareOrderByClause(params.Sort)\n\tsortPushdown := orderByClause != ""',
   },
   {
     file: 'internal/backends/sqlite/collection.go',
