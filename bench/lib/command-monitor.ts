@@ -42,6 +42,14 @@ function filterShape(command: Record<string, unknown> | undefined): string {
   return fields.length ? ` ${fields.join(' ')}` : '';
 }
 
+/** A cursor id (a BSON Long, a bigint or a number) as a map key; '' when there is none. */
+function cursorKey(id: unknown): string {
+  if (typeof id === 'number' || typeof id === 'bigint') return String(id);
+  if (id && typeof id === 'object' && 'toString' in id && typeof id.toString === 'function')
+    return (id as { toString(): string }).toString();
+  return '';
+}
+
 export function monitorCommands(clients: MonitoredClient[]) {
   let stats = new Map<string, CommandStats>();
   // Request ids are per connection pool: keyed by client too, so two clients never mix.
@@ -51,7 +59,7 @@ export function monitorCommands(clients: MonitoredClient[]) {
     const onStart = (e: CommandEvent) => {
       const target = e.command?.[e.commandName];
       // A getMore is named after the find or aggregation whose cursor it continues.
-      const cursorOf = e.commandName === 'getMore' ? cursors.get(`${i}:${String(target)}`) : undefined;
+      const cursorOf = e.commandName === 'getMore' ? cursors.get(`${i}:${cursorKey(target)}`) : undefined;
       started.set(
         `${i}:${e.requestId}`,
         cursorOf ? `getMore (${cursorOf})` : `${e.commandName}${typeof target === 'string' ? ` ${target}` : ''}${filterShape(e.command)}`,
@@ -60,8 +68,8 @@ export function monitorCommands(clients: MonitoredClient[]) {
     const onEnd = (e: CommandEvent) => {
       const key = started.get(`${i}:${e.requestId}`);
       if (!key) return;
-      const cursorId = e.reply?.cursor?.id;
-      if (cursorId !== undefined && String(cursorId) !== '0' && !key.startsWith('getMore')) cursors.set(`${i}:${String(cursorId)}`, key);
+      const cursorId = cursorKey(e.reply?.cursor?.id);
+      if (cursorId !== '' && cursorId !== '0' && !key.startsWith('getMore')) cursors.set(`${i}:${cursorId}`, key);
       started.delete(`${i}:${e.requestId}`);
       const s = stats.get(key) ?? { count: 0, ms: 0 };
       s.count += 1;

@@ -177,8 +177,9 @@ export class CustomerRepository {
 
   /**
    * Sets fields on each customer whose latest response is `responseId`. Most analysed responses
-   * are not (a customer's older answers), so one read of the batch's customers skips them before
-   * the locks are taken; the write stays conditional on the latest response.
+   * are not (a customer's older answers), so one read of the batch's customers (none for items
+   * `knownLatest`) skips them before the locks are taken; the write stays conditional on the
+   * latest response.
    */
   private async setIfLatest(
     items: readonly { externalId: string; responseId: Types.ObjectId; knownLatest?: boolean; set: Partial<CustomerEntity> }[],

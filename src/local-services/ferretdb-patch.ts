@@ -47,6 +47,11 @@
  *    collection's lock (patch 5) from the read to the write. Each statement still goes through
  *    FerretDB's own filter and update code, in order; anything else takes the old path.
  *
+ * 10. Any filter but `_id` decoded every stored document in Go. A top-level condition that is a
+ *    plain string (no JSON escapes), an ObjectId, or `$in` of those, is now also tested by SQLite on
+ *    the JSON text (arrays always pass: Mongo equality matches their elements), so Go decodes only
+ *    rows that may match; FerretDB still filters what SQLite returns. Query only, not explain.
+ *
  * All of them matter only to these development servers: production runs MongoDB.
  */
 import { spawnSync } from 'node:child_process';

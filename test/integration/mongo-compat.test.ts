@@ -136,8 +136,7 @@ describe('MongoDB-compatible server', () => {
       { _id: 'f-5', n: 5 },
       { _id: 'f-6', kind: { nested: 'PENDING' }, ref: null, n: 6 },
     ]);
-    const ids = async (filter: Record<string, unknown>) =>
-      (await Refs.find(filter).sort({ n: 1 }).lean()).map((d) => d._id);
+    const ids = async (filter: Record<string, unknown>) => (await Refs.find(filter).sort({ n: 1 }).lean()).map((d) => d._id);
     expect(await ids({ kind: 'PENDING' })).toEqual(['f-1', 'f-3']);
     expect(await ids({ kind: 'PENDING', n: { $gt: 1 } })).toEqual(['f-3']);
     expect(await ids({ kind: { $in: ['DONE', 'OTHER'] } })).toEqual(['f-2', 'f-3']);

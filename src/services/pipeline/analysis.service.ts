@@ -129,8 +129,13 @@ export class AnalysisService {
       const { version, analyzer } = await this.deps.taxonomy.get();
       const adapter = (await this.deps.adapter?.current()) ?? null;
       const at = this.now();
-      const analysed: { index: number; response: ResponseEntity; analysis: StoredAnalysis; themeKeys: string[]; customerLatest?: boolean }[] =
-        [];
+      const analysed: {
+        index: number;
+        response: ResponseEntity;
+        analysis: StoredAnalysis;
+        themeKeys: string[];
+        customerLatest?: boolean;
+      }[] = [];
       // One call for the batch: the transformer engine embeds its texts in shared model runs.
       const comments = toAnalyse.map(({ response }) => response.comment ?? '');
       const engineResults = await analyzer.analyzeBatch(comments);
