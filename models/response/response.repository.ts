@@ -24,6 +24,11 @@ export type EarlierResponse = Pick<ResponseEntity, '_id' | 'score' | 'respondedA
   analysis?: Pick<NonNullable<ResponseEntity['analysis']>, 'themes'> | null;
 };
 
+/** The ids that are ObjectIds (strings that are not cannot name a response). */
+function objectIds(ids: readonly (string | Types.ObjectId)[]): Types.ObjectId[] {
+  return ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(String(id)));
+}
+
 export class ResponseRepository {
   constructor(private readonly model: ResponseModel) {}
 
@@ -69,7 +74,7 @@ export class ResponseRepository {
   }
 
   async findByIds(ids: readonly (string | Types.ObjectId)[]): Promise<ResponseEntity[]> {
-    const valid = ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(String(id)));
+    const valid = objectIds(ids);
     if (valid.length === 0) return [];
     return this.model
       .find({ _id: { $in: valid } })
@@ -79,7 +84,7 @@ export class ResponseRepository {
 
   /** What the churn-risk rules read of a customer's earlier responses (EarlierResponse), by id. */
   async findEarlierByIds(ids: readonly (string | Types.ObjectId)[]): Promise<EarlierResponse[]> {
-    const valid = ids.filter((id) => Types.ObjectId.isValid(id)).map((id) => new Types.ObjectId(String(id)));
+    const valid = objectIds(ids);
     if (valid.length === 0) return [];
     return this.model
       .find({ _id: { $in: valid } })
