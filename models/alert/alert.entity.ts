@@ -72,3 +72,17 @@ export interface AlertEntity {
 }
 
 export type NewAlert = Omit<AlertEntity, 'createdAt' | 'updatedAt'>;
+
+/** What a new alert holds before anyone acts on it or its SLA runs out. */
+export const UNHANDLED: Pick<
+  NewAlert,
+  'firstActionAt' | 'acknowledgedAt' | 'resolvedAt' | 'resolutionNote' | 'outcome' | 'slaBreached' | 'slaBreachedAt'
+> = {
+  firstActionAt: null,
+  acknowledgedAt: null,
+  resolvedAt: null,
+  resolutionNote: null,
+  outcome: null,
+  slaBreached: false,
+  slaBreachedAt: null,
+};

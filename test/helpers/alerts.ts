@@ -1,6 +1,6 @@
 /** A whole alert document for tests that seed alerts straight into the database: defaults plus what the test sets. */
 import { Types } from 'mongoose';
-import type { NewAlert } from '../../models/alert/alert.entity.js';
+import { UNHANDLED, type NewAlert } from '../../models/alert/alert.entity.js';
 
 const HOUR = 3_600_000;
 
@@ -31,13 +31,7 @@ export function alertDoc(overrides: Partial<NewAlert> = {}): NewAlert {
     slaHours: 24,
     raisedAt,
     dueAt: new Date(raisedAt.getTime() + 24 * HOUR),
-    firstActionAt: null,
-    acknowledgedAt: null,
-    resolvedAt: null,
-    resolutionNote: null,
-    outcome: null,
-    slaBreached: false,
-    slaBreachedAt: null,
+    ...UNHANDLED,
     history: [],
     ...overrides,
   };

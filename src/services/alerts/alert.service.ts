@@ -5,7 +5,14 @@
  */
 import { AppError, InputError, notFound } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { AlertEntity, AlertHistoryEntry, AlertOutcome, AlertStatus, NewAlert } from '../../../models/alert/alert.entity.js';
+import {
+  UNHANDLED,
+  type AlertEntity,
+  type AlertHistoryEntry,
+  type AlertOutcome,
+  type AlertStatus,
+  type NewAlert,
+} from '../../../models/alert/alert.entity.js';
 import type { AlertRepository } from '../../../models/alert/alert.repository.js';
 import { keyOf, type SortField } from '../../../models/keyset.js';
 import { attributeTag, type Attribute, type ResponseEntity } from '../../../models/response/response.entity.js';
@@ -222,13 +229,7 @@ export class AlertService {
       slaHours: route.slaHours,
       raisedAt: now,
       dueAt: await this.dueAt(dueFrom, route.slaHours, route.slaBusinessHours),
-      firstActionAt: null,
-      acknowledgedAt: null,
-      resolvedAt: null,
-      resolutionNote: null,
-      outcome: null,
-      slaBreached: false,
-      slaBreachedAt: null,
+      ...UNHANDLED,
       history: [
         {
           at: now,
